@@ -1,0 +1,66 @@
+"""A cost history whose memory stays flat however long training runs.
+
+Points are kept at a stride that doubles (dropping every other point) whenever the buffer
+fills, so 10^7 epochs cost no more memory than 10^4 and the curve keeps its shape.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+DEFAULT_CAPACITY = 8192
+
+
+class CostHistory:
+    """(epoch, cost) points, downsampled by powers of two once ``capacity`` is reached."""
+
+    def __init__(self, capacity: int = DEFAULT_CAPACITY):
+        if capacity < 2:
+            raise ValueError("capacity must be at least 2")
+        self.capacity = capacity
+        self.stride = 1
+        self._epochs = np.empty(capacity, dtype=np.int64)
+        self._costs = np.empty(capacity, dtype=np.float64)
+        self._size = 0
+        self._seen = 0  # points offered, kept or not: decides which ones the stride keeps
+        self._unsent = 0  # kept points not yet handed out by take_new()
+
+    def __len__(self) -> int:
+        return self._size
+
+    def append(self, epoch: int, cost: float) -> None:
+        keep = self._seen % self.stride == 0
+        self._seen += 1
+        if not keep:
+            return
+        if self._size == self.capacity:
+            self._decimate()
+            if (self._seen - 1) % self.stride:
+                return
+        self._epochs[self._size] = epoch
+        self._costs[self._size] = cost
+        self._size += 1
+        self._unsent += 1
+
+    def _decimate(self) -> None:
+        half = self._epochs[: self._size : 2].size
+        self._epochs[:half] = self._epochs[: self._size : 2]
+        self._costs[:half] = self._costs[: self._size : 2]
+        # Unsent points that were dropped are simply never sent: the curve stays consistent.
+        self._unsent = min(self._unsent, (self._unsent + 1) // 2)
+        self._size = half
+        self.stride *= 2
+
+    def data(self) -> tuple[np.ndarray, np.ndarray]:
+        """Copies of all kept points."""
+        return self._epochs[: self._size].copy(), self._costs[: self._size].copy()
+
+    def take_new(self) -> tuple[np.ndarray, np.ndarray]:
+        """Copies of the points kept since the last call."""
+        start = self._size - self._unsent
+        self._unsent = 0
+        return self._epochs[start : self._size].copy(), self._costs[start : self._size].copy()
+
+    def extend(self, epochs: np.ndarray, costs: np.ndarray) -> None:
+        for e, c in zip(epochs.tolist(), costs.tolist(), strict=True):
+            self.append(e, c)

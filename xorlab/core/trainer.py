@@ -1,0 +1,306 @@
+"""Compiles a spec's training step and a K-step in-graph loop, and trains in chunks.
+
+One compiled call per step spends most of its time in Python, so training runs K steps per
+call inside a ``scan``; the one-step function is kept for single steps and the graph view.
+Chunking never changes the numbers: the loop body is the same graph as the step.
+
+A Trainer is not thread-safe: compiled PyTensor functions must have a single owner.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pytensor
+import pytensor.tensor as pt
+
+from xorlab.core import model
+from xorlab.core.datasets import Dataset, load_dataset
+from xorlab.core.history import CostHistory
+from xorlab.core.spec import ExperimentSpec, SpecError, validate
+
+# Progress lines kept in memory; a run printing more keeps only the latest.
+MAX_LOG_LINES = 100_000
+
+
+class DivergenceError(RuntimeError):
+    """The cost or the weights became NaN or infinite; the weights were rolled back."""
+
+    def __init__(self, step: int, learning_rate: float):
+        self.step = step
+        super().__init__(
+            f"training diverged near step {step}: the cost or the weights became NaN or "
+            f"infinite. The last good weights are kept; try a learning rate below "
+            f"{learning_rate:g}."
+        )
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    steps: int  # steps run in this chunk
+    costs: np.ndarray  # the cost returned by each step, before its update
+    seconds: float
+
+
+@dataclass(frozen=True)
+class TrainingSnapshot:
+    """An immutable copy of the training state, safe to hand to another thread."""
+
+    step: int
+    epoch: int
+    weights: tuple[np.ndarray, ...]
+    outputs: np.ndarray  # the network's outputs on the training set
+    cost: float  # the cost of the current weights on the whole training set
+    history_steps: np.ndarray  # epoch numbers of the cost points since the last snapshot
+    history_costs: np.ndarray
+
+
+class Trainer:
+    """Owns the shared weights of one experiment and the functions compiled for it."""
+
+    def __init__(
+        self, spec: ExperimentSpec, dataset: Dataset | None = None, mode: str | None = None
+    ):
+        errors = validate(spec)
+        if errors:
+            raise SpecError(errors)
+        self.spec = spec
+        self.dataset = dataset if dataset is not None else load_dataset(spec.dataset)
+        self.mode = mode
+        net, tr = spec.network, spec.training
+        self.initial_weights = model.init_weights(
+            net, self.dataset.n_inputs, self.dataset.n_outputs
+        )
+        self.params = [
+            pytensor.shared(w.copy(), name=f"W{i + 1}") for i, w in enumerate(self.initial_weights)
+        ]
+        self.state = [
+            pytensor.shared(s, name=f"opt_state{i}")
+            for i, s in enumerate(model.optimizer_state(tr, self.initial_weights))
+        ]
+        self.learning_rate = pytensor.shared(np.float64(tr.learning_rate), name="learning_rate")
+        self.batches = batch_table(self.dataset.n_samples, tr.schedule, tr.batch_size)
+        self.step_count = 0
+        self.history = CostHistory()
+        self._epoch_costs: list[float] = []  # step costs of the epoch in progress
+        self.log: deque[tuple[int, float]] = deque(maxlen=MAX_LOG_LINES)
+
+    # --- compiled functions -------------------------------------------------------------
+
+    @cached_property
+    def symbolic(self) -> model.SymbolicModel:
+        return model.symbolic_model(self.params, self.spec.network, self.spec.training)
+
+    @cached_property
+    def step_fn(self) -> pytensor.compile.Function:
+        """One step on a batch (X, y): returns the cost before the step and applies it."""
+        sym = self.symbolic
+        cost, new_params, new_state = model.training_step(
+            self.params, self.state, sym.X, sym.y, self.learning_rate,
+            self.spec.network, self.spec.training,
+        )
+        updates = list(zip(self.params, new_params)) + list(zip(self.state, new_state))
+        return pytensor.function(
+            [sym.X, sym.y], cost, updates=updates, mode=self.mode, name="training_step"
+        )
+
+    @cached_property
+    def evaluate_fn(self) -> pytensor.compile.Function:
+        """Outputs and cost of the current weights on any (X, y)."""
+        sym = self.symbolic
+        return pytensor.function(
+            [sym.X, sym.y], [sym.output, sym.cost], mode=self.mode, name="evaluate"
+        )
+
+    @cached_property
+    def predict_fn(self) -> pytensor.compile.Function:
+        sym = self.symbolic
+        return pytensor.function([sym.X], sym.output, mode=self.mode, name="predict")
+
+    @cached_property
+    def loop_fn(self) -> pytensor.compile.Function:
+        """K steps in one call; input: a (K, batch) matrix of sample indices."""
+        net, tr = self.spec.network, self.spec.training
+        X = pt.constant(np.asarray(self.dataset.X), name="X")
+        y = pt.constant(np.asarray(self.dataset.y), name="y")
+        rows = pt.lmatrix("batch_rows")
+        n_params = len(self.params)
+        full_batch = self.batches.shape == (1, self.dataset.n_samples) and np.array_equal(
+            self.batches[0], np.arange(self.dataset.n_samples)
+        )
+
+        def body(*args):
+            if full_batch:
+                _row, carried = args[0], args[1:]
+                Xb, yb = X, y
+            else:
+                row, carried = args[0], args[1:]
+                Xb, yb = X[row], y[row]
+            params, state = carried[:n_params], carried[n_params:]
+            cost, new_params, new_state = model.training_step(
+                params, state, Xb, yb, self.learning_rate, net, tr
+            )
+            return [cost, *new_params, *new_state]
+
+        carried = [*self.params, *self.state]
+        outputs = pytensor.scan(
+            body,
+            sequences=[rows],
+            outputs_info=[None, *carried],
+            return_updates=False,
+        )
+        costs, finals = outputs[0], outputs[1:]
+        updates = [(var, seq[-1]) for var, seq in zip(carried, finals, strict=True)]
+        return pytensor.function(
+            [rows], costs, updates=updates, mode=self.mode, name="training_loop"
+        )
+
+    def compile(self) -> float:
+        """Compile the functions training needs; returns the seconds it took."""
+        start = time.perf_counter()
+        _ = self.loop_fn, self.evaluate_fn
+        return time.perf_counter() - start
+
+    # --- training --------------------------------------------------------------------------
+
+    @property
+    def steps_per_epoch(self) -> int:
+        return self.batches.shape[0]
+
+    @property
+    def epoch(self) -> int:
+        """Completed epochs."""
+        return self.step_count // self.steps_per_epoch
+
+    @property
+    def total_steps(self) -> int:
+        return self.spec.training.epochs * self.steps_per_epoch
+
+    @property
+    def done(self) -> bool:
+        return self.step_count >= self.total_steps
+
+    def set_learning_rate(self, value: float) -> None:
+        """Takes effect at the next step; no recompilation."""
+        self.learning_rate.set_value(np.float64(value))
+
+    def run(self, n_steps: int) -> ChunkResult:
+        """Run up to ``n_steps`` steps (never past the epoch limit) in one compiled call.
+
+        Raises DivergenceError, with the weights rolled back to before the chunk, when the
+        cost or the weights stop being finite.
+        """
+        n_steps = max(0, min(n_steps, self.total_steps - self.step_count))
+        if n_steps == 0:
+            return ChunkResult(0, np.empty(0), 0.0)
+        backup = self.get_state()
+        positions = np.arange(self.step_count, self.step_count + n_steps) % self.steps_per_epoch
+        start = time.perf_counter()
+        costs = np.asarray(self.loop_fn(self.batches[positions]))
+        seconds = time.perf_counter() - start
+        weights_finite = all(np.isfinite(p.get_value(borrow=True)).all() for p in self.params)
+        if not (np.isfinite(costs).all() and weights_finite):
+            bad = np.flatnonzero(~np.isfinite(costs))
+            at = self.step_count + int(bad[0]) if bad.size else self.step_count + n_steps
+            self.set_state(backup)
+            raise DivergenceError(at, float(self.learning_rate.get_value()))
+        self._record(costs)
+        return ChunkResult(n_steps, costs, seconds)
+
+    def run_epochs(self, n_epochs: int) -> ChunkResult:
+        return self.run(n_epochs * self.steps_per_epoch)
+
+    def _record(self, costs: np.ndarray) -> None:
+        """Fold step costs into one history point per epoch, and note the progress lines.
+
+        An epoch's point is the sum of its step costs for SSE (each sample counted once, like
+        the full-batch cost) and their mean for the mean costs. A progress line, as the
+        tutorials print every ``log_every`` epochs, holds the epoch's last step cost.
+        """
+        spe = self.steps_per_epoch
+        combine = np.sum if self.spec.training.cost == "sse" else np.mean
+        log_every = self.spec.training.log_every
+        i = 0
+        while i < costs.size:
+            take = min(spe - self.step_count % spe, costs.size - i)
+            self._epoch_costs.extend(costs[i : i + take].tolist())
+            self.step_count += take
+            i += take
+            if self.step_count % spe == 0:
+                epoch = self.step_count // spe - 1
+                self.history.append(epoch, float(combine(self._epoch_costs)))
+                if epoch % log_every == 0:
+                    self.log.append((epoch, self._epoch_costs[-1]))
+                self._epoch_costs.clear()
+
+    # --- state -------------------------------------------------------------------------------
+
+    def get_weights(self) -> list[np.ndarray]:
+        return [p.get_value() for p in self.params]
+
+    def set_weights(self, weights: list[np.ndarray]) -> None:
+        for p, w in zip(self.params, weights, strict=True):
+            if w.shape != p.get_value(borrow=True).shape:
+                raise ValueError(f"{p.name} needs shape {p.get_value().shape}, got {w.shape}")
+            p.set_value(np.array(w, dtype=np.float64))
+
+    def get_state(self) -> list[np.ndarray]:
+        return [v.get_value() for v in (*self.params, *self.state)]
+
+    def set_state(self, values: list[np.ndarray]) -> None:
+        for var, value in zip((*self.params, *self.state), values, strict=True):
+            var.set_value(value)
+
+    def reset(self) -> None:
+        """Back to the initial weights and an empty history, keeping the compiled functions."""
+        self.set_weights(self.initial_weights)
+        for var, value in zip(
+            self.state,
+            model.optimizer_state(self.spec.training, self.initial_weights),
+            strict=True,
+        ):
+            var.set_value(value)
+        self.step_count = 0
+        self.history = CostHistory()
+        self._epoch_costs.clear()
+        self.log.clear()
+
+    def evaluate(self, X: np.ndarray | None = None) -> tuple[np.ndarray, float]:
+        """Outputs and cost of the current weights (on the training set by default)."""
+        if X is None:
+            out, cost = self.evaluate_fn(self.dataset.X, self.dataset.y)
+            return np.asarray(out), float(cost)
+        return np.asarray(self.predict_fn(np.asarray(X, dtype=np.float64))), float("nan")
+
+    def snapshot(self) -> TrainingSnapshot:
+        outputs, cost = self.evaluate()
+        steps, costs = self.history.take_new()
+        return TrainingSnapshot(
+            step=self.step_count,
+            epoch=self.epoch,
+            weights=tuple(self.get_weights()),
+            outputs=outputs,
+            cost=cost,
+            history_steps=steps,
+            history_costs=costs,
+        )
+
+
+def batch_table(n_samples: int, schedule: str, batch_size: int) -> np.ndarray:
+    """Sample indices of each step of an epoch, shape (steps per epoch, batch size).
+
+    Mini-batches take samples in dataset order; a short last batch is filled from the start
+    of the set so every step sees the same batch size and one compiled loop serves them all.
+    """
+    if schedule == "full":
+        return np.arange(n_samples, dtype=np.int64)[None, :]
+    if schedule == "sample":
+        return np.arange(n_samples, dtype=np.int64)[:, None]
+    size = min(batch_size, n_samples)
+    n_batches = -(-n_samples // size)
+    order = np.arange(n_batches * size, dtype=np.int64) % n_samples
+    return order.reshape(n_batches, size)

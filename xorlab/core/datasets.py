@@ -111,7 +111,9 @@ def _points(name: str, X: np.ndarray, labels: np.ndarray, description: str) -> D
 
 def circle(size: int, noise: float, seed: int) -> Dataset:
     rng = np.random.RandomState(seed)
-    radius = np.concatenate([rng.uniform(0, 0.5, size // 2), rng.uniform(0.7, 1.0, size - size // 2)])
+    radius = np.concatenate(
+        [rng.uniform(0, 0.5, size // 2), rng.uniform(0.7, 1.0, size - size // 2)]
+    )
     angle = rng.uniform(0, 2 * math.pi, size)
     X = np.column_stack([radius * np.cos(angle), radius * np.sin(angle)])
     X += rng.normal(0, noise * 0.5, X.shape)
@@ -123,9 +125,7 @@ def gaussians(size: int, noise: float, seed: int) -> Dataset:
     rng = np.random.RandomState(seed)
     half = size // 2
     spread = 0.15 + noise
-    X = np.vstack(
-        [rng.normal(0.5, spread, (half, 2)), rng.normal(-0.5, spread, (size - half, 2))]
-    )
+    X = np.vstack([rng.normal(0.5, spread, (half, 2)), rng.normal(-0.5, spread, (size - half, 2))])
     labels = np.arange(size) < half
     return _points("gaussians", X, labels, "two gaussian blobs")
 
@@ -158,6 +158,30 @@ POINT_SETS = {
 }
 
 DATASET_NAMES = (*TRUTH_TABLES, *POINT_SETS, "csv")
+
+
+@dataclass(frozen=True, eq=False)
+class PlaneGrid:
+    """A square grid over a 2-input dataset's plane, padded around its points."""
+
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+    resolution: int
+    points: np.ndarray  # (resolution**2, 2), x varying fastest
+
+
+def plane_grid(dataset: Dataset, resolution: int = 64, pad: float = 0.25) -> PlaneGrid:
+    """The grid a decision-boundary map evaluates the network on (2-input datasets only)."""
+    if dataset.n_inputs != 2:
+        raise DatasetError("a decision boundary needs exactly two inputs")
+    lo, hi = dataset.X.min(axis=0), dataset.X.max(axis=0)
+    margin = np.maximum(hi - lo, 1e-9) * pad
+    lo, hi = lo - margin, hi + margin
+    xs = np.linspace(lo[0], hi[0], resolution)
+    ys = np.linspace(lo[1], hi[1], resolution)
+    gx, gy = np.meshgrid(xs, ys)
+    points = np.column_stack([gx.ravel(), gy.ravel()])
+    return PlaneGrid((float(lo[0]), float(hi[0])), (float(lo[1]), float(hi[1])), resolution, points)
 
 
 def load_dataset(spec: DatasetSpec) -> Dataset:
@@ -206,7 +230,9 @@ def parse_csv(text: str, name: str = "csv") -> Dataset:
     if len(header) < 2:
         raise DatasetError("needs at least two columns (inputs, then target)", header_line)
     if len(header) > MAX_CSV_COLUMNS:
-        raise DatasetError(f"has {len(header)} columns; the limit is {MAX_CSV_COLUMNS}", header_line)
+        raise DatasetError(
+            f"has {len(header)} columns; the limit is {MAX_CSV_COLUMNS}", header_line
+        )
     if all(_looks_numeric(h) for h in header):
         raise DatasetError("the first row must be a header naming the columns", header_line)
     body = rows[1:]

@@ -63,7 +63,9 @@ def activate(z: TensorVariable, name: str) -> TensorVariable:
     raise ValueError(f"unknown activation '{name}'")
 
 
-def forward(params: Sequence[TensorVariable], X: TensorVariable, net: NetworkSpec) -> TensorVariable:
+def forward(
+    params: Sequence[TensorVariable], X: TensorVariable, net: NetworkSpec
+) -> TensorVariable:
     """The network's output for a batch X of shape (samples, inputs)."""
     h = X
     activations = [*net.activations, net.output_activation]
@@ -131,7 +133,9 @@ def apply_updates(
         m = [ADAM_BETA1 * m + (1 - ADAM_BETA1) * g for m, g in zip(m_old, grads, strict=True)]
         v = [ADAM_BETA2 * v + (1 - ADAM_BETA2) * g**2 for v, g in zip(v_old, grads, strict=True)]
         step = lr * pt.sqrt(1 - ADAM_BETA2**t) / (1 - ADAM_BETA1**t)
-        new = [p - step * mi / (pt.sqrt(vi) + ADAM_EPS) for p, mi, vi in zip(params, m, v, strict=True)]
+        new = [
+            p - step * mi / (pt.sqrt(vi) + ADAM_EPS) for p, mi, vi in zip(params, m, v, strict=True)
+        ]
         return new, [*m, *v, t]
     raise ValueError(f"unknown optimizer '{training.optimizer}'")
 

@@ -67,10 +67,20 @@ PRESETS: dict[str, Preset] = {
             ExperimentSpec(
                 DatasetSpec("spiral", size=512, noise=0.1, seed=0),
                 NetworkSpec(
-                    (16, 16, 16), ("tanh", "tanh", "tanh"), "sigmoid", bias=True, init="glorot", seed=2
+                    (16, 16, 16),
+                    ("tanh", "tanh", "tanh"),
+                    "sigmoid",
+                    bias=True,
+                    init="glorot",
+                    seed=2,
                 ),
                 TrainingSpec(
-                    "bce", "adam", 0.01, schedule="minibatch", batch_size=32, epochs=1_000,
+                    "bce",
+                    "adam",
+                    0.01,
+                    schedule="minibatch",
+                    batch_size=32,
+                    epochs=1_000,
                     log_every=100,
                 ),
             ),

@@ -207,7 +207,9 @@ def validate(spec: ExperimentSpec) -> list[FieldError]:
     net, tr, ds = spec.network, spec.training, spec.dataset
     if not 1 <= len(net.hidden) <= MAX_LAYERS:
         errors.append(
-            FieldError("network.hidden", f"needs 1 to {MAX_LAYERS} hidden layers, got {len(net.hidden)}")
+            FieldError(
+                "network.hidden", f"needs 1 to {MAX_LAYERS} hidden layers, got {len(net.hidden)}"
+            )
         )
     for i, size in enumerate(net.hidden):
         if not 1 <= size <= MAX_NEURONS:

@@ -19,7 +19,7 @@ import pytensor
 import pytensor.tensor as pt
 
 from xorlab.core import model
-from xorlab.core.datasets import Dataset, load_dataset
+from xorlab.core.datasets import Dataset, PlaneGrid, load_dataset
 from xorlab.core.history import CostHistory
 from xorlab.core.spec import ExperimentSpec, SpecError, validate
 
@@ -57,6 +57,8 @@ class TrainingSnapshot:
     cost: float  # the cost of the current weights on the whole training set
     history_steps: np.ndarray  # epoch numbers of the cost points since the last snapshot
     history_costs: np.ndarray
+    # Outputs on a PlaneGrid's points, reshaped (resolution, resolution); 2-input data only.
+    grid_outputs: np.ndarray | None = None
 
 
 class Trainer:
@@ -100,10 +102,18 @@ class Trainer:
         """One step on a batch (X, y): returns the cost before the step and applies it."""
         sym = self.symbolic
         cost, new_params, new_state = model.training_step(
-            self.params, self.state, sym.X, sym.y, self.learning_rate,
-            self.spec.network, self.spec.training,
+            self.params,
+            self.state,
+            sym.X,
+            sym.y,
+            self.learning_rate,
+            self.spec.network,
+            self.spec.training,
         )
-        updates = list(zip(self.params, new_params)) + list(zip(self.state, new_state))
+        updates = [
+            *zip(self.params, new_params, strict=True),
+            *zip(self.state, new_state, strict=True),
+        ]
         return pytensor.function(
             [sym.X, sym.y], cost, updates=updates, mode=self.mode, name="training_step"
         )
@@ -276,9 +286,16 @@ class Trainer:
             return np.asarray(out), float(cost)
         return np.asarray(self.predict_fn(np.asarray(X, dtype=np.float64))), float("nan")
 
-    def snapshot(self) -> TrainingSnapshot:
+    def snapshot(self, grid: PlaneGrid | None = None) -> TrainingSnapshot:
+        """Copies of the state, with the cost points since the last snapshot; with ``grid``
+        also the first output over that grid, for a decision-boundary map."""
         outputs, cost = self.evaluate()
         steps, costs = self.history.take_new()
+        grid_outputs = None
+        if grid is not None:
+            grid_outputs = self.evaluate(grid.points)[0][:, 0].reshape(
+                grid.resolution, grid.resolution
+            )
         return TrainingSnapshot(
             step=self.step_count,
             epoch=self.epoch,
@@ -287,6 +304,7 @@ class Trainer:
             cost=cost,
             history_steps=steps,
             history_costs=costs,
+            grid_outputs=grid_outputs,
         )
 
 

@@ -1,0 +1,63 @@
+"""Command-line front: no sub-command starts the GUI; `train`, `grad` and `graph` run headless.
+
+Sub-commands live in xorlab.commands, one module each with ``add_parser(subparsers)`` and
+``run(args)``, imported only when named so the GUI starts without loading them all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+COMMANDS = {
+    "train": "train a network headless and print the tutorial's progress lines",
+    "grad": "differentiate an expression in x symbolically and evaluate it",
+    "graph": "render a network's symbolic or optimized PyTensor graph",
+}
+
+
+def _command_module(name: str):
+    return importlib.import_module(f"xorlab.commands.{name}")
+
+
+def add_gui_arguments(parser: argparse.ArgumentParser) -> None:
+    gui = parser.add_argument_group("desktop app (no command)")
+    gui.add_argument("--preset", help="open with this preset (e.g. xor-minimal)")
+    gui.add_argument("--experiment", metavar="FILE", help="open this experiment file")
+    gui.add_argument("--train", action="store_true", help="start training once the window shows")
+    gui.add_argument(
+        "--screenshot", metavar="PNG", help="save a screenshot of the window (after training)"
+    )
+    gui.add_argument(
+        "--quit-when-done", action="store_true", help="exit once training (and screenshot) finish"
+    )
+    gui.add_argument("--tab", help="show this tab first (e.g. graph, expression)")
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The full parser; with ``command`` only that sub-command's module is imported."""
+    parser = argparse.ArgumentParser(
+        prog="python main.py",
+        description="xorlab: a lab for learning how neural networks and symbolic "
+        "differentiation work. With no command, the desktop app starts.",
+    )
+    add_gui_arguments(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, help_text in COMMANDS.items():
+        if command in (None, name):
+            _command_module(name).add_parser(sub)
+        else:
+            sub.add_parser(name, help=help_text)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = argv[0] if argv and argv[0] in COMMANDS else None
+    args = build_parser(command).parse_args(argv)
+    if args.command is None:
+        from xorlab.ui.launch import launch_gui
+
+        return launch_gui(args)
+    return int(_command_module(args.command).run(args))

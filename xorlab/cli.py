@@ -60,4 +60,9 @@ def main(argv: list[str] | None = None) -> int:
         from xorlab.ui.launch import launch_gui
 
         return launch_gui(args)
-    return int(_command_module(args.command).run(args))
+    try:
+        return int(_command_module(args.command).run(args))
+    except BrokenPipeError:
+        # The reader went away (`| head`): not an error worth a traceback.
+        sys.stderr.close()
+        return 0

@@ -132,9 +132,11 @@ def apply_updates(
         t = t_old + 1.0
         m = [ADAM_BETA1 * m + (1 - ADAM_BETA1) * g for m, g in zip(m_old, grads, strict=True)]
         v = [ADAM_BETA2 * v + (1 - ADAM_BETA2) * g**2 for v, g in zip(v_old, grads, strict=True)]
-        step = lr * pt.sqrt(1 - ADAM_BETA2**t) / (1 - ADAM_BETA1**t)
+        m_hat = [mi / (1 - ADAM_BETA1**t) for mi in m]
+        v_hat = [vi / (1 - ADAM_BETA2**t) for vi in v]
         new = [
-            p - step * mi / (pt.sqrt(vi) + ADAM_EPS) for p, mi, vi in zip(params, m, v, strict=True)
+            p - lr * mh / (pt.sqrt(vh) + ADAM_EPS)
+            for p, mh, vh in zip(params, m_hat, v_hat, strict=True)
         ]
         return new, [*m, *v, t]
     raise ValueError(f"unknown optimizer '{training.optimizer}'")

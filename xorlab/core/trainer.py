@@ -10,6 +10,7 @@ A Trainer is not thread-safe: compiled PyTensor functions must have a single own
 from __future__ import annotations
 
 import time
+import warnings
 from collections import deque
 from dataclasses import dataclass
 from functools import cached_property
@@ -23,19 +24,31 @@ from xorlab.core.datasets import Dataset, PlaneGrid, load_dataset
 from xorlab.core.history import CostHistory
 from xorlab.core.spec import ExperimentSpec, SpecError, validate
 
+try:
+    from numba.core.errors import NumbaPerformanceWarning
+
+    # A hint about operand layout in tiny matrix products, printed on every cold compile;
+    # it is not actionable for a user and clutters the terminal.
+    warnings.filterwarnings("ignore", category=NumbaPerformanceWarning)
+except ImportError:  # numba is optional for PyTensor's C backend
+    pass
+
+# A weight this large means the steps overshoot: sigmoids saturate, gradients vanish and the
+# net is stuck even when nothing is NaN yet. Sensible nets here stay far below it.
+WEIGHT_LIMIT = 1e4
+
 # Progress lines kept in memory; a run printing more keeps only the latest.
 MAX_LOG_LINES = 100_000
 
 
 class DivergenceError(RuntimeError):
-    """The cost or the weights became NaN or infinite; the weights were rolled back."""
+    """Training blew up; the weights were rolled back to the last good ones."""
 
-    def __init__(self, step: int, learning_rate: float):
-        self.step = step
+    def __init__(self, step: int, learning_rate: float, reason: str):
+        self.step, self.reason = step, reason  # step: 0-based index of the failing step
         super().__init__(
-            f"training diverged near step {step}: the cost or the weights became NaN or "
-            f"infinite. The last good weights are kept; try a learning rate below "
-            f"{learning_rate:g}."
+            f"training diverged at step {step + 1}: {reason}. The last good weights are kept; "
+            f"try a learning rate well below {learning_rate:g}."
         )
 
 
@@ -201,25 +214,40 @@ class Trainer:
     def run(self, n_steps: int) -> ChunkResult:
         """Run up to ``n_steps`` steps (never past the epoch limit) in one compiled call.
 
-        Raises DivergenceError, with the weights rolled back to before the chunk, when the
-        cost or the weights stop being finite.
+        When the chunk blows up (see ``_divergence_reason``) it is replayed one step at a
+        time from its start, so training keeps every good step, and DivergenceError names
+        the exact step that failed, with the weights as they were just before it.
         """
         n_steps = max(0, min(n_steps, self.total_steps - self.step_count))
         if n_steps == 0:
             return ChunkResult(0, np.empty(0), 0.0)
         backup = self.get_state()
-        positions = np.arange(self.step_count, self.step_count + n_steps) % self.steps_per_epoch
         start = time.perf_counter()
-        costs = np.asarray(self.loop_fn(self.batches[positions]))
+        costs = self._run_compiled(n_steps)
         seconds = time.perf_counter() - start
-        weights_finite = all(np.isfinite(p.get_value(borrow=True)).all() for p in self.params)
-        if not (np.isfinite(costs).all() and weights_finite):
-            bad = np.flatnonzero(~np.isfinite(costs))
-            at = self.step_count + int(bad[0]) if bad.size else self.step_count + n_steps
+        if _divergence_reason(costs, self.params):
             self.set_state(backup)
-            raise DivergenceError(at, float(self.learning_rate.get_value()))
+            self._replay_until_divergence(n_steps)
         self._record(costs)
         return ChunkResult(n_steps, costs, seconds)
+
+    def _run_compiled(self, n_steps: int) -> np.ndarray:
+        positions = np.arange(self.step_count, self.step_count + n_steps) % self.steps_per_epoch
+        return np.asarray(self.loop_fn(self.batches[positions]))
+
+    def _replay_until_divergence(self, n_steps: int) -> None:
+        for _ in range(n_steps):
+            backup = self.get_state()
+            costs = self._run_compiled(1)
+            reason = _divergence_reason(costs, self.params)
+            if reason:
+                self.set_state(backup)
+                raise DivergenceError(
+                    self.step_count, float(self.learning_rate.get_value()), reason
+                )
+            self._record(costs)
+        # Not reproducible step by step: should never happen, the graphs are the same.
+        raise RuntimeError("a chunk diverged but its steps one by one did not")
 
     def run_epochs(self, n_epochs: int) -> ChunkResult:
         return self.run(n_epochs * self.steps_per_epoch)
@@ -306,6 +334,22 @@ class Trainer:
             history_costs=costs,
             grid_outputs=grid_outputs,
         )
+
+
+def _divergence_reason(costs: np.ndarray, params: list) -> str:
+    """Why training must stop, or "" when all is well."""
+    weights = [p.get_value(borrow=True) for p in params]
+    if not np.isfinite(costs).all():
+        return "the cost became NaN or infinite"
+    if not all(np.isfinite(w).all() for w in weights):
+        return "a weight became NaN or infinite"
+    largest = max(float(np.abs(w).max()) for w in weights)
+    if largest > WEIGHT_LIMIT:
+        return (
+            f"a weight grew to {largest:.3g} (beyond ±{WEIGHT_LIMIT:g}), so the neurons "
+            "saturate and learning stalls"
+        )
+    return ""
 
 
 def batch_table(n_samples: int, schedule: str, batch_size: int) -> np.ndarray:

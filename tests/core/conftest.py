@@ -1,0 +1,30 @@
+"""Compiled trainers are shared across the core tests: compiling is the slow part."""
+
+from __future__ import annotations
+
+import pytest
+
+from xorlab.core.presets import preset_spec
+from xorlab.core.spec import ExperimentSpec
+from xorlab.core.trainer import Trainer
+
+_TRAINERS: dict[ExperimentSpec, Trainer] = {}
+
+
+def shared_trainer(spec: ExperimentSpec) -> Trainer:
+    """A trainer for ``spec``, compiled once per session and reset for each caller."""
+    trainer = _TRAINERS.get(spec)
+    if trainer is None:
+        trainer = _TRAINERS[spec] = Trainer(spec)
+    trainer.reset()
+    return trainer
+
+
+@pytest.fixture
+def trainer_for():
+    return shared_trainer
+
+
+@pytest.fixture
+def minimal_trainer() -> Trainer:
+    return shared_trainer(preset_spec("xor-minimal"))

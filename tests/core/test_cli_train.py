@@ -57,7 +57,7 @@ def test_train_steps_seed_and_lr_options():
     final, costs = train_reference(spec, ds.X, ds.y, weights, 10, [np.arange(4)])
     assert data["steps"] == 10
     assert data["log"] == [[0, pytest.approx(costs[0], abs=1e-12)]]
-    _, expected_cost = cost_and_grads(final, ds.X, ds.y, ["sigmoid", "sigmoid"], False)
+    expected_cost, _ = cost_and_grads(final, ds.X, ds.y, ["sigmoid", "sigmoid"], False)
     assert data["cost"] == pytest.approx(expected_cost, abs=1e-12)
 
 

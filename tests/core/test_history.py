@@ -22,3 +22,17 @@ def test_take_new_hands_out_each_kept_point_once():
         seen.extend(history.take_new()[0].tolist())
     assert seen == sorted(set(seen))
     assert set(history.data()[0].tolist()) <= set(seen)
+
+
+def test_take_new_at_any_moment_never_repeats_a_point():
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        history = CostHistory(capacity=8)
+        seen: list[int] = []
+        for epoch in range(300):
+            history.append(epoch, float(epoch))
+            if rng.random() < 0.3:
+                seen.extend(history.take_new()[0].tolist())
+        seen.extend(history.take_new()[0].tolist())
+        assert np.all(np.diff(seen) > 0)
+        assert set(history.data()[0].tolist()) <= set(seen)

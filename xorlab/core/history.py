@@ -47,7 +47,9 @@ class CostHistory:
         self._epochs[:half] = self._epochs[: self._size : 2]
         self._costs[:half] = self._costs[: self._size : 2]
         # Unsent points that were dropped are simply never sent: the curve stays consistent.
-        self._unsent = min(self._unsent, (self._unsent + 1) // 2)
+        # The unsent ones kept are the even indices from the first unsent one on.
+        first_unsent = self._size - self._unsent
+        self._unsent = half - (first_unsent + 1) // 2
         self._size = half
         self.stride *= 2
 

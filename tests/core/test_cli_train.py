@@ -65,7 +65,7 @@ def test_train_steps_seed_and_lr_options():
     "args, message",
     [
         (["--lr", "-1"], "training.learning_rate"),
-        (["--steps", "0"], "--steps must be at least 1"),
+        (["--steps", "0"], "--steps: must be at least 1"),
         (["--epochs", "0"], "training.epochs"),
         (["--preset", "nope"], "invalid choice"),
     ],
@@ -80,3 +80,24 @@ def test_divergence_exits_1_with_an_explanation():
     result = _main("train", "--lr", "1e6", "--steps", "50")
     assert result.returncode == 1
     assert "diverged at step 1" in result.stderr and "learning rate" in result.stderr
+
+
+def test_save_then_continue_reproduces_the_uninterrupted_tutorial(tmp_path):
+    path = tmp_path / "half.json"
+    first = _main("train", "--steps", "30000", "--save", str(path), "--json")
+    assert first.returncode == 0, first.stderr
+    second = _main("train", "--experiment", str(path), "--steps", "30000", "--json")
+    data = json.loads(second.stdout)
+    assert data["steps"] == 60000
+    np.testing.assert_allclose(data["outputs"], [0.921668, 0.117385, 0.921574, 0.048511], atol=1e-6)
+    assert data["cost"] == pytest.approx(0.0284190137, abs=1e-9)
+    assert [e for e, _ in data["log"]] == [0, 10000, 20000, 30000, 40000, 50000]
+
+
+def test_broken_experiment_and_unwritable_save_give_messages(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "xorlab-experiment", "version": 1')
+    result = _main("train", "--experiment", str(bad))
+    assert result.returncode == 2 and "not valid JSON" in result.stderr
+    result = _main("train", "--steps", "5", "--save", str(tmp_path / "missing" / "x.json"))
+    assert result.returncode == 1 and "cannot write" in result.stderr

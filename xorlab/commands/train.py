@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 import time
 
-from xorlab.core.datasets import DatasetError
+from xorlab.core.datasets import DatasetError, load_dataset
+from xorlab.core.experiment import (
+    ExperimentError,
+    experiment_from_trainer,
+    load_experiment,
+    restore_into,
+    save_experiment,
+)
 from xorlab.core.presets import PRESETS, preset_spec
-from xorlab.core.spec import ExperimentSpec, SpecError
-from xorlab.core.trainer import DivergenceError, Trainer
+from xorlab.core.spec import ExperimentSpec, FieldError, SpecError
+from xorlab.core.trainer import DivergenceError, Trainer, batch_table
 
 # Steps per compiled call; large enough that Python overhead vanishes, small enough that a
 # divergence rolls back little.
@@ -35,10 +41,15 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--seed", type=int, help="seed of the initial weights")
     parser.add_argument("--lr", type=float, help="learning rate")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead")
+    parser.add_argument(
+        "--experiment",
+        metavar="FILE",
+        help="continue training a saved experiment (overrides --preset)",
+    )
+    parser.add_argument("--save", metavar="FILE", help="save the trained experiment to FILE")
 
 
-def _spec_from_args(args: argparse.Namespace) -> ExperimentSpec:
-    spec = preset_spec(args.preset)
+def _spec_changes(args: argparse.Namespace) -> dict[str, dict]:
     network, training = {}, {}
     if args.seed is not None:
         network["seed"] = args.seed
@@ -46,23 +57,44 @@ def _spec_from_args(args: argparse.Namespace) -> ExperimentSpec:
         training["learning_rate"] = args.lr
     if args.epochs is not None:
         training["epochs"] = args.epochs
-    return spec.with_changes(network=network, training=training)
+    return {k: v for k, v in (("network", network), ("training", training)) if v}
+
+
+def _spec_from_args(args: argparse.Namespace) -> ExperimentSpec:
+    return preset_spec(args.preset).with_changes(**_spec_changes(args))
+
+
+def _build_trainer(args: argparse.Namespace) -> Trainer:
+    """The trainer the options ask for; a saved experiment continues where it stopped."""
+    saved = load_experiment(args.experiment) if args.experiment else None
+    base = saved.spec if saved else preset_spec(args.preset)
+    spec = base.with_changes(**_spec_changes(args))
+    dataset = saved.dataset if saved else load_dataset(spec.dataset)
+    if args.steps is not None:
+        if args.steps < 1:
+            raise SpecError([FieldError("--steps", "must be at least 1")])
+        if args.epochs is None:
+            # Room for the asked steps beyond those already trained.
+            done = saved.step if saved else 0
+            per_epoch = len(
+                batch_table(dataset.n_samples, spec.training.schedule, spec.training.batch_size)
+            )
+            spec = spec.with_changes(training={"epochs": -(-(done + args.steps) // per_epoch)})
+    trainer = Trainer(spec, dataset)
+    if saved:
+        restore_into(trainer, saved)
+    return trainer
 
 
 def run(args: argparse.Namespace) -> int:
     try:
-        spec = _spec_from_args(args)
-        trainer = Trainer(spec)
-        if args.steps is not None:
-            if args.steps < 1:
-                raise SpecError([])  # reported below with the flag's own words
-            epochs = math.ceil(args.steps / trainer.steps_per_epoch)
-            trainer = Trainer(spec.with_changes(training={"epochs": epochs}), trainer.dataset)
-    except (SpecError, DatasetError) as exc:
-        message = str(exc) or "--steps must be at least 1"
-        print(f"xorlab train: {message}", file=sys.stderr)
+        trainer = _build_trainer(args)
+    except (SpecError, DatasetError, ExperimentError) as exc:
+        print(f"xorlab train: {exc}", file=sys.stderr)
         return 2
-    target_steps = args.steps if args.steps is not None else trainer.total_steps
+    target_steps = trainer.total_steps
+    if args.steps is not None:
+        target_steps = min(trainer.step_count + args.steps, trainer.total_steps)
     start = time.perf_counter()
     diverged = None
     printed = 0
@@ -98,6 +130,12 @@ def run(args: argparse.Namespace) -> int:
         _print_result(trainer, outputs, cost, seconds)
         if diverged:
             print(f"stopped: {diverged}", file=sys.stderr)
+    if args.save:
+        try:
+            save_experiment(args.save, experiment_from_trainer(trainer))
+        except ExperimentError as exc:
+            print(f"xorlab train: {exc}", file=sys.stderr)
+            return 1
     return 1 if diverged else 0
 
 
@@ -119,6 +157,7 @@ def _print_result(trainer: Trainer, outputs, cost: float, seconds: float) -> Non
                 f"  {row} -> {','.join(f'{v:g}' for v in t)} : {', '.join(f'{v:.6f}' for v in o)}"
             )
     print(
-        f"outputs: [{', '.join(f'{v:.6f}' for v in outputs[:8, 0])}{', ...' if ds.n_samples > 8 else ''}]"
+        f"outputs: [{', '.join(f'{v:.6f}' for v in outputs[:8, 0])}"
+        f"{', ...' if ds.n_samples > 8 else ''}]"
     )
     print(f"cost: {cost:.10f}")

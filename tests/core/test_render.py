@@ -50,6 +50,10 @@ def test_svg_is_xml_with_every_node_and_edge_id(train_view, renderer):
     drawn = {i for i, n in train_view.nodes.items() if n.drawn_as == "node"}
     assert drawn <= ids
     assert {e.id for e in train_view.edges} <= ids
+    for element_id in ids:  # every clickable element leads back to a record, or to nothing
+        record = train_view.element(element_id)
+        assert record is None or record.id in train_view.nodes
+    assert train_view.element("a_a0") is train_view.nodes["a0"]
 
 
 @needs_dot

@@ -35,14 +35,19 @@ class GraphView:
     dot: str  # DOT source; ids of nodes and edges as in ``nodes`` / ``edges``
     text: str  # pytensor debugprint; its "[id ...]" tags are the node ids
     stats: GraphStats
-    nodes: dict[str, NodeInfo]  # id -> record, ops in topological order
+    # id -> record (treat as read-only): variables, then ops in topological order, then
+    # output slots
+    nodes: dict[str, NodeInfo]
     edges: tuple[EdgeInfo, ...]
     outputs: tuple[str, ...]  # ids of the output slots, in output order
     _edge_index: dict[str, EdgeInfo] = field(default_factory=dict, repr=False)
 
     def element(self, element_id: str) -> NodeInfo | None:
         """The record behind an SVG element id: a node's own record, or for an edge the
-        variable it carries. None for anything else (the graph's own <g>, clusters)."""
+        variable it carries. Graphviz wraps tooltips in anchors with ids "a_<id>"; those
+        work too. None for anything else (the graph's own <g>, clusters)."""
+        if element_id not in self.nodes and element_id not in self._edge_index:
+            element_id = element_id.removeprefix("a_")
         if element_id in self.nodes:
             return self.nodes[element_id]
         edge = self._edge_index.get(element_id)

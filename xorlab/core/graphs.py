@@ -69,7 +69,7 @@ class _TrainerGraphs:
 
     functions: dict[str, Function] = field(default_factory=dict)
     train_outputs: tuple[list[Variable], list[SharedVariable | None]] | None = None
-    views: dict[tuple[str, str, int], GraphView] = field(default_factory=dict)
+    views: dict[tuple[str, str, int | str], GraphView] = field(default_factory=dict)
 
 
 _CACHE: weakref.WeakKeyDictionary[Any, _TrainerGraphs] = weakref.WeakKeyDictionary()
@@ -219,7 +219,7 @@ def graph_of_expression(expression: Any, which: str = "f", stage: str = "symboli
     chosen = {"f": [0], "df": [1], "both": [0, 1]}[which]
     title = f"{' and '.join(names[i] for i in chosen)} of {expression.text} ({stage})"
     cache = _cache_for(expression)
-    key = ("expression", stage, len(chosen) * 10 + chosen[0])
+    key = ("expression", stage, which)
     view = cache.views.get(key)
     if view is None:
         if stage == "symbolic":

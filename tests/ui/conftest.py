@@ -1,0 +1,38 @@
+"""Shared set-up for the pytest-qt tests: offscreen Qt, private settings, a thread guard."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+# Before anything imports Qt: no display is needed, and none is touched.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QSettings  # noqa: E402
+
+from xorlab.ui.worker import running_worker_threads  # noqa: E402
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_settings(tmp_path_factory: pytest.TempPathFactory, qapp) -> str:
+    """QSettings go to a temporary INI file under a unique name, never the user's."""
+    folder = tmp_path_factory.mktemp("qsettings")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
+        QSettings.setPath(QSettings.Format.IniFormat, scope, str(folder))
+    QCoreApplication.setOrganizationName(f"xorlab-tests-{uuid.uuid4().hex[:8]}")
+    QCoreApplication.setApplicationName("xorlab")
+    return str(folder)
+
+
+@pytest.fixture(autouse=True)
+def no_thread_left_running():
+    """Fail any test that leaves a training thread running (napari's guard)."""
+    yield
+    running = running_worker_threads()
+    if running:
+        for thread in running:  # stop them so one leak does not fail every later test
+            thread.quit()
+            thread.wait(30_000)
+        pytest.fail(f"{len(running)} training thread(s) left running", pytrace=False)

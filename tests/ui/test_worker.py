@@ -1,0 +1,277 @@
+"""TrainingWorker against a headless Trainer: the same numbers, whatever the threads do."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from xorlab.core import model
+from xorlab.core.presets import preset_spec
+from xorlab.core.trainer import Trainer
+from xorlab.ui.worker import TrainingWorker
+
+MINIMAL = preset_spec("xor-minimal")
+# The same graph as xor-minimal (a warm compile cache serves both) but too long to finish.
+ENDLESS = MINIMAL.with_changes(training={"epochs": 10_000_000})
+TUTORIAL_OUTPUTS = [0.921668, 0.117385, 0.921574, 0.048511]
+TUTORIAL_COST = 0.0284190137
+
+
+class Recorder:
+    """Everything a worker reported, in order."""
+
+    def __init__(self, worker: TrainingWorker):
+        self.states: list[str] = []
+        self.snapshots: list = []
+        self.progress: list[tuple[int, int, float]] = []
+        self.resets: list = []
+        self.compiles: list[float] = []
+        self.divergences: list[str] = []
+        self.failures: list[str] = []
+        worker.state_changed.connect(self.states.append)
+        worker.snapshot_ready.connect(self.snapshots.append)
+        worker.progress.connect(lambda *args: self.progress.append(args))
+        worker.run_reset.connect(lambda *args: self.resets.append(args))
+        worker.compiled.connect(self.compiles.append)
+        worker.diverged.connect(self.divergences.append)
+        worker.failed.connect(self.failures.append)
+
+    @property
+    def state(self) -> str | None:
+        return self.states[-1] if self.states else None
+
+    @property
+    def last(self):
+        return self.snapshots[-1]
+
+
+@pytest.fixture
+def start_worker(qtbot):
+    workers: list[TrainingWorker] = []
+
+    def start(spec=None, **options) -> tuple[TrainingWorker, Recorder]:
+        worker = TrainingWorker(**options)
+        recorder = Recorder(worker)
+        worker.start()
+        workers.append(worker)
+        if spec is not None:
+            worker.set_spec(spec)
+            wait_for_state(qtbot, recorder, "ready")
+        return worker, recorder
+
+    yield start
+    for worker in workers:
+        assert worker.shutdown(30_000)
+
+
+def wait_for_state(qtbot, recorder: Recorder, state: str, timeout: int = 30_000) -> None:
+    qtbot.waitUntil(lambda: recorder.state == state, timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def reference() -> Trainer:
+    """A headless trainer on the GUI thread: the oracle for the worker's weights."""
+    trainer = Trainer(ENDLESS)
+    trainer.compile()
+    return trainer
+
+
+def reference_weights(reference: Trainer, *chunks: tuple[int, float]) -> list[np.ndarray]:
+    """Weights after running each (steps, learning rate) chunk from the initial weights."""
+    reference.reset()
+    for steps, lr in chunks:
+        reference.set_learning_rate(lr)
+        reference.run(steps)
+    reference.set_learning_rate(0.01)
+    return reference.get_weights()
+
+
+def assert_weights_equal(actual, expected) -> None:
+    assert len(actual) == len(expected)
+    for a, e in zip(actual, expected, strict=True):
+        np.testing.assert_allclose(a, e, rtol=0, atol=1e-12)
+
+
+def test_trains_the_tutorial_network_to_the_tutorial_numbers(qtbot, start_worker, reference):
+    worker, rec = start_worker(MINIMAL)
+    assert rec.states == ["compiling", "ready"]
+    assert len(rec.compiles) == 1 and rec.compiles[0] > 0
+    assert rec.last.step == 0  # the untrained network is shown before Train
+    worker.train()
+    wait_for_state(qtbot, rec, "done")
+    assert rec.states == ["compiling", "ready", "training", "done"]
+    final = rec.last
+    assert final.step == 60_000 and final.epoch == 60_000
+    assert final.cost == pytest.approx(TUTORIAL_COST, abs=1e-9)
+    np.testing.assert_allclose(final.outputs[:, 0], TUTORIAL_OUTPUTS, atol=5e-7)
+    assert final.grid_outputs is not None and final.grid_outputs.shape == (64, 64)
+    assert rec.progress[-1][:2] == (60_000, 60_000) and rec.progress[-1][2] > 0
+
+    # Every cost point arrives once, in order, and equals the headless run's at that epoch.
+    epochs = np.concatenate([s.history_steps for s in rec.snapshots])
+    costs = np.concatenate([s.history_costs for s in rec.snapshots])
+    assert np.all(np.diff(epochs) > 0) and epochs[0] == 0 and epochs[-1] >= 59_990
+    reference.reset()
+    reference.run(60_000)
+    ref_epochs, ref_costs = reference.history.data()
+    common, mine, theirs = np.intersect1d(epochs, ref_epochs, return_indices=True)
+    assert common.size > 1000
+    np.testing.assert_allclose(costs[mine], ref_costs[theirs], rtol=1e-12)
+
+
+def test_snapshots_are_throttled(qtbot, start_worker):
+    worker, rec = start_worker(ENDLESS.with_changes(training={"epochs": 400_000}))
+    started = time.perf_counter()
+    worker.train()
+    wait_for_state(qtbot, rec, "done")
+    elapsed = time.perf_counter() - started
+    training_snapshots = len(rec.snapshots) - 1
+    assert training_snapshots <= 60 * elapsed + 2
+    assert rec.last.step == 400_000
+
+
+def test_pause_step_resume_and_stop(qtbot, start_worker, reference):
+    worker, rec = start_worker(ENDLESS)
+    worker.train()
+    qtbot.waitUntil(lambda: rec.snapshots and rec.last.step > 0)
+    worker.pause()
+    wait_for_state(qtbot, rec, "paused")
+    paused_at = rec.last.step
+    assert paused_at > 0
+    assert_weights_equal(rec.last.weights, reference_weights(reference, (paused_at, 0.01)))
+    count = len(rec.snapshots)
+    qtbot.wait(100)
+    assert len(rec.snapshots) == count, "a paused worker keeps training"
+
+    worker.step()  # full batch: one epoch is one step
+    qtbot.waitUntil(lambda: len(rec.snapshots) == count + 1)
+    assert rec.last.step == paused_at + 1 and rec.state == "paused"
+    assert_weights_equal(rec.last.weights, reference_weights(reference, (paused_at + 1, 0.01)))
+
+    worker.resume()
+    wait_for_state(qtbot, rec, "training")
+    qtbot.waitUntil(lambda: rec.last.step > paused_at + 1)
+    worker.stop()
+    wait_for_state(qtbot, rec, "stopped")
+    stopped_at = rec.last.step
+    qtbot.wait(50)
+    assert rec.last.step == stopped_at
+
+    worker.train()  # after Stop, Train starts a fresh run
+    qtbot.waitUntil(lambda: len(rec.resets) == 2)
+    wait_for_state(qtbot, rec, "training")
+    worker.pause()
+    wait_for_state(qtbot, rec, "paused")
+    restarted = [s for s in rec.snapshots if s.step == 0]
+    assert len(restarted) == 2  # the compiled run's and the fresh run's
+    assert_weights_equal(rec.last.weights, reference_weights(reference, (rec.last.step, 0.01)))
+
+
+def test_reset_restores_the_initial_weights(qtbot, start_worker):
+    worker, rec = start_worker(ENDLESS)
+    worker.train()
+    qtbot.waitUntil(lambda: rec.last.step > 1000)
+    worker.reset()
+    wait_for_state(qtbot, rec, "ready")
+    assert rec.last.step == 0 and len(rec.resets) == 2
+    assert_weights_equal(rec.last.weights, model.init_weights(ENDLESS.network, 2, 1))
+
+
+def test_learning_rate_changes_take_effect_at_the_next_chunk(qtbot, start_worker, reference):
+    worker, rec = start_worker(ENDLESS)
+    worker.step()
+    qtbot.waitUntil(lambda: rec.last.step == 1)
+    worker.set_learning_rate(0.5)
+    worker.step()
+    qtbot.waitUntil(lambda: rec.last.step == 2)
+    # A spec that differs only in its learning rate is applied in place, not recompiled.
+    worker.set_spec(ENDLESS.with_changes(training={"learning_rate": 2.0}))
+    worker.step()
+    qtbot.waitUntil(lambda: rec.last.step == 3)
+    assert len(rec.compiles) == 1
+    expected = reference_weights(reference, (1, 0.01), (1, 0.5), (1, 2.0))
+    assert_weights_equal(rec.last.weights, expected)
+
+
+def test_a_huge_learning_rate_diverges_cleanly_and_can_recover(qtbot, start_worker):
+    worker, rec = start_worker(MINIMAL.with_changes(training={"learning_rate": 1e6}))
+    worker.train()
+    wait_for_state(qtbot, rec, "diverged")
+    assert len(rec.divergences) == 1 and "diverged" in rec.divergences[0]
+    assert "1e+06" in rec.divergences[0]
+    assert all(np.isfinite(w).all() for w in rec.last.weights)
+    assert rec.failures == []
+    worker.set_learning_rate(0.01)
+    worker.resume()
+    wait_for_state(qtbot, rec, "done")
+    assert rec.last.step == 60_000 and np.isfinite(rec.last.cost)
+
+
+def test_rapid_spec_edits_compile_only_the_latest(qtbot, start_worker):
+    worker, rec = start_worker()
+    seeds = [11, 12, 13, 14, 15]
+    for seed in seeds:
+        worker.set_spec(ENDLESS.with_changes(network={"seed": seed}))
+    wait_for_state(qtbot, rec, "ready")
+    qtbot.wait(50)
+    assert len(rec.compiles) == 1
+    latest = ENDLESS.with_changes(network={"seed": seeds[-1]})
+    assert_weights_equal(rec.last.weights, model.init_weights(latest.network, 2, 1))
+
+
+def test_an_unreadable_dataset_reports_and_the_worker_lives_on(qtbot, start_worker, tmp_path):
+    worker, rec = start_worker()
+    missing = MINIMAL.with_changes(dataset={"name": "csv", "path": str(tmp_path / "none.csv")})
+    worker.set_spec(missing)
+    wait_for_state(qtbot, rec, "error")
+    assert len(rec.failures) == 1 and "dataset" in rec.failures[0].lower()
+    worker.set_spec(MINIMAL)
+    wait_for_state(qtbot, rec, "ready")
+
+
+def test_an_exception_while_training_is_reported_not_fatal(qtbot, start_worker, monkeypatch):
+    worker, rec = start_worker(MINIMAL)
+
+    def broken_run(self, n_steps):
+        raise RuntimeError("simulated failure")
+
+    monkeypatch.setattr(Trainer, "run", broken_run)
+    worker.train()
+    wait_for_state(qtbot, rec, "error")
+    assert rec.failures == ["RuntimeError: simulated failure"]
+    monkeypatch.undo()
+    worker.reset()
+    wait_for_state(qtbot, rec, "ready")
+    worker.train()
+    wait_for_state(qtbot, rec, "done")
+
+
+@pytest.mark.parametrize("moment", ["compiling", "training"])
+def test_shutdown_leaves_no_running_thread(qtbot, start_worker, moment):
+    worker, rec = start_worker()
+    worker.set_spec(ENDLESS.with_changes(network={"seed": 21}))
+    if moment == "compiling":
+        qtbot.waitUntil(lambda: "compiling" in rec.states)
+    else:
+        wait_for_state(qtbot, rec, "ready")
+        worker.train()
+        qtbot.waitUntil(lambda: rec.last.step > 0)
+    started = time.perf_counter()
+    assert worker.shutdown(30_000)
+    assert not worker.is_running()
+    assert time.perf_counter() - started < 5
+    worker.train()  # ignored once shut down: nothing runs on the GUI thread
+    qtbot.wait(20)
+    assert not worker.is_running()
+    if moment == "compiling":
+        assert rec.compiles == [] and "ready" not in rec.states  # abandoned between steps
+
+
+def test_data_without_two_inputs_gets_no_boundary_grid(qtbot, start_worker):
+    # The tutorial network on 3-bit parity: only the dataset differs from xor-minimal.
+    _, rec = start_worker(MINIMAL.with_changes(dataset={"name": "parity3"}))
+    dataset, grid = rec.resets[-1]
+    assert dataset.n_inputs == 3 and grid is None and rec.last.grid_outputs is None
+    assert rec.last.outputs.shape == (8, 1)

@@ -1,0 +1,75 @@
+"""Carries the training worker's notifications to the GUI thread in order, merging snapshots.
+
+A GUI that falls behind (a modal dialog, a window being dragged, a slow redraw) must not
+receive a backlog of stale snapshots. The worker posts here from its own thread; while the
+GUI has not yet drained the previous delivery, consecutive snapshots are merged into one that
+carries every cost point since the last delivered snapshot (merge, don't queue). Everything
+else is delivered exactly once and in the order it was posted, so a view never sees a
+snapshot of one run after the reset that began the next.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+
+from xorlab.core.trainer import TrainingSnapshot
+
+
+def merge_snapshots(older: TrainingSnapshot, newer: TrainingSnapshot) -> TrainingSnapshot:
+    """``newer`` carrying the cost points of both; the latest boundary map either had."""
+    return replace(
+        newer,
+        history_steps=np.concatenate([older.history_steps, newer.history_steps]),
+        history_costs=np.concatenate([older.history_costs, newer.history_costs]),
+        grid_outputs=newer.grid_outputs if newer.grid_outputs is not None else older.grid_outputs,
+    )
+
+
+class Outbox(QObject):
+    """Lives on the GUI thread; ``post`` may be called from any thread.
+
+    Each posted item is ``(kind, args)``; ``deliver(kind, args)`` runs on the GUI thread.
+    A "snapshot" item's args are ``(snapshot, progress)`` and merge with a snapshot item
+    posted right before it; a "progress" item replaces a progress item right before it.
+    """
+
+    _posted = Signal()
+
+    def __init__(self, deliver: Callable[[str, tuple[Any, ...]], None]):
+        super().__init__()
+        self._deliver = deliver
+        self._lock = threading.Lock()
+        self._items: list[tuple[str, tuple[Any, ...]]] = []
+        self._posted.connect(self._on_posted, Qt.ConnectionType.QueuedConnection)
+
+    def post(self, kind: str, *args: Any) -> None:
+        with self._lock:
+            was_empty = not self._items
+            last_kind = self._items[-1][0] if self._items else None
+            if kind == "snapshot" and last_kind == "snapshot":
+                older, _ = self._items[-1][1]
+                snapshot, progress = args
+                self._items[-1] = (kind, (merge_snapshots(older, snapshot), progress))
+            elif kind == "progress" and last_kind == "progress":
+                self._items[-1] = (kind, args)
+            else:
+                self._items.append((kind, args))
+        if was_empty:
+            self._posted.emit()
+
+    def pending(self) -> int:
+        with self._lock:
+            return len(self._items)
+
+    @Slot()
+    def _on_posted(self) -> None:
+        with self._lock:
+            items, self._items = self._items, []
+        for kind, args in items:
+            self._deliver(kind, args)

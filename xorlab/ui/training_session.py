@@ -1,0 +1,334 @@
+"""The training session: owns a Trainer on the worker thread and runs it in timed chunks.
+
+Everything here runs on the worker thread (compiled PyTensor functions must have one owner);
+TrainingWorker in worker.py is the GUI-thread side that queues commands to it and re-emits
+what it posts to the Outbox. A chunk is sized to take about 15 ms and the next one is
+scheduled by a zero-interval timer rather than a loop, so the thread's event loop sees pause,
+stop and shutdown between chunks.
+
+Compiling a PyTensor function cannot be interrupted: compilation runs in steps (the training
+loop, evaluation, prediction, a warm-up call of each) and a shutdown or a newer spec is
+noticed between steps.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, QTimer, Slot
+
+from xorlab.core.datasets import DatasetError, PlaneGrid, load_dataset, plane_grid
+from xorlab.core.spec import ExperimentSpec, SpecError
+from xorlab.core.trainer import DivergenceError, Trainer
+from xorlab.ui.outbox import Outbox
+
+log = logging.getLogger(__name__)
+
+FIRST_CHUNK_STEPS = 64
+
+
+def compile_key(spec: ExperimentSpec) -> ExperimentSpec:
+    """The part of a spec the compiled functions depend on; the rest is applied in place."""
+    return spec.with_changes(training={"learning_rate": 1.0, "epochs": 1, "log_every": 1})
+
+
+class Requests:
+    """What the GUI thread asked for that the worker thread must see at once, not in turn:
+    the latest spec (rapid edits merge into one compile) and whether we are closing."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._spec: ExperimentSpec | None = None
+        self._generation = 0
+        self._closing = threading.Event()
+
+    def put_spec(self, spec: ExperimentSpec) -> None:
+        with self._lock:
+            self._spec = spec
+            self._generation += 1
+
+    def take_spec(self) -> tuple[ExperimentSpec | None, int]:
+        with self._lock:
+            spec, self._spec = self._spec, None
+            return spec, self._generation
+
+    def superseded(self, generation: int) -> bool:
+        """A newer spec arrived, or we are closing: abandon the compile in progress."""
+        with self._lock:
+            return self._closing.is_set() or self._generation != generation
+
+    def close(self) -> None:
+        self._closing.set()
+
+    @property
+    def closing(self) -> bool:
+        return self._closing.is_set()
+
+
+class TrainingSession(QObject):
+    """Moved to the worker thread; ``on_command`` receives the queued requests."""
+
+    def __init__(
+        self,
+        outbox: Outbox,
+        requests: Requests,
+        *,
+        chunk_seconds: float,
+        max_snapshot_rate: float,
+        grid_rate: float,
+        grid_resolution: int,
+        mode: str | None,
+    ):
+        super().__init__()
+        self._outbox = outbox
+        self._requests = requests
+        self.chunk_seconds = chunk_seconds
+        self._snapshot_interval = 1.0 / max_snapshot_rate
+        self._grid_interval = 1.0 / grid_rate
+        self._grid_resolution = grid_resolution
+        self._mode = mode
+
+        self._trainer: Trainer | None = None
+        self._grid: PlaneGrid | None = None
+        self._state = "idle"
+        self._chunk_steps = FIRST_CHUNK_STEPS
+        self._last_snapshot_time = 0.0
+        self._last_grid_time = 0.0
+        self._last_tick_end = 0.0
+        self._steps_per_second = 0.0  # smoothed over chunks, counting the time between them
+
+        self._timer = QTimer(self)  # a child: moves to the worker thread with the session
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._on_tick)
+
+    @Slot(str, object)
+    def on_command(self, name: str, value: object) -> None:
+        if name == "shutdown":
+            self._timer.stop()
+            self._trainer = None  # compiled functions are released on their owner thread
+            QThread.currentThread().quit()
+            return
+        if self._requests.closing:
+            return
+        handler: Callable[..., None] = getattr(self, f"_do_{name}")
+        try:
+            handler(value) if name == "learning_rate" else handler()
+        except Exception as exc:  # a worker must report, never die
+            self._fail(exc)
+
+    @Slot()
+    def _on_tick(self) -> None:
+        trainer = self._trainer
+        if trainer is None or self._requests.closing or self._state != "training":
+            self._timer.stop()
+            return
+        try:
+            result = trainer.run(self._chunk_steps)
+        except DivergenceError as exc:
+            self._timer.stop()
+            self._publish_snapshot(force=True)
+            self._set_state("diverged")
+            self._outbox.post("diverged", str(exc))
+            return
+        except Exception as exc:
+            self._fail(exc)
+            return
+        self._adapt_chunk(result.steps, result.seconds)
+        self._measure_rate(result.steps)
+        if trainer.done:
+            self._timer.stop()
+            self._publish_snapshot(force=True)
+            self._set_state("done")
+        else:
+            self._publish_snapshot()
+
+    def _do_spec(self) -> None:
+        spec, generation = self._requests.take_spec()
+        if spec is None:  # already taken by an earlier request: requests merge
+            return
+        trainer = self._trainer
+        if trainer is not None and compile_key(trainer.spec) == compile_key(spec):
+            self._update_in_place(trainer, spec)
+        else:
+            self._build(spec, generation)
+
+    def _build(self, spec: ExperimentSpec, generation: int) -> None:
+        self._timer.stop()
+        self._trainer = None
+        self._set_state("compiling")
+        start = time.perf_counter()
+        try:
+            dataset = load_dataset(spec.dataset)
+            grid = plane_grid(dataset, self._grid_resolution) if dataset.n_inputs == 2 else None
+        except DatasetError as exc:
+            self._outbox.post("failed", f"Cannot load the dataset: {exc}")
+            self._set_state("error")
+            return
+        self._outbox.post("run_reset", dataset, grid)
+        trainer = Trainer(spec, dataset, mode=self._mode)
+        for compile_step in self._compile_steps(trainer, grid):
+            if self._requests.superseded(generation):
+                return  # a newer spec's request is queued behind this one, or we are closing
+            compile_step()
+        if self._requests.superseded(generation):
+            return
+        self._trainer, self._grid = trainer, grid
+        self._chunk_steps = FIRST_CHUNK_STEPS
+        self._outbox.post("compiled", time.perf_counter() - start)
+        self._publish_snapshot(force=True)
+        self._set_state("ready")
+
+    @staticmethod
+    def _compile_steps(trainer: Trainer, grid: PlaneGrid | None) -> list[Callable[[], Any]]:
+        """Each step is one uninterruptible call; the first call of a function still
+        JIT-compiles (Numba), so each gets a warm-up call that leaves the weights as they were.
+        """
+
+        def warm_up_loop() -> None:
+            state = trainer.get_state()
+            trainer.loop_fn(trainer.batches[:1])
+            trainer.set_state(state)
+
+        steps: list[Callable[[], Any]] = [
+            lambda: trainer.loop_fn,
+            warm_up_loop,
+            lambda: trainer.evaluate_fn,
+            trainer.evaluate,
+        ]
+        if grid is not None:
+            steps += [lambda: trainer.predict_fn, lambda: trainer.evaluate(grid.points[:1])]
+        return steps
+
+    def _update_in_place(self, trainer: Trainer, spec: ExperimentSpec) -> None:
+        if spec == trainer.spec:
+            return
+        # Only the learning rate, epoch limit and log interval differ: none is compiled in.
+        trainer.spec = spec
+        trainer.set_learning_rate(spec.training.learning_rate)
+        if self._state == "done" and not trainer.done:
+            self._set_state("paused")
+        elif self._state in ("ready", "training", "paused") and trainer.done:
+            self._timer.stop()
+            self._set_state("done")
+        self._publish_progress()
+
+    def _do_train(self) -> None:
+        if self._trainer is None or self._state == "training":
+            return
+        if self._state in ("done", "stopped"):
+            self._do_reset()
+        self._start_training()
+
+    def _do_resume(self) -> None:
+        if self._trainer is not None and self._state in ("ready", "paused", "diverged"):
+            self._start_training()
+
+    def _start_training(self) -> None:
+        assert self._trainer is not None
+        if self._trainer.done:
+            self._set_state("done")
+            return
+        self._last_tick_end = time.perf_counter()
+        self._steps_per_second = 0.0
+        self._set_state("training")
+        self._timer.start()
+
+    def _do_pause(self) -> None:
+        if self._state == "training":
+            self._timer.stop()
+            self._publish_snapshot(force=True)
+            self._set_state("paused")
+
+    def _do_stop(self) -> None:
+        if self._state in ("training", "paused"):
+            self._timer.stop()
+            self._publish_snapshot(force=True)
+            self._set_state("stopped")
+
+    def _do_step(self) -> None:
+        trainer = self._trainer
+        if trainer is None or self._state not in ("ready", "paused", "diverged"):
+            return
+        spe = trainer.steps_per_epoch
+        try:
+            trainer.run(spe - trainer.step_count % spe)
+        except DivergenceError as exc:
+            self._publish_snapshot(force=True)
+            self._set_state("diverged")
+            self._outbox.post("diverged", str(exc))
+            return
+        self._publish_snapshot(force=True)
+        self._set_state("done" if trainer.done else "paused")
+
+    def _do_reset(self) -> None:
+        trainer = self._trainer
+        if trainer is None:
+            return
+        self._timer.stop()
+        trainer.reset()
+        self._outbox.post("run_reset", trainer.dataset, self._grid)
+        self._publish_snapshot(force=True)
+        self._set_state("ready")
+
+    def _do_learning_rate(self, value: float) -> None:
+        if self._trainer is not None:
+            self._trainer.set_learning_rate(value)
+
+    def _adapt_chunk(self, steps: int, seconds: float) -> None:
+        """Aim for chunk_seconds per chunk, changing by at most 2x per chunk."""
+        if steps < self._chunk_steps or seconds <= 0:
+            return  # a short last chunk says nothing about the rate
+        ideal = steps * self.chunk_seconds / seconds
+        self._chunk_steps = int(min(max(ideal, self._chunk_steps / 2, 1), self._chunk_steps * 2))
+
+    def _publish_snapshot(self, force: bool = False) -> None:
+        trainer = self._trainer
+        if trainer is None:
+            return
+        now = time.perf_counter()
+        if not force and now - self._last_snapshot_time < self._snapshot_interval:
+            return
+        with_grid = self._grid is not None and (
+            force or now - self._last_grid_time >= self._grid_interval
+        )
+        snapshot = trainer.snapshot(self._grid if with_grid else None)
+        self._last_snapshot_time = now
+        if with_grid:
+            self._last_grid_time = now
+        self._outbox.post("snapshot", snapshot, self._progress_args())
+
+    def _publish_progress(self) -> None:
+        self._outbox.post("progress", *self._progress_args())
+
+    def _progress_args(self) -> tuple[int, int, float]:
+        trainer = self._trainer
+        assert trainer is not None
+        return trainer.step_count, trainer.total_steps, self._steps_per_second
+
+    def _measure_rate(self, steps: int) -> None:
+        """Steps per wall-clock second, event handling between chunks included."""
+        now = time.perf_counter()
+        elapsed, self._last_tick_end = now - self._last_tick_end, now
+        if elapsed > 0:
+            rate = steps / elapsed
+            old = self._steps_per_second
+            self._steps_per_second = rate if old == 0 else 0.8 * old + 0.2 * rate
+
+    def _set_state(self, state: str) -> None:
+        if state != self._state:
+            self._state = state
+            self._outbox.post("state_changed", state)
+
+    def _fail(self, exc: Exception) -> None:
+        log.error("training worker error", exc_info=exc)
+        self._timer.stop()
+        if isinstance(exc, SpecError):
+            message = f"The experiment is not valid: {exc}"
+        else:
+            message = f"{type(exc).__name__}: {exc}"
+        self._outbox.post("failed", message)
+        self._set_state("error")

@@ -63,18 +63,37 @@ def activate(z: TensorVariable, name: str) -> TensorVariable:
     raise ValueError(f"unknown activation '{name}'")
 
 
+@dataclass(frozen=True)
+class LayerGraph:
+    """One layer's symbolic pieces: its input (with the bias unit), weighted sums, output."""
+
+    inputs: TensorVariable
+    weighted_sums: TensorVariable
+    activations: TensorVariable
+
+
+def forward_layers(
+    params: Sequence[TensorVariable], X: TensorVariable, net: NetworkSpec
+) -> list[LayerGraph]:
+    """The forward pass layer by layer, for a batch X of shape (samples, inputs)."""
+    h = X
+    layers = []
+    for W, act in zip(params, [*net.activations, net.output_activation], strict=True):
+        if net.bias:
+            # The tutorial's bias unit: a constant 1 appended to each layer's input.
+            h = pt.concatenate([h, pt.ones((h.shape[0], 1), dtype="float64")], axis=1)
+        z = pt.dot(h, W)
+        a = activate(z, act)
+        layers.append(LayerGraph(h, z, a))
+        h = a
+    return layers
+
+
 def forward(
     params: Sequence[TensorVariable], X: TensorVariable, net: NetworkSpec
 ) -> TensorVariable:
     """The network's output for a batch X of shape (samples, inputs)."""
-    h = X
-    activations = [*net.activations, net.output_activation]
-    for W, act in zip(params, activations, strict=True):
-        if net.bias:
-            # The tutorial's bias unit: a constant 1 appended to each layer's input.
-            h = pt.concatenate([h, pt.ones((h.shape[0], 1), dtype="float64")], axis=1)
-        h = activate(pt.dot(h, W), act)
-    return h
+    return forward_layers(params, X, net)[-1].activations
 
 
 def data_cost(output: TensorVariable, y: TensorVariable, cost: str) -> TensorVariable:
@@ -88,18 +107,25 @@ def data_cost(output: TensorVariable, y: TensorVariable, cost: str) -> TensorVar
     raise ValueError(f"unknown cost '{cost}'")
 
 
+def l2_penalty(params: Sequence[TensorVariable], net: NetworkSpec, l2: float) -> TensorVariable:
+    """The L2 penalty on the weights; bias rows are not penalised."""
+    return l2 * sum(pt.sum((W[:-1] if net.bias else W) ** 2) for W in params)
+
+
 def total_cost(
     params: Sequence[TensorVariable],
     X: TensorVariable,
     y: TensorVariable,
     net: NetworkSpec,
     training: TrainingSpec,
+    output: TensorVariable | None = None,
 ) -> TensorVariable:
-    """Data cost plus the L2 penalty on the weights (bias rows are not penalised)."""
-    cost = data_cost(forward(params, X, net), y, training.cost)
+    """Data cost plus the L2 penalty; ``output`` reuses an already built forward pass."""
+    if output is None:
+        output = forward(params, X, net)
+    cost = data_cost(output, y, training.cost)
     if training.l2 > 0:
-        penalty = sum(pt.sum((W[:-1] if net.bias else W) ** 2) for W in params)
-        cost = cost + training.l2 * penalty
+        cost = cost + l2_penalty(params, net, training.l2)
     return cost
 
 

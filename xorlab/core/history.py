@@ -64,5 +64,30 @@ class CostHistory:
         return self._epochs[start : self._size].copy(), self._costs[start : self._size].copy()
 
     def extend(self, epochs: np.ndarray, costs: np.ndarray) -> None:
-        for e, c in zip(epochs.tolist(), costs.tolist(), strict=True):
-            self.append(e, c)
+        """``append`` each point in turn, vectorized: a tiny net trains millions of epochs a
+        second and a Python call per point would cost more than the training itself."""
+        epochs = np.asarray(epochs, dtype=np.int64)
+        costs = np.asarray(costs, dtype=np.float64)
+        if epochs.shape != costs.shape:
+            raise ValueError("epochs and costs differ in length")
+        i, n = 0, epochs.size
+        while i < n:
+            first = i + (-self._seen) % self.stride  # the next point the stride keeps
+            kept = np.arange(first, n, self.stride)
+            room = self.capacity - self._size
+            self._store(epochs[kept[:room]], costs[kept[:room]])
+            if kept.size <= room:
+                self._seen += n - i
+                return
+            # The next kept point finds the buffer full: decimate, then offer it as append does.
+            j = int(kept[room])
+            self._seen += j - i
+            self.append(int(epochs[j]), float(costs[j]))
+            i = j + 1
+
+    def _store(self, epochs: np.ndarray, costs: np.ndarray) -> None:
+        end = self._size + epochs.size
+        self._epochs[self._size : end] = epochs
+        self._costs[self._size : end] = costs
+        self._size = end
+        self._unsent += epochs.size

@@ -1,8 +1,9 @@
 """Compiles a spec's training step and a K-step in-graph loop, and trains in chunks.
 
 One compiled call per step spends most of its time in Python, so training runs K steps per
-call inside a ``scan``; the one-step function is kept for single steps and the graph view.
-Chunking never changes the numbers: the loop body is the same graph as the step.
+call in a loop compiled by a strategy (``xorlab.core.strategies``: a generated scalar loop for
+tiny nets, a PyTensor scan otherwise); the one-step function is kept for single steps and the
+graph view. Chunking never changes the numbers: every loop body is the same graph as the step.
 
 A Trainer is not thread-safe: compiled PyTensor functions must have a single owner.
 """
@@ -17,12 +18,12 @@ from functools import cached_property
 
 import numpy as np
 import pytensor
-import pytensor.tensor as pt
 
 from xorlab.core import model
 from xorlab.core.datasets import Dataset, PlaneGrid, load_dataset
 from xorlab.core.history import CostHistory
 from xorlab.core.spec import ExperimentSpec, SpecError, validate
+from xorlab.core.strategies import STRATEGIES, LoopProblem, TrainingLoop, build_loop, plan
 
 try:
     from numba.core.errors import NumbaPerformanceWarning
@@ -78,11 +79,22 @@ class Trainer:
     """Owns the shared weights of one experiment and the functions compiled for it."""
 
     def __init__(
-        self, spec: ExperimentSpec, dataset: Dataset | None = None, mode: str | None = None
+        self,
+        spec: ExperimentSpec,
+        dataset: Dataset | None = None,
+        mode: str | None = None,
+        strategy: str = "auto",
     ):
+        """``mode``: PyTensor mode of the compiled functions; ``strategy``: how the K-step
+        loop is compiled, one of ``STRATEGIES`` ("auto" picks by network and data size)."""
         errors = validate(spec)
         if errors:
             raise SpecError(errors)
+        if strategy not in STRATEGIES:
+            raise ValueError(
+                f"unknown strategy '{strategy}'; choose one of {', '.join(STRATEGIES)}"
+            )
+        self.requested_strategy = strategy
         self.spec = spec
         self.dataset = dataset if dataset is not None else load_dataset(spec.dataset)
         self.mode = mode
@@ -145,42 +157,29 @@ class Trainer:
         return pytensor.function([sym.X], sym.output, mode=self.mode, name="predict")
 
     @cached_property
-    def loop_fn(self) -> pytensor.compile.Function:
-        """K steps in one call; input: a (K, batch) matrix of sample indices."""
-        net, tr = self.spec.network, self.spec.training
-        X = pt.constant(np.asarray(self.dataset.X), name="X")
-        y = pt.constant(np.asarray(self.dataset.y), name="y")
-        rows = pt.lmatrix("batch_rows")
-        n_params = len(self.params)
-        full_batch = self.batches.shape == (1, self.dataset.n_samples) and np.array_equal(
-            self.batches[0], np.arange(self.dataset.n_samples)
+    def loop_fn(self) -> TrainingLoop:
+        """K steps in one call: ``loop_fn.run(position, K)``, or ``loop_fn(rows)`` with a
+        (K, batch) matrix of rows of the batch table; both return the K step costs."""
+        return build_loop(self._loop_problem(), self.requested_strategy)
+
+    def _loop_problem(self) -> LoopProblem:
+        return LoopProblem(
+            spec=self.spec,
+            X=np.asarray(self.dataset.X),
+            y=np.asarray(self.dataset.y),
+            batches=self.batches,
+            params=tuple(self.params),
+            state=tuple(self.state),
+            learning_rate=self.learning_rate,
+            mode=self.mode,
         )
 
-        def body(*args):
-            if full_batch:
-                _row, carried = args[0], args[1:]
-                Xb, yb = X, y
-            else:
-                row, carried = args[0], args[1:]
-                Xb, yb = X[row], y[row]
-            params, state = carried[:n_params], carried[n_params:]
-            cost, new_params, new_state = model.training_step(
-                params, state, Xb, yb, self.learning_rate, net, tr
-            )
-            return [cost, *new_params, *new_state]
-
-        carried = [*self.params, *self.state]
-        outputs = pytensor.scan(
-            body,
-            sequences=[rows],
-            outputs_info=[None, *carried],
-            return_updates=False,
-        )
-        costs, finals = outputs[0], outputs[1:]
-        updates = [(var, seq[-1]) for var, seq in zip(carried, finals, strict=True)]
-        return pytensor.function(
-            [rows], costs, updates=updates, mode=self.mode, name="training_loop"
-        )
+    @property
+    def strategy_name(self) -> str:
+        """The loop strategy in use, or the one "auto" plans to use if not compiled yet."""
+        if "loop_fn" in self.__dict__:
+            return self.loop_fn.name
+        return plan(self._loop_problem(), self.requested_strategy)[0]
 
     def compile(self) -> float:
         """Compile the functions training needs; returns the seconds it took."""
@@ -232,8 +231,7 @@ class Trainer:
         return ChunkResult(n_steps, costs, seconds)
 
     def _run_compiled(self, n_steps: int) -> np.ndarray:
-        positions = np.arange(self.step_count, self.step_count + n_steps) % self.steps_per_epoch
-        return np.asarray(self.loop_fn(self.batches[positions]))
+        return self.loop_fn.run(self.step_count % self.steps_per_epoch, n_steps)
 
     def _replay_until_divergence(self, n_steps: int) -> None:
         for _ in range(n_steps):
@@ -259,21 +257,22 @@ class Trainer:
         the full-batch cost) and their mean for the mean costs. A progress line, as the
         tutorials print every ``log_every`` epochs, holds the epoch's last step cost.
         """
+        # Vectorized: a tiny net runs millions of one-step epochs a second.
         spe = self.steps_per_epoch
-        combine = np.sum if self.spec.training.cost == "sse" else np.mean
-        log_every = self.spec.training.log_every
-        i = 0
-        while i < costs.size:
-            take = min(spe - self.step_count % spe, costs.size - i)
-            self._epoch_costs.extend(costs[i : i + take].tolist())
-            self.step_count += take
-            i += take
-            if self.step_count % spe == 0:
-                epoch = self.step_count // spe - 1
-                self.history.append(epoch, float(combine(self._epoch_costs)))
-                if epoch % log_every == 0:
-                    self.log.append((epoch, self._epoch_costs[-1]))
-                self._epoch_costs.clear()
+        carried = np.asarray(self._epoch_costs, dtype=np.float64)
+        all_costs = np.concatenate([carried, costs]) if carried.size else costs
+        first_epoch = (self.step_count - carried.size) // spe
+        self.step_count += costs.size
+        n_epochs = all_costs.size // spe
+        per_epoch = all_costs[: n_epochs * spe].reshape(n_epochs, spe)
+        self._epoch_costs = all_costs[n_epochs * spe :].tolist()
+        if n_epochs == 0:
+            return
+        combined = per_epoch.sum(axis=1) if self.spec.training.cost == "sse" else per_epoch.mean(1)
+        epochs = first_epoch + np.arange(n_epochs)
+        self.history.extend(epochs, combined)
+        logged = np.flatnonzero(epochs % self.spec.training.log_every == 0)
+        self.log.extend(zip(epochs[logged].tolist(), per_epoch[logged, -1].tolist(), strict=True))
 
     # --- state -------------------------------------------------------------------------------
 

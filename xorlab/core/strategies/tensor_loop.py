@@ -1,0 +1,91 @@
+"""K steps in a PyTensor ``scan``: the model's matrix graph, run by PyTensor's backend.
+
+Compared with scanning over a (K, batch) matrix of sample rows and gathering ``X[rows]`` each
+step: a full-batch loop has no sequence at all (``n_steps`` only, X and y constants), and a
+mini-batch loop scans over batch positions and slices a constant (steps, batch, inputs) table,
+so every step reads contiguous memory and no index matrix is built per call.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+
+import numpy as np
+import pytensor
+import pytensor.tensor as pt
+
+from xorlab.core import model
+from xorlab.core.strategies.base import LoopProblem, StrategyUnavailable, TrainingLoop
+
+
+class ScanLoop(TrainingLoop):
+    """The loop compiled in the trainer's mode (Numba by default)."""
+
+    name = "scan"
+
+    def __init__(self, problem: LoopProblem, mode: str | None = None):
+        super().__init__(problem)
+        self.mode = mode if mode is not None else problem.mode
+        self._fn = self._compile()
+
+    def _compile(self) -> pytensor.compile.Function:
+        p = self.problem
+        net, tr = p.spec.network, p.spec.training
+        n_params = len(p.params)
+        carried = [*p.params, *p.state]
+
+        def step(Xb, yb, carried_now):
+            params, state = carried_now[:n_params], carried_now[n_params:]
+            cost, new_params, new_state = model.training_step(
+                params, state, Xb, yb, p.learning_rate, net, tr
+            )
+            return [cost, *new_params, *new_state]
+
+        if p.full_batch:
+            n_steps = pt.lscalar("n_steps")
+            X, y = pt.constant(np.ascontiguousarray(p.X)), pt.constant(np.ascontiguousarray(p.y))
+            inputs = [n_steps]
+            outputs = pytensor.scan(
+                lambda *c: step(X, y, c),
+                n_steps=n_steps,
+                outputs_info=[None, *carried],
+                return_updates=False,
+            )
+        else:
+            positions = pt.lvector("positions")
+            Xs, ys = (pt.constant(np.ascontiguousarray(a)) for a in p.batch_data())
+            inputs = [positions]
+            outputs = pytensor.scan(
+                lambda pos, *c: step(Xs[pos], ys[pos], c),
+                sequences=[positions],
+                outputs_info=[None, *carried],
+                return_updates=False,
+            )
+        costs, finals = outputs[0], outputs[1:]
+        updates = [(var, seq[-1]) for var, seq in zip(carried, finals, strict=True)]
+        return pytensor.function(
+            inputs, costs, updates=updates, mode=self.mode, name=f"training_loop_{self.name}"
+        )
+
+    def run(self, position: int, n_steps: int) -> np.ndarray:
+        if n_steps <= 0:
+            return np.empty(0)
+        if self.problem.full_batch:
+            return np.asarray(self._fn(n_steps))
+        spe = self.problem.steps_per_epoch
+        return np.asarray(self._fn((position + np.arange(n_steps)) % spe))
+
+
+class JaxScanLoop(ScanLoop):
+    """The same scan run by PyTensor's JAX backend (``pip install xorlab[jax]``)."""
+
+    name = "jax"
+
+    def __init__(self, problem: LoopProblem):
+        if not jax_available():
+            raise StrategyUnavailable("JAX is not installed: pip install 'xorlab[jax]'")
+        super().__init__(problem, mode="JAX")
+
+
+def jax_available() -> bool:
+    return importlib.util.find_spec("jax") is not None

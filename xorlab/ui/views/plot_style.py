@@ -1,0 +1,97 @@
+"""Shared look of the pyqtgraph views: a light theme, readable fonts, and colours chosen so
+readers with the common colour-vision deficiencies can still tell the curves apart.
+
+Styling is applied per plot rather than through ``pg.setConfigOptions`` so other widgets in
+the app keep whatever look they set up.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtGui import QColor, QFont
+
+# Okabe & Ito's colour-blind-safe palette, ordered so neighbouring curves differ most;
+# their yellow is left out because it vanishes on white.
+PALETTE = (
+    "#0072B2",  # blue
+    "#D55E00",  # vermillion
+    "#009E73",  # bluish green
+    "#E69F00",  # orange
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#000000",  # black
+    "#7F7F7F",  # grey
+)
+BACKGROUND = "#FFFFFF"
+FOREGROUND = "#303030"
+GRID_ALPHA = 0.15
+TARGET_PEN_COLOR = "#8C8C8C"
+CROSSHAIR_COLOR = "#9A9A9A"
+GOOD_COLOR = "#007A5A"  # a darker bluish green: readable as text on white
+BAD_COLOR = "#C24E00"  # a darker vermillion
+CLASS_COLORS = ("#0072B2", "#D55E00")  # target 0, target 1
+AXIS_FONT_POINTS = 10
+TITLE_SIZE = "11pt"
+
+
+def palette_color(index: int) -> str:
+    return PALETTE[index % len(PALETTE)]
+
+
+def curve_pen(color: str, width: float = 2.0, dashed: bool = False) -> pg.QtGui.QPen:
+    pen = pg.mkPen(color=color, width=width)
+    if dashed:
+        pen.setStyle(pg.QtCore.Qt.PenStyle.DashLine)
+    pen.setCosmetic(True)
+    return pen
+
+
+def boundary_colormap() -> pg.ColorMap:
+    """Pale blue (output 0) through white (0.5, undecided) to pale orange (output 1).
+
+    Pale so the saturated class colours of the training points stay visible on top, and
+    blue/orange because that pair survives every common colour-vision deficiency.
+    """
+    stops = np.array([0.0, 0.5, 1.0])
+    colors = np.array(
+        [
+            [74, 144, 200, 255],  # a lighter CLASS_COLORS[0]
+            [255, 255, 255, 255],
+            [240, 150, 80, 255],  # a lighter CLASS_COLORS[1]
+        ],
+        dtype=np.ubyte,
+    )
+    return pg.ColorMap(stops, colors, name="xorlab-boundary")
+
+
+def make_plot_widget(title: str, x_label: str, y_label: str) -> pg.PlotWidget:
+    """A white-background plot with labelled axes, a faint grid and no mouse-menu clutter."""
+    widget = pg.PlotWidget(background=BACKGROUND)
+    style_plot_item(widget.getPlotItem(), title, x_label, y_label)
+    return widget
+
+
+def style_plot_item(item: pg.PlotItem, title: str, x_label: str, y_label: str) -> None:
+    item.setTitle(title, color=FOREGROUND, size=TITLE_SIZE)
+    font = QFont()
+    font.setPointSize(AXIS_FONT_POINTS)
+    for side, label in (("bottom", x_label), ("left", y_label)):
+        axis = item.getAxis(side)
+        axis.setPen(pg.mkPen(FOREGROUND))
+        axis.setTextPen(pg.mkPen(FOREGROUND))
+        axis.setTickFont(font)
+        axis.setLabel(label, color=FOREGROUND, **{"font-size": f"{AXIS_FONT_POINTS}pt"})
+    for side in ("top", "right"):
+        item.showAxis(side)
+        item.getAxis(side).setStyle(showValues=False)
+        item.getAxis(side).setPen(pg.mkPen(FOREGROUND))
+    item.showGrid(x=True, y=True, alpha=GRID_ALPHA)
+    item.setMenuEnabled(False)
+    item.hideButtons()
+
+
+def legend_brush() -> pg.QtGui.QBrush:
+    color = QColor(BACKGROUND)
+    color.setAlpha(220)
+    return pg.mkBrush(color)

@@ -1,0 +1,108 @@
+"""What the builder says: field names, teaching tooltips and dataset titles."""
+
+from __future__ import annotations
+
+FIELD_LABELS = {
+    "dataset.name": "Dataset",
+    "dataset.size": "Points",
+    "dataset.noise": "Noise",
+    "dataset.seed": "Data seed",
+    "dataset.path": "CSV file",
+    "network.hidden": "Hidden layers",
+    "network.activations": "Hidden activations",
+    "network.output_activation": "Output activation",
+    "network.bias": "Bias units",
+    "network.init": "Initial weights",
+    "network.seed": "Weight seed",
+    "training.cost": "Cost",
+    "training.optimizer": "Optimizer",
+    "training.learning_rate": "Learning rate",
+    "training.momentum": "Momentum",
+    "training.schedule": "Schedule",
+    "training.batch_size": "Batch size",
+    "training.l2": "L2 penalty",
+    "training.epochs": "Epochs",
+    "training.log_every": "Log every",
+}
+
+TOOLTIPS = {
+    "preset": "Ready-made experiments, including the two classic XOR tutorials reproduced "
+    "exactly. Choosing one fills in every field; you can change any of them afterwards.",
+    "dataset.name": "The examples the network learns from. Truth tables list every input "
+    "combination of a logic gate; point sets scatter samples over the plane, so you can "
+    "watch the decision boundary form; CSV imports your own table.",
+    "dataset.size": "How many points to generate. More points describe the shape better but "
+    "make each full-batch step slower.",
+    "dataset.noise": "How much random jitter is added to the points. With more noise the "
+    "classes overlap and no network can classify every point right.",
+    "dataset.seed": "Seed of the random generator that places the points: the same seed "
+    "always gives the same points, so runs can be compared.",
+    "dataset.path": "A CSV file with a header row. Every column is a number; the last column "
+    "(or the columns named target... or y...) is what the network should output.",
+    "network.hidden": "The layers between input and output. Each hidden neuron computes a "
+    "weighted sum of the previous layer and squashes it with its activation; a single layer "
+    "of a few neurons is already enough for XOR, which no network without one can learn.",
+    "hidden.size": "Neurons in this layer. More neurons can carve more complex boundaries, "
+    "but are slower and may overfit.",
+    "hidden.activation": "The squashing function of this layer. Without a non-linear one, "
+    "stacked layers collapse into one linear map and cannot learn XOR.",
+    "add_layer": "Add another hidden layer after the last one. Deeper networks can learn "
+    "more intricate shapes (like the spirals) but train more slowly.",
+    "remove_layer": "Remove this hidden layer.",
+    "network.output_activation": "The function applied to the output neuron. Sigmoid gives a "
+    "value between 0 and 1, which reads as a probability of the answer being 1.",
+    "network.bias": "Append a constant 1 to every layer's input, so each neuron also learns "
+    "an offset. Without it every boundary must pass through the origin; the 28-line "
+    "tutorial works without, the beginner tutorial adds them.",
+    "network.init": "How the starting weights are drawn. Training starts from these random "
+    "weights; different draws can end in different solutions.",
+    "network.seed": "Seed of the random starting weights: the same seed reproduces a run "
+    "exactly, step for step.",
+    "training.cost": "How wrong the outputs are, as one number that training pushes down. "
+    "Squared errors suit any output; cross-entropy punishes confident mistakes harder and "
+    "needs a sigmoid output.",
+    "training.optimizer": "How the weights move downhill on the cost. Gradient descent steps "
+    "against the gradient; momentum keeps some of the previous step's velocity; Adam "
+    "scales each weight's step by its recent gradients.",
+    "training.learning_rate": "How big a step each update takes along the gradient. Too small "
+    "and training crawls; too big and the cost jumps around or blows up. It can be changed "
+    "while training runs.",
+    "training.momentum": "How much of the previous step is kept (0 to below 1). Momentum "
+    "rolls through flat stretches and damps zig-zagging; 0.9 is a common choice.",
+    "training.schedule": "Which samples each step looks at: all of them (full batch), one at "
+    "a time in order (as the beginner tutorial does), or small groups (mini-batches).",
+    "training.batch_size": "Samples per mini-batch. Smaller batches take more, noisier steps "
+    "per epoch.",
+    "training.l2": "Weight decay: adds this factor times the sum of squared weights to the "
+    "cost, which keeps weights small and boundaries smooth. 0 turns it off.",
+    "training.epochs": "How many passes over the whole training set to run. The 28-line "
+    "tutorial runs 60000 full-batch steps.",
+    "training.log_every": "Print a progress line (epoch and cost) every this many epochs, as "
+    "the tutorials do.",
+    "csv_browse": "Choose a CSV file to train on.",
+}
+
+DATASET_LABELS = {
+    "xor": "XOR (28-line tutorial order)",
+    "xor-beginner": "XOR (beginner tutorial order)",
+    "and": "AND",
+    "or": "OR",
+    "nand": "NAND",
+    "nor": "NOR",
+    "xnor": "XNOR",
+    "parity3": "3-bit parity",
+    "parity4": "4-bit parity",
+    "circle": "Circle (points)",
+    "gaussians": "Two blobs (points)",
+    "spiral": "Two spirals (points)",
+    "xor-quadrants": "XOR quadrants (points)",
+    "csv": "Import CSV…",
+}
+
+
+def field_label(path: str) -> str:
+    """A spec field path as a person would name it: 'network.hidden[0]' -> 'Layer 1'."""
+    for prefix, suffix in (("network.hidden[", ""), ("network.activations[", " activation")):
+        if path.startswith(prefix) and path.endswith("]"):
+            return f"Layer {int(path[len(prefix) : -1]) + 1}{suffix}"
+    return FIELD_LABELS.get(path, path)

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from xorlab.core import model
 from xorlab.core.strategies.base import LoopProblem, StrategyUnavailable, TrainingLoop
-from xorlab.core.strategies.scalar_loop import FusedScalarLoop
+from xorlab.core.strategies.scalar_loop import FusedScalarLoop, estimate_nodes
 from xorlab.core.strategies.tensor_loop import JaxScanLoop, ScanLoop, jax_available
 
 STRATEGIES = ("auto", "fused", "scan", "jax")
+__all__ = ["STRATEGIES", "build_loop", "estimate_nodes", "plan"]
 
 # Estimated unrolled operations up to which "auto" picks the fused loop. Numba compiles the
 # generated code at roughly FUSED_COMPILE_RATE operations a second (cold; warm is a file load).
@@ -27,19 +27,6 @@ _BUILDERS: dict[str, Callable[[LoopProblem], TrainingLoop]] = {
     "scan": ScanLoop,
     "jax": JaxScanLoop,
 }
-
-
-def estimate_nodes(problem: LoopProblem) -> int:
-    """A cheap upper estimate of the fused loop's unrolled operations (no unrolling)."""
-    net = problem.spec.network
-    shapes = model.layer_shapes(net, problem.X.shape[1], problem.y.shape[1])
-    weights = sum(a * b for a, b in shapes)
-    units = sum(b for _, b in shapes)
-    # Per sample: forward, back-propagated deltas and gradient terms, each a multiply-add per
-    # weight, plus a few operations per unit; then the optimizer's few per weight.
-    per_step = problem.batch_size * (6 * weights + 8 * units) + 16 * weights
-    copies = problem.steps_per_epoch if problem.steps_per_epoch <= 8 else 1
-    return copies * per_step
 
 
 def plan(problem: LoopProblem, requested: str = "auto") -> list[str]:

@@ -22,8 +22,10 @@ from xorlab.core.strategies.scalar_codegen import compile_source, loop_source
 from xorlab.core.strategies.scalar_graph import ScalarGraph, Sym
 from xorlab.core.strategies.unroll import unroll
 
-# Unrolled operations beyond which the generated code would take too long to compile.
+# Unrolled operations beyond which the generated code would take too long to compile; the
+# estimate is checked first, as unrolling a large net would itself take long.
 MAX_NODES = 20_000
+MAX_ESTIMATED_NODES = 4 * MAX_NODES
 
 
 class FusedScalarLoop(TrainingLoop):
@@ -33,6 +35,12 @@ class FusedScalarLoop(TrainingLoop):
 
     def __init__(self, problem: LoopProblem, fold_data: bool | None = None):
         super().__init__(problem)
+        estimate = estimate_nodes(problem)
+        if estimate > MAX_ESTIMATED_NODES:
+            raise StrategyUnavailable(
+                f"the unrolled step would have about {estimate} operations "
+                f"(limit {MAX_ESTIMATED_NODES})"
+            )
         if fold_data is None:
             fold_data = problem.steps_per_epoch <= 8
         self.fold_data = fold_data
@@ -98,6 +106,19 @@ class FusedScalarLoop(TrainingLoop):
             start += size
         self.write_state(values)
         return costs
+
+
+def estimate_nodes(problem: LoopProblem) -> int:
+    """A cheap upper estimate of the fused loop's unrolled operations (no unrolling)."""
+    net = problem.spec.network
+    shapes = model.layer_shapes(net, problem.X.shape[1], problem.y.shape[1])
+    weights = sum(a * b for a, b in shapes)
+    units = sum(b for _, b in shapes)
+    # Per sample: forward, back-propagated deltas and gradient terms, each a multiply-add per
+    # weight, plus a few operations per unit; then the optimizer's few per weight.
+    per_step = problem.batch_size * (6 * weights + 8 * units) + 16 * weights
+    copies = problem.steps_per_epoch if problem.steps_per_epoch <= 8 else 1
+    return copies * per_step
 
 
 def _symbols(graph: ScalarGraph, shape: tuple, prefix: str, counter) -> np.ndarray:

@@ -53,7 +53,9 @@ class ScanLoop(TrainingLoop):
             )
         else:
             positions = pt.lvector("positions")
-            Xs, ys = (pt.constant(np.ascontiguousarray(a)) for a in p.batch_data())
+            # Shared, not constants: a constant's static batch size of 1 trips a PyTensor
+            # rewrite into logging errors (conflicting assumptions about a 1x1 matrix).
+            Xs, ys = (pytensor.shared(np.ascontiguousarray(a)) for a in p.batch_data())
             inputs = [positions]
             outputs = pytensor.scan(
                 lambda pos, *c: step(Xs[pos], ys[pos], c),

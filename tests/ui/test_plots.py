@@ -109,6 +109,15 @@ def test_log_toggle(qtbot, run):
     np.testing.assert_allclose(plot.curve.getData()[1], np.log10(snapshots[1].history_costs))
 
 
+def test_log_axis_labels_only_1_2_5_of_each_decade(qtbot):
+    plot = CostPlot()
+    qtbot.addWidget(plot)
+    axis = plot.plot_item.getAxis("left")
+    values = list(np.log10([0.1, 0.2, 0.3, 0.5, 0.9, 1.0, 2.0, 7.0]))
+    labels = axis.logTickStrings(values, 1.0, None)
+    assert [bool(text) for text in labels] == [True, True, False, True, False, True, True, False]
+
+
 def test_hover_reads_out_the_nearest_point(qtbot, run):
     dataset, _grid, snapshots = run
     plot = CostPlot()

@@ -31,7 +31,10 @@ class CostPlot(QWidget):
         self._cost_label = "cost"
 
         self.plot_widget = plot_style.make_plot_widget(
-            "Cost during training", "epoch (passes over the training set)", "cost"
+            "Cost during training",
+            "epoch (passes over the training set)",
+            "cost",
+            axis_items={"left": plot_style.LogReadableAxis("left")},
         )
         self.plot_widget.setObjectName("cost.plot")
         self.plot_item = self.plot_widget.getPlotItem()

@@ -200,6 +200,24 @@ def test_too_big_layer_from_a_spec_is_shown_with_its_message(qtbot, panel):
     assert panel.errors() == ["Layer 1: Needs 1 to 64 neurons, got 100."]
 
 
+def test_unknown_choices_from_a_file_are_named(qtbot, panel):
+    bad = ALL_FIELDS_SPEC.with_changes(
+        dataset={"name": "nope"}, network={"activations": ("foo",)}, training={"cost": "zzz"}
+    )
+    panel.set_spec(bad)
+    assert not panel.is_valid() and panel.spec() == ALL_FIELDS_SPEC
+    assert panel.errors() == [
+        "Dataset: 'nope' is not one of the choices: pick one.",
+        "Cost: 'zzz' is not one of the choices: pick one.",
+        "Layer 1 activation: 'foo' is not one of sigmoid, tanh, relu, softplus, linear.",
+    ]
+    panel.fields["dataset.name"].combo.setCurrentIndex(0)
+    panel.fields["training.cost"].combo.setCurrentIndex(2)  # binary cross-entropy
+    panel.layer_list.row_widgets(0)[1].setCurrentIndex(1)  # tanh
+    assert panel.is_valid()
+    assert panel.spec().dataset.name == "xor" and panel.spec().training.cost == "bce"
+
+
 def test_cross_field_problem_is_shown_on_the_cost(qtbot, panel):
     output = panel.fields["network.output_activation"].combo
     output.setCurrentIndex(output.findData("linear"))  # with binary cross-entropy

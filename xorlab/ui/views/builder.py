@@ -245,7 +245,7 @@ class BuilderPanel(QWidget):
                 value, error = field.read()
             elif isinstance(field, ChoiceField):
                 value = field.value()
-                error = None if value is not None else "choose one of the options"
+                error = None if value is not None else field.problem()
             else:
                 continue
             if error is not None:

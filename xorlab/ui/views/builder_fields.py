@@ -156,13 +156,23 @@ class ChoiceField(FieldBox):
                 combo.setItemData(combo.count() - 1, item_tips[value], Qt.ItemDataRole.ToolTipRole)
         super().__init__(combo, tooltip, parent)
         self.combo = combo
+        self.unknown: str | None = None
 
     def set_value(self, value: str) -> None:
-        self.combo.setCurrentIndex(self.combo.findData(value))
+        index = self.combo.findData(value)
+        # A value from a file that is no choice shows as an empty box with a message.
+        self.unknown = None if index >= 0 else value
+        self.combo.setCurrentIndex(index)
 
     def value(self) -> str | None:
         data = self.combo.currentData()
         return data if isinstance(data, str) else None
+
+    def problem(self) -> str:
+        """Why there is no value: an unknown one was loaded, or nothing is chosen."""
+        if self.unknown:
+            return f"'{self.unknown}' is not one of the choices: pick one"
+        return "choose one of the options"
 
 
 class CsvField(FieldBox):

@@ -37,6 +37,8 @@ class _LayerRow:
         self.activation.addItems(ACTIVATIONS)
         fit_narrow(self.activation)
         self.activation.setCurrentIndex(self.activation.findText(activation))
+        # An unknown activation from a file is kept, so validate() can name it.
+        self.loaded_activation = activation
         self.activation.setToolTip(TOOLTIPS["hidden.activation"])
         self.remove = QToolButton()
         self.remove.setObjectName(f"builder.hidden[{index}].remove")
@@ -115,7 +117,7 @@ class LayerList(QWidget):
 
     def layers(self) -> tuple[tuple[int, ...], tuple[str, ...]]:
         sizes = tuple(row.size.value() for row in self._rows)
-        acts = tuple(row.activation.currentText() for row in self._rows)
+        acts = tuple(row.activation.currentText() or row.loaded_activation for row in self._rows)
         return sizes, acts
 
     def count(self) -> int:

@@ -1,0 +1,148 @@
+"""`grad`: differentiate an expression in x symbolically, then evaluate f and f'.
+
+    python main.py grad "exp(sin(x**2))" --at 15
+    python main.py grad "tanh(x)" --range -3 3 --points 7 --json
+    python main.py grad "x**3"                  # prints f' as PyTensor's optimized graph
+
+Exit codes: 0 done, 2 a bad expression or bad options (the message says which).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+
+import numpy as np
+
+from xorlab.core.expression import (
+    CONSTANTS,
+    FUNCTIONS,
+    MAX_LENGTH,
+    Expression,
+    ExpressionError,
+    derivative_formula,
+    describe_error,
+    evaluate,
+    evaluate_range,
+    finite_difference,
+    parse_expression,
+)
+
+DEFAULT_POINTS = 11
+MAX_POINTS = 100_000  # a table longer than this is a typo, and would flood the terminal
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "grad",
+        help="differentiate an expression in x symbolically and evaluate it",
+        description="Build f(x) as a PyTensor graph, take f'(x) with pytensor.grad and "
+        "evaluate both, as the beginner Theano tutorial does with exp(sin(x**2)). "
+        "Without --at or --range, print f' as PyTensor's optimized graph.",
+        epilog=f"Expressions use x, numbers, {', '.join(CONSTANTS)}, + - * / ** and the "
+        f"functions {', '.join(FUNCTIONS)} (at most {MAX_LENGTH} characters). "
+        'Quote the expression; one that starts with "-" needs a leading space: " -x**2".',
+    )
+    parser.add_argument("expression", help='the expression in x, e.g. "exp(sin(x**2))"')
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--at", type=float, metavar="X", help="evaluate f and f' at x = X")
+    where.add_argument(
+        "--range",
+        type=float,
+        nargs=2,
+        metavar=("A", "B"),
+        help="tabulate f and f' at evenly spaced x from A to B",
+    )
+    parser.add_argument(
+        "--points",
+        type=_point_count,
+        default=DEFAULT_POINTS,
+        help=f"how many x in --range (default {DEFAULT_POINTS})",
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="with --at, also print the central finite difference beside f'",
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        expr = parse_expression(args.expression)
+    except ExpressionError as error:
+        shown = describe_error(args.expression, error).splitlines()
+        print("xorlab grad: cannot use this expression", file=sys.stderr)
+        print("\n".join(f"  {line}" for line in shown), file=sys.stderr)
+        return 2
+    if args.range is not None:
+        _print_range(expr, args)
+    elif args.at is not None:
+        _print_point(expr, args)
+    else:
+        _print_formula(expr, args)
+    return 0
+
+
+def _point_count(text: str) -> int:
+    count = int(text)
+    if not 1 <= count <= MAX_POINTS:
+        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_POINTS}")
+    return count
+
+
+def _print_point(expr: Expression, args: argparse.Namespace) -> None:
+    f, df = evaluate(expr, args.at)
+    check = finite_difference(expr, args.at) if args.check else None
+    if args.json:
+        record = {"expression": expr.text, "x": args.at, "f": f, "df": df}
+        if check is not None:
+            record["finite_difference"] = check
+        _print_json(record)
+        return
+    at = _short(args.at)
+    print(f"f({at}) = {f!r}")
+    print(f"f'({at}) = {df!r}")
+    if check is not None:
+        print(f"finite difference = {check!r}  (|f' - fd| = {abs(df - check):.3g})")
+
+
+def _print_range(expr: Expression, args: argparse.Namespace) -> None:
+    xs = np.linspace(args.range[0], args.range[1], args.points)
+    fs, dfs = evaluate_range(expr, xs)
+    if args.json:
+        _print_json({"expression": expr.text, "x": xs, "f": fs, "df": dfs})
+        return
+    x_title, f_title, df_title = "x", "f(x)", "f'(x)"
+    print(f"{x_title:>14}  {f_title:>22}  {df_title:>22}")
+    for x, f, df in zip(xs, fs, dfs, strict=True):
+        print(f"{x:>14.8g}  {f:>22.15g}  {df:>22.15g}")
+
+
+def _print_formula(expr: Expression, args: argparse.Namespace) -> None:
+    formula = derivative_formula(expr)
+    if args.json:
+        _print_json({"expression": expr.text, "df_formula": formula})
+    else:
+        print(f"f(x) = {expr.text.strip()}")
+        print(f"f'(x) = {formula}")
+
+
+def _print_json(record: dict) -> None:
+    # JSON has no nan or inf: a value outside the domain is printed as null.
+    def plain(value: object) -> object:
+        if isinstance(value, np.ndarray):
+            return [plain(v) for v in value.tolist()]
+        if isinstance(value, float) and not math.isfinite(value):
+            return None
+        return value
+
+    print(json.dumps({key: plain(value) for key, value in record.items()}))
+
+
+def _short(value: float) -> str:
+    """15.0 -> '15', 0.1 -> '0.1': how a person writes the x they asked for."""
+    text = repr(float(value))
+    return text.removesuffix(".0")

@@ -9,12 +9,13 @@ import pytest
 
 from xorlab.core import model
 from xorlab.core.presets import preset_spec
+from xorlab.core.spec import MAX_EPOCHS
 from xorlab.core.trainer import Trainer
 from xorlab.ui.worker import TrainingWorker
 
 MINIMAL = preset_spec("xor-minimal")
 # The same graph as xor-minimal (a warm compile cache serves both) but too long to finish.
-ENDLESS = MINIMAL.with_changes(training={"epochs": 10_000_000})
+ENDLESS = MINIMAL.with_changes(training={"epochs": MAX_EPOCHS})
 TUTORIAL_OUTPUTS = [0.921668, 0.117385, 0.921574, 0.048511]
 TUTORIAL_COST = 0.0284190137
 
@@ -122,7 +123,7 @@ def test_trains_the_tutorial_network_to_the_tutorial_numbers(qtbot, start_worker
 
 
 def test_snapshots_are_throttled(qtbot, start_worker):
-    worker, rec = start_worker(ENDLESS.with_changes(training={"epochs": 400_000}))
+    worker, rec = start_worker(ENDLESS.with_changes(training={"epochs": 400_000}), min_snapshots=1)
     started = time.perf_counter()
     worker.train()
     wait_for_state(qtbot, rec, "done")
@@ -130,6 +131,16 @@ def test_snapshots_are_throttled(qtbot, start_worker):
     training_snapshots = len(rec.snapshots) - 1
     assert training_snapshots <= 60 * elapsed + 2
     assert rec.last.step == 400_000
+
+
+def test_even_a_fast_run_shows_every_hundredth_of_its_progress(qtbot, start_worker):
+    # xor-minimal computes in a few milliseconds: without milestones the outputs plot would
+    # get a handful of points. Each 1% is a snapshot the GUI receives unmerged.
+    worker, rec = start_worker(MINIMAL)
+    worker.train()
+    wait_for_state(qtbot, rec, "done")
+    steps = {s.step for s in rec.snapshots}
+    assert set(range(0, 60_001, 600)) <= steps
 
 
 def test_pause_step_resume_and_stop(qtbot, start_worker, reference):

@@ -81,12 +81,14 @@ class TrainingSession(QObject):
         max_snapshot_rate: float,
         grid_rate: float,
         grid_resolution: int,
+        min_snapshots: int,
         mode: str | None,
     ):
         super().__init__()
         self._outbox = outbox
         self._requests = requests
         self.chunk_seconds = chunk_seconds
+        self.min_snapshots = min_snapshots  # per run, however fast it computes
         self._snapshot_interval = 1.0 / max_snapshot_rate
         self._grid_interval = 1.0 / grid_rate
         self._grid_resolution = grid_resolution
@@ -98,8 +100,8 @@ class TrainingSession(QObject):
         self._chunk_steps = FIRST_CHUNK_STEPS
         self._last_snapshot_time = 0.0
         self._last_grid_time = 0.0
-        self._last_tick_end = 0.0
-        self._steps_per_second = 0.0  # smoothed over chunks, counting the time between them
+        self._steps_per_second = 0.0  # smoothed over chunks
+        self._milestone_pending = False
 
         self._timer = QTimer(self)  # a child: moves to the worker thread with the session
         self._timer.setInterval(0)
@@ -126,8 +128,13 @@ class TrainingSession(QObject):
         if trainer is None or self._requests.closing or self._state != "training":
             self._timer.stop()
             return
+        if self._waiting_for_gui():
+            return
+        started = time.perf_counter()
+        milestone = max(1, trainer.total_steps // self.min_snapshots)
+        steps = min(self._chunk_steps, milestone - trainer.step_count % milestone)
         try:
-            result = trainer.run(self._chunk_steps)
+            result = trainer.run(steps)
         except DivergenceError as exc:
             self._timer.stop()
             self._publish_snapshot(force=True)
@@ -138,13 +145,27 @@ class TrainingSession(QObject):
             self._fail(exc)
             return
         self._adapt_chunk(result.steps, result.seconds)
-        self._measure_rate(result.steps)
         if trainer.done:
             self._timer.stop()
+            self._measure_rate(result.steps, time.perf_counter() - started)
             self._publish_snapshot(force=True)
             self._set_state("done")
-        else:
-            self._publish_snapshot()
+            return
+        at_milestone = trainer.step_count % milestone == 0
+        self._publish_snapshot(force=at_milestone)
+        self._milestone_pending = at_milestone
+        self._measure_rate(result.steps, time.perf_counter() - started)
+
+    def _waiting_for_gui(self) -> bool:
+        """After a milestone snapshot, wait until the GUI has taken it, so that even a run
+        that computes in milliseconds shows min_snapshots steps of its progress (merging
+        would keep only the latest outputs). Polls every 2 ms instead of spinning."""
+        if self._milestone_pending and self._outbox.pending():
+            self._timer.setInterval(2)
+            return True
+        self._milestone_pending = False
+        self._timer.setInterval(0)
+        return False
 
     def _do_spec(self) -> None:
         spec, generation = self._requests.take_spec()
@@ -232,8 +253,8 @@ class TrainingSession(QObject):
         if self._trainer.done:
             self._set_state("done")
             return
-        self._last_tick_end = time.perf_counter()
         self._steps_per_second = 0.0
+        self._milestone_pending = False
         self._set_state("training")
         self._timer.start()
 
@@ -309,12 +330,10 @@ class TrainingSession(QObject):
         assert trainer is not None
         return trainer.step_count, trainer.total_steps, self._steps_per_second
 
-    def _measure_rate(self, steps: int) -> None:
-        """Steps per wall-clock second, event handling between chunks included."""
-        now = time.perf_counter()
-        elapsed, self._last_tick_end = now - self._last_tick_end, now
-        if elapsed > 0:
-            rate = steps / elapsed
+    def _measure_rate(self, steps: int, seconds: float) -> None:
+        """Steps per second of the worker's time, snapshots included, waits for the GUI not."""
+        if seconds > 0:
+            rate = steps / seconds
             old = self._steps_per_second
             self._steps_per_second = rate if old == 0 else 0.8 * old + 0.2 * rate
 

@@ -64,6 +64,7 @@ class TrainingWorker(QObject):
         max_snapshot_rate: float = 60.0,
         grid_rate: float = 20.0,
         grid_resolution: int = 64,
+        min_snapshots: int = 100,
         mode: str | None = None,
     ):
         super().__init__(parent)
@@ -77,6 +78,7 @@ class TrainingWorker(QObject):
             max_snapshot_rate=max_snapshot_rate,
             grid_rate=grid_rate,
             grid_resolution=grid_resolution,
+            min_snapshots=min_snapshots,
             mode=mode,
         )
         # No parent: a QThread parented to a widget would be deleted with it, running or not.

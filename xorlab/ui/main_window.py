@@ -1,0 +1,352 @@
+"""The shell: builder dock, tabbed views, menus, toolbar and status bar, wired to the worker.
+
+Data flows one way: the builder edits a spec -> the worker compiles and trains it -> its
+snapshots update the views. The window itself only routes signals and remembers the layout.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, Qt, QTimer, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from xorlab.core.datasets import Dataset, PlaneGrid
+from xorlab.core.presets import PRESETS
+from xorlab.core.spec import COST_LABELS, ExperimentSpec
+from xorlab.core.trainer import TrainingSnapshot, batch_table
+from xorlab.ui import settings as saved
+from xorlab.ui.actions import TrainingActions
+from xorlab.ui.banner import MessageBanner
+from xorlab.ui.help_dialogs import ABOUT_HTML, ShortcutsDialog
+from xorlab.ui.status_bar import TrainingStatusBar
+from xorlab.ui.views.boundary import BoundaryView
+from xorlab.ui.views.builder import BuilderPanel
+from xorlab.ui.views.cost_plot import CostPlot
+from xorlab.ui.views.outputs_plot import OutputsPlot
+from xorlab.ui.views.truth_table import TruthTable
+from xorlab.ui.worker import TrainingWorker
+
+# How long closing waits for the worker before hiding and finishing in the background.
+CLOSE_WAIT_MS = 250
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        spec: ExperimentSpec | None = None,
+        settings: QSettings | None = None,
+        parent: QWidget | None = None,
+    ):
+        super().__init__(parent)
+        self.setObjectName("main_window")
+        self.setWindowTitle("xorlab")
+        self.settings = settings if settings is not None else QSettings()
+        self.last_snapshot: TrainingSnapshot | None = None
+        self._closing = False
+        self._shortcuts_dialog: ShortcutsDialog | None = None
+
+        self.worker = TrainingWorker(self)
+        self.builder = BuilderPanel()
+        self.cost_plot = CostPlot()
+        self.outputs_plot = OutputsPlot()
+        self.boundary = BoundaryView()
+        self.truth_table = TruthTable()
+        self.views = (self.cost_plot, self.outputs_plot, self.boundary, self.truth_table)
+        self.banner = MessageBanner()
+        self.status = TrainingStatusBar()
+        self.setStatusBar(self.status)
+        self.actions = TrainingActions(self)
+
+        self._build_layout()
+        self._build_menus_and_toolbar()
+        self._connect()
+        self._restore_settings()
+
+        initial = spec or saved.read_spec(self.settings) or PRESETS["xor-minimal"].spec
+        self.worker.start()
+        self.load_spec(initial)
+
+    # --- public API ---------------------------------------------------------------------------
+
+    @property
+    def spec(self) -> ExperimentSpec:
+        """The last valid spec: the one the worker compiles and trains."""
+        return self.builder.spec()
+
+    def load_spec(self, spec: ExperimentSpec) -> None:
+        """Show ``spec`` in the builder and start compiling it."""
+        self.builder.set_spec(spec)
+        self.worker.set_spec(self.builder.spec())  # merged with the builder's own emit
+
+    def open_preset(self, name: str) -> None:
+        self.load_spec(PRESETS[name].spec)
+        self.statusBar().showMessage(f"Opened the preset '{PRESETS[name].title}'", 4000)
+
+    def start_training(self) -> None:
+        """Train now, or as soon as the compile in progress ends (automation uses this)."""
+        self.worker.train()
+
+    def add_tab(self, widget: QWidget, title: str) -> int:
+        """Add a view as a tab beside Training (e.g. Graph, Expression); returns its index."""
+        return self.tabs.addTab(widget, title)
+
+    def tab_names(self) -> list[str]:
+        return [self.tabs.tabText(i).replace("&", "") for i in range(self.tabs.count())]
+
+    def show_tab(self, name: str) -> bool:
+        """Switch to the tab titled ``name`` (any case); False when there is none."""
+        for i, title in enumerate(self.tab_names()):
+            if title.lower() == name.strip().lower():
+                self.tabs.setCurrentIndex(i)
+                return True
+        return False
+
+    # --- building -----------------------------------------------------------------------------
+
+    def _build_layout(self) -> None:
+        self.builder_dock = QDockWidget("Experiment", self)
+        self.builder_dock.setObjectName("builder_dock")
+        self.builder_dock.setWidget(self.builder)
+        self.builder_dock.setAllowedAreas(
+            Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.builder_dock)
+
+        self.top_splitter = self._splitter("top", Qt.Orientation.Horizontal, self.cost_plot)
+        self.top_splitter.addWidget(self.outputs_plot)
+        self.bottom_splitter = self._splitter("bottom", Qt.Orientation.Horizontal, self.boundary)
+        self.bottom_splitter.addWidget(self.truth_table)
+        self.training_splitter = self._splitter(
+            "training", Qt.Orientation.Vertical, self.top_splitter
+        )
+        self.training_splitter.addWidget(self.bottom_splitter)
+        self.training_splitter.setObjectName("training_tab")
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("main_tabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.training_splitter, "Training")
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.setSpacing(6)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+        self.resize(1360, 860)
+
+    def _splitter(self, name: str, orientation: Qt.Orientation, first: QWidget) -> QSplitter:
+        splitter = QSplitter(orientation)
+        splitter.setObjectName(f"splitter.{name}")
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(first)
+        return splitter
+
+    def _action(self, name: str, text: str, tip: str, shortcut: str = "") -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(f"action.{name}")
+        action.setStatusTip(tip)
+        action.setToolTip(tip)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        return action
+
+    def _build_menus_and_toolbar(self) -> None:
+        menu_bar = self.menuBar()
+        file_menu = menu_bar.addMenu("&File")
+        presets_menu = file_menu.addMenu("Open &preset")
+        presets_menu.setObjectName("menu.presets")
+        for name, preset in PRESETS.items():
+            action = self._action(f"preset.{name}", preset.title, preset.description)
+            action.triggered.connect(lambda _=False, n=name: self.open_preset(n))
+            presets_menu.addAction(action)
+        file_menu.addSeparator()
+        self.quit_action = self._action("quit", "&Quit", "Close xorlab", "Ctrl+Q")
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.quit_action.triggered.connect(self.close)
+        file_menu.addAction(self.quit_action)
+
+        train_menu = menu_bar.addMenu("&Train")
+        train_menu.addActions(self.actions.all())
+
+        view_menu = menu_bar.addMenu("&View")
+        dock_action = self.builder_dock.toggleViewAction()
+        dock_action.setObjectName("action.show_builder")
+        dock_action.setText("&Experiment panel")
+        dock_action.setStatusTip("Show or hide the experiment builder")
+        view_menu.addAction(dock_action)
+        self.toolbar = QToolBar("Training")
+        self.toolbar.setObjectName("training_toolbar")
+        self.toolbar.setMovable(False)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toolbar.addActions(self.actions.all())
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+        toolbar_action = self.toolbar.toggleViewAction()
+        toolbar_action.setObjectName("action.show_toolbar")
+        toolbar_action.setText("&Toolbar")
+        view_menu.addAction(toolbar_action)
+        view_menu.addSeparator()
+        self.log_cost_action = self._action(
+            "log_cost", "&Log-scale cost", "Show the cost axis on a logarithmic scale", "Ctrl+L"
+        )
+        self.log_cost_action.setCheckable(True)
+        view_menu.addAction(self.log_cost_action)
+
+        help_menu = menu_bar.addMenu("&Help")
+        shortcuts = self._action(
+            "shortcuts", "&Keyboard shortcuts", "List the keyboard shortcuts", "F1"
+        )
+        shortcuts.triggered.connect(self.show_shortcuts)
+        about = self._action("about", "&About xorlab", "What xorlab is")
+        about.setMenuRole(QAction.MenuRole.AboutRole)
+        about.triggered.connect(lambda: QMessageBox.about(self, "About xorlab", ABOUT_HTML))
+        help_menu.addActions([shortcuts, about])
+
+    def show_shortcuts(self) -> None:
+        if self._shortcuts_dialog is None:
+            actions = [*self.actions.all(), self.log_cost_action, self.quit_action]
+            self._shortcuts_dialog = ShortcutsDialog(actions, self)
+        if self._shortcuts_dialog.isVisible():
+            self._shortcuts_dialog.raise_()
+        else:
+            self._shortcuts_dialog.show()
+
+    def _connect(self) -> None:
+        self.builder.spec_changed.connect(self.worker.set_spec)
+        self.builder.validity_changed.connect(self._on_validity_changed)
+        self.builder.learning_rate_changed.connect(self.worker.set_learning_rate)
+        worker = self.worker
+        worker.state_changed.connect(self._on_state_changed)
+        worker.run_reset.connect(self._on_run_reset)
+        for view in self.views:
+            worker.snapshot_ready.connect(view.on_snapshot)
+        worker.snapshot_ready.connect(self._on_snapshot_ready)
+        worker.progress.connect(self.status.set_progress)
+        worker.compiled.connect(self._on_compiled)
+        worker.diverged.connect(self._on_diverged)
+        worker.failed.connect(self._on_failed)
+        actions = self.actions
+        actions.train.triggered.connect(self._on_train_triggered)
+        actions.pause_resume.triggered.connect(self._on_pause_resume_triggered)
+        actions.step.triggered.connect(worker.step)
+        actions.stop.triggered.connect(worker.stop)
+        actions.reset.triggered.connect(worker.reset)
+        self.log_cost_action.toggled.connect(self.cost_plot.set_log_y)
+        self.cost_plot.log_y_box.toggled.connect(self.log_cost_action.setChecked)
+
+    # --- slots ---------------------------------------------------------------------------------
+
+    @Slot()
+    def _on_train_triggered(self) -> None:
+        if self.worker.state == "paused":
+            self.worker.resume()
+        else:
+            self.worker.train()
+
+    @Slot()
+    def _on_pause_resume_triggered(self) -> None:
+        if self.actions.resumes:
+            self.worker.resume()
+        else:
+            self.worker.pause()
+
+    @Slot(bool)
+    def _on_validity_changed(self, valid: bool) -> None:
+        self.actions.update(self.worker.state, valid)
+        if not valid:
+            self.statusBar().showMessage("Fix the fields marked in red to train.", 5000)
+
+    @Slot(str)
+    def _on_state_changed(self, state: str) -> None:
+        self.status.set_state(state)
+        self.actions.update(state, self.builder.is_valid())
+        self.builder.set_training_locked(state in ("training", "paused"))
+        if state in ("compiling", "training") and self.banner.kind != "info":
+            self.banner.clear()  # a new compile or run answers the last problem
+
+    @Slot(object, object)
+    def _on_run_reset(self, dataset: Dataset, grid: PlaneGrid | None) -> None:
+        training = self.spec.training
+        self.status.steps_per_epoch = batch_table(
+            dataset.n_samples, training.schedule, training.batch_size
+        ).shape[0]
+        self.cost_plot.reset(dataset, COST_LABELS.get(training.cost))
+        self.outputs_plot.reset(dataset)
+        self.boundary.reset(dataset, grid)
+        self.truth_table.reset(dataset)
+        self.last_snapshot = None
+        self.status.set_cost(None)
+
+    @Slot(object)
+    def _on_snapshot_ready(self, snapshot: TrainingSnapshot) -> None:
+        self.last_snapshot = snapshot
+        self.status.set_cost(snapshot.cost)
+
+    @Slot(float)
+    def _on_compiled(self, seconds: float) -> None:
+        self.statusBar().showMessage(f"Compiled in {seconds:.2f} s", 4000)
+
+    @Slot(str)
+    def _on_diverged(self, message: str) -> None:
+        self.banner.show_message("Training diverged.", message, "warning")
+
+    @Slot(str)
+    def _on_failed(self, message: str) -> None:
+        self.banner.show_message("Something went wrong.", message, "error")
+
+    # --- settings and closing -----------------------------------------------------------------
+
+    def _restore_settings(self) -> None:
+        s = self.settings
+        if (geometry := saved.read_bytes(s, saved.GEOMETRY)) is not None:
+            self.restoreGeometry(geometry)
+        if (state := saved.read_bytes(s, saved.WINDOW_STATE)) is not None:
+            self.restoreState(state)
+        for splitter in (self.training_splitter, self.top_splitter, self.bottom_splitter):
+            blob = saved.read_bytes(s, saved.splitter_key(splitter.objectName()))
+            if blob is not None:
+                splitter.restoreState(blob)
+        self.log_cost_action.setChecked(saved.read_bool(s, saved.LOG_COST, False))
+        self._saved_tab = saved.read_str(s, saved.CURRENT_TAB)
+        # Tabs added after construction (Graph, Expression) exist once the loop runs.
+        QTimer.singleShot(0, self._restore_tab)
+
+    def _restore_tab(self) -> None:
+        if self._saved_tab:
+            self.show_tab(self._saved_tab)
+
+    def save_settings(self) -> bool:
+        s = self.settings
+        s.setValue(saved.GEOMETRY, self.saveGeometry())
+        s.setValue(saved.WINDOW_STATE, self.saveState())
+        for splitter in (self.training_splitter, self.top_splitter, self.bottom_splitter):
+            s.setValue(saved.splitter_key(splitter.objectName()), splitter.saveState())
+        s.setValue(saved.LOG_COST, self.log_cost_action.isChecked())
+        s.setValue(saved.CURRENT_TAB, self.tab_names()[self.tabs.currentIndex()])
+        saved.write_spec(s, self.spec)
+        return saved.sync(s)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Stop the worker before the window goes. A compile step in progress cannot be cut
+        short: the window hides at once and closes for good when the step ends."""
+        if not self._closing:
+            self._closing = True
+            self.save_settings()
+            self.worker.request_shutdown()
+            self.worker.finished.connect(self.close)
+        if self.worker.wait(CLOSE_WAIT_MS):
+            if self._shortcuts_dialog is not None:
+                self._shortcuts_dialog.close()
+            event.accept()
+            return
+        event.ignore()
+        self.hide()

@@ -1,0 +1,103 @@
+"""The status bar: what the worker is doing, how far training got, the cost, and the speed."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
+
+STATE_TEXT = {
+    "idle": "Idle",
+    "compiling": "Compiling…",
+    "ready": "Ready",
+    "training": "Training",
+    "paused": "Paused",
+    "stopped": "Stopped",
+    "done": "Done",
+    "diverged": "Diverged",
+    "error": "Error",
+}
+STATE_TIPS = {
+    "idle": "No experiment yet.",
+    "compiling": "PyTensor is compiling the network's training loop on the worker thread.",
+    "ready": "Compiled: press Train (Ctrl+Return).",
+    "training": "Training on the worker thread; Space pauses.",
+    "paused": "Paused: Space resumes, Ctrl+Right trains one more epoch.",
+    "stopped": "Stopped early: Train starts a fresh run.",
+    "done": "Reached the epoch limit: Train starts a fresh run.",
+    "diverged": "Training blew up; the last good weights are kept. Lower the learning rate.",
+    "error": "Something went wrong: see the message above the plots.",
+}
+PROGRESS_RESOLUTION = 1000  # QProgressBar takes ints: large step counts are scaled
+
+
+def format_count(n: int) -> str:
+    return f"{n:,}"
+
+
+def format_rate(steps_per_second: float) -> str:
+    if steps_per_second <= 0:
+        return ""
+    if steps_per_second >= 1e6:
+        return f"{steps_per_second / 1e6:.2f} M steps/s"
+    if steps_per_second >= 1e3:
+        return f"{steps_per_second / 1e3:.1f} k steps/s"
+    return f"{steps_per_second:.0f} steps/s"
+
+
+class TrainingStatusBar(QStatusBar):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("status_bar")
+        self.state_label = self._label("status.state", "What the training worker is doing.")
+        self.epoch_label = self._label("status.epoch", "Completed epochs of the epoch limit.")
+        self.cost_label = self._label(
+            "status.cost", "The cost of the current weights on the whole training set."
+        )
+        self.rate_label = self._label(
+            "status.rate", "Training steps per second, on the worker thread."
+        )
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setObjectName("status.progress")
+        self.progress_bar.setRange(0, PROGRESS_RESOLUTION)
+        self.progress_bar.setTextVisible(False)
+        self.progress_bar.setFixedWidth(160)
+        self.progress_bar.setToolTip("Progress toward the epoch limit.")
+        for widget in (self.epoch_label, self.cost_label, self.rate_label, self.progress_bar):
+            self.addPermanentWidget(widget)
+        self.insertPermanentWidget(0, self.state_label)
+        self.state = "idle"
+        self.steps_per_epoch = 1
+        self.set_state("idle")
+        self.set_cost(None)
+
+    def _label(self, name: str, tip: str) -> QLabel:
+        label = QLabel()
+        label.setObjectName(name)
+        label.setToolTip(tip)
+        return label
+
+    def set_state(self, state: str) -> None:
+        self.state = state
+        self.state_label.setText(STATE_TEXT.get(state, state))
+        self.state_label.setToolTip(STATE_TIPS.get(state, ""))
+        # The style sheet colours the state by this property.
+        self.state_label.setProperty("state", state)
+        self.state_label.style().unpolish(self.state_label)
+        self.state_label.style().polish(self.state_label)
+        if state not in ("training", "done"):
+            self.rate_label.setText("")
+
+    def set_progress(self, step: int, total_steps: int, steps_per_second: float) -> None:
+        spe = max(self.steps_per_epoch, 1)
+        epoch, epochs = step // spe, total_steps // spe
+        text = f"Epoch {format_count(epoch)} of {format_count(epochs)}"
+        if spe > 1:
+            text += f" · step {format_count(step)}"
+        self.epoch_label.setText(text)
+        fraction = step / total_steps if total_steps > 0 else 0.0
+        self.progress_bar.setValue(round(min(max(fraction, 0.0), 1.0) * PROGRESS_RESOLUTION))
+        self.progress_bar.setToolTip(f"{100 * fraction:.1f}% of the epoch limit")
+        if self.state in ("training", "done"):
+            self.rate_label.setText(format_rate(steps_per_second))
+
+    def set_cost(self, cost: float | None) -> None:
+        self.cost_label.setText("cost —" if cost is None else f"cost {cost:.10g}")

@@ -68,7 +68,7 @@ def test_cost_curve_holds_every_cost_point(qtbot, run):
     # falling from ~1 to below 0.1.
     assert x[0] == 0 and sum(CHUNKS) - 16 < x[-1] < sum(CHUNKS) and np.all(np.diff(x) > 0)
     assert y[0] > 0.9 and y[-1] < 0.1
-    assert plot.plot_item.getAxis("left").labelText == "cost (sum of squared errors)"
+    assert plot.readout.text() == "Cost: sum of squared errors. " + IDLE_TEXT
     plot.reset(dataset)
     assert plot.curve.getData()[0] is None or len(plot.curve.getData()[0]) == 0
 

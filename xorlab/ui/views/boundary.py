@@ -58,9 +58,12 @@ class BoundaryView(QWidget):
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setWordWrap(True)
         self.placeholder.setMargin(24)
-        self.caption = QLabel(
-            "Shade: the network's output at each point (blue near 0, orange near 1); "
-            "black line: where it crosses 0.5. Dots: training samples coloured by target."
+        self.caption = QLabel("Blue: output near 0, orange: near 1, line: 0.5.")
+        self.caption.setToolTip(
+            "The shading is the network's output at every point of the plane: blue near 0, "
+            "white at 0.5, orange near 1. The black line is where the output crosses 0.5, the "
+            "boundary between the two answers. Dots are the training samples, coloured by "
+            "their target: a well-trained net puts every dot on its own colour."
         )
         self.caption.setWordWrap(True)
         plot_page = QWidget()

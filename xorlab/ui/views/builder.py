@@ -163,7 +163,7 @@ class BuilderPanel(QWidget):
             self.fields[path].combo.currentIndexChanged.connect(self._on_field_edited)
         self.csv_field = self.fields["dataset.path"] = CsvField()
         self.csv_field.changed.connect(self._on_field_edited)
-        self.bias_box = QCheckBox("add a constant 1 input")
+        self.bias_box = QCheckBox("constant 1 input")
         self.bias_box.setObjectName("builder.bias")
         self.bias_box.setToolTip(TOOLTIPS["network.bias"])
         self.bias_box.toggled.connect(self._on_field_edited)

@@ -79,7 +79,7 @@ def sentence(message: str) -> str:
 def fit_narrow(combo: QComboBox) -> None:
     """Let a combo box shrink below its longest item, so the builder fits a narrow dock."""
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-    combo.setMinimumContentsLength(8)
+    combo.setMinimumContentsLength(6)
 
 
 class FieldBox(QWidget):

@@ -18,6 +18,10 @@ from xorlab.ui.views import plot_style
 IDLE_TEXT = "Hover over the curve to read a point."
 
 
+def idle_text(cost_label: str | None) -> str:
+    return f"Cost: {cost_label}. {IDLE_TEXT}" if cost_label else IDLE_TEXT
+
+
 class CostPlot(QWidget):
     """How far the network's outputs are from the targets, epoch by epoch."""
 
@@ -28,15 +32,16 @@ class CostPlot(QWidget):
         self.history = CostHistory(capacity)
         self._epochs = np.empty(0, dtype=np.int64)
         self._costs = np.empty(0, dtype=np.float64)
-        self._cost_label = "cost"
+        self._cost_label: str | None = None
 
         self.plot_widget = plot_style.make_plot_widget(
             "Cost during training",
-            "epoch (passes over the training set)",
+            "epoch",
             "cost",
             axis_items={"left": plot_style.LogReadableAxis("left")},
         )
         self.plot_widget.setObjectName("cost.plot")
+
         self.plot_item = self.plot_widget.getPlotItem()
         self.curve = self.plot_item.plot(
             pen=plot_style.curve_pen(plot_style.PALETTE[0]), antialias=True, name="cost"
@@ -64,7 +69,12 @@ class CostPlot(QWidget):
         self.log_y_box.toggled.connect(self._on_log_y_toggled)
         self.readout = QLabel(IDLE_TEXT)
         self.readout.setObjectName("cost.readout")
-        self.readout.setToolTip("The recorded cost point nearest the mouse pointer.")
+        self.readout.setToolTip(
+            "The cost after each epoch (one pass over the training set) measures how far the "
+            "outputs are from the targets; training is gradient descent on it. Hover over the "
+            "curve to read the recorded point nearest the pointer."
+        )
+        self.readout.setWordWrap(True)
 
         bar = QHBoxLayout()
         bar.addWidget(self.readout, 1)
@@ -85,10 +95,11 @@ class CostPlot(QWidget):
         self._costs = np.empty(0, dtype=np.float64)
         self.curve.setData([], [])
         if cost_label:
+            # Named under the plot: a long name in the title or on the axis widens the plot
+            # past what a narrow window gives it.
             self._cost_label = cost_label
-            self.plot_item.setLabel("left", f"cost ({cost_label})")
         self._hide_crosshair()
-        self.readout.setText(IDLE_TEXT)
+        self.readout.setText(idle_text(self._cost_label))
         self.plot_item.enableAutoRange()
 
     @Slot(object)
@@ -114,8 +125,8 @@ class CostPlot(QWidget):
         """Move the crosshair to the recorded point nearest ``epoch``; returns the readout."""
         if self._epochs.size == 0:
             self._hide_crosshair()
-            self.readout.setText(IDLE_TEXT)
-            return IDLE_TEXT
+            self.readout.setText(idle_text(self._cost_label))
+            return self.readout.text()
         i = int(np.searchsorted(self._epochs, epoch))
         if i == self._epochs.size or (
             i > 0 and epoch - self._epochs[i - 1] <= self._epochs[i] - epoch
@@ -146,7 +157,7 @@ class CostPlot(QWidget):
         view_box = self.plot_item.getViewBox()
         if not view_box.sceneBoundingRect().contains(scene_pos):
             self._hide_crosshair()
-            self.readout.setText(IDLE_TEXT)
+            self.readout.setText(idle_text(self._cost_label))
             return
         self.show_readout_at(view_box.mapSceneToView(scene_pos).x())
 

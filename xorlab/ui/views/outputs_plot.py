@@ -91,19 +91,26 @@ class OutputsPlot(QWidget):
         plot_style.style_plot_item(
             self.plot_item, "Outputs during training", "epoch", "network output"
         )
-        # The legend sits beside the plot so it never hides a curve.
+        # The legend sits under the plot, so it never hides a curve and a narrow window
+        # still leaves the plot its width.
         self.legend = pg.LegendItem(
             brush=plot_style.legend_brush(),
             pen=pg.mkPen("#D0D0D0"),
             labelTextColor=plot_style.FOREGROUND,
             labelTextSize="9pt",
         )
-        self.layout_widget.addItem(self.legend, row=0, col=1)
-        self.legend.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
-        self.layout_widget.ci.layout.setAlignment(self.legend, Qt.AlignmentFlag.AlignTop)
+        self.layout_widget.addItem(self.legend, row=1, col=0)
+        self.legend.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Maximum)
+        self.layout_widget.ci.layout.setAlignment(self.legend, Qt.AlignmentFlag.AlignHCenter)
         self.note = QLabel("Start training to see how each sample's output moves.")
         self.note.setObjectName("outputs.note")
         self.note.setWordWrap(True)
+        self.note.setToolTip(
+            "Each curve is the network's output for one training sample, and the dashed lines "
+            "the targets: training pulls every curve towards its target. With many samples "
+            "the plot shows the share classified right instead: output on the same side of "
+            "0.5 as the 0/1 target."
+        )
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -116,6 +123,7 @@ class OutputsPlot(QWidget):
             self.plot_item.removeItem(item)
         self.legend.clear()
         self.curves, self.curve_keys, self.target_lines = [], [], []
+        self.legend.setVisible(True)
         self.dataset = dataset
         n_curves = dataset.n_samples * dataset.n_outputs
         binary = is_binary(dataset.y)
@@ -131,6 +139,7 @@ class OutputsPlot(QWidget):
         self.plot_item.setLabel("left", "network output")
         keys = [(i, j) for i in range(dataset.n_samples) for j in range(dataset.n_outputs)]
         keys = keys[:MAX_CURVES]
+        self.legend.setColumnCount(2 if len(keys) <= 4 else 4)
         targets = np.array([dataset.y[i, j] for i, j in keys])
         shared_targets = len(np.unique(targets)) <= 4
         for k, (i, j) in enumerate(keys):
@@ -146,18 +155,14 @@ class OutputsPlot(QWidget):
                 self._add_target_line(targets[k], color)
         if shared_targets:
             for value in np.unique(targets):
-                self._add_target_line(value, plot_style.TARGET_PEN_COLOR, f"target {value:g}")
+                self._add_target_line(
+                    value, plot_style.TARGET_PEN_COLOR, f"target {value:g}", below=value > 0.5
+                )
         self.curve_keys = keys
         if n_curves > MAX_CURVES:
-            self.note.setText(
-                f"{dataset.n_samples} samples: showing the first {MAX_CURVES} curves. "
-                "Dashed lines are the targets."
-            )
+            self.note.setText(f"The first {MAX_CURVES} of {dataset.n_samples} samples.")
         else:
-            self.note.setText(
-                "One curve per training sample (inputs → target); dashed lines are the targets. "
-                "Training pulls each curve towards its target."
-            )
+            self.note.setText("One curve per sample (inputs → target); dashed: targets.")
 
     def _build_accuracy_curve(self, dataset: Dataset) -> None:
         self.mode = "accuracy"
@@ -165,13 +170,15 @@ class OutputsPlot(QWidget):
         curve = self.plot_item.plot(pen=plot_style.curve_pen(plot_style.PALETTE[2]), antialias=True)
         self.legend.addItem(curve, "samples classified right")
         self.curves.append(curve)
-        self._add_target_line(100.0, plot_style.TARGET_PEN_COLOR, "all right")
-        self.note.setText(
-            f"{dataset.n_samples} samples are too many to draw one curve each: this shows the "
-            "share classified right (output on the same side of 0.5 as the target)."
-        )
+        self._add_target_line(100.0, plot_style.TARGET_PEN_COLOR, "all right", below=True)
+        self.legend.setVisible(False)  # one curve, named by the axis
+        self.note.setText(f"{dataset.n_samples} samples: the share classified right.")
 
-    def _add_target_line(self, value: float, color: str, label: str | None = None) -> None:
+    def _add_target_line(
+        self, value: float, color: str, label: str | None = None, below: bool = False
+    ) -> None:
+        # A label under the top line and over the bottom one stays inside the plot.
+        anchor = (0, 0) if below else (0, 1)
         line = pg.InfiniteLine(
             pos=float(value),
             angle=0,
@@ -181,7 +188,7 @@ class OutputsPlot(QWidget):
             labelOpts={
                 "position": 0.01,
                 "color": plot_style.FOREGROUND,
-                "anchors": [(0, 1), (0, 1)],  # left-aligned, just above the line
+                "anchors": [anchor, anchor],
             },
         )
         self.plot_item.addItem(line)

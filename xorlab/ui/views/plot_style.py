@@ -83,6 +83,8 @@ def style_plot_item(item: pg.PlotItem, title: str, x_label: str, y_label: str) -
         axis.setPen(pg.mkPen(FOREGROUND))
         axis.setTextPen(pg.mkPen(FOREGROUND))
         axis.setTickFont(font)
+        # '(x0.001)' beside a label reads as a unit; plain numbers are clearer here.
+        axis.enableAutoSIPrefix(False)
         axis.setLabel(label, color=FOREGROUND, **{"font-size": f"{AXIS_FONT_POINTS}pt"})
     # Grid on major ticks only: minor grid lines (and grids on extra top/right axes) made
     # each repaint of a growing curve 3-5x slower, and the GUI thread paints 30-60 times a second.

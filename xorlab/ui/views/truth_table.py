@@ -147,7 +147,12 @@ class TruthTable(QWidget):
         self.view.setAlternatingRowColors(True)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # Columns fit their text (Qt measures at most ~1000 rows, so big sets stay cheap);
+        # a narrow dock scrolls sideways rather than cutting '0.9731' to '0.9...'.
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setMinimumSectionSize(48)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideNone)
         # Fixed row heights let the view skip measuring rows: big datasets scroll smoothly.
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.view.verticalHeader().setDefaultSectionSize(22)
@@ -157,6 +162,7 @@ class TruthTable(QWidget):
         )
         self.accuracy_label = QLabel("No outputs yet: start training.")
         self.accuracy_label.setObjectName("truth_table.accuracy")
+        self.accuracy_label.setWordWrap(True)
         font = self.accuracy_label.font()
         font.setPointSizeF(font.pointSizeF() * 1.1)
         self.accuracy_label.setFont(font)

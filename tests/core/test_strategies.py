@@ -11,7 +11,7 @@ from xorlab.core.presets import preset_spec
 from xorlab.core.spec import ExperimentSpec
 from xorlab.core.strategies import StrategyUnavailable, estimate_nodes, plan
 from xorlab.core.strategies.scalar_loop import FusedScalarLoop
-from xorlab.core.strategies.tensor_loop import jax_available
+from xorlab.core.strategies.tensor_loop import jax_available, uses_large_tanh
 from xorlab.core.trainer import DivergenceError, Trainer
 
 from .reference import train_reference
@@ -186,3 +186,19 @@ def test_vectorized_history_extend_keeps_the_points_append_keeps():
             assert one_by_one.stride == vectorized.stride
             for a, b in zip(one_by_one.data(), vectorized.data(), strict=True):
                 np.testing.assert_array_equal(a, b)
+
+
+def test_scan_computes_large_tanh_layers_with_numpy_and_matches_the_oracle():
+    # circle: 200 points x 4 tanh units per layer, enough for numpy's SIMD tanh to pay off.
+    spec = preset_spec("circle")
+    t = Trainer(spec, strategy="scan")
+    assert uses_large_tanh(t._loop_problem())
+    result = t.run(300)
+    ops = {type(node.op).__name__ for node in t.loop_fn._fn.maker.fgraph.apply_nodes}
+    inner = t.loop_fn._fn.maker.fgraph.toposort()
+    scan_ops = [n.op for n in inner if type(n.op).__name__ == "Scan"]
+    assert "Scan" in ops and scan_ops
+    inner_ops = {type(n.op).__name__ for n in scan_ops[0].fgraph.apply_nodes}
+    assert "NumpyTanh" in inner_ops
+    ref_weights, ref_costs = reference(t, 300)
+    assert_same(result.costs, t.get_weights(), ref_costs, ref_weights)

@@ -16,12 +16,14 @@ import pytensor.tensor as pt
 
 from xorlab.core import model
 from xorlab.core.strategies.base import LoopProblem, StrategyUnavailable, TrainingLoop
+from xorlab.core.strategies.numpy_tanh import MIN_VALUES, with_numpy_tanh
 
 
 class ScanLoop(TrainingLoop):
     """The loop compiled in the trainer's mode (Numba by default)."""
 
     name = "scan"
+    dynamic_length = True  # the backend runs a loop of any length without recompiling
 
     def __init__(self, problem: LoopProblem, mode: str | None = None):
         super().__init__(problem)
@@ -33,22 +35,31 @@ class ScanLoop(TrainingLoop):
         net, tr = p.spec.network, p.spec.training
         n_params = len(p.params)
         carried = [*p.params, *p.state]
+        numpy_tanh = self.mode in (None, "NUMBA") and uses_large_tanh(p)
+
+        # Static shapes let sizes fold to constants (JAX needs them concrete); not the 1s,
+        # which would make a dimension broadcastable and the updates' types differ.
+        initial = [
+            pt.specify_shape(v, [d if d != 1 else None for d in v.get_value(borrow=True).shape])
+            for v in carried
+        ]
 
         def step(Xb, yb, carried_now):
             params, state = carried_now[:n_params], carried_now[n_params:]
             cost, new_params, new_state = model.training_step(
                 params, state, Xb, yb, p.learning_rate, net, tr
             )
-            return [cost, *new_params, *new_state]
+            outputs = [cost, *new_params, *new_state]
+            return with_numpy_tanh(outputs) if numpy_tanh else outputs
 
-        if p.full_batch:
+        if p.full_batch and self.dynamic_length:
             n_steps = pt.lscalar("n_steps")
             X, y = pt.constant(np.ascontiguousarray(p.X)), pt.constant(np.ascontiguousarray(p.y))
             inputs = [n_steps]
             outputs = pytensor.scan(
                 lambda *c: step(X, y, c),
                 n_steps=n_steps,
-                outputs_info=[None, *carried],
+                outputs_info=[None, *initial],
                 return_updates=False,
             )
         else:
@@ -57,10 +68,18 @@ class ScanLoop(TrainingLoop):
             # rewrite into logging errors (conflicting assumptions about a 1x1 matrix).
             Xs, ys = (pytensor.shared(np.ascontiguousarray(a)) for a in p.batch_data())
             inputs = [positions]
+            if self.dynamic_length:
+                batch_of = lambda table, pos: table[pos]  # noqa: E731
+            else:  # JAX needs static shapes (the bias column's size)
+                batch_of = (
+                    lambda table, pos: pt.specify_shape(  # noqa: E731
+                        table[pos], table.get_value(borrow=True).shape[1:]
+                    )
+                )
             outputs = pytensor.scan(
-                lambda pos, *c: step(Xs[pos], ys[pos], c),
+                lambda pos, *c: step(batch_of(Xs, pos), batch_of(ys, pos), c),
                 sequences=[positions],
-                outputs_info=[None, *carried],
+                outputs_info=[None, *initial],
                 return_updates=False,
             )
         costs, finals = outputs[0], outputs[1:]
@@ -72,7 +91,7 @@ class ScanLoop(TrainingLoop):
     def run(self, position: int, n_steps: int) -> np.ndarray:
         if n_steps <= 0:
             return np.empty(0)
-        if self.problem.full_batch:
+        if self.problem.full_batch and self.dynamic_length:
             return np.asarray(self._fn(n_steps))
         spe = self.problem.steps_per_epoch
         return np.asarray(self._fn((position + np.arange(n_steps)) % spe))
@@ -82,12 +101,36 @@ class JaxScanLoop(ScanLoop):
     """The same scan run by PyTensor's JAX backend (``pip install xorlab[jax]``)."""
 
     name = "jax"
+    # JAX compiles a scan per length: a chunk runs as calls of lengths 4**i, i < LEVELS (n in
+    # base 4, the largest length repeated as needed), so at most LEVELS lengths get compiled.
+    dynamic_length = False
+    LEVELS = 10
 
     def __init__(self, problem: LoopProblem):
         if not jax_available():
             raise StrategyUnavailable("JAX is not installed: pip install 'xorlab[jax]'")
         super().__init__(problem, mode="JAX")
 
+    def run(self, position: int, n_steps: int) -> np.ndarray:
+        costs = []
+        spe = self.problem.steps_per_epoch
+        for level in reversed(range(self.LEVELS)):
+            block = 4**level
+            while n_steps >= block:
+                costs.append(super().run(position, block))
+                position = (position + block) % spe
+                n_steps -= block
+        return np.concatenate(costs) if costs else np.empty(0)
+
 
 def jax_available() -> bool:
     return importlib.util.find_spec("jax") is not None
+
+
+def uses_large_tanh(problem: LoopProblem) -> bool:
+    """Whether a tanh layer holds enough values per step for numpy's tanh to pay off."""
+    net = problem.spec.network
+    return any(
+        act == "tanh" and problem.batch_size * units >= MIN_VALUES
+        for act, units in zip(net.activations, net.hidden, strict=True)
+    )

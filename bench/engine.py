@@ -1,0 +1,233 @@
+"""Microseconds per training step: xorlab's engine against the tutorial, numpy, Numba, JAX.
+
+    .venv/bin/python bench/engine.py            # ~3-4 minutes: >= 1e6 steps per XOR variant
+    .venv/bin/python bench/engine.py --quick    # ~1 minute: fewer steps, no cold compiles
+
+Variants: (a) the tutorial's way, one compiled PyTensor call per step; (b) a numpy loop with
+hand-derived gradients; (c) xorlab's engine as the app runs it (Trainer.run in chunks sized
+like the worker's, ~15 ms), once per strategy; (d) a hand-written Numba loop (xor-minimal).
+Also the spiral preset (3 tanh layers of 16, 512 points) full-batch and mini-batch 32:
+numpy against the engine, and against JAX's lax.scan when JAX is installed. Every variant is
+first checked against the numpy loop over 2000 steps (costs and weights to 1e-12).
+Times are the median of repeats; compile times are reported apart, cold (fresh cache dir,
+fresh process) and warm (same dir, fresh process). Prints a table, ratios, one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import baselines  # noqa: E402
+
+from xorlab.core.datasets import load_dataset  # noqa: E402
+from xorlab.core.model import init_weights  # noqa: E402
+from xorlab.core.presets import preset_spec  # noqa: E402
+from xorlab.core.strategies.tensor_loop import jax_available  # noqa: E402
+from xorlab.core.trainer import Trainer  # noqa: E402
+
+CHECK_STEPS = 2000
+TOLERANCE = 1e-12
+CHUNK_SECONDS = 0.015  # the worker's chunk target
+
+
+def problem(name: str, schedule: str | None = None):
+    spec = preset_spec(name).with_changes(training={"epochs": 10**8})
+    if schedule == "full":
+        spec = spec.with_changes(training={"schedule": "full"})
+    ds = load_dataset(spec.dataset)
+    X, y = np.asarray(ds.X), np.asarray(ds.y)
+    trainer = Trainer(spec, ds)
+    weights = init_weights(spec.network, ds.n_inputs, ds.n_outputs)
+    return spec, ds, X, y, trainer.batches, weights
+
+
+def engine(spec, ds, strategy: str):
+    """Trainer.run in chunks adapted like the worker's: returns run(n) and weights()."""
+    trainer = Trainer(spec, ds, strategy=strategy)
+    trainer.compile()
+    trainer.run(1)
+    trainer.reset()
+    chunk = [64]
+
+    def run(n):
+        costs = []
+        while n > 0:
+            result = trainer.run(min(chunk[0], n))
+            costs.append(result.costs)
+            n -= result.steps
+            if result.steps == chunk[0] and result.seconds > 0:
+                ideal = result.steps * CHUNK_SECONDS / result.seconds
+                chunk[0] = int(min(max(ideal, chunk[0] / 2, 1), chunk[0] * 2))
+        return np.concatenate(costs)
+
+    return run, trainer.get_weights
+
+
+def agreement(run, weights, check_steps, reference_costs, reference_weights) -> float:
+    costs = run(check_steps)
+    worst = float(np.abs(costs - reference_costs).max())
+    for a, b in zip(weights(), reference_weights, strict=True):
+        worst = max(worst, float(np.abs(np.asarray(a) - b).max()))
+    return worst
+
+
+def median_us(run, total: int, repeats: int) -> float:
+    per = max(total // repeats, 1)
+    run(min(per, 1000))  # warm-up (chunk sizes, caches)
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run(per)
+        times.append((time.perf_counter() - start) / per * 1e6)
+    return statistics.median(times)
+
+
+def measure(label, factories, total, repeats, results, checks, check_steps=CHECK_STEPS):
+    """factories: name -> () -> (run, weights). The first one is the reference."""
+    spec_info = None
+    for name, factory in factories.items():
+        run, weights = factory()
+        if spec_info is None:
+            spec_info = (run(check_steps), weights())
+            err = 0.0
+            run, weights = factory()
+        else:
+            err = agreement(run, weights, check_steps, *spec_info)
+            run, weights = factory()
+        steps = total(name) if callable(total) else total
+        results.setdefault(label, {})[name] = median_us(run, steps, repeats)
+        checks.setdefault(label, {})[name] = err
+        print(f"  {label:<14} {name:<16} {results[label][name]:10.3f} us/step   err {err:.1e}")
+
+
+COMPILE_SCRIPT = """
+import json, time, sys
+from xorlab.core.presets import preset_spec
+from xorlab.core.trainer import Trainer
+spec = preset_spec(sys.argv[1])
+start = time.perf_counter()
+trainer = Trainer(spec, strategy=sys.argv[2])
+trainer.loop_fn.run(0, 1)
+print(json.dumps({"seconds": time.perf_counter() - start, "strategy": trainer.strategy_name}))
+"""
+
+
+def compile_times(preset: str, strategy: str) -> dict[str, float]:
+    """Loop compile + first call, in fresh processes: cold cache, then warm."""
+    out = {}
+    with tempfile.TemporaryDirectory(prefix="xorlab-bench-") as cache:
+        env = {**os.environ, "PYTENSOR_FLAGS": f"base_compiledir={cache}"}
+        for kind in ("cold", "warm"):
+            proc = subprocess.run(
+                [sys.executable, "-c", COMPILE_SCRIPT, preset, strategy],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
+            if proc.returncode:
+                raise RuntimeError(proc.stderr[-2000:])
+            out[kind] = json.loads(proc.stdout.strip().splitlines()[-1])["seconds"]
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer steps, no cold compiles")
+    parser.add_argument("--repeats", type=int, default=None)
+    args = parser.parse_args()
+    repeats = args.repeats or (3 if args.quick else 5)
+    fast_total = 100_000 if args.quick else 1_000_000
+    slow_total = 20_000 if args.quick else 200_000  # (a) and (b) cost ~5-15 us a step
+    strategies = ["fused", "scan"] + (["jax"] if jax_available() else [])
+    results: dict = {}
+    checks: dict = {}
+    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+
+    for preset in ("xor-minimal", "xor-bias"):
+        spec, ds, X, y, batches, weights = problem(preset)
+        data = (spec, X, y, batches, weights)
+        factories = {
+            "numpy": partial(baselines.make_numpy, *data),
+            "tutorial": partial(baselines.make_tutorial, *data),
+        }
+        for s in strategies:
+            factories[f"engine-{s}"] = partial(engine, spec, ds, s)
+        if preset == "xor-minimal":
+            factories["numba-hand"] = partial(baselines.make_numba_xor, *data)
+
+        def total(name):
+            return slow_total if name in ("numpy", "tutorial") else fast_total
+
+        measure(preset, factories, total, repeats, results, checks)
+
+    for schedule, label, steps in (("full", "spiral-full", 300), (None, "spiral-mini32", 3000)):
+        spec, ds, X, y, batches, weights = problem("spiral", schedule)
+        data = (spec, X, y, batches, weights)
+        block = 64 if schedule == "full" else 256
+        factories = {"numpy": partial(baselines.make_numpy, *data)}
+        if jax_available():
+            factories["jax-lax-scan"] = partial(baselines.make_jax, *data, block)
+        for s in [s for s in strategies if s != "fused"]:
+            factories[f"engine-{s}"] = partial(engine, spec, ds, s)
+        n = (steps // 5 if args.quick else steps) // block * block or block
+        # 512 steps: JAX's block sizes divide it; a deep net's rounding grows over steps.
+        measure(label, factories, n, repeats, results, checks, check_steps=512)
+
+    compiles: dict = {}
+    if not args.quick:
+        for preset in ("xor-minimal", "xor-bias"):
+            for s in strategies:
+                compiles[f"{preset}/{s}"] = compile_times(preset, s)
+                c = compiles[f"{preset}/{s}"]
+                print(f"  compile {preset}/{s}: cold {c['cold']:.2f} s, warm {c['warm']:.2f} s")
+
+    print_table(results, checks, compiles)
+    agree = all(e <= TOLERANCE for row in checks.values() for e in row.values())
+    print(
+        json.dumps(
+            {
+                "bench": "engine",
+                "us_per_step": results,
+                "max_error_vs_numpy": checks,
+                "compile_seconds": compiles,
+                "agree": agree,
+                "load_average": os.getloadavg()[0],
+            }
+        )
+    )
+    return 0 if agree else 1
+
+
+def print_table(results, checks, compiles) -> None:
+    print("\nus per step (median); ratio = how many times faster than (a) tutorial, (d) numba")
+    for label, row in results.items():
+        base_a = row.get("tutorial")
+        base_d = row.get("numba-hand")
+        base_np = row.get("numpy")
+        print(f"\n{label}")
+        for name, us in sorted(row.items(), key=lambda kv: kv[1]):
+            ratios = []
+            if base_a:
+                ratios.append(f"x{base_a / us:7.1f} vs (a)")
+            if base_d:
+                ratios.append(f"{base_d / us:5.2f} of (d)")
+            if base_np and not base_a:
+                ratios.append(f"x{base_np / us:5.2f} vs numpy")
+            print(f"  {name:<16} {us:10.3f}  {'  '.join(ratios)}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

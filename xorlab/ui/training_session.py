@@ -24,6 +24,7 @@ from PySide6.QtCore import QObject, QThread, QTimer, Slot
 from xorlab.core.datasets import DatasetError, PlaneGrid, load_dataset, plane_grid
 from xorlab.core.spec import ExperimentSpec, SpecError
 from xorlab.core.trainer import DivergenceError, Trainer
+from xorlab.ui.graph_request import LatestGraphRequest, build_bundle
 from xorlab.ui.outbox import Outbox
 
 log = logging.getLogger(__name__)
@@ -102,6 +103,8 @@ class TrainingSession(QObject):
         self._last_grid_time = 0.0
         self._steps_per_second = 0.0  # smoothed over chunks
         self._milestone_pending = False
+
+        self.graph_requests = LatestGraphRequest()  # put by the GUI thread, taken here
 
         self._timer = QTimer(self)  # a child: moves to the worker thread with the session
         self._timer.setInterval(0)
@@ -294,6 +297,21 @@ class TrainingSession(QObject):
         self._outbox.post("run_reset", trainer.dataset, self._grid)
         self._publish_snapshot(force=True)
         self._set_state("ready")
+
+    def _do_graph(self) -> None:
+        request = self.graph_requests.take()
+        if request is None:  # served by an earlier command: requests merge
+            return
+        if self._trainer is None:
+            self._outbox.post("graph_failed", "No network is compiled yet.")
+            return
+        try:
+            bundle = build_bundle(self._trainer, request)
+        except Exception as exc:  # a graph that cannot be shown must not stop training
+            log.warning("graph request failed", exc_info=exc)
+            self._outbox.post("graph_failed", f"Cannot build the graph: {exc}")
+            return
+        self._outbox.post("graph_ready", bundle)
 
     def _do_learning_rate(self, value: float) -> None:
         if self._trainer is not None:

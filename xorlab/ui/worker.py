@@ -25,6 +25,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 
 from xorlab.core.spec import ExperimentSpec
+from xorlab.ui.graph_request import GraphRequest
 from xorlab.ui.outbox import Outbox
 from xorlab.ui.training_session import Requests, TrainingSession
 
@@ -52,6 +53,8 @@ class TrainingWorker(QObject):
     compiled = Signal(float)  # seconds
     diverged = Signal(str)
     failed = Signal(str)
+    graph_ready = Signal(object)  # graph_request.GraphBundle
+    graph_failed = Signal(str)
     finished = Signal()  # the thread has stopped
 
     _command_requested = Signal(str, object)
@@ -131,6 +134,13 @@ class TrainingWorker(QObject):
     def set_learning_rate(self, value: float) -> None:
         """Takes effect at the next chunk, without recompiling."""
         self._post("learning_rate", float(value))
+
+    def request_graph(self, target: str, param: int = 0) -> None:
+        """Build ``target``'s symbolic and optimized graphs on the worker thread, between
+        chunks; answered by graph_ready (a GraphBundle) or graph_failed. Only the latest
+        request waiting is served."""
+        self._session.graph_requests.put(GraphRequest(target, int(param)))
+        self._post("graph")
 
     def request_shutdown(self) -> None:
         """Ask the thread to finish and return at once; later requests are ignored."""

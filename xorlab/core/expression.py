@@ -147,7 +147,7 @@ def compiled_vector(expr: Expression) -> Function:
         # f is elementwise, so d sum(f(xs)) / d xs_i = f'(xs_i); adding zeros gives a
         # constant f (e.g. "3") the length of xs.
         fs = vectorize_graph(expr.f, {expr.x: xs}) + pt.zeros_like(xs)
-        return [xs], [fs, pytensor.grad(fs.sum(), xs)]
+        return [xs], [fs, pytensor.grad(fs.sum(), xs, disconnected_inputs="ignore")]
 
     return _compile(expr, "vector", build)
 
@@ -274,12 +274,20 @@ def _parse_ast(text: str) -> tuple[ast.Expression, _Source]:
             warnings.simplefilter("error", SyntaxWarning)
             tree = ast.parse(line, mode="eval")
     except SyntaxError as error:
-        column = min(max(error.offset or 1, 1), len(line) + 1)  # offset counts characters
-        hint = " (write 2*x, not 2x)" if error.msg == "invalid decimal literal" else ""
-        raise ExpressionError(f"syntax error: {error.msg}{hint}", prefix + column) from None
+        raise _syntax_error(error, line, prefix) from None
     except (RecursionError, MemoryError, ValueError):
         raise ExpressionError("the expression is nested too deeply", prefix + 1) from None
     return tree, _Source(line, prefix)
+
+
+def _syntax_error(error: SyntaxError, line: str, prefix: int) -> ExpressionError:
+    if not error.offset:  # eval mode reports running out of input at offset 0
+        return ExpressionError("syntax error: the expression ends too soon", prefix + len(line) + 1)
+    column = min(error.offset, len(line) + 1)  # SyntaxError offsets count characters
+    message = f"syntax error: {error.msg}"
+    if error.msg == "invalid decimal literal":
+        message += " (put * between a number and a name: 2*x)"
+    return ExpressionError(message, prefix + column)
 
 
 def _check_depth(root: ast.AST, source: _Source) -> None:

@@ -17,6 +17,7 @@ from xorlab.core.experiment import (
 )
 from xorlab.core.presets import PRESETS, preset_spec
 from xorlab.core.spec import ExperimentSpec, FieldError, SpecError
+from xorlab.core.strategies import STRATEGIES, StrategyUnavailable
 from xorlab.core.trainer import DivergenceError, Trainer, batch_table
 
 # Steps per compiled call; large enough that Python overhead vanishes, small enough that a
@@ -47,6 +48,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="continue training a saved experiment (overrides --preset)",
     )
     parser.add_argument("--save", metavar="FILE", help="save the trained experiment to FILE")
+    parser.add_argument(
+        "--backend",
+        default="auto",
+        choices=STRATEGIES,
+        help="how the training loop is compiled: 'fused' (generated scalar loop, tiny nets), "
+        "'scan' (PyTensor scan on Numba), 'jax' (needs JAX) or 'auto' (default: picks by size)",
+    )
 
 
 def _spec_changes(args: argparse.Namespace) -> dict[str, dict]:
@@ -80,7 +88,7 @@ def _build_trainer(args: argparse.Namespace) -> Trainer:
                 batch_table(dataset.n_samples, spec.training.schedule, spec.training.batch_size)
             )
             spec = spec.with_changes(training={"epochs": -(-(done + args.steps) // per_epoch)})
-    trainer = Trainer(spec, dataset)
+    trainer = Trainer(spec, dataset, strategy=args.backend)
     if saved:
         restore_into(trainer, saved)
     return trainer
@@ -89,7 +97,8 @@ def _build_trainer(args: argparse.Namespace) -> Trainer:
 def run(args: argparse.Namespace) -> int:
     try:
         trainer = _build_trainer(args)
-    except (SpecError, DatasetError, ExperimentError) as exc:
+        compile_seconds = trainer.compile()
+    except (SpecError, DatasetError, ExperimentError, StrategyUnavailable) as exc:
         print(f"xorlab train: {exc}", file=sys.stderr)
         return 2
     target_steps = trainer.total_steps
@@ -121,6 +130,8 @@ def run(args: argparse.Namespace) -> int:
                     "steps": trainer.step_count,
                     "epochs": trainer.epoch,
                     "seconds": seconds,
+                    "strategy": trainer.strategy_name,
+                    "compile_seconds": compile_seconds,
                     "diverged": diverged,
                 }
             )
@@ -128,6 +139,11 @@ def run(args: argparse.Namespace) -> int:
     else:
         _print_log(trainer, printed)
         _print_result(trainer, outputs, cost, seconds)
+        rate = trainer.step_count / seconds if seconds > 0 else float("inf")
+        print(
+            f"engine: {trainer.strategy_name} loop, compiled in {compile_seconds:.2f} s, "
+            f"{rate:,.0f} steps/s"
+        )
         if diverged:
             print(f"stopped: {diverged}", file=sys.stderr)
     if args.save:

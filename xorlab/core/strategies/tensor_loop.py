@@ -29,6 +29,10 @@ class ScanLoop(TrainingLoop):
         super().__init__(problem)
         self.mode = mode if mode is not None else problem.mode
         self._fn = self._compile()
+        # Numba and JAX compile on the first call: make it now, leaving the state as it was.
+        saved = [np.array(v, copy=True) for v in self.read_state()]
+        self.run(0, 1)
+        self.write_state(saved)
 
     def _compile(self) -> pytensor.compile.Function:
         p = self.problem

@@ -182,7 +182,8 @@ def main() -> int:
             factories["jax-lax-scan"] = partial(baselines.make_jax, *data, block)
         for s in [s for s in strategies if s != "fused"]:
             factories[f"engine-{s}"] = partial(engine, spec, ds, s)
-        n = (steps // 5 if args.quick else steps) // block * block or block
+        per_repeat = max((steps // 5 if args.quick else steps) // repeats // block, 1) * block
+        n = per_repeat * repeats
         # 512 steps: JAX's block sizes divide it; a deep net's rounding grows over steps.
         measure(label, factories, n, repeats, results, checks, check_steps=512)
 

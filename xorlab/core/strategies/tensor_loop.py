@@ -72,14 +72,16 @@ class ScanLoop(TrainingLoop):
             # rewrite into logging errors (conflicting assumptions about a 1x1 matrix).
             Xs, ys = (pytensor.shared(np.ascontiguousarray(a)) for a in p.batch_data())
             inputs = [positions]
-            if self.dynamic_length:
-                batch_of = lambda table, pos: table[pos]  # noqa: E731
-            else:  # JAX needs static shapes (the bias column's size)
-                batch_of = (
-                    lambda table, pos: pt.specify_shape(  # noqa: E731
-                        table[pos], table.get_value(borrow=True).shape[1:]
-                    )
-                )
+            static = not self.dynamic_length  # JAX needs static shapes (the bias column's)
+
+            def batch_of(table, pos):
+                if not static:
+                    return table[pos]
+                # Not a batch of 1: a static 1 x 1 ones column trips a PyTensor rewrite into
+                # logging errors.
+                batch, *rest = table.get_value(borrow=True).shape[1:]
+                return pt.specify_shape(table[pos], [batch if batch != 1 else None, *rest])
+
             outputs = pytensor.scan(
                 lambda pos, *c: step(batch_of(Xs, pos), batch_of(ys, pos), c),
                 sequences=[positions],

@@ -11,6 +11,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest  # noqa: E402
 from PySide6.QtCore import QCoreApplication, QSettings  # noqa: E402
 
+from xorlab.ui.background import leaked_background_threads  # noqa: E402
 from xorlab.ui.worker import running_worker_threads  # noqa: E402
 
 
@@ -36,3 +37,9 @@ def no_thread_left_running():
             thread.quit()
             thread.wait(30_000)
         pytest.fail(f"{len(running)} training thread(s) left running", pytrace=False)
+    leaked = leaked_background_threads()  # ones asked to stop may finish their last job
+    if leaked:
+        for thread in leaked:
+            thread.stop()
+            thread.wait(30_000)
+        pytest.fail(f"{len(leaked)} background job thread(s) left running", pytrace=False)

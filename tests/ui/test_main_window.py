@@ -240,9 +240,11 @@ def test_saved_spec_that_is_no_longer_valid_is_ignored(make_window, settings_fil
 
 def test_tabs_can_be_added_and_shown(make_window):
     window = make_window()
-    index = window.add_tab(QLabel("graph view"), "Graph")
-    assert window.tab_names() == ["Training", "Graph"]
-    assert window.show_tab("graph") and window.tabs.currentIndex() == index
+    assert window.tab_names() == ["Training", "Graph", "Expression"]
+    index = window.add_tab(QLabel("extra view"), "Extra")
+    assert window.tab_names()[-1] == "Extra"
+    assert window.show_tab("extra") and window.tabs.currentIndex() == index
+    assert window.show_tab("graph") and window.tabs.currentWidget() is window.graph_tab
     assert not window.show_tab("nope")
 
 

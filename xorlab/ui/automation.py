@@ -18,6 +18,9 @@ FINISHED = ("done", "stopped", "diverged", "error")
 SETTLED = ("ready", *FINISHED)
 # Let the views paint the last snapshot before the window is grabbed.
 SETTLE_MS = 200
+# A tab still drawing in the background (Graph, Expression: their busy()) gets this long more.
+BUSY_POLL_MS = 100
+BUSY_LIMIT_MS = 20_000
 # --quit-when-done gives up after this long, so a script never hangs on a run that is endless.
 WATCHDOG_MS = 15 * 60 * 1000
 
@@ -49,6 +52,7 @@ class Automation(QObject):
         self.active = bool(self.train or self.screenshot or self.quit_when_done)
         self.exit_code = 0
         self._finished = False
+        self._busy_waited = 0
         self._watchdog = QTimer(self)
         self._watchdog.setSingleShot(True)
         self._watchdog.timeout.connect(self._on_watchdog_timeout)
@@ -88,6 +92,11 @@ class Automation(QObject):
             self._finish()
 
     def _finish(self) -> None:
+        busy = getattr(self.window.tabs.currentWidget(), "busy", None)
+        if callable(busy) and busy() and self._busy_waited < BUSY_LIMIT_MS:
+            self._busy_waited += BUSY_POLL_MS
+            QTimer.singleShot(BUSY_POLL_MS, self._finish)
+            return
         self._watchdog.stop()
         if self.screenshot and not self.save_screenshot(self.screenshot):
             self.exit_code = 1

@@ -31,6 +31,8 @@ from xorlab.ui.status_bar import TrainingStatusBar
 from xorlab.ui.views.boundary import BoundaryView
 from xorlab.ui.views.builder import BuilderPanel
 from xorlab.ui.views.cost_plot import CostPlot
+from xorlab.ui.views.expression_tab import ExpressionTab
+from xorlab.ui.views.graph_tab import GraphTab
 from xorlab.ui.views.outputs_plot import OutputsPlot
 from xorlab.ui.views.truth_table import TruthTable
 from xorlab.ui.worker import TrainingWorker
@@ -60,6 +62,8 @@ class MainWindow(QMainWindow):
         self.outputs_plot = OutputsPlot()
         self.boundary = BoundaryView()
         self.truth_table = TruthTable()
+        self.graph_tab = GraphTab(self.worker)  # builds graphs on the worker's thread
+        self.expression_tab = ExpressionTab()
         self.views = (self.cost_plot, self.outputs_plot, self.boundary, self.truth_table)
         self.banner = MessageBanner()
         self.status = TrainingStatusBar()
@@ -134,6 +138,8 @@ class MainWindow(QMainWindow):
         self.tabs.setObjectName("main_tabs")
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.training_splitter, "Training")
+        self.add_tab(self.graph_tab, "Graph")
+        self.add_tab(self.expression_tab, "Expression")
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -169,6 +175,9 @@ class MainWindow(QMainWindow):
             action = self._action(f"preset.{name}", preset.title, preset.description)
             action.triggered.connect(lambda _=False, n=name: self.open_preset(n))
             presets_menu.addAction(action)
+        export_menu = file_menu.addMenu("&Export graph")
+        export_menu.setObjectName("menu.export_graph")
+        export_menu.addActions(list(self.graph_tab.export_actions.values()))
         file_menu.addSeparator()
         self.quit_action = self._action("quit", "&Quit", "Close xorlab", "Ctrl+Q")
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
@@ -200,6 +209,14 @@ class MainWindow(QMainWindow):
         )
         self.log_cost_action.setCheckable(True)
         view_menu.addAction(self.log_cost_action)
+        view_menu.addSeparator()
+        for key, (name, text) in enumerate(
+            (("Training", "&Training"), ("Graph", "&Graph"), ("Expression", "E&xpression lab")),
+            start=1,
+        ):
+            show = self._action(f"show_{name.lower()}", text, f"Show the {name} tab", f"Ctrl+{key}")
+            show.triggered.connect(lambda _=False, n=name: self.show_tab(n))
+            view_menu.addAction(show)
 
         help_menu = menu_bar.addMenu("&Help")
         shortcuts = self._action(
@@ -335,6 +352,10 @@ class MainWindow(QMainWindow):
         saved.write_spec(s, self.spec)
         return saved.sync(s)
 
+    def _runners(self):
+        """The tabs' background threads (expression compiles, graph rendering)."""
+        return (self.graph_tab.runner, self.expression_tab.runner)
+
     def closeEvent(self, event: QCloseEvent) -> None:
         """Stop the worker before the window goes. A compile step in progress cannot be cut
         short: the window hides at once and closes for good when the step ends."""
@@ -343,7 +364,11 @@ class MainWindow(QMainWindow):
             self.save_settings()
             self.worker.request_shutdown()
             self.worker.finished.connect(self.close)
-        if self.worker.wait(CLOSE_WAIT_MS):
+            for runner in self._runners():
+                runner.request_shutdown()
+                runner.finished.connect(self.close)
+        stopped = [runner.wait(CLOSE_WAIT_MS) for runner in self._runners()]
+        if self.worker.wait(CLOSE_WAIT_MS) and all(stopped):
             if self._shortcuts_dialog is not None:
                 self._shortcuts_dialog.close()
             event.accept()

@@ -1,0 +1,427 @@
+"""The Graph tab: the network's PyTensor graphs (forward pass, cost, gradient, training step),
+symbolic, optimized or side by side, with what the rewrites changed, a node inspector, the
+debugprint text, search, a colour legend and export.
+
+Graphs are built on the training worker's thread (``source.request_graph``) and drawn by a
+background runner (DOT -> SVG), so the GUI thread only shows results. The tab follows the
+spec: a newly compiled network is re-requested while the tab is visible, and during training
+the weights shown refresh twice a second, only while the tab is visible.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent
+from PySide6.QtWidgets import QFileDialog, QLabel, QMenu, QMessageBox, QWidget
+
+from xorlab.core import render
+from xorlab.core.graphs import TARGETS, GraphView
+from xorlab.ui.background import BackgroundRunner
+from xorlab.ui.graph_request import GraphBundle
+from xorlab.ui.views.graph_export import FORMATS, ExportError, default_file_name, export_graph
+from xorlab.ui.views.graph_legend import present_categories, summary_html
+from xorlab.ui.views.graph_tab_layout import GraphTabLayout
+from xorlab.ui.views.node_details import node_title
+
+STAGES = ("symbolic", "optimized")
+MODES = ("symbolic", "optimized", "side")
+REFRESH_MS = 500  # weights shown refresh at 2 Hz while training, if the tab is visible
+REFRESH_STATES = ("ready", "paused", "done", "stopped", "diverged")
+SVG_CACHE_SIZE = 24
+TARGET_LABELS = {
+    "output": "Forward pass (output)",
+    "cost": "Cost",
+    "grad": "Gradient of the cost",
+    "train": "Training step (with updates)",
+}
+
+
+@dataclass(frozen=True)
+class RenderOutcome:
+    dot: str
+    svg: str | None
+    problem: str | None
+
+
+def render_dot(dot: str) -> RenderOutcome:
+    """Runs on the background thread."""
+    try:
+        return RenderOutcome(dot, render.render_svg(dot), None)
+    except render.RenderError as exc:
+        return RenderOutcome(dot, None, str(exc))
+
+
+class GraphTab(GraphTabLayout):
+    """``source`` is the TrainingWorker (or anything with ``request_graph(target, param)``,
+    a ``state`` and the signals graph_ready, graph_failed, compiled and state_changed)."""
+
+    graph_applied = Signal(object)  # GraphBundle: a newer bundle is on screen
+    drawn = Signal(str)  # stage: its picture (or the message why there is none) is shown
+
+    def __init__(self, source: QObject | None = None, parent: QWidget | None = None):
+        super().__init__(TARGET_LABELS, TARGETS, parent)
+        self.source = source
+        self.bundle: GraphBundle | None = None
+        self.mode = "optimized"
+        self.active_stage = "optimized"
+        self.render_problem: str | None = None
+        self._matches: list[str] = []
+        self._match_index = -1
+        self._svg_cache: OrderedDict[str, str] = OrderedDict()
+        self._shown_dot: dict[str, str] = {}
+        self._awaiting_graph = False  # a request is out and not yet answered
+        self.runner = BackgroundRunner("xorlab-graph-render", self)
+        self.runner.job_finished.connect(self._on_job_finished)
+        self.runner.job_failed.connect(self._on_job_failed)
+        self.refresh_timer = QTimer(self)
+        self.refresh_timer.setInterval(REFRESH_MS)
+        self.refresh_timer.timeout.connect(self._on_refresh_timeout)
+        self.export_actions = self._make_export_actions()
+        self._connect()
+        if source is not None:
+            source.graph_ready.connect(self._on_graph_ready)
+            source.graph_failed.connect(self._on_graph_failed)
+            source.compiled.connect(self._on_compiled)
+            source.state_changed.connect(self._on_state_changed)
+        self.set_mode(self.mode)
+
+    # --- public API ---------------------------------------------------------------------------
+
+    @property
+    def target(self) -> str:
+        return self.target_box.currentData()
+
+    @property
+    def param(self) -> int:
+        return max(self.param_box.currentIndex(), 0)
+
+    def set_target(self, target: str, param: int = 0) -> None:
+        self.target_box.setCurrentIndex(self.target_box.findData(target))
+        if self.param_box.count() > param:
+            self.param_box.setCurrentIndex(param)
+        self.request_graph()
+
+    def set_mode(self, mode: str) -> None:
+        """'symbolic', 'optimized' or 'side' (both, side by side)."""
+        self.mode = mode
+        self.stage_buttons[mode].setChecked(True)
+        for stage, canvas in self.canvases.items():
+            canvas.setVisible(mode in (stage, "side"))
+        if mode != "side":
+            self._activate(mode)
+        else:
+            half = max(self.canvas_splitter.width() // 2, 100)
+            self.canvas_splitter.setSizes([half, half])
+        self._update_legend()
+
+    def request_graph(self) -> None:
+        """Ask the worker for the current target's graphs (merged: only the latest is built)."""
+        if self.source is None:
+            return
+        shown = self.bundle is not None and self.bundle.request.target == self.target
+        if not shown:
+            self._set_status(f"Building the {self.target_box.currentText().lower()} graph…")
+        self._awaiting_graph = True
+        self.source.request_graph(self.target, self.param)
+
+    def busy(self) -> bool:
+        """A graph is being built or drawn (automation waits for this before a screenshot)."""
+        return self._awaiting_graph or self.runner.is_busy()
+
+    def apply_bundle(self, bundle: GraphBundle) -> None:
+        """Show a bundle (normally from the worker's graph_ready)."""
+        self.bundle = bundle
+        self._update_params(bundle.param_names, bundle.request.param)
+        self.summary.setText(
+            summary_html(bundle.symbolic.stats, bundle.optimized.stats, bundle.comparison)
+        )
+        self._set_status("")
+        for stage in STAGES:
+            self._show(stage, bundle.stage(stage))
+        self._activate(self.active_stage)
+        self._update_legend()
+        if self.search.text():
+            self._update_matches(keep_selection=True)
+        self.graph_applied.emit(bundle)
+
+    def current_graph(self) -> GraphView | None:
+        return self.canvases[self.active_stage].graph
+
+    def select_node(self, node_id: str | None, stage: str | None = None) -> bool:
+        """Select a node in ``stage``'s graph (default: the active one) and describe it."""
+        stage = stage or self.active_stage
+        found = self.canvases[stage].select(node_id)
+        self._activate(stage)
+        return found
+
+    def find(self, text: str) -> list[str]:
+        """Search the active graph by name, op or id; selects the first match."""
+        self.search.setText(text)
+        return list(self._matches)
+
+    def find_next(self, step: int = 1) -> str | None:
+        if not self._matches:
+            return None
+        self._match_index = (self._match_index + step) % len(self._matches)
+        self._select_match()
+        return self._matches[self._match_index]
+
+    def export_to(self, fmt: str, path: str | Path) -> Path:
+        """Save the active graph as ``fmt`` (svg, png, dot, txt); ExportError when impossible."""
+        canvas = self.canvases[self.active_stage]
+        if canvas.graph is None:
+            raise ExportError("there is no graph to save yet")
+        return export_graph(canvas.graph, canvas.svg, fmt, path)
+
+    def export_interactively(self, fmt: str) -> Path | None:
+        """Ask for a file name, save, and say so (or why not)."""
+        graph = self.current_graph()
+        if graph is None:
+            QMessageBox.information(
+                self, "No graph yet", "Open the Graph tab and wait for the graph to be drawn."
+            )
+            return None
+        start = str(Path(self._export_folder) / default_file_name(graph, fmt))
+        path, _ = QFileDialog.getSaveFileName(self, "Export the graph", start, FORMATS[fmt][1])
+        if not path:
+            return None
+        try:
+            saved = self.export_to(fmt, path)
+        except ExportError as exc:
+            QMessageBox.warning(self, "Could not export the graph", str(exc))
+            return None
+        self._export_folder = str(saved.parent)
+        self._set_status(f"Saved {saved}")
+        return saved
+
+    def shutdown(self, timeout_ms: int | None = None) -> bool:
+        """Stop the renderer thread (closeEvent); True when it has stopped."""
+        self.refresh_timer.stop()
+        return self.runner.shutdown(timeout_ms)
+
+    # --- wiring -------------------------------------------------------------------------------
+
+    def _connect(self) -> None:
+        self.target_box.currentIndexChanged.connect(self._on_target_changed)
+        self.param_box.activated.connect(lambda _=0: self.request_graph())
+        for mode, button in self.stage_buttons.items():
+            button.clicked.connect(lambda _=False, m=mode: self.set_mode(m))
+        for stage, canvas in self.canvases.items():
+            canvas.node_selected.connect(lambda node_id, s=stage: self._on_canvas_selected(s))
+        self.details.node_link_activated.connect(self._on_link_activated)
+        self.text.node_clicked.connect(self._on_text_clicked)
+        self.search.textChanged.connect(lambda _: self._update_matches())
+        self.search.returnPressed.connect(self.find_next)
+        self.next_button.clicked.connect(lambda: self.find_next(1))
+        self.previous_button.clicked.connect(lambda: self.find_next(-1))
+        find_action = QAction(self)
+        find_action.setShortcut(QKeySequence.StandardKey.Find)
+        find_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        find_action.triggered.connect(lambda: self.search.setFocus())
+        self.addAction(find_action)
+
+    def _make_export_actions(self) -> dict[str, QAction]:
+        menu = QMenu(self)
+        menu.setObjectName("graph.export_menu")
+        actions = {}
+        for fmt, (text, _, _) in FORMATS.items():
+            action = QAction(text, self)
+            action.setObjectName(f"action.export_graph.{fmt}")
+            action.setStatusTip(f"Save the graph on screen as {fmt.upper()}")
+            action.triggered.connect(lambda _=False, f=fmt: self.export_interactively(f))
+            menu.addAction(action)
+            actions[fmt] = action
+        self.export_button.setMenu(menu)
+        self._export_folder = str(Path.home())
+        return actions
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.request_graph()
+        self._sync_refresh_timer()
+
+    def hideEvent(self, event) -> None:
+        super().hideEvent(event)
+        self.refresh_timer.stop()
+
+    # --- slots --------------------------------------------------------------------------------
+
+    @Slot(object)
+    def _on_graph_ready(self, bundle: GraphBundle) -> None:
+        self._awaiting_graph = False
+        if bundle.request.target != self.target:
+            return  # the user moved on; the newer request is on its way
+        if self.target == "grad" and bundle.request.param != self.param:
+            if self.param < len(bundle.param_names):
+                return
+        self.apply_bundle(bundle)
+
+    @Slot(str)
+    def _on_graph_failed(self, message: str) -> None:
+        self._awaiting_graph = False
+        self._set_status(f"<span style='color:#C24E00'>{html.escape(message)}</span>")
+
+    @Slot(float)
+    def _on_compiled(self, _seconds: float) -> None:
+        if self.isVisible():
+            self.request_graph()
+
+    @Slot(str)
+    def _on_state_changed(self, state: str) -> None:
+        self._sync_refresh_timer()
+        if state in REFRESH_STATES and self.isVisible():
+            self.request_graph()  # the weights changed (a step, a reset, the end of a run)
+
+    def _sync_refresh_timer(self) -> None:
+        training = getattr(self.source, "state", None) == "training"
+        if training and self.isVisible():
+            if not self.refresh_timer.isActive():
+                self.refresh_timer.start()
+        else:
+            self.refresh_timer.stop()
+
+    @Slot()
+    def _on_refresh_timeout(self) -> None:
+        if self.isVisible():
+            self.request_graph()
+
+    @Slot(int)
+    def _on_target_changed(self, _index: int) -> None:
+        grad = self.target == "grad"
+        self.param_label.setVisible(grad)
+        self.param_box.setVisible(grad)
+        self.request_graph()
+
+    def _on_canvas_selected(self, stage: str) -> None:
+        self._activate(stage)
+
+    @Slot(str)
+    def _on_link_activated(self, node_id: str) -> None:
+        self.select_node(node_id)
+
+    @Slot(str)
+    def _on_text_clicked(self, node_id: str) -> None:
+        self.canvases[self.active_stage].select(node_id)
+        self.details.show_node(self.current_graph(), node_id)
+
+    @Slot(str, object)
+    def _on_job_finished(self, kind: str, outcome: RenderOutcome) -> None:
+        if outcome.svg is not None:
+            self._svg_cache[outcome.dot] = outcome.svg
+            while len(self._svg_cache) > SVG_CACHE_SIZE:
+                self._svg_cache.popitem(last=False)
+        stage = kind.removeprefix("svg:")
+        if stage in self.canvases:
+            self._picture(stage, outcome)
+
+    @Slot(str, object)
+    def _on_job_failed(self, kind: str, error: object) -> None:
+        stage = kind.removeprefix("svg:")
+        if stage in self.canvases:
+            self.canvases[stage].show_render_problem(f"{type(error).__name__}: {error}")
+            self.drawn.emit(stage)
+
+    # --- internals ----------------------------------------------------------------------------
+
+    def _show(self, stage: str, graph: GraphView) -> None:
+        canvas = self.canvases[stage]
+        canvas.set_graph(graph)
+        if self._shown_dot.get(stage) == graph.dot:
+            return  # same drawing: only the values changed
+        self._shown_dot[stage] = graph.dot
+        svg = self._svg_cache.get(graph.dot)
+        if svg is not None:
+            self._picture(stage, RenderOutcome(graph.dot, svg, None))
+        else:
+            self.runner.submit(f"svg:{stage}", render_dot, graph.dot)
+
+    def _picture(self, stage: str, outcome: RenderOutcome) -> None:
+        canvas = self.canvases[stage]
+        if canvas.graph is None or canvas.graph.dot != outcome.dot:
+            return  # drawn for a graph no longer shown
+        if outcome.svg is not None:
+            canvas.set_svg(outcome.svg)
+            self.render_problem = None
+        else:
+            self.render_problem = outcome.problem
+            canvas.show_render_problem(outcome.problem or "")
+        for fmt in ("svg", "png"):
+            self.export_actions[fmt].setEnabled(self.render_problem is None)
+        if stage == self.active_stage and canvas.selected_id:
+            canvas.select(canvas.selected_id)
+        self.drawn.emit(stage)
+
+    def _activate(self, stage: str) -> None:
+        """Make ``stage``'s graph the one described, searched and exported."""
+        self.active_stage = stage
+        canvas = self.canvases[stage]
+        for other, widget in self.canvases.items():
+            widget.setProperty("active", other == stage)
+        graph = canvas.graph
+        self.text.set_graph(graph)
+        self.text.highlight(canvas.selected_id)
+        self.details.show_node(graph, canvas.selected_id)
+        title = graph.title if graph is not None else ""
+        self.text_title.setText(f"<b>Debugprint</b> — {title}" if title else "<b>Debugprint</b>")
+        node = graph.nodes.get(canvas.selected_id or "") if graph is not None else None
+        self.details_title.setText(
+            f"<b>Node</b> — {node_title(node)}" if node is not None else "<b>Node</b>"
+        )
+
+    def _set_status(self, text: str) -> None:
+        self.status.setText(text)
+        self.status.setVisible(bool(text))
+
+    def _update_params(self, names: tuple[str, ...], param: int) -> None:
+        current = [self.param_box.itemText(i) for i in range(self.param_box.count())]
+        if current != list(names):
+            self.param_box.blockSignals(True)
+            self.param_box.clear()
+            self.param_box.addItems(list(names))
+            self.param_box.blockSignals(False)
+            current = list(names)
+        if self.target == "grad":
+            self.param_box.setCurrentIndex(param)
+
+    def _update_legend(self) -> None:
+        shown = [c.graph for s, c in self.canvases.items() if self.mode in (s, "side")]
+        categories = present_categories(shown)
+        self.legend.set_categories(categories)
+
+    def _update_matches(self, keep_selection: bool = False) -> None:
+        query = self.search.text().strip().lower()
+        graph = self.current_graph()
+        self._matches = []
+        if query and graph is not None:
+            self._matches = [
+                info.id
+                for info in graph.nodes.values()
+                if query == info.id.lower()
+                or any(query in text.lower() for text in (*info.names, info.op, info.label))
+            ]
+        selected = self.canvases[self.active_stage].selected_id
+        if keep_selection and selected in self._matches:
+            self._match_index = self._matches.index(selected)
+        else:
+            self._match_index = 0 if self._matches else -1
+            if self._matches:
+                self._select_match()
+        self._update_match_label(query)
+
+    def _select_match(self) -> None:
+        self.select_node(self._matches[self._match_index])
+        self._update_match_label(self.search.text().strip())
+
+    def _update_match_label(self, query: str) -> None:
+        label: QLabel = self.match_label
+        if not query:
+            label.setText("")
+        elif not self._matches:
+            label.setText("<span style='color:#C24E00'>no match</span>")
+        else:
+            label.setText(f"{self._match_index + 1} of {len(self._matches)}")

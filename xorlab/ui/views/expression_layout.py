@@ -154,10 +154,15 @@ class ExpressionTabLayout(QWidget):
             value.setObjectName(f"expression.{attr}")
             value.setToolTip(tip)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            value.setStyleSheet("font-family: monospace; font-size: 11pt;")
+            size = "10pt" if attr == "formula" else "11pt"
+            value.setStyleSheet(f"font-family: monospace; font-size: {size};")
             value.setWordWrap(attr == "formula")
-            grid.addWidget(name, row_index, 0)
-            grid.addWidget(value, row_index, 1)
+            if attr == "formula":  # long: under its name, across the panel
+                grid.addWidget(name, row_index, 0, 1, 2)
+                grid.addWidget(value, row_index + 1, 0, 1, 2)
+            else:
+                grid.addWidget(name, row_index, 0)
+                grid.addWidget(value, row_index, 1)
             setattr(self, attr, value)
         grid.setColumnStretch(1, 1)
 
@@ -165,7 +170,7 @@ class ExpressionTabLayout(QWidget):
         left.setObjectName("expression.plots_splitter")
         for widget in (self.f_plot, self.df_plot, values):
             left.addWidget(widget)
-        left.setSizes([300, 300, 150])
+        left.setSizes([260, 260, 230])
 
         self.part_group = QButtonGroup(self)
         self.stage_group = QButtonGroup(self)

@@ -20,7 +20,7 @@ from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QFileDialog, QLabel, QMenu, QMessageBox, QWidget
 
 from xorlab.core import render
-from xorlab.core.graphs import TARGETS, GraphView
+from xorlab.core.graphs import TARGETS, GraphView, NodeInfo
 from xorlab.ui.background import BackgroundRunner
 from xorlab.ui.graph_request import GraphBundle
 from xorlab.ui.views.graph_export import FORMATS, ExportError, default_file_name, export_graph
@@ -34,10 +34,10 @@ REFRESH_MS = 500  # weights shown refresh at 2 Hz while training, if the tab is 
 REFRESH_STATES = ("ready", "paused", "done", "stopped", "diverged")
 SVG_CACHE_SIZE = 24
 TARGET_LABELS = {
-    "output": "Forward pass (output)",
+    "output": "Forward pass",
     "cost": "Cost",
-    "grad": "Gradient of the cost",
-    "train": "Training step (with updates)",
+    "grad": "Gradient",
+    "train": "Training step",
 }
 
 
@@ -398,12 +398,7 @@ class GraphTab(GraphTabLayout):
         graph = self.current_graph()
         self._matches = []
         if query and graph is not None:
-            self._matches = [
-                info.id
-                for info in graph.nodes.values()
-                if query == info.id.lower()
-                or any(query in text.lower() for text in (*info.names, info.op, info.label))
-            ]
+            self._matches = [info.id for info in graph.nodes.values() if _matches(info, query)]
         selected = self.canvases[self.active_stage].selected_id
         if keep_selection and selected in self._matches:
             self._match_index = self._matches.index(selected)
@@ -425,3 +420,13 @@ class GraphTab(GraphTabLayout):
             label.setText("<span style='color:#C24E00'>no match</span>")
         else:
             label.setText(f"{self._match_index + 1} of {len(self._matches)}")
+
+
+def _matches(info: NodeInfo, query: str) -> bool:
+    """Ops by what they compute, values by name. An unnamed intermediate value is labelled
+    after the op that makes it ('Dot.0'), so its label is not searched: it would double
+    every op match."""
+    texts = [*info.names, info.op]
+    if info.drawn_as == "node":
+        texts.append(info.label)
+    return query == info.id.lower() or any(query in text.lower() for text in texts if text)

@@ -61,10 +61,7 @@ class GraphTabLayout(QWidget):
             )
         self.target_box.setCurrentIndex(self.target_box.findData("train"))
         self.target_box.setToolTip("Which computation to show")
-        self.target_box.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
-        self.target_box.setMinimumContentsLength(16)
+        self.target_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.param_label = QLabel("with respect to")
         self.param_box = QComboBox()
         self.param_box.setObjectName("graph.param")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QLabel
 
 from xorlab.core import model
@@ -263,3 +265,20 @@ def test_menus_offer_every_training_action_with_its_shortcut(make_window):
     assert "Ctrl+Return" in window._shortcuts_dialog.table.text()
     window.open_preset("xor-bias")
     assert window.spec == preset_spec("xor-bias")
+
+
+def test_the_window_stays_responsive_while_training(qtbot, make_window):
+    # The compiled loops hold the GIL: without the worker waiting for the GUI to draw each
+    # snapshot, the GUI's Python slots and timers starved for seconds at a time.
+    window = make_window(ENDLESS)
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start(5)
+    window.actions.train.trigger()
+    qtbot.wait(1500)
+    timer.stop()
+    assert window.worker.state == "training"
+    gaps = np.diff(ticks)
+    assert len(ticks) > 40 and gaps.max() < 0.5, (len(ticks), gaps.max())
+    assert window.last_snapshot.step > 100_000

@@ -16,7 +16,7 @@ from dataclasses import replace
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
 from xorlab.core.trainer import TrainingSnapshot
 
@@ -40,13 +40,22 @@ class Outbox(QObject):
     """
 
     _posted = Signal()
+    caught_up = Signal()  # everything posted so far has been delivered
 
     def __init__(self, deliver: Callable[[str, tuple[Any, ...]], None]):
         super().__init__()
         self._deliver = deliver
         self._lock = threading.Lock()
         self._items: list[tuple[str, tuple[Any, ...]]] = []
+        self._undelivered = 0  # posted, and the GUI not idle since (merged items count once)
+        self._delivered = 0  # delivered, waiting for the idle timer to count them off
         self._posted.connect(self._on_posted, Qt.ConnectionType.QueuedConnection)
+        # Qt runs timers only once the posted events (the repaints the views asked for)
+        # are done: a zero timer fires when the GUI has drawn what it was given.
+        self._idle_timer = QTimer(self)
+        self._idle_timer.setSingleShot(True)
+        self._idle_timer.setInterval(0)
+        self._idle_timer.timeout.connect(self._on_idle)
 
     def post(self, kind: str, *args: Any) -> None:
         with self._lock:
@@ -60,16 +69,36 @@ class Outbox(QObject):
                 self._items[-1] = (kind, args)
             else:
                 self._items.append((kind, args))
+                self._undelivered += 1
         if was_empty:
             self._posted.emit()
 
     def pending(self) -> int:
+        """Items waiting for the GUI thread to take them."""
         with self._lock:
             return len(self._items)
+
+    def undelivered(self) -> int:
+        """Items posted that the GUI has not yet delivered and drawn."""
+        with self._lock:
+            return self._undelivered
 
     @Slot()
     def _on_posted(self) -> None:
         with self._lock:
             items, self._items = self._items, []
-        for kind, args in items:
-            self._deliver(kind, args)
+        try:
+            for kind, args in items:
+                self._deliver(kind, args)
+        finally:
+            self._delivered += len(items)
+            self._idle_timer.start()
+
+    @Slot()
+    def _on_idle(self) -> None:
+        with self._lock:
+            self._undelivered -= self._delivered
+            caught_up = self._undelivered == 0
+        self._delivered = 0
+        if caught_up:
+            self.caught_up.emit()

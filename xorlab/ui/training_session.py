@@ -2,7 +2,7 @@
 
 Everything here runs on the worker thread (compiled PyTensor functions must have one owner);
 TrainingWorker in worker.py is the GUI-thread side that queues commands to it and re-emits
-what it posts to the Outbox. A chunk is sized to take about 15 ms and the next one is
+what it posts to the Outbox. A chunk is sized to take about 10 ms and the next one is
 scheduled by a zero-interval timer rather than a loop, so the thread's event loop sees pause,
 stop and shutdown between chunks.
 
@@ -102,7 +102,7 @@ class TrainingSession(QObject):
         self._last_snapshot_time = 0.0
         self._last_grid_time = 0.0
         self._steps_per_second = 0.0  # smoothed over chunks
-        self._milestone_pending = False
+        self._waiting_for_gui = False
 
         self.graph_requests = LatestGraphRequest()  # put by the GUI thread, taken here
 
@@ -131,8 +131,6 @@ class TrainingSession(QObject):
         if trainer is None or self._requests.closing or self._state != "training":
             self._timer.stop()
             return
-        if self._waiting_for_gui():
-            return
         started = time.perf_counter()
         milestone = max(1, trainer.total_steps // self.min_snapshots)
         steps = min(self._chunk_steps, milestone - trainer.step_count % milestone)
@@ -154,21 +152,22 @@ class TrainingSession(QObject):
             self._publish_snapshot(force=True)
             self._set_state("done")
             return
-        at_milestone = trainer.step_count % milestone == 0
-        self._publish_snapshot(force=at_milestone)
-        self._milestone_pending = at_milestone
+        published = self._publish_snapshot(force=trainer.step_count % milestone == 0)
         self._measure_rate(result.steps, time.perf_counter() - started)
+        if published and self._outbox.undelivered():
+            # Let the GUI draw it before computing on: the compiled loops hold the GIL, so
+            # training through the GUI's turn would starve its Python slots and its timers.
+            # This also keeps each 1% snapshot of a run that computes in milliseconds whole
+            # (merging keeps only the latest outputs). on_gui_caught_up restarts the timer.
+            self._timer.stop()
+            self._waiting_for_gui = True
 
-    def _waiting_for_gui(self) -> bool:
-        """After a milestone snapshot, wait until the GUI has taken it, so that even a run
-        that computes in milliseconds shows min_snapshots steps of its progress (merging
-        would keep only the latest outputs). Polls every 2 ms instead of spinning."""
-        if self._milestone_pending and self._outbox.pending():
-            self._timer.setInterval(2)
-            return True
-        self._milestone_pending = False
-        self._timer.setInterval(0)
-        return False
+    @Slot()
+    def on_gui_caught_up(self) -> None:
+        if self._waiting_for_gui:
+            self._waiting_for_gui = False
+            if self._state == "training" and not self._requests.closing:
+                self._timer.start()
 
     def _do_spec(self) -> None:
         spec, generation = self._requests.take_spec()
@@ -257,7 +256,7 @@ class TrainingSession(QObject):
             self._set_state("done")
             return
         self._steps_per_second = 0.0
-        self._milestone_pending = False
+        self._waiting_for_gui = False
         self._set_state("training")
         self._timer.start()
 
@@ -324,13 +323,13 @@ class TrainingSession(QObject):
         ideal = steps * self.chunk_seconds / seconds
         self._chunk_steps = int(min(max(ideal, self._chunk_steps / 2, 1), self._chunk_steps * 2))
 
-    def _publish_snapshot(self, force: bool = False) -> None:
+    def _publish_snapshot(self, force: bool = False) -> bool:
         trainer = self._trainer
         if trainer is None:
-            return
+            return False
         now = time.perf_counter()
         if not force and now - self._last_snapshot_time < self._snapshot_interval:
-            return
+            return False
         with_grid = self._grid is not None and (
             force or now - self._last_grid_time >= self._grid_interval
         )
@@ -339,6 +338,7 @@ class TrainingSession(QObject):
         if with_grid:
             self._last_grid_time = now
         self._outbox.post("snapshot", snapshot, self._progress_args())
+        return True
 
     def _publish_progress(self) -> None:
         self._outbox.post("progress", *self._progress_args())

@@ -63,7 +63,7 @@ class TrainingWorker(QObject):
         self,
         parent: QObject | None = None,
         *,
-        chunk_seconds: float = 0.015,
+        chunk_seconds: float = 0.010,
         max_snapshot_rate: float = 60.0,
         grid_rate: float = 20.0,
         grid_resolution: int = 64,
@@ -90,6 +90,9 @@ class TrainingWorker(QObject):
         self._session.moveToThread(self._thread)
         self._command_requested.connect(
             self._session.on_command, Qt.ConnectionType.QueuedConnection
+        )
+        self._outbox.caught_up.connect(
+            self._session.on_gui_caught_up, Qt.ConnectionType.QueuedConnection
         )
         self._thread.finished.connect(self.finished)
 

@@ -147,3 +147,24 @@ def test_a_real_window_under_xvfb(tmp_path):
     assert shot.is_file() and distinct_colours(shot) > 200
     # The window's own settings went to the temporary config folder, not the user's.
     assert list((tmp_path / "config").rglob("*.conf"))
+
+
+def test_experiment_flag_restores_a_saved_run(qapp, tmp_path):
+    from xorlab.core.experiment import experiment_from_trainer, save_experiment
+    from xorlab.core.presets import preset_spec
+    from xorlab.core.trainer import Trainer
+
+    trainer = Trainer(preset_spec("xor-minimal"))
+    trainer.run(60_000)
+    path = tmp_path / "done.json"
+    save_experiment(path, experiment_from_trainer(trainer))
+    shot = tmp_path / "restored.png"
+    args = gui_args(experiment=str(path), screenshot=str(shot), quit_when_done=True)
+    assert run_app_with_timeout(args) == 0
+    assert shot.is_file() and distinct_colours(shot) > 200
+
+
+def test_a_missing_experiment_file_is_a_message_and_exit_2(qapp, tmp_path, capsys):
+    args = gui_args(experiment=str(tmp_path / "none.json"), quit_when_done=True)
+    assert run_app_with_timeout(args) == 2
+    assert "cannot open the experiment" in capsys.readouterr().err

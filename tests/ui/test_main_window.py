@@ -282,3 +282,35 @@ def test_the_window_stays_responsive_while_training(qtbot, make_window):
     gaps = np.diff(ticks)
     assert len(ticks) > 40 and gaps.max() < 0.5, (len(ticks), gaps.max())
     assert window.last_snapshot.step > 100_000
+
+
+def test_save_mid_run_open_elsewhere_and_finish_with_the_tutorial_numbers(
+    qtbot, make_window, tmp_path
+):
+    first = make_window()
+    for step in (1, 2, 3):
+        first.actions.step.trigger()
+        qtbot.waitUntil(lambda s=step: first.last_snapshot.step == s)
+    path = str(tmp_path / "run.json")
+    with qtbot.waitSignal(first.worker.experiment_saved, timeout=30_000):
+        first.experiment_files.save_path(path)
+    saved_weights = first.last_snapshot.weights
+
+    second = make_window(preset_spec("xor-bias"), path=str(tmp_path / "other.ini"))
+    assert second.open_experiment(path)
+    wait_for_state(qtbot, second, "paused")
+    assert second.spec == MINIMAL and second.last_snapshot.step == 3
+    assert_weights_equal(second.last_snapshot.weights, saved_weights)
+    assert list(second.cost_plot.curve.xData) == [0, 1, 2]  # the saved history is shown
+    second.actions.train.trigger()  # continues the restored run
+    wait_for_state(qtbot, second, "done")
+    assert second.last_snapshot.cost == pytest.approx(TUTORIAL_COST, abs=1e-9)
+
+
+def test_a_broken_experiment_file_is_a_message(qtbot, make_window, tmp_path):
+    window = make_window()
+    path = tmp_path / "broken.json"
+    path.write_text('{"format": "something else"}', encoding="utf-8")
+    assert not window.open_experiment(str(path))
+    assert window.banner.isVisible() and window.banner.kind == "error"
+    assert window.spec == MINIMAL and window.worker.state == "ready"

@@ -107,6 +107,8 @@ def run_app(args: argparse.Namespace) -> int:
         if args.quit_when_done:
             return 2
     window = MainWindow(spec)
+    if spec is not None and args.experiment:
+        window.open_experiment(args.experiment)  # the weights and history too
     automation = Automation(window, args)
     window.show()
     automation.start()

@@ -26,7 +26,8 @@ WATCHDOG_MS = 15 * 60 * 1000
 
 
 def initial_spec(args: argparse.Namespace) -> tuple[ExperimentSpec | None, str | None]:
-    """The spec the flags ask for, and a message when they ask for something impossible."""
+    """The spec the flags ask for, and a message when they ask for something impossible.
+    An --experiment file's spec is returned here; its weights are restored by the window."""
     if getattr(args, "experiment", None):
         try:
             return load_experiment(Path(args.experiment)).spec, None

@@ -26,6 +26,7 @@ from xorlab.core.trainer import TrainingSnapshot, batch_table
 from xorlab.ui import settings as saved
 from xorlab.ui.actions import TrainingActions
 from xorlab.ui.banner import MessageBanner
+from xorlab.ui.experiment_files import ExperimentFiles
 from xorlab.ui.help_dialogs import ABOUT_HTML, ShortcutsDialog
 from xorlab.ui.status_bar import TrainingStatusBar
 from xorlab.ui.views.boundary import BoundaryView
@@ -69,6 +70,7 @@ class MainWindow(QMainWindow):
         self.status = TrainingStatusBar()
         self.setStatusBar(self.status)
         self.actions = TrainingActions(self)
+        self.experiment_files = ExperimentFiles(self)
 
         self._build_layout()
         self._build_menus_and_toolbar()
@@ -94,6 +96,10 @@ class MainWindow(QMainWindow):
     def open_preset(self, name: str) -> None:
         self.load_spec(PRESETS[name].spec)
         self.statusBar().showMessage(f"Opened the preset '{PRESETS[name].title}'", 4000)
+
+    def open_experiment(self, path: str) -> bool:
+        """Open a saved experiment: its network, data, weights and history."""
+        return self.experiment_files.open_path(path)
 
     def start_training(self) -> None:
         """Train now, or as soon as the compile in progress ends (automation uses this)."""
@@ -169,6 +175,7 @@ class MainWindow(QMainWindow):
     def _build_menus_and_toolbar(self) -> None:
         menu_bar = self.menuBar()
         file_menu = menu_bar.addMenu("&File")
+        file_menu.addActions([self.experiment_files.open_action, self.experiment_files.save_action])
         presets_menu = file_menu.addMenu("Open &preset")
         presets_menu.setObjectName("menu.presets")
         for name, preset in PRESETS.items():

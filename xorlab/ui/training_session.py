@@ -14,60 +14,32 @@ noticed between steps.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, QTimer, Slot
 
 from xorlab.core.datasets import DatasetError, PlaneGrid, load_dataset, plane_grid
+from xorlab.core.experiment import (
+    Experiment,
+    ExperimentError,
+    experiment_from_trainer,
+    restore_into,
+    save_experiment,
+)
 from xorlab.core.spec import ExperimentSpec, SpecError
 from xorlab.core.trainer import DivergenceError, Trainer
 from xorlab.ui.graph_request import LatestGraphRequest, build_bundle
 from xorlab.ui.outbox import Outbox
+from xorlab.ui.requests import Requests, compile_key
 
 log = logging.getLogger(__name__)
 
 FIRST_CHUNK_STEPS = 64
-
-
-def compile_key(spec: ExperimentSpec) -> ExperimentSpec:
-    """The part of a spec the compiled functions depend on; the rest is applied in place."""
-    return spec.with_changes(training={"learning_rate": 1.0, "epochs": 1, "log_every": 1})
-
-
-class Requests:
-    """What the GUI thread asked for that the worker thread must see at once, not in turn:
-    the latest spec (rapid edits merge into one compile) and whether we are closing."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._spec: ExperimentSpec | None = None
-        self._generation = 0
-        self._closing = threading.Event()
-
-    def put_spec(self, spec: ExperimentSpec) -> None:
-        with self._lock:
-            self._spec = spec
-            self._generation += 1
-
-    def take_spec(self) -> tuple[ExperimentSpec | None, int]:
-        with self._lock:
-            spec, self._spec = self._spec, None
-            return spec, self._generation
-
-    def superseded(self, generation: int) -> bool:
-        """A newer spec arrived, or we are closing: abandon the compile in progress."""
-        with self._lock:
-            return self._closing.is_set() or self._generation != generation
-
-    def close(self) -> None:
-        self._closing.set()
-
-    @property
-    def closing(self) -> bool:
-        return self._closing.is_set()
+COMMANDS_WITH_VALUES = ("learning_rate", "save")
 
 
 class TrainingSession(QObject):
@@ -121,7 +93,7 @@ class TrainingSession(QObject):
             return
         handler: Callable[..., None] = getattr(self, f"_do_{name}")
         try:
-            handler(value) if name == "learning_rate" else handler()
+            handler(value) if name in COMMANDS_WITH_VALUES else handler()
         except Exception as exc:  # a worker must report, never die
             self._fail(exc)
 
@@ -170,22 +142,25 @@ class TrainingSession(QObject):
                 self._timer.start()
 
     def _do_spec(self) -> None:
-        spec, generation = self._requests.take_spec()
+        spec, experiment, generation = self._requests.take_spec()
         if spec is None:  # already taken by an earlier request: requests merge
             return
         trainer = self._trainer
-        if trainer is not None and compile_key(trainer.spec) == compile_key(spec):
+        same_graph = trainer is not None and compile_key(trainer.spec) == compile_key(spec)
+        if same_graph and experiment is None:
             self._update_in_place(trainer, spec)
         else:
-            self._build(spec, generation)
+            self._build(spec, generation, experiment)
 
-    def _build(self, spec: ExperimentSpec, generation: int) -> None:
+    def _build(
+        self, spec: ExperimentSpec, generation: int, experiment: Experiment | None = None
+    ) -> None:
         self._timer.stop()
         self._trainer = None
         self._set_state("compiling")
         start = time.perf_counter()
         try:
-            dataset = load_dataset(spec.dataset)
+            dataset = experiment.dataset if experiment else load_dataset(spec.dataset)
             grid = plane_grid(dataset, self._grid_resolution) if dataset.n_inputs == 2 else None
         except DatasetError as exc:
             self._outbox.post("failed", f"Cannot load the dataset: {exc}")
@@ -202,8 +177,40 @@ class TrainingSession(QObject):
         self._trainer, self._grid = trainer, grid
         self._chunk_steps = FIRST_CHUNK_STEPS
         self._outbox.post("compiled", time.perf_counter() - start)
+        if experiment is not None:
+            self._restore(trainer, experiment)
+            return
         self._publish_snapshot(force=True)
         self._set_state("ready")
+
+    def _restore(self, trainer: Trainer, experiment: Experiment) -> None:
+        """Weights, optimizer state and history from a saved experiment; the first snapshot
+        carries the whole saved cost history so the plot shows the run so far."""
+        try:
+            restore_into(trainer, experiment)
+        except ExperimentError as exc:
+            trainer.reset()
+            self._outbox.post("failed", f"Cannot restore the experiment's weights: {exc}")
+        epochs, costs = trainer.history.data()
+        snapshot = replace(trainer.snapshot(self._grid), history_steps=epochs, history_costs=costs)
+        self._last_snapshot_time = time.perf_counter()
+        self._outbox.post("snapshot", snapshot, self._progress_args())
+        if trainer.done:
+            self._set_state("done")
+        else:
+            self._set_state("paused" if trainer.step_count else "ready")
+
+    def _do_save(self, path: str) -> None:
+        """Write the run as it is now (between chunks, so weights and history agree)."""
+        if self._trainer is None:
+            self._outbox.post("failed", "Nothing to save yet: the network is not compiled.")
+            return
+        try:
+            save_experiment(Path(path), experiment_from_trainer(self._trainer))
+        except ExperimentError as exc:
+            self._outbox.post("failed", f"Cannot save the experiment: {exc}")
+            return
+        self._outbox.post("experiment_saved", path)
 
     @staticmethod
     def _compile_steps(trainer: Trainer, grid: PlaneGrid | None) -> list[Callable[[], Any]]:

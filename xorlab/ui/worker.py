@@ -24,10 +24,12 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 
+from xorlab.core.experiment import Experiment
 from xorlab.core.spec import ExperimentSpec
 from xorlab.ui.graph_request import GraphRequest
 from xorlab.ui.outbox import Outbox
-from xorlab.ui.training_session import Requests, TrainingSession
+from xorlab.ui.requests import Requests
+from xorlab.ui.training_session import TrainingSession
 
 STATES = (
     "idle", "compiling", "ready", "training", "paused", "stopped", "done", "diverged", "error"
@@ -53,6 +55,7 @@ class TrainingWorker(QObject):
     compiled = Signal(float)  # seconds
     diverged = Signal(str)
     failed = Signal(str)
+    experiment_saved = Signal(str)  # the path written
     graph_ready = Signal(object)  # graph_request.GraphBundle
     graph_failed = Signal(str)
     finished = Signal()  # the thread has stopped
@@ -110,6 +113,15 @@ class TrainingWorker(QObject):
         """Compile ``spec`` in the background; of rapid edits only the latest is compiled."""
         self._requests.put_spec(spec)
         self._post("spec")
+
+    def open_experiment(self, experiment: Experiment) -> None:
+        """Compile a saved experiment's network, then restore its weights and history."""
+        self._requests.put_spec(experiment.spec, experiment)
+        self._post("spec")
+
+    def save_experiment(self, path: str) -> None:
+        """Save the run as it is (between chunks); answered by experiment_saved or failed."""
+        self._post("save", str(path))
 
     def train(self) -> None:
         """Start training; from done or stopped, a fresh run from the initial weights."""

@@ -38,6 +38,8 @@ from xorlab.ui.views.outputs_plot import OutputsPlot
 from xorlab.ui.views.truth_table import TruthTable
 from xorlab.ui.worker import TrainingWorker
 
+DEFAULT_SIZE = (1500, 940)
+DOCK_WIDTH = 360  # the builder's combo boxes show their longest choices
 # How long closing waits for the worker before hiding and finishing in the background.
 CLOSE_WAIT_MS = 250
 
@@ -154,7 +156,15 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.banner)
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
-        self.resize(1360, 860)
+        self._size_for_screen()
+
+    def _size_for_screen(self) -> None:
+        """A roomy first size that still fits the screen; saved geometry replaces it."""
+        available = self.screen().availableGeometry()
+        width = min(DEFAULT_SIZE[0], int(available.width() * 0.94))
+        height = min(DEFAULT_SIZE[1], int(available.height() * 0.94))
+        self.resize(width, height)
+        self.resizeDocks([self.builder_dock], [DOCK_WIDTH], Qt.Orientation.Horizontal)
 
     def _splitter(self, name: str, orientation: Qt.Orientation, first: QWidget) -> QSplitter:
         splitter = QSplitter(orientation)

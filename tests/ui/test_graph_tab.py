@@ -190,6 +190,24 @@ def test_links_in_the_details_select_nodes_and_show_current_weights(qtbot, make_
     np.testing.assert_allclose(shown, weights, rtol=1e-5)
 
 
+def test_a_refresh_updates_values_but_keeps_picture_selection_and_text(qtbot, make_tab, trainer):
+    tab = make_tab()
+    canvas = tab.canvases["optimized"]
+    w1 = next(i for i, n in canvas.graph.nodes.items() if n.names[0] == "W1")
+    tab.select_node(w1)
+    picture, first_line = canvas._item, tab.text.highlighted[0]
+    tab.text.verticalScrollBar().setValue(0)  # the reader scrolled away from the highlight
+    before = trainer.params[0].get_value().copy()
+    trainer.run(50)
+    tab.request_graph()
+    qtbot.waitUntil(lambda: not np.array_equal(weight(tab, "W1"), before), timeout=WAIT_MS)
+    np.testing.assert_array_equal(weight(tab, "W1"), trainer.params[0].get_value())
+    assert canvas._item is picture and canvas.selected_id == w1  # not redrawn
+    assert tab.text.verticalScrollBar().value() == 0 and tab.text.highlighted[0] == first_line
+    table = tab.details.value_table
+    assert float(table.item(0, 0).text()) == pytest.approx(trainer.params[0].get_value()[0, 0])
+
+
 def test_search_selects_and_cycles_through_matches(qtbot, make_tab):
     tab = make_tab()
     graph = tab.current_graph()

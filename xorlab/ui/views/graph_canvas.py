@@ -9,121 +9,29 @@ canvas says so and shows the DOT text instead.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QEvent, QPoint, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPainterPath, QPen, QWheelEvent
+from PySide6.QtCore import QByteArray, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPainterPath, QPen
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtSvgWidgets import QGraphicsSvgItem
 from PySide6.QtWidgets import (
-    QFrame,
     QGraphicsPathItem,
-    QGraphicsScene,
     QGraphicsView,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
-    QSizePolicy,
     QStackedWidget,
     QToolButton,
-    QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
 from xorlab.core.graphs import GraphView, NodeInfo
 from xorlab.ui.views.svg_shapes import Shape, find_shapes, shape_at
+from xorlab.ui.views.svg_view import ElidedLabel, SvgView
 
 SELECTION_COLOR = "#0072B2"
-MIN_ZOOM, MAX_ZOOM = 0.05, 12.0
 FIT_MAX_ZOOM = 1.6  # a small graph is not blown up to fill a large window
-CLICK_SLOP = 4  # pixels a press may move and still count as a click, not a drag
 HIT_PIXELS = 5.0  # how close to an edge's line a click must land, on screen
-
-
-class ElidedLabel(QLabel):
-    """A one-line label that ends in "…" rather than pushing its neighbours aside."""
-
-    def __init__(self, text: str = "", parent: QWidget | None = None):
-        super().__init__(text, parent)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-
-    def paintEvent(self, event) -> None:
-        painter = QPainter(self)
-        text = self.fontMetrics().elidedText(
-            self.text(), Qt.TextElideMode.ElideRight, self.contentsRect().width()
-        )
-        painter.drawText(self.contentsRect(), int(self.alignment()), text)
-
-
-class _SvgView(QGraphicsView):
-    """Wheel zooms around the cursor, dragging pans, a click reports the scene point."""
-
-    clicked = Signal(QPointF)
-    zoom_changed = Signal(float)
-
-    def __init__(self, canvas: GraphCanvas):
-        super().__init__()
-        self._canvas = canvas
-        self._press: QPoint | None = None
-        self.setObjectName(f"{canvas.objectName()}.view")
-        self.setScene(QGraphicsScene(self))
-        self.setBackgroundBrush(QColor("white"))
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setRenderHints(
-            QPainter.RenderHint.Antialiasing
-            | QPainter.RenderHint.TextAntialiasing
-            | QPainter.RenderHint.SmoothPixmapTransform
-        )
-        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
-        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
-        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
-        self.setMouseTracking(True)
-
-    def zoom(self) -> float:
-        return self.transform().m11()
-
-    def set_zoom(self, factor: float) -> None:
-        factor = min(max(factor, MIN_ZOOM), MAX_ZOOM)
-        self.scale(factor / self.zoom(), factor / self.zoom())
-        self.zoom_changed.emit(self.zoom())
-
-    def zoom_by(self, factor: float) -> None:
-        self.set_zoom(self.zoom() * factor)
-
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        steps = event.angleDelta().y() / 120.0
-        if steps:
-            self.zoom_by(1.2**steps)  # the anchor under the mouse keeps the cursor's spot
-        event.accept()
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.LeftButton:
-            self._press = event.position().toPoint()
-        super().mousePressEvent(event)
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        super().mouseReleaseEvent(event)
-        press, self._press = self._press, None
-        if event.button() != Qt.MouseButton.LeftButton or press is None:
-            return
-        if (event.position().toPoint() - press).manhattanLength() <= CLICK_SLOP:
-            self.clicked.emit(self.mapToScene(event.position().toPoint()))
-
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        super().mouseMoveEvent(event)
-        if self._press is None:
-            over = self._canvas.id_at(self.mapToScene(event.position().toPoint()))
-            cursor = Qt.CursorShape.PointingHandCursor if over else Qt.CursorShape.OpenHandCursor
-            self.viewport().setCursor(cursor)
-
-    def viewportEvent(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ToolTip:
-            info = self._canvas.info_at(self.mapToScene(event.pos()))
-            if info is not None:
-                QToolTip.showText(event.globalPos(), info.detail, self)
-            else:
-                QToolTip.hideText()
-            return True
-        return super().viewportEvent(event)
 
 
 class GraphCanvas(QWidget):
@@ -142,7 +50,7 @@ class GraphCanvas(QWidget):
         self._item: QGraphicsSvgItem | None = None
         self._marks: list[QGraphicsPathItem] = []
 
-        self.view = _SvgView(self)
+        self.view = SvgView(f"{name}.view", self.id_at, self.info_at)
         self.view.clicked.connect(self._on_view_clicked)
         self.view.zoom_changed.connect(self._on_zoom_changed)
         self.message = QLabel()
@@ -175,6 +83,7 @@ class GraphCanvas(QWidget):
         bar.addWidget(self.title, 1)
         bar.addSpacing(6)
         bar.addWidget(self.zoom_label)
+        self.zoom_buttons: list[QToolButton] = []
         for key, text, tip, slot in (
             ("zoom_out", "−", "Zoom out (or turn the mouse wheel)", lambda: self.zoom_by(1 / 1.25)),
             ("zoom_in", "+", "Zoom in (or turn the mouse wheel)", lambda: self.zoom_by(1.25)),
@@ -188,6 +97,7 @@ class GraphCanvas(QWidget):
             button.setAutoRaise(True)
             button.clicked.connect(slot)
             bar.addWidget(button)
+            self.zoom_buttons.append(button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -228,7 +138,7 @@ class GraphCanvas(QWidget):
         scene.addItem(self._item)
         scene.setSceneRect(self._item.boundingRect().adjusted(-12, -12, 12, 12))
         self._shapes = find_shapes(svg, self._renderer)
-        self.pages.setCurrentIndex(0)
+        self._show_page(0)
         self.fit_to_window()
         if self.selected_id:
             self._mark(self.selected_id)
@@ -237,20 +147,30 @@ class GraphCanvas(QWidget):
     def show_render_problem(self, message: str) -> None:
         """Nothing could draw the graph: say why and show its DOT text to read or copy."""
         self._clear_picture()
+        reason = message.strip().rstrip(".")
+        reason = reason[:1].upper() + reason[1:]
         self.message.setText(
-            f"<b>The graph cannot be drawn here.</b><br>{_escape(message)}<br>"
-            "Its DOT source is below; the text view beside it lists every node."
+            f"<b>The graph cannot be drawn here.</b><br>{_escape(reason)}.<br>"
+            "Its DOT source is below (File > Export graph saves it); clicking a line of the "
+            "text view selects that node."
         )
         self.message.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.dot_text.setPlainText(self.graph.dot if self.graph is not None else "")
         self.dot_text.show()
-        self.pages.setCurrentIndex(1)
+        self._show_page(1)
 
     def show_message(self, text: str) -> None:
         self.message.setText(_escape(text))
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.dot_text.hide()
-        self.pages.setCurrentIndex(1)
+        self._show_page(1)
+
+    def _show_page(self, index: int) -> None:
+        """0: the picture; 1: a message (and DOT text). Zooming only means something on 0."""
+        self.pages.setCurrentIndex(index)
+        for button in self.zoom_buttons:
+            button.setEnabled(index == 0)
+        self.zoom_label.setVisible(index == 0)
 
     def is_drawn(self) -> bool:
         return self._item is not None and self.pages.currentIndex() == 0

@@ -3,11 +3,13 @@ works with either renderer), the DOT source, or the debugprint text. Writes are 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF
-from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QRectF, Signal
+from PySide6.QtGui import QAction, QColor, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 from xorlab.core.experiment import ExperimentError, atomic_write
 from xorlab.core.graphs import GraphView
@@ -84,3 +86,60 @@ def export_graph(graph: GraphView, svg: str | None, fmt: str, path: str | Path) 
     except ExperimentError as exc:
         raise ExportError(str(exc)) from None
     return target
+
+
+class GraphExporter(QObject):
+    """The Export menu: one action per format, a save dialog, a message when it fails.
+    ``current()`` gives the graph on screen and its SVG (None when it could not render)."""
+
+    saved = Signal(str)  # the path written
+
+    def __init__(self, parent: QWidget, current: Callable[[], tuple[GraphView | None, str | None]]):
+        super().__init__(parent)
+        self._parent = parent
+        self._current = current
+        self.folder = str(Path.home())
+        self.menu = QMenu(parent)
+        self.menu.setObjectName("graph.export_menu")
+        self.actions: dict[str, QAction] = {}
+        for fmt, (text, _, _) in FORMATS.items():
+            action = QAction(text, parent)
+            action.setObjectName(f"action.export_graph.{fmt}")
+            action.setStatusTip(f"Save the graph on screen as {fmt.upper()}")
+            action.triggered.connect(lambda _=False, f=fmt: self.export_interactively(f))
+            self.menu.addAction(action)
+            self.actions[fmt] = action
+
+    def set_pictures_available(self, available: bool) -> None:
+        """SVG and PNG need a drawing; without a renderer only DOT and text can be saved."""
+        for fmt, (_, _, needs_picture) in FORMATS.items():
+            if needs_picture:
+                self.actions[fmt].setEnabled(available)
+
+    def export_to(self, fmt: str, path: str | Path) -> Path:
+        graph, svg = self._current()
+        if graph is None:
+            raise ExportError("there is no graph to save yet")
+        return export_graph(graph, svg, fmt, path)
+
+    def export_interactively(self, fmt: str) -> Path | None:
+        graph, _ = self._current()
+        if graph is None:
+            QMessageBox.information(
+                self._parent, "No graph yet", "Open the Graph tab and wait for the graph."
+            )
+            return None
+        start = str(Path(self.folder) / default_file_name(graph, fmt))
+        path, _ = QFileDialog.getSaveFileName(
+            self._parent, "Export the graph", start, FORMATS[fmt][1]
+        )
+        if not path:
+            return None
+        try:
+            saved = self.export_to(fmt, path)
+        except ExportError as exc:
+            QMessageBox.warning(self._parent, "Could not export the graph", str(exc))
+            return None
+        self.folder = str(saved.parent)
+        self.saved.emit(str(saved))
+        return saved

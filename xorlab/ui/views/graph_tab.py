@@ -11,20 +11,18 @@ the weights shown refresh twice a second, only while the tab is visible.
 from __future__ import annotations
 
 import html
-from collections import OrderedDict
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QFileDialog, QLabel, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
-from xorlab.core import render
-from xorlab.core.graphs import TARGETS, GraphView, NodeInfo
-from xorlab.ui.background import BackgroundRunner
+from xorlab.core.graphs import TARGETS, GraphView
 from xorlab.ui.graph_request import GraphBundle
-from xorlab.ui.views.graph_export import FORMATS, ExportError, default_file_name, export_graph
+from xorlab.ui.views.graph_export import GraphExporter
 from xorlab.ui.views.graph_legend import present_categories, summary_html
+from xorlab.ui.views.graph_pictures import GraphPictures
+from xorlab.ui.views.graph_search import NodeSearch
 from xorlab.ui.views.graph_tab_layout import GraphTabLayout
 from xorlab.ui.views.node_details import node_title
 
@@ -32,28 +30,12 @@ STAGES = ("symbolic", "optimized")
 MODES = ("symbolic", "optimized", "side")
 REFRESH_MS = 500  # weights shown refresh at 2 Hz while training, if the tab is visible
 REFRESH_STATES = ("ready", "paused", "done", "stopped", "diverged")
-SVG_CACHE_SIZE = 24
 TARGET_LABELS = {
     "output": "Forward pass",
     "cost": "Cost",
     "grad": "Gradient",
     "train": "Training step",
 }
-
-
-@dataclass(frozen=True)
-class RenderOutcome:
-    dot: str
-    svg: str | None
-    problem: str | None
-
-
-def render_dot(dot: str) -> RenderOutcome:
-    """Runs on the background thread."""
-    try:
-        return RenderOutcome(dot, render.render_svg(dot), None)
-    except render.RenderError as exc:
-        return RenderOutcome(dot, None, str(exc))
 
 
 class GraphTab(GraphTabLayout):
@@ -69,19 +51,18 @@ class GraphTab(GraphTabLayout):
         self.bundle: GraphBundle | None = None
         self.mode = "optimized"
         self.active_stage = "optimized"
-        self.render_problem: str | None = None
-        self._matches: list[str] = []
-        self._match_index = -1
-        self._svg_cache: OrderedDict[str, str] = OrderedDict()
-        self._shown_dot: dict[str, str] = {}
+        self.node_search = NodeSearch()
         self._awaiting_graph = False  # a request is out and not yet answered
-        self.runner = BackgroundRunner("xorlab-graph-render", self)
-        self.runner.job_finished.connect(self._on_job_finished)
-        self.runner.job_failed.connect(self._on_job_failed)
+        self.pictures = GraphPictures(self.canvases, "xorlab-graph-render", self)
+        self.pictures.drawn.connect(self._on_drawn)
+        self.runner = self.pictures.runner
         self.refresh_timer = QTimer(self)
         self.refresh_timer.setInterval(REFRESH_MS)
         self.refresh_timer.timeout.connect(self._on_refresh_timeout)
-        self.export_actions = self._make_export_actions()
+        self.exporter = GraphExporter(self, self._shown_picture)
+        self.exporter.saved.connect(lambda path: self._set_status(f"Saved {path}"))
+        self.export_button.setMenu(self.exporter.menu)
+        self.export_actions = self.exporter.actions
         self._connect()
         if source is not None:
             source.graph_ready.connect(self._on_graph_ready)
@@ -142,7 +123,7 @@ class GraphTab(GraphTabLayout):
         )
         self._set_status("")
         for stage in STAGES:
-            self._show(stage, bundle.stage(stage))
+            self.pictures.show(stage, bundle.stage(stage))
         self._activate(self.active_stage)
         self._update_legend()
         if self.search.text():
@@ -162,42 +143,23 @@ class GraphTab(GraphTabLayout):
     def find(self, text: str) -> list[str]:
         """Search the active graph by name, op or id; selects the first match."""
         self.search.setText(text)
-        return list(self._matches)
+        return list(self.node_search.matches)
 
     def find_next(self, step: int = 1) -> str | None:
-        if not self._matches:
-            return None
-        self._match_index = (self._match_index + step) % len(self._matches)
-        self._select_match()
-        return self._matches[self._match_index]
+        """Select the next (or, with step -1, the previous) match."""
+        node_id = self.node_search.step(step)
+        if node_id is not None:
+            self.select_node(node_id)
+        self.match_label.setText(self.node_search.label_html())
+        return node_id
 
     def export_to(self, fmt: str, path: str | Path) -> Path:
         """Save the active graph as ``fmt`` (svg, png, dot, txt); ExportError when impossible."""
-        canvas = self.canvases[self.active_stage]
-        if canvas.graph is None:
-            raise ExportError("there is no graph to save yet")
-        return export_graph(canvas.graph, canvas.svg, fmt, path)
+        return self.exporter.export_to(fmt, path)
 
     def export_interactively(self, fmt: str) -> Path | None:
         """Ask for a file name, save, and say so (or why not)."""
-        graph = self.current_graph()
-        if graph is None:
-            QMessageBox.information(
-                self, "No graph yet", "Open the Graph tab and wait for the graph to be drawn."
-            )
-            return None
-        start = str(Path(self._export_folder) / default_file_name(graph, fmt))
-        path, _ = QFileDialog.getSaveFileName(self, "Export the graph", start, FORMATS[fmt][1])
-        if not path:
-            return None
-        try:
-            saved = self.export_to(fmt, path)
-        except ExportError as exc:
-            QMessageBox.warning(self, "Could not export the graph", str(exc))
-            return None
-        self._export_folder = str(saved.parent)
-        self._set_status(f"Saved {saved}")
-        return saved
+        return self.exporter.export_interactively(fmt)
 
     def shutdown(self, timeout_ms: int | None = None) -> bool:
         """Stop the renderer thread (closeEvent); True when it has stopped."""
@@ -224,21 +186,6 @@ class GraphTab(GraphTabLayout):
         find_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         find_action.triggered.connect(lambda: self.search.setFocus())
         self.addAction(find_action)
-
-    def _make_export_actions(self) -> dict[str, QAction]:
-        menu = QMenu(self)
-        menu.setObjectName("graph.export_menu")
-        actions = {}
-        for fmt, (text, _, _) in FORMATS.items():
-            action = QAction(text, self)
-            action.setObjectName(f"action.export_graph.{fmt}")
-            action.setStatusTip(f"Save the graph on screen as {fmt.upper()}")
-            action.triggered.connect(lambda _=False, f=fmt: self.export_interactively(f))
-            menu.addAction(action)
-            actions[fmt] = action
-        self.export_button.setMenu(menu)
-        self._export_folder = str(Path.home())
-        return actions
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -309,52 +256,12 @@ class GraphTab(GraphTabLayout):
         self.canvases[self.active_stage].select(node_id)
         self.details.show_node(self.current_graph(), node_id)
 
-    @Slot(str, object)
-    def _on_job_finished(self, kind: str, outcome: RenderOutcome) -> None:
-        if outcome.svg is not None:
-            self._svg_cache[outcome.dot] = outcome.svg
-            while len(self._svg_cache) > SVG_CACHE_SIZE:
-                self._svg_cache.popitem(last=False)
-        stage = kind.removeprefix("svg:")
-        if stage in self.canvases:
-            self._picture(stage, outcome)
-
-    @Slot(str, object)
-    def _on_job_failed(self, kind: str, error: object) -> None:
-        stage = kind.removeprefix("svg:")
-        if stage in self.canvases:
-            self.canvases[stage].show_render_problem(f"{type(error).__name__}: {error}")
-            self.drawn.emit(stage)
+    @Slot(str)
+    def _on_drawn(self, stage: str) -> None:
+        self.exporter.set_pictures_available(self.pictures.render_problem is None)
+        self.drawn.emit(stage)
 
     # --- internals ----------------------------------------------------------------------------
-
-    def _show(self, stage: str, graph: GraphView) -> None:
-        canvas = self.canvases[stage]
-        canvas.set_graph(graph)
-        if self._shown_dot.get(stage) == graph.dot:
-            return  # same drawing: only the values changed
-        self._shown_dot[stage] = graph.dot
-        svg = self._svg_cache.get(graph.dot)
-        if svg is not None:
-            self._picture(stage, RenderOutcome(graph.dot, svg, None))
-        else:
-            self.runner.submit(f"svg:{stage}", render_dot, graph.dot)
-
-    def _picture(self, stage: str, outcome: RenderOutcome) -> None:
-        canvas = self.canvases[stage]
-        if canvas.graph is None or canvas.graph.dot != outcome.dot:
-            return  # drawn for a graph no longer shown
-        if outcome.svg is not None:
-            canvas.set_svg(outcome.svg)
-            self.render_problem = None
-        else:
-            self.render_problem = outcome.problem
-            canvas.show_render_problem(outcome.problem or "")
-        for fmt in ("svg", "png"):
-            self.export_actions[fmt].setEnabled(self.render_problem is None)
-        if stage == self.active_stage and canvas.selected_id:
-            canvas.select(canvas.selected_id)
-        self.drawn.emit(stage)
 
     def _activate(self, stage: str) -> None:
         """Make ``stage``'s graph the one described, searched and exported."""
@@ -363,8 +270,13 @@ class GraphTab(GraphTabLayout):
         for other, widget in self.canvases.items():
             widget.setProperty("active", other == stage)
         graph = canvas.graph
-        self.text.set_graph(graph)
-        self.text.highlight(canvas.selected_id)
+        same_text = self.text.graph is not None and graph is not None
+        same_text = same_text and self.text.graph.text == graph.text
+        if not (same_text and self.text.selected == canvas.selected_id):
+            # A refresh of the same graph leaves the text where the reader scrolled it.
+            self.text.set_graph(graph)
+            self.text.highlight(canvas.selected_id)
+        self.text.graph = graph
         self.details.show_node(graph, canvas.selected_id)
         title = graph.title if graph is not None else ""
         self.text_title.setText(f"<b>Debugprint</b> — {title}" if title else "<b>Debugprint</b>")
@@ -372,6 +284,10 @@ class GraphTab(GraphTabLayout):
         self.details_title.setText(
             f"<b>Node</b> — {node_title(node)}" if node is not None else "<b>Node</b>"
         )
+
+    def _shown_picture(self) -> tuple[GraphView | None, str | None]:
+        canvas = self.canvases[self.active_stage]
+        return canvas.graph, canvas.svg
 
     def _set_status(self, text: str) -> None:
         self.status.setText(text)
@@ -394,39 +310,8 @@ class GraphTab(GraphTabLayout):
         self.legend.set_categories(categories)
 
     def _update_matches(self, keep_selection: bool = False) -> None:
-        query = self.search.text().strip().lower()
-        graph = self.current_graph()
-        self._matches = []
-        if query and graph is not None:
-            self._matches = [info.id for info in graph.nodes.values() if _matches(info, query)]
-        selected = self.canvases[self.active_stage].selected_id
-        if keep_selection and selected in self._matches:
-            self._match_index = self._matches.index(selected)
-        else:
-            self._match_index = 0 if self._matches else -1
-            if self._matches:
-                self._select_match()
-        self._update_match_label(query)
-
-    def _select_match(self) -> None:
-        self.select_node(self._matches[self._match_index])
-        self._update_match_label(self.search.text().strip())
-
-    def _update_match_label(self, query: str) -> None:
-        label: QLabel = self.match_label
-        if not query:
-            label.setText("")
-        elif not self._matches:
-            label.setText("<span style='color:#C24E00'>no match</span>")
-        else:
-            label.setText(f"{self._match_index + 1} of {len(self._matches)}")
-
-
-def _matches(info: NodeInfo, query: str) -> bool:
-    """Ops by what they compute, values by name. An unnamed intermediate value is labelled
-    after the op that makes it ('Dot.0'), so its label is not searched: it would double
-    every op match."""
-    texts = [*info.names, info.op]
-    if info.drawn_as == "node":
-        texts.append(info.label)
-    return query == info.id.lower() or any(query in text.lower() for text in texts if text)
+        selected = self.canvases[self.active_stage].selected_id if keep_selection else None
+        first = self.node_search.update(self.current_graph(), self.search.text(), selected)
+        if first is not None:
+            self.select_node(first)
+        self.match_label.setText(self.node_search.label_html())

@@ -52,6 +52,7 @@ class DebugprintView(QPlainTextEdit):
         self.setFont(font)
         self.graph: GraphView | None = None
         self.highlighted: list[int] = []
+        self.selected: str | None = None  # the node last highlighted
         self._moving = False
         self.cursorPositionChanged.connect(self._on_cursor_position_changed)
 
@@ -67,6 +68,7 @@ class DebugprintView(QPlainTextEdit):
     def highlight(self, node_id: str | None) -> list[int]:
         """Highlight the lines of ``node_id`` and scroll to the first; returns their numbers."""
         graph = self.graph
+        self.selected = node_id
         numbers = (
             lines_of(self.toPlainText(), text_id_of(graph, node_id)) if graph and node_id else []
         )

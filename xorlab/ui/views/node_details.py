@@ -53,6 +53,7 @@ class NodeDetails(QWidget):
         self.setObjectName(name)
         self.graph: GraphView | None = None
         self.node_id: str | None = None
+        self._html = ""
         self.browser = QTextBrowser()
         self.browser.setObjectName(f"{name}.text")
         self.browser.setOpenLinks(False)
@@ -79,11 +80,18 @@ class NodeDetails(QWidget):
         info = graph.nodes.get(node_id) if graph is not None and node_id else None
         self.node_id = info.id if info is not None else None
         if info is None:
-            self.browser.setHtml(f"<p style='color:#57606A'>{html.escape(EMPTY_TEXT)}</p>")
+            self._set_html(f"<p style='color:#57606A'>{html.escape(EMPTY_TEXT)}</p>")
             self._show_value(None, None)
             return
-        self.browser.setHtml(self._describe(graph, info))
+        self._set_html(self._describe(graph, info))
         self._show_value(info, info.value)
+
+    def _set_html(self, text: str) -> None:
+        # Refreshing the same node (new weight values, twice a second in training) must not
+        # reset where the reader scrolled to.
+        if text != self._html:
+            self._html = text
+            self.browser.setHtml(text)
 
     def refresh(self, graph: GraphView | None) -> None:
         """The same node in a newer copy of the graph (fresh weight values)."""

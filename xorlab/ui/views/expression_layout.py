@@ -186,7 +186,9 @@ class ExpressionTabLayout(QWidget):
         self.part_group.buttons()[-1].setChecked(True)  # f and f'
         self.stage_group.buttons()[0].setChecked(True)  # symbolic
         self.canvas = GraphCanvas("expression.canvas")
-        self.details = NodeDetails("expression.details")
+        self.details = NodeDetails(
+            "expression.details", empty_text="Click a node in the graph to see what it computes."
+        )
         graph_splitter = QSplitter(Qt.Orientation.Vertical)
         graph_splitter.setObjectName("expression.graph_splitter")
         graph_splitter.addWidget(self.canvas)

@@ -48,9 +48,12 @@ class NodeDetails(QWidget):
 
     node_link_activated = Signal(str)
 
-    def __init__(self, name: str = "node_details", parent: QWidget | None = None):
+    def __init__(
+        self, name: str = "node_details", parent: QWidget | None = None, empty_text: str = ""
+    ):
         super().__init__(parent)
         self.setObjectName(name)
+        self.empty_text = empty_text or EMPTY_TEXT
         self.graph: GraphView | None = None
         self.node_id: str | None = None
         self._html = ""
@@ -80,7 +83,7 @@ class NodeDetails(QWidget):
         info = graph.nodes.get(node_id) if graph is not None and node_id else None
         self.node_id = info.id if info is not None else None
         if info is None:
-            self._set_html(f"<p style='color:#57606A'>{html.escape(EMPTY_TEXT)}</p>")
+            self._set_html(f"<p style='color:#57606A'>{html.escape(self.empty_text)}</p>")
             self._show_value(None, None)
             return
         self._set_html(self._describe(graph, info))

@@ -18,7 +18,6 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QObject, QThread, QTimer, Slot
 
@@ -32,6 +31,7 @@ from xorlab.core.experiment import (
 )
 from xorlab.core.spec import ExperimentSpec, SpecError
 from xorlab.core.trainer import DivergenceError, Trainer
+from xorlab.ui.compile_steps import compile_steps
 from xorlab.ui.graph_request import LatestGraphRequest, build_bundle
 from xorlab.ui.outbox import Outbox
 from xorlab.ui.requests import Requests, compile_key
@@ -168,7 +168,7 @@ class TrainingSession(QObject):
             return
         self._outbox.post("run_reset", dataset, grid)
         trainer = Trainer(spec, dataset, mode=self._mode)
-        for compile_step in self._compile_steps(trainer, grid):
+        for compile_step in compile_steps(trainer, grid):
             if self._requests.superseded(generation):
                 return  # a newer spec's request is queued behind this one, or we are closing
             compile_step()
@@ -211,27 +211,6 @@ class TrainingSession(QObject):
             self._outbox.post("failed", f"Cannot save the experiment: {exc}")
             return
         self._outbox.post("experiment_saved", path)
-
-    @staticmethod
-    def _compile_steps(trainer: Trainer, grid: PlaneGrid | None) -> list[Callable[[], Any]]:
-        """Each step is one uninterruptible call; the first call of a function still
-        JIT-compiles (Numba), so each gets a warm-up call that leaves the weights as they were.
-        """
-
-        def warm_up_loop() -> None:
-            state = trainer.get_state()
-            trainer.loop_fn(trainer.batches[:1])
-            trainer.set_state(state)
-
-        steps: list[Callable[[], Any]] = [
-            lambda: trainer.loop_fn,
-            warm_up_loop,
-            lambda: trainer.evaluate_fn,
-            trainer.evaluate,
-        ]
-        if grid is not None:
-            steps += [lambda: trainer.predict_fn, lambda: trainer.evaluate(grid.points[:1])]
-        return steps
 
     def _update_in_place(self, trainer: Trainer, spec: ExperimentSpec) -> None:
         if spec == trainer.spec:

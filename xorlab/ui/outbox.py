@@ -6,6 +6,10 @@ GUI has not yet drained the previous delivery, consecutive snapshots are merged 
 carries every cost point since the last delivered snapshot (merge, don't queue). Everything
 else is delivered exactly once and in the order it was posted, so a view never sees a
 snapshot of one run after the reset that began the next.
+
+``caught_up`` tells the worker when the GUI has delivered and drawn everything: the worker
+waits for it after each snapshot, because the compiled training loops hold the GIL and
+computing on while the GUI draws would starve the GUI's Python (slots, paint, timers).
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ class Outbox(QObject):
     """
 
     _posted = Signal()
-    caught_up = Signal()  # everything posted so far has been delivered
+    caught_up = Signal()  # everything posted so far has been delivered and drawn
 
     def __init__(self, deliver: Callable[[str, tuple[Any, ...]], None]):
         super().__init__()

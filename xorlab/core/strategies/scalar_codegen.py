@@ -87,7 +87,9 @@ def loop_source(
         "from numba import njit",
         HELPERS_SOURCE,
         "",
-        '@njit(cache=True, error_model="numpy")',
+        # nogil: a chunk runs for ~10 ms on the worker thread; holding the GIL that long
+        # starves the GUI thread's slots and repaints.
+        '@njit(cache=True, nogil=True, error_model="numpy")',
         "def train(state, data, lr, position, n_steps, costs):",
         *(f"    s{j} = state[{j}]" for j in range(n_state)),
         "    pos = position",

@@ -286,3 +286,48 @@ def test_data_without_two_inputs_gets_no_boundary_grid(qtbot, start_worker):
     dataset, grid = rec.resets[-1]
     assert dataset.n_inputs == 3 and grid is None and rec.last.grid_outputs is None
     assert rec.last.outputs.shape == (8, 1)
+
+
+def test_trainer_jobs_run_on_the_worker_merge_by_kind_and_report_failures(qtbot, start_worker):
+    import threading
+
+    from xorlab.ui.trainer_jobs import TrainerJob
+
+    worker, rec = start_worker(MINIMAL)
+    done, failed = [], []
+    worker.job_done.connect(lambda kind, result: done.append((kind, result)))
+    worker.job_failed.connect(lambda kind, message: failed.append((kind, message)))
+    gui_thread = threading.get_ident()
+
+    def read(tag):
+        return lambda trainer: (tag, threading.get_ident(), trainer.get_weights()[0][0, 0])
+
+    worker.submit_job(TrainerJob("read", read("first")))
+    worker.submit_job(TrainerJob("read", read("second")))  # replaces it if still waiting
+    worker.submit_job(TrainerJob("boom", lambda trainer: 1 / 0))
+    qtbot.waitUntil(lambda: bool(failed and done) and done[-1][1][0] == "second", timeout=10_000)
+    assert [result[0] for _, result in done] in (["second"], ["first", "second"])
+    assert done[0][1][1] != gui_thread
+    assert done[0][1][2] == model.init_weights(MINIMAL.network, 2, 1)[0][0, 0]
+    assert failed == [("boom", "division by zero")]
+
+    def edit(trainer):
+        weights = trainer.get_weights()
+        weights[1][0, 0] = 5.0
+        trainer.set_weights(weights)
+
+    before = len(rec.snapshots)
+    worker.submit_job(TrainerJob("edit", edit, changes_weights=True))
+    qtbot.waitUntil(lambda: done[-1][0] == "edit", timeout=10_000)
+    qtbot.waitUntil(lambda: len(rec.snapshots) > before, timeout=10_000)
+    assert rec.last.weights[1][0, 0] == 5.0
+
+
+def test_pending_jobs_keep_the_newest_of_each_kind_in_the_order_asked():
+    from xorlab.ui.trainer_jobs import PendingJobs, TrainerJob
+
+    jobs = PendingJobs()
+    for kind, tag in [("a", 1), ("b", 2), ("a", 3)]:
+        jobs.put(TrainerJob(kind, lambda trainer, tag=tag: tag))
+    assert [(job.kind, job.run(None)) for job in jobs.take_all()] == [("b", 2), ("a", 3)]
+    assert jobs.take_all() == []

@@ -35,6 +35,7 @@ from xorlab.ui.compile_steps import compile_steps
 from xorlab.ui.graph_request import LatestGraphRequest, build_bundle
 from xorlab.ui.outbox import Outbox
 from xorlab.ui.requests import Requests, compile_key
+from xorlab.ui.trainer_jobs import PendingJobs
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +78,7 @@ class TrainingSession(QObject):
         self._waiting_for_gui = False
 
         self.graph_requests = LatestGraphRequest()  # put by the GUI thread, taken here
+        self.jobs = PendingJobs()  # likewise
 
         self._timer = QTimer(self)  # a child: moves to the worker thread with the session
         self._timer.setInterval(0)
@@ -282,6 +284,21 @@ class TrainingSession(QObject):
         self._outbox.post("run_reset", trainer.dataset, self._grid)
         self._publish_snapshot(force=True)
         self._set_state("ready")
+
+    def _do_jobs(self) -> None:
+        for job in self.jobs.take_all():
+            if self._trainer is None:
+                self._outbox.post("job_failed", job.kind, "No network is compiled yet.")
+                continue
+            try:
+                result = job.run(self._trainer)
+            except Exception as exc:  # a view's job must never stop training
+                log.warning("trainer job %s failed", job.kind, exc_info=exc)
+                self._outbox.post("job_failed", job.kind, str(exc))
+                continue
+            self._outbox.post("job_done", job.kind, result)
+            if job.changes_weights:
+                self._publish_snapshot(force=True)
 
     def _do_graph(self) -> None:
         request = self.graph_requests.take()

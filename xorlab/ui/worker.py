@@ -29,6 +29,7 @@ from xorlab.core.spec import ExperimentSpec
 from xorlab.ui.graph_request import GraphRequest
 from xorlab.ui.outbox import Outbox
 from xorlab.ui.requests import Requests
+from xorlab.ui.trainer_jobs import TrainerJob
 from xorlab.ui.training_session import TrainingSession
 
 STATES = (
@@ -58,6 +59,8 @@ class TrainingWorker(QObject):
     experiment_saved = Signal(str)  # the path written
     graph_ready = Signal(object)  # graph_request.GraphBundle
     graph_failed = Signal(str)
+    job_done = Signal(str, object)  # kind, the job's result
+    job_failed = Signal(str, str)  # kind, message
     finished = Signal()  # the thread has stopped
 
     _command_requested = Signal(str, object)
@@ -149,6 +152,12 @@ class TrainingWorker(QObject):
     def set_learning_rate(self, value: float) -> None:
         """Takes effect at the next chunk, without recompiling."""
         self._post("learning_rate", float(value))
+
+    def submit_job(self, job: TrainerJob) -> None:
+        """Run ``job.run(trainer)`` on the worker thread between chunks; answered by job_done
+        or job_failed with ``job.kind``. A newer job of the same kind replaces a waiting one."""
+        self._session.jobs.put(job)
+        self._post("jobs")
 
     def request_graph(self, target: str, param: int = 0) -> None:
         """Build ``target``'s symbolic and optimized graphs on the worker thread, between

@@ -1,8 +1,6 @@
-"""Safe expression parser: text in one variable x -> PyTensor graph of f and its derivative.
-
-The text is parsed with Python's `ast` module and walked against a whitelist; nothing is
-ever evaluated by Python (no eval/exec/compile-to-code, no arithmetic on Python ints).
-Every literal becomes a float64 graph constant, so `9**9**9**9` is at worst `inf`.
+"""Expressions in one variable x: the graph of f (from the safe parser in
+expression_parser.py), its derivative by ``pytensor.grad``, and compiled evaluation at a
+point, over a range, and by finite differences as an independent check.
 """
 
 from __future__ import annotations

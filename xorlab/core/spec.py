@@ -35,7 +35,8 @@ SCHEDULE_LABELS = {
 }
 
 MAX_NEURONS = 64
-MAX_LAYERS = 8
+# Deeper nets work but compile for tens of seconds and rarely teach more here.
+MAX_LAYERS = 16
 MAX_EPOCHS = 100_000_000
 MAX_SEED = 2**32 - 1
 

@@ -15,33 +15,17 @@ from xorlab.core.strategies.tensor_loop import jax_available, uses_large_tanh
 from xorlab.core.trainer import DivergenceError, Trainer
 
 from .reference import train_reference
+from .variants import VARIANTS
 
 N_STEPS = 2000
 
 SPECS: dict[str, ExperimentSpec] = {
     "xor-minimal": preset_spec("xor-minimal"),
     "xor-bias": preset_spec("xor-bias"),
-    "momentum-mse-tanh": preset_spec("xor-minimal").with_changes(
-        network={"activations": ("tanh",), "bias": True},
-        training={"optimizer": "momentum", "cost": "mse", "learning_rate": 0.2},
-    ),
-    "adam-bce-minibatch-l2": preset_spec("xor-minimal").with_changes(
-        network={
-            "hidden": (4, 3),
-            "activations": ("relu", "softplus"),
-            "bias": True,
-            "init": "glorot",
-            "seed": 7,
-        },
-        training={
-            "optimizer": "adam",
-            "cost": "bce",
-            "learning_rate": 0.05,
-            "schedule": "minibatch",
-            "batch_size": 3,
-            "l2": 0.01,
-        },
-    ),
+    **{
+        name: preset_spec("xor-minimal").with_changes(**VARIANTS[name])
+        for name in ("momentum-mse-tanh", "adam-bce-minibatch-l2")
+    },
 }
 STRATEGY_NAMES = ["fused", "scan"] + (["jax"] if jax_available() else [])
 

@@ -10,6 +10,7 @@ from xorlab.core.presets import preset_spec
 from xorlab.core.trainer import DivergenceError, batch_table
 
 from .reference import cost_and_grads, train_reference
+from .variants import VARIANTS
 
 TUTORIAL_OUTPUTS = [0.921668, 0.117385, 0.921574, 0.048511]
 TUTORIAL_COST = 0.0284190137
@@ -92,35 +93,6 @@ def test_one_step_function_equals_a_loop_step(minimal_trainer):
     assert float(cost) == pytest.approx(result.costs[0], abs=1e-14)
     for a, b in zip(after_step_fn, trainer.get_weights(), strict=True):
         np.testing.assert_allclose(a, b, atol=1e-14)
-
-
-VARIANTS = {
-    "momentum-mse-tanh": dict(
-        network={"activations": ("tanh",), "bias": True},
-        training={"optimizer": "momentum", "cost": "mse", "learning_rate": 0.2},
-    ),
-    "adam-bce-minibatch-l2": dict(
-        network={
-            "hidden": (4, 3),
-            "activations": ("relu", "softplus"),
-            "bias": True,
-            "init": "glorot",
-            "seed": 7,
-        },
-        training={
-            "optimizer": "adam",
-            "cost": "bce",
-            "learning_rate": 0.05,
-            "schedule": "minibatch",
-            "batch_size": 3,
-            "l2": 0.01,
-        },
-    ),
-    "sgd-sse-linear-output-per-sample": dict(
-        network={"output_activation": "linear", "activations": ("sigmoid",)},
-        training={"schedule": "sample", "learning_rate": 0.05},
-    ),
-}
 
 
 @pytest.mark.parametrize("variant", sorted(VARIANTS))

@@ -292,7 +292,7 @@ def test_save_mid_run_open_elsewhere_and_finish_with_the_tutorial_numbers(
         first.actions.step.trigger()
         qtbot.waitUntil(lambda s=step: first.last_snapshot.step == s)
     path = str(tmp_path / "run.json")
-    with qtbot.waitSignal(first.worker.experiment_saved, timeout=30_000):
+    with qtbot.waitSignal(first.experiment_files.saved, timeout=30_000):
         first.experiment_files.save_path(path)
     saved_weights = first.last_snapshot.weights
 

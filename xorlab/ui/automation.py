@@ -102,6 +102,7 @@ class Automation(QObject):
         if self.screenshot and not self.save_screenshot(self.screenshot):
             self.exit_code = 1
         if self.quit_when_done:
+            self.window.experiment_files.prompts_enabled = False  # a script cannot answer
             self.window.close()
 
     def save_screenshot(self, path: str) -> bool:

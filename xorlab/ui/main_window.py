@@ -26,7 +26,7 @@ from xorlab.core.trainer import TrainingSnapshot, batch_table
 from xorlab.ui import settings as saved
 from xorlab.ui.actions import TrainingActions
 from xorlab.ui.banner import MessageBanner
-from xorlab.ui.experiment_files import ExperimentFiles
+from xorlab.ui.file_controller import FileController
 from xorlab.ui.help_dialogs import ABOUT_HTML, ShortcutsDialog
 from xorlab.ui.status_bar import TrainingStatusBar
 from xorlab.ui.views.boundary import BoundaryView
@@ -72,7 +72,7 @@ class MainWindow(QMainWindow):
         self.status = TrainingStatusBar()
         self.setStatusBar(self.status)
         self.actions = TrainingActions(self)
-        self.experiment_files = ExperimentFiles(self)
+        self.experiment_files = FileController(self)  # File menu, title, unsaved changes
 
         self._build_layout()
         self._build_menus_and_toolbar()
@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
         initial = spec or saved.read_spec(self.settings) or PRESETS["xor-minimal"].spec
         self.worker.start()
         self.load_spec(initial)
+        self.experiment_files.mark_unmodified()
 
     # --- public API ---------------------------------------------------------------------------
 
@@ -96,8 +97,8 @@ class MainWindow(QMainWindow):
         self.worker.set_spec(self.builder.spec())  # merged with the builder's own emit
 
     def open_preset(self, name: str) -> None:
-        self.load_spec(PRESETS[name].spec)
-        self.statusBar().showMessage(f"Opened the preset '{PRESETS[name].title}'", 4000)
+        """A new, untitled experiment from the preset ``name``."""
+        self.experiment_files.new_experiment(name)
 
     def open_experiment(self, path: str) -> bool:
         """Open a saved experiment: its network, data, weights and history."""
@@ -185,13 +186,19 @@ class MainWindow(QMainWindow):
     def _build_menus_and_toolbar(self) -> None:
         menu_bar = self.menuBar()
         file_menu = menu_bar.addMenu("&File")
-        file_menu.addActions([self.experiment_files.open_action, self.experiment_files.save_action])
+        files = self.experiment_files
+        file_menu.addActions([files.new_action, files.open_action])
+        file_menu.addMenu(files.recent_menu)
         presets_menu = file_menu.addMenu("Open &preset")
         presets_menu.setObjectName("menu.presets")
         for name, preset in PRESETS.items():
             action = self._action(f"preset.{name}", preset.title, preset.description)
-            action.triggered.connect(lambda _=False, n=name: self.open_preset(n))
+            action.triggered.connect(lambda _=False, n=name: files.new_interactively(n))
             presets_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addActions([files.save_action, files.save_as_action])
+        file_menu.addSeparator()
+        files.exports.add_to_menu(file_menu)
         export_menu = file_menu.addMenu("&Export graph")
         export_menu.setObjectName("menu.export_graph")
         export_menu.addActions(list(self.graph_tab.export_actions.values()))
@@ -376,6 +383,9 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Stop the worker before the window goes. A compile step in progress cannot be cut
         short: the window hides at once and closes for good when the step ends."""
+        if not self._closing and not self.experiment_files.may_close():
+            event.ignore()  # cancelled, or closing once the changes are saved
+            return
         if not self._closing:
             self._closing = True
             self.save_settings()

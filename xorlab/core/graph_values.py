@@ -1,0 +1,244 @@
+"""The value of every node of a network graph, for chosen training rows: live numbers on the
+Graph tab.
+
+The values are those of the SYMBOLIC graph (graphs.build_graph(..., "symbolic")): the
+expressions as model.py builds them, before PyTensor's rewrites. Its variables are the very
+ones the view numbers (the same outputs walked by graph_nodes.collect give the same ids), so
+"v13" here is "v13" on screen. One function computing all of its intermediate variables at
+once is compiled per trainer and graph, in FAST_COMPILE mode (the default Numba backend would
+JIT every one of the dozens of ops on the first call, tens of seconds). The optimized graph's
+values are not computed: its variables live inside a compiled function, and the numbers are
+the same expressions' anyway.
+
+Shared variables (the weights, the optimizer state, the learning rate) show their current
+value; the 'update of W1' output of the training step shows W1 after one step on the rows.
+
+Threads: call on the thread that owns the trainer (it reads the live weights).
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pytensor
+from pytensor.compile.sharedvalue import SharedVariable
+from pytensor.graph.basic import Constant, Variable
+from pytensor.graph.fg import FunctionGraph
+
+from xorlab.core import model
+from xorlab.core.graph_nodes import NodeInfo, OutputSlot, collect
+from xorlab.core.graph_view import GraphError, GraphView
+from xorlab.core.graphs import TARGETS
+from xorlab.core.trainer import Trainer
+
+INSPECT_MODE = "FAST_COMPILE"  # see the module docstring
+# Arrays up to this many elements are written out in full in a summary.
+INLINE_SIZE = 6
+
+
+class GraphValuesError(GraphError):
+    """The graph asked for does not match the network's (it changed since it was drawn)."""
+
+
+@dataclass(frozen=True, eq=False)
+class GraphValues:
+    """Node id -> value (plain copies) of one symbolic graph for ``rows`` of the training set.
+
+    ``values`` holds every variable (v...) and output slot (o...); an op's value is its
+    output's (see ``node_value``)."""
+
+    target: str
+    param: int
+    rows: tuple[int, ...]
+    step: int  # the trainer's step count when computed
+    values: dict[str, np.ndarray]
+
+    def node_value(self, info: NodeInfo) -> np.ndarray | None:
+        """The value a node shows: a variable's or output slot's own, an op's single output."""
+        if info.kind == "apply":
+            outputs = [o for o in info.outputs if o in self.values]
+            return self.values[outputs[0]] if len(outputs) == 1 else None
+        return self.values.get(info.id)
+
+
+@dataclass(frozen=True, eq=False)
+class _Program:
+    """One graph's variables by id and the function computing the intermediate ones."""
+
+    labels: dict[str, str]  # id -> drawn label, to check against the view on screen
+    computed: tuple[str, ...]  # ids of the function's outputs, in order
+    fn: pytensor.compile.Function
+    shared: dict[str, SharedVariable]
+    constants: dict[str, np.ndarray]
+    X_id: str | None
+    y_id: str | None
+    slots: dict[str, str]  # output slot id -> id of the variable it shows
+
+
+_PROGRAMS: weakref.WeakKeyDictionary[Trainer, dict[tuple[str, int], _Program]] = (
+    weakref.WeakKeyDictionary()
+)
+_LOCK = threading.Lock()
+
+
+def symbolic_outputs(
+    trainer: Trainer, target: str, param: int = 0
+) -> tuple[list[Variable], list[str], list[SharedVariable | None]]:
+    """The outputs, output names and updated shared variables of ``target``'s symbolic graph,
+    built as graphs.build_graph builds them (so node ids agree)."""
+    if target not in TARGETS:
+        raise GraphError(f"unknown target '{target}'; choose one of: {', '.join(TARGETS)}")
+    sym = trainer.symbolic
+    if target == "output":
+        return [sym.output], ["output"], [None]
+    if target == "cost":
+        return [sym.cost], ["cost"], [None]
+    if target == "grad":
+        if not 0 <= param < len(trainer.params):
+            raise GraphError(f"param {param} does not exist: {len(trainer.params)} matrices")
+        return [sym.grads[param]], [f"d cost / d {trainer.params[param].name}"], [None]
+    cost, new_params, new_state = model.training_step(
+        trainer.params,
+        trainer.state,
+        sym.X,
+        sym.y,
+        trainer.learning_rate,
+        trainer.spec.network,
+        trainer.spec.training,
+    )
+    cost.name = "cost"
+    updates: list[SharedVariable | None] = [None, *trainer.params, *trainer.state]
+    names = [f"update of {u.name}" if u is not None else "cost" for u in updates]
+    return [cost, *new_params, *new_state], names, updates
+
+
+def _program(trainer: Trainer, target: str, param: int) -> _Program:
+    key = (target, param if target == "grad" else 0)
+    with _LOCK:
+        program = _PROGRAMS.setdefault(trainer, {}).get(key)
+    if program is not None:
+        return program
+    outputs, names, updates = symbolic_outputs(trainer, target, key[1])
+    fgraph = FunctionGraph(outputs=outputs, clone=False)
+    slots = [OutputSlot(v, n, u) for v, n, u in zip(fgraph.outputs, names, updates, strict=True)]
+    records = collect(fgraph.inputs, fgraph.toposort(), slots)
+    sym = trainer.symbolic
+    computed: list[tuple[str, Variable]] = []
+    shared: dict[str, SharedVariable] = {}
+    constants: dict[str, np.ndarray] = {}
+    for obj, node_id in records.ids.items():
+        if not isinstance(obj, Variable):
+            continue
+        if isinstance(obj, SharedVariable):
+            shared[node_id] = obj
+        elif isinstance(obj, Constant):
+            constants[node_id] = np.array(obj.data, copy=True)
+        elif obj.owner is not None:
+            computed.append((node_id, obj))
+    computed.sort(key=lambda item: int(item[0][1:]))
+    fn = pytensor.function(
+        [sym.X, sym.y],
+        [var for _, var in computed],
+        mode=INSPECT_MODE,
+        on_unused_input="ignore",
+        name=f"graph_values_{target}",
+    )
+    program = _Program(
+        labels={node_id: info.label for node_id, info in records.nodes.items()},
+        computed=tuple(node_id for node_id, _ in computed),
+        fn=fn,
+        shared=shared,
+        constants=constants,
+        X_id=records.ids.get(sym.X),
+        y_id=records.ids.get(sym.y),
+        slots={slot_id: records.nodes[slot_id].inputs[0] for slot_id in records.outputs},
+    )
+    with _LOCK:
+        _PROGRAMS[trainer][key] = program
+    return program
+
+
+def graph_values(
+    trainer: Trainer,
+    target: str,
+    param: int = 0,
+    rows: Sequence[int] | None = None,
+    view: GraphView | None = None,
+) -> GraphValues:
+    """Every node's value in ``target``'s symbolic graph with training ``rows`` as the batch
+    (None: the whole training set). ``view``, the symbolic view on screen, is checked to be
+    the same graph (GraphValuesError if not). The first call per graph compiles (~0.1-0.3 s)."""
+    n = trainer.dataset.n_samples
+    chosen = tuple(range(n)) if rows is None else tuple(int(r) for r in rows)
+    if not chosen or any(not 0 <= r < n for r in chosen):
+        raise IndexError(f"rows must be between 0 and {n - 1}, got {list(chosen) or 'none'}")
+    program = _program(trainer, target, param)
+    if view is not None and _differs(program, view):
+        raise GraphValuesError(f"the graph on screen is not {target}'s symbolic graph any more")
+    X = np.asarray(trainer.dataset.X)[list(chosen)]
+    y = np.asarray(trainer.dataset.y)[list(chosen)]
+    values: dict[str, np.ndarray] = {}
+    results = program.fn(X, y)
+    for node_id, value in zip(program.computed, results, strict=True):
+        values[node_id] = np.array(value, copy=True)
+    for node_id, var in program.shared.items():
+        values[node_id] = np.array(var.get_value(borrow=True), copy=True)
+    for node_id, value in program.constants.items():
+        values[node_id] = value
+    if program.X_id is not None:
+        values[program.X_id] = X
+    if program.y_id is not None:
+        values[program.y_id] = y
+    for slot_id, var_id in program.slots.items():
+        values[slot_id] = values[var_id]
+    return GraphValues(
+        target=target,
+        param=param if target == "grad" else 0,
+        rows=chosen,
+        step=trainer.step_count,
+        values=values,
+    )
+
+
+def _differs(program: _Program, view: GraphView) -> bool:
+    if view.stage != "symbolic" or len(view.nodes) != len(program.labels):
+        return True
+    return any(program.labels.get(i) != info.label for i, info in view.nodes.items())
+
+
+def summarize(value: np.ndarray | None, compact: bool = False) -> str:
+    """A value in a few characters: a number, a small array written out, or its shape with
+    min, max and mean (``compact``: shape, mean and [min, max], for a label on the graph)."""
+    if value is None:
+        return ""
+    array = np.asarray(value)
+    if array.dtype.kind not in "biuf":
+        return str(array.dtype)
+    if array.size == 1:
+        return _number(array.reshape(()).item())
+    shape = "×".join(map(str, array.shape))
+    if array.size == 0:
+        return f"{shape} (empty)"
+    if array.size <= INLINE_SIZE:
+        if array.ndim == 2 and array.shape[0] > 1:
+            rows = "; ".join(" ".join(_number(x) for x in row) for row in array.tolist())
+            return f"[{rows}]"
+        return "[" + " ".join(_number(x) for x in array.ravel().tolist()) + "]"
+    data = array.astype(np.float64)
+    if compact:
+        low, high, mean = (_number(f(data)) for f in (np.min, np.max, np.mean))
+        return f"{shape} μ {mean} [{low}, {high}]"
+    return (
+        f"{shape}: min {_number(data.min())}, max {_number(data.max())}, "
+        f"mean {_number(data.mean())}"
+    )
+
+
+def _number(x: float | int) -> str:
+    if isinstance(x, int | np.integer):
+        return str(int(x))
+    return f"{float(x):.4g}"

@@ -4,6 +4,7 @@ reads and feeds, a fused Composite's formula, and a weight's current value as a 
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 import numpy as np
 from PySide6.QtCore import QUrl, Signal, Slot
@@ -56,6 +57,11 @@ class NodeDetails(QWidget):
         self.empty_text = empty_text or EMPTY_TEXT
         self.graph: GraphView | None = None
         self.node_id: str | None = None
+        # Values computed elsewhere (the Graph tab's live values): (graph, node) -> (value,
+        # caption) or None; shown when the node has no value of its own.
+        self.value_source: (
+            Callable[[GraphView, NodeInfo], tuple[np.ndarray, str] | None] | None
+        ) = None
         self._html = ""
         self.browser = QTextBrowser()
         self.browser.setObjectName(f"{name}.text")
@@ -87,7 +93,11 @@ class NodeDetails(QWidget):
             self._show_value(None, None)
             return
         self._set_html(self._describe(graph, info))
-        self._show_value(info, info.value)
+        live = self.value_source(graph, info) if self.value_source is not None else None
+        if live is not None and (info.value is None or info.category != "shared"):
+            self._show_value(info, live[0], live[1])
+        else:
+            self._show_value(info, info.value)
 
     def _set_html(self, text: str) -> None:
         # Refreshing the same node (new weight values, twice a second in training) must not
@@ -157,7 +167,9 @@ class NodeDetails(QWidget):
             items.append(f"{prefix}<a href='{node_link(node_id)}'>{text}</a>{note}")
         return "<br>".join(items)
 
-    def _show_value(self, info: NodeInfo | None, value: np.ndarray | None) -> None:
+    def _show_value(
+        self, info: NodeInfo | None, value: np.ndarray | None, caption: str = ""
+    ) -> None:
         table = self.value_table
         if info is None or value is None:
             self.value_label.hide()
@@ -169,7 +181,8 @@ class NodeDetails(QWidget):
             array = array.reshape(array.shape[0], -1)
         what = "current value" if info.category == "shared" else "value"
         shape = "×".join(map(str, np.shape(value))) or "scalar"
-        self.value_label.setText(f"<b>{what}</b> ({shape}, {value.dtype})")
+        text = f"<b>{what}</b> ({shape}, {value.dtype})"
+        self.value_label.setText(text + (f"<br>{caption}" if caption else ""))
         rows, columns = min(array.shape[0], MAX_TABLE_ROWS), min(array.shape[1], MAX_TABLE_COLUMNS)
         table.setRowCount(rows)
         table.setColumnCount(columns)

@@ -1,0 +1,260 @@
+"""Live values on the Graph tab: pick a training row, and every node of the symbolic graph
+shows its value for that row, in the node panel and (with "Show values") as a label beside
+it on the picture.
+
+Values come from a trainer job (graph_values, compiled on the worker thread once per graph)
+about twice a second while training, only while the tab is visible, and once whenever the
+graph, the row or the run's state changes. They are the symbolic graph's values: the
+optimized graph's nodes are other variables, so its picture gets no labels.
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+from PySide6.QtCore import QEvent, QObject, QTimer, Slot
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QWidget
+
+from xorlab.core.datasets import Dataset
+from xorlab.core.graph_values import GraphValues, summarize
+from xorlab.core.graphs import GraphView, NodeInfo
+from xorlab.ui.network_jobs import GRAPH_VALUES, graph_values_job
+from xorlab.ui.views.graph_overlay import CanvasOverlay
+from xorlab.ui.views.graph_tab import GraphTab
+
+REFRESH_MS = 500  # ~2 Hz while training
+SETTLED_STATES = ("ready", "paused", "done", "stopped", "diverged")
+ALL_ROWS = -1
+MAX_ROW_TEXT = 6  # inputs written out in a row's name; more are elided
+
+
+class GraphValuesPanel(QObject):
+    """Adds a row chooser and a "Show values" box to ``tab`` and keeps the values fresh."""
+
+    def __init__(self, tab: GraphTab, source: QObject | None):
+        super().__init__(tab)
+        self.tab = tab
+        self.source = source
+        self.values: GraphValues | None = None
+        self.dataset: Dataset | None = None
+        self.overlay = CanvasOverlay(tab.canvases["symbolic"])
+        self._pending = False
+        self._wanted = False  # asked again while a job was out
+
+        self.bar = QWidget()
+        self.bar.setObjectName("graph.values_bar")
+        self.row_box = QComboBox()
+        self.row_box.setObjectName("graph.values_row")
+        self.row_box.setToolTip("The training rows fed through the graph as its batch")
+        self.row_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.row_box.setMinimumContentsLength(18)
+        self.show_box = QCheckBox("Show values on the graph")
+        self.show_box.setObjectName("graph.show_values")
+        self.show_box.setToolTip(
+            "Label every node of the symbolic graph with its value for the chosen rows"
+        )
+        self.note = QLabel()
+        self.note.setObjectName("graph.values_note")
+        self.note.setStyleSheet("color: #57606A;")
+        layout = QHBoxLayout(self.bar)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(QLabel("Live values for"))
+        layout.addWidget(self.row_box)
+        layout.addSpacing(8)
+        layout.addWidget(self.show_box)
+        layout.addSpacing(8)
+        layout.addWidget(self.note, 1)
+        tab_layout = tab.layout()
+        tab_layout.insertWidget(tab_layout.indexOf(tab.summary) + 1, self.bar)
+
+        self.timer = QTimer(self)
+        self.timer.setInterval(REFRESH_MS)
+        self.timer.timeout.connect(self.request)
+        tab.details.value_source = self.value_for
+        tab.graph_applied.connect(self._on_graph_applied)
+        tab.installEventFilter(self)
+        tab.drawn.connect(self._on_drawn)
+        self.row_box.currentIndexChanged.connect(lambda _i: self._on_rows_changed())
+        self.show_box.toggled.connect(self._on_show_toggled)
+        if source is not None:
+            source.run_reset.connect(self.on_run_reset)
+            source.state_changed.connect(self._on_state_changed)
+            source.job_done.connect(self._on_job_done)
+            source.job_failed.connect(self._on_job_failed)
+
+    # --- public API ---------------------------------------------------------------------------
+
+    @property
+    def rows(self) -> tuple[int, ...] | None:
+        """The chosen training rows (None: all of them)."""
+        row = self.row_box.currentData()
+        return None if row is None or row == ALL_ROWS else (int(row),)
+
+    def set_row(self, row: int | None) -> None:
+        """Choose a training row by index (None: all rows)."""
+        index = self.row_box.findData(ALL_ROWS if row is None else int(row))
+        if index >= 0:
+            self.row_box.setCurrentIndex(index)
+
+    def on_run_reset(self, dataset: Dataset, _grid=None) -> None:
+        self.dataset = dataset
+        self.values = None
+        self.row_box.blockSignals(True)
+        previous = self.row_box.currentData()
+        self.row_box.clear()
+        self.row_box.addItem(f"all {dataset.n_samples} rows", ALL_ROWS)
+        for i in range(dataset.n_samples):
+            self.row_box.addItem(row_text(dataset, i), i)
+        index = self.row_box.findData(previous if previous is not None else 0)
+        self.row_box.setCurrentIndex(index if index >= 0 else 1)
+        self.row_box.blockSignals(False)
+        self.overlay.clear()
+
+    def request(self) -> None:
+        """Ask the worker for the values of the symbolic graph on screen."""
+        bundle = self.tab.bundle
+        if self.source is None or bundle is None or not self.tab.isVisible():
+            return
+        if self._pending:
+            self._wanted = True
+            return
+        self._pending, self._wanted = True, False
+        request = bundle.request
+        self.source.submit_job(
+            graph_values_job(request.target, request.param, self.rows, bundle.symbolic)
+        )
+
+    def value_for(self, graph: GraphView, info: NodeInfo) -> tuple[np.ndarray, str] | None:
+        """The node panel's live value for ``info`` (symbolic graph only)."""
+        values = self._current_values(graph)
+        if values is None:
+            return None
+        value = values.node_value(info)
+        if value is None:
+            return None
+        return value, f"for {self._rows_text(values)}: {html.escape(summarize(value))}"
+
+    def busy(self) -> bool:
+        return self._pending
+
+    # --- slots --------------------------------------------------------------------------------
+
+    @Slot(object)
+    def _on_graph_applied(self, bundle) -> None:
+        if self._current_values(bundle.symbolic) is None:
+            self.request()  # another graph (the timer refreshes the same one)
+        else:
+            self._draw_labels()  # the same graph may have been redrawn
+
+    def _on_rows_changed(self) -> None:
+        self.values = None
+        self.request()
+
+    @Slot(bool)
+    def _on_show_toggled(self, checked: bool) -> None:
+        if checked and self.tab.mode == "optimized":
+            self.tab.set_mode("symbolic")  # the values belong to the symbolic graph's nodes
+        self._draw_labels()
+        self.request()
+
+    @Slot(str)
+    def _on_drawn(self, stage: str) -> None:
+        if stage == "symbolic":
+            self._draw_labels()
+
+    @Slot(str)
+    def _on_state_changed(self, state: str) -> None:
+        if state == "training" and self.tab.isVisible():
+            self.timer.start()
+        else:
+            self.timer.stop()
+        if state in SETTLED_STATES:
+            self._pending = False  # a new network answers afresh
+            self.request()
+
+    @Slot(str, object)
+    def _on_job_done(self, kind: str, result: object) -> None:
+        if kind != GRAPH_VALUES or not isinstance(result, GraphValues):
+            return
+        self._pending = False
+        self.values = result
+        self.tab.details.refresh(self.tab.details.graph)
+        self._draw_labels()
+        self._update_note()
+        if self._wanted:
+            self.request()
+
+    @Slot(str, str)
+    def _on_job_failed(self, kind: str, message: str) -> None:
+        if kind != GRAPH_VALUES:
+            return
+        self._pending = False
+        self.note.setText(f"No values: {html.escape(message)}")
+        if self._wanted:
+            self.request()
+
+    # --- internals ----------------------------------------------------------------------------
+
+    def _current_values(self, graph: GraphView | None) -> GraphValues | None:
+        values, bundle = self.values, self.tab.bundle
+        if values is None or graph is None or bundle is None or graph.stage != "symbolic":
+            return None
+        request = bundle.request
+        if (values.target, values.param) != (request.target, request.param):
+            return None
+        if bundle.symbolic.dot != graph.dot or values.rows != self._rows_tuple():
+            return None
+        return values
+
+    def _rows_tuple(self) -> tuple[int, ...]:
+        rows = self.rows
+        if rows is not None:
+            return rows
+        return tuple(range(self.dataset.n_samples)) if self.dataset is not None else ()
+
+    def _draw_labels(self) -> None:
+        self.overlay.clear()
+        graph = self.tab.canvases["symbolic"].graph
+        values = self._current_values(graph)
+        if not self.show_box.isChecked() or values is None or graph is None:
+            return
+        for node_id, info in graph.nodes.items():
+            if info.drawn_as != "node" or info.category == "constant":
+                continue
+            value = values.node_value(info)
+            if value is not None:
+                self.overlay.add_label(node_id, summarize(value, compact=True))
+
+    def _update_note(self) -> None:
+        values = self.values
+        if values is None:
+            self.note.setText("")
+            return
+        self.note.setText(f"Symbolic graph, {self._rows_text(values)}, after step {values.step:,}")
+
+    def _rows_text(self, values: GraphValues) -> str:
+        if len(values.rows) == 1:
+            return f"row {values.rows[0] + 1}"
+        return f"all {len(values.rows)} rows"
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Refresh only while the tab is on screen (it is hidden behind other tabs)."""
+        if watched is self.tab and event.type() in (QEvent.Type.Show, QEvent.Type.Hide):
+            training = getattr(self.source, "state", "") == "training"
+            if event.type() == QEvent.Type.Show and training:
+                self.timer.start()
+            elif event.type() == QEvent.Type.Hide:
+                self.timer.stop()
+        return False
+
+
+def row_text(dataset: Dataset, row: int) -> str:
+    """'row 2: x1=0, x2=0 → y=0'."""
+    x, y = dataset.X[row], dataset.y[row]
+    names = dataset.input_names
+    inputs = ", ".join(f"{names[i]}={x[i]:g}" for i in range(min(len(x), MAX_ROW_TEXT)))
+    if len(x) > MAX_ROW_TEXT:
+        inputs += ", …"
+    targets = ", ".join(f"{n}={v:g}" for n, v in zip(dataset.target_names, y, strict=False))
+    return f"row {row + 1}: {inputs} → {targets}"

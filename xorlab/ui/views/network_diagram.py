@@ -1,0 +1,353 @@
+"""The network diagram: neurons in layers with their bias units (the output layer's too), one
+line per weight, orange for positive and blue for negative, as wide as the weight is large;
+for 2-input data each neuron shows what it computes over the input plane.
+
+It follows the training worker: a snapshot re-pens the lines (no items are rebuilt), and the
+neuron maps come from a trainer job (neuron_maps, on the worker thread) about five times a
+second while training and once after every change of state. Hovering over a line shows its
+weight; clicking it selects it and opens an editor (training pauses first) whose value is set
+on the worker by another job, after which a snapshot shows it everywhere.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from PySide6.QtCore import QObject, QPoint, QTimer, Signal, Slot
+from PySide6.QtGui import QHideEvent, QShowEvent
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from xorlab.core.datasets import Dataset
+from xorlab.core.trainer import TrainingSnapshot
+from xorlab.ui.network_jobs import (
+    NEURON_MAPS,
+    WEIGHT_EDIT,
+    DiagramData,
+    WeightEdit,
+    neuron_maps_job,
+    weight_edit_job,
+)
+from xorlab.ui.selection import NOTHING, SelectionBus, SelectionRef
+from xorlab.ui.views import network_style as style
+from xorlab.ui.views.network_scene import Architecture, NetworkScene
+from xorlab.ui.views.network_view import NetworkView
+from xorlab.ui.views.plot_style import BAD_COLOR
+from xorlab.ui.views.weight_editor import WeightEditor
+
+DEFAULT_ASPECT = 1.2  # width / height laid out for before the view has a size
+RELAYOUT_CHANGE = 1.35  # re-lay out when the view's shape changes by more than this factor
+MAPS_INTERVAL_MS = 200  # neuron maps at ~5 Hz while training
+SETTLED_STATES = ("ready", "paused", "done", "stopped", "diverged")
+LEGEND = (
+    f"<span style='color:{style.POSITIVE_COLOR}'>━</span> positive&nbsp; "
+    f"<span style='color:{style.NEGATIVE_COLOR}'>━</span> negative&nbsp; "
+    "width ∝ |w|&nbsp; <span style='color:#8C8C8C'>▢</span> 1 = bias unit"
+)
+
+
+class NetworkDiagram(QWidget):
+    """``source`` is the TrainingWorker (or anything with its signals, ``state``, ``pause``
+    and ``submit_job``); ``bus`` links the selection with other views."""
+
+    weight_edited = Signal(object)  # WeightEdit, once the worker has applied it
+
+    def __init__(
+        self,
+        source: QObject | None = None,
+        bus: SelectionBus | None = None,
+        parent: QWidget | None = None,
+    ):
+        super().__init__(parent)
+        self.setObjectName("network_diagram")
+        self.source = source
+        self.bus = bus if bus is not None else SelectionBus(self)
+        self.dataset: Dataset | None = None
+        self.network = None  # NetworkSpec of the compiled net, once a maps job has answered
+        self.maps_data: DiagramData | None = None
+        self.selection: SelectionRef = NOTHING
+        self.update_seconds: list[float] = []  # set_weights time per snapshot (last 200)
+        self._maps_pending = False
+        self._built_aspect = DEFAULT_ASPECT
+
+        self.scene = NetworkScene(self)
+        self.view = NetworkView(self.scene)
+        self.editor = WeightEditor(self)
+        self.title = QLabel("<b>Network</b>")
+        self.legend = QLabel(LEGEND)
+        self.legend.setObjectName("network.legend")
+        self.maps_box = QCheckBox("maps")
+        self.maps_box.setObjectName("network.show_maps")
+        self.maps_box.setChecked(True)
+        self.maps_box.setToolTip("Show what each neuron computes over the input plane")
+        self.maps_box.hide()
+        self.status = QLabel()
+        self.status.setObjectName("network.status")
+        self.status.setWordWrap(True)
+        header = QHBoxLayout()
+        header.setContentsMargins(6, 2, 6, 0)
+        header.addWidget(self.title)
+        header.addStretch(1)
+        header.addWidget(self.legend)
+        header.addSpacing(8)
+        header.addWidget(self.maps_box)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 4)
+        layout.setSpacing(2)
+        layout.addLayout(header)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.status)
+        self._set_status("Hover over a line to read its weight; click it to edit.")
+
+        self.relayout_timer = QTimer(self)
+        self.relayout_timer.setSingleShot(True)
+        self.relayout_timer.setInterval(150)
+        self.relayout_timer.timeout.connect(self._on_relayout_timeout)
+        self.maps_timer = QTimer(self)
+        self.maps_timer.setInterval(MAPS_INTERVAL_MS)
+        self.maps_timer.timeout.connect(self.request_maps)
+        self.view.line_clicked.connect(self._on_line_clicked)
+        self.view.unit_clicked.connect(self._on_unit_clicked)
+        self.view.background_clicked.connect(self._on_background_clicked)
+        self.editor.accepted.connect(self._on_edit_accepted)
+        self.maps_box.toggled.connect(self._on_maps_toggled)
+        self.bus.selection_changed.connect(self._on_selection_changed)
+        if source is not None:
+            source.run_reset.connect(self.on_run_reset)
+            source.snapshot_ready.connect(self.on_snapshot)
+            source.state_changed.connect(self._on_state_changed)
+            source.job_done.connect(self._on_job_done)
+            source.job_failed.connect(self._on_job_failed)
+
+    # --- public API ---------------------------------------------------------------------------
+
+    @property
+    def arch(self) -> Architecture | None:
+        return self.scene.arch
+
+    def on_run_reset(self, dataset: Dataset, _grid=None) -> None:
+        """A new run (or network): the next snapshot rebuilds the picture if its shape differs."""
+        self.dataset = dataset
+        self.maps_data = None
+        self.editor.cancel()
+        self.maps_box.setVisible(dataset.n_inputs == 2)
+        for key in self.scene.maps:
+            self.scene.set_map(*key, None)
+
+    @Slot(object)
+    def on_snapshot(self, snapshot: TrainingSnapshot) -> None:
+        start = time.perf_counter()
+        shapes = [w.shape for w in snapshot.weights]
+        if self.arch is None or self.arch.shapes() != shapes:
+            self._build(shapes)
+        self.scene.set_weights(snapshot.weights)
+        target = self.editor.target
+        if target is not None and not self.editor.field.isModified():
+            # The editor opened before the pause took effect: show the value it paused at.
+            self.editor.show_value(self.scene.weight_at(*target))
+        self.update_seconds = [*self.update_seconds[-199:], time.perf_counter() - start]
+
+    def request_maps(self) -> None:
+        """Ask the worker for fresh neuron maps (and the network's activations)."""
+        if self.source is None or self._maps_pending:
+            return
+        self._maps_pending = True
+        self.source.submit_job(neuron_maps_job())
+
+    def select(self, ref: SelectionRef | None) -> None:
+        """Select in this diagram and every linked view."""
+        self.bus.select(ref)
+
+    def edit_weight(self, param: int, row: int, col: int, where: QPoint | None = None) -> None:
+        """Open the editor for ``W{param+1}[row, col]`` (pausing training first)."""
+        if self.source is not None and getattr(self.source, "state", "") == "training":
+            self.source.pause()
+            self._set_status(f"Training paused to edit W{param + 1}[{row},{col}].")
+        if where is None:
+            index = self.scene.line_of(param, row, col)
+            view_point = self.view.viewport_point_of_line(index) if index is not None else None
+            where = view_point or QPoint(self.width() // 2, self.height() // 2)
+        at = self.view.viewport().mapTo(self, where)
+        self.editor.open_at(param, row, col, self.scene.weight_at(param, row, col), at)
+
+    # --- building -------------------------------------------------------------------------------
+
+    def _build(self, shapes: list[tuple[int, int]]) -> None:
+        dataset = self.dataset
+        n_inputs = shapes[0][0] if dataset is None else dataset.n_inputs
+        inputs = dataset.input_names if dataset is not None else ()
+        outputs = dataset.target_names if dataset is not None else ()
+        if len(inputs) != n_inputs:
+            inputs = tuple(f"x{i + 1}" for i in range(n_inputs))
+        activations = ()
+        network = self.network
+        if network is not None and len(network.hidden) + 1 == len(shapes):
+            activations = (*network.activations, network.output_activation)
+        arch = Architecture.from_shapes(shapes, inputs, outputs, activations)
+        weights = self.scene.weights
+        self._built_aspect = self._view_aspect()
+        self.scene.build(arch, self._built_aspect)
+        if [w.shape for w in weights] == shapes:
+            self.scene.set_weights(weights)
+        self.view.fit()
+        self._apply_selection(self.selection)
+        if self.maps_data is not None:
+            self._show_maps(self.maps_data)
+
+    def _view_aspect(self) -> float:
+        size = self.view.viewport().size()
+        if size.width() < 50 or size.height() < 50:
+            return DEFAULT_ASPECT
+        return min(max(size.width() / size.height(), 0.6), 2.5)
+
+    def _on_relayout_timeout(self) -> None:
+        change = self._view_aspect() / self._built_aspect
+        if self.arch is not None and max(change, 1 / change) > RELAYOUT_CHANGE:
+            self._build(self.arch.shapes())
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.relayout_timer.start()
+
+    def _show_maps(self, data: DiagramData) -> None:
+        arch, maps = self.arch, data.maps
+        if arch is None:
+            return
+        show = maps is not None and self.maps_box.isChecked() and _maps_fit(maps, arch)
+        for layer, size in enumerate(arch.sizes):
+            too_many = size > style.MAX_MAP_UNITS
+            for unit in range(size):
+                pixmap = None
+                if show and not too_many:
+                    values = _layer_map(maps, layer, unit)
+                    if values is not None:
+                        activation = "input" if layer == 0 else _activation(arch, layer)
+                        low, high = style.value_range(activation, values)
+                        pixmap = style.map_image(values, low, high)
+                self.scene.set_map(layer, unit, pixmap)
+
+    # --- selection ------------------------------------------------------------------------------
+
+    @Slot(object)
+    def _on_selection_changed(self, ref: SelectionRef) -> None:
+        self.selection = ref
+        self._apply_selection(ref)
+
+    def _apply_selection(self, ref: SelectionRef) -> None:
+        scene, arch = self.scene, self.arch
+        if arch is None or ref.is_empty:
+            scene.highlight(None, [])
+            return
+        last = len(arch.sizes) - 1
+        if ref.kind == "weight":
+            index = scene.line_of(ref.param, ref.row, ref.col)
+            lines = np.array([index] if index is not None else [], dtype=np.int64)
+            scene.highlight(lines, [(ref.param, ref.row), (ref.param + 1, ref.col)])
+        elif ref.kind == "param":
+            scene.highlight(scene.lines_where(ref.param), [])
+        else:
+            layer, unit = ref.param, ref.row
+            parts = []
+            if 1 <= layer <= last and unit < arch.sizes[layer]:
+                parts.append(scene.lines_where(layer - 1, col=unit))
+            if layer < last:
+                parts.append(scene.lines_where(layer, row=unit))
+            lines = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+            scene.highlight(lines, [(layer, unit)])
+
+    # --- slots ----------------------------------------------------------------------------------
+
+    @Slot(int, QPoint)
+    def _on_line_clicked(self, index: int, where: QPoint) -> None:
+        p, r, c = (int(v) for v in self.scene.index[index])
+        self.select(SelectionRef.weight(p, r, c))
+        self.edit_weight(p, r, c, where)
+
+    @Slot(int, int)
+    def _on_unit_clicked(self, layer: int, unit: int) -> None:
+        self.editor.cancel()
+        self.select(SelectionRef.neuron(layer, unit))
+
+    @Slot()
+    def _on_background_clicked(self) -> None:
+        self.editor.cancel()
+        self.select(None)
+
+    @Slot(int, int, int, float)
+    def _on_edit_accepted(self, param: int, row: int, col: int, value: float) -> None:
+        if self.source is None:
+            return
+        self._set_status(f"Setting W{param + 1}[{row},{col}] to {value:g}…")
+        self.source.submit_job(weight_edit_job(param, row, col, value))
+
+    @Slot(str)
+    def _on_state_changed(self, state: str) -> None:
+        training = state == "training"
+        if training and self.isVisible():
+            self.maps_timer.start()
+        else:
+            self.maps_timer.stop()
+        if state in SETTLED_STATES:
+            self._maps_pending = False  # a new trainer answers afresh
+            self.request_maps()
+
+    @Slot(str, object)
+    def _on_job_done(self, kind: str, result: object) -> None:
+        if kind == NEURON_MAPS and isinstance(result, DiagramData):
+            self._maps_pending = False
+            known = self.network
+            self.network, self.maps_data = result.network, result
+            if known != result.network and self.scene.weights:
+                self._build([w.shape for w in self.scene.weights])  # captions name activations
+            else:
+                self._show_maps(result)
+        elif kind == WEIGHT_EDIT and isinstance(result, WeightEdit):
+            self._set_status(
+                f"W{result.param + 1}[{result.row},{result.col}]: {result.old:.4g} → "
+                f"{result.new:.4g}. Resume training to see what the net does with it."
+            )
+            self.weight_edited.emit(result)
+            self.request_maps()
+
+    @Slot(str, str)
+    def _on_job_failed(self, kind: str, message: str) -> None:
+        if kind == NEURON_MAPS:
+            self._maps_pending = False
+        elif kind == WEIGHT_EDIT:
+            self._set_status(f"The weight was not changed: {message}", error=True)
+
+    @Slot(bool)
+    def _on_maps_toggled(self, _checked: bool) -> None:
+        if self.maps_data is not None:
+            self._show_maps(self.maps_data)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if getattr(self.source, "state", "") == "training":
+            self.maps_timer.start()
+        self.request_maps()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self.maps_timer.stop()
+
+    def _set_status(self, text: str, error: bool = False) -> None:
+        colour = BAD_COLOR if error else style.MUTED_COLOR
+        self.status.setText(f"<span style='color:{colour}'>{text}</span>")
+
+
+def _activation(arch: Architecture, layer: int) -> str:
+    return arch.activations[layer - 1] if layer - 1 < len(arch.activations) else ""
+
+
+def _maps_fit(maps, arch: Architecture) -> bool:
+    """Maps of this very architecture (not one from before a new network was compiled)."""
+    units = (maps.inputs.shape[2], *(layer.shape[2] for layer in maps.layers))
+    return units == arch.sizes
+
+
+def _layer_map(maps, layer: int, unit: int) -> np.ndarray | None:
+    source = maps.inputs if layer == 0 else maps.layers[layer - 1]
+    if source.ndim != 3 or unit >= source.shape[2]:
+        return None
+    return source[:, :, unit]

@@ -1,0 +1,339 @@
+"""The network diagram's picture: units in columns, bias units, one line per weight.
+
+Items are made once per architecture; a snapshot only re-pens the lines whose quantized pen
+changed, and neuron maps only swap pixmaps, so live updates stay cheap even for the spiral
+net's ~600 weights. Hit-testing is arithmetic on arrays of unit centres and line segments
+(no per-item shapes), which also makes hairline connections easy to point at.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPen, QTransform
+from PySide6.QtWidgets import (
+    QGraphicsEllipseItem,
+    QGraphicsItem,
+    QGraphicsLineItem,
+    QGraphicsPathItem,
+    QGraphicsPixmapItem,
+    QGraphicsScene,
+    QGraphicsSimpleTextItem,
+)
+
+from xorlab.ui.views import network_style as style
+
+UNIT_Z, LINE_Z, HOVER_Z, RING_Z, CAPTION_Z = 2.0, 0.0, 1.0, 3.0, 4.0
+
+
+@dataclass(frozen=True)
+class Architecture:
+    """Units per layer (input to output, bias units not counted) and what to call them."""
+
+    sizes: tuple[int, ...]
+    bias: bool
+    input_names: tuple[str, ...]
+    output_names: tuple[str, ...]
+    activations: tuple[str, ...] = ()  # per non-input layer, when known
+
+    @classmethod
+    def from_shapes(
+        cls,
+        shapes: list[tuple[int, int]],
+        input_names: tuple[str, ...],
+        output_names: tuple[str, ...],
+        activations: tuple[str, ...] = (),
+    ) -> Architecture:
+        bias = shapes[0][0] == len(input_names) + 1
+        sizes = (shapes[0][0] - int(bias), *(cols for _, cols in shapes))
+        return cls(sizes, bias, input_names, output_names, activations)
+
+    def shapes(self) -> list[tuple[int, int]]:
+        extra = int(self.bias)
+        return [(self.sizes[i] + extra, self.sizes[i + 1]) for i in range(len(self.sizes) - 1)]
+
+    def has_bias_unit(self, layer: int) -> bool:
+        return self.bias and layer < len(self.sizes) - 1
+
+    def unit_name(self, layer: int, unit: int) -> str:
+        if unit >= self.sizes[layer]:
+            return "bias unit (1)"
+        if layer == 0:
+            return self.input_names[unit] if unit < len(self.input_names) else f"x{unit + 1}"
+        if layer == len(self.sizes) - 1:
+            names = self.output_names
+            return f"output {names[unit] if unit < len(names) else unit + 1}"
+        return f"h{layer}.{unit + 1}" if len(self.sizes) > 3 else f"h{unit + 1}"
+
+    def layer_title(self, layer: int) -> str:
+        last = len(self.sizes) - 1
+        act = self.activations[layer - 1] if 0 < layer <= len(self.activations) else ""
+        if layer == 0:
+            return "input"
+        name = "output" if layer == last else ("hidden" if last == 2 else f"hidden {layer}")
+        return f"{name}\n{self.sizes[layer]} × {act}" if act else name
+
+
+class NetworkScene(QGraphicsScene):
+    """The diagram of one Architecture (``build``), re-penned by ``set_weights``."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)  # items seldom move
+        self.arch: Architecture | None = None
+        self.pens = style.PenCache()
+        self.lines: list[QGraphicsLineItem] = []
+        self.units: dict[tuple[int, int], QGraphicsItem] = {}
+        self.maps: dict[tuple[int, int], QGraphicsPixmapItem] = {}
+        self.weights: tuple[np.ndarray, ...] = ()
+        self.keys = np.empty(0, dtype=np.int64)
+        self.scale_value = 1.0
+        self.index = np.empty((0, 3), dtype=np.int64)  # per line: param, row, col
+        self.segments = np.empty((0, 4))
+        self.centres: dict[tuple[int, int], QPointF] = {}
+        self.radius = style.RADIUS
+        self.core = QRectF()  # the units' bounds; captions stick out by a few pixels
+        self.captions: list[QGraphicsSimpleTextItem] = []
+        self.hover = QGraphicsLineItem()
+        self.rings: list[QGraphicsItem] = []
+
+    # --- building -------------------------------------------------------------------------
+
+    def build(self, arch: Architecture, aspect: float = 1.2) -> None:
+        """Items for ``arch``, laid out for a view about ``aspect`` times wider than tall."""
+        self.clear()  # deletes every item, the hover line too
+        self.arch = arch
+        self.lines, self.units, self.maps, self.captions, self.rings = [], {}, {}, [], []
+        self.weights, self.keys = (), np.empty(0, dtype=np.int64)
+        self._place_units(arch, aspect)
+        self._make_lines(arch)
+        for (layer, unit), centre in self.centres.items():
+            self._make_unit(arch, layer, unit, centre)
+        self._make_captions(arch)
+        self.hover = QGraphicsLineItem()
+        self.hover.setZValue(HOVER_Z)
+        self.hover.hide()
+        self.addItem(self.hover)
+        r = self.radius
+        xs = [c.x() for c in self.centres.values()]
+        ys = [c.y() for c in self.centres.values()]
+        self.core = QRectF(
+            min(xs) - r, min(ys) - r, max(xs) - min(xs) + 2 * r, max(ys) - min(ys) + 2 * r
+        )
+
+    def _place_units(self, arch: Architecture, aspect: float) -> None:
+        heights = [
+            (n - 1) * style.UNIT_GAP + (style.UNIT_GAP + style.BIAS_GAP) * arch.has_bias_unit(k)
+            for k, n in enumerate(arch.sizes)
+        ]
+        # Tall columns spread out sideways so the picture fills the view, not a narrow strip.
+        gaps = max(len(arch.sizes) - 1, 1)
+        spread = (max(heights) + 2 * self.radius) * aspect / gaps
+        column_gap = min(max(style.COLUMN_GAP, spread), 3 * style.COLUMN_GAP)
+        self.centres = {}
+        for layer, n in enumerate(arch.sizes):
+            x = layer * column_gap
+            top = (max(heights) - heights[layer]) / 2
+            for unit in range(n):
+                self.centres[(layer, unit)] = QPointF(x, top + unit * style.UNIT_GAP)
+            if arch.has_bias_unit(layer):
+                y = top + n * style.UNIT_GAP + style.BIAS_GAP
+                self.centres[(layer, n)] = QPointF(x, y)
+
+    def _make_lines(self, arch: Architecture) -> None:
+        rows, segments = [], []
+        for p, (n_rows, n_cols) in enumerate(arch.shapes()):
+            for r in range(n_rows):
+                a = self.centres[(p, r)]
+                for c in range(n_cols):
+                    b = self.centres[(p + 1, c)]
+                    rows.append((p, r, c))
+                    segments.append((a.x(), a.y(), b.x(), b.y()))
+                    line = QGraphicsLineItem(QLineF(a, b))
+                    line.setZValue(LINE_Z)
+                    self.addItem(line)
+                    self.lines.append(line)
+        self.index = np.array(rows, dtype=np.int64).reshape(-1, 3)
+        self.segments = np.array(segments, dtype=np.float64).reshape(-1, 4)
+
+    def _make_unit(self, arch: Architecture, layer: int, unit: int, centre: QPointF) -> None:
+        r = self.radius
+        if unit >= arch.sizes[layer]:  # a bias unit: a grey rounded square holding "1"
+            path = QPainterPath()
+            path.addRoundedRect(QRectF(-r * 0.72, -r * 0.72, r * 1.44, r * 1.44), 7, 7)
+            item: QGraphicsItem = QGraphicsPathItem(path)
+            item.setBrush(QBrush(QColor(style.BIAS_FILL)))
+            pen = QPen(QColor(style.BIAS_BORDER), 1.4, Qt.PenStyle.DashLine)
+            pen.setCosmetic(True)
+            item.setPen(pen)
+            text = QGraphicsSimpleTextItem("1", item)
+            font = QFont()
+            font.setPointSizeF(15)
+            font.setBold(True)
+            text.setFont(font)
+            text.setBrush(QColor(style.CAPTION_COLOR))
+            bounds = text.boundingRect()
+            text.setPos(-bounds.width() / 2, -bounds.height() / 2)
+        else:
+            item = QGraphicsEllipseItem(QRectF(-r, -r, 2 * r, 2 * r))
+            item.setBrush(QBrush(QColor(style.NEURON_FILL)))
+            pen = QPen(QColor(style.NEURON_BORDER), 1.3)
+            pen.setCosmetic(True)
+            item.setPen(pen)
+            # Maps are clipped to the circle; the border is drawn over them by a ring child.
+            item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemClipsChildrenToShape)
+            picture = QGraphicsPixmapItem(item)
+            picture.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
+            picture.hide()
+            self.maps[(layer, unit)] = picture
+            outline = QGraphicsEllipseItem(QRectF(-r, -r, 2 * r, 2 * r), item)
+            outline.setPen(pen)  # over the map: the circle keeps its edge
+
+        item.setPos(centre)
+        item.setZValue(UNIT_Z)
+        self.addItem(item)
+        self.units[(layer, unit)] = item
+
+    def _make_captions(self, arch: Architecture) -> None:
+        top = min(c.y() for c in self.centres.values()) - self.radius
+        last = len(arch.sizes) - 1
+        for layer in range(len(arch.sizes)):
+            x = self.centres[(layer, 0)].x()
+            self._caption(arch.layer_title(layer), QPointF(x, top - 14), "above", bold=True)
+        names_at = {0: "left", last: "right"}
+        for layer, side in names_at.items():
+            for unit in range(arch.sizes[layer]):
+                centre = self.centres[(layer, unit)]
+                dx = -self.radius - 8 if side == "left" else self.radius + 8
+                name = arch.unit_name(layer, unit)
+                self._caption(name.removeprefix("output "), centre + QPointF(dx, 0), side)
+        for layer in range(len(arch.sizes)):
+            if arch.has_bias_unit(layer):
+                centre = self.centres[(layer, arch.sizes[layer])]
+                self._caption("bias", centre + QPointF(0, self.radius * 0.72 + 4), "below", 8)
+
+    def _caption(
+        self, text: str, at: QPointF, side: str, points: float = 9.0, bold: bool = False
+    ) -> None:
+        """Text that keeps its size on screen however far the diagram is zoomed out."""
+        item = QGraphicsSimpleTextItem(text)
+        font = QFont()
+        font.setPointSizeF(points)
+        font.setBold(bold)
+        item.setFont(font)
+        item.setBrush(QColor(style.CAPTION_COLOR if bold else style.MUTED_COLOR))
+        item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+        w, h = item.boundingRect().width(), item.boundingRect().height()
+        dx, dy = {
+            "above": (-w / 2, -h),
+            "below": (-w / 2, 0.0),
+            "left": (-w, -h / 2),
+            "right": (0.0, -h / 2),
+        }[side]
+        item.setTransform(QTransform.fromTranslate(dx, dy))
+        item.setPos(at)
+        item.setZValue(CAPTION_Z)
+        self.addItem(item)
+        self.captions.append(item)
+
+    # --- live values ----------------------------------------------------------------------
+
+    def set_weights(self, weights: tuple[np.ndarray, ...]) -> int:
+        """Re-pen the lines for new weights; returns how many pens changed."""
+        if self.arch is None or [w.shape for w in weights] != self.arch.shapes():
+            return 0
+        self.weights = weights
+        flat = np.concatenate([np.ravel(w) for w in weights]) if weights else np.empty(0)
+        finite = flat[np.isfinite(flat)]
+        self.scale_value = style.weight_scale(float(np.abs(finite).max()) if finite.size else 0)
+        keys = style.pen_keys(flat, self.scale_value, style.max_width(flat.size))
+        changed = (
+            np.arange(keys.size)
+            if self.keys.size != keys.size
+            else np.flatnonzero(keys != self.keys)
+        )
+        for i in changed.tolist():
+            self.lines[i].setPen(self.pens.pen(int(keys[i])))
+        self.keys = keys
+        return int(changed.size)
+
+    def set_map(self, layer: int, unit: int, pixmap) -> None:
+        picture = self.maps.get((layer, unit))
+        if picture is None:
+            return
+        if pixmap is None:
+            picture.hide()
+            return
+        side = 2 * self.radius
+        picture.setPixmap(pixmap)
+        picture.setScale(side / max(pixmap.width(), 1))
+        picture.setPos(-self.radius, -self.radius)
+        picture.show()
+
+    def weight_at(self, param: int, row: int, col: int) -> float | None:
+        if param < len(self.weights):
+            w = self.weights[param]
+            if 0 <= row < w.shape[0] and 0 <= col < w.shape[1]:
+                return float(w[row, col])
+        return None
+
+    def line_of(self, param: int, row: int, col: int) -> int | None:
+        hits = np.flatnonzero(
+            (self.index[:, 0] == param) & (self.index[:, 1] == row) & (self.index[:, 2] == col)
+        )
+        return int(hits[0]) if hits.size else None
+
+    def highlight(self, lines: np.ndarray | None, units: list[tuple[int, int]]) -> None:
+        """Dim every line but ``lines`` (None: dim none) and ring ``units``."""
+        for ring in self.rings:
+            self.removeItem(ring)
+        self.rings = []
+        keep = None if lines is None else set(np.asarray(lines).tolist())
+        for i, line in enumerate(self.lines):
+            line.setOpacity(1.0 if keep is None or i in keep else style.DIMMED_OPACITY)
+            line.setZValue(LINE_Z + (0.5 if keep is not None and i in keep else 0.0))
+        for key in units:
+            centre = self.centres.get(key)
+            if centre is None:
+                continue
+            r = self.radius + 4
+            ring = QGraphicsEllipseItem(QRectF(-r, -r, 2 * r, 2 * r))
+            pen = QPen(QColor(style.SELECTION_COLOR), 2.5)
+            pen.setCosmetic(True)
+            ring.setPen(pen)
+            ring.setPos(centre)
+            ring.setZValue(RING_Z)
+            self.addItem(ring)
+            self.rings.append(ring)
+
+    def lines_where(self, param: int, row: int = -1, col: int = -1) -> np.ndarray:
+        """Indices of the lines of ``W{param+1}``, optionally one row's or one column's."""
+        mask = self.index[:, 0] == param
+        if row >= 0:
+            mask &= self.index[:, 1] == row
+        if col >= 0:
+            mask &= self.index[:, 2] == col
+        return np.flatnonzero(mask)
+
+    # --- hit testing ----------------------------------------------------------------------
+
+    def unit_at(self, point: QPointF) -> tuple[int, int] | None:
+        for key, centre in self.centres.items():
+            d = centre - point
+            if d.x() * d.x() + d.y() * d.y() <= self.radius * self.radius:
+                return key
+        return None
+
+    def line_at(self, point: QPointF, tolerance: float) -> int | None:
+        """The line nearest ``point`` within ``tolerance`` scene units, or None."""
+        if not len(self.segments):
+            return None
+        a, b = self.segments[:, :2], self.segments[:, 2:]
+        p = np.array([point.x(), point.y()])
+        ab = b - a
+        t = np.clip(((p - a) * ab).sum(axis=1) / np.maximum((ab * ab).sum(axis=1), 1e-12), 0, 1)
+        distance = np.hypot(*(a + t[:, None] * ab - p).T)
+        best = int(np.argmin(distance))
+        return best if distance[best] <= tolerance else None

@@ -242,7 +242,7 @@ def test_saved_spec_that_is_no_longer_valid_is_ignored(make_window, settings_fil
 
 def test_tabs_can_be_added_and_shown(make_window):
     window = make_window()
-    assert window.tab_names() == ["Training", "Graph", "Expression"]
+    assert window.tab_names()[:3] == ["Training", "Graph", "Expression"]
     index = window.add_tab(QLabel("extra view"), "Extra")
     assert window.tab_names()[-1] == "Extra"
     assert window.show_tab("extra") and window.tabs.currentIndex() == index

@@ -28,13 +28,18 @@ from xorlab.ui.actions import TrainingActions
 from xorlab.ui.banner import MessageBanner
 from xorlab.ui.file_controller import FileController
 from xorlab.ui.help_dialogs import ABOUT_HTML, ShortcutsDialog
+from xorlab.ui.replay import ReplayController
 from xorlab.ui.status_bar import TrainingStatusBar
+from xorlab.ui.sweep_launcher import SweepLauncher
 from xorlab.ui.views.boundary import BoundaryView
 from xorlab.ui.views.builder import BuilderPanel
 from xorlab.ui.views.cost_plot import CostPlot
 from xorlab.ui.views.expression_tab import ExpressionTab
+from xorlab.ui.views.formula_panel import FormulaPanel
 from xorlab.ui.views.graph_tab import GraphTab
 from xorlab.ui.views.outputs_plot import OutputsPlot
+from xorlab.ui.views.run_overlays import RunOverlays
+from xorlab.ui.views.timeline_bar import TimelineBar, training_page
 from xorlab.ui.views.truth_table import TruthTable
 from xorlab.ui.worker import TrainingWorker
 
@@ -68,6 +73,13 @@ class MainWindow(QMainWindow):
         self.graph_tab = GraphTab(self.worker)  # builds graphs on the worker's thread
         self.expression_tab = ExpressionTab()
         self.views = (self.cost_plot, self.outputs_plot, self.boundary, self.truth_table)
+        # Time travel: the state views show replay.snapshot_shown (live or a stored epoch).
+        self.replay = ReplayController(self.worker, parent=self)
+        marked = (self.cost_plot.plot_item, self.outputs_plot.plot_item)
+        self.timeline_bar = TimelineBar(self.replay, marked)
+        self.formula_panel = FormulaPanel(self.worker, self.replay)
+        self.run_overlays = RunOverlays(self.cost_plot, lambda: self.spec, self.worker, parent=self)
+        self.sweeps = SweepLauncher(self, lambda: self.spec, self.run_overlays)
         self.banner = MessageBanner()
         self.status = TrainingStatusBar()
         self.setStatusBar(self.status)
@@ -146,9 +158,10 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("main_tabs")
         self.tabs.setDocumentMode(True)
-        self.tabs.addTab(self.training_splitter, "Training")
+        self.tabs.addTab(training_page(self.training_splitter, self.timeline_bar), "Training")
         self.add_tab(self.graph_tab, "Graph")
         self.add_tab(self.expression_tab, "Expression")
+        self.add_tab(self.formula_panel, "Formulas")
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -210,6 +223,8 @@ class MainWindow(QMainWindow):
 
         train_menu = menu_bar.addMenu("&Train")
         train_menu.addActions(self.actions.all())
+        train_menu.addSeparator()
+        train_menu.addActions([self.sweeps.action, self.run_overlays.clear_action])
 
         view_menu = menu_bar.addMenu("&View")
         dock_action = self.builder_dock.toggleViewAction()
@@ -268,8 +283,10 @@ class MainWindow(QMainWindow):
         worker = self.worker
         worker.state_changed.connect(self._on_state_changed)
         worker.run_reset.connect(self._on_run_reset)
-        for view in self.views:
+        for view in (self.cost_plot, self.outputs_plot):
             worker.snapshot_ready.connect(view.on_snapshot)
+        for view in (self.boundary, self.truth_table):
+            self.replay.snapshot_shown.connect(view.on_snapshot)
         worker.snapshot_ready.connect(self._on_snapshot_ready)
         worker.progress.connect(self.status.set_progress)
         worker.compiled.connect(self._on_compiled)
@@ -378,7 +395,7 @@ class MainWindow(QMainWindow):
 
     def _runners(self):
         """The tabs' background threads (expression compiles, graph rendering)."""
-        return (self.graph_tab.runner, self.expression_tab.runner)
+        return (self.graph_tab.runner, self.expression_tab.runner, self.sweeps)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Stop the worker before the window goes. A compile step in progress cannot be cut

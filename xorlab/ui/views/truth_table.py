@@ -39,6 +39,13 @@ def correct_rows(outputs: np.ndarray, targets: np.ndarray) -> np.ndarray:
     return ((outputs >= THRESHOLD) == (targets >= THRESHOLD)).all(axis=1)
 
 
+def output_text_width(outputs: np.ndarray) -> int:
+    """Characters of the widest output as the table shows it (4 decimals, maybe a sign)."""
+    if outputs.size == 0:
+        return 0
+    return len(f"{float(np.abs(outputs).max()):.4f}") + int(bool((outputs < 0).any()))
+
+
 def accuracy(outputs: np.ndarray, targets: np.ndarray) -> float:
     return float(correct_rows(outputs, targets).mean())
 
@@ -147,11 +154,13 @@ class TruthTable(QWidget):
         self.view.setAlternatingRowColors(True)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        # Columns fit their text (Qt measures at most ~1000 rows, so big sets stay cheap);
-        # a narrow dock scrolls sideways rather than cutting '0.9731' to '0.9...'.
+        # Columns fit their text; a narrow dock scrolls sideways rather than cutting '0.9731'
+        # to '0.9...'. Fitted by hand when the text can have widened, not ResizeToContents:
+        # that measures ~1000 rows x every role on each snapshot (~10 ms for the spiral).
         header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setMinimumSectionSize(48)
+        self._fitted_width = -1  # characters of the widest output the columns were fitted to
         self.view.setTextElideMode(Qt.TextElideMode.ElideNone)
         # Fixed row heights let the view skip measuring rows: big datasets scroll smoothly.
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -174,6 +183,8 @@ class TruthTable(QWidget):
 
     def reset(self, dataset: Dataset) -> None:
         self.model.set_dataset(dataset)
+        self.view.resizeColumnsToContents()
+        self._fitted_width = -1
         self.accuracy_label.setText(
             f"{dataset.n_samples:,} samples. No outputs yet: start training."
         )
@@ -184,6 +195,10 @@ class TruthTable(QWidget):
         if ds is None or snapshot.outputs.shape != ds.y.shape:
             return
         self.model.set_outputs(snapshot.outputs)
+        width = output_text_width(snapshot.outputs)
+        if width > self._fitted_width:
+            self.view.resizeColumnsToContents()
+            self._fitted_width = width
         self.accuracy_label.setText(self.summary())
 
     def summary(self) -> str:

@@ -59,7 +59,7 @@ def test_cost_curve_holds_every_cost_point(qtbot, run):
     plot.reset(dataset, cost_label="sum of squared errors")
     for snap in snapshots:
         plot.on_snapshot(snap)
-    x, y = plot.curve.getData()
+    x, y = plot.curve.xData, plot.curve.yData  # getData() is what is drawn: ~2 per pixel
     expected_x = np.concatenate([s.history_steps for s in snapshots])
     expected_y = np.concatenate([s.history_costs for s in snapshots])
     np.testing.assert_array_equal(x, expected_x)
@@ -83,7 +83,7 @@ def test_cost_history_stays_flat_and_matches_core_downsampling(qtbot, run, capac
     for snap in snapshots:
         plot.on_snapshot(snap)
         reference.extend(snap.history_steps, snap.history_costs)
-    x, y = plot.curve.getData()
+    x, y = plot.curve.xData, plot.curve.yData
     assert reference.capacity // 2 <= len(x) <= reference.capacity
     ref_x, ref_y = reference.data()
     np.testing.assert_array_equal(x, ref_x)

@@ -7,6 +7,8 @@ Datasets with many samples get an accuracy curve instead of hundreds of lines.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Slot
@@ -15,6 +17,7 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 from xorlab.core.datasets import Dataset
 from xorlab.core.trainer import TrainingSnapshot
 from xorlab.ui.views import plot_style
+from xorlab.ui.views.range_follow import RangeFollower
 from xorlab.ui.views.truth_table import accuracy, is_binary
 
 MAX_CURVES = 16
@@ -83,6 +86,8 @@ class OutputsPlot(QWidget):
         self.curves: list[pg.PlotDataItem] = []
         self.curve_keys: list[tuple[int, int]] = []  # (sample, output) of each curve
         self.target_lines: list[pg.GraphicsObject] = []
+        self._targets: list[float] = []
+        self._y_extent = (math.inf, -math.inf)  # of every value shown, targets included
 
         self.layout_widget = pg.GraphicsLayoutWidget()
         self.layout_widget.setBackground(plot_style.BACKGROUND)
@@ -93,6 +98,7 @@ class OutputsPlot(QWidget):
         )
         # The legend sits under the plot, so it never hides a curve and a narrow window
         # still leaves the plot its width.
+        self.ranges = RangeFollower(self.plot_item)  # auto-range, in steps
         self.legend = pg.LegendItem(
             brush=plot_style.legend_brush(),
             pen=pg.mkPen("#D0D0D0"),
@@ -132,7 +138,9 @@ class OutputsPlot(QWidget):
         else:
             self._build_output_curves(dataset, n_curves)
         self.series = SnapshotSeries(len(self.curves), self._capacity)
-        self.plot_item.enableAutoRange()
+        self._targets = [float(line.value()) for line in self.target_lines]
+        self._y_extent = (math.inf, -math.inf)  # of every value shown, targets included
+        self.ranges.reset()
 
     def _build_output_curves(self, dataset: Dataset, n_curves: int) -> None:
         self.mode = "outputs"
@@ -209,3 +217,9 @@ class OutputsPlot(QWidget):
         x = self.series.x
         for k, curve in enumerate(self.curves):
             curve.setData(x, self.series.column(k))
+        finite = row[np.isfinite(row)]
+        self._y_extent = (
+            min(self._y_extent[0], *finite, *self._targets),
+            max(self._y_extent[1], *finite, *self._targets),
+        )
+        self.ranges.follow(float(x[0]), float(x[-1]), *self._y_extent)

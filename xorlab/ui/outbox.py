@@ -7,22 +7,28 @@ carries every cost point since the last delivered snapshot (merge, don't queue).
 else is delivered exactly once and in the order it was posted, so a view never sees a
 snapshot of one run after the reset that began the next.
 
-``caught_up`` tells the worker when the GUI has delivered and drawn everything: the worker
-waits for it after each snapshot, because the compiled training loops hold the GIL and
-computing on while the GUI draws would starve the GUI's Python (slots, paint, timers).
+``caught_up`` tells the worker when the GUI has delivered and drawn everything: a worker
+whose training loop holds the GIL waits for it after each snapshot, because computing on
+while the GUI draws would starve the GUI's Python (slots, paint, timers). ``frame_seconds``
+is how long the GUI takes to deliver and draw a batch: the worker spaces its snapshots by it.
 """
 
 from __future__ import annotations
 
+import math
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal, Slot
 
 from xorlab.core.trainer import TrainingSnapshot
+
+FRAME_KINDS = ("snapshot", "progress")  # what a batch of training's own frames holds
+MAX_FRAME_SECONDS = 0.25  # one slow frame (a modal dialog opening) must not throttle for long
 
 
 def merge_snapshots(older: TrainingSnapshot, newer: TrainingSnapshot) -> TrainingSnapshot:
@@ -53,6 +59,9 @@ class Outbox(QObject):
         self._items: list[tuple[str, tuple[Any, ...]]] = []
         self._undelivered = 0  # posted, and the GUI not idle since (merged items count once)
         self._delivered = 0  # delivered, waiting for the idle timer to count them off
+        self._frame_started: float | None = None
+        self._flushing = False
+        self.frame_seconds = 0.0  # smoothed deliver-and-draw time; read from any thread
         self._posted.connect(self._on_posted, Qt.ConnectionType.QueuedConnection)
         # Qt runs timers only once the posted events (the repaints the views asked for)
         # are done: a zero timer fires when the GUI has drawn what it was given.
@@ -89,17 +98,46 @@ class Outbox(QObject):
 
     @Slot()
     def _on_posted(self) -> None:
+        now = time.perf_counter()
         with self._lock:
             items, self._items = self._items, []
+        # Only training's own frames are timed: a batch with a new run or a state change
+        # redoes layouts and would throttle the snapshots that follow for no reason.
+        if any(kind not in FRAME_KINDS for kind, _ in items):
+            self._frame_started = math.nan
+        elif self._frame_started is None:
+            self._frame_started = now
         try:
             for kind, args in items:
                 self._deliver(kind, args)
+            if not self._flushing:
+                self._flush()
         finally:
             self._delivered += len(items)
             self._idle_timer.start()
 
+    def _flush(self) -> None:
+        """Let the views redraw now, inside this slot, so "caught up" follows the drawing.
+
+        A plot's redraw is a chain of posted events (the scene's dirty items, then the
+        window's update request, then pyqtgraph's second pass after re-ranging); a timer
+        can fire between them, so the worker would resume while the GUI still paints and,
+        with a loop holding the GIL, every painted item would wait for a chunk to end.
+        """
+        self._flushing = True
+        try:
+            QCoreApplication.sendPostedEvents()
+        finally:
+            self._flushing = False
+
     @Slot()
     def _on_idle(self) -> None:
+        if self._frame_started is not None:
+            seconds = min(time.perf_counter() - self._frame_started, MAX_FRAME_SECONDS)
+            if seconds == seconds:  # not NaN: a frame of snapshots only
+                old = self.frame_seconds
+                self.frame_seconds = seconds if old == 0 else 0.7 * old + 0.3 * seconds
+            self._frame_started = None
         with self._lock:
             self._undelivered -= self._delivered
             caught_up = self._undelivered == 0

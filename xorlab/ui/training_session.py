@@ -34,6 +34,7 @@ from xorlab.core.trainer import DivergenceError, Trainer
 from xorlab.ui.compile_steps import compile_steps
 from xorlab.ui.graph_request import LatestGraphRequest, build_bundle
 from xorlab.ui.outbox import Outbox
+from xorlab.ui.pacing import SnapshotPacing
 from xorlab.ui.requests import Requests, compile_key
 from xorlab.ui.trainer_jobs import PendingJobs
 
@@ -63,7 +64,7 @@ class TrainingSession(QObject):
         self._requests = requests
         self.chunk_seconds = chunk_seconds
         self.min_snapshots = min_snapshots  # per run, however fast it computes
-        self._snapshot_interval = 1.0 / max_snapshot_rate
+        self.pacing = SnapshotPacing(outbox, max_snapshot_rate)
         self._grid_interval = 1.0 / grid_rate
         self._grid_resolution = grid_resolution
         self._mode = mode
@@ -126,14 +127,11 @@ class TrainingSession(QObject):
             self._publish_snapshot(force=True)
             self._set_state("done")
             return
-        published = self._publish_snapshot(force=trainer.step_count % milestone == 0)
+        at_milestone = trainer.step_count % milestone == 0
+        published = self._publish_snapshot(force=at_milestone)
         self._measure_rate(result.steps, time.perf_counter() - started)
-        if published and self._outbox.undelivered():
-            # Let the GUI draw it before computing on: the compiled loops hold the GIL, so
-            # training through the GUI's turn would starve its Python slots and its timers.
-            # This also keeps each 1% snapshot of a run that computes in milliseconds whole
-            # (merging keeps only the latest outputs). on_gui_caught_up restarts the timer.
-            self._timer.stop()
+        if published and self.pacing.should_wait_for_gui(at_milestone):
+            self._timer.stop()  # on_gui_caught_up restarts it
             self._waiting_for_gui = True
 
     @Slot()
@@ -177,6 +175,7 @@ class TrainingSession(QObject):
         if self._requests.superseded(generation):
             return
         self._trainer, self._grid = trainer, grid
+        self.pacing.releases_gil = trainer.loop_fn.releases_gil
         self._chunk_steps = FIRST_CHUNK_STEPS
         self._outbox.post("compiled", time.perf_counter() - start)
         if experiment is not None:
@@ -331,7 +330,7 @@ class TrainingSession(QObject):
         if trainer is None:
             return False
         now = time.perf_counter()
-        if not force and now - self._last_snapshot_time < self._snapshot_interval:
+        if not force and now - self._last_snapshot_time < self.pacing.snapshot_spacing():
             return False
         with_grid = self._grid is not None and (
             force or now - self._last_grid_time >= self._grid_interval

@@ -59,6 +59,9 @@ class TrainingLoop(ABC):
     """K training steps per call; see the module docstring for the state contract."""
 
     name: ClassVar[str]
+    # Whether a call computes without holding the GIL: the GUI thread's Python (slots,
+    # painting, timers) then runs meanwhile instead of waiting for the chunk to end.
+    releases_gil: ClassVar[bool] = False
 
     def __init__(self, problem: LoopProblem):
         self.problem = problem

@@ -32,6 +32,7 @@ class FusedScalarLoop(TrainingLoop):
     """One Numba function: a loop over steps whose body is the unrolled step."""
 
     name = "fused"
+    releases_gil = True  # the generated loop is compiled with nogil=True
 
     def __init__(self, problem: LoopProblem, fold_data: bool | None = None):
         super().__init__(problem)

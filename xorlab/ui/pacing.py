@@ -1,0 +1,49 @@
+"""How often the training worker hands the GUI a snapshot, and when it waits for the drawing.
+
+Two facts decide it. A training loop that holds the GIL (PyTensor's scan on Numba) stops the
+GUI's Python (slots, painting, timers) for as long as a chunk runs, so while the GUI draws
+such a loop must wait, and every frame it waits for costs training time. A loop that releases
+the GIL (the fused loop) trains on another core while the GUI draws, so it need not wait.
+Either way a frame costs the GUI thread time (the outbox measures it), and snapshots are
+spaced so drawing takes no more than a share of that thread: small while the GIL is held
+(training throughput), half otherwise (the rest is for the person using the window).
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+GUI_SHARE_WHILE_GIL_HELD = 0.15
+GUI_SHARE = 0.5
+
+
+class FrameSource(Protocol):
+    """The outbox, as pacing sees it."""
+
+    frame_seconds: float
+
+    def undelivered(self) -> int: ...
+
+
+class SnapshotPacing:
+    """Owned by the worker thread; reads the outbox's counters, which are thread-safe."""
+
+    def __init__(self, outbox: FrameSource, max_snapshot_rate: float):
+        self._outbox = outbox
+        self.min_interval = 1.0 / max_snapshot_rate
+        self.releases_gil = False  # of the current trainer's loop; set when one is built
+
+    def should_wait_for_gui(self, at_milestone: bool) -> bool:
+        """After posting a snapshot: let the GUI draw it before computing on?
+
+        A GIL-free loop waits only at a 1% milestone, so that snapshot of a run computing
+        in milliseconds reaches the GUI whole (merging snapshots keeps the latest outputs).
+        """
+        if not self._outbox.undelivered():
+            return False
+        return at_milestone or not self.releases_gil
+
+    def snapshot_spacing(self) -> float:
+        """Seconds from one snapshot to the next."""
+        share = GUI_SHARE if self.releases_gil else GUI_SHARE_WHILE_GIL_HELD
+        return max(self.min_interval, self._outbox.frame_seconds / share)

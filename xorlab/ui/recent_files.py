@@ -70,27 +70,36 @@ class RecentFilesMenu(QMenu):
         self.clear_action.setObjectName("action.clear_recent")
         self.clear_action.setStatusTip("Forget the recently used experiments")
         self.clear_action.triggered.connect(self._on_clear_triggered)
+        self._end = self.addSeparator()
+        self.addAction(self.clear_action)
+        self._entries: list[QAction] = []
         self.aboutToShow.connect(self.rebuild)
         self.rebuild()
 
     @Slot()
     def rebuild(self) -> None:
-        self.clear()
+        # Only the entries are replaced: with PySide6, an action removed from a menu and
+        # added again loses its connections (and clear() would delete the Clear action).
+        for action in self._entries:
+            self.removeAction(action)
+            action.deleteLater()
         paths = self.recent.paths()
+        self._entries = []
         for number, path in enumerate(paths, start=1):
             # An '&' in a file name would otherwise turn into a shortcut marker.
             name = Path(path).name.replace("&", "&&")
-            action = self.addAction(f"&{number} {name}" if number < 10 else name)
+            action = QAction(f"&{number} {name}", self)
             action.setObjectName(f"action.recent.{number}")
             action.setToolTip(path)
             action.setStatusTip(path)
             action.setData(path)
             action.triggered.connect(lambda _=False, p=path: self.path_chosen.emit(p))
+            self._entries.append(action)
         if not paths:
-            empty = self.addAction("No recent experiments")
+            empty = QAction("No recent experiments", self)
             empty.setEnabled(False)
-        self.addSeparator()
-        self.addAction(self.clear_action)
+            self._entries.append(empty)
+        self.insertActions(self._end, self._entries)
         self.clear_action.setEnabled(bool(paths))
 
     def entries(self) -> list[QAction]:

@@ -53,6 +53,8 @@ class CostPlot(QWidget):
         self.curve.setDownsampling(auto=True, method="peak")
         self.curve.opts["autoDownsampleFactor"] = 1.0  # samples per pixel (default 5)
         self.ranges = RangeFollower(self.plot_item)  # auto-range, in steps
+        # Other curves the view keeps in sight (earlier runs, see run_overlays.py).
+        self.kept_in_view: list[pg.PlotDataItem] = []
         self.curve.setClipToView(True)
 
         line_pen = pg.mkPen(plot_style.CROSSHAIR_COLOR, width=1, style=pg.QtCore.Qt.DashLine)
@@ -117,17 +119,24 @@ class CostPlot(QWidget):
         self._follow()
 
     def _follow(self) -> None:
-        if self._epochs.size == 0:
+        epochs, costs = self._epochs, self._costs
+        if self.kept_in_view:
+            kept = [(item.xData, item.yData) for item in self.kept_in_view]  # not clipped
+            epochs = np.concatenate([epochs, *(x for x, _ in kept if x is not None)])
+            costs = np.concatenate([costs, *(y for _, y in kept if y is not None)])
+        if epochs.size == 0:
             return
-        costs = self._costs
         if self.is_log_y():
             with np.errstate(divide="ignore", invalid="ignore"):
                 costs = np.log10(costs)
         costs = costs[np.isfinite(costs)]
         if costs.size:
-            self.ranges.follow(
-                float(self._epochs[0]), float(self._epochs[-1]), costs.min(), costs.max()
-            )
+            self.ranges.follow(float(epochs.min()), float(epochs.max()), costs.min(), costs.max())
+
+    def refit(self) -> None:
+        """Fit the view afresh to the curves (after curves kept in view came or went)."""
+        self.ranges.reset()
+        self._follow()
 
     def set_log_y(self, on: bool) -> None:
         """Show the cost axis logarithmically (keeps the checkbox in step)."""

@@ -117,7 +117,9 @@ class RunOverlays(QObject):
         run = EarlierRun(spec, epochs.copy(), costs.copy(), curve, name)
         self._added += 1
         self.runs.append(run)
+        self.cost_plot.kept_in_view.append(curve)
         self.relabel()
+        self.cost_plot.refit()
         return run
 
     @Slot()
@@ -125,6 +127,7 @@ class RunOverlays(QObject):
         for run in list(self.runs):
             self._remove(run)
         self.relabel()
+        self.cost_plot.refit()
 
     @Slot()
     def relabel(self) -> None:
@@ -159,4 +162,5 @@ class RunOverlays(QObject):
 
     def _remove(self, run: EarlierRun) -> None:
         self.cost_plot.plot_item.removeItem(run.curve)
+        self.cost_plot.kept_in_view.remove(run.curve)
         self.runs.remove(run)

@@ -41,8 +41,9 @@ class EpochMarker:
             angle=90,
             movable=False,
             pen=pen,
-            label="replay",
-            labelOpts={"position": 0.96, "color": REPLAY_COLOR, "anchors": [(0, 1), (0, 1)]},
+            label="epoch {value:,.0f}",
+            # Beside the line near the top, inside the plot whichever side it is on.
+            labelOpts={"position": 0.93, "color": REPLAY_COLOR, "anchors": [(0, 0.5), (1, 0.5)]},
         )
         self.line.setZValue(20)
         self.line.setVisible(False)

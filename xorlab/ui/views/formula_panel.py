@@ -225,6 +225,9 @@ class FormulaPanel(QWidget):
         if self.plain_box.isChecked():
             tr = result.spec.training
             lines = explain(result.trace, result.spec.network.bias, tr.cost, tr.l2)
+            # explain() counts samples from 0; the table and the combo box count from 1.
+            first = f"Sample {result.trace.sample}:"
+            lines[0] = lines[0].replace(first, f"Sample {result.trace.sample + 1}:", 1)
             self.view.setPlainText("\n".join(lines))
         else:
             self.view.setHtml(render_html(result, label))

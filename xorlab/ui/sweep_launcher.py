@@ -46,8 +46,10 @@ class SweepLauncher(QObject):
             self.dialog = SweepDialog(self.spec_source, self.runner, self.overlays, self.window)
         elif not self.runner.is_running():
             self.dialog.reset_fields()
-        self.dialog.show()
-        self.dialog.raise_()
+        if self.dialog.isVisible():
+            self.dialog.raise_()  # already open, perhaps behind the window
+        else:
+            self.dialog.show()
         return self.dialog
 
     def request_shutdown(self) -> None:

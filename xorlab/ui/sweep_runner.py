@@ -20,18 +20,10 @@ from xorlab.ui.background import BackgroundRunner
 KIND = "sweep"
 
 
-def completed(result: SweepResult) -> bool:
-    """The run trained to its epoch limit (or diverged), rather than being cancelled."""
-    if result.diverged:
-        return True
-    epochs = result.history_epochs
-    return epochs.size > 0 and int(epochs[-1]) >= result.spec.training.epochs - 1
-
-
 class _Relay(QObject):
     """Lives on the GUI thread; emitted from the sweep thread, so delivery is queued."""
 
-    result_ready = Signal(int, object)  # sweep number, SweepResult
+    result_ready = Signal(int, object, bool)  # sweep number, SweepResult, trained to the end?
 
 
 class SweepRunner(QObject):
@@ -67,14 +59,21 @@ class SweepRunner(QObject):
         self.results = []
         stop, sweep, relay = self._stop, self._sweep, self._relay
         runs = list(runs)
+        cut = threading.Event()  # set once should_stop has said yes
+
+        def should_stop() -> bool:
+            if stop.is_set():
+                cut.set()
+                return True
+            return False
+
+        def on_result(result: SweepResult) -> None:
+            # run_sweep asks should_stop only while a run has steps left (or before the next
+            # run starts), so a result after a yes is a run cut short.
+            relay.result_ready.emit(sweep, result, not cut.is_set())
 
         def work() -> tuple[int, bool]:
-            run_sweep(
-                runs,
-                target_cost,
-                on_result=lambda result: relay.result_ready.emit(sweep, result),
-                should_stop=stop.is_set,
-            )
+            run_sweep(runs, target_cost, on_result=on_result, should_stop=should_stop)
             return sweep, stop.is_set()
 
         if not self._runner.submit(KIND, work):
@@ -97,9 +96,9 @@ class SweepRunner(QObject):
         self.request_shutdown()
         return self.wait(timeout_ms)
 
-    @Slot(int, object)
-    def _on_result_ready(self, sweep: int, result: SweepResult) -> None:
-        if sweep != self._sweep or not completed(result):
+    @Slot(int, object, bool)
+    def _on_result_ready(self, sweep: int, result: SweepResult, whole: bool) -> None:
+        if sweep != self._sweep or not whole:
             return
         self.results.append(result)
         self.run_finished.emit(result, len(self.results), self._total)

@@ -64,6 +64,7 @@ class SweepTable(QTableWidget):
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # the sweep's order to begin with
         self.setSortingEnabled(True)
         self.setToolTip(
             "Click a column's title to sort by it. Epochs to target: the first epoch whose "

@@ -202,4 +202,6 @@ def test_notes_name_the_optimizer_and_how_the_batch_combines(oracle):
     assert "Adam:</b> the actual step also depends on past gradients" in adam
     assert "Mini-batches of 2:</b> the real update averages" in adam
     l2 = html(l2=0.01, schedule="full")
-    assert "2·0.01·w" in l2 and "(the L2 part counts once)" in l2
+    w = trace.layers[0].weights[0, 0]
+    assert f"+ 2·0.01·{num(w) if w >= 0 else f'({num(w)})'} = " in l2
+    assert "(the L2 part counts once)" in l2

@@ -109,7 +109,7 @@ def test_slider_replays_stored_epochs_into_the_views(qtbot, make_window, referen
     assert 50 <= len(epochs) <= DEFAULT_CAPACITY
     assert epochs[0] == 0 and epochs[-1] == 60_000 and epochs == sorted(epochs)
     assert bar.slider.maximum() == len(epochs) - 1 and bar.slider.value() == bar.slider.maximum()
-    assert bar.notice_text() == "Live" and not bar.live_button.isVisibleTo(bar)
+    assert bar.notice_text() == "Live: epoch 60,000" and not bar.live_button.isVisibleTo(bar)
 
     index = next(i for i, e in enumerate(epochs) if e >= 2000)
     bar.slider.setValue(index)  # as a drag or the arrow keys would
@@ -118,10 +118,10 @@ def test_slider_replays_stored_epochs_into_the_views(qtbot, make_window, referen
     # The views show the stored snapshot...
     np.testing.assert_array_equal(window.truth_table.model.outputs, stored.outputs)
     np.testing.assert_array_equal(window.boundary.image.image, stored.grid_outputs)
-    assert bar.epoch_label.text() == f"epoch {stored.epoch:,}"
-    assert f"Viewing epoch {stored.epoch:,} of 60,000" in bar.notice_text()
+    assert bar.notice_text() == f"Viewing epoch {stored.epoch:,} of 60,000 — not live"
     assert bar.live_button.isVisibleTo(bar)
     assert all(marker.epoch() == stored.epoch for marker in bar.markers)
+    assert all(m.line.label.toPlainText() == f"epoch {stored.epoch:,}" for m in bar.markers)
     # ...which is what a headless trainer run to that epoch computes.
     reference.reset()
     reference.run(stored.step)
@@ -144,7 +144,7 @@ def test_slider_replays_stored_epochs_into_the_views(qtbot, make_window, referen
 
     bar.live_button.click()
     last = window.last_snapshot
-    assert replay.replayed is None and bar.notice_text() == "Live"
+    assert replay.replayed is None and bar.notice_text() == "Live: epoch 60,000"
     np.testing.assert_array_equal(window.truth_table.model.outputs, last.outputs)
     np.testing.assert_array_equal(window.boundary.image.image, last.grid_outputs)
     assert all(marker.epoch() is None for marker in bar.markers)

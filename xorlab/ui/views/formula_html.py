@@ -143,10 +143,10 @@ def gradient_table(index: int, trace: SampleTrace, bias: bool, l2: float) -> str
     rows = []
     for i in range(n_in):
         bias_row = bias and i == n_in - 1
-        penalty = "" if l2 == 0 or bias_row else f" + 2·{num(l2)}·w"
         cells = "".join(
             f'<td align="right" style="background-color: {_step_bg(layer.step[i, j])};">'
-            f"{_paren(layer.inputs[i])}·{_paren(layer.deltas[j])}{penalty} = "
+            f"{_paren(layer.inputs[i])}·{_paren(layer.deltas[j])}"
+            f"{'' if l2 == 0 or bias_row else f' + 2·{num(l2)}·{_paren(layer.weights[i, j])}'} = "
             f"{num(layer.gradient[i, j])}<br/><b>step {num(layer.step[i, j])}</b></td>"
             for j in range(n_out)
         )

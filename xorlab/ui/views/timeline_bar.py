@@ -1,5 +1,6 @@
 """The time-travel bar under the training plots: a slider over the stored snapshots, a
-play/pause replay button, the epoch shown, and a "viewing epoch N — back to live" notice.
+play/pause replay button, and the epoch shown: "Live: epoch N", or "Viewing epoch N of M —
+not live" beside a Back to live button.
 
 The slider moves over stored snapshots, not epochs: they are spaced about logarithmically,
 so the early epochs, where a network changes fastest, get as much room as the late ones.
@@ -53,8 +54,8 @@ class EpochMarker:
         if snapshot is None:
             self.line.setVisible(False)
             return
+        self.line.setVisible(True)  # first: a hidden line's label ignores moves
         self.line.setPos(float(snapshot.epoch))
-        self.line.setVisible(True)
 
     def epoch(self) -> float | None:
         """Where the marker stands, or None while hidden."""
@@ -94,17 +95,18 @@ class TimelineBar(QWidget):
         self.slider.setPageStep(10)
         self.slider.valueChanged.connect(self._on_slider_value_changed)
 
-        self.epoch_label = QLabel()
-        self.epoch_label.setObjectName("timeline.epoch")
-        self.epoch_label.setMinimumWidth(self.fontMetrics().horizontalAdvance("epoch 100,000,000"))
-        self.epoch_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-
         self.notice = QLabel()
         self.notice.setObjectName("timeline.notice")
+        # Room for most notices, so the slider keeps its length while it is dragged.
+        widest = "Viewing epoch 1,000,000 of 10,000,000 — not live"
+        self.notice.setMinimumWidth(self.fontMetrics().horizontalAdvance(widest) + 24)
         self.live_button = QPushButton("Back to live")
         self.live_button.setObjectName("timeline.live")
         self.live_button.setToolTip("Show the network as it is now and follow training again")
         self.live_button.clicked.connect(self.replay.go_live)
+        policy = self.live_button.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.live_button.setSizePolicy(policy)
 
         title = QLabel("<b>Time travel</b>")
         title.setToolTip(self.slider.toolTip())
@@ -113,7 +115,6 @@ class TimelineBar(QWidget):
         row.addWidget(title)
         row.addWidget(self.play_button)
         row.addWidget(self.slider, 1)
-        row.addWidget(self.epoch_label)
         row.addWidget(self.notice)
         row.addWidget(self.live_button)
         layout = QVBoxLayout(self)
@@ -155,7 +156,6 @@ class TimelineBar(QWidget):
 
     @Slot(object)
     def _on_snapshot_shown(self, snapshot: TrainingSnapshot) -> None:
-        self.epoch_label.setText(f"epoch {snapshot.epoch:,}")
         if not self.replay.is_replaying:
             self._update_notice()
 
@@ -177,21 +177,20 @@ class TimelineBar(QWidget):
         self.slider.setEnabled(n > 1)
         self.play_button.setEnabled(n > 1)
         if n == 0:
-            self.epoch_label.setText("")
             self._update_notice()
 
     def _update_notice(self) -> None:
         replayed, latest = self.replay.replayed, self.replay.latest
         if replayed is not None:
             now = f" of {latest.epoch:,}" if latest is not None else ""
-            self.notice.setText(
-                f"Viewing epoch {replayed.epoch:,}{now} (cost {replayed.cost:.4g}) — not live"
-            )
+            self.notice.setText(f"Viewing epoch {replayed.epoch:,}{now} — not live")
+            self.notice.setToolTip(f"Cost at epoch {replayed.epoch:,}: {replayed.cost:.6g}")
             self.notice.setStyleSheet(NOTICE_STYLE)
             self.live_button.setVisible(True)
             return
         self.notice.setStyleSheet(LIVE_STYLE)
-        self.notice.setText("Live" if latest is not None else "No snapshots yet")
+        self.notice.setText(f"Live: epoch {latest.epoch:,}" if latest else "No snapshots yet")
+        self.notice.setToolTip("")
         self.live_button.setVisible(False)
 
 

@@ -151,3 +151,17 @@ def test_closing_the_window_mid_sweep_stops_its_thread(qtbot, tmp_path):
     assert window.worker.wait(30_000) and window.sweeps.wait(30_000)
     assert not dialog.isVisible()
     # The guard fixture in conftest.py fails the test if a thread is left running.
+
+
+def test_a_sweep_that_cannot_load_its_data_says_why(qtbot):
+    missing = MINIMAL.with_changes(dataset={"name": "csv", "path": "/nonexistent/data.csv"})
+    runner = SweepRunner()
+    dialog = SweepDialog(lambda: missing, runner)
+    qtbot.addWidget(dialog)
+    dialog.set_values(seeds="1, 2", epochs="10")
+    with qtbot.waitSignal(runner.sweep_failed, timeout=10_000):
+        assert dialog.start()
+    assert dialog.status.text().startswith("The sweep stopped: ")
+    assert "data.csv" in dialog.status.text() and dialog.progress.text() == "Failed"
+    assert dialog.run_button.isEnabled() and dialog.table.rowCount() == 0
+    assert runner.shutdown(30_000)

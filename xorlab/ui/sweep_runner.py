@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from xorlab.core.datasets import load_dataset
 from xorlab.core.sweep import SweepResult, SweepRun, run_sweep
 from xorlab.ui.background import BackgroundRunner
 
@@ -73,7 +74,9 @@ class SweepRunner(QObject):
             relay.result_ready.emit(sweep, result, not cut.is_set())
 
         def work() -> tuple[int, bool]:
-            run_sweep(runs, target_cost, on_result=on_result, should_stop=should_stop)
+            # A sweep varies the network and training only: load the data once, here.
+            dataset = load_dataset(runs[0].spec.dataset)
+            run_sweep(runs, target_cost, dataset, on_result=on_result, should_stop=should_stop)
             return sweep, stop.is_set()
 
         if not self._runner.submit(KIND, work):

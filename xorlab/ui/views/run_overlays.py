@@ -131,8 +131,9 @@ class RunOverlays(QObject):
 
     @Slot()
     def relabel(self) -> None:
-        """Label every earlier run against the current spec and rebuild the legend."""
-        current = self.spec_source()
+        """Label every earlier run against the run on the plot (the current spec before one
+        starts) and rebuild the legend."""
+        current = self._tracked[1] if self._tracked is not None else self.spec_source()
         self.legend.clear()
         for run in self.runs:
             run.label = run.name or describe_difference(run.spec, current)

@@ -69,6 +69,10 @@ class Outbox(QObject):
         self._idle_timer.setSingleShot(True)
         self._idle_timer.setInterval(0)
         self._idle_timer.timeout.connect(self._on_idle)
+        self._deferred_timer = QTimer(self)
+        self._deferred_timer.setSingleShot(True)
+        self._deferred_timer.setInterval(0)
+        self._deferred_timer.timeout.connect(self._on_posted)
 
     def post(self, kind: str, *args: Any) -> None:
         with self._lock:
@@ -98,6 +102,11 @@ class Outbox(QObject):
 
     @Slot()
     def _on_posted(self) -> None:
+        if self._flushing:
+            # Posted while the views draw (see _flush): deliver on a later turn of the event
+            # loop, so every delivery stays its own event, as without the flush.
+            self._deferred_timer.start()
+            return
         now = time.perf_counter()
         with self._lock:
             items, self._items = self._items, []

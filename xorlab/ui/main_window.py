@@ -26,6 +26,7 @@ from xorlab.core.trainer import TrainingSnapshot, batch_table
 from xorlab.ui import settings as saved
 from xorlab.ui.actions import TrainingActions
 from xorlab.ui.banner import MessageBanner
+from xorlab.ui.engine_menu import EngineMenu
 from xorlab.ui.file_controller import FileController
 from xorlab.ui.help_dialogs import ABOUT_HTML, ShortcutsDialog
 from xorlab.ui.replay import ReplayController
@@ -83,6 +84,7 @@ class MainWindow(QMainWindow):
         self.banner = MessageBanner()
         self.status = TrainingStatusBar()
         self.setStatusBar(self.status)
+        self.engine = EngineMenu(self.worker, self.status, self.settings, self)  # Train > Engine
         self.actions = TrainingActions(self)
         self.experiment_files = FileController(self)  # File menu, title, unsaved changes
 
@@ -224,6 +226,7 @@ class MainWindow(QMainWindow):
         train_menu = menu_bar.addMenu("&Train")
         train_menu.addActions(self.actions.all())
         train_menu.addSeparator()
+        train_menu.addMenu(self.engine.menu)
         train_menu.addActions([self.sweeps.action, self.run_overlays.clear_action])
 
         view_menu = menu_bar.addMenu("&View")

@@ -1,5 +1,6 @@
 """Requests the worker thread must see at once rather than in queue order: the latest spec
-(or saved experiment) to compile, so rapid edits merge into one compile, and closing."""
+(or saved experiment) to compile, so rapid edits merge into one compile, the training-loop
+strategy to compile it with, and closing."""
 
 from __future__ import annotations
 
@@ -23,12 +24,32 @@ class Requests:
         self._experiment: Experiment | None = None
         self._generation = 0
         self._closing = threading.Event()
+        self._strategy = "auto"  # one of xorlab.core.strategies.STRATEGIES
+        self._last_spec: ExperimentSpec | None = None
 
     def put_spec(self, spec: ExperimentSpec, experiment: Experiment | None = None) -> None:
         """``experiment``: also restore its weights and history once compiled."""
         with self._lock:
             self._spec, self._experiment = spec, experiment
+            self._last_spec = spec
             self._generation += 1
+
+    def put_strategy(self, strategy: str) -> bool:
+        """Compile with ``strategy`` from now on; the last spec is asked for again so it
+        recompiles. False when it was the strategy already."""
+        with self._lock:
+            if strategy == self._strategy:
+                return False
+            self._strategy = strategy
+            if self._spec is None and self._last_spec is not None:
+                self._spec = self._last_spec  # a fresh run of the spec in force
+            self._generation += 1
+            return True
+
+    @property
+    def strategy(self) -> str:
+        with self._lock:
+            return self._strategy
 
     def take_spec(self) -> tuple[ExperimentSpec | None, Experiment | None, int]:
         with self._lock:

@@ -30,6 +30,7 @@ from xorlab.core.experiment import (
     save_experiment,
 )
 from xorlab.core.spec import ExperimentSpec, SpecError
+from xorlab.core.strategies import StrategyUnavailable
 from xorlab.core.trainer import DivergenceError, Trainer
 from xorlab.ui.compile_steps import compile_steps
 from xorlab.ui.graph_request import LatestGraphRequest, build_bundle
@@ -146,7 +147,11 @@ class TrainingSession(QObject):
         if spec is None:  # already taken by an earlier request: requests merge
             return
         trainer = self._trainer
-        same_graph = trainer is not None and compile_key(trainer.spec) == compile_key(spec)
+        same_graph = (
+            trainer is not None
+            and compile_key(trainer.spec) == compile_key(spec)
+            and trainer.requested_strategy == self._requests.strategy
+        )
         if same_graph and experiment is None:
             self._update_in_place(trainer, spec)
         else:
@@ -167,7 +172,7 @@ class TrainingSession(QObject):
             self._set_state("error")
             return
         self._outbox.post("run_reset", dataset, grid)
-        trainer = Trainer(spec, dataset, mode=self._mode)
+        trainer = Trainer(spec, dataset, mode=self._mode, strategy=self._requests.strategy)
         for compile_step in compile_steps(trainer, grid):
             if self._requests.superseded(generation):
                 return  # a newer spec's request is queued behind this one, or we are closing
@@ -178,6 +183,7 @@ class TrainingSession(QObject):
         self.pacing.releases_gil = trainer.loop_fn.releases_gil
         self._chunk_steps = FIRST_CHUNK_STEPS
         self._outbox.post("compiled", time.perf_counter() - start)
+        self._outbox.post("engine_chosen", trainer.strategy_name)
         if experiment is not None:
             self._restore(trainer, experiment)
             return
@@ -367,6 +373,11 @@ class TrainingSession(QObject):
         self._timer.stop()
         if isinstance(exc, SpecError):
             message = f"The experiment is not valid: {exc}"
+        elif isinstance(exc, StrategyUnavailable):
+            message = (
+                f"The {self._requests.strategy} engine cannot train this network: {exc}. "
+                "Choose Auto (or another engine) under Train > Engine."
+            )
         else:
             message = f"{type(exc).__name__}: {exc}"
         self._outbox.post("failed", message)

@@ -54,6 +54,7 @@ class TrainingWorker(QObject):
     snapshot_ready = Signal(object)  # TrainingSnapshot
     progress = Signal("qint64", "qint64", float)  # step, total steps, steps per second
     compiled = Signal(float)  # seconds
+    engine_chosen = Signal(str)  # the loop strategy compiled: "fused", "scan" or "jax"
     diverged = Signal(str)
     failed = Signal(str)
     experiment_saved = Signal(str)  # the path written
@@ -116,6 +117,12 @@ class TrainingWorker(QObject):
         """Compile ``spec`` in the background; of rapid edits only the latest is compiled."""
         self._requests.put_spec(spec)
         self._post("spec")
+
+    def set_strategy(self, strategy: str) -> None:
+        """Compile training loops with ``strategy`` (xorlab.core.strategies.STRATEGIES:
+        "auto", "fused", "scan", "jax"); the current spec recompiles as a fresh run."""
+        if self._requests.put_strategy(strategy):
+            self._post("spec")
 
     def open_experiment(self, experiment: Experiment) -> None:
         """Compile a saved experiment's network, then restore its weights and history."""

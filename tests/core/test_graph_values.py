@@ -62,8 +62,8 @@ def test_every_target_matches_numpy_for_one_row(trained, row):
             elif target == "cost":
                 assert float(values.values[_slot(view, "cost")]) == pytest.approx(cost, abs=1e-12)
             elif target == "grad":
-                name = f"d cost / d W{param + 1}"
-                np.testing.assert_allclose(values.values[_slot(view, name)], grads[param], atol=1e-12)
+                grad = values.values[_slot(view, f"d cost / d W{param + 1}")]
+                np.testing.assert_allclose(grad, grads[param], atol=1e-12)
             else:
                 assert float(values.values[_slot(view, "cost")]) == pytest.approx(cost, abs=1e-12)
                 for p, (w, g) in enumerate(zip(weights, grads, strict=True)):
@@ -117,5 +117,6 @@ def test_summaries_fit_the_shape():
     assert summarize(np.array([[1.0, -0.5], [0.125, 2.0]])) == "[1 -0.5; 0.125 2]"
     big = np.arange(12, dtype=np.float64).reshape(4, 3)
     assert summarize(big) == "4×3: min 0, max 11, mean 5.5"
-    assert summarize(big, compact=True) == "4×3 μ 5.5 [0, 11]"
+    assert summarize(big, compact=True) == "4×3 μ 5.5"
+    assert summarize(np.array([0.123456, 2.0]), compact=True) == "[0.123 2]"
     assert summarize(np.zeros((0, 3))) == "0×3 (empty)"

@@ -212,33 +212,34 @@ def _differs(program: _Program, view: GraphView) -> bool:
 
 def summarize(value: np.ndarray | None, compact: bool = False) -> str:
     """A value in a few characters: a number, a small array written out, or its shape with
-    min, max and mean (``compact``: shape, mean and [min, max], for a label on the graph)."""
+    min, max and mean (``compact``: 3 significant digits, and only the mean of a larger array:
+    a label on the graph)."""
     if value is None:
         return ""
     array = np.asarray(value)
     if array.dtype.kind not in "biuf":
         return str(array.dtype)
+    digits = 3 if compact else 4
     if array.size == 1:
-        return _number(array.reshape(()).item())
+        return _number(array.reshape(()).item(), digits)
     shape = "×".join(map(str, array.shape))
     if array.size == 0:
         return f"{shape} (empty)"
     if array.size <= INLINE_SIZE:
         if array.ndim == 2 and array.shape[0] > 1:
-            rows = "; ".join(" ".join(_number(x) for x in row) for row in array.tolist())
+            rows = "; ".join(" ".join(_number(x, digits) for x in row) for row in array.tolist())
             return f"[{rows}]"
-        return "[" + " ".join(_number(x) for x in array.ravel().tolist()) + "]"
+        return "[" + " ".join(_number(x, digits) for x in array.ravel().tolist()) + "]"
     data = array.astype(np.float64)
     if compact:
-        low, high, mean = (_number(f(data)) for f in (np.min, np.max, np.mean))
-        return f"{shape} μ {mean} [{low}, {high}]"
+        return f"{shape} μ {_number(data.mean(), 3)}"
     return (
         f"{shape}: min {_number(data.min())}, max {_number(data.max())}, "
         f"mean {_number(data.mean())}"
     )
 
 
-def _number(x: float | int) -> str:
+def _number(x: float | int, digits: int = 4) -> str:
     if isinstance(x, int | np.integer):
         return str(int(x))
-    return f"{float(x):.4g}"
+    return f"{float(x):.{digits}g}"

@@ -7,7 +7,7 @@ The canvas clears only its own items when it draws a new picture, so owners call
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRect, QRectF
 from PySide6.QtGui import QColor, QFont, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsSimpleTextItem
 
@@ -15,6 +15,7 @@ from xorlab.ui.views.graph_canvas import GraphCanvas
 
 HIGHLIGHT_Z = 8.0  # under the canvas's own selection outline (10)
 LABEL_Z = 12.0
+LABEL_PAD = 3
 
 
 class CanvasOverlay:
@@ -23,6 +24,7 @@ class CanvasOverlay:
     def __init__(self, canvas: GraphCanvas):
         self.canvas = canvas
         self.items: list[QGraphicsItem] = []
+        self.labels: list[tuple[QRectF, QGraphicsItem]] = []  # (node's scene rect, label)
 
     def clear(self) -> None:
         scene = self.canvas.view.scene()
@@ -30,6 +32,7 @@ class CanvasOverlay:
             if item.scene() is scene:
                 scene.removeItem(item)
         self.items.clear()
+        self.labels.clear()
 
     def node_rect(self, node_id: str) -> QRectF | None:
         """Where a node drawn as a box is, when the picture is on screen."""
@@ -60,8 +63,10 @@ class CanvasOverlay:
         self.items.append(item)
         return item
 
-    def add_label(self, node_id: str, text: str) -> QGraphicsSimpleTextItem | None:
-        """A small value label just right of a node (edges leave nodes at the bottom)."""
+    def add_label(
+        self, node_id: str, text: str, tooltip: str = ""
+    ) -> QGraphicsSimpleTextItem | None:
+        """A small value label beside a node; ``arrange`` places the labels."""
         rect = self.node_rect(node_id)
         if rect is None:
             return None
@@ -71,18 +76,53 @@ class CanvasOverlay:
         label.setFont(font)
         label.setBrush(QColor("#1F1F1F"))
         bounds = label.boundingRect()
+        label.setPos(LABEL_PAD, 1)
         background = QGraphicsPathItem()
         path = QPainterPath()
-        path.addRoundedRect(bounds.adjusted(-3, -1, 3, 1), 3, 3)
+        path.addRoundedRect(QRectF(0, 0, bounds.width() + 2 * LABEL_PAD, bounds.height() + 2), 3, 3)
         background.setPath(path)
         background.setBrush(QColor(255, 247, 204, 235))
         pen = QPen(QColor("#C9B458"), 0.8)
         pen.setCosmetic(True)
         background.setPen(pen)
         label.setParentItem(background)
-        background.setPos(rect.right() + 5, rect.center().y() - bounds.height() / 2)
+        # Readable at any zoom: the label keeps its size on screen, so a fitted (shrunken)
+        # graph still shows its numbers.
+        background.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
         background.setZValue(LABEL_Z)
-        background.setToolTip(text)
+        background.setToolTip(tooltip or text)
         self.canvas.view.scene().addItem(background)
         self.items.append(background)
+        self.labels.append((rect, background))
         return label
+
+    def arrange(self) -> None:
+        """Put each label beside its node where it covers no other node or label: right,
+        left, below or above (in that order of preference), in screen pixels, since the
+        labels keep their size while the graph zooms; hide the ones with no room."""
+        view = self.canvas.view
+        boxes = [view.mapFromScene(rect).boundingRect() for rect, _ in self.labels]
+        taken: list[QRect] = []
+        for (_rect, item), box in sorted(
+            zip(self.labels, boxes, strict=True), key=lambda pair: (pair[1].top(), pair[1].left())
+        ):
+            size = item.boundingRect().size().toSize()
+            w, h = size.width(), size.height()
+            mid_x, mid_y = box.center().x(), box.center().y()
+            candidates = [
+                QRect(box.right() + 4, mid_y - h // 2, w, h),
+                QRect(box.left() - 4 - w, mid_y - h // 2, w, h),
+                QRect(mid_x - w // 2, box.bottom() + 3, w, h),
+                QRect(mid_x - w // 2, box.top() - 3 - h, w, h),
+            ]
+            others = [b for b in boxes if b != box]
+            chosen = next(
+                (c for c in candidates if not any(c.intersects(o) for o in (*others, *taken))),
+                None,
+            )
+            # A label with no free place waits for the reader to zoom in, rather than
+            # covering another number.
+            item.setVisible(chosen is not None)
+            if chosen is not None:
+                taken.append(chosen)
+                item.setPos(view.mapToScene(chosen.topLeft()))

@@ -39,6 +39,7 @@ class GraphValuesPanel(QObject):
         self.values: GraphValues | None = None
         self.dataset: Dataset | None = None
         self.overlay = CanvasOverlay(tab.canvases["symbolic"])
+        tab.canvases["symbolic"].view.zoom_changed.connect(lambda _z: self.overlay.arrange())
         self._pending = False
         self._wanted = False  # asked again while a job was out
 
@@ -224,7 +225,8 @@ class GraphValuesPanel(QObject):
                 continue
             value = values.node_value(info)
             if value is not None:
-                self.overlay.add_label(node_id, summarize(value, compact=True))
+                self.overlay.add_label(node_id, summarize(value, compact=True), summarize(value))
+        self.overlay.arrange()
 
     def _update_note(self) -> None:
         values = self.values

@@ -31,7 +31,7 @@ from xorlab.ui.network_jobs import (
 from xorlab.ui.selection import NOTHING, SelectionBus, SelectionRef
 from xorlab.ui.views import network_style as style
 from xorlab.ui.views.network_scene import Architecture, NetworkScene
-from xorlab.ui.views.network_view import NetworkView
+from xorlab.ui.views.network_view import MARGINS, NetworkView
 from xorlab.ui.views.plot_style import BAD_COLOR
 from xorlab.ui.views.weight_editor import WeightEditor
 
@@ -42,7 +42,7 @@ SETTLED_STATES = ("ready", "paused", "done", "stopped", "diverged")
 LEGEND = (
     f"<span style='color:{style.POSITIVE_COLOR}'>━</span> positive&nbsp; "
     f"<span style='color:{style.NEGATIVE_COLOR}'>━</span> negative&nbsp; "
-    "width ∝ |w|&nbsp; <span style='color:#8C8C8C'>▢</span> 1 = bias unit"
+    "width ∝ |w|&nbsp; · &nbsp;<b style='color:#555'>[1]</b> bias unit"
 )
 
 
@@ -73,7 +73,6 @@ class NetworkDiagram(QWidget):
         self.scene = NetworkScene(self)
         self.view = NetworkView(self.scene)
         self.editor = WeightEditor(self)
-        self.title = QLabel("<b>Network</b>")
         self.legend = QLabel(LEGEND)
         self.legend.setObjectName("network.legend")
         self.maps_box = QCheckBox("maps")
@@ -86,7 +85,6 @@ class NetworkDiagram(QWidget):
         self.status.setWordWrap(True)
         header = QHBoxLayout()
         header.setContentsMargins(6, 2, 6, 0)
-        header.addWidget(self.title)
         header.addStretch(1)
         header.addWidget(self.legend)
         header.addSpacing(8)
@@ -196,9 +194,11 @@ class NetworkDiagram(QWidget):
 
     def _view_aspect(self) -> float:
         size = self.view.viewport().size()
-        if size.width() < 50 or size.height() < 50:
+        left, top, right, bottom = MARGINS
+        width, height = size.width() - left - right, size.height() - top - bottom
+        if width < 50 or height < 50:
             return DEFAULT_ASPECT
-        return min(max(size.width() / size.height(), 0.6), 2.5)
+        return min(max(width / height, 0.4), 3.0)
 
     def _on_relayout_timeout(self) -> None:
         change = self._view_aspect() / self._built_aspect

@@ -67,13 +67,46 @@ class Architecture:
             return f"output {names[unit] if unit < len(names) else unit + 1}"
         return f"h{layer}.{unit + 1}" if len(self.sizes) > 3 else f"h{unit + 1}"
 
-    def layer_title(self, layer: int) -> str:
+    def layer_title(self, layer: int, compact: bool = False) -> str:
+        """'hidden 2\n16 × tanh'; ``compact`` ('h2\n16 tanh') where columns are close."""
         last = len(self.sizes) - 1
         act = self.activations[layer - 1] if 0 < layer <= len(self.activations) else ""
         if layer == 0:
-            return "input"
+            return "in" if compact else "input"
+        if compact:
+            name = "out" if layer == last else f"h{layer}"
+            return f"{name}\n{self.sizes[layer]} {act}" if act else name
         name = "output" if layer == last else ("hidden" if last == 2 else f"hidden {layer}")
         return f"{name}\n{self.sizes[layer]} × {act}" if act else name
+
+
+def _set_caption_text(item: QGraphicsSimpleTextItem, text: str) -> None:
+    """Set a caption's text and re-anchor it on the side its data(0) names."""
+    item.setText(text)
+    w, h = item.boundingRect().width(), item.boundingRect().height()
+    dx, dy = {
+        "above": (-w / 2, -h),
+        "below": (-w / 2, 0.0),
+        "left": (-w, -h / 2),
+        "right": (0.0, -h / 2),
+    }[item.data(0)]
+    item.setTransform(QTransform.fromTranslate(dx, dy))
+
+
+def gaps_for(arch: Architecture, aspect: float, radius: float) -> tuple[float, float]:
+    """(column gap, unit gap) so the picture is about ``aspect`` times wider than tall: tall
+    columns spread sideways, and in a narrow view few units spread downwards, so the network
+    fills the view instead of a strip of it."""
+    columns = max(len(arch.sizes) - 1, 1)
+    rows = max(n - 1 + int(arch.has_bias_unit(k)) for k, n in enumerate(arch.sizes))
+    unit_gap = style.UNIT_GAP
+    height = rows * unit_gap + style.BIAS_GAP + 2 * radius
+    column_gap = min(max(aspect * height / columns, style.MIN_COLUMN_GAP), style.MAX_COLUMN_GAP)
+    width = columns * column_gap + 2 * radius
+    if rows and width / height > aspect:
+        wanted = (width / aspect - style.BIAS_GAP - 2 * radius) / rows
+        unit_gap = min(max(wanted, style.UNIT_GAP), style.MAX_UNIT_GAP)
+    return column_gap, unit_gap
 
 
 class NetworkScene(QGraphicsScene):
@@ -96,6 +129,9 @@ class NetworkScene(QGraphicsScene):
         self.radius = style.RADIUS
         self.core = QRectF()  # the units' bounds; captions stick out by a few pixels
         self.captions: list[QGraphicsSimpleTextItem] = []
+        self.titles: list[QGraphicsSimpleTextItem] = []  # one per layer, above its column
+        self.compact_titles = False
+        self.full_title_width = 0.0  # pixels
         self.hover = QGraphicsLineItem()
         self.rings: list[QGraphicsItem] = []
 
@@ -106,6 +142,7 @@ class NetworkScene(QGraphicsScene):
         self.clear()  # deletes every item, the hover line too
         self.arch = arch
         self.lines, self.units, self.maps, self.captions, self.rings = [], {}, {}, [], []
+        self.titles, self.compact_titles = [], False
         self.weights, self.keys = (), np.empty(0, dtype=np.int64)
         self._place_units(arch, aspect)
         self._make_lines(arch)
@@ -124,23 +161,21 @@ class NetworkScene(QGraphicsScene):
         )
 
     def _place_units(self, arch: Architecture, aspect: float) -> None:
-        heights = [
-            (n - 1) * style.UNIT_GAP + (style.UNIT_GAP + style.BIAS_GAP) * arch.has_bias_unit(k)
-            for k, n in enumerate(arch.sizes)
-        ]
-        # Tall columns spread out sideways so the picture fills the view, not a narrow strip.
-        gaps = max(len(arch.sizes) - 1, 1)
-        spread = (max(heights) + 2 * self.radius) * aspect / gaps
-        column_gap = min(max(style.COLUMN_GAP, spread), 3 * style.COLUMN_GAP)
+        column_gap, unit_gap = gaps_for(arch, aspect, self.radius)
+
+        def height(layer: int) -> float:
+            extra = (unit_gap + style.BIAS_GAP) if arch.has_bias_unit(layer) else 0.0
+            return (arch.sizes[layer] - 1) * unit_gap + extra
+
+        tallest = max(height(k) for k in range(len(arch.sizes)))
         self.centres = {}
         for layer, n in enumerate(arch.sizes):
             x = layer * column_gap
-            top = (max(heights) - heights[layer]) / 2
+            top = (tallest - height(layer)) / 2
             for unit in range(n):
-                self.centres[(layer, unit)] = QPointF(x, top + unit * style.UNIT_GAP)
+                self.centres[(layer, unit)] = QPointF(x, top + unit * unit_gap)
             if arch.has_bias_unit(layer):
-                y = top + n * style.UNIT_GAP + style.BIAS_GAP
-                self.centres[(layer, n)] = QPointF(x, y)
+                self.centres[(layer, n)] = QPointF(x, top + n * unit_gap + style.BIAS_GAP)
 
     def _make_lines(self, arch: Architecture) -> None:
         rows, segments = [], []
@@ -201,7 +236,9 @@ class NetworkScene(QGraphicsScene):
         last = len(arch.sizes) - 1
         for layer in range(len(arch.sizes)):
             x = self.centres[(layer, 0)].x()
-            self._caption(arch.layer_title(layer), QPointF(x, top - 14), "above", bold=True)
+            title = self._caption(arch.layer_title(layer), QPointF(x, top - 14), "above", bold=True)
+            self.titles.append(title)
+        self.full_title_width = max(t.boundingRect().width() for t in self.titles)
         names_at = {0: "left", last: "right"}
         for layer, side in names_at.items():
             for unit in range(arch.sizes[layer]):
@@ -216,27 +253,34 @@ class NetworkScene(QGraphicsScene):
 
     def _caption(
         self, text: str, at: QPointF, side: str, points: float = 9.0, bold: bool = False
-    ) -> None:
+    ) -> QGraphicsSimpleTextItem:
         """Text that keeps its size on screen however far the diagram is zoomed out."""
-        item = QGraphicsSimpleTextItem(text)
+        item = QGraphicsSimpleTextItem()
         font = QFont()
         font.setPointSizeF(points)
         font.setBold(bold)
         item.setFont(font)
         item.setBrush(QColor(style.CAPTION_COLOR if bold else style.MUTED_COLOR))
         item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
-        w, h = item.boundingRect().width(), item.boundingRect().height()
-        dx, dy = {
-            "above": (-w / 2, -h),
-            "below": (-w / 2, 0.0),
-            "left": (-w, -h / 2),
-            "right": (0.0, -h / 2),
-        }[side]
-        item.setTransform(QTransform.fromTranslate(dx, dy))
+        item.setData(0, side)
+        _set_caption_text(item, text)
         item.setPos(at)
         item.setZValue(CAPTION_Z)
         self.addItem(item)
         self.captions.append(item)
+        return item
+
+    def fit_titles(self, column_pixels: float) -> bool:
+        """Short layer titles when columns are closer than the long ones are wide; True
+        when the short ones are shown."""
+        if self.arch is None:
+            return False
+        compact = self.full_title_width + 10 > column_pixels
+        if compact != self.compact_titles:
+            self.compact_titles = compact
+            for layer, title in enumerate(self.titles):
+                _set_caption_text(title, self.arch.layer_title(layer, compact))
+        return compact
 
     # --- live values ----------------------------------------------------------------------
 

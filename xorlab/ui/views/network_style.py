@@ -24,8 +24,9 @@ BIAS_BORDER = "#8C8C8C"
 CAPTION_COLOR = "#404040"
 MUTED_COLOR = "#6E6E6E"
 
-UNIT_GAP = 72.0  # scene units between neighbouring units of a column
-COLUMN_GAP = 200.0
+UNIT_GAP = 72.0  # scene units between neighbouring units of a column, at least
+MAX_UNIT_GAP = 140.0
+MIN_COLUMN_GAP, MAX_COLUMN_GAP = 115.0, 600.0
 RADIUS = 27.0
 BIAS_GAP = 14.0  # extra space above a column's bias unit
 # Thickest line in pixels, for narrow and for wide layers: many lines must stay thin to read.

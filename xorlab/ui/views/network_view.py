@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QFrame, QGraphicsView, QToolTip
 from xorlab.ui.views.network_scene import NetworkScene
 
 HIT_PIXELS = 6.0  # how close to a line the pointer must be, on screen
-MAX_ZOOM = 1.25  # a small network is not blown up to fill a large panel
+MAX_ZOOM = 1.6  # a small network is not blown up to fill a large panel
 MARGINS = (48, 46, 60, 24)  # left, top, right, bottom pixels for names, titles, "bias"
 
 
@@ -65,6 +65,9 @@ class NetworkView(QGraphicsView):
         visible = QRectF(centre.x() - width / 2, centre.y() - height / 2, width, height)
         self.setSceneRect(visible)
         self.centerOn(visible.center())
+        centres = self.network.centres
+        if (1, 0) in centres:
+            self.network.fit_titles((centres[(1, 0)].x() - centres[(0, 0)].x()) * zoom)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

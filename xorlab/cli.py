@@ -33,6 +33,11 @@ def add_gui_arguments(parser: argparse.ArgumentParser) -> None:
         "--quit-when-done", action="store_true", help="exit once training (and screenshot) finish"
     )
     gui.add_argument("--tab", help="show this tab first (e.g. graph, expression)")
+    gui.add_argument(
+        "--backend",
+        choices=("auto", "fused", "scan", "jax"),
+        help="training engine for this session (Train > Engine); default: the last chosen",
+    )
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:

@@ -107,3 +107,17 @@ def test_an_engine_that_cannot_serve_the_network_says_so_and_auto_recovers(qtbot
     window.engine.choose("auto")
     wait_for_state(qtbot, window, "ready")
     assert window.engine.chosen in ("scan", "jax")
+
+
+def test_the_backend_flag_picks_the_engine_for_this_session_only(qtbot, make_window, tmp_path):
+    from xorlab.cli import build_parser
+    from xorlab.ui.automation import Automation
+
+    path = str(tmp_path / "flag.ini")
+    window = make_window(settings_path=path)
+    args = build_parser().parse_args(["--backend", "scan"])
+    Automation(window, args)
+    assert window.engine.requested == "scan"
+    qtbot.waitUntil(lambda: window.engine.chosen == "scan", timeout=60_000)
+    saved = QSettings(path, QSettings.Format.IniFormat).value(SETTINGS_KEY)
+    assert saved == "auto"  # the menu's remembered choice is untouched

@@ -50,6 +50,9 @@ class Automation(QObject):
         self.screenshot = getattr(args, "screenshot", None)
         self.quit_when_done = bool(getattr(args, "quit_when_done", False))
         self.tab = getattr(args, "tab", None)
+        backend = getattr(args, "backend", None)
+        if backend and not window.engine.choose(backend, remember=False):
+            print(f"xorlab: the {backend} engine is not available here", file=sys.stderr)
         self.active = bool(self.train or self.screenshot or self.quit_when_done)
         self.exit_code = 0
         self._finished = False

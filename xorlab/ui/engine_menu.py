@@ -77,12 +77,14 @@ class EngineMenu(QObject):
         action = self.group.checkedAction()
         return action.objectName().removeprefix("action.engine.") if action else "auto"
 
-    def choose(self, name: str) -> bool:
-        """Train with engine ``name`` from now on; False if this installation lacks it."""
+    def choose(self, name: str, remember: bool = True) -> bool:
+        """Train with engine ``name`` from now on; False if this installation lacks it.
+        ``remember``: the next session starts with it too (not for a command-line flag)."""
         if name not in self.actions:
             return False
         self.actions[name].setChecked(True)
-        self.settings.setValue(SETTINGS_KEY, name)
+        if remember:
+            self.settings.setValue(SETTINGS_KEY, name)
         self.worker.set_strategy(name)
         self._update_label()
         return True

@@ -214,3 +214,19 @@ def test_live_values_are_the_numpy_forward_pass_of_the_chosen_row(qtbot, linked)
     np.testing.assert_allclose(column, trainer.evaluate()[0][:, 0], rtol=1e-6)
     panel.show_box.setChecked(False)
     assert not panel.overlay.items
+
+
+def test_values_refresh_while_training_only_when_the_tab_is_visible(qtbot, linked):
+    worker, bus, tab, panel, link, diagram = linked
+    worker.state = "training"
+    worker.state_changed.emit("training")
+    assert panel.timer.isActive() and panel.timer.interval() == 500
+    count = worker.jobs.count("graph_values")
+    qtbot.waitUntil(lambda: worker.jobs.count("graph_values") >= count + 2, timeout=WAIT_MS)
+    tab.hide()
+    assert not panel.timer.isActive()
+    tab.show()
+    assert panel.timer.isActive()
+    worker.state = "paused"
+    worker.state_changed.emit("paused")
+    assert not panel.timer.isActive()

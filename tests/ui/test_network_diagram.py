@@ -229,6 +229,9 @@ def test_bad_text_keeps_the_weight_and_says_why(qtbot, bias_trainer):
         qtbot.keyClick(editor.field, Qt.Key.Key_Return)
         assert editor.isVisible() and why in editor.message.text()
     assert not [j for j in source.jobs if j.kind == WEIGHT_EDIT]
+    qtbot.keyClick(editor.field, Qt.Key.Key_Escape)
+    assert not editor.isVisible() and editor.target is None
+    diagram.edit_weight(1, 3, 0)
     editor.field.setText("−0.25")  # a typographic minus is fine
     qtbot.keyClick(editor.field, Qt.Key.Key_Return)
     assert not editor.isVisible()

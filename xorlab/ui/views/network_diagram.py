@@ -147,8 +147,8 @@ class NetworkDiagram(QWidget):
 
     def request_maps(self) -> None:
         """Ask the worker for fresh neuron maps (and the network's activations)."""
-        if self.source is None or self._maps_pending:
-            return
+        if self.source is None or self._maps_pending or not self.isVisible():
+            return  # hidden: showEvent asks again
         self._maps_pending = True
         self.source.submit_job(neuron_maps_job())
 

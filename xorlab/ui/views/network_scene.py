@@ -120,6 +120,7 @@ class NetworkScene(QGraphicsScene):
         self.lines: list[QGraphicsLineItem] = []
         self.units: dict[tuple[int, int], QGraphicsItem] = {}
         self.maps: dict[tuple[int, int], QGraphicsPixmapItem] = {}
+        self.glyphs: dict[tuple[int, int], QGraphicsPathItem] = {}
         self.weights: tuple[np.ndarray, ...] = ()
         self.keys = np.empty(0, dtype=np.int64)
         self.scale_value = 1.0
@@ -142,7 +143,7 @@ class NetworkScene(QGraphicsScene):
         self.clear()  # deletes every item, the hover line too
         self.arch = arch
         self.lines, self.units, self.maps, self.captions, self.rings = [], {}, {}, [], []
-        self.titles, self.compact_titles = [], False
+        self.titles, self.compact_titles, self.glyphs = [], False, {}
         self.weights, self.keys = (), np.empty(0, dtype=np.int64)
         self._place_units(arch, aspect)
         self._make_lines(arch)
@@ -223,6 +224,14 @@ class NetworkScene(QGraphicsScene):
             picture.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
             picture.hide()
             self.maps[(layer, unit)] = picture
+            activation = arch.activations[layer - 1] if 0 < layer <= len(arch.activations) else ""
+            glyph_path = style.activation_glyph(activation, r)
+            if glyph_path is not None:  # what the neuron applies, while it shows no map
+                glyph = QGraphicsPathItem(glyph_path, item)
+                glyph_pen = QPen(QColor(style.MUTED_COLOR), 1.6)
+                glyph_pen.setCosmetic(True)
+                glyph.setPen(glyph_pen)
+                self.glyphs[(layer, unit)] = glyph
             outline = QGraphicsEllipseItem(QRectF(-r, -r, 2 * r, 2 * r), item)
             outline.setPen(pen)  # over the map: the circle keeps its edge
 
@@ -307,6 +316,9 @@ class NetworkScene(QGraphicsScene):
         picture = self.maps.get((layer, unit))
         if picture is None:
             return
+        glyph = self.glyphs.get((layer, unit))
+        if glyph is not None:
+            glyph.setVisible(pixmap is None)
         if pixmap is None:
             picture.hide()
             return

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QImage, QPen, QPixmap
+from PySide6.QtGui import QColor, QImage, QPainterPath, QPen, QPixmap
 
 from xorlab.ui.views.plot_style import CLASS_COLORS, boundary_colormap
 
@@ -118,6 +118,29 @@ def value_range(activation: str, values: np.ndarray) -> tuple[float, float]:
     bound = float(np.max(np.abs(values))) if values.size else 1.0
     bound = bound if math.isfinite(bound) and bound > 1e-12 else 1.0
     return -bound, bound
+
+
+def activation_glyph(activation: str, radius: float) -> QPainterPath | None:
+    """A small drawing of the activation's curve over z in [-3, 3], for a neuron's face."""
+    z = np.linspace(-3.0, 3.0, 25)
+    curves = {
+        "sigmoid": lambda: 1 / (1 + np.exp(-2 * z)) * 2 - 1,
+        "tanh": lambda: np.tanh(z),
+        "relu": lambda: np.maximum(z, 0) / 1.5 - 1,
+        "softplus": lambda: np.log1p(np.exp(z)) / 1.6 - 1,
+        "linear": lambda: z / 3,
+    }
+    if activation not in curves:
+        return None
+    y = np.clip(curves[activation](), -1, 1)
+    half = radius * 0.55
+    path = QPainterPath()
+    for i, (a, b) in enumerate(zip(z / 3 * half, -y * half * 0.8, strict=True)):
+        if i == 0:
+            path.moveTo(float(a), float(b))
+        else:
+            path.lineTo(float(a), float(b))
+    return path
 
 
 def map_image(values: np.ndarray, low: float, high: float) -> QPixmap:

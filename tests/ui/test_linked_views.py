@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
 
 from xorlab.core.graph_params import param_parts
 from xorlab.core.graph_values import summarize
 from xorlab.core.presets import preset_spec
 from xorlab.core.trainer import Trainer
 from xorlab.ui.graph_request import GraphRequest, build_bundle
+from xorlab.ui.main_window import MainWindow
 from xorlab.ui.selection import SelectionBus, SelectionRef
 from xorlab.ui.views.graph_links import LINK_COLOUR, GraphSelectionLink
 from xorlab.ui.views.graph_tab import GraphTab
@@ -230,3 +231,34 @@ def test_values_refresh_while_training_only_when_the_tab_is_visible(qtbot, linke
     worker.state = "paused"
     worker.state_changed.emit("paused")
     assert not panel.timer.isActive()
+
+
+def test_the_main_window_wires_the_diagram_dock_and_the_graph_features(qtbot, tmp_path):
+    settings = QSettings(str(tmp_path / "xorlab.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(BIAS, settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        views = window.network_views
+        assert views.dock.objectName() == "network_dock" and views.dock.widget() is views.diagram
+        # The offscreen screen is 800 px wide: the dock starts hidden, View shows it.
+        view_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
+        action = next(a for a in view_menu.actions() if a.objectName() == "action.show_network")
+        assert not views.dock.isVisible() and not action.isChecked()
+        action.trigger()
+        assert views.dock.isVisible()
+        qtbot.waitUntil(lambda: window.worker.state == "ready", timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: views.diagram.arch is not None, timeout=WAIT_MS)
+        assert views.diagram.arch.sizes == (2, 3, 1) and views.diagram.arch.bias
+        weights = window.last_snapshot.weights
+        assert views.diagram.scene.weight_at(1, 3, 0) == weights[1][3, 0]
+        qtbot.waitUntil(lambda: views.diagram.maps_data is not None, timeout=WAIT_MS)
+        # One bus: a selection made in the diagram reaches the Graph tab's link.
+        assert views.graph_link.bus is views.diagram.bus is views.bus
+        views.diagram.select(SelectionRef.matrix(1))
+        assert views.bus.current == SelectionRef.matrix(1)
+        bar = window.graph_tab.findChild(QObject, "graph.values_bar")
+        assert bar is views.graph_values.bar
+    finally:
+        window.close()
+        assert window.worker.wait(WAIT_MS)

@@ -29,6 +29,7 @@ from xorlab.ui.banner import MessageBanner
 from xorlab.ui.engine_menu import EngineMenu
 from xorlab.ui.file_controller import FileController
 from xorlab.ui.help_dialogs import ABOUT_HTML, ShortcutsDialog
+from xorlab.ui.network_views import NetworkViews
 from xorlab.ui.replay import ReplayController
 from xorlab.ui.status_bar import TrainingStatusBar
 from xorlab.ui.sweep_launcher import SweepLauncher
@@ -91,6 +92,7 @@ class MainWindow(QMainWindow):
         self._build_layout()
         self._build_menus_and_toolbar()
         self._connect()
+        self.network_views = NetworkViews(self)  # diagram dock, linked selection, live values
         self._restore_settings()
 
         initial = spec or saved.read_spec(self.settings) or PRESETS["xor-minimal"].spec

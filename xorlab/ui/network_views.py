@@ -19,6 +19,7 @@ from xorlab.ui.views.network_diagram import NetworkDiagram
 
 DOCK_WIDTH = 400
 SCREEN_SHARE = 0.94  # the window never grows past this share of the screen
+SMALL_SCREEN = 1100  # narrower screens start with the dock hidden
 
 
 class NetworkViews:
@@ -38,9 +39,13 @@ class NetworkViews:
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         # Room for the dock without squeezing the plots, where the screen has it (a saved
         # geometry, restored after this, wins).
-        available = window.screen().availableGeometry().width() * SCREEN_SHARE
-        window.resize(int(min(window.width() + DOCK_WIDTH, available)), window.height())
+        screen_width = window.screen().availableGeometry().width()
+        window.resize(
+            int(min(window.width() + DOCK_WIDTH, screen_width * SCREEN_SHARE)), window.height()
+        )
         window.resizeDocks([self.dock], [DOCK_WIDTH], Qt.Orientation.Horizontal)
+        if screen_width < SMALL_SCREEN:
+            self.dock.hide()  # View > Network diagram shows it; the plots need the room
         self.graph_link = GraphSelectionLink(window.graph_tab, self.bus)
         self.graph_values = GraphValuesPanel(window.graph_tab, window.worker)
 

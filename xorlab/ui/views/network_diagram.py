@@ -75,6 +75,7 @@ class NetworkDiagram(QWidget):
         self.editor = WeightEditor(self)
         self.legend = QLabel(LEGEND)
         self.legend.setObjectName("network.legend")
+        self.legend.setWordWrap(True)  # a narrow dock wraps it rather than widening the window
         self.maps_box = QCheckBox("maps")
         self.maps_box.setObjectName("network.show_maps")
         self.maps_box.setChecked(True)

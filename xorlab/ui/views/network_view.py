@@ -38,7 +38,7 @@ class NetworkView(QGraphicsView):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setBackgroundBrush(QColor("white"))
         self.setMouseTracking(True)
-        self.setMinimumSize(200, 160)
+        self.setMinimumSize(160, 140)
 
     def zoom(self) -> float:
         return self.transform().m11()

@@ -12,7 +12,7 @@ from PySide6.QtCore import QPointF
 
 from xorlab.core.datasets import Dataset
 from xorlab.core.strategies.scalar_loop import FusedScalarLoop
-from xorlab.core.strategies.tensor_loop import ScanLoop
+from xorlab.core.strategies.tensor_loop import JaxScanLoop, ScanLoop
 from xorlab.core.trainer import TrainingSnapshot
 from xorlab.ui.outbox import MAX_FRAME_SECONDS, Outbox
 from xorlab.ui.pacing import GUI_SHARE, GUI_SHARE_WHILE_GIL_HELD, SnapshotPacing
@@ -45,8 +45,9 @@ def pacing_with(releases_gil: bool, outbox: FakeOutbox) -> SnapshotPacing:
     return pacing
 
 
-def test_the_fused_loop_is_the_one_that_releases_the_gil():
-    assert FusedScalarLoop.releases_gil and not ScanLoop.releases_gil
+def test_the_fused_and_jax_loops_release_the_gil_the_numba_scan_does_not():
+    assert FusedScalarLoop.releases_gil and JaxScanLoop.releases_gil
+    assert not ScanLoop.releases_gil
 
 
 @pytest.mark.parametrize("releases_gil", [True, False])

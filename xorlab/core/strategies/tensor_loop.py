@@ -107,6 +107,9 @@ class JaxScanLoop(ScanLoop):
     """The same scan run by PyTensor's JAX backend (``pip install xorlab[jax]``)."""
 
     name = "jax"
+    # XLA runs the compiled scan without the GIL (measured: another thread's Python keeps
+    # ~97% of its speed alongside, against ~73% beside the Numba scan).
+    releases_gil = True
     # JAX compiles a scan per length: a chunk runs as calls of lengths 4**i, i < LEVELS (n in
     # base 4, the largest length repeated as needed), so at most LEVELS lengths get compiled.
     dynamic_length = False

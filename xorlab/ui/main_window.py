@@ -28,6 +28,7 @@ from xorlab.ui.actions import TrainingActions
 from xorlab.ui.banner import MessageBanner
 from xorlab.ui.engine_menu import EngineMenu
 from xorlab.ui.file_controller import FileController
+from xorlab.ui.gui_gc import install as collect_garbage_on_gui_thread
 from xorlab.ui.help_dialogs import ABOUT_HTML, ShortcutsDialog
 from xorlab.ui.network_views import NetworkViews
 from xorlab.ui.replay import ReplayController
@@ -59,6 +60,7 @@ class MainWindow(QMainWindow):
         parent: QWidget | None = None,
     ):
         super().__init__(parent)
+        collect_garbage_on_gui_thread()  # see gui_gc: Qt garbage must not die on the worker
         self.setObjectName("main_window")
         self.setWindowTitle("xorlab")
         self.settings = settings if settings is not None else QSettings()

@@ -298,3 +298,6 @@ def test_the_real_question_has_save_discard_and_cancel(qtbot, make_window):
     assert file_dialogs.ask_to_save(window, "run.json", "closing") == file_dialogs.CANCEL
     assert sorted(seen[0][:3]) == ["&Discard", "Cancel", "Save"]
     assert seen[0][3] == "Save the changes to run.json before closing?"
+    QTimer.singleShot(50, answer)
+    file_dialogs.ask_to_save(window, file_dialogs.UNTITLED, "opening another experiment")
+    assert seen[1][3] == "Save this experiment before opening another experiment?"

@@ -33,6 +33,7 @@ from xorlab.ui.file_dialogs import (
     DISCARD,
     EXPERIMENT_FILTER,
     SAVE,
+    UNTITLED,
     ask_open_path,
     ask_save_path,
     ask_to_save,
@@ -43,7 +44,6 @@ from xorlab.ui.trainer_jobs import TrainerJob
 
 SAVE_JOB = "file.save"
 DEFAULT_PRESET = "xor-minimal"
-UNTITLED = "Untitled"
 
 
 @dataclass(frozen=True, eq=False)
@@ -134,7 +134,11 @@ class FileController(QObject):
         try:
             experiment = load_experiment(Path(path))
         except ExperimentError as exc:
-            self.window.banner.show_message("Cannot open the experiment.", str(exc), "error")
+            self.window.banner.show_message(
+                f"Cannot open {Path(path).name}.",
+                f"{_sentence(str(exc))} The experiment on screen is unchanged.",
+                "error",
+            )
             return False
         self._remember(path)
         self.window.builder.set_spec(experiment.spec)
@@ -287,9 +291,17 @@ class FileController(QObject):
 
     def _on_save_failed(self, message: str) -> None:
         self._after_save = None  # closing or opening waits for a save that did not happen
-        self.window.banner.show_message("Cannot save the experiment.", message, "error")
+        self.window.banner.show_message("Cannot save the experiment.", _sentence(message), "error")
         self.save_failed.emit(message)
 
 
 def _baseline(experiment: Experiment) -> Baseline:
     return Baseline(experiment.spec, experiment.step, experiment.weights)
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."

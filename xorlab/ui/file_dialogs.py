@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 EXPERIMENT_FILTER = "xorlab experiments (*.json);;All files (*)"
 SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
+UNTITLED = "Untitled"  # the name of an experiment never saved
 # Platforms that show nothing: a modal question there could never be answered and would
 # hang the process (tests, scripted screenshots), so unsaved changes are not asked about.
 UNATTENDED_PLATFORMS = ("offscreen", "minimal")
@@ -33,16 +34,22 @@ def ask_save_path(parent: QWidget, title: str, start: str, file_filter: str, suf
 
 
 def unsaved_changes_box(parent: QWidget, name: str, doing: str) -> QMessageBox:
-    """'Save changes to run.json before closing?' with Save, Discard and Cancel."""
+    """'Save the changes to run.json before closing?' with Save, Discard and Cancel."""
     box = QMessageBox(parent)
     box.setObjectName("unsaved_changes_prompt")
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle("Unsaved changes")
-    box.setText(f"Save the changes to {name} before {doing}?")
-    box.setInformativeText(
-        "The network, its training or its weights changed since the experiment was last "
-        "saved. Discarding loses those changes."
-    )
+    if name == UNTITLED:
+        box.setText(f"Save this experiment before {doing}?")
+        box.setInformativeText(
+            "It has never been saved. Discarding loses its network, weights and training."
+        )
+    else:
+        box.setText(f"Save the changes to {name} before {doing}?")
+        box.setInformativeText(
+            "The network, its weights or its training changed since it was last saved. "
+            "Discarding loses those changes."
+        )
     box.setStandardButtons(
         QMessageBox.StandardButton.Save
         | QMessageBox.StandardButton.Discard

@@ -129,6 +129,10 @@ class JaxScanLoop(ScanLoop):
                 costs.append(super().run(position, block))
                 position = (position + block) % spe
                 n_steps -= block
+        if costs:
+            # The updates leave JAX arrays (read-only buffers) in the shared variables, which
+            # the trainer's Numba-compiled evaluate and predict cannot take: numpy copies.
+            self.write_state([np.array(v) for v in self.read_state()])
         return np.concatenate(costs) if costs else np.empty(0)
 
 

@@ -15,7 +15,7 @@ from xorlab.core.strategies.scalar_loop import FusedScalarLoop
 from xorlab.core.strategies.tensor_loop import JaxScanLoop, ScanLoop
 from xorlab.core.trainer import TrainingSnapshot
 from xorlab.ui.outbox import MAX_FRAME_SECONDS, Outbox
-from xorlab.ui.pacing import GUI_SHARE, GUI_SHARE_WHILE_GIL_HELD, SnapshotPacing
+from xorlab.ui.pacing import GRID_SHARE, GUI_SHARE, GUI_SHARE_WHILE_GIL_HELD, SnapshotPacing
 from xorlab.ui.views.cost_plot import CostPlot
 from xorlab.ui.views.range_follow import GROW, RangeFollower
 from xorlab.ui.views.truth_table import TruthTable, output_text_width
@@ -40,7 +40,7 @@ class FakeOutbox:
 
 
 def pacing_with(releases_gil: bool, outbox: FakeOutbox) -> SnapshotPacing:
-    pacing = SnapshotPacing(outbox, max_snapshot_rate=60.0)
+    pacing = SnapshotPacing(outbox, max_snapshot_rate=60.0, grid_rate=20.0)
     pacing.releases_gil = releases_gil
     return pacing
 
@@ -71,6 +71,16 @@ def test_snapshots_are_spaced_by_the_gui_frame_time_over_its_share():
     held = pacing_with(False, FakeOutbox(frame_seconds=0.02))
     assert free.snapshot_spacing() == pytest.approx(0.02 / GUI_SHARE)
     assert held.snapshot_spacing() == pytest.approx(0.02 / GUI_SHARE_WHILE_GIL_HELD)
+
+
+def test_the_boundary_map_is_spaced_by_its_cost():
+    pacing = pacing_with(True, FakeOutbox())
+    assert pacing.grid_spacing() == pytest.approx(1 / 20)  # the rate cap
+    pacing.note_grid_seconds(0.0002)  # XOR's 64 x 64 grid
+    assert pacing.grid_spacing() == pytest.approx(1 / 20)
+    pacing = pacing_with(False, FakeOutbox())
+    pacing.note_grid_seconds(0.008)  # the spiral's
+    assert pacing.grid_spacing() == pytest.approx(0.008 / GRID_SHARE)
 
 
 # --- the outbox --------------------------------------------------------------------------------

@@ -7,6 +7,9 @@ the GIL (the fused loop) trains on another core while the GUI draws, so it need 
 Either way a frame costs the GUI thread time (the outbox measures it), and snapshots are
 spaced so drawing takes no more than a share of that thread: small while the GIL is held
 (training throughput), half otherwise (the rest is for the person using the window).
+The decision-boundary map costs the worker a pass over a grid of points (~0.2 ms for XOR,
+~8 ms for the spiral's 3 tanh layers of 16 on 64 x 64 points), so it is computed at most
+grid_rate times a second and no more often than keeps it to GRID_SHARE of training time.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import Protocol
 
 GUI_SHARE_WHILE_GIL_HELD = 0.15
 GUI_SHARE = 0.5
+GRID_SHARE = 0.05
 
 
 class FrameSource(Protocol):
@@ -28,9 +32,11 @@ class FrameSource(Protocol):
 class SnapshotPacing:
     """Owned by the worker thread; reads the outbox's counters, which are thread-safe."""
 
-    def __init__(self, outbox: FrameSource, max_snapshot_rate: float):
+    def __init__(self, outbox: FrameSource, max_snapshot_rate: float, grid_rate: float):
         self._outbox = outbox
         self.min_interval = 1.0 / max_snapshot_rate
+        self.min_grid_interval = 1.0 / grid_rate
+        self.grid_seconds = 0.0  # smoothed time a snapshot with the grid took
         self.releases_gil = False  # of the current trainer's loop; set when one is built
 
     def should_wait_for_gui(self, at_milestone: bool) -> bool:
@@ -47,3 +53,11 @@ class SnapshotPacing:
         """Seconds from one snapshot to the next."""
         share = GUI_SHARE if self.releases_gil else GUI_SHARE_WHILE_GIL_HELD
         return max(self.min_interval, self._outbox.frame_seconds / share)
+
+    def note_grid_seconds(self, seconds: float) -> None:
+        old = self.grid_seconds
+        self.grid_seconds = seconds if old == 0 else 0.7 * old + 0.3 * seconds
+
+    def grid_spacing(self) -> float:
+        """Seconds from one boundary map to the next."""
+        return max(self.min_grid_interval, self.grid_seconds / GRID_SHARE)

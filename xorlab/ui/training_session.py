@@ -65,8 +65,7 @@ class TrainingSession(QObject):
         self._requests = requests
         self.chunk_seconds = chunk_seconds
         self.min_snapshots = min_snapshots  # per run, however fast it computes
-        self.pacing = SnapshotPacing(outbox, max_snapshot_rate)
-        self._grid_interval = 1.0 / grid_rate
+        self.pacing = SnapshotPacing(outbox, max_snapshot_rate, grid_rate)
         self._grid_resolution = grid_resolution
         self._mode = mode
 
@@ -339,9 +338,11 @@ class TrainingSession(QObject):
         if not force and now - self._last_snapshot_time < self.pacing.snapshot_spacing():
             return False
         with_grid = self._grid is not None and (
-            force or now - self._last_grid_time >= self._grid_interval
+            force or now - self._last_grid_time >= self.pacing.grid_spacing()
         )
         snapshot = trainer.snapshot(self._grid if with_grid else None)
+        if with_grid:
+            self.pacing.note_grid_seconds(time.perf_counter() - now)
         self._last_snapshot_time = now
         if with_grid:
             self._last_grid_time = now

@@ -211,6 +211,8 @@ def test_save_shortcuts_and_save_as(qtbot, make_window, tmp_path, monkeypatch):
     assert files.save_action.shortcut() == QKeySequence("Ctrl+S")
     assert files.save_as_action.shortcut() == QKeySequence("Ctrl+Shift+S")
     assert files.new_action.shortcut() == QKeySequence("Ctrl+N")
+    window.show_shortcuts()  # F1 lists them
+    assert all(k in window._shortcuts_dialog.table.text() for k in ("Ctrl+N", "Ctrl+Shift+S"))
     asked: list[str] = []
 
     def dialog(_parent, _title, start, _filter):

@@ -276,7 +276,10 @@ class MainWindow(QMainWindow):
 
     def show_shortcuts(self) -> None:
         if self._shortcuts_dialog is None:
-            actions = [*self.actions.all(), self.log_cost_action, self.quit_action]
+            files = self.experiment_files
+            file_actions = [files.new_action, files.open_action, files.save_action]
+            actions = [*file_actions, files.save_as_action, *self.actions.all()]
+            actions += [self.log_cost_action, self.quit_action]
             self._shortcuts_dialog = ShortcutsDialog(actions, self)
         if self._shortcuts_dialog.isVisible():
             self._shortcuts_dialog.raise_()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 import numpy as np
@@ -14,6 +15,7 @@ from xorlab.core.presets import preset_spec
 from xorlab.core.spec import MAX_EPOCHS
 from xorlab.core.trainer import Trainer
 from xorlab.ui import settings as saved
+from xorlab.ui import training_session
 from xorlab.ui.main_window import MainWindow
 
 MINIMAL = preset_spec("xor-minimal")
@@ -156,7 +158,25 @@ def test_an_invalid_field_disables_train_until_fixed(qtbot, make_window):
     assert window.actions.train.isEnabled()
 
 
-def test_train_is_disabled_while_compiling(qtbot, make_window):
+@pytest.fixture
+def slow_compile(monkeypatch):
+    """Compiles take half a second longer: a warm cache compiles XOR faster than a test can
+    look, so 'while compiling' needs a window it can be sure to hit."""
+    started = threading.Event()
+    original = training_session.compile_steps
+
+    def slow(trainer, grid):
+        def pause() -> None:
+            started.set()
+            time.sleep(0.5)
+
+        return [pause, *original(trainer, grid)]
+
+    monkeypatch.setattr(training_session, "compile_steps", slow)
+    return started
+
+
+def test_train_is_disabled_while_compiling(qtbot, make_window, slow_compile):
     window = make_window(MINIMAL.with_changes(network={"seed": 4321}), wait_until=None)
     qtbot.waitUntil(lambda: window.worker.state == "compiling")
     assert not window.actions.train.isEnabled()
@@ -166,10 +186,11 @@ def test_train_is_disabled_while_compiling(qtbot, make_window):
 
 
 @pytest.mark.parametrize("moment", ["compiling", "training"])
-def test_closing_leaves_no_thread_running(qtbot, make_window, moment):
+def test_closing_leaves_no_thread_running(qtbot, make_window, slow_compile, moment):
     spec = ENDLESS.with_changes(network={"seed": 555 if moment == "compiling" else 1234})
     window = make_window(spec, wait_until=None)
     if moment == "compiling":
+        qtbot.waitUntil(slow_compile.is_set)
         qtbot.waitUntil(lambda: window.worker.state == "compiling")
     else:
         wait_for_state(qtbot, window, "ready")

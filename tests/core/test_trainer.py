@@ -183,3 +183,18 @@ def test_snapshot_is_an_independent_copy(minimal_trainer):
     assert snap.step == 5 and list(snap.history_steps) == [0, 1, 2, 3, 4]
     assert not np.array_equal(snap.weights[0], trainer.get_weights()[0])
     assert trainer.snapshot().history_steps.tolist() == [5, 6, 7, 8, 9]
+
+
+def test_reseed_draws_new_initial_weights_without_recompiling(trainer_for):
+    trainer = trainer_for(preset_spec("xor-minimal").with_changes(network={"seed": 11}))
+    loop = trainer.loop_fn
+    trainer.run(50)
+    trainer.reseed(99)
+    assert trainer.loop_fn is loop and trainer.step_count == 0 and trainer.spec.network.seed == 99
+    expected = init_weights(trainer.spec.network, 2, 1)
+    for w, e in zip(trainer.get_weights(), expected, strict=True):
+        np.testing.assert_array_equal(w, e)
+    trainer.run(200)
+    ref_weights, _ = _reference_for(trainer, 200)
+    for w, r in zip(trainer.get_weights(), ref_weights, strict=True):
+        np.testing.assert_allclose(w, r, atol=1e-12)

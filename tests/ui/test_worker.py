@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -331,3 +332,13 @@ def test_pending_jobs_keep_the_newest_of_each_kind_in_the_order_asked():
         jobs.put(TrainerJob(kind, lambda trainer, tag=tag: tag))
     assert [(job.kind, job.run(None)) for job in jobs.take_all()] == [("b", 2), ("a", 3)]
     assert jobs.take_all() == []
+
+
+def test_a_new_seed_restarts_from_its_draw_without_recompiling(qtbot, start_worker):
+    worker, rec = start_worker(MINIMAL)
+    compiles = len(rec.compiles)
+    worker.set_spec(MINIMAL.with_changes(network={"seed": 77}))
+    expected = model.init_weights(replace(MINIMAL.network, seed=77), 2, 1)
+    qtbot.waitUntil(lambda: np.array_equal(rec.last.weights[0], expected[0]), timeout=10_000)
+    assert "compiling" not in rec.states[2:] and len(rec.compiles) == compiles
+    assert rec.state == "ready" and rec.last.step == 0

@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 import warnings
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
@@ -291,6 +291,16 @@ class Trainer:
     def set_state(self, values: list[np.ndarray]) -> None:
         for var, value in zip((*self.params, *self.state), values, strict=True):
             var.set_value(value)
+
+    def reseed(self, seed: int) -> None:
+        """New initial weights from another seed, and a fresh run; nothing is recompiled,
+        since the compiled functions never depend on the weights' values."""
+        net = replace(self.spec.network, seed=seed)
+        self.spec = replace(self.spec, network=net)
+        self.initial_weights = model.init_weights(
+            net, self.dataset.n_inputs, self.dataset.n_outputs
+        )
+        self.reset()
 
     def reset(self) -> None:
         """Back to the initial weights and an empty history, keeping the compiled functions."""

@@ -221,6 +221,13 @@ class TrainingSession(QObject):
     def _update_in_place(self, trainer: Trainer, spec: ExperimentSpec) -> None:
         if spec == trainer.spec:
             return
+        if spec.network.seed != trainer.spec.network.seed:
+            # Another initial draw is a new run, but needs no compile (nor its memory).
+            trainer.reseed(spec.network.seed)
+            trainer.spec = spec
+            trainer.set_learning_rate(spec.training.learning_rate)
+            self._do_reset()
+            return
         # Only the learning rate, epoch limit and log interval differ: none is compiled in.
         trainer.spec = spec
         trainer.set_learning_rate(spec.training.learning_rate)

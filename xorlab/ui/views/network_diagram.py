@@ -39,10 +39,15 @@ DEFAULT_ASPECT = 1.2  # width / height laid out for before the view has a size
 RELAYOUT_CHANGE = 1.35  # re-lay out when the view's shape changes by more than this factor
 MAPS_INTERVAL_MS = 200  # neuron maps at ~5 Hz while training
 SETTLED_STATES = ("ready", "paused", "done", "stopped", "diverged")
-LEGEND = (
-    f"<span style='color:{style.POSITIVE_COLOR}'>━</span> positive&nbsp; "
-    f"<span style='color:{style.NEGATIVE_COLOR}'>━</span> negative&nbsp; "
-    "width ∝ |w|&nbsp; · &nbsp;<b style='color:#555'>[1]</b> bias unit"
+# A narrow panel wraps the legend between entries only.
+LEGEND = " &nbsp; ".join(
+    f"<span style='white-space:nowrap'>{entry}</span>"
+    for entry in (
+        f"<b style='color:{style.POSITIVE_COLOR}'>━━</b> positive",
+        f"<b style='color:{style.NEGATIVE_COLOR}'>━━</b> negative",
+        "width ∝ \u2060|\u2060w\u2060|",  # word joiners: no line break inside |w|
+        "<b style='color:#555'>[1]</b> bias unit",
+    )
 )
 
 
@@ -86,8 +91,7 @@ class NetworkDiagram(QWidget):
         self.status.setWordWrap(True)
         header = QHBoxLayout()
         header.setContentsMargins(6, 2, 6, 0)
-        header.addStretch(1)
-        header.addWidget(self.legend)
+        header.addWidget(self.legend, 1)
         header.addSpacing(8)
         header.addWidget(self.maps_box)
         layout = QVBoxLayout(self)
@@ -139,6 +143,7 @@ class NetworkDiagram(QWidget):
         shapes = [w.shape for w in snapshot.weights]
         if self.arch is None or self.arch.shapes() != shapes:
             self._build(shapes)
+            self.relayout_timer.start()  # the panel may not have had its final size yet
         self.scene.set_weights(snapshot.weights)
         target = self.editor.target
         if target is not None and not self.editor.field.isModified():

@@ -56,6 +56,22 @@ def test_maps_read_the_live_weights(trainer_for):
     np.testing.assert_array_equal(after[:, :, 1:], before[:, :, 1:])
 
 
+def test_maps_of_other_weights_leave_the_trainer_alone(trainer_for):
+    spec = SPECS["xor-bias"]
+    trainer = trainer_for(spec)
+    live = trainer.get_weights()
+    past = [w * 0.5 - 0.1 for w in live]
+    grid = plane_grid(trainer.dataset, 5)
+    maps = neuron_maps(trainer, grid, past)
+    acts = [*spec.network.activations, spec.network.output_activation]
+    _, out = forward(past, grid.points, acts, spec.network.bias)
+    np.testing.assert_allclose(maps.layers[-1].reshape(25, 1), out, atol=1e-12)
+    for now, before in zip(trainer.get_weights(), live, strict=True):
+        np.testing.assert_array_equal(now, before)
+    with pytest.raises(ValueError, match="shapes"):
+        neuron_maps(trainer, grid, [past[0]])
+
+
 def test_bad_input_is_explained(trainer_for):
     trainer = trainer_for(SPECS["xor-bias"])
     with pytest.raises(ValueError, match="takes 2 inputs"):

@@ -302,3 +302,41 @@ def test_neuron_maps_arrive_from_the_worker(qtbot):
         qtbot.waitUntil(lambda: diagram.maps_data.step == 40_000, timeout=WAIT_MS)
     finally:
         assert worker.shutdown(WAIT_MS)
+
+
+class FakeReplay(QObject):
+    snapshot_shown = Signal(object)
+
+    def __init__(self):
+        super().__init__()
+        self.is_replaying = False
+
+
+def test_a_replayed_epoch_is_drawn_mapped_and_not_editable(qtbot, bias_trainer):
+    source, replay = EditSource(), FakeReplay()
+    diagram = NetworkDiagram(source, replay=replay)
+    qtbot.addWidget(diagram)
+    diagram.resize(520, 420)
+    diagram.show()
+    diagram.on_run_reset(bias_trainer.dataset)
+    live = bias_trainer.get_weights()
+    past = [w * 0.25 for w in live]
+    source.snapshot_ready.emit(fake_snapshot(live, 9))  # the time-travel bar decides
+    assert diagram.arch is None
+    replay.is_replaying = True
+    replay.snapshot_shown.emit(fake_snapshot(past, 3))
+    assert diagram.scene.weight_at(0, 1, 2) == past[0][1, 2]
+    # The maps asked for are the shown weights', not the trainer's.
+    # (One request is out at a time: answering it sends the one that waited.)
+    first = [j for j in source.jobs if j.kind == NEURON_MAPS]
+    assert len(first) == 1
+    source.job_done.emit(NEURON_MAPS, first[0].run(bias_trainer))
+    job = [j for j in source.jobs if j.kind == NEURON_MAPS][-1]
+    assert job is not first[0]
+    data = job.run(bias_trainer)
+    grid = plane_grid(bias_trainer.dataset, MAP_RESOLUTION)
+    hidden = 1 / (1 + np.exp(-(np.hstack([grid.points, np.ones((len(grid.points), 1))]) @ past[0])))
+    np.testing.assert_allclose(data.maps.layers[0].reshape(-1, 3), hidden, atol=1e-12)
+    diagram.edit_weight(0, 1, 2)
+    assert not diagram.editor.isVisible() and "past epoch" in diagram.status.text()
+    assert not [j for j in source.jobs if j.kind == WEIGHT_EDIT]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 import weakref
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,28 +50,45 @@ _LOCK = threading.Lock()
 
 
 def activations_fn(trainer: Trainer) -> pytensor.compile.Function:
-    """X -> [activations of layer 1, ..., output], compiled once per trainer."""
+    """(X, W1, W2, ...) -> [activations of layer 1, ..., output], compiled once per trainer.
+
+    The weights are inputs, not the trainer's shared variables, so maps can be drawn for any
+    weights: the live ones, or a past snapshot's while the timeline replays."""
     with _LOCK:
         fn = _FUNCTIONS.get(trainer)
     if fn is None:
         X = pt.matrix("X_plane", dtype="float64")
-        layers = model.forward_layers(trainer.params, X, trainer.spec.network)
+        weights = [pt.matrix(f"{p.name}_shown", dtype="float64") for p in trainer.params]
+        layers = model.forward_layers(weights, X, trainer.spec.network)
         fn = pytensor.function(
-            [X], [layer.activations for layer in layers], mode=INSPECT_MODE, name="neuron_maps"
+            [X, *weights],
+            [layer.activations for layer in layers],
+            mode=INSPECT_MODE,
+            name="neuron_maps",
         )
         with _LOCK:
             _FUNCTIONS[trainer] = fn
     return fn
 
 
-def layer_activations(trainer: Trainer, X: np.ndarray) -> list[np.ndarray]:
-    """Each layer's activations, shape (samples, units), for the current weights."""
+def layer_activations(
+    trainer: Trainer, X: np.ndarray, weights: Sequence[np.ndarray] | None = None
+) -> list[np.ndarray]:
+    """Each layer's activations, shape (samples, units), for ``weights`` (default: the
+    trainer's current ones)."""
     X = np.asarray(X, dtype=np.float64)
     if X.ndim != 2 or X.shape[1] != trainer.dataset.n_inputs:
         raise ValueError(
             f"the network takes {trainer.dataset.n_inputs} inputs per row, got shape {X.shape}"
         )
-    return [np.array(a, copy=True) for a in activations_fn(trainer)(X)]
+    current = [p.get_value(borrow=True) for p in trainer.params]
+    if weights is None:
+        weights = current
+    elif [np.shape(w) for w in weights] != [w.shape for w in current]:
+        shapes = ", ".join(str(w.shape) for w in current)
+        raise ValueError(f"this network's weights have the shapes {shapes}")
+    chosen = [np.asarray(w, dtype=np.float64) for w in weights]
+    return [np.array(a, copy=True) for a in activations_fn(trainer)(X, *chosen)]
 
 
 def map_grid(dataset: Dataset, resolution: int = MAP_RESOLUTION) -> PlaneGrid:
@@ -78,12 +96,17 @@ def map_grid(dataset: Dataset, resolution: int = MAP_RESOLUTION) -> PlaneGrid:
     return plane_grid(dataset, resolution)
 
 
-def neuron_maps(trainer: Trainer, grid: PlaneGrid | None = None) -> NeuronMaps:
-    """Every neuron's activation over the input plane (2-input datasets only)."""
+def neuron_maps(
+    trainer: Trainer,
+    grid: PlaneGrid | None = None,
+    weights: Sequence[np.ndarray] | None = None,
+) -> NeuronMaps:
+    """Every neuron's activation over the input plane (2-input datasets only), for
+    ``weights`` (default: the trainer's current ones)."""
     if grid is None:
         grid = map_grid(trainer.dataset)
     res = grid.resolution
-    layers = layer_activations(trainer, grid.points)
+    layers = layer_activations(trainer, grid.points, weights)
     return NeuronMaps(
         grid=grid,
         inputs=np.array(grid.points, dtype=np.float64).reshape(res, res, 2),

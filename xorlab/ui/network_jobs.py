@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from xorlab.core.graph_values import graph_values
 from xorlab.core.graphs import GraphView
 from xorlab.core.neuron_maps import NeuronMaps, neuron_maps
@@ -38,12 +40,19 @@ class WeightEdit:
     new: float
 
 
-def neuron_maps_job() -> TrainerJob:
-    return TrainerJob(NEURON_MAPS, _diagram_data)
+def neuron_maps_job(weights: tuple[np.ndarray, ...] | None = None) -> TrainerJob:
+    """Maps for ``weights`` (the ones the diagram shows: live, or a replayed epoch's), or
+    for the trainer's current weights when None."""
+    return TrainerJob(NEURON_MAPS, lambda trainer: _diagram_data(trainer, weights))
 
 
-def _diagram_data(trainer: Trainer) -> DiagramData:
-    maps = neuron_maps(trainer) if trainer.dataset.n_inputs == 2 else None
+def _diagram_data(trainer: Trainer, weights: tuple[np.ndarray, ...] | None = None) -> DiagramData:
+    maps = None
+    if trainer.dataset.n_inputs == 2:
+        shapes = [p.get_value(borrow=True).shape for p in trainer.params]
+        if weights is not None and [w.shape for w in weights] != shapes:
+            weights = None  # from before a new network was compiled
+        maps = neuron_maps(trainer, weights=weights)
     return DiagramData(trainer.spec.network, maps, trainer.step_count)
 
 

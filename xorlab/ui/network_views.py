@@ -27,7 +27,9 @@ class NetworkViews:
 
     def __init__(self, window: QMainWindow):
         self.bus = SelectionBus(window)
-        self.diagram = NetworkDiagram(window.worker, self.bus)
+        # The diagram shows what the time-travel bar shows, like the other state views.
+        replay = getattr(window, "replay", None)
+        self.diagram = NetworkDiagram(window.worker, self.bus, replay=replay)
         self.dock = QDockWidget("Network", window)
         self.dock.setObjectName("network_dock")
         self.dock.setWidget(self.diagram)

@@ -62,10 +62,14 @@ class NetworkDiagram(QWidget):
         source: QObject | None = None,
         bus: SelectionBus | None = None,
         parent: QWidget | None = None,
+        replay: QObject | None = None,
     ):
         super().__init__(parent)
         self.setObjectName("network_diagram")
         self.source = source
+        # Time travel (replay.ReplayController): the diagram shows the snapshot it shows,
+        # maps included, and weights are edited only while live.
+        self.replay = replay
         self.bus = bus if bus is not None else SelectionBus(self)
         self.dataset: Dataset | None = None
         self.network = None  # NetworkSpec of the compiled net, once a maps job has answered
@@ -73,6 +77,7 @@ class NetworkDiagram(QWidget):
         self.selection: SelectionRef = NOTHING
         self.update_seconds: list[float] = []  # set_weights time per snapshot (last 200)
         self._maps_pending = False
+        self._maps_wanted = False  # asked again while a request was out
         self._built_aspect = DEFAULT_ASPECT
 
         self.scene = NetworkScene(self)
@@ -117,7 +122,8 @@ class NetworkDiagram(QWidget):
         self.bus.selection_changed.connect(self._on_selection_changed)
         if source is not None:
             source.run_reset.connect(self.on_run_reset)
-            source.snapshot_ready.connect(self.on_snapshot)
+            shown = replay.snapshot_shown if replay is not None else source.snapshot_ready
+            shown.connect(self.on_snapshot)
             source.state_changed.connect(self._on_state_changed)
             source.job_done.connect(self._on_job_done)
             source.job_failed.connect(self._on_job_failed)
@@ -150,13 +156,18 @@ class NetworkDiagram(QWidget):
             # The editor opened before the pause took effect: show the value it paused at.
             self.editor.show_value(self.scene.weight_at(*target))
         self.update_seconds = [*self.update_seconds[-199:], time.perf_counter() - start]
+        if getattr(self.source, "state", "") != "training":
+            self.request_maps()  # a step, an edit, a replayed epoch: maps for these weights
 
     def request_maps(self) -> None:
         """Ask the worker for fresh neuron maps (and the network's activations)."""
-        if self.source is None or self._maps_pending or not self.isVisible():
+        if self.source is None or not self.isVisible():
             return  # hidden: showEvent asks again
-        self._maps_pending = True
-        self.source.submit_job(neuron_maps_job())
+        if self._maps_pending:
+            self._maps_wanted = True
+            return
+        self._maps_pending, self._maps_wanted = True, False
+        self.source.submit_job(neuron_maps_job(self.scene.weights or None))
 
     def select(self, ref: SelectionRef | None) -> None:
         """Select in this diagram and every linked view."""
@@ -164,6 +175,12 @@ class NetworkDiagram(QWidget):
 
     def edit_weight(self, param: int, row: int, col: int, where: QPoint | None = None) -> None:
         """Open the editor for ``W{param+1}[row, col]`` (pausing training first)."""
+        if getattr(self.replay, "is_replaying", False):
+            self._set_status(
+                "This is a past epoch: go back to live on the time-travel bar to edit weights.",
+                error=True,
+            )
+            return
         if self.source is not None and getattr(self.source, "state", "") == "training":
             self.source.pause()
             self._set_status(f"Training paused to edit W{param + 1}[{row},{col}].")
@@ -301,6 +318,8 @@ class NetworkDiagram(QWidget):
     def _on_job_done(self, kind: str, result: object) -> None:
         if kind == NEURON_MAPS and isinstance(result, DiagramData):
             self._maps_pending = False
+            if self._maps_wanted:
+                self.request_maps()
             known = self.network
             self.network, self.maps_data = result.network, result
             if known != result.network and self.scene.weights:
@@ -319,6 +338,8 @@ class NetworkDiagram(QWidget):
     def _on_job_failed(self, kind: str, message: str) -> None:
         if kind == NEURON_MAPS:
             self._maps_pending = False
+            if self._maps_wanted:
+                self.request_maps()
         elif kind == WEIGHT_EDIT:
             self._set_status(f"The weight was not changed: {message}", error=True)
 

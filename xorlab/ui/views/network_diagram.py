@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import time
 
-import numpy as np
 from PySide6.QtCore import QObject, QPoint, QTimer, Signal, Slot
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
@@ -30,7 +29,9 @@ from xorlab.ui.network_jobs import (
 )
 from xorlab.ui.selection import NOTHING, SelectionBus, SelectionRef
 from xorlab.ui.views import network_style as style
-from xorlab.ui.views.network_scene import Architecture, NetworkScene
+from xorlab.ui.views.network_layout import Architecture
+from xorlab.ui.views.network_paint import paint_maps, paint_selection
+from xorlab.ui.views.network_scene import NetworkScene
 from xorlab.ui.views.network_view import MARGINS, NetworkView
 from xorlab.ui.views.plot_style import BAD_COLOR
 from xorlab.ui.views.weight_editor import WeightEditor
@@ -233,21 +234,8 @@ class NetworkDiagram(QWidget):
         self.relayout_timer.start()
 
     def _show_maps(self, data: DiagramData) -> None:
-        arch, maps = self.arch, data.maps
-        if arch is None:
-            return
-        show = maps is not None and self.maps_box.isChecked() and _maps_fit(maps, arch)
-        for layer, size in enumerate(arch.sizes):
-            too_many = size > style.MAX_MAP_UNITS
-            for unit in range(size):
-                pixmap = None
-                if show and not too_many:
-                    values = _layer_map(maps, layer, unit)
-                    if values is not None:
-                        activation = "input" if layer == 0 else _activation(arch, layer)
-                        low, high = style.value_range(activation, values)
-                        pixmap = style.map_image(values, low, high)
-                self.scene.set_map(layer, unit, pixmap)
+        if self.arch is not None:
+            paint_maps(self.scene, data.maps, self.maps_box.isChecked())
 
     # --- selection ------------------------------------------------------------------------------
 
@@ -257,26 +245,7 @@ class NetworkDiagram(QWidget):
         self._apply_selection(ref)
 
     def _apply_selection(self, ref: SelectionRef) -> None:
-        scene, arch = self.scene, self.arch
-        if arch is None or ref.is_empty:
-            scene.highlight(None, [])
-            return
-        last = len(arch.sizes) - 1
-        if ref.kind == "weight":
-            index = scene.line_of(ref.param, ref.row, ref.col)
-            lines = np.array([index] if index is not None else [], dtype=np.int64)
-            scene.highlight(lines, [(ref.param, ref.row), (ref.param + 1, ref.col)])
-        elif ref.kind == "param":
-            scene.highlight(scene.lines_where(ref.param), [])
-        else:
-            layer, unit = ref.param, ref.row
-            parts = []
-            if 1 <= layer <= last and unit < arch.sizes[layer]:
-                parts.append(scene.lines_where(layer - 1, col=unit))
-            if layer < last:
-                parts.append(scene.lines_where(layer, row=unit))
-            lines = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
-            scene.highlight(lines, [(layer, unit)])
+        paint_selection(self.scene, ref)
 
     # --- slots ----------------------------------------------------------------------------------
 
@@ -361,20 +330,3 @@ class NetworkDiagram(QWidget):
     def _set_status(self, text: str, error: bool = False) -> None:
         colour = BAD_COLOR if error else style.MUTED_COLOR
         self.status.setText(f"<span style='color:{colour}'>{text}</span>")
-
-
-def _activation(arch: Architecture, layer: int) -> str:
-    return arch.activations[layer - 1] if layer - 1 < len(arch.activations) else ""
-
-
-def _maps_fit(maps, arch: Architecture) -> bool:
-    """Maps of this very architecture (not one from before a new network was compiled)."""
-    units = (maps.inputs.shape[2], *(layer.shape[2] for layer in maps.layers))
-    return units == arch.sizes
-
-
-def _layer_map(maps, layer: int, unit: int) -> np.ndarray | None:
-    source = maps.inputs if layer == 0 else maps.layers[layer - 1]
-    if source.ndim != 3 or unit >= source.shape[2]:
-        return None
-    return source[:, :, unit]

@@ -1,0 +1,76 @@
+"""The network diagram's shape: which units each layer has, what they are called, and how far
+apart columns and units sit so the picture fills a view of a given shape: plain arithmetic."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xorlab.ui.views import network_style as style
+
+
+@dataclass(frozen=True)
+class Architecture:
+    """Units per layer (input to output, bias units not counted) and what to call them."""
+
+    sizes: tuple[int, ...]
+    bias: bool
+    input_names: tuple[str, ...]
+    output_names: tuple[str, ...]
+    activations: tuple[str, ...] = ()  # per non-input layer, when known
+
+    @classmethod
+    def from_shapes(
+        cls,
+        shapes: list[tuple[int, int]],
+        input_names: tuple[str, ...],
+        output_names: tuple[str, ...],
+        activations: tuple[str, ...] = (),
+    ) -> Architecture:
+        bias = shapes[0][0] == len(input_names) + 1
+        sizes = (shapes[0][0] - int(bias), *(cols for _, cols in shapes))
+        return cls(sizes, bias, input_names, output_names, activations)
+
+    def shapes(self) -> list[tuple[int, int]]:
+        extra = int(self.bias)
+        return [(self.sizes[i] + extra, self.sizes[i + 1]) for i in range(len(self.sizes) - 1)]
+
+    def has_bias_unit(self, layer: int) -> bool:
+        return self.bias and layer < len(self.sizes) - 1
+
+    def unit_name(self, layer: int, unit: int) -> str:
+        if unit >= self.sizes[layer]:
+            return "bias unit (1)"
+        if layer == 0:
+            return self.input_names[unit] if unit < len(self.input_names) else f"x{unit + 1}"
+        if layer == len(self.sizes) - 1:
+            names = self.output_names
+            return f"output {names[unit] if unit < len(names) else unit + 1}"
+        return f"h{layer}.{unit + 1}" if len(self.sizes) > 3 else f"h{unit + 1}"
+
+    def layer_title(self, layer: int, compact: bool = False) -> str:
+        """'hidden 2\n16 × tanh'; ``compact`` ('h2\n16 tanh') where columns are close."""
+        last = len(self.sizes) - 1
+        act = self.activations[layer - 1] if 0 < layer <= len(self.activations) else ""
+        if layer == 0:
+            return "in" if compact else "input"
+        if compact:
+            name = "out" if layer == last else f"h{layer}"
+            return f"{name}\n{self.sizes[layer]} {act}" if act else name
+        name = "output" if layer == last else ("hidden" if last == 2 else f"hidden {layer}")
+        return f"{name}\n{self.sizes[layer]} × {act}" if act else name
+
+
+def gaps_for(arch: Architecture, aspect: float, radius: float) -> tuple[float, float]:
+    """(column gap, unit gap) so the picture is about ``aspect`` times wider than tall: tall
+    columns spread sideways, and in a narrow view few units spread downwards, so the network
+    fills the view instead of a strip of it."""
+    columns = max(len(arch.sizes) - 1, 1)
+    rows = max(n - 1 + int(arch.has_bias_unit(k)) for k, n in enumerate(arch.sizes))
+    unit_gap = style.UNIT_GAP
+    height = rows * unit_gap + style.BIAS_GAP + 2 * radius
+    column_gap = min(max(aspect * height / columns, style.MIN_COLUMN_GAP), style.MAX_COLUMN_GAP)
+    width = columns * column_gap + 2 * radius
+    if rows and width / height > aspect:
+        wanted = (width / aspect - style.BIAS_GAP - 2 * radius) / rows
+        unit_gap = min(max(wanted, style.UNIT_GAP), style.MAX_UNIT_GAP)
+    return column_gap, unit_gap

@@ -39,15 +39,17 @@ class SnapshotPacing:
         self.grid_seconds = 0.0  # smoothed time a snapshot with the grid took
         self.releases_gil = False  # of the current trainer's loop; set when one is built
 
-    def should_wait_for_gui(self, at_milestone: bool) -> bool:
+    def should_wait_for_gui(self, early_milestone: bool) -> bool:
         """After posting a snapshot: let the GUI draw it before computing on?
 
-        A GIL-free loop waits only at a 1% milestone, so that snapshot of a run computing
-        in milliseconds reaches the GUI whole (merging snapshots keeps the latest outputs).
+        A GIL-free loop waits only after an early milestone: a 1% snapshot that came sooner
+        than the spacing would give one, as in a run computing in milliseconds; waiting
+        keeps each of them whole (merging snapshots keeps only the latest outputs), so the
+        outputs plot gets its 100 points. A long run's milestones come spaced anyway.
         """
         if not self._outbox.undelivered():
             return False
-        return at_milestone or not self.releases_gil
+        return early_milestone or not self.releases_gil
 
     def snapshot_spacing(self) -> float:
         """Seconds from one snapshot to the next."""

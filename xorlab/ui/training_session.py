@@ -128,9 +128,11 @@ class TrainingSession(QObject):
             self._set_state("done")
             return
         at_milestone = trainer.step_count % milestone == 0
+        # A milestone sooner than pacing would snapshot: a run computing in milliseconds.
+        early = at_milestone and not self._snapshot_due()
         published = self._publish_snapshot(force=at_milestone)
         self._measure_rate(result.steps, time.perf_counter() - started)
-        if published and self.pacing.should_wait_for_gui(at_milestone):
+        if published and self.pacing.should_wait_for_gui(early_milestone=early):
             self._timer.stop()  # on_gui_caught_up restarts it
             self._waiting_for_gui = True
 
@@ -342,7 +344,7 @@ class TrainingSession(QObject):
         if trainer is None:
             return False
         now = time.perf_counter()
-        if not force and now - self._last_snapshot_time < self.pacing.snapshot_spacing():
+        if not force and not self._snapshot_due():
             return False
         with_grid = self._grid is not None and (
             force or now - self._last_grid_time >= self.pacing.grid_spacing()
@@ -355,6 +357,9 @@ class TrainingSession(QObject):
             self._last_grid_time = now
         self._outbox.post("snapshot", snapshot, self._progress_args())
         return True
+
+    def _snapshot_due(self) -> bool:
+        return time.perf_counter() - self._last_snapshot_time >= self.pacing.snapshot_spacing()
 
     def _publish_progress(self) -> None:
         self._outbox.post("progress", *self._progress_args())

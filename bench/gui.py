@@ -1,0 +1,385 @@
+"""Does the GUI keep up? The real MainWindow (offscreen) trains while a timer measures lag.
+
+    .venv/bin/python bench/gui.py              # ~1-2 minutes: 8 s per preset, cold compiles
+    .venv/bin/python bench/gui.py --seconds 3 --no-cold
+
+For xor-minimal and then the spiral preset (both with the epoch limit raised so they train
+for the whole time), the window trains for a fixed wall time while a 5 ms QTimer records
+how late each of its ticks comes (the event-loop lag: what a user feels as stutter). Right
+before and right after, the same process runs a headless Trainer with the worker's chunking
+(Trainer.run in ~10 ms chunks, adapted the same way): the GUI's training rate is reported as
+a ratio of the mean of the two. Also: snapshots delivered and cost points plotted per second,
+the latency from triggering Train to the cost curve's first point (after the background
+precompile, warm in-process), that precompile itself (the spec compiles with no Train
+click, and again after a builder edit), and fresh processes with a cold, then warm, PyTensor
+and Numba disk cache (start -> compiled -> first plotted point). Prints a table, one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np  # noqa: E402
+from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from xorlab.core.presets import preset_spec  # noqa: E402
+from xorlab.core.spec import MAX_EPOCHS  # noqa: E402
+from xorlab.core.trainer import Trainer  # noqa: E402
+from xorlab.ui.main_window import MainWindow  # noqa: E402
+from xorlab.ui.training_session import FIRST_CHUNK_STEPS  # noqa: E402
+
+LAG_INTERVAL_MS = 5
+CHUNK_SECONDS = 0.010  # TrainingWorker's default
+TARGETS = {"lag_p99_ms": 16.0, "rate_ratio": 0.8, "first_point_s": 0.3}
+
+
+def endless(name: str):
+    return preset_spec(name).with_changes(training={"epochs": MAX_EPOCHS})
+
+
+def spin(seconds: float) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    loop.exec()
+
+
+def wait_until(predicate, timeout: float = 120.0) -> float:
+    """Run the event loop until ``predicate()``; returns the seconds it took."""
+    start = time.perf_counter()
+    while not predicate():
+        if time.perf_counter() - start > timeout:
+            raise TimeoutError("waited too long")
+        spin(0.002)
+    return time.perf_counter() - start
+
+
+class Headless:
+    """A Trainer in this process, run in chunks sized as the worker sizes them."""
+
+    def __init__(self, spec, strategy: str):
+        self.trainer = Trainer(spec, strategy=strategy)
+        self.trainer.compile()
+        self.chunk = FIRST_CHUNK_STEPS
+
+    def rate(self, seconds: float) -> float:
+        """Steps per second over ``seconds`` of training."""
+        steps = 0
+        start = time.perf_counter()
+        while (elapsed := time.perf_counter() - start) < seconds:
+            result = self.trainer.run(self.chunk)
+            steps += result.steps
+            if result.steps == self.chunk and result.seconds > 0:
+                ideal = result.steps * CHUNK_SECONDS / result.seconds
+                self.chunk = int(min(max(ideal, self.chunk / 2, 1), self.chunk * 2))
+        return steps / elapsed
+
+
+class LagProbe:
+    """A 5 ms precise timer; lag = how much later than its interval each tick came."""
+
+    def __init__(self, interval_ms: int = LAG_INTERVAL_MS):
+        self.interval = interval_ms / 1000
+        self.ticks: list[float] = []
+        self.timer = QTimer()
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(lambda: self.ticks.append(time.perf_counter()))
+
+    def start(self) -> None:
+        self.ticks.clear()
+        self.ticks.append(time.perf_counter())
+        self.timer.start()
+
+    def stop(self) -> dict:
+        self.timer.stop()
+        return {"lags": np.maximum(np.diff(self.ticks) - self.interval, 0.0) * 1000}
+
+
+def lag_stats(lags: np.ndarray) -> dict[str, float]:
+    return {
+        "lag_p50_ms": float(np.percentile(lags, 50)),
+        "lag_p99_ms": float(np.percentile(lags, 99)),
+        "lag_max_ms": float(lags.max()),
+        "ticks": len(lags),
+    }
+
+
+def train_for(window: MainWindow, spec, seconds: float, segments: int = 4) -> dict:
+    """Train ``spec`` in the window for ``seconds`` under the lag probe, in ``segments``
+    alternating with as many half-length headless runs: a machine whose load changes
+    meanwhile shifts both sides alike."""
+    window.load_spec(spec)
+    wait_until(lambda: window.worker.state == "ready")
+    headless = Headless(spec, window.engine.requested)
+    headless.rate(0.5)  # warm-up: chunk size, caches
+    received = {"snapshots": 0, "points": 0}
+
+    def on_snapshot(snapshot) -> None:
+        received["snapshots"] += 1
+        received["points"] += snapshot.history_steps.size
+
+    rates: list[float] = []
+
+    def on_progress(_step: int, _total: int, rate: float) -> None:
+        rates.append(rate)
+
+    window.worker.snapshot_ready.connect(on_snapshot)
+    window.worker.progress.connect(on_progress)
+    probe = LagProbe()
+    lags: list[dict] = []
+    gui_steps, gui_seconds, headless_rates = 0, 0.0, []
+    for _ in range(segments):
+        before = window.last_snapshot.step
+        probe.start()
+        start = time.perf_counter()
+        window.actions.train.trigger()  # Train, then Resume
+        spin(seconds / segments)
+        window.actions.pause_resume.trigger()
+        gui_seconds += time.perf_counter() - start
+        wait_until(lambda: window.worker.state == "paused")
+        lags.append(probe.stop())
+        gui_steps += window.last_snapshot.step - before
+        headless_rates.append(headless.rate(seconds / segments / 2))
+    window.worker.snapshot_ready.disconnect(on_snapshot)
+    window.worker.progress.disconnect(on_progress)
+    all_lags = np.concatenate([lag.pop("lags") for lag in lags])
+    gui_rate = gui_steps / gui_seconds
+    headless_mean = float(np.mean(headless_rates))
+    return {
+        **lag_stats(all_lags),
+        "seconds": gui_seconds,
+        "steps": gui_steps,
+        "strategy": window.engine.chosen,
+        "gui_steps_per_s": gui_rate,
+        "worker_reported_steps_per_s": rates[-1] if rates else 0.0,
+        "headless_steps_per_s": headless_mean,
+        "headless_segments": headless_rates,
+        "rate_ratio": gui_rate / headless_mean,
+        "snapshots_per_s": received["snapshots"] / gui_seconds,
+        "points_received_per_s": received["points"] / gui_seconds,
+        "points_on_curve": int(len(window.cost_plot.curve.xData)),
+    }
+
+
+def first_point_latency(window: MainWindow, repeats: int) -> list[float]:
+    """Train -> the cost curve's first point, from a compiled, reset run."""
+    curve = window.cost_plot.curve
+    latencies = []
+    for _ in range(repeats):
+        if window.worker.state != "ready":
+            if window.worker.state == "training":
+                window.actions.pause_resume.trigger()
+                wait_until(lambda: window.worker.state == "paused")
+            window.actions.reset.trigger()
+            wait_until(lambda: window.worker.state == "ready")
+        seen: list[float] = []
+
+        def on_plot(*_args, seen=seen) -> None:
+            if not seen and curve.xData is not None and len(curve.xData):
+                seen.append(time.perf_counter())
+
+        curve.sigPlotChanged.connect(on_plot)
+        start = time.perf_counter()
+        window.actions.train.trigger()
+        wait_until(lambda seen=seen: bool(seen), timeout=30)
+        curve.sigPlotChanged.disconnect(on_plot)
+        latencies.append(seen[0] - start)
+    window.actions.pause_resume.trigger()
+    wait_until(lambda: window.worker.state == "paused")
+    return latencies
+
+
+def precompile_check(window: MainWindow) -> dict:
+    """The spec compiles with nobody clicking Train: after loading, and after a field edit."""
+    states: list[str] = []
+    window.worker.state_changed.connect(states.append)
+    window.load_spec(preset_spec("xor-minimal"))
+    wait_until(lambda: window.worker.state == "ready")
+    editor = window.builder.field_editor("training.cost")  # compiled in: a new graph
+    start = time.perf_counter()
+    QTest.keyClick(editor, Qt.Key.Key_Down)  # the next cost in the list, as a person would
+    wait_until(lambda: states[-1:] == ["ready"] and "compiling" in states[-3:])
+    seconds = time.perf_counter() - start
+    window.worker.state_changed.disconnect(states.append)
+    return {
+        "states": states,
+        "compiled_after_edit_s": seconds,
+        "edited_cost": window.spec.training.cost,
+    }
+
+
+STARTUP_CHILD = "startup"
+
+
+def startup_child(preset: str) -> None:
+    """In a fresh process: window -> compiled (nobody clicks) -> Train -> first plotted point."""
+    app = QApplication.instance() or QApplication(sys.argv)
+    with tempfile.TemporaryDirectory() as folder:
+        settings = QSettings(str(Path(folder) / "bench.ini"), QSettings.Format.IniFormat)
+        start = time.perf_counter()
+        window = MainWindow(preset_spec(preset), settings=settings)
+        window.show()
+        compiled: list[float] = []
+        window.worker.compiled.connect(compiled.append)
+        wait_until(lambda: window.worker.state == "ready", timeout=900)
+        ready = time.perf_counter() - start
+        curve = window.cost_plot.curve
+        clicked = time.perf_counter()
+        window.actions.train.trigger()
+        wait_until(lambda: curve.xData is not None and len(curve.xData) > 0)
+        first_point = time.perf_counter() - clicked
+        engine = getattr(window, "engine", None)
+        strategy = engine.chosen if engine is not None else ""
+        window.close()
+        wait_until(lambda: not window.worker.is_running(), timeout=60)
+    print(
+        json.dumps(
+            {
+                "window_to_ready_s": ready,
+                "compile_s": compiled[-1] if compiled else float("nan"),
+                "train_to_first_point_s": first_point,
+                "strategy": strategy,
+            }
+        )
+    )
+    app.quit()
+
+
+def startup_runs(preset: str) -> dict[str, dict]:
+    """Cold then warm disk cache, each in a fresh process."""
+    out = {}
+    with tempfile.TemporaryDirectory(prefix="xorlab-gui-bench-") as cache:
+        env = {**os.environ, "PYTENSOR_FLAGS": f"base_compiledir={cache}"}
+        for kind in ("cold", "warm"):
+            proc = subprocess.run(
+                [sys.executable, __file__, "--child", STARTUP_CHILD, preset],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=900,
+            )
+            if proc.returncode:
+                raise RuntimeError(proc.stderr[-3000:])
+            out[kind] = json.loads(proc.stdout.strip().splitlines()[-1])
+            c = out[kind]
+            print(
+                f"  {preset:<12} {kind} cache ({c['strategy']}): compile {c['compile_s']:.2f} s, "
+                f"window -> "
+                f"ready {c['window_to_ready_s']:.2f} s, Train -> first point "
+                f"{c['train_to_first_point_s'] * 1000:.0f} ms"
+            )
+    return out
+
+
+def print_table(runs: dict, latency: list[float], precompile: dict, startup: dict) -> None:
+    print("\nGUI while training (offscreen MainWindow, 5 ms lag timer)")
+    head = (
+        f"  {'preset':<12} {'engine':<6} {'lag p50':>8} {'p99':>7} {'max':>7}  {'GUI steps/s':>12} "
+        f"{'headless':>12} {'ratio':>6}  {'snaps/s':>7} {'points/s':>9} {'on curve':>8}"
+    )
+    print(head)
+    for name, r in runs.items():
+        headless = r["headless_steps_per_s"]
+        print(
+            f"  {name:<12} {r['strategy']:<6} {r['lag_p50_ms']:7.2f}ms {r['lag_p99_ms']:6.2f}ms "
+            f"{r['lag_max_ms']:6.1f}ms  {r['gui_steps_per_s']:12,.0f} {headless:12,.0f} "
+            f"{r['rate_ratio']:6.2f}  {r['snapshots_per_s']:7.1f} "
+            f"{r['points_received_per_s']:9,.0f} {r['points_on_curve']:8,d}"
+        )
+    print(
+        f"\nTrain -> first plotted point (compiled, warm): median "
+        f"{statistics.median(latency) * 1000:.1f} ms, max {max(latency) * 1000:.1f} ms "
+        f"over {len(latency)}"
+    )
+    print(
+        f"precompile: states {' -> '.join(precompile['states'])} with no Train click; a cost "
+        f"edit recompiled in {precompile['compiled_after_edit_s']:.2f} s"
+    )
+    for preset, kinds in startup.items():
+        if "cold" in kinds and "warm" in kinds:
+            ratio = kinds["cold"]["compile_s"] / kinds["warm"]["compile_s"]
+            print(f"  {preset}: second process compiles {ratio:.1f}x faster (disk caches)")
+
+
+def verdicts(runs: dict, latency: list[float]) -> dict[str, bool]:
+    out = {}
+    for name, r in runs.items():
+        out[f"{name}.lag_p99"] = r["lag_p99_ms"] <= TARGETS["lag_p99_ms"]
+        out[f"{name}.rate_within_20pct"] = r["rate_ratio"] >= TARGETS["rate_ratio"]
+    out["first_point"] = statistics.median(latency) <= TARGETS["first_point_s"]
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=8.0, help="training time per preset")
+    parser.add_argument("--no-cold", action="store_true", help="skip the fresh-process runs")
+    parser.add_argument("--repeats", type=int, default=7, help="first-point latency repeats")
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        startup_child(args.child[1])
+        return 0
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+    with tempfile.TemporaryDirectory() as folder:
+        settings = QSettings(str(Path(folder) / "bench.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(endless("xor-minimal"), settings=settings)
+        window.resize(1500, 940)
+        window.show()
+        wait_until(lambda: window.worker.state == "ready")
+        precompile = precompile_check(window)
+        runs = {}
+        for name in ("xor-minimal", "spiral"):
+            runs[name] = train_for(window, endless(name), args.seconds)
+            r = runs[name]
+            print(
+                f"  {name}: lag p99 {r['lag_p99_ms']:.2f} ms, GUI {r['gui_steps_per_s']:,.0f} "
+                f"steps/s = {r['rate_ratio']:.2f} of headless"
+            )
+        window.load_spec(endless("xor-minimal"))
+        wait_until(lambda: window.worker.state == "ready")
+        latency = first_point_latency(window, args.repeats)
+        window.close()
+        wait_until(lambda: not window.worker.is_running(), timeout=60)
+    startup = {}
+    if not args.no_cold:
+        for preset in ("xor-minimal", "spiral"):
+            startup[preset] = startup_runs(preset)
+
+    print_table(runs, latency, precompile, startup)
+    met = verdicts(runs, latency)
+    print("targets: " + ", ".join(f"{k} {'met' if v else 'MISSED'}" for k, v in met.items()))
+    print(
+        json.dumps(
+            {
+                "bench": "gui",
+                "runs": runs,
+                "first_point_s": latency,
+                "precompile": precompile,
+                "startup": startup,
+                "targets": TARGETS,
+                "met": met,
+                "load_average": os.getloadavg()[0],
+            }
+        )
+    )
+    app.quit()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

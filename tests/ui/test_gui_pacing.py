@@ -222,3 +222,29 @@ def test_compile_warms_every_block_length_of_a_per_length_loop_and_keeps_the_wei
     for a, b in zip(trainer.get_state(), before, strict=True):
         np.testing.assert_array_equal(a, b)
     assert trainer.step_count == 0
+
+
+def test_asking_twice_for_the_same_spec_compiles_it_once(qtbot):
+    # The builder's emit and MainWindow.load_spec both ask; a second request used to abandon
+    # the compile in progress and start over (22 s lost on a cold cache for the spiral).
+    from xorlab.core.presets import preset_spec
+    from xorlab.ui.worker import TrainingWorker
+
+    worker = TrainingWorker()
+    states: list[str] = []
+    compiles: list[float] = []
+    builds: list[object] = []  # each build (abandoned or not) starts with run_reset
+    worker.state_changed.connect(states.append)
+    worker.compiled.connect(compiles.append)
+    worker.run_reset.connect(lambda *args: builds.append(args))
+    worker.start()
+    try:
+        spec = preset_spec("xor-bias")
+        worker.set_spec(spec)
+        qtbot.waitUntil(lambda: states[-1:] == ["compiling"], timeout=30_000)
+        worker.set_spec(spec)
+        qtbot.waitUntil(lambda: states[-1:] == ["ready"], timeout=60_000)
+        qtbot.wait(50)
+        assert states == ["compiling", "ready"] and len(compiles) == 1 and len(builds) == 1
+    finally:
+        assert worker.shutdown(30_000)

@@ -49,6 +49,12 @@ class Requests:
             return True
 
     @property
+    def last_spec(self) -> ExperimentSpec | None:
+        """The spec last asked for (taken or not)."""
+        with self._lock:
+            return self._last_spec
+
+    @property
     def strategy(self) -> str:
         with self._lock:
             return self._strategy

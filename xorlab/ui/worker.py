@@ -114,7 +114,11 @@ class TrainingWorker(QObject):
             self._thread.start()
 
     def set_spec(self, spec: ExperimentSpec) -> None:
-        """Compile ``spec`` in the background; of rapid edits only the latest is compiled."""
+        """Compile ``spec`` in the background; of rapid edits only the latest is compiled.
+        Asking again for the spec last asked for does nothing (unless it failed): a compile
+        in progress would be abandoned and redone (the builder and load_spec both ask)."""
+        if spec == self._requests.last_spec and self._state != "error":
+            return
         self._requests.put_spec(spec)
         self._post("spec")
 

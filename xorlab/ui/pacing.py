@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from typing import Protocol
 
-GUI_SHARE_WHILE_GIL_HELD = 0.15
+GUI_SHARE_WHILE_GIL_HELD = 0.12
 GUI_SHARE = 0.5
-GRID_SHARE = 0.05
+GRID_SHARE = 0.04
 
 
 class FrameSource(Protocol):

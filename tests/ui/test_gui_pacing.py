@@ -150,6 +150,20 @@ def test_range_follower_yields_to_the_mouse_and_resumes_on_auto(qtbot):
     assert view_box.viewRange()[0][1] == pytest.approx(1000 * (1 + GROW))
 
 
+def test_the_x_axis_grows_no_further_than_the_runs_epoch_limit(qtbot):
+    plot = CostPlot()
+    qtbot.addWidget(plot)
+    plot.reset(epochs=1000)
+    for end in (100, 400, 1000):
+        epochs = np.arange(end - 100, end)
+        plot.on_snapshot(
+            TrainingSnapshot(end, end, (), np.zeros((4, 1)), 0.0, epochs, 1.0 / (1 + epochs))
+        )
+        x0, x1 = plot.plot_item.getViewBox().viewRange()[0]
+        assert x1 <= 1000 * 1.02 + 1e-9  # without the limit: 100 * 1.5, 400 * 1.5, 999 * 1.5
+    assert x1 >= 999  # the whole run in view when it ends
+
+
 def test_log_axis_refits_y_to_the_logarithms(qtbot):
     plot = CostPlot()
     qtbot.addWidget(plot)

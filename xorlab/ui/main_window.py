@@ -347,8 +347,8 @@ class MainWindow(QMainWindow):
         self.status.steps_per_epoch = batch_table(
             dataset.n_samples, training.schedule, training.batch_size
         ).shape[0]
-        self.cost_plot.reset(dataset, COST_LABELS.get(training.cost))
-        self.outputs_plot.reset(dataset)
+        self.cost_plot.reset(dataset, COST_LABELS.get(training.cost), training.epochs)
+        self.outputs_plot.reset(dataset, training.epochs)
         self.boundary.reset(dataset, grid)
         self.truth_table.reset(dataset)
         self.last_snapshot = None

@@ -95,8 +95,14 @@ class CostPlot(QWidget):
 
     # --- public API ------------------------------------------------------------------------
 
-    def reset(self, dataset: Dataset | None = None, cost_label: str | None = None) -> None:
-        """Forget the curve for a new run; ``cost_label`` names the cost on the y axis."""
+    def reset(
+        self,
+        dataset: Dataset | None = None,
+        cost_label: str | None = None,
+        epochs: int | None = None,
+    ) -> None:
+        """Forget the curve for a new run; ``cost_label`` names the cost on the y axis;
+        ``epochs``, the run's epoch limit, bounds how far ahead the x axis grows."""
         self.history = CostHistory(self._capacity)
         self._epochs = np.empty(0, dtype=np.int64)
         self._costs = np.empty(0, dtype=np.float64)
@@ -107,7 +113,7 @@ class CostPlot(QWidget):
             self._cost_label = cost_label
         self._hide_crosshair()
         self.readout.setText(idle_text(self._cost_label))
-        self.ranges.reset()
+        self.ranges.reset(epochs)
 
     @Slot(object)
     def on_snapshot(self, snapshot: TrainingSnapshot) -> None:
@@ -135,7 +141,7 @@ class CostPlot(QWidget):
 
     def refit(self) -> None:
         """Fit the view afresh to the curves (after curves kept in view came or went)."""
-        self.ranges.reset()
+        self.ranges.reset(self.ranges.x_limit)
         self._follow()
 
     def set_log_y(self, on: bool) -> None:

@@ -123,8 +123,9 @@ class OutputsPlot(QWidget):
         layout.addWidget(self.layout_widget, 1)
         layout.addWidget(self.note)
 
-    def reset(self, dataset: Dataset) -> None:
-        """Build the curves for a new run on ``dataset``; no data until the first snapshot."""
+    def reset(self, dataset: Dataset, epochs: int | None = None) -> None:
+        """Build the curves for a new run on ``dataset``; no data until the first snapshot.
+        ``epochs``, the run's epoch limit, bounds how far ahead the x axis grows."""
         for item in [*self.curves, *self.target_lines]:
             self.plot_item.removeItem(item)
         self.legend.clear()
@@ -140,7 +141,7 @@ class OutputsPlot(QWidget):
         self.series = SnapshotSeries(len(self.curves), self._capacity)
         self._targets = [float(line.value()) for line in self.target_lines]
         self._y_extent = (math.inf, -math.inf)  # of every value shown, targets included
-        self.ranges.reset()
+        self.ranges.reset(epochs)
 
     def _build_output_curves(self, dataset: Dataset, n_curves: int) -> None:
         self.mode = "outputs"

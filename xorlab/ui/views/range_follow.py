@@ -4,7 +4,8 @@ Auto-range fits the view to the data exactly, so a curve that grows at every sna
 changes the view at every snapshot: the axes regenerate their ticks, and because pyqtgraph
 applies the new range while painting, the plot is painted a second time. On a 2-3-1 net
 that was two thirds of the GUI's time per snapshot (~16 ms of ~24). Here the x range grows by
-half again whenever the data reaches its end, and the y range changes only when the data
+half again whenever the data reaches its end (never past the run's epoch limit, when
+known), and the y range changes only when the data
 leaves it or comes to fill less than half of it, so most snapshots only redraw the curves.
 
 Zooming or panning with the mouse takes over from the follower, as it does from auto-range;
@@ -21,6 +22,7 @@ GROW = 0.5  # x: room left past the data's end, as a share of its extent
 PAD = 0.05  # y: margin above and below the data, as a share of its span
 HEADROOM = 0.25  # y: margin on a side the data just crossed, so it need not change again soon
 MIN_FILL = 0.5  # y: tighten once the data fills less than this share of the range
+LIMIT_PAD = 0.02  # x: margin past the epoch limit, so the last point is not on the frame
 
 
 class RangeFollower:
@@ -29,6 +31,7 @@ class RangeFollower:
     def __init__(self, plot_item: pg.PlotItem):
         self.view_box = plot_item.getViewBox()
         self.following = True
+        self.x_limit: float | None = None  # the run's last epoch, when known
         self._x: tuple[float, float] | None = None
         self._y: tuple[float, float] | None = None
         self._extent: tuple[float, float, float, float] | None = None
@@ -36,9 +39,10 @@ class RangeFollower:
         self.view_box.sigRangeChangedManually.connect(self._on_range_changed_manually)
         self.view_box.sigStateChanged.connect(self._on_state_changed)
 
-    def reset(self) -> None:
-        """A new run: forget the data and follow it again."""
+    def reset(self, x_limit: float | None = None) -> None:
+        """A new run (up to epoch ``x_limit`` when known): forget the data, follow it again."""
         self.following = True
+        self.x_limit = x_limit
         self._x = self._y = self._extent = None
         self.view_box.disableAutoRange()
 
@@ -63,7 +67,10 @@ class RangeFollower:
         x_min, x_max, y_low, y_high = self._extent
         x = self._x
         if x is None or x_max > x[1] or x_min < x[0]:
-            x = (x_min, x_max + GROW * max(x_max - x_min, 1.0))
+            right = x_max + GROW * max(x_max - x_min, 1.0)
+            if self.x_limit is not None and x_max <= self.x_limit:
+                right = min(right, self.x_limit + LIMIT_PAD * (self.x_limit - x_min))
+            x = (x_min, max(right, x_max))
         y = self._y
         span = y_high - y_low
         if span <= 0:  # one point, or a flat line: a range around it

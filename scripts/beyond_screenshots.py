@@ -8,33 +8,15 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QSettings, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication
+from screenshot_support import settle, wait_until
 
 from xorlab.core.presets import preset_spec
 from xorlab.ui.main_window import MainWindow
-
-TIMEOUT_MS = 120_000
-
-
-def wait_until(condition, timeout_ms: int = TIMEOUT_MS) -> None:
-    end = time.perf_counter() + timeout_ms / 1000
-    while not condition():
-        if time.perf_counter() > end:
-            raise TimeoutError("gave up waiting")
-        QApplication.processEvents()
-        time.sleep(0.01)
-
-
-def settle(ms: int = 400) -> None:
-    end = time.perf_counter() + ms / 1000
-    while time.perf_counter() < end:
-        QApplication.processEvents()
-        time.sleep(0.01)
 
 
 def framed_over(back: QPixmap, front: QPixmap, title: str) -> QPixmap:

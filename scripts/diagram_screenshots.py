@@ -12,33 +12,15 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtWidgets import QApplication
+from screenshot_support import settle, wait_until
 
 from xorlab.core.presets import preset_spec
 from xorlab.ui.main_window import MainWindow
 from xorlab.ui.selection import SelectionRef
-
-TIMEOUT_MS = 120_000
-
-
-def wait_until(condition, timeout_ms: int = TIMEOUT_MS) -> None:
-    end = time.perf_counter() + timeout_ms / 1000
-    while not condition():
-        if time.perf_counter() > end:
-            raise TimeoutError("gave up waiting")
-        QApplication.processEvents()
-        time.sleep(0.01)
-
-
-def settle(ms: int = 500) -> None:
-    end = time.perf_counter() + ms / 1000
-    while time.perf_counter() < end:
-        QApplication.processEvents()
-        time.sleep(0.01)
 
 
 def trained_window(preset: str) -> MainWindow:
@@ -77,13 +59,13 @@ def main(out: Path) -> int:
     wait_until(lambda: views.graph_values.values is not None)
     wait_until(lambda: views.graph_values.values.rows == (1,))
     views.diagram.select(SelectionRef.weight(0, 0, 1))
-    settle()
+    settle(500)
     window.grab().save(str(out / "diagram.png"))
     close(window)
 
     window = trained_window("circle")
     window.show_tab("Training")
-    settle()
+    settle(500)
     window.grab().save(str(out / "diagram-circle.png"))
     close(window)
     app.processEvents()

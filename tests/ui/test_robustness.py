@@ -220,7 +220,9 @@ def test_churn_of_random_actions_never_crashes_leaks_or_loses_control(
     qtbot, make_window, tmp_path, reference, record_property, request
 ):
     started = time.perf_counter()
-    windows_before = live_main_windows()  # earlier tests' closed windows may linger
+    # Earlier tests' closed windows may linger until a collection; holding them keeps the
+    # count below about this test's windows alone, whenever the GUI-thread collector runs.
+    earlier_windows = list(_main_windows())
     collecting_threads: set[int] = set()
 
     def on_collection(phase: str, _info: dict) -> None:
@@ -277,7 +279,7 @@ def test_churn_of_random_actions_never_crashes_leaks_or_loses_control(
     # Cycles holding Qt objects are collected on the GUI thread only (see xorlab/ui/gui_gc.py).
     assert collecting_threads == {threading.main_thread().ident}
     # Closed windows are freed, not kept alive by a connection or a cycle.
-    assert live_main_windows() == windows_before + 1
+    assert live_main_windows() == len(earlier_windows) + 1
     # Most of the growth is compiled code that Numba keeps for good (~0.5 MB per compile).
     assert growth < MAX_RSS_GROWTH_MB, summary
 
@@ -302,14 +304,19 @@ def test_cycles_are_collected_by_the_gui_thread_timer(qtbot, make_window):
     qtbot.waitUntil(lambda: dead() is None, timeout=5 * gui_gc.INTERVAL_MS)
 
 
-def live_main_windows() -> int:
-    count = 0
+def _main_windows() -> list[MainWindow]:
+    found = []
     for obj in gc.get_objects():
         try:
-            count += isinstance(obj, MainWindow)
+            if isinstance(obj, MainWindow):
+                found.append(obj)
         except ReferenceError:  # a dead weak proxy
             continue
-    return count
+    return found
+
+
+def live_main_windows() -> int:
+    return len(_main_windows())
 
 
 # --- (b) corrupt experiment files ------------------------------------------------------------

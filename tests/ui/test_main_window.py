@@ -18,6 +18,8 @@ from xorlab.ui import settings as saved
 from xorlab.ui import training_session
 from xorlab.ui.main_window import MainWindow
 
+from .oracle import assert_weights_equal, reference_weights
+
 MINIMAL = preset_spec("xor-minimal")
 ENDLESS = MINIMAL.with_changes(training={"epochs": MAX_EPOCHS})
 TUTORIAL_OUTPUTS = [0.921668, 0.117385, 0.921574, 0.048511]
@@ -57,20 +59,6 @@ def reference() -> Trainer:
     trainer = Trainer(ENDLESS)
     trainer.compile()
     return trainer
-
-
-def reference_weights(reference: Trainer, *chunks: tuple[int, float]) -> list[np.ndarray]:
-    reference.reset()
-    for steps, lr in chunks:
-        reference.set_learning_rate(lr)
-        reference.run(steps)
-    reference.set_learning_rate(0.01)
-    return reference.get_weights()
-
-
-def assert_weights_equal(actual, expected) -> None:
-    for a, e in zip(actual, expected, strict=True):
-        np.testing.assert_allclose(a, e, rtol=0, atol=1e-12)
 
 
 def set_field(qtbot, window: MainWindow, path: str, text: str) -> None:

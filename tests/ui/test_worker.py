@@ -14,6 +14,8 @@ from xorlab.core.spec import MAX_EPOCHS
 from xorlab.core.trainer import Trainer
 from xorlab.ui.worker import TrainingWorker
 
+from .oracle import assert_weights_equal, reference_weights
+
 MINIMAL = preset_spec("xor-minimal")
 # The same graph as xor-minimal (a warm compile cache serves both) but too long to finish.
 ENDLESS = MINIMAL.with_changes(training={"epochs": MAX_EPOCHS})
@@ -78,22 +80,6 @@ def reference() -> Trainer:
     trainer = Trainer(ENDLESS)
     trainer.compile()
     return trainer
-
-
-def reference_weights(reference: Trainer, *chunks: tuple[int, float]) -> list[np.ndarray]:
-    """Weights after running each (steps, learning rate) chunk from the initial weights."""
-    reference.reset()
-    for steps, lr in chunks:
-        reference.set_learning_rate(lr)
-        reference.run(steps)
-    reference.set_learning_rate(0.01)
-    return reference.get_weights()
-
-
-def assert_weights_equal(actual, expected) -> None:
-    assert len(actual) == len(expected)
-    for a, e in zip(actual, expected, strict=True):
-        np.testing.assert_allclose(a, e, rtol=0, atol=1e-12)
 
 
 def test_trains_the_tutorial_network_to_the_tutorial_numbers(qtbot, start_worker, reference):

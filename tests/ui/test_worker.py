@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+import shiboken6
 
 from xorlab.core import model
 from xorlab.core.presets import preset_spec
@@ -328,3 +329,15 @@ def test_a_new_seed_restarts_from_its_draw_without_recompiling(qtbot, start_work
     qtbot.waitUntil(lambda: np.array_equal(rec.last.weights[0], expected[0]), timeout=10_000)
     assert "compiling" not in rec.states[2:] and len(rec.compiles) == compiles
     assert rec.state == "ready" and rec.last.step == 0
+
+
+def test_notifications_still_queued_when_the_worker_is_deleted_are_dropped(qtbot):
+    # A window deleted right after its thread stopped: the thread's last notifications are
+    # still queued for the GUI thread, and must not be emitted from a deleted worker.
+    worker = TrainingWorker()
+    outbox = worker._outbox
+    outbox.post("state_changed", "stopped")
+    outbox.post("failed", "late news")
+    shiboken6.delete(worker)
+    qtbot.wait(20)  # an exception in the delivery would fail the test here
+    assert outbox.pending() == 0

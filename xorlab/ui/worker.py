@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 
 from xorlab.core.experiment import Experiment
@@ -203,6 +204,10 @@ class TrainingWorker(QObject):
 
     def _deliver(self, kind: str, args: tuple[Any, ...]) -> None:
         """Runs on the GUI thread, where the outbox lives."""
+        if not shiboken6.isValid(self):
+            # Deleted (its window with it) after the thread stopped but before the thread's
+            # last notifications were delivered: there is no one left to tell.
+            return
         if kind == "snapshot":
             snapshot, progress = args
             self.snapshot_ready.emit(snapshot)

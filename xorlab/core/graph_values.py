@@ -11,7 +11,10 @@ values are not computed: its variables live inside a compiled function, and the 
 the same expressions' anyway.
 
 Shared variables (the weights, the optimizer state, the learning rate) show their current
-value; the 'update of W1' output of the training step shows W1 after one step on the rows.
+value, or a snapshot's (``at=``: a replayed epoch); the 'update of W1' output of the training
+step shows W1 after one step on the rows. The compiled function takes them as inputs (each
+shared variable is replaced by an input of its type), so values for any snapshot come from
+the same function, and the trainer's shared variables are only read, never written.
 
 Threads: call on the thread that owns the trainer (it reads the live weights).
 """
@@ -33,7 +36,7 @@ from xorlab.core import model
 from xorlab.core.graph_nodes import NodeInfo, OutputSlot, collect
 from xorlab.core.graph_view import GraphError, GraphView
 from xorlab.core.graphs import TARGETS
-from xorlab.core.trainer import Trainer
+from xorlab.core.trainer import Trainer, TrainingSnapshot
 
 INSPECT_MODE = "FAST_COMPILE"  # see the module docstring
 # Arrays up to this many elements are written out in full in a summary.
@@ -54,8 +57,10 @@ class GraphValues:
     target: str
     param: int
     rows: tuple[int, ...]
-    step: int  # the trainer's step count when computed
+    step: int  # the step of the weights used: the trainer's, or the replayed snapshot's
     values: dict[str, np.ndarray]
+    epoch: int = 0  # the epoch of the weights used
+    replayed: bool = False  # computed for a snapshot (time travel), not the live weights
 
     def node_value(self, info: NodeInfo) -> np.ndarray | None:
         """The value a node shows: a variable's or output slot's own, an op's single output."""
@@ -71,7 +76,7 @@ class _Program:
 
     labels: dict[str, str]  # id -> drawn label, to check against the view on screen
     computed: tuple[str, ...]  # ids of the function's outputs, in order
-    fn: pytensor.compile.Function
+    fn: pytensor.compile.Function  # (X, y, *shared values in ``shared``'s order) -> computed
     shared: dict[str, SharedVariable]
     constants: dict[str, np.ndarray]
     X_id: str | None
@@ -140,9 +145,13 @@ def _program(trainer: Trainer, target: str, param: int) -> _Program:
         elif obj.owner is not None:
             computed.append((node_id, obj))
     computed.sort(key=lambda item: int(item[0][1:]))
+    # The shared variables become inputs: one compiled function serves the live weights and
+    # every replayed snapshot's.
+    given = {var: var.type(name=f"{var.name}_shown") for var in shared.values()}
     fn = pytensor.function(
-        [sym.X, sym.y],
+        [sym.X, sym.y, *given.values()],
         [var for _, var in computed],
+        givens=list(given.items()),
         mode=INSPECT_MODE,
         on_unused_input="ignore",
         name=f"graph_values_{target}",
@@ -168,10 +177,13 @@ def graph_values(
     param: int = 0,
     rows: Sequence[int] | None = None,
     view: GraphView | None = None,
+    at: TrainingSnapshot | None = None,
 ) -> GraphValues:
     """Every node's value in ``target``'s symbolic graph with training ``rows`` as the batch
     (None: the whole training set). ``view``, the symbolic view on screen, is checked to be
-    the same graph (GraphValuesError if not). The first call per graph compiles (~0.1-0.3 s)."""
+    the same graph (GraphValuesError if not). ``at``: use that snapshot's weights, optimizer
+    state and learning rate instead of the trainer's current ones (GraphValuesError when it
+    does not fit this network). The first call per graph compiles (~0.1-0.3 s)."""
     n = trainer.dataset.n_samples
     chosen = tuple(range(n)) if rows is None else tuple(int(r) for r in rows)
     if not chosen or any(not 0 <= r < n for r in chosen):
@@ -181,12 +193,19 @@ def graph_values(
         raise GraphValuesError(f"the graph on screen is not {target}'s symbolic graph any more")
     X = np.asarray(trainer.dataset.X)[list(chosen)]
     y = np.asarray(trainer.dataset.y)[list(chosen)]
+    shown = _shared_values(trainer, at)
+    lost = [var.name for var in program.shared.values() if var not in shown]
+    if lost:
+        raise GraphValuesError(
+            f"the snapshot at epoch {at.epoch if at else 0:,} did not keep {', '.join(lost)}"
+        )
+    inputs = [shown[var] for var in program.shared.values()]
     values: dict[str, np.ndarray] = {}
-    results = program.fn(X, y)
+    results = program.fn(X, y, *inputs)
     for node_id, value in zip(program.computed, results, strict=True):
         values[node_id] = np.array(value, copy=True)
-    for node_id, var in program.shared.items():
-        values[node_id] = np.array(var.get_value(borrow=True), copy=True)
+    for node_id, value in zip(program.shared, inputs, strict=True):
+        values[node_id] = np.array(value, copy=True)
     for node_id, value in program.constants.items():
         values[node_id] = value
     if program.X_id is not None:
@@ -199,9 +218,30 @@ def graph_values(
         target=target,
         param=param if target == "grad" else 0,
         rows=chosen,
-        step=trainer.step_count,
+        step=trainer.step_count if at is None else at.step,
         values=values,
+        epoch=trainer.epoch if at is None else at.epoch,
+        replayed=at is not None,
     )
+
+
+def _shared_values(
+    trainer: Trainer, at: TrainingSnapshot | None
+) -> dict[SharedVariable, np.ndarray]:
+    """Each shared variable's value: the trainer's current one, or the snapshot's (those the
+    snapshot did not keep are left out)."""
+    if at is None:
+        shared = (*trainer.params, *trainer.state, trainer.learning_rate)
+        return {var: var.get_value(borrow=True) for var in shared}
+    shapes = [np.shape(p.get_value(borrow=True)) for p in trainer.params]
+    if [np.shape(w) for w in at.weights] != shapes:
+        raise GraphValuesError(f"the weights at epoch {at.epoch:,} belong to another network")
+    shown: dict[SharedVariable, np.ndarray] = dict(zip(trainer.params, at.weights, strict=True))
+    if len(at.optimizer_state) == len(trainer.state):
+        shown.update(zip(trainer.state, at.optimizer_state, strict=True))
+    if at.learning_rate is not None:
+        shown[trainer.learning_rate] = np.float64(at.learning_rate)
+    return {var: np.asarray(value, dtype=np.float64) for var, value in shown.items()}
 
 
 def _differs(program: _Program, view: GraphView) -> bool:

@@ -73,6 +73,10 @@ class TrainingSnapshot:
     history_costs: np.ndarray
     # Outputs on a PlaneGrid's points, reshaped (resolution, resolution); 2-input data only.
     grid_outputs: np.ndarray | None = None
+    # What else a training step reads, so a past step can be recomputed exactly (the Graph
+    # tab's values while replaying): the optimizer's state and the learning rate in use.
+    optimizer_state: tuple[np.ndarray, ...] = ()
+    learning_rate: float | None = None
 
 
 class Trainer:
@@ -342,6 +346,8 @@ class Trainer:
             history_steps=steps,
             history_costs=costs,
             grid_outputs=grid_outputs,
+            optimizer_state=tuple(v.get_value() for v in self.state),
+            learning_rate=float(self.learning_rate.get_value()),
         )
 
 

@@ -38,7 +38,8 @@ _NO_COSTS.flags.writeable = False
 
 def snapshot_bytes(snapshot: TrainingSnapshot) -> int:
     """Memory held by a snapshot's arrays."""
-    arrays = [*snapshot.weights, snapshot.outputs, snapshot.history_steps, snapshot.history_costs]
+    arrays = [*snapshot.weights, *snapshot.optimizer_state, snapshot.outputs]
+    arrays += [snapshot.history_steps, snapshot.history_costs]
     if snapshot.grid_outputs is not None:
         arrays.append(snapshot.grid_outputs)
     return sum(np.asarray(a).nbytes for a in arrays)

@@ -14,7 +14,7 @@ from xorlab.core.graph_values import graph_values
 from xorlab.core.graphs import GraphView
 from xorlab.core.neuron_maps import NeuronMaps, neuron_maps
 from xorlab.core.spec import NetworkSpec
-from xorlab.core.trainer import Trainer
+from xorlab.core.trainer import Trainer, TrainingSnapshot
 from xorlab.ui.trainer_jobs import TrainerJob
 
 NEURON_MAPS = "neuron_maps"
@@ -77,9 +77,14 @@ def set_weight(trainer: Trainer, param: int, row: int, col: int, value: float) -
 
 
 def graph_values_job(
-    target: str, param: int, rows: tuple[int, ...] | None, view: GraphView | None
+    target: str,
+    param: int,
+    rows: tuple[int, ...] | None,
+    view: GraphView | None,
+    at: TrainingSnapshot | None = None,
 ) -> TrainerJob:
-    """Every node's value in ``target``'s symbolic graph for training ``rows`` (None: all)."""
+    """Every node's value in ``target``'s symbolic graph for training ``rows`` (None: all),
+    for the live weights or, with ``at``, a replayed snapshot's (the trainer is not touched)."""
     return TrainerJob(
-        GRAPH_VALUES, lambda trainer: graph_values(trainer, target, param, rows, view)
+        GRAPH_VALUES, lambda trainer: graph_values(trainer, target, param, rows, view, at)
     )

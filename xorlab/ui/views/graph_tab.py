@@ -44,12 +44,15 @@ class GraphTab(GraphTabLayout):
 
     graph_applied = Signal(object)  # GraphBundle: a newer bundle is on screen
     drawn = Signal(str)  # stage: its picture (or the message why there is none) is shown
+    mode_changed = Signal(str)  # 'symbolic', 'optimized' or 'side' was chosen
 
     def __init__(self, source: QObject | None = None, parent: QWidget | None = None):
         super().__init__(TARGET_LABELS, TARGETS, parent)
         self.source = source
         self.bundle: GraphBundle | None = None
         self.mode = "optimized"
+        # The weight asked for before the first graph lists the weights (a restored choice).
+        self.initial_param = 0
         self.active_stage = "optimized"
         self.node_search = NodeSearch()
         self._awaiting_graph = False  # a request is out and not yet answered
@@ -79,13 +82,31 @@ class GraphTab(GraphTabLayout):
 
     @property
     def param(self) -> int:
-        return max(self.param_box.currentIndex(), 0)
+        index = self.param_box.currentIndex()
+        return index if index >= 0 else self.initial_param
 
     def set_target(self, target: str, param: int = 0) -> None:
         self.target_box.setCurrentIndex(self.target_box.findData(target))
         if self.param_box.count() > param:
             self.param_box.setCurrentIndex(param)
         self.request_graph()
+
+    def set_choices(self, target: str, param: int = 0) -> None:
+        """Choose the target (and gradient weight) quietly, as restored settings do: asked for
+        when the tab is next shown. An unknown target is ignored."""
+        index = self.target_box.findData(target)
+        if index < 0:
+            return
+        self.target_box.blockSignals(True)
+        self.target_box.setCurrentIndex(index)
+        self.target_box.blockSignals(False)
+        self.param_label.setVisible(target == "grad")
+        self.param_box.setVisible(target == "grad")
+        self.initial_param = max(int(param), 0)
+        if 0 <= param < self.param_box.count():
+            self.param_box.setCurrentIndex(param)
+        if self.isVisible():
+            self.request_graph()
 
     def set_mode(self, mode: str) -> None:
         """'symbolic', 'optimized' or 'side' (both, side by side)."""
@@ -99,6 +120,7 @@ class GraphTab(GraphTabLayout):
             half = max(self.canvas_splitter.width() // 2, 100)
             self.canvas_splitter.setSizes([half, half])
         self._update_legend()
+        self.mode_changed.emit(mode)
 
     def request_graph(self) -> None:
         """Ask the worker for the current target's graphs (merged: only the latest is built)."""

@@ -4,8 +4,18 @@ it on the picture.
 
 Values come from a trainer job (graph_values, compiled on the worker thread once per graph)
 about twice a second while training, only while the tab is visible, and once whenever the
-graph, the row or the run's state changes. They are the symbolic graph's values: the
-optimized graph's nodes are other variables, so its picture gets no labels.
+graph, the row or the run's state changes.
+
+Time travel: while the timeline bar shows a past epoch (``replay``), the values are computed
+from that snapshot's weights, optimizer state and learning rate (the trainer's own are not
+touched), weights included in the node panel, and the note names the epoch; going live
+brings the live values back. Values that do not belong to the state on screen are never
+shown: until the new ones arrive the labels are cleared.
+
+Only the symbolic graph gets values. The optimized graph's ops are fused and in-place
+rewrites living inside one compiled function; evaluating them one by one would need a second
+function per graph whose in-place ops overwrite their inputs, and the numbers are the
+symbolic graph's anyway, so the note says so and points to the symbolic view.
 """
 
 from __future__ import annotations
@@ -13,12 +23,13 @@ from __future__ import annotations
 import html
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, QTimer, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QWidget
 
 from xorlab.core.datasets import Dataset
 from xorlab.core.graph_values import GraphValues, summarize
 from xorlab.core.graphs import GraphView, NodeInfo
+from xorlab.core.trainer import TrainingSnapshot
 from xorlab.ui.network_jobs import GRAPH_VALUES, graph_values_job
 from xorlab.ui.views.graph_overlay import CanvasOverlay
 from xorlab.ui.views.graph_tab import GraphTab
@@ -27,15 +38,23 @@ REFRESH_MS = 500  # ~2 Hz while training
 SETTLED_STATES = ("ready", "paused", "done", "stopped", "diverged")
 ALL_ROWS = -1
 MAX_ROW_TEXT = 6  # inputs written out in a row's name; more are elided
+TIME_TRAVEL_COLOUR = "#B35900"  # the timeline bar's replay accent
+OPTIMIZED_NOTE = (
+    "Values are shown on the symbolic graph only: the optimized graph's fused, in-place ops "
+    "run inside one compiled function, not one by one. Pick Symbolic or Side by side."
+)
 
 
 class GraphValuesPanel(QObject):
-    """Adds a row chooser and a "Show values" box to ``tab`` and keeps the values fresh."""
+    """Adds a row chooser and a "Show values" box to ``tab`` and keeps the values fresh.
+    ``replay`` (a ReplayController): the values follow the epoch it shows."""
 
-    def __init__(self, tab: GraphTab, source: QObject | None):
+    def __init__(self, tab: GraphTab, source: QObject | None, replay: QObject | None = None):
         super().__init__(tab)
         self.tab = tab
         self.source = source
+        self.replay = replay
+        self.initial_row: int | None = 0  # chosen when the first run's rows arrive
         self.values: GraphValues | None = None
         self.dataset: Dataset | None = None
         self.overlay = CanvasOverlay(tab.canvases["symbolic"])
@@ -58,6 +77,7 @@ class GraphValuesPanel(QObject):
         self.note = QLabel()
         self.note.setObjectName("graph.values_note")
         self.note.setStyleSheet("color: #57606A;")
+        self.note.setTextFormat(Qt.TextFormat.RichText)
         layout = QHBoxLayout(self.bar)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(QLabel("Live values for"))
@@ -71,7 +91,7 @@ class GraphValuesPanel(QObject):
 
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
-        self.timer.timeout.connect(self.request)
+        self.timer.timeout.connect(self._on_timer)
         tab.details.value_source = self.value_for
         tab.graph_applied.connect(self._on_graph_applied)
         tab.installEventFilter(self)
@@ -83,6 +103,9 @@ class GraphValuesPanel(QObject):
             source.state_changed.connect(self._on_state_changed)
             source.job_done.connect(self._on_job_done)
             source.job_failed.connect(self._on_job_failed)
+        if replay is not None:
+            replay.replay_changed.connect(self._on_replay_changed)
+        tab.mode_changed.connect(lambda _mode: self._update_note())
 
     # --- public API ---------------------------------------------------------------------------
 
@@ -107,7 +130,8 @@ class GraphValuesPanel(QObject):
         self.row_box.addItem(f"all {dataset.n_samples} rows", ALL_ROWS)
         for i in range(dataset.n_samples):
             self.row_box.addItem(row_text(dataset, i), i)
-        index = self.row_box.findData(previous if previous is not None else 0)
+        wanted = previous if previous is not None else self.initial_row
+        index = self.row_box.findData(ALL_ROWS if wanted is None else wanted)
         self.row_box.setCurrentIndex(index if index >= 0 else 1)
         self.row_box.blockSignals(False)
         self.overlay.clear()
@@ -123,23 +147,50 @@ class GraphValuesPanel(QObject):
         self._pending, self._wanted = True, False
         request = bundle.request
         self.source.submit_job(
-            graph_values_job(request.target, request.param, self.rows, bundle.symbolic)
+            graph_values_job(
+                request.target, request.param, self.rows, bundle.symbolic, self.replayed
+            )
         )
 
-    def value_for(self, graph: GraphView, info: NodeInfo) -> tuple[np.ndarray, str] | None:
-        """The node panel's live value for ``info`` (symbolic graph only)."""
+    @property
+    def replayed(self) -> TrainingSnapshot | None:
+        """The past snapshot the time-travel bar shows (None: live)."""
+        return getattr(self.replay, "replayed", None)
+
+    def value_for(self, graph: GraphView, info: NodeInfo) -> tuple[np.ndarray | None, str] | None:
+        """The node panel's value for ``info``: a symbolic node's for the chosen rows; while
+        replaying also a weight's (any stage), at the replayed epoch."""
+        replayed = self.replayed
+        if info.category == "shared":
+            # Live, the node's own (current) value is the right one.
+            return None if replayed is None else self._replayed_shared(info, replayed)
         values = self._current_values(graph)
         if values is None:
             return None
         value = values.node_value(info)
         if value is None:
             return None
-        return value, f"for {self._rows_text(values)}: {html.escape(summarize(value))}"
+        rows = self._rows_text(values)
+        return value, f"for {rows}, {self._source_text(values)}: {html.escape(summarize(value))}"
 
     def busy(self) -> bool:
         return self._pending
 
     # --- slots --------------------------------------------------------------------------------
+
+    @Slot(object)
+    def _on_replay_changed(self, _snapshot: TrainingSnapshot | None) -> None:
+        # The values on screen belong to the previous state: clear them and ask again (a
+        # job still out is followed by one for this state; the newest per kind wins).
+        self._draw_labels()
+        self._update_note()
+        self.tab.details.refresh(self.tab.details.graph)
+        self.request()
+
+    @Slot()
+    def _on_timer(self) -> None:
+        if self.replayed is None:  # a replayed epoch's values do not change
+            self.request()
 
     @Slot(object)
     def _on_graph_applied(self, bundle) -> None:
@@ -191,6 +242,8 @@ class GraphValuesPanel(QObject):
         if kind != GRAPH_VALUES:
             return
         self._pending = False
+        self.values = None
+        self._draw_labels()
         self.note.setText(f"No values: {html.escape(message)}")
         if self._wanted:
             self.request()
@@ -206,7 +259,32 @@ class GraphValuesPanel(QObject):
             return None
         if bundle.symbolic.dot != graph.dot or values.rows != self._rows_tuple():
             return None
-        return values
+        return values if self._is_shown(values) else None
+
+    def _is_shown(self, values: GraphValues) -> bool:
+        """Whether ``values`` belong to the state on screen (live, or the replayed epoch)."""
+        replayed = self.replayed
+        if replayed is None:
+            return not values.replayed
+        return values.replayed and (values.step, values.epoch) == (replayed.step, replayed.epoch)
+
+    def _replayed_shared(
+        self, info: NodeInfo, replayed: TrainingSnapshot
+    ) -> tuple[np.ndarray | None, str]:
+        caption = f"at epoch {replayed.epoch:,} (time travel)"
+        bundle = self.tab.bundle
+        name = info.names[0] if info.names else ""
+        names = bundle.param_names if bundle is not None else ()
+        if name in names and names.index(name) < len(replayed.weights):
+            return replayed.weights[names.index(name)], caption
+        # The optimizer state and learning rate: the replayed job's inputs, by name.
+        values = self._current_values(bundle.symbolic) if bundle is not None else None
+        if values is not None:
+            for node_id, node in bundle.symbolic.nodes.items():
+                if node.category == "shared" and node.names[:1] == (name,):
+                    if node_id in values.values:
+                        return values.values[node_id], caption
+        return None, f"{caption}: not computed yet"
 
     def _rows_tuple(self) -> tuple[int, ...]:
         rows = self.rows
@@ -229,16 +307,33 @@ class GraphValuesPanel(QObject):
         self.overlay.arrange()
 
     def _update_note(self) -> None:
-        values = self.values
-        if values is None:
-            self.note.setText("")
+        self.note.setToolTip("")
+        if self.tab.mode == "optimized":
+            self.note.setText("Values: symbolic graph only (see tooltip)")
+            self.note.setToolTip(OPTIMIZED_NOTE)
             return
-        self.note.setText(f"Symbolic graph, {self._rows_text(values)}, after step {values.step:,}")
+        values = self._current_values(self.tab.canvases["symbolic"].graph)
+        replayed = self.replayed
+        if values is None:
+            waiting = f"epoch {replayed.epoch:,} (time travel)" if replayed else "live values"
+            self.note.setText(f"Computing the {waiting}…" if self.values is not None else "")
+            return
+        where = "Symbolic graph (left)" if self.tab.mode == "side" else "Symbolic graph"
+        text = html.escape(f"{where}, {self._rows_text(values)}: {self._source_text(values)}")
+        if values.replayed:
+            text = f"<span style='color:{TIME_TRAVEL_COLOUR}'><b>{text}</b></span>"
+        self.note.setText(text)
 
     def _rows_text(self, values: GraphValues) -> str:
         if len(values.rows) == 1:
             return f"row {values.rows[0] + 1}"
         return f"all {len(values.rows)} rows"
+
+    def _source_text(self, values: GraphValues) -> str:
+        """'values at epoch 12,000 (time travel)' or 'live values at epoch 12,000'."""
+        if values.replayed:
+            return f"values at epoch {values.epoch:,} (time travel)"
+        return f"live values at epoch {values.epoch:,}"
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Refresh only while the tab is on screen (it is hidden behind other tabs)."""

@@ -58,9 +58,10 @@ class NodeDetails(QWidget):
         self.graph: GraphView | None = None
         self.node_id: str | None = None
         # Values computed elsewhere (the Graph tab's live values): (graph, node) -> (value,
-        # caption) or None; shown when the node has no value of its own.
+        # caption) or None; shown instead of the node's own value (a weight's, while time
+        # travel shows a past epoch). A None value with a caption says why there is none.
         self.value_source: (
-            Callable[[GraphView, NodeInfo], tuple[np.ndarray, str] | None] | None
+            Callable[[GraphView, NodeInfo], tuple[np.ndarray | None, str] | None] | None
         ) = None
         self._html = ""
         self.browser = QTextBrowser()
@@ -94,7 +95,7 @@ class NodeDetails(QWidget):
             return
         self._set_html(self._describe(graph, info))
         live = self.value_source(graph, info) if self.value_source is not None else None
-        if live is not None and (info.value is None or info.category != "shared"):
+        if live is not None:
             self._show_value(info, live[0], live[1])
         else:
             self._show_value(info, info.value)
@@ -172,14 +173,15 @@ class NodeDetails(QWidget):
     ) -> None:
         table = self.value_table
         if info is None or value is None:
-            self.value_label.hide()
+            self.value_label.setText(caption)
+            self.value_label.setVisible(info is not None and bool(caption))
             table.hide()
             table.clear()
             return
         array = np.atleast_2d(np.asarray(value))
         if array.ndim > 2:
             array = array.reshape(array.shape[0], -1)
-        what = "current value" if info.category == "shared" else "value"
+        what = "current value" if info.category == "shared" and not caption else "value"
         shape = "×".join(map(str, np.shape(value))) or "scalar"
         text = f"<b>{what}</b> ({shape}, {value.dtype})"
         self.value_label.setText(text + (f"<br>{caption}" if caption else ""))

@@ -21,6 +21,15 @@ def _command_module(name: str):
     return importlib.import_module(f"xorlab.commands.{name}")
 
 
+def _speed(text: str) -> str:
+    from xorlab.ui.speed_limit import RATES, speed_key  # Qt-free
+
+    key = speed_key(text)
+    if key is None:
+        raise argparse.ArgumentTypeError(f"choose one of {', '.join(RATES)} (steps/s)")
+    return key
+
+
 def add_gui_arguments(parser: argparse.ArgumentParser) -> None:
     gui = parser.add_argument_group("desktop app (no command)")
     gui.add_argument("--preset", help="open with this preset (e.g. xor-minimal)")
@@ -37,6 +46,12 @@ def add_gui_arguments(parser: argparse.ArgumentParser) -> None:
         "--backend",
         choices=("auto", "fused", "scan", "jax"),
         help="training engine for this session (Train > Engine); default: the last chosen",
+    )
+    gui.add_argument(
+        "--speed",
+        type=_speed,
+        help="training speed for this session (Train > Speed): full, or 10000, 1000, 100, "
+        "10 steps/s; default: the last chosen (full speed with --quit-when-done)",
     )
 
 

@@ -341,3 +341,35 @@ def test_notifications_still_queued_when_the_worker_is_deleted_are_dropped(qtbot
     shiboken6.delete(worker)
     qtbot.wait(20)  # an exception in the delivery would fail the test here
     assert outbox.pending() == 0
+
+
+def test_a_speed_cap_slows_training_and_never_changes_its_numbers(qtbot, start_worker, reference):
+    worker, rec = start_worker(MINIMAL)
+    worker.set_speed(1_000)
+    started = time.perf_counter()
+    worker.train()
+    qtbot.waitUntil(lambda: rec.last.step >= 100, timeout=10_000)
+    qtbot.wait(200)
+    elapsed = time.perf_counter() - started
+    shown = rec.last.step
+    # Never ahead of the cap (full speed would be done by now: 60,000 steps take ~0.1 s).
+    assert rec.state == "training" and shown <= 1 + 1_000 * elapsed
+    # The status bar's rate is the capped wall-time rate, not the engine's raw speed.
+    assert 0 < rec.progress[-1][2] <= 1_100
+    worker.pause()
+    wait_for_state(qtbot, rec, "paused")
+    paused_at = rec.last.step
+    assert_weights_equal(rec.last.weights, reference_weights(reference, (paused_at, 0.01)))
+
+    worker.set_speed(None)
+    worker.resume()
+    wait_for_state(qtbot, rec, "done")
+    assert rec.last.cost == pytest.approx(TUTORIAL_COST, abs=1e-9)
+    assert_weights_equal(rec.last.weights, reference_weights(reference, (60_000, 0.01)))
+
+
+def test_a_speed_must_be_positive(start_worker):
+    worker, _rec = start_worker()
+    for bad in (0, -1.0, float("nan"), float("inf")):
+        with pytest.raises(ValueError, match="positive"):
+            worker.set_speed(bad)

@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, QTimer, Slot
 from xorlab.core.experiment import ExperimentError, load_experiment
 from xorlab.core.presets import PRESETS
 from xorlab.core.spec import ExperimentSpec
+from xorlab.ui.speed_limit import FULL
 
 # States that end an automated run: training reached one of these, or never started.
 FINISHED = ("done", "stopped", "diverged", "error")
@@ -53,6 +54,10 @@ class Automation(QObject):
         backend = getattr(args, "backend", None)
         if backend and not window.engine.choose(backend, remember=False):
             print(f"xorlab: the {backend} engine is not available here", file=sys.stderr)
+        # A script waiting for the end must not inherit a slow speed saved by a person.
+        speed = getattr(args, "speed", None) or (FULL if self.quit_when_done else None)
+        if speed:
+            window.speed.choose(speed, remember=False)
         self.active = bool(self.train or self.screenshot or self.quit_when_done)
         self.exit_code = 0
         self._finished = False

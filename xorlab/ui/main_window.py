@@ -10,6 +10,7 @@ from PySide6.QtCore import QSettings, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
+    QLabel,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -32,6 +33,7 @@ from xorlab.ui.gui_gc import install as collect_garbage_on_gui_thread
 from xorlab.ui.help_dialogs import ABOUT_HTML, ShortcutsDialog
 from xorlab.ui.network_views import NetworkViews
 from xorlab.ui.replay import ReplayController
+from xorlab.ui.speed_control import SpeedControl
 from xorlab.ui.status_bar import TrainingStatusBar
 from xorlab.ui.sweep_launcher import SweepLauncher
 from xorlab.ui.views.boundary import BoundaryView
@@ -88,6 +90,7 @@ class MainWindow(QMainWindow):
         self.status = TrainingStatusBar()
         self.setStatusBar(self.status)
         self.engine = EngineMenu(self.worker, self.status, self.settings, self)  # Train > Engine
+        self.speed = SpeedControl(self.worker, self.settings, self)  # Train > Speed, toolbar
         self.actions = TrainingActions(self)
         self.experiment_files = FileController(self)  # File menu, title, unsaved changes
 
@@ -231,6 +234,7 @@ class MainWindow(QMainWindow):
         train_menu.addActions(self.actions.all())
         train_menu.addSeparator()
         train_menu.addMenu(self.engine.menu)
+        train_menu.addMenu(self.speed.menu)
         train_menu.addActions([self.sweeps.action, self.run_overlays.clear_action])
 
         view_menu = menu_bar.addMenu("&View")
@@ -244,6 +248,9 @@ class MainWindow(QMainWindow):
         self.toolbar.setMovable(False)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.toolbar.addActions(self.actions.all())
+        self.toolbar.addSeparator()
+        self.toolbar.addWidget(QLabel(" Speed "))
+        self.toolbar.addWidget(self.speed.combo)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
         toolbar_action = self.toolbar.toggleViewAction()
         toolbar_action.setObjectName("action.show_toolbar")
@@ -279,6 +286,7 @@ class MainWindow(QMainWindow):
             files = self.experiment_files
             file_actions = [files.new_action, files.open_action, files.save_action]
             actions = [*file_actions, files.save_as_action, *self.actions.all()]
+            actions += [self.speed.slower_action, self.speed.faster_action]
             actions += [self.log_cost_action, self.quit_action]
             self._shortcuts_dialog = ShortcutsDialog(actions, self)
         if self._shortcuts_dialog.isVisible():

@@ -14,6 +14,7 @@ noticed between steps.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -37,12 +38,13 @@ from xorlab.ui.graph_request import LatestGraphRequest, build_bundle
 from xorlab.ui.outbox import Outbox
 from xorlab.ui.pacing import SnapshotPacing
 from xorlab.ui.requests import Requests, compile_key
+from xorlab.ui.speed_limit import SpeedLimit
 from xorlab.ui.trainer_jobs import PendingJobs
 
 log = logging.getLogger(__name__)
 
 FIRST_CHUNK_STEPS = 64
-COMMANDS_WITH_VALUES = ("learning_rate", "save")
+COMMANDS_WITH_VALUES = ("learning_rate", "save", "speed")
 
 
 class TrainingSession(QObject):
@@ -66,6 +68,7 @@ class TrainingSession(QObject):
         self.chunk_seconds = chunk_seconds
         self.min_snapshots = min_snapshots  # per run, however fast it computes
         self.pacing = SnapshotPacing(outbox, max_snapshot_rate, grid_rate)
+        self.speed = SpeedLimit()
         self._grid_resolution = grid_resolution
         self._mode = mode
 
@@ -76,6 +79,8 @@ class TrainingSession(QObject):
         self._last_snapshot_time = 0.0
         self._last_grid_time = 0.0
         self._steps_per_second = 0.0  # smoothed over chunks
+        # Under a speed limit the rate shown is of wall time since this (seconds, step).
+        self._rate_origin = (0.0, 0)
         self._waiting_for_gui = False
 
         self.graph_requests = LatestGraphRequest()  # put by the GUI thread, taken here
@@ -109,6 +114,14 @@ class TrainingSession(QObject):
         started = time.perf_counter()
         milestone = max(1, trainer.total_steps // self.min_snapshots)
         steps = min(self._chunk_steps, milestone - trainer.step_count % milestone)
+        if self.speed.limited:
+            allowed = self.speed.take(steps)
+            if not allowed:
+                wait = self.speed.seconds_to_wait(steps)
+                self._timer.start(max(1, math.ceil(wait * 1000)))
+                return
+            steps = allowed
+            self._timer.setInterval(0)
         try:
             result = trainer.run(steps)
         except DivergenceError as exc:
@@ -120,7 +133,8 @@ class TrainingSession(QObject):
         except Exception as exc:
             self._fail(exc)
             return
-        self._adapt_chunk(result.steps, result.seconds)
+        if not self.speed.limited:
+            self._adapt_chunk(result.steps, result.seconds)
         if trainer.done:
             self._timer.stop()
             self._measure_rate(result.steps, time.perf_counter() - started)
@@ -258,8 +272,10 @@ class TrainingSession(QObject):
             return
         self._steps_per_second = 0.0
         self._waiting_for_gui = False
+        self.speed.restart()
+        self._rate_origin = (time.perf_counter(), self._trainer.step_count)
         self._set_state("training")
-        self._timer.start()
+        self._timer.start(0)
 
     def _do_pause(self) -> None:
         if self._state == "training":
@@ -332,6 +348,16 @@ class TrainingSession(QObject):
         if self._trainer is not None:
             self._trainer.set_learning_rate(value)
 
+    def _do_speed(self, value: float | None) -> None:
+        """Cap training at ``value`` steps per second (None: as fast as it goes), from the
+        next chunk; the rate shown restarts so it reports the new speed, not a blend."""
+        self.speed.set_rate(value)
+        self._steps_per_second = 0.0
+        if self._trainer is not None:
+            self._rate_origin = (time.perf_counter(), self._trainer.step_count)
+        if self._state == "training" and not self._waiting_for_gui:
+            self._timer.start(0)
+
     def _adapt_chunk(self, steps: int, seconds: float) -> None:
         """Aim for chunk_seconds per chunk, changing by at most 2x per chunk."""
         if steps < self._chunk_steps or seconds <= 0:
@@ -370,7 +396,14 @@ class TrainingSession(QObject):
         return trainer.step_count, trainer.total_steps, self._steps_per_second
 
     def _measure_rate(self, steps: int, seconds: float) -> None:
-        """Steps per second of the worker's time, snapshots included, waits for the GUI not."""
+        """Steps per second of the worker's time, snapshots included, waits for the GUI not;
+        under a speed limit, of wall time (the speed the person watches)."""
+        if self.speed.limited and self._trainer is not None:
+            since, origin_step = self._rate_origin
+            elapsed = time.perf_counter() - since
+            if elapsed > 0:
+                self._steps_per_second = (self._trainer.step_count - origin_step) / elapsed
+            return
         if seconds > 0:
             rate = steps / seconds
             old = self._steps_per_second

@@ -20,6 +20,7 @@ step (well under a second with a warm PyTensor cache, a few seconds cold).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import shiboken6
@@ -164,6 +165,13 @@ class TrainingWorker(QObject):
     def set_learning_rate(self, value: float) -> None:
         """Takes effect at the next chunk, without recompiling."""
         self._post("learning_rate", float(value))
+
+    def set_speed(self, steps_per_second: float | None) -> None:
+        """Cap training at this many steps per second of wall time, to watch it learn;
+        None trains as fast as the engine goes. Takes effect at the next chunk."""
+        if steps_per_second is not None and not (0 < steps_per_second < math.inf):
+            raise ValueError(f"a speed must be a positive number of steps/s: {steps_per_second}")
+        self._post("speed", None if steps_per_second is None else float(steps_per_second))
 
     def submit_job(self, job: TrainerJob) -> None:
         """Run ``job.run(trainer)`` on the worker thread between chunks; answered by job_done

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu
 
+from xorlab.ui.graph_tab_settings import GraphTabSettings
 from xorlab.ui.selection import SelectionBus
 from xorlab.ui.views.graph_links import GraphSelectionLink
 from xorlab.ui.views.graph_values_panel import GraphValuesPanel
@@ -49,7 +50,11 @@ class NetworkViews:
         if screen_width < SMALL_SCREEN:
             self.dock.hide()  # View > Network diagram shows it; the plots need the room
         self.graph_link = GraphSelectionLink(window.graph_tab, self.bus)
-        self.graph_values = GraphValuesPanel(window.graph_tab, window.worker)
+        # Live values follow time travel; the tab's choices are remembered between sessions.
+        self.graph_values = GraphValuesPanel(window.graph_tab, window.worker, replay)
+        settings = getattr(window, "settings", None)
+        if settings is not None:
+            self.graph_settings = GraphTabSettings(window.graph_tab, settings, self.graph_values)
 
         self.show_action = self.dock.toggleViewAction()
         self.show_action.setObjectName("action.show_network")

@@ -22,6 +22,11 @@ WINDOW_STATE = "window/state"
 LAST_SPEC = "experiment/last_spec"
 LOG_COST = "view/log_cost"
 CURRENT_TAB = "view/tab"
+GRAPH_TARGET = "graph/target"
+GRAPH_PARAM = "graph/param"
+GRAPH_MODE = "graph/mode"
+GRAPH_VALUES_ROW = "graph/values_row"
+GRAPH_SHOW_VALUES = "graph/show_values"
 
 
 def splitter_key(name: str) -> str:
@@ -46,6 +51,24 @@ def read_bool(settings: QSettings, key: str, default: bool) -> bool:
         return value
     if isinstance(value, str) and value.lower() in ("true", "false"):
         return value.lower() == "true"  # INI files store booleans as text
+    return default
+
+
+def read_int(settings: QSettings, key: str, default: int) -> int:
+    """An integer, or ``default`` when missing or not a whole number (INI files store text)."""
+    try:
+        value = settings.value(key, default)
+    except Exception:
+        return default
+    if isinstance(value, bool):
+        return default
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        try:
+            return int(value.strip())
+        except ValueError:
+            return default
     return default
 
 

@@ -89,6 +89,8 @@ class GraphTab(GraphTabLayout):
         self.target_box.setCurrentIndex(self.target_box.findData(target))
         if self.param_box.count() > param:
             self.param_box.setCurrentIndex(param)
+        elif self.param_box.count() == 0:
+            self.initial_param = param  # no graph yet lists the weights
         self.request_graph()
 
     def set_choices(self, target: str, param: int = 0) -> None:

@@ -37,8 +37,8 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from xorlab.core.presets import preset_spec  # noqa: E402
 from xorlab.core.spec import MAX_EPOCHS  # noqa: E402
 from xorlab.core.trainer import Trainer  # noqa: E402
+from xorlab.ui.chunk_plan import FIRST_CHUNK_STEPS  # noqa: E402
 from xorlab.ui.main_window import MainWindow  # noqa: E402
-from xorlab.ui.training_session import FIRST_CHUNK_STEPS  # noqa: E402
 
 LAG_INTERVAL_MS = 5
 CHUNK_SECONDS = 0.010  # TrainingWorker's default

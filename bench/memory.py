@@ -34,7 +34,7 @@ from xorlab.core.history import CostHistory  # noqa: E402
 from xorlab.core.presets import preset_spec  # noqa: E402
 from xorlab.core.spec import MAX_EPOCHS  # noqa: E402
 from xorlab.core.trainer import Trainer  # noqa: E402
-from xorlab.ui.training_session import FIRST_CHUNK_STEPS  # noqa: E402
+from xorlab.ui.chunk_plan import FIRST_CHUNK_STEPS  # noqa: E402
 
 TARGET_MB = 20.0
 CHUNK_SECONDS = 0.010

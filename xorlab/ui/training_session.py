@@ -2,9 +2,9 @@
 
 Everything here runs on the worker thread (compiled PyTensor functions must have one owner);
 TrainingWorker in worker.py is the GUI-thread side that queues commands to it and re-emits
-what it posts to the Outbox. A chunk is sized to take about 10 ms and the next one is
-scheduled by a zero-interval timer rather than a loop, so the thread's event loop sees pause,
-stop and shutdown between chunks.
+what it posts to the Outbox. A chunk is sized to take about 10 ms, or to what a speed cap
+allows (chunk_plan.py), and the next one is scheduled by a timer rather than a loop, so the
+thread's event loop sees pause, stop and shutdown between chunks.
 
 Compiling a PyTensor function cannot be interrupted: compilation runs in steps (the training
 loop, evaluation, prediction, a warm-up call of each) and a shutdown or a newer spec is
@@ -18,7 +18,6 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, QTimer, Slot
 
@@ -26,25 +25,22 @@ from xorlab.core.datasets import DatasetError, PlaneGrid, load_dataset, plane_gr
 from xorlab.core.experiment import (
     Experiment,
     ExperimentError,
-    experiment_from_trainer,
     restore_into,
-    save_experiment,
 )
 from xorlab.core.spec import ExperimentSpec, SpecError
 from xorlab.core.strategies import StrategyUnavailable
 from xorlab.core.trainer import DivergenceError, Trainer
+from xorlab.ui.chunk_plan import ChunkPlan
 from xorlab.ui.compile_steps import compile_steps
 from xorlab.ui.graph_request import LatestGraphRequest, build_bundle
 from xorlab.ui.outbox import Outbox
 from xorlab.ui.pacing import SnapshotPacing
 from xorlab.ui.requests import Requests, compile_key
-from xorlab.ui.speed_limit import SpeedLimit
 from xorlab.ui.trainer_jobs import PendingJobs
 
 log = logging.getLogger(__name__)
 
-FIRST_CHUNK_STEPS = 64
-COMMANDS_WITH_VALUES = ("learning_rate", "save", "speed")
+COMMANDS_WITH_VALUES = ("learning_rate", "speed")
 
 
 class TrainingSession(QObject):
@@ -65,22 +61,17 @@ class TrainingSession(QObject):
         super().__init__()
         self._outbox = outbox
         self._requests = requests
-        self.chunk_seconds = chunk_seconds
+        self.plan = ChunkPlan(chunk_seconds)
         self.min_snapshots = min_snapshots  # per run, however fast it computes
         self.pacing = SnapshotPacing(outbox, max_snapshot_rate, grid_rate)
-        self.speed = SpeedLimit()
         self._grid_resolution = grid_resolution
         self._mode = mode
 
         self._trainer: Trainer | None = None
         self._grid: PlaneGrid | None = None
         self._state = "idle"
-        self._chunk_steps = FIRST_CHUNK_STEPS
         self._last_snapshot_time = 0.0
         self._last_grid_time = 0.0
-        self._steps_per_second = 0.0  # smoothed over chunks
-        # Under a speed limit the rate shown is of wall time since this (seconds, step).
-        self._rate_origin = (0.0, 0)
         self._waiting_for_gui = False
 
         self.graph_requests = LatestGraphRequest()  # put by the GUI thread, taken here
@@ -113,14 +104,12 @@ class TrainingSession(QObject):
             return
         started = time.perf_counter()
         milestone = max(1, trainer.total_steps // self.min_snapshots)
-        steps = min(self._chunk_steps, milestone - trainer.step_count % milestone)
-        if self.speed.limited:
-            allowed = self.speed.take(steps)
-            if not allowed:
-                wait = self.speed.seconds_to_wait(steps)
-                self._timer.start(max(1, math.ceil(wait * 1000)))
-                return
-            steps = allowed
+        wanted = milestone - trainer.step_count % milestone
+        steps = self.plan.take(wanted)
+        if not steps:  # under a speed cap
+            self._timer.start(max(1, math.ceil(self.plan.seconds_to_wait(wanted) * 1000)))
+            return
+        if self._timer.interval():
             self._timer.setInterval(0)
         try:
             result = trainer.run(steps)
@@ -133,11 +122,10 @@ class TrainingSession(QObject):
         except Exception as exc:
             self._fail(exc)
             return
-        if not self.speed.limited:
-            self._adapt_chunk(result.steps, result.seconds)
+        self.plan.note_compute(result.steps, result.seconds)
         if trainer.done:
             self._timer.stop()
-            self._measure_rate(result.steps, time.perf_counter() - started)
+            self.plan.measure(result.steps, time.perf_counter() - started, trainer.step_count)
             self._publish_snapshot(force=True)
             self._set_state("done")
             return
@@ -145,7 +133,7 @@ class TrainingSession(QObject):
         # A milestone sooner than pacing would snapshot: a run computing in milliseconds.
         early = at_milestone and not self._snapshot_due()
         published = self._publish_snapshot(force=at_milestone)
-        self._measure_rate(result.steps, time.perf_counter() - started)
+        self.plan.measure(result.steps, time.perf_counter() - started, trainer.step_count)
         if published and self.pacing.should_wait_for_gui(early_milestone=early):
             self._timer.stop()  # on_gui_caught_up restarts it
             self._waiting_for_gui = True
@@ -196,7 +184,7 @@ class TrainingSession(QObject):
             return
         self._trainer, self._grid = trainer, grid
         self.pacing.releases_gil = trainer.loop_fn.releases_gil
-        self._chunk_steps = FIRST_CHUNK_STEPS
+        self.plan.new_network()
         self._outbox.post("compiled", time.perf_counter() - start)
         self._outbox.post("engine_chosen", trainer.strategy_name)
         if experiment is not None:
@@ -221,18 +209,6 @@ class TrainingSession(QObject):
             self._set_state("done")
         else:
             self._set_state("paused" if trainer.step_count else "ready")
-
-    def _do_save(self, path: str) -> None:
-        """Write the run as it is now (between chunks, so weights and history agree)."""
-        if self._trainer is None:
-            self._outbox.post("failed", "Nothing to save yet: the network is not compiled.")
-            return
-        try:
-            save_experiment(Path(path), experiment_from_trainer(self._trainer))
-        except ExperimentError as exc:
-            self._outbox.post("failed", f"Cannot save the experiment: {exc}")
-            return
-        self._outbox.post("experiment_saved", path)
 
     def _update_in_place(self, trainer: Trainer, spec: ExperimentSpec) -> None:
         if spec == trainer.spec:
@@ -270,10 +246,8 @@ class TrainingSession(QObject):
         if self._trainer.done:
             self._set_state("done")
             return
-        self._steps_per_second = 0.0
         self._waiting_for_gui = False
-        self.speed.restart()
-        self._rate_origin = (time.perf_counter(), self._trainer.step_count)
+        self.plan.start(self._trainer.step_count)
         self._set_state("training")
         self._timer.start(0)
 
@@ -351,19 +325,9 @@ class TrainingSession(QObject):
     def _do_speed(self, value: float | None) -> None:
         """Cap training at ``value`` steps per second (None: as fast as it goes), from the
         next chunk; the rate shown restarts so it reports the new speed, not a blend."""
-        self.speed.set_rate(value)
-        self._steps_per_second = 0.0
-        if self._trainer is not None:
-            self._rate_origin = (time.perf_counter(), self._trainer.step_count)
+        self.plan.set_speed(value, self._trainer.step_count if self._trainer else 0)
         if self._state == "training" and not self._waiting_for_gui:
             self._timer.start(0)
-
-    def _adapt_chunk(self, steps: int, seconds: float) -> None:
-        """Aim for chunk_seconds per chunk, changing by at most 2x per chunk."""
-        if steps < self._chunk_steps or seconds <= 0:
-            return  # a short last chunk says nothing about the rate
-        ideal = steps * self.chunk_seconds / seconds
-        self._chunk_steps = int(min(max(ideal, self._chunk_steps / 2, 1), self._chunk_steps * 2))
 
     def _publish_snapshot(self, force: bool = False) -> bool:
         trainer = self._trainer
@@ -393,21 +357,7 @@ class TrainingSession(QObject):
     def _progress_args(self) -> tuple[int, int, float]:
         trainer = self._trainer
         assert trainer is not None
-        return trainer.step_count, trainer.total_steps, self._steps_per_second
-
-    def _measure_rate(self, steps: int, seconds: float) -> None:
-        """Steps per second of the worker's time, snapshots included, waits for the GUI not;
-        under a speed limit, of wall time (the speed the person watches)."""
-        if self.speed.limited and self._trainer is not None:
-            since, origin_step = self._rate_origin
-            elapsed = time.perf_counter() - since
-            if elapsed > 0:
-                self._steps_per_second = (self._trainer.step_count - origin_step) / elapsed
-            return
-        if seconds > 0:
-            rate = steps / seconds
-            old = self._steps_per_second
-            self._steps_per_second = rate if old == 0 else 0.8 * old + 0.2 * rate
+        return trainer.step_count, trainer.total_steps, self.plan.steps_per_second
 
     def _set_state(self, state: str) -> None:
         if state != self._state:

@@ -59,7 +59,6 @@ class TrainingWorker(QObject):
     engine_chosen = Signal(str)  # the loop strategy compiled: "fused", "scan" or "jax"
     diverged = Signal(str)
     failed = Signal(str)
-    experiment_saved = Signal(str)  # the path written
     graph_ready = Signal(object)  # graph_request.GraphBundle
     graph_failed = Signal(str)
     job_done = Signal(str, object)  # kind, the job's result
@@ -134,10 +133,6 @@ class TrainingWorker(QObject):
         """Compile a saved experiment's network, then restore its weights and history."""
         self._requests.put_spec(experiment.spec, experiment)
         self._post("spec")
-
-    def save_experiment(self, path: str) -> None:
-        """Save the run as it is (between chunks); answered by experiment_saved or failed."""
-        self._post("save", str(path))
 
     def train(self) -> None:
         """Start training; from done or stopped, a fresh run from the initial weights."""

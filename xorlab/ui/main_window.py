@@ -46,6 +46,7 @@ from xorlab.ui.views.outputs_plot import OutputsPlot
 from xorlab.ui.views.run_overlays import RunOverlays
 from xorlab.ui.views.timeline_bar import TimelineBar, training_page
 from xorlab.ui.views.truth_table import TruthTable
+from xorlab.ui.window_layout import repair_layout
 from xorlab.ui.worker import TrainingWorker
 
 DEFAULT_SIZE = (1500, 940)
@@ -391,6 +392,7 @@ class MainWindow(QMainWindow):
             blob = saved.read_bytes(s, saved.splitter_key(splitter.objectName()))
             if blob is not None:
                 splitter.restoreState(blob)
+        repair_layout(self)  # a state saved by another version or screen stays usable
         self.log_cost_action.setChecked(saved.read_bool(s, saved.LOG_COST, False))
         self._saved_tab = saved.read_str(s, saved.CURRENT_TAB)
         # Tabs added after construction (Graph, Expression) exist once the loop runs.

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QLabel,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -40,6 +39,7 @@ from xorlab.ui.views.builder_fields import (
     sentence,
 )
 from xorlab.ui.views.builder_texts import DATASET_LABELS, FIELD_LABELS, TOOLTIPS, field_label
+from xorlab.ui.views.fitted_scroll import ColumnScrollArea
 from xorlab.ui.views.layer_list import LayerList
 
 NUMBER_FIELDS = {  # path: (objectName, kind)
@@ -194,9 +194,7 @@ class BuilderPanel(QWidget):
         layout.addWidget(self._group("Training", training_paths))
         layout.addWidget(self.summary)
         layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(content)
+        scroll = ColumnScrollArea(content)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 from xorlab.core.datasets import Dataset
 from xorlab.core.trainer import TrainingSnapshot
 from xorlab.ui.views import plot_style
+from xorlab.ui.views.fitted_table import FittedTableView
 
 THRESHOLD = 0.5
 RIGHT_MARK, WRONG_MARK = "✓", "✗"
@@ -148,18 +148,16 @@ class TruthTable(QWidget):
         super().__init__(parent)
         self.setObjectName("truth_table")
         self.model = TruthTableModel(self)
-        self.view = QTableView()
+        self.view = FittedTableView()
         self.view.setObjectName("truth_table.table")
         self.view.setModel(self.model)
         self.view.setAlternatingRowColors(True)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        # Columns fit their text; a narrow dock scrolls sideways rather than cutting '0.9731'
-        # to '0.9...'. Fitted by hand when the text can have widened, not ResizeToContents:
-        # that measures ~1000 rows x every role on each snapshot (~10 ms for the spiral).
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setMinimumSectionSize(48)
+        # Columns fit their text (and share out any spare width); the view asks for the width
+        # they need, so '0.9731' is neither cut to '0.9...' nor hidden behind a scroll bar.
+        # Fitted by hand when the text can have widened, not ResizeToContents: that measures
+        # ~1000 rows x every role on each snapshot (~10 ms for the spiral).
         self._fitted_width = -1  # characters of the widest output the columns were fitted to
         self.view.setTextElideMode(Qt.TextElideMode.ElideNone)
         # Fixed row heights let the view skip measuring rows: big datasets scroll smoothly.

@@ -1,0 +1,53 @@
+"""A table view whose columns always show their whole text and fill the width it is given.
+
+Columns are fitted to their content (when the owner calls ``resizeColumnsToContents``), the
+view asks its splitter for the width those columns need (up to a cap: a CSV with many inputs
+scrolls sideways instead of pushing the window off the screen), and any width beyond that is
+shared out between the columns, so no column hides behind a scroll bar at the default size.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QTableView, QWidget
+
+MAX_MIN_WIDTH = 420  # pixels: past this the table scrolls sideways rather than grow
+MIN_SECTION = 30  # a one-digit input column
+
+
+class FittedTableView(QTableView):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setMinimumSectionSize(MIN_SECTION)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.content_widths: list[int] = []
+
+    def resizeColumnsToContents(self) -> None:
+        """Fit every column to its text, then spread the spare width (see the module)."""
+        super().resizeColumnsToContents()
+        header = self.horizontalHeader()
+        self.content_widths = [header.sectionSize(i) for i in range(header.count())]
+        self.setMinimumWidth(min(self.needed_width(), MAX_MIN_WIDTH))
+        self.spread_columns()
+
+    def needed_width(self) -> int:
+        """The width showing every fitted column, the row numbers and a vertical scroll bar."""
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self)
+        rows = self.verticalHeader()
+        row_numbers = rows.sizeHint().width() if rows.isVisible() else 0
+        return sum(self.content_widths) + row_numbers + bar + 2 * self.frameWidth()
+
+    def spread_columns(self) -> None:
+        if not self.content_widths:
+            return
+        spare = self.viewport().width() - sum(self.content_widths)
+        share, rest = divmod(max(spare, 0), len(self.content_widths))
+        header = self.horizontalHeader()
+        for i, width in enumerate(self.content_widths):
+            header.resizeSection(i, width + share + int(i < rest))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.spread_columns()

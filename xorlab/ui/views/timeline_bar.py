@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -30,6 +31,7 @@ NOTICE_STYLE = (
     "border-radius: 4px; padding: 2px 8px; }"
 )
 LIVE_STYLE = "QLabel { color: #5A5A5A; padding: 2px 8px; }"
+MIN_SLIDER_WIDTH = 240  # pixels: shorter, the notice goes on a row of its own
 
 
 class EpochMarker:
@@ -99,7 +101,8 @@ class TimelineBar(QWidget):
         self.notice.setObjectName("timeline.notice")
         # Room for most notices, so the slider keeps its length while it is dragged.
         widest = "Viewing epoch 1,000,000 of 10,000,000 — not live"
-        self.notice.setMinimumWidth(self.fontMetrics().horizontalAdvance(widest) + 24)
+        self.notice_reserve = self.fontMetrics().horizontalAdvance(widest) + 24
+        self.notice.setMinimumWidth(self.notice_reserve)
         self.live_button = QPushButton("Back to live")
         self.live_button.setObjectName("timeline.live")
         self.live_button.setToolTip("Show the network as it is now and follow training again")
@@ -108,18 +111,26 @@ class TimelineBar(QWidget):
         policy.setRetainSizeWhenHidden(True)
         self.live_button.setSizePolicy(policy)
 
-        title = QLabel("<b>Time travel</b>")
-        title.setToolTip(self.slider.toolTip())
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(title)
-        row.addWidget(self.play_button)
-        row.addWidget(self.slider, 1)
-        row.addWidget(self.notice)
-        row.addWidget(self.live_button)
+        self.title = QLabel("<b>Time travel</b>")
+        self.title.setToolTip(self.slider.toolTip())
+        # One row when the slider keeps MIN_SLIDER_WIDTH beside the notice; otherwise the
+        # notice moves under the slider, which then spans the whole row.
+        self.slider_row = QHBoxLayout()
+        self.slider_row.setContentsMargins(0, 0, 0, 0)
+        self.slider_row.addWidget(self.title)
+        self.slider_row.addWidget(self.play_button)
+        self.slider_row.addWidget(self.slider, 1)
+        self.notice_row = QHBoxLayout()
+        self.notice_row.setContentsMargins(0, 0, 0, 0)
+        self.notice_row.addStretch(1)
+        self.one_row = True
+        self.slider_row.addWidget(self.notice)
+        self.slider_row.addWidget(self.live_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 2, 8, 4)
-        layout.addLayout(row)
+        layout.setSpacing(2)
+        layout.addLayout(self.slider_row)
+        layout.addLayout(self.notice_row)
 
         replay.timeline_changed.connect(self._on_timeline_changed)
         replay.replay_changed.connect(self._on_replay_changed)
@@ -134,6 +145,26 @@ class TimelineBar(QWidget):
 
     def notice_text(self) -> str:
         return self.notice.text()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._arrange(event.size().width())
+
+    def _arrange(self, width: int) -> None:
+        spacing = self.slider_row.spacing()
+        beside = [self.title, self.play_button, self.live_button]
+        fixed = sum(w.sizeHint().width() for w in beside) + self.notice_reserve
+        margins = self.layout().contentsMargins()
+        room = width - margins.left() - margins.right() - fixed - 4 * spacing
+        one_row = room >= MIN_SLIDER_WIDTH
+        if one_row == self.one_row:
+            return
+        self.one_row = one_row
+        target = self.slider_row if one_row else self.notice_row
+        # On a row of its own the notice may change length: nothing beside it moves.
+        self.notice.setMinimumWidth(self.notice_reserve if one_row else 0)
+        for widget in (self.notice, self.live_button):
+            target.addWidget(widget)  # moves it out of the other row
 
     # --- slots -----------------------------------------------------------------------------
 

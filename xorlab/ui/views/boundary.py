@@ -29,7 +29,9 @@ class BoundaryView(QWidget):
         self.plot_widget = plot_style.make_plot_widget("Decision boundary", "x1", "x2")
         self.plot_widget.setObjectName("boundary.plot")
         self.plot_item = self.plot_widget.getPlotItem()
-        self.plot_item.setAspectLocked(True)
+        # The map fills the plot: a locked aspect left wide empty bands beside it whenever the
+        # panel was not square (axes from -1 to 2 around a map of -0.25..1.25).
+        self.plot_item.setAspectLocked(False)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setColorMap(self.colormap)
         self.plot_item.addItem(self.image)
@@ -98,9 +100,16 @@ class BoundaryView(QWidget):
         self.plot_item.setLabel("bottom", dataset.input_names[0])
         self.plot_item.setLabel("left", dataset.input_names[1])
         self._set_points(dataset)
-        (x0, x1), (y0, y1) = grid.x_range, grid.y_range
-        self.plot_item.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+        self.fit_view()
         self.stack.setCurrentIndex(0)
+
+    def fit_view(self) -> None:
+        """Show exactly the plane the map covers (it stays so as the panel is resized)."""
+        if self.grid is not None:
+            rect = self.pixel_rect()
+            self.plot_item.setRange(
+                xRange=(rect.left(), rect.right()), yRange=(rect.top(), rect.bottom()), padding=0
+            )
 
     def _set_points(self, dataset: Dataset) -> None:
         first = dataset.y[:, 0]

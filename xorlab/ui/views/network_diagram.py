@@ -32,7 +32,7 @@ from xorlab.ui.views import network_style as style
 from xorlab.ui.views.network_layout import Architecture
 from xorlab.ui.views.network_paint import paint_maps, paint_selection
 from xorlab.ui.views.network_scene import NetworkScene
-from xorlab.ui.views.network_view import MARGINS, NetworkView
+from xorlab.ui.views.network_view import NetworkView
 from xorlab.ui.views.plot_style import BAD_COLOR
 from xorlab.ui.views.weight_editor import WeightEditor
 
@@ -218,7 +218,7 @@ class NetworkDiagram(QWidget):
 
     def _view_aspect(self) -> float:
         size = self.view.viewport().size()
-        left, top, right, bottom = MARGINS
+        left, top, right, bottom = self.view.margins()
         width, height = size.width() - left - right, size.height() - top - bottom
         if width < 50 or height < 50:
             return DEFAULT_ASPECT

@@ -47,17 +47,21 @@ class Architecture:
             return f"output {names[unit] if unit < len(names) else unit + 1}"
         return f"h{layer}.{unit + 1}" if len(self.sizes) > 3 else f"h{unit + 1}"
 
-    def layer_title(self, layer: int, compact: bool = False) -> str:
-        """'hidden 2\n16 × tanh'; ``compact`` ('h2\n16 tanh') where columns are close."""
+    def layer_title(self, layer: int, level: int = 0) -> str:
+        """A column's title, shorter at each ``level`` for columns closer together: 0
+        'hidden 2\n16 × tanh', 1 'h2\n16 tanh', 2 'h2' (TITLE_LEVELS: none at all)."""
         last = len(self.sizes) - 1
         act = self.activations[layer - 1] if 0 < layer <= len(self.activations) else ""
         if layer == 0:
-            return "in" if compact else "input"
-        if compact:
+            return "in" if level else "input"
+        if level:
             name = "out" if layer == last else f"h{layer}"
-            return f"{name}\n{self.sizes[layer]} {act}" if act else name
+            return f"{name}\n{self.sizes[layer]} {act}" if act and level == 1 else name
         name = "output" if layer == last else ("hidden" if last == 2 else f"hidden {layer}")
         return f"{name}\n{self.sizes[layer]} × {act}" if act else name
+
+
+TITLE_LEVELS = 3  # layer_title's levels of detail; at this one the titles are hidden
 
 
 def gaps_for(arch: Architecture, aspect: float, radius: float) -> tuple[float, float]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPen, QTransform
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainterPath, QPen, QTransform
 from PySide6.QtWidgets import (
     QGraphicsEllipseItem,
     QGraphicsItem,
@@ -22,9 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from xorlab.ui.views import network_style as style
-from xorlab.ui.views.network_layout import Architecture, gaps_for
+from xorlab.ui.views.network_layout import TITLE_LEVELS, Architecture, gaps_for
 
 UNIT_Z, LINE_Z, HOVER_Z, RING_Z, CAPTION_Z = 2.0, 0.0, 1.0, 3.0, 4.0
+TITLE_GAP = 10.0  # pixels between neighbouring layer titles
 
 
 def _set_caption_text(item: QGraphicsSimpleTextItem, text: str) -> None:
@@ -42,6 +43,8 @@ def _set_caption_text(item: QGraphicsSimpleTextItem, text: str) -> None:
 
 class NetworkScene(QGraphicsScene):
     """The diagram of one Architecture (``build``), re-penned by ``set_weights``."""
+
+    NAME_OFFSET = 8.0  # scene units between a unit's edge and its name
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -62,8 +65,7 @@ class NetworkScene(QGraphicsScene):
         self.core = QRectF()  # the units' bounds; captions stick out by a few pixels
         self.captions: list[QGraphicsSimpleTextItem] = []
         self.titles: list[QGraphicsSimpleTextItem] = []  # one per layer, above its column
-        self.compact_titles = False
-        self.full_title_width = 0.0  # pixels
+        self.title_level = 0  # how short the titles are: see Architecture.layer_title
         self.hover = QGraphicsLineItem()
         self.rings: list[QGraphicsItem] = []
 
@@ -74,7 +76,7 @@ class NetworkScene(QGraphicsScene):
         self.clear()  # deletes every item, the hover line too
         self.arch = arch
         self.lines, self.units, self.maps, self.captions, self.rings = [], {}, {}, [], []
-        self.titles, self.compact_titles, self.glyphs = [], False, {}
+        self.titles, self.title_level, self.glyphs = [], 0, {}
         self.weights, self.keys = (), np.empty(0, dtype=np.int64)
         self._place_units(arch, aspect)
         self._make_lines(arch)
@@ -178,18 +180,27 @@ class NetworkScene(QGraphicsScene):
             x = self.centres[(layer, 0)].x()
             title = self._caption(arch.layer_title(layer), QPointF(x, top - 14), "above", bold=True)
             self.titles.append(title)
-        self.full_title_width = max(t.boundingRect().width() for t in self.titles)
         names_at = {0: "left", last: "right"}
         for layer, side in names_at.items():
             for unit in range(arch.sizes[layer]):
                 centre = self.centres[(layer, unit)]
-                dx = -self.radius - 8 if side == "left" else self.radius + 8
+                dx = -self.radius - self.NAME_OFFSET
+                dx = dx if side == "left" else -dx
                 name = arch.unit_name(layer, unit)
                 self._caption(name.removeprefix("output "), centre + QPointF(dx, 0), side)
         for layer in range(len(arch.sizes)):
             if arch.has_bias_unit(layer):
                 centre = self.centres[(layer, arch.sizes[layer])]
                 self._caption("bias", centre + QPointF(0, self.radius * 0.72 + 4), "below", 8)
+
+    def name_widths(self) -> tuple[float, float]:
+        """Pixels of the widest input name (left) and output name (right)."""
+        widths = {"left": 0.0, "right": 0.0}
+        for item in self.captions:
+            side = item.data(0)
+            if side in widths:
+                widths[side] = max(widths[side], item.boundingRect().width())
+        return widths["left"], widths["right"]
 
     def _caption(
         self, text: str, at: QPointF, side: str, points: float = 9.0, bold: bool = False
@@ -211,16 +222,46 @@ class NetworkScene(QGraphicsScene):
         return item
 
     def fit_titles(self, column_pixels: float) -> bool:
-        """Short layer titles when columns are closer than the long ones are wide; True
-        when the short ones are shown."""
-        if self.arch is None:
+        """The most detailed layer titles that fit between columns ``column_pixels`` apart
+        (none when even 'h1' does not); True when they are shortened."""
+        if self.arch is None or not self.titles:
             return False
-        compact = self.full_title_width + 10 > column_pixels
-        if compact != self.compact_titles:
-            self.compact_titles = compact
+        arch = self.arch
+        metrics = QFontMetricsF(self.titles[0].font())
+
+        def widest(level: int) -> float:
+            lines = [arch.layer_title(k, level) for k in range(len(arch.sizes))]
+            return max(metrics.horizontalAdvance(t) for text in lines for t in text.split("\n"))
+
+        fits = (k for k in range(TITLE_LEVELS) if widest(k) + TITLE_GAP <= column_pixels)
+        level = next(fits, TITLE_LEVELS)
+        if level != self.title_level:
+            self.title_level = level
             for layer, title in enumerate(self.titles):
-                _set_caption_text(title, self.arch.layer_title(layer, compact))
-        return compact
+                if level < TITLE_LEVELS:
+                    _set_caption_text(title, arch.layer_title(layer, level))
+        return level > 0
+
+    def hide_crowded_captions(self, view_transform: QTransform) -> int:
+        """Hide captions that would overlap one already shown on screen (titles first, then
+        unit names, then 'bias'); returns how many are hidden. Captions keep their size on
+        screen however small the diagram is drawn, so in a narrow view they collide."""
+        shown: list[QRectF] = []
+        hidden = 0
+        titles = set(self.titles)
+        for item in self.captions:
+            if item in titles and self.title_level >= TITLE_LEVELS:
+                item.hide()
+                hidden += 1
+                continue
+            rect = item.deviceTransform(view_transform).mapRect(item.boundingRect())
+            clash = any(rect.intersects(other) for other in shown)
+            item.setVisible(not clash)
+            if clash:
+                hidden += 1
+            else:
+                shown.append(rect.adjusted(-2, -1, 2, 1))  # a little air between words
+        return hidden
 
     # --- live values ----------------------------------------------------------------------
 

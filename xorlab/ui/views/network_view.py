@@ -12,6 +12,7 @@ from xorlab.ui.views.network_scene import NetworkScene
 HIT_PIXELS = 6.0  # how close to a line the pointer must be, on screen
 MAX_ZOOM = 1.6  # a small network is not blown up to fill a large panel
 MARGINS = (48, 46, 60, 24)  # left, top, right, bottom pixels for names, titles, "bias"
+MIN_SIDE_MARGIN = 24  # pixels left and right of the units, for half an edge column's title
 
 
 class NetworkView(QGraphicsView):
@@ -38,7 +39,7 @@ class NetworkView(QGraphicsView):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setBackgroundBrush(QColor("white"))
         self.setMouseTracking(True)
-        self.setMinimumSize(160, 140)
+        self.setMinimumSize(200, 160)  # narrower, the smallest networks turn to dots
 
     def zoom(self) -> float:
         return self.transform().m11()
@@ -50,7 +51,7 @@ class NetworkView(QGraphicsView):
         size = self.viewport().size()
         if core.isEmpty() or size.width() < 10 or size.height() < 10:
             return
-        left, top, right, bottom = MARGINS
+        left, top, right, bottom = self.margins()
         zoom = min(
             (size.width() - left - right) / core.width(),
             (size.height() - top - bottom) / core.height(),
@@ -68,6 +69,20 @@ class NetworkView(QGraphicsView):
         centres = self.network.centres
         if (1, 0) in centres:
             self.network.fit_titles((centres[(1, 0)].x() - centres[(0, 0)].x()) * zoom)
+        self.network.hide_crowded_captions(self.viewportTransform())
+
+    def margins(self) -> tuple[int, int, int, int]:
+        """Pixels around the units for the captions: the sides as wide as the input and
+        output names need (a narrow dock keeps its width for the network)."""
+        _left, top, _right, bottom = MARGINS
+        left, right = self.network.name_widths()
+        offset = self.network.NAME_OFFSET * MAX_ZOOM + 4
+        return (
+            int(max(left + offset, MIN_SIDE_MARGIN)),
+            top,
+            int(max(right + offset, MIN_SIDE_MARGIN)),
+            bottom,
+        )
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -145,7 +145,16 @@ def test_the_optimized_view_says_why_it_has_no_values(qtbot, replaying):
     trainer, snapshots, replay, bar, tab, panel = replaying
     panel.show_box.setChecked(False)
     tab.set_mode("optimized")
-    assert "symbolic graph only" in panel.note.text()
-    assert "fused" in panel.note.toolTip()
-    tab.set_mode("symbolic")
+    assert "symbolic graph</a> only" in panel.note.text()
+    assert "fused" in panel.note.toolTip() and "compiled function" in panel.note.toolTip()
+    # The node panel says it too, for a node with no value of its own.
+    graph = tab.canvases["optimized"].graph
+    tab.select_node(slot(graph, "cost"), "optimized")
+    assert "compiled function" in tab.details.value_label.text()
+    assert tab.details.value_label.isVisible() and not tab.details.value_table.isVisible()
+    panel.note.linkActivated.emit("symbolic")  # the note's link shows the symbolic graph
+    assert tab.mode == "symbolic"
     assert "live values" in panel.note.text()
+    assert panel.title.text() == "Live values for"
+    bar.slider.setValue(0)
+    assert panel.title.text() == "Past values for"

@@ -33,16 +33,19 @@ from xorlab.core.trainer import TrainingSnapshot
 from xorlab.ui.network_jobs import GRAPH_VALUES, graph_values_job
 from xorlab.ui.views.graph_overlay import CanvasOverlay
 from xorlab.ui.views.graph_tab import GraphTab
+from xorlab.ui.views.graph_values_text import (
+    OPTIMIZED_NODE,
+    OPTIMIZED_NOTE,
+    OPTIMIZED_WHY,
+    moment_text,
+    note_html,
+    row_text,
+    rows_text,
+)
 
 REFRESH_MS = 500  # ~2 Hz while training
 SETTLED_STATES = ("ready", "paused", "done", "stopped", "diverged")
 ALL_ROWS = -1
-MAX_ROW_TEXT = 6  # inputs written out in a row's name; more are elided
-TIME_TRAVEL_COLOUR = "#B35900"  # the timeline bar's replay accent
-OPTIMIZED_NOTE = (
-    "Values are shown on the symbolic graph only: the optimized graph's fused, in-place ops "
-    "run inside one compiled function, not one by one. Pick Symbolic or Side by side."
-)
 
 
 class GraphValuesPanel(QObject):
@@ -78,9 +81,12 @@ class GraphValuesPanel(QObject):
         self.note.setObjectName("graph.values_note")
         self.note.setStyleSheet("color: #57606A;")
         self.note.setTextFormat(Qt.TextFormat.RichText)
+        self.note.linkActivated.connect(lambda _link: self.tab.set_mode("symbolic"))
+        self.title = QLabel("Live values for")
+        self.title.setObjectName("graph.values_title")
         layout = QHBoxLayout(self.bar)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(QLabel("Live values for"))
+        layout.addWidget(self.title)
         layout.addWidget(self.row_box)
         layout.addSpacing(8)
         layout.addWidget(self.show_box)
@@ -164,14 +170,16 @@ class GraphValuesPanel(QObject):
         if info.category == "shared":
             # Live, the node's own (current) value is the right one.
             return None if replayed is None else self._replayed_shared(info, replayed)
+        if graph.stage == "optimized" and info.value is None and self.values is not None:
+            return None, OPTIMIZED_NODE
         values = self._current_values(graph)
         if values is None:
             return None
         value = values.node_value(info)
         if value is None:
             return None
-        rows = self._rows_text(values)
-        return value, f"for {rows}, {self._source_text(values)}: {html.escape(summarize(value))}"
+        summary = html.escape(summarize(value))
+        return value, f"for {rows_text(values)}, {moment_text(values)}: {summary}"
 
     def busy(self) -> bool:
         return self._pending
@@ -307,33 +315,21 @@ class GraphValuesPanel(QObject):
         self.overlay.arrange()
 
     def _update_note(self) -> None:
+        replayed = self.replayed
+        self.title.setText("Live values for" if replayed is None else "Past values for")
         self.note.setToolTip("")
         if self.tab.mode == "optimized":
-            self.note.setText("Values: symbolic graph only (see tooltip)")
-            self.note.setToolTip(OPTIMIZED_NOTE)
+            self.note.setText(OPTIMIZED_NOTE)
+            self.note.setToolTip(OPTIMIZED_WHY)
             return
         values = self._current_values(self.tab.canvases["symbolic"].graph)
-        replayed = self.replayed
-        if values is None:
+        if values is not None:
+            self.note.setText(note_html(values, self.tab.mode == "side"))
+        elif self.values is not None:
             waiting = f"epoch {replayed.epoch:,} (time travel)" if replayed else "live values"
-            self.note.setText(f"Computing the {waiting}…" if self.values is not None else "")
-            return
-        where = "Symbolic graph (left)" if self.tab.mode == "side" else "Symbolic graph"
-        text = html.escape(f"{where}, {self._rows_text(values)}: {self._source_text(values)}")
-        if values.replayed:
-            text = f"<span style='color:{TIME_TRAVEL_COLOUR}'><b>{text}</b></span>"
-        self.note.setText(text)
-
-    def _rows_text(self, values: GraphValues) -> str:
-        if len(values.rows) == 1:
-            return f"row {values.rows[0] + 1}"
-        return f"all {len(values.rows)} rows"
-
-    def _source_text(self, values: GraphValues) -> str:
-        """'values at epoch 12,000 (time travel)' or 'live values at epoch 12,000'."""
-        if values.replayed:
-            return f"values at epoch {values.epoch:,} (time travel)"
-        return f"live values at epoch {values.epoch:,}"
+            self.note.setText(f"Computing the {waiting}…")
+        else:
+            self.note.setText("")
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Refresh only while the tab is on screen (it is hidden behind other tabs)."""
@@ -344,14 +340,3 @@ class GraphValuesPanel(QObject):
             elif event.type() == QEvent.Type.Hide:
                 self.timer.stop()
         return False
-
-
-def row_text(dataset: Dataset, row: int) -> str:
-    """'row 2: x1=0, x2=0 → y=0'."""
-    x, y = dataset.X[row], dataset.y[row]
-    names = dataset.input_names
-    inputs = ", ".join(f"{names[i]}={x[i]:g}" for i in range(min(len(x), MAX_ROW_TEXT)))
-    if len(x) > MAX_ROW_TEXT:
-        inputs += ", …"
-    targets = ", ".join(f"{n}={v:g}" for n, v in zip(dataset.target_names, y, strict=False))
-    return f"row {row + 1}: {inputs} → {targets}"

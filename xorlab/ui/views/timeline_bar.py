@@ -10,7 +10,7 @@ Its right end is live. ``EpochMarker`` draws the replayed epoch on a curve plot.
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QSize, Qt, Slot
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -145,6 +145,19 @@ class TimelineBar(QWidget):
 
     def notice_text(self) -> str:
         return self.notice.text()
+
+    def minimumSizeHint(self) -> QSize:
+        """The width of the two-row arrangement: one row is only chosen where it fits, so it
+        must not hold the whole window wider."""
+        spacing = self.slider_row.spacing()
+        margins = self.layout().contentsMargins()
+        first = [self.title, self.play_button, self.slider]
+        first_row = sum(w.minimumSizeHint().width() for w in first) + 2 * spacing
+        second_row = (
+            self.notice.minimumSizeHint().width() + self.live_button.sizeHint().width() + spacing
+        )
+        width = max(first_row, second_row) + margins.left() + margins.right()
+        return QSize(width, super().minimumSizeHint().height())
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -91,7 +91,7 @@ def test_values_follow_the_slider_and_come_back_live(qtbot, replaying):
     live_cost, live_new = expected_step(trainer, snapshots[-1])
     assert float(live.values[cost_id]) == pytest.approx(live_cost, abs=1e-12)
     np.testing.assert_allclose(live.values[update_id], live_new[0], atol=1e-12)
-    assert "live values at epoch" in panel.note.text()
+    assert f"Live values, epoch {trainer.epoch:,}" in panel.note.text()
     live_labels = sorted(item.childItems()[0].text() for item in panel.overlay.items)
     fn = gv._PROGRAMS[trainer][("train", 0)].fn
     before = [v.get_value() for v in (*trainer.params, *trainer.state)]
@@ -110,7 +110,8 @@ def test_values_follow_the_slider_and_come_back_live(qtbot, replaying):
         np.testing.assert_allclose(values.values[update_id], new[0], atol=1e-12)
         assert abs(float(values.values[cost_id]) - live_cost) > 1e-6
         assert np.abs(values.values[update_id] - live_new[0]).max() > 1e-6
-        assert f"values at epoch {past.epoch:,} (time travel)" in panel.note.text()
+        assert f"Epoch {past.epoch:,} (time travel)" in panel.note.text()
+        assert f"Values at epoch {past.epoch:,} (time travel)" in panel.note.toolTip()
         labels = sorted(item.childItems()[0].text() for item in panel.overlay.items)
         assert labels and labels != live_labels
         # The weights in the node panel are the snapshot's, in either graph.
@@ -133,7 +134,7 @@ def test_values_follow_the_slider_and_come_back_live(qtbot, replaying):
     assert not back.replayed and back.epoch == trainer.epoch
     np.testing.assert_array_equal(back.values[update_id], live.values[update_id])
     assert sorted(item.childItems()[0].text() for item in panel.overlay.items) == live_labels
-    assert "live values at epoch" in panel.note.text()
+    assert f"Live values, epoch {trainer.epoch:,}" in panel.note.text()
     w1 = param_parts(graph, "W1").weight
     tab.select_node(w1, "symbolic")
     assert "current value" in tab.details.value_label.text()
@@ -154,7 +155,9 @@ def test_the_optimized_view_says_why_it_has_no_values(qtbot, replaying):
     assert tab.details.value_label.isVisible() and not tab.details.value_table.isVisible()
     panel.note.linkActivated.emit("symbolic")  # the note's link shows the symbolic graph
     assert tab.mode == "symbolic"
-    assert "live values" in panel.note.text()
+    assert "Live values" in panel.note.text()
     assert panel.title.text() == "Live values for"
     bar.slider.setValue(0)
     assert panel.title.text() == "Past values for"
+    tab.set_mode("optimized")  # the weights in the node panel are still the past ones: say so
+    assert f"Epoch {snapshots[0].epoch:,} (time travel)" in panel.note.text()

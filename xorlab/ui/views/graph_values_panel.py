@@ -24,7 +24,14 @@ import html
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QWidget,
+)
 
 from xorlab.core.datasets import Dataset
 from xorlab.core.graph_values import GraphValues, summarize
@@ -35,10 +42,11 @@ from xorlab.ui.views.graph_overlay import CanvasOverlay
 from xorlab.ui.views.graph_tab import GraphTab
 from xorlab.ui.views.graph_values_text import (
     OPTIMIZED_NODE,
-    OPTIMIZED_NOTE,
     OPTIMIZED_WHY,
     moment_text,
     note_html,
+    note_tooltip,
+    optimized_note,
     row_text,
     rows_text,
 )
@@ -72,7 +80,9 @@ class GraphValuesPanel(QObject):
         self.row_box.setToolTip("The training rows fed through the graph as its batch")
         self.row_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.row_box.setMinimumContentsLength(18)
-        self.show_box = QCheckBox("Show values on the graph")
+        # The row keeps its width; a long note is cut on the right (its tooltip has it all).
+        self.row_box.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.show_box = QCheckBox("Show on the graph")
         self.show_box.setObjectName("graph.show_values")
         self.show_box.setToolTip(
             "Label every node of the symbolic graph with its value for the chosen rows"
@@ -81,6 +91,7 @@ class GraphValuesPanel(QObject):
         self.note.setObjectName("graph.values_note")
         self.note.setStyleSheet("color: #57606A;")
         self.note.setTextFormat(Qt.TextFormat.RichText)
+        self.note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.note.linkActivated.connect(lambda _link: self.tab.set_mode("symbolic"))
         self.title = QLabel("Live values for")
         self.title.setObjectName("graph.values_title")
@@ -319,12 +330,13 @@ class GraphValuesPanel(QObject):
         self.title.setText("Live values for" if replayed is None else "Past values for")
         self.note.setToolTip("")
         if self.tab.mode == "optimized":
-            self.note.setText(OPTIMIZED_NOTE)
+            self.note.setText(optimized_note(replayed.epoch if replayed else None))
             self.note.setToolTip(OPTIMIZED_WHY)
             return
         values = self._current_values(self.tab.canvases["symbolic"].graph)
         if values is not None:
             self.note.setText(note_html(values, self.tab.mode == "side"))
+            self.note.setToolTip(note_tooltip(values))
         elif self.values is not None:
             waiting = f"epoch {replayed.epoch:,} (time travel)" if replayed else "live values"
             self.note.setText(f"Computing the {waiting}…")

@@ -17,7 +17,6 @@ OPTIMIZED_WHY = (
     "so their intermediate values are never evaluated one by one; the numbers would be the "
     "symbolic graph's anyway. Choose Symbolic or Side by side to see them."
 )
-OPTIMIZED_NOTE = f"Values: on the <a href='{SYMBOLIC_LINK}'>symbolic graph</a> only"
 OPTIMIZED_NODE = "no value: the optimized graph runs fused inside one compiled function"
 
 
@@ -46,10 +45,34 @@ def moment_text(values: GraphValues) -> str:
     return f"live values at epoch {values.epoch:,}"
 
 
+def optimized_note(replayed_epoch: int | None) -> str:
+    """The note while the optimized graph alone is shown; it still says which epoch the
+    weights in the node panel are from."""
+    text = f"<a href='{SYMBOLIC_LINK}'>symbolic graph</a> only"
+    if replayed_epoch is None:
+        return f"Values: {text}"
+    return f"{_epoch_html(replayed_epoch)} · {text}"
+
+
 def note_html(values: GraphValues, side_by_side: bool) -> str:
-    """The values bar's note: where the values are, for which rows, from when."""
-    where = "Symbolic graph (left)" if side_by_side else "Symbolic graph"
-    text = html.escape(f"{where}, {rows_text(values)}: {moment_text(values)}")
+    """The values bar's note: from when the values are (the rows are in the box beside it)
+    and on which picture."""
+    where = "symbolic graph (left)" if side_by_side else "symbolic graph"
     if values.replayed:
-        return f"<span style='color:{TIME_TRAVEL_COLOUR}'><b>{text}</b></span>"
-    return text
+        return f"{_epoch_html(values.epoch)} · {where}"
+    return html.escape(f"Live values, epoch {values.epoch:,} · {where}")
+
+
+def note_tooltip(values: GraphValues) -> str:
+    """The note in full, with where the values come from."""
+    if values.replayed:
+        return (
+            f"Values at epoch {values.epoch:,} (time travel), for {rows_text(values)}: "
+            "computed from that snapshot's weights, optimizer state and learning rate. "
+            "'Back to live' on the Training tab's timeline returns to the live values."
+        )
+    return f"Live values, epoch {values.epoch:,}, for {rows_text(values)}: the weights now"
+
+
+def _epoch_html(epoch: int) -> str:
+    return f"<span style='color:{TIME_TRAVEL_COLOUR}'><b>Epoch {epoch:,} (time travel)</b></span>"

@@ -6,18 +6,21 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PySide6.QtCore import QSettings
 
 from tests.core.reference import ReferenceOptimizer, cost_and_grads
 from xorlab.core import graph_values as gv
 from xorlab.core.graph_params import param_parts
 from xorlab.core.presets import preset_spec
 from xorlab.core.trainer import Trainer
+from xorlab.ui.main_window import MainWindow
 from xorlab.ui.replay import ReplayController
 from xorlab.ui.views.graph_tab import GraphTab
 from xorlab.ui.views.graph_values_panel import GraphValuesPanel
 from xorlab.ui.views.timeline_bar import TimelineBar
 
 from .test_linked_views import FakeWorker, wait_drawn
+from .windows import step, wait_for_state
 
 MOMENTUM = preset_spec("xor-bias").with_changes(
     training={"optimizer": "momentum", "momentum": 0.8, "learning_rate": 0.6}
@@ -70,10 +73,11 @@ def slot(graph, label: str) -> str:
     return next(i for i in graph.outputs if graph.nodes[i].label.split("\n")[0] == label)
 
 
-def expected_step(trainer: Trainer, snapshot):
+def expected_step(trainer: Trainer, snapshot, dataset=None):
     """numpy: the cost and new weights of one momentum step on ROW from ``snapshot``."""
     net, tr = trainer.spec.network, trainer.spec.training
-    X, y = trainer.dataset.X[ROW : ROW + 1], trainer.dataset.y[ROW : ROW + 1]
+    dataset = dataset or trainer.dataset
+    X, y = dataset.X[ROW : ROW + 1], dataset.y[ROW : ROW + 1]
     weights = [np.array(w) for w in snapshot.weights]
     acts = [*net.activations, net.output_activation]
     cost, grads = cost_and_grads(weights, X, y, acts, net.bias, tr.cost, tr.l2)
@@ -161,3 +165,44 @@ def test_the_optimized_view_says_why_it_has_no_values(qtbot, replaying):
     assert panel.title.text() == "Past values for"
     tab.set_mode("optimized")  # the weights in the node panel are still the past ones: say so
     assert f"Epoch {snapshots[0].epoch:,} (time travel)" in panel.note.text()
+
+
+def test_in_the_window_the_slider_on_the_training_tab_sets_the_graph_tabs_values(qtbot, tmp_path):
+    """The real worker and wiring: the slider is moved while the Graph tab is hidden; shown,
+    the tab computes that epoch's values; Back to live brings the live ones."""
+    settings = QSettings(str(tmp_path / "xorlab.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(MOMENTUM, settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        wait_for_state(qtbot, window, "ready")
+        step(qtbot, window, times=4)
+        replay, panel, tab = window.replay, window.network_views.graph_values, window.graph_tab
+        qtbot.waitUntil(lambda: len(replay.timeline) >= 3, timeout=WAIT_MS)
+        window.show_tab("training")
+        window.timeline_bar.slider.setValue(0)
+        past = replay.replayed
+        assert past is not None and past.epoch < window.last_snapshot.epoch
+        window.show_tab("graph")
+        panel.set_row(ROW)
+        qtbot.waitUntil(lambda: tab.bundle is not None and not tab.busy(), timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: shown_values(panel) is not None, timeout=WAIT_MS)
+        values = shown_values(panel)
+        assert values.replayed and values.epoch == past.epoch
+        graph = tab.canvases["symbolic"].graph
+        cost, new = expected_step(window, past, window.network_views.graph_values.dataset)
+        assert float(values.values[slot(graph, "cost")]) == pytest.approx(cost, abs=1e-12)
+        np.testing.assert_allclose(values.values[slot(graph, "update of W1")], new[0], atol=1e-12)
+
+        window.timeline_bar.live_button.click()
+        qtbot.waitUntil(lambda: shown_values(panel) is not None, timeout=WAIT_MS)
+        live = shown_values(panel)
+        latest = window.last_snapshot
+        assert not live.replayed and live.epoch == latest.epoch
+        cost, new = expected_step(window, latest, panel.dataset)
+        assert float(live.values[slot(graph, "cost")]) == pytest.approx(cost, abs=1e-12)
+        np.testing.assert_allclose(live.values[slot(graph, "update of W1")], new[0], atol=1e-12)
+    finally:
+        window.experiment_files.prompts_enabled = False
+        window.close()
+        assert window.worker.wait(WAIT_MS)

@@ -152,6 +152,7 @@ class GraphValuesPanel(QObject):
         self.row_box.setCurrentIndex(index if index >= 0 else 1)
         self.row_box.blockSignals(False)
         self.overlay.clear()
+        self._update_note()
 
     def request(self) -> None:
         """Ask the worker for the values of the symbolic graph on screen."""
@@ -220,6 +221,7 @@ class GraphValuesPanel(QObject):
 
     def _on_rows_changed(self) -> None:
         self.values = None
+        self._update_note()
         self.request()
 
     @Slot(bool)

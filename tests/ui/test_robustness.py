@@ -90,6 +90,8 @@ class Churn:
         "invalid_edit": 2,
         # A new weight seed no longer recompiles, so size changes are what compile mid-churn.
         "hidden_size": 3,
+        "act_while_compiling": 2,  # chance alone catches too few compiles on a warm cache
+        "speed": 2,  # capped runs last: actions land mid-training
         "preset": 2,
         "tab": 1,
         "save": 1,
@@ -192,6 +194,36 @@ class Churn:
         box = self.window.builder.findChild(QSpinBox, "builder.hidden[0].size")
         if box is not None and box.isEnabled():
             box.setValue(self.rng.choice([2, 3]))
+
+    def _act_while_compiling(self) -> None:
+        """A size change, then another action as soon as the window shows the compile."""
+        window = self.window
+        if window.worker.state in ("training", "paused"):
+            self._stop()
+            self.qtbot.waitUntil(lambda: window.worker.state not in ("training", "paused"))
+        if not window.builder.is_valid():  # an invalid field holds every compile back
+            for path, text in (("training.learning_rate", "0.1"), ("training.epochs", "5000")):
+                set_field(self.qtbot, window, path, text)
+            set_field(self.qtbot, window, "network.seed", "1")
+        box = window.builder.findChild(QSpinBox, "builder.hidden[0].size")
+        if box is None or not box.isEnabled() or not window.builder.is_valid():
+            return
+        seen: list[str] = [window.worker.state]  # a compile in progress goes on with the edit
+        window.worker.state_changed.connect(seen.append)
+        # Requests merge: a size the worker has compiled already would need no compile.
+        taken = {box.value()}
+        if window.last_snapshot is not None:
+            taken.add(window.last_snapshot.weights[0].shape[1])
+        box.setValue(next(size for size in (2, 3, 4) if size not in taken))
+        self.qtbot.waitUntil(lambda: "compiling" in seen, timeout=10_000)
+        window.worker.state_changed.disconnect(seen.append)
+        name = self.rng.choice(["train", "pause_resume", "step", "stop", "valid_edit", "tab"])
+        self.states[window.worker.state] += 1
+        self.done[name] += 1
+        getattr(self, f"_{name}")()
+
+    def _speed(self) -> None:
+        self.window.speed.choose(self.rng.choice(["full", "10000", "1000", "100"]))
 
     def _preset(self) -> None:
         name = self.rng.choice(["xor-minimal", "xor-bias"])

@@ -20,7 +20,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QFileDialog
 
 from tests.core import reference as numpy_reference
-from tests.ui.windows import WindowFactory, step
+from tests.ui.windows import step
 from xorlab.core import model, render
 from xorlab.core.datasets import load_dataset
 from xorlab.core.presets import preset_spec
@@ -30,13 +30,6 @@ MINIMAL = preset_spec("xor-minimal")
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON_BIN = str(Path(sys.executable).parent)  # the venv's bin: python, no gcc, no dot
 NO_COMPILER_TIMEOUT = 180
-
-
-@pytest.fixture
-def make_window(qtbot, tmp_path):
-    factory = WindowFactory(qtbot, str(tmp_path / "xorlab.ini"))
-    yield factory
-    factory.close_all()
 
 
 def bare_environment(tmp_path: Path) -> dict[str, str]:

@@ -12,7 +12,7 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QImage, QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox
 
-from tests.ui.windows import WindowFactory, answer_with, set_field, step, wait_for_state
+from tests.ui.windows import answer_with, set_field, step, wait_for_state
 from xorlab.core.experiment import load_experiment
 from xorlab.core.presets import preset_spec
 from xorlab.core.script_export import export_script
@@ -22,20 +22,6 @@ from xorlab.ui.recent_files import MAX_RECENT, RECENT_KEY, RecentFiles
 
 MINIMAL = preset_spec("xor-minimal")
 BIAS = preset_spec("xor-bias")
-
-
-@pytest.fixture
-def make_window(qtbot, tmp_path):
-    factory = WindowFactory(qtbot, str(tmp_path / "xorlab.ini"))
-    yield factory
-    factory.close_all()
-
-
-@pytest.fixture(scope="module")
-def reference() -> Trainer:
-    trainer = Trainer(MINIMAL)
-    trainer.compile()
-    return trainer
 
 
 def trained(reference: Trainer, steps: int) -> Trainer:

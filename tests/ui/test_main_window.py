@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QApplication, QLabel
 from xorlab.core import model
 from xorlab.core.presets import preset_spec
 from xorlab.core.spec import MAX_EPOCHS
-from xorlab.core.trainer import Trainer
 from xorlab.ui import settings as saved
 from xorlab.ui import training_session
 from xorlab.ui.main_window import MainWindow
@@ -52,13 +51,6 @@ def make_window(qtbot, settings_file):
 
 def wait_for_state(qtbot, window: MainWindow, state: str, timeout: int = 30_000) -> None:
     qtbot.waitUntil(lambda: window.worker.state == state, timeout=timeout)
-
-
-@pytest.fixture(scope="module")
-def reference() -> Trainer:
-    trainer = Trainer(ENDLESS)
-    trainer.compile()
-    return trainer
 
 
 def set_field(qtbot, window: MainWindow, path: str, text: str) -> None:

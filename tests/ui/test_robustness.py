@@ -39,20 +39,6 @@ CHURN_SEED = 20_240_611
 MAX_RSS_GROWTH_MB = 150
 
 
-@pytest.fixture
-def make_window(qtbot, tmp_path):
-    factory = WindowFactory(qtbot, str(tmp_path / "xorlab.ini"))
-    yield factory
-    factory.close_all()
-
-
-@pytest.fixture(scope="module")
-def reference() -> Trainer:
-    trainer = Trainer(MINIMAL)
-    trainer.compile()
-    return trainer
-
-
 def rss_mb() -> float:
     with open("/proc/self/statm", encoding="ascii") as statm:
         pages = int(statm.read().split()[1])

@@ -14,17 +14,10 @@ from xorlab.ui.automation import Automation
 from xorlab.ui.speed_control import SETTINGS_KEY
 from xorlab.ui.speed_limit import SPEEDS
 
-from .windows import WindowFactory, wait_for_state
+from .windows import wait_for_state
 
 MINIMAL = preset_spec("xor-minimal")
 KEYS = [key for key, _rate, _text in SPEEDS]
-
-
-@pytest.fixture
-def make_window(qtbot, tmp_path):
-    factory = WindowFactory(qtbot, str(tmp_path / "xorlab.ini"))
-    yield factory
-    factory.close_all()
 
 
 def checked(window) -> str:

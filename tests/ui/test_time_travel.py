@@ -15,7 +15,7 @@ from xorlab.core.datasets import plane_grid
 from xorlab.core.presets import preset_spec
 from xorlab.core.spec import MAX_EPOCHS
 from xorlab.core.timeline import DEFAULT_CAPACITY
-from xorlab.core.trainer import Trainer, TrainingSnapshot
+from xorlab.core.trainer import TrainingSnapshot
 from xorlab.ui.main_window import MainWindow
 from xorlab.ui.replay import ReplayController, snapshot_bytes
 
@@ -23,14 +23,6 @@ MINIMAL = preset_spec("xor-minimal")
 ENDLESS = MINIMAL.with_changes(training={"epochs": MAX_EPOCHS})
 SHORT = MINIMAL.with_changes(training={"epochs": 2000, "learning_rate": 0.5})
 GRID = 64
-
-
-@pytest.fixture(scope="module")
-def reference() -> Trainer:
-    """A headless trainer: the oracle for what the window stored."""
-    trainer = Trainer(ENDLESS)
-    trainer.compile()
-    return trainer
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QByteArray, QRectF, QSettings, Qt
 from PySide6.QtWidgets import QComboBox, QGraphicsSimpleTextItem
 
-from tests.ui.windows import WindowFactory, step
+from tests.ui.windows import step
 from xorlab.core.datasets import load_dataset, plane_grid
 from xorlab.core.presets import preset_spec
 from xorlab.core.spec import DatasetSpec
@@ -33,13 +33,6 @@ SQUEEZED_GEOMETRY = (
     "AdnQywADAAAAAAABAAAAGQAABP0AAAPEAAAAAQAAABkAAAT9AAADxAAAAAAAAAAABkAAAAABAAAAGQAABP0AAAPE"
 )
 ROOMY = (1504, 940)  # the window's first size on a 1600 x 1000 screen
-
-
-@pytest.fixture
-def make_window(qtbot, tmp_path):
-    factory = WindowFactory(qtbot, str(tmp_path / "xorlab.ini"))
-    yield factory
-    factory.close_all()
 
 
 def settle(qtbot) -> None:

@@ -75,14 +75,6 @@ def wait_for_state(qtbot, recorder: Recorder, state: str, timeout: int = 30_000)
     qtbot.waitUntil(lambda: recorder.state == state, timeout=timeout)
 
 
-@pytest.fixture(scope="module")
-def reference() -> Trainer:
-    """A headless trainer on the GUI thread: the oracle for the worker's weights."""
-    trainer = Trainer(ENDLESS)
-    trainer.compile()
-    return trainer
-
-
 def test_trains_the_tutorial_network_to_the_tutorial_numbers(qtbot, start_worker, reference):
     worker, rec = start_worker(MINIMAL)
     assert rec.states == ["compiling", "ready"]

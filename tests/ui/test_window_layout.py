@@ -84,6 +84,19 @@ def test_truth_table_shows_every_column_at_the_default_size(qtbot, make_window):
     assert bar.slider.width() >= 0.4 * bar.width()
 
 
+def test_the_graph_gets_the_larger_share_of_the_graph_tab_with_both_docks_open(
+    qtbot, make_window
+):
+    window = roomy_window(qtbot, make_window)
+    window.show_tab("graph")
+    tab = window.graph_tab
+    qtbot.waitUntil(lambda: not tab.busy(), timeout=30_000)  # the long Debugprint title is set
+    settle(qtbot)
+    graph, side = tab.main_splitter.sizes()
+    assert graph > side
+    assert tab.side_splitter.minimumSizeHint().width() < 300
+
+
 def test_a_narrow_time_travel_bar_puts_its_notice_on_a_row_of_its_own(qtbot, make_window):
     window = roomy_window(qtbot, make_window)  # both docks open: the bar is ~720 px wide
     bar = window.timeline_bar

@@ -148,6 +148,9 @@ class GraphTabLayout(QWidget):
         self.details_title = QLabel("<b>Node</b>")
         self.details = NodeDetails("graph.details")
         self.text_title = QLabel("<b>Debugprint</b>")
+        # Wrapped: the title names the graph and backend, and unwrapped it would hold the
+        # side panel (and so the whole window) as wide as that line.
+        self.text_title.setWordWrap(True)
         self.text = DebugprintView("graph.text")
         self.side_splitter = QSplitter(Qt.Orientation.Vertical)
         self.side_splitter.setObjectName("graph.side_splitter")

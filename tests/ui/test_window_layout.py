@@ -84,9 +84,7 @@ def test_truth_table_shows_every_column_at_the_default_size(qtbot, make_window):
     assert bar.slider.width() >= 0.4 * bar.width()
 
 
-def test_the_graph_gets_the_larger_share_of_the_graph_tab_with_both_docks_open(
-    qtbot, make_window
-):
+def test_the_graph_gets_the_larger_share_of_the_graph_tab_with_both_docks_open(qtbot, make_window):
     window = roomy_window(qtbot, make_window)
     window.show_tab("graph")
     tab = window.graph_tab

@@ -479,7 +479,7 @@ BAD_CSVS = {
     "only targets": ("y1,y2\n0,1\n1,0\n", "needs at least one input column"),
     "targets not last": ("target,a\n0,1\n", "target columns must come last"),
     "infinite value": ("a,b,target\n0,inf,0\n", "column 'b' holds inf"),
-    "not UTF-8": (b"a,b,target\n0,\xff,1\n", "not UTF-8 text"),
+    "not UTF-8": (b"a,b,target\n0,\xff,1\n", "not a text file (not UTF-8)"),
     "over 20 MiB": (lambda p: _sparse(p, 21 * 2**20), "the limit is 20 MiB"),
     "too many rows": (
         "a,b,target\n" + "0,1,1\n" * (MAX_CSV_ROWS + 1),

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from xorlab.core.spec import DatasetSpec
+from xorlab.core.text_files import read_small_text
 
 MAX_CSV_BYTES = 20 * 1024 * 1024
 MAX_CSV_ROWS = 100_000
@@ -203,15 +204,7 @@ def read_csv(path: Path) -> Dataset:
     Target columns are those whose header starts with ``target`` or is ``y``/``y1``...;
     if none is marked, the last column is the target. Targets must come last.
     """
-    try:
-        size = path.stat().st_size
-        if size > MAX_CSV_BYTES:
-            raise DatasetError(f"{path.name} is {size / 2**20:.0f} MiB; the limit is 20 MiB")
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise DatasetError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise DatasetError(f"{path.name} is not UTF-8 text") from exc
+    text = read_small_text(path, MAX_CSV_BYTES, DatasetError, encoding="utf-8-sig")
     return parse_csv(text, name=path.stem)
 
 

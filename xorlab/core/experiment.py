@@ -20,6 +20,7 @@ import numpy as np
 from xorlab.core.datasets import Dataset, DatasetError, load_dataset
 from xorlab.core.model import layer_shapes, optimizer_state
 from xorlab.core.spec import ExperimentSpec, SpecError, validate
+from xorlab.core.text_files import read_small_text
 
 FORMAT = "xorlab-experiment"
 VERSION = 1
@@ -228,16 +229,7 @@ def _read_log(doc: dict) -> tuple[tuple[int, float], ...]:
 
 def load_experiment(path: Path) -> Experiment:
     path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ExperimentError(f"{path.name} is {size / 2**20:.0f} MiB; the limit is 64 MiB")
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ExperimentError(f"cannot open {path}: {exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise ExperimentError(f"{path.name} is not a text file") from exc
-    return experiment_from_json(text)
+    return experiment_from_json(read_small_text(path, MAX_FILE_BYTES, ExperimentError))
 
 
 # --- trainers -----------------------------------------------------------------------------

@@ -1,36 +1,33 @@
 """The shell: builder dock, tabbed views, menus, toolbar and status bar, wired to the worker.
 
 Data flows one way: the builder edits a spec -> the worker compiles and trains it -> its
-snapshots update the views. The window itself only routes signals and remembers the layout.
+snapshots update the views. The window itself only lays out its parts and remembers the
+layout: window_menus builds the menus and toolbar, window_routing routes the signals.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDockWidget,
-    QLabel,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QTabWidget,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
-from xorlab.core.datasets import Dataset, PlaneGrid
 from xorlab.core.presets import PRESETS
-from xorlab.core.spec import COST_LABELS, ExperimentSpec
-from xorlab.core.trainer import TrainingSnapshot, batch_table
+from xorlab.core.spec import ExperimentSpec
+from xorlab.core.trainer import TrainingSnapshot
 from xorlab.ui import settings as saved
 from xorlab.ui.actions import TrainingActions
 from xorlab.ui.banner import MessageBanner
 from xorlab.ui.engine_menu import EngineMenu
 from xorlab.ui.file_controller import FileController
 from xorlab.ui.gui_gc import install as collect_garbage_on_gui_thread
-from xorlab.ui.help_dialogs import ABOUT_HTML, ShortcutsDialog
+from xorlab.ui.help_dialogs import ShortcutsDialog
 from xorlab.ui.network_views import NetworkViews
 from xorlab.ui.replay import ReplayController
 from xorlab.ui.speed_control import SpeedControl
@@ -47,6 +44,8 @@ from xorlab.ui.views.run_overlays import RunOverlays
 from xorlab.ui.views.timeline_bar import TimelineBar, training_page
 from xorlab.ui.views.truth_table import TruthTable
 from xorlab.ui.window_layout import repair_layout
+from xorlab.ui.window_menus import build_menus_and_toolbar
+from xorlab.ui.window_routing import WindowRouter
 from xorlab.ui.worker import TrainingWorker
 
 DEFAULT_SIZE = (1500, 940)
@@ -67,7 +66,6 @@ class MainWindow(QMainWindow):
         self.setObjectName("main_window")
         self.setWindowTitle("xorlab")
         self.settings = settings if settings is not None else QSettings()
-        self.last_snapshot: TrainingSnapshot | None = None
         self._closing = False
         self._shortcuts_dialog: ShortcutsDialog | None = None
 
@@ -96,8 +94,11 @@ class MainWindow(QMainWindow):
         self.experiment_files = FileController(self)  # File menu, title, unsaved changes
 
         self._build_layout()
-        self._build_menus_and_toolbar()
-        self._connect()
+        menus = build_menus_and_toolbar(self)
+        self.toolbar = menus.toolbar
+        self.quit_action = menus.quit_action
+        self.log_cost_action = menus.log_cost_action
+        self.router = WindowRouter(self)  # builder -> worker -> views, status, banner
         self.network_views = NetworkViews(self)  # diagram dock, linked selection, live values
         self._restore_settings()
 
@@ -107,6 +108,11 @@ class MainWindow(QMainWindow):
         self.experiment_files.mark_unmodified()
 
     # --- public API ---------------------------------------------------------------------------
+
+    @property
+    def last_snapshot(self) -> TrainingSnapshot | None:
+        """The newest snapshot of the current run; None until the first one."""
+        return self.router.last_snapshot
 
     @property
     def spec(self) -> ExperimentSpec:
@@ -197,91 +203,6 @@ class MainWindow(QMainWindow):
         splitter.addWidget(first)
         return splitter
 
-    def _action(self, name: str, text: str, tip: str, shortcut: str = "") -> QAction:
-        action = QAction(text, self)
-        action.setObjectName(f"action.{name}")
-        action.setStatusTip(tip)
-        action.setToolTip(tip)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-        return action
-
-    def _build_menus_and_toolbar(self) -> None:
-        menu_bar = self.menuBar()
-        file_menu = menu_bar.addMenu("&File")
-        files = self.experiment_files
-        file_menu.addActions([files.new_action, files.open_action])
-        file_menu.addMenu(files.recent_menu)
-        presets_menu = file_menu.addMenu("Open &preset")
-        presets_menu.setObjectName("menu.presets")
-        for name, preset in PRESETS.items():
-            action = self._action(f"preset.{name}", preset.title, preset.description)
-            action.triggered.connect(lambda _=False, n=name: files.new_interactively(n))
-            presets_menu.addAction(action)
-        file_menu.addSeparator()
-        file_menu.addActions([files.save_action, files.save_as_action])
-        file_menu.addSeparator()
-        files.exports.add_to_menu(file_menu)
-        export_menu = file_menu.addMenu("&Export graph")
-        export_menu.setObjectName("menu.export_graph")
-        export_menu.addActions(list(self.graph_tab.export_actions.values()))
-        file_menu.addSeparator()
-        self.quit_action = self._action("quit", "&Quit", "Close xorlab", "Ctrl+Q")
-        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-        self.quit_action.triggered.connect(self.close)
-        file_menu.addAction(self.quit_action)
-
-        train_menu = menu_bar.addMenu("&Train")
-        train_menu.addActions(self.actions.all())
-        train_menu.addSeparator()
-        train_menu.addMenu(self.engine.menu)
-        train_menu.addMenu(self.speed.menu)
-        train_menu.addActions([self.sweeps.action, self.run_overlays.clear_action])
-
-        view_menu = menu_bar.addMenu("&View")
-        dock_action = self.builder_dock.toggleViewAction()
-        dock_action.setObjectName("action.show_builder")
-        dock_action.setText("&Experiment panel")
-        dock_action.setStatusTip("Show or hide the experiment builder")
-        view_menu.addAction(dock_action)
-        self.toolbar = QToolBar("Training")
-        self.toolbar.setObjectName("training_toolbar")
-        self.toolbar.setMovable(False)
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.toolbar.addActions(self.actions.all())
-        self.toolbar.addSeparator()
-        self.toolbar.addWidget(QLabel(" Speed "))
-        self.toolbar.addWidget(self.speed.combo)
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
-        toolbar_action = self.toolbar.toggleViewAction()
-        toolbar_action.setObjectName("action.show_toolbar")
-        toolbar_action.setText("&Toolbar")
-        view_menu.addAction(toolbar_action)
-        view_menu.addSeparator()
-        self.log_cost_action = self._action(
-            "log_cost", "&Log-scale cost", "Show the cost axis on a logarithmic scale", "Ctrl+L"
-        )
-        self.log_cost_action.setCheckable(True)
-        view_menu.addAction(self.log_cost_action)
-        view_menu.addSeparator()
-        for key, (name, text) in enumerate(
-            (("Training", "&Training"), ("Graph", "&Graph"), ("Expression", "E&xpression lab")),
-            start=1,
-        ):
-            show = self._action(f"show_{name.lower()}", text, f"Show the {name} tab", f"Ctrl+{key}")
-            show.triggered.connect(lambda _=False, n=name: self.show_tab(n))
-            view_menu.addAction(show)
-
-        help_menu = menu_bar.addMenu("&Help")
-        shortcuts = self._action(
-            "shortcuts", "&Keyboard shortcuts", "List the keyboard shortcuts", "F1"
-        )
-        shortcuts.triggered.connect(self.show_shortcuts)
-        about = self._action("about", "&About xorlab", "What xorlab is")
-        about.setMenuRole(QAction.MenuRole.AboutRole)
-        about.triggered.connect(lambda: QMessageBox.about(self, "About xorlab", ABOUT_HTML))
-        help_menu.addActions([shortcuts, about])
-
     def show_shortcuts(self) -> None:
         if self._shortcuts_dialog is None:
             files = self.experiment_files
@@ -294,91 +215,6 @@ class MainWindow(QMainWindow):
             self._shortcuts_dialog.raise_()
         else:
             self._shortcuts_dialog.show()
-
-    def _connect(self) -> None:
-        self.builder.spec_changed.connect(self.worker.set_spec)
-        self.builder.validity_changed.connect(self._on_validity_changed)
-        self.builder.learning_rate_changed.connect(self.worker.set_learning_rate)
-        worker = self.worker
-        worker.state_changed.connect(self._on_state_changed)
-        worker.run_reset.connect(self._on_run_reset)
-        for view in (self.cost_plot, self.outputs_plot):
-            worker.snapshot_ready.connect(view.on_snapshot)
-        for view in (self.boundary, self.truth_table):
-            self.replay.snapshot_shown.connect(view.on_snapshot)
-        worker.snapshot_ready.connect(self._on_snapshot_ready)
-        worker.progress.connect(self.status.set_progress)
-        worker.compiled.connect(self._on_compiled)
-        worker.diverged.connect(self._on_diverged)
-        worker.failed.connect(self._on_failed)
-        actions = self.actions
-        actions.train.triggered.connect(self._on_train_triggered)
-        actions.pause_resume.triggered.connect(self._on_pause_resume_triggered)
-        actions.step.triggered.connect(worker.step)
-        actions.stop.triggered.connect(worker.stop)
-        actions.reset.triggered.connect(worker.reset)
-        self.log_cost_action.toggled.connect(self.cost_plot.set_log_y)
-        self.cost_plot.log_y_box.toggled.connect(self.log_cost_action.setChecked)
-
-    # --- slots ---------------------------------------------------------------------------------
-
-    @Slot()
-    def _on_train_triggered(self) -> None:
-        if self.worker.state == "paused":
-            self.worker.resume()
-        else:
-            self.worker.train()
-
-    @Slot()
-    def _on_pause_resume_triggered(self) -> None:
-        if self.actions.resumes:
-            self.worker.resume()
-        else:
-            self.worker.pause()
-
-    @Slot(bool)
-    def _on_validity_changed(self, valid: bool) -> None:
-        self.actions.update(self.worker.state, valid)
-        if not valid:
-            self.statusBar().showMessage("Fix the fields marked in red to train.", 5000)
-
-    @Slot(str)
-    def _on_state_changed(self, state: str) -> None:
-        self.status.set_state(state)
-        self.actions.update(state, self.builder.is_valid())
-        self.builder.set_training_locked(state in ("training", "paused"))
-        if state in ("compiling", "training") and self.banner.kind != "info":
-            self.banner.clear()  # a new compile or run answers the last problem
-
-    @Slot(object, object)
-    def _on_run_reset(self, dataset: Dataset, grid: PlaneGrid | None) -> None:
-        training = self.spec.training
-        self.status.steps_per_epoch = batch_table(
-            dataset.n_samples, training.schedule, training.batch_size
-        ).shape[0]
-        self.cost_plot.reset(dataset, COST_LABELS.get(training.cost), training.epochs)
-        self.outputs_plot.reset(dataset, training.epochs)
-        self.boundary.reset(dataset, grid)
-        self.truth_table.reset(dataset)
-        self.last_snapshot = None
-        self.status.set_cost(None)
-
-    @Slot(object)
-    def _on_snapshot_ready(self, snapshot: TrainingSnapshot) -> None:
-        self.last_snapshot = snapshot
-        self.status.set_cost(snapshot.cost)
-
-    @Slot(float)
-    def _on_compiled(self, seconds: float) -> None:
-        self.statusBar().showMessage(f"Compiled in {seconds:.2f} s", 4000)
-
-    @Slot(str)
-    def _on_diverged(self, message: str) -> None:
-        self.banner.show_message("Training diverged.", message, "warning")
-
-    @Slot(str)
-    def _on_failed(self, message: str) -> None:
-        self.banner.show_message("Something went wrong.", message, "error")
 
     # --- settings and closing -----------------------------------------------------------------
 

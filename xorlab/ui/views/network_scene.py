@@ -3,14 +3,15 @@
 Items are made once per architecture; a snapshot only re-pens the lines whose quantized pen
 changed, and neuron maps only swap pixmaps, so live updates stay cheap even for the spiral
 net's ~600 weights. Hit-testing is arithmetic on arrays of unit centres and line segments
-(no per-item shapes), which also makes hairline connections easy to point at.
+(no per-item shapes), which also makes hairline connections easy to point at. The captions
+(layer titles, unit names) are made and arranged by network_captions.py.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainterPath, QPen, QTransform
+from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPen, QTransform
 from PySide6.QtWidgets import (
     QGraphicsEllipseItem,
     QGraphicsItem,
@@ -21,30 +22,17 @@ from PySide6.QtWidgets import (
     QGraphicsSimpleTextItem,
 )
 
+from xorlab.ui.views import network_captions
 from xorlab.ui.views import network_style as style
-from xorlab.ui.views.network_layout import TITLE_LEVELS, Architecture, gaps_for
+from xorlab.ui.views.network_layout import Architecture, gaps_for
 
-UNIT_Z, LINE_Z, HOVER_Z, RING_Z, CAPTION_Z = 2.0, 0.0, 1.0, 3.0, 4.0
-TITLE_GAP = 10.0  # pixels between neighbouring layer titles
-
-
-def _set_caption_text(item: QGraphicsSimpleTextItem, text: str) -> None:
-    """Set a caption's text and re-anchor it on the side its data(0) names."""
-    item.setText(text)
-    w, h = item.boundingRect().width(), item.boundingRect().height()
-    dx, dy = {
-        "above": (-w / 2, -h),
-        "below": (-w / 2, 0.0),
-        "left": (-w, -h / 2),
-        "right": (0.0, -h / 2),
-    }[item.data(0)]
-    item.setTransform(QTransform.fromTranslate(dx, dy))
+UNIT_Z, LINE_Z, HOVER_Z, RING_Z = 2.0, 0.0, 1.0, 3.0
 
 
 class NetworkScene(QGraphicsScene):
     """The diagram of one Architecture (``build``), re-penned by ``set_weights``."""
 
-    NAME_OFFSET = 8.0  # scene units between a unit's edge and its name
+    NAME_OFFSET = network_captions.NAME_OFFSET  # scene units between a unit's edge and its name
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -174,94 +162,31 @@ class NetworkScene(QGraphicsScene):
         self.units[(layer, unit)] = item
 
     def _make_captions(self, arch: Architecture) -> None:
-        top = min(c.y() for c in self.centres.values()) - self.radius
-        last = len(arch.sizes) - 1
-        for layer in range(len(arch.sizes)):
-            x = self.centres[(layer, 0)].x()
-            title = self._caption(arch.layer_title(layer), QPointF(x, top - 14), "above", bold=True)
-            self.titles.append(title)
-        names_at = {0: "left", last: "right"}
-        for layer, side in names_at.items():
-            for unit in range(arch.sizes[layer]):
-                centre = self.centres[(layer, unit)]
-                dx = -self.radius - self.NAME_OFFSET
-                dx = dx if side == "left" else -dx
-                name = arch.unit_name(layer, unit)
-                self._caption(name.removeprefix("output "), centre + QPointF(dx, 0), side)
-        for layer in range(len(arch.sizes)):
-            if arch.has_bias_unit(layer):
-                centre = self.centres[(layer, arch.sizes[layer])]
-                self._caption("bias", centre + QPointF(0, self.radius * 0.72 + 4), "below", 8)
+        self.captions, self.titles = network_captions.make_captions(arch, self.centres, self.radius)
+        for item in self.captions:
+            self.addItem(item)
 
     def name_widths(self) -> tuple[float, float]:
         """Pixels of the widest input name (left) and output name (right)."""
-        widths = {"left": 0.0, "right": 0.0}
-        for item in self.captions:
-            side = item.data(0)
-            if side in widths:
-                widths[side] = max(widths[side], item.boundingRect().width())
-        return widths["left"], widths["right"]
-
-    def _caption(
-        self, text: str, at: QPointF, side: str, points: float = 9.0, bold: bool = False
-    ) -> QGraphicsSimpleTextItem:
-        """Text that keeps its size on screen however far the diagram is zoomed out."""
-        item = QGraphicsSimpleTextItem()
-        font = QFont()
-        font.setPointSizeF(points)
-        font.setBold(bold)
-        item.setFont(font)
-        item.setBrush(QColor(style.CAPTION_COLOR if bold else style.MUTED_COLOR))
-        item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
-        item.setData(0, side)
-        _set_caption_text(item, text)
-        item.setPos(at)
-        item.setZValue(CAPTION_Z)
-        self.addItem(item)
-        self.captions.append(item)
-        return item
+        return network_captions.name_widths(self.captions)
 
     def fit_titles(self, column_pixels: float) -> bool:
         """The most detailed layer titles that fit between columns ``column_pixels`` apart
         (none when even 'h1' does not); True when they are shortened."""
         if self.arch is None or not self.titles:
             return False
-        arch = self.arch
-        metrics = QFontMetricsF(self.titles[0].font())
-
-        def widest(level: int) -> float:
-            lines = [arch.layer_title(k, level) for k in range(len(arch.sizes))]
-            return max(metrics.horizontalAdvance(t) for text in lines for t in text.split("\n"))
-
-        fits = (k for k in range(TITLE_LEVELS) if widest(k) + TITLE_GAP <= column_pixels)
-        level = next(fits, TITLE_LEVELS)
-        if level != self.title_level:
-            self.title_level = level
-            for layer, title in enumerate(self.titles):
-                if level < TITLE_LEVELS:
-                    _set_caption_text(title, arch.layer_title(layer, level))
-        return level > 0
+        self.title_level = network_captions.fit_titles(
+            self.arch, self.titles, self.title_level, column_pixels
+        )
+        return self.title_level > 0
 
     def hide_crowded_captions(self, view_transform: QTransform) -> int:
         """Hide captions that would overlap one already shown on screen (titles first, then
         unit names, then 'bias'); returns how many are hidden. Captions keep their size on
         screen however small the diagram is drawn, so in a narrow view they collide."""
-        shown: list[QRectF] = []
-        hidden = 0
-        titles = set(self.titles)
-        for item in self.captions:
-            if item in titles and self.title_level >= TITLE_LEVELS:
-                item.hide()
-                hidden += 1
-                continue
-            rect = item.deviceTransform(view_transform).mapRect(item.boundingRect())
-            clash = any(rect.intersects(other) for other in shown)
-            item.setVisible(not clash)
-            if clash:
-                hidden += 1
-            else:
-                shown.append(rect.adjusted(-2, -1, 2, 1))  # a little air between words
-        return hidden
+        return network_captions.hide_crowded(
+            self.captions, self.titles, self.title_level, view_transform
+        )
 
     # --- live values ----------------------------------------------------------------------
 

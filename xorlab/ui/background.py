@@ -17,6 +17,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
+from xorlab.ui.thread_handle import ThreadHandle
+
 log = logging.getLogger(__name__)
 
 # Every runner thread started, so tests can fail when one is left running.
@@ -107,7 +109,7 @@ class _JobThread(QThread):
             self.job_done.emit(job.kind, job.ticket, ok, result)
 
 
-class BackgroundRunner(QObject):
+class BackgroundRunner(QObject, ThreadHandle):
     """Runs jobs on a private thread; ``job_finished``/``job_failed`` arrive on the GUI thread.
 
     ``submit(kind, fn, *args)`` calls ``fn(*args)`` on the thread. ``fn`` must not touch
@@ -159,20 +161,6 @@ class BackgroundRunner(QObject):
         self._closed = True
         self._latest.clear()
         self._thread.stop()
-
-    def wait(self, timeout_ms: int | None = None) -> bool:
-        """Wait for the thread to end; True when it has (or never started)."""
-        if timeout_ms is None:
-            return self._thread.wait()
-        return self._thread.wait(max(0, int(timeout_ms)))
-
-    def shutdown(self, timeout_ms: int | None = None) -> bool:
-        """``request_shutdown`` then ``wait``."""
-        self.request_shutdown()
-        return self.wait(timeout_ms)
-
-    def is_running(self) -> bool:
-        return self._thread.isRunning()
 
     @Slot(str, int, bool, object)
     def _on_job_done(self, kind: str, ticket: int, ok: bool, result: object) -> None:

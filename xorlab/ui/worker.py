@@ -31,6 +31,7 @@ from xorlab.core.spec import ExperimentSpec
 from xorlab.ui.graph_request import GraphRequest
 from xorlab.ui.outbox import Outbox
 from xorlab.ui.requests import Requests
+from xorlab.ui.thread_handle import ThreadHandle
 from xorlab.ui.trainer_jobs import TrainerJob
 from xorlab.ui.training_session import TrainingSession
 
@@ -48,7 +49,7 @@ def running_worker_threads() -> list[QThread]:
     return list(_started_threads)
 
 
-class TrainingWorker(QObject):
+class TrainingWorker(QObject, ThreadHandle):
     """Trains one experiment at a time on a private QThread; safe to drive from the GUI."""
 
     state_changed = Signal(str)
@@ -187,19 +188,6 @@ class TrainingWorker(QObject):
             return
         self._requests.close()
         self._command_requested.emit("shutdown", None)
-
-    def wait(self, timeout_ms: int | None = None) -> bool:
-        """Wait for the thread to finish; True when it has (or never started)."""
-        if timeout_ms is None:
-            return self._thread.wait()
-        return self._thread.wait(max(0, int(timeout_ms)))
-
-    def shutdown(self, timeout_ms: int | None = None) -> bool:
-        self.request_shutdown()
-        return self.wait(timeout_ms)
-
-    def is_running(self) -> bool:
-        return self._thread.isRunning()
 
     def _post(self, name: str, value: Any = None) -> None:
         if not self._requests.closing:

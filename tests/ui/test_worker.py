@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import replace
 
@@ -13,6 +14,8 @@ from xorlab.core import model
 from xorlab.core.presets import preset_spec
 from xorlab.core.spec import MAX_EPOCHS
 from xorlab.core.trainer import Trainer
+from xorlab.ui import training_session
+from xorlab.ui.compile_steps import compile_steps
 from xorlab.ui.worker import TrainingWorker
 
 from .oracle import assert_weights_equal, reference_weights
@@ -240,11 +243,22 @@ def test_an_exception_while_training_is_reported_not_fatal(qtbot, start_worker, 
 
 
 @pytest.mark.parametrize("moment", ["compiling", "training"])
-def test_shutdown_leaves_no_running_thread(qtbot, start_worker, moment):
+def test_shutdown_leaves_no_running_thread(qtbot, start_worker, moment, monkeypatch):
+    # The first compile step waits for the test to ask for the shutdown: on a warm cache a
+    # compile can end before a loaded machine's GUI thread gets to asking.
+    asked = threading.Event()
+
+    def held(trainer, grid):
+        return [lambda: asked.wait(30), *compile_steps(trainer, grid)]
+
+    if moment == "compiling":
+        monkeypatch.setattr(training_session, "compile_steps", held)
     worker, rec = start_worker()
     worker.set_spec(ENDLESS.with_changes(network={"seed": 21}))
     if moment == "compiling":
         qtbot.waitUntil(lambda: "compiling" in rec.states)
+        worker.request_shutdown()
+        asked.set()
     else:
         wait_for_state(qtbot, rec, "ready")
         worker.train()

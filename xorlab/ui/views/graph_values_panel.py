@@ -16,6 +16,9 @@ Only the symbolic graph gets values. The optimized graph's ops are fused and in-
 rewrites living inside one compiled function; evaluating them one by one would need a second
 function per graph whose in-place ops overwrite their inputs, and the numbers are the
 symbolic graph's anyway, so the note says so and points to the symbolic view.
+
+The bar's widgets are in graph_values_bar.py, which values belong to the state on screen is
+decided in graph_values_match.py, and the note's wording is in graph_values_text.py.
 """
 
 from __future__ import annotations
@@ -23,15 +26,7 @@ from __future__ import annotations
 import html
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QHBoxLayout,
-    QLabel,
-    QSizePolicy,
-    QWidget,
-)
+from PySide6.QtCore import QEvent, QObject, QTimer, Slot
 
 from xorlab.core.datasets import Dataset
 from xorlab.core.graph_values import GraphValues, summarize
@@ -40,6 +35,8 @@ from xorlab.core.trainer import TrainingSnapshot
 from xorlab.ui.network_jobs import GRAPH_VALUES, graph_values_job
 from xorlab.ui.views.graph_overlay import CanvasOverlay
 from xorlab.ui.views.graph_tab import GraphTab
+from xorlab.ui.views.graph_values_bar import ALL_ROWS, GraphValuesBar
+from xorlab.ui.views.graph_values_match import replayed_shared, values_shown
 from xorlab.ui.views.graph_values_text import (
     OPTIMIZED_NODE,
     OPTIMIZED_WHY,
@@ -47,13 +44,11 @@ from xorlab.ui.views.graph_values_text import (
     note_html,
     note_tooltip,
     optimized_note,
-    row_text,
     rows_text,
 )
 
 REFRESH_MS = 500  # ~2 Hz while training
 SETTLED_STATES = ("ready", "paused", "done", "stopped", "diverged")
-ALL_ROWS = -1
 
 
 class GraphValuesPanel(QObject):
@@ -73,36 +68,10 @@ class GraphValuesPanel(QObject):
         self._pending = False
         self._wanted = False  # asked again while a job was out
 
-        self.bar = QWidget()
-        self.bar.setObjectName("graph.values_bar")
-        self.row_box = QComboBox()
-        self.row_box.setObjectName("graph.values_row")
-        self.row_box.setToolTip("The training rows fed through the graph as its batch")
-        self.row_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.row_box.setMinimumContentsLength(18)
-        # The row keeps its width; a long note is cut on the right (its tooltip has it all).
-        self.row_box.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-        self.show_box = QCheckBox("Show on the graph")
-        self.show_box.setObjectName("graph.show_values")
-        self.show_box.setToolTip(
-            "Label every node of the symbolic graph with its value for the chosen rows"
-        )
-        self.note = QLabel()
-        self.note.setObjectName("graph.values_note")
-        self.note.setStyleSheet("color: #57606A;")
-        self.note.setTextFormat(Qt.TextFormat.RichText)
-        self.note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.bar = GraphValuesBar()
+        self.row_box, self.show_box = self.bar.row_box, self.bar.show_box
+        self.note, self.title = self.bar.note, self.bar.title
         self.note.linkActivated.connect(lambda _link: self.tab.set_mode("symbolic"))
-        self.title = QLabel("Live values for")
-        self.title.setObjectName("graph.values_title")
-        layout = QHBoxLayout(self.bar)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.title)
-        layout.addWidget(self.row_box)
-        layout.addSpacing(8)
-        layout.addWidget(self.show_box)
-        layout.addSpacing(8)
-        layout.addWidget(self.note, 1)
         tab_layout = tab.layout()
         tab_layout.insertWidget(tab_layout.indexOf(tab.summary) + 1, self.bar)
 
@@ -141,16 +110,7 @@ class GraphValuesPanel(QObject):
     def on_run_reset(self, dataset: Dataset, _grid=None) -> None:
         self.dataset = dataset
         self.values = None
-        self.row_box.blockSignals(True)
-        previous = self.row_box.currentData()
-        self.row_box.clear()
-        self.row_box.addItem(f"all {dataset.n_samples} rows", ALL_ROWS)
-        for i in range(dataset.n_samples):
-            self.row_box.addItem(row_text(dataset, i), i)
-        wanted = previous if previous is not None else self.initial_row
-        index = self.row_box.findData(ALL_ROWS if wanted is None else wanted)
-        self.row_box.setCurrentIndex(index if index >= 0 else 1)
-        self.row_box.blockSignals(False)
+        self.bar.fill_rows(dataset, self.initial_row)
         self.overlay.clear()
         self._update_note()
 
@@ -181,7 +141,11 @@ class GraphValuesPanel(QObject):
         replayed = self.replayed
         if info.category == "shared":
             # Live, the node's own (current) value is the right one.
-            return None if replayed is None else self._replayed_shared(info, replayed)
+            if replayed is None:
+                return None
+            bundle = self.tab.bundle
+            values = self._current_values(bundle.symbolic) if bundle is not None else None
+            return replayed_shared(info, replayed, bundle, values)
         if graph.stage == "optimized" and info.value is None and self.values is not None:
             return None, OPTIMIZED_NODE
         values = self._current_values(graph)
@@ -272,40 +236,7 @@ class GraphValuesPanel(QObject):
     # --- internals ----------------------------------------------------------------------------
 
     def _current_values(self, graph: GraphView | None) -> GraphValues | None:
-        values, bundle = self.values, self.tab.bundle
-        if values is None or graph is None or bundle is None or graph.stage != "symbolic":
-            return None
-        request = bundle.request
-        if (values.target, values.param) != (request.target, request.param):
-            return None
-        if bundle.symbolic.dot != graph.dot or values.rows != self._rows_tuple():
-            return None
-        return values if self._is_shown(values) else None
-
-    def _is_shown(self, values: GraphValues) -> bool:
-        """Whether ``values`` belong to the state on screen (live, or the replayed epoch)."""
-        replayed = self.replayed
-        if replayed is None:
-            return not values.replayed
-        return values.replayed and (values.step, values.epoch) == (replayed.step, replayed.epoch)
-
-    def _replayed_shared(
-        self, info: NodeInfo, replayed: TrainingSnapshot
-    ) -> tuple[np.ndarray | None, str]:
-        caption = f"at epoch {replayed.epoch:,} (time travel)"
-        bundle = self.tab.bundle
-        name = info.names[0] if info.names else ""
-        names = bundle.param_names if bundle is not None else ()
-        if name in names and names.index(name) < len(replayed.weights):
-            return replayed.weights[names.index(name)], caption
-        # The optimizer state and learning rate: the replayed job's inputs, by name.
-        values = self._current_values(bundle.symbolic) if bundle is not None else None
-        if values is not None:
-            for node_id, node in bundle.symbolic.nodes.items():
-                if node.category == "shared" and node.names[:1] == (name,):
-                    if node_id in values.values:
-                        return values.values[node_id], caption
-        return None, f"{caption}: not computed yet"
+        return values_shown(self.values, self.tab.bundle, graph, self._rows_tuple(), self.replayed)
 
     def _rows_tuple(self) -> tuple[int, ...]:
         rows = self.rows

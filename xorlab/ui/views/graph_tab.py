@@ -4,22 +4,22 @@ debugprint text, search, a colour legend and export.
 
 Graphs are built on the training worker's thread (``source.request_graph``) and drawn by a
 background runner (DOT -> SVG), so the GUI thread only shows results. The tab follows the
-spec: a newly compiled network is re-requested while the tab is visible, and during training
-the weights shown refresh twice a second, only while the tab is visible.
+spec (graph_feed.py): a newly compiled network is re-requested while the tab is visible, and
+during training the weights shown refresh twice a second, only while the tab is visible.
 """
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QWidget
 
 from xorlab.core.graphs import TARGETS, GraphView
 from xorlab.ui.graph_request import GraphBundle
 from xorlab.ui.views.graph_export import GraphExporter
+from xorlab.ui.views.graph_feed import GraphFeed
 from xorlab.ui.views.graph_legend import present_categories, summary_html
 from xorlab.ui.views.graph_pictures import GraphPictures
 from xorlab.ui.views.graph_search import NodeSearch
@@ -28,8 +28,6 @@ from xorlab.ui.views.node_details import node_title
 
 STAGES = ("symbolic", "optimized")
 MODES = ("symbolic", "optimized", "side")
-REFRESH_MS = 500  # weights shown refresh at 2 Hz while training, if the tab is visible
-REFRESH_STATES = ("ready", "paused", "done", "stopped", "diverged")
 TARGET_LABELS = {
     "output": "Forward pass",
     "cost": "Cost",
@@ -55,23 +53,16 @@ class GraphTab(GraphTabLayout):
         self.initial_param = 0
         self.active_stage = "optimized"
         self.node_search = NodeSearch()
-        self._awaiting_graph = False  # a request is out and not yet answered
         self.pictures = GraphPictures(self.canvases, "xorlab-graph-render", self)
         self.pictures.drawn.connect(self._on_drawn)
         self.runner = self.pictures.runner
-        self.refresh_timer = QTimer(self)
-        self.refresh_timer.setInterval(REFRESH_MS)
-        self.refresh_timer.timeout.connect(self._on_refresh_timeout)
         self.exporter = GraphExporter(self, self._shown_picture)
-        self.exporter.saved.connect(lambda path: self._set_status(f"Saved {path}"))
+        self.exporter.saved.connect(lambda path: self.set_status(f"Saved {path}"))
         self.export_button.setMenu(self.exporter.menu)
         self.export_actions = self.exporter.actions
         self._connect()
-        if source is not None:
-            source.graph_ready.connect(self._on_graph_ready)
-            source.graph_failed.connect(self._on_graph_failed)
-            source.compiled.connect(self._on_compiled)
-            source.state_changed.connect(self._on_state_changed)
+        self.feed = GraphFeed(self, source)  # asks the worker for graphs, applies the answers
+        self.refresh_timer = self.feed.refresh_timer
         self.set_mode(self.mode)
 
     # --- public API ---------------------------------------------------------------------------
@@ -126,17 +117,11 @@ class GraphTab(GraphTabLayout):
 
     def request_graph(self) -> None:
         """Ask the worker for the current target's graphs (merged: only the latest is built)."""
-        if self.source is None:
-            return
-        shown = self.bundle is not None and self.bundle.request.target == self.target
-        if not shown:
-            self._set_status(f"Building the {self.target_box.currentText().lower()} graph…")
-        self._awaiting_graph = True
-        self.source.request_graph(self.target, self.param)
+        self.feed.request()
 
     def busy(self) -> bool:
         """A graph is being built or drawn (automation waits for this before a screenshot)."""
-        return self._awaiting_graph or self.runner.is_busy()
+        return self.feed.awaiting or self.runner.is_busy()
 
     def apply_bundle(self, bundle: GraphBundle) -> None:
         """Show a bundle (normally from the worker's graph_ready)."""
@@ -145,7 +130,7 @@ class GraphTab(GraphTabLayout):
         self.summary.setText(
             summary_html(bundle.symbolic.stats, bundle.optimized.stats, bundle.comparison)
         )
-        self._set_status("")
+        self.set_status("")
         for stage in STAGES:
             self.pictures.show(stage, bundle.stage(stage))
         self._activate(self.active_stage)
@@ -214,52 +199,13 @@ class GraphTab(GraphTabLayout):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.request_graph()
-        self._sync_refresh_timer()
+        self.feed.sync_refresh_timer()
 
     def hideEvent(self, event) -> None:
         super().hideEvent(event)
         self.refresh_timer.stop()
 
     # --- slots --------------------------------------------------------------------------------
-
-    @Slot(object)
-    def _on_graph_ready(self, bundle: GraphBundle) -> None:
-        self._awaiting_graph = False
-        if bundle.request.target != self.target:
-            return  # the user moved on; the newer request is on its way
-        if self.target == "grad" and bundle.request.param != self.param:
-            if self.param < len(bundle.param_names):
-                return
-        self.apply_bundle(bundle)
-
-    @Slot(str)
-    def _on_graph_failed(self, message: str) -> None:
-        self._awaiting_graph = False
-        self._set_status(f"<span style='color:#C24E00'>{html.escape(message)}</span>")
-
-    @Slot(float)
-    def _on_compiled(self, _seconds: float) -> None:
-        if self.isVisible():
-            self.request_graph()
-
-    @Slot(str)
-    def _on_state_changed(self, state: str) -> None:
-        self._sync_refresh_timer()
-        if state in REFRESH_STATES and self.isVisible():
-            self.request_graph()  # the weights changed (a step, a reset, the end of a run)
-
-    def _sync_refresh_timer(self) -> None:
-        training = getattr(self.source, "state", None) == "training"
-        if training and self.isVisible():
-            if not self.refresh_timer.isActive():
-                self.refresh_timer.start()
-        else:
-            self.refresh_timer.stop()
-
-    @Slot()
-    def _on_refresh_timeout(self) -> None:
-        if self.isVisible():
-            self.request_graph()
 
     @Slot(int)
     def _on_target_changed(self, _index: int) -> None:
@@ -313,7 +259,8 @@ class GraphTab(GraphTabLayout):
         canvas = self.canvases[self.active_stage]
         return canvas.graph, canvas.svg
 
-    def _set_status(self, text: str) -> None:
+    def set_status(self, text: str) -> None:
+        """A line above the graphs (rich text); empty hides it."""
         self.status.setText(text)
         self.status.setVisible(bool(text))
 

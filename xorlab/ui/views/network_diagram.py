@@ -6,7 +6,8 @@ It follows the training worker: a snapshot re-pens the lines (no items are rebui
 neuron maps come from a trainer job (neuron_maps, on the worker thread) about five times a
 second while training and once after every change of state. Hovering over a line shows its
 weight; clicking it selects it and opens an editor (training pauses first) whose value is set
-on the worker by another job, after which a snapshot shows it everywhere.
+on the worker by another job, after which a snapshot shows it everywhere. The legend, maps
+box and status line are made in network_header.py.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import time
 
 from PySide6.QtCore import QObject, QPoint, QTimer, Signal, Slot
 from PySide6.QtGui import QHideEvent, QShowEvent
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from xorlab.core.datasets import Dataset
 from xorlab.core.trainer import TrainingSnapshot
@@ -28,28 +29,17 @@ from xorlab.ui.network_jobs import (
     weight_edit_job,
 )
 from xorlab.ui.selection import NOTHING, SelectionBus, SelectionRef
-from xorlab.ui.views import network_style as style
-from xorlab.ui.views.network_layout import Architecture
+from xorlab.ui.views import network_header as header
+from xorlab.ui.views.network_layout import Architecture, architecture_for
 from xorlab.ui.views.network_paint import paint_maps, paint_selection
 from xorlab.ui.views.network_scene import NetworkScene
 from xorlab.ui.views.network_view import NetworkView
-from xorlab.ui.views.plot_style import BAD_COLOR
 from xorlab.ui.views.weight_editor import WeightEditor
 
 DEFAULT_ASPECT = 1.2  # width / height laid out for before the view has a size
 RELAYOUT_CHANGE = 1.35  # re-lay out when the view's shape changes by more than this factor
 MAPS_INTERVAL_MS = 200  # neuron maps at ~5 Hz while training
 SETTLED_STATES = ("ready", "paused", "done", "stopped", "diverged")
-# A narrow panel wraps the legend between entries only.
-LEGEND = " &nbsp; ".join(
-    f"<span style='white-space:nowrap'>{entry}</span>"
-    for entry in (
-        f"<b style='color:{style.POSITIVE_COLOR}'>━━</b> positive",
-        f"<b style='color:{style.NEGATIVE_COLOR}'>━━</b> negative",
-        "width ∝ \u2060|\u2060w\u2060|",  # word joiners: no line break inside |w|
-        "<b style='color:#555'>[1]</b> bias unit",
-    )
-)
 
 
 class NetworkDiagram(QWidget):
@@ -84,26 +74,13 @@ class NetworkDiagram(QWidget):
         self.scene = NetworkScene(self)
         self.view = NetworkView(self.scene)
         self.editor = WeightEditor(self)
-        self.legend = QLabel(LEGEND)
-        self.legend.setObjectName("network.legend")
-        self.legend.setWordWrap(True)  # a narrow dock wraps it rather than widening the window
-        self.maps_box = QCheckBox("maps")
-        self.maps_box.setObjectName("network.show_maps")
-        self.maps_box.setChecked(True)
-        self.maps_box.setToolTip("Show what each neuron computes over the input plane")
-        self.maps_box.hide()
-        self.status = QLabel()
-        self.status.setObjectName("network.status")
-        self.status.setWordWrap(True)
-        header = QHBoxLayout()
-        header.setContentsMargins(6, 2, 6, 0)
-        header.addWidget(self.legend, 1)
-        header.addSpacing(8)
-        header.addWidget(self.maps_box)
+        self.legend = header.legend_label()
+        self.maps_box = header.maps_box()
+        self.status = header.status_label()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 4)
         layout.setSpacing(2)
-        layout.addLayout(header)
+        layout.addLayout(header.header_layout(self.legend, self.maps_box))
         layout.addWidget(self.view, 1)
         layout.addWidget(self.status)
         self._set_status("Hover over a line to read its weight; click it to edit.")
@@ -195,17 +172,7 @@ class NetworkDiagram(QWidget):
     # --- building -------------------------------------------------------------------------------
 
     def _build(self, shapes: list[tuple[int, int]]) -> None:
-        dataset = self.dataset
-        n_inputs = shapes[0][0] if dataset is None else dataset.n_inputs
-        inputs = dataset.input_names if dataset is not None else ()
-        outputs = dataset.target_names if dataset is not None else ()
-        if len(inputs) != n_inputs:
-            inputs = tuple(f"x{i + 1}" for i in range(n_inputs))
-        activations = ()
-        network = self.network
-        if network is not None and len(network.hidden) + 1 == len(shapes):
-            activations = (*network.activations, network.output_activation)
-        arch = Architecture.from_shapes(shapes, inputs, outputs, activations)
+        arch = architecture_for(shapes, self.dataset, self.network)
         weights = self.scene.weights
         self._built_aspect = self._view_aspect()
         self.scene.build(arch, self._built_aspect)
@@ -328,5 +295,4 @@ class NetworkDiagram(QWidget):
         self.maps_timer.stop()
 
     def _set_status(self, text: str, error: bool = False) -> None:
-        colour = BAD_COLOR if error else style.MUTED_COLOR
-        self.status.setText(f"<span style='color:{colour}'>{text}</span>")
+        self.status.setText(header.status_html(text, error))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from xorlab.core.datasets import Dataset
+from xorlab.core.spec import NetworkSpec
 from xorlab.ui.views import network_style as style
 
 
@@ -78,3 +80,19 @@ def gaps_for(arch: Architecture, aspect: float, radius: float) -> tuple[float, f
         wanted = (width / aspect - style.BIAS_GAP - 2 * radius) / rows
         unit_gap = min(max(wanted, style.UNIT_GAP), style.MAX_UNIT_GAP)
     return column_gap, unit_gap
+
+
+def architecture_for(
+    shapes: list[tuple[int, int]], dataset: Dataset | None, network: NetworkSpec | None
+) -> Architecture:
+    """The architecture of weights shaped ``shapes``, its units named after ``dataset``'s
+    columns (x1, x2... when they do not fit) and its activations ``network``'s, when known."""
+    n_inputs = shapes[0][0] if dataset is None else dataset.n_inputs
+    inputs = dataset.input_names if dataset is not None else ()
+    outputs = dataset.target_names if dataset is not None else ()
+    if len(inputs) != n_inputs:
+        inputs = tuple(f"x{i + 1}" for i in range(n_inputs))
+    activations: tuple[str, ...] = ()
+    if network is not None and len(network.hidden) + 1 == len(shapes):
+        activations = (*network.activations, network.output_activation)
+    return Architecture.from_shapes(shapes, inputs, outputs, activations)

@@ -1,5 +1,6 @@
 """The experiment builder: every field of an ExperimentSpec as a widget, validated as it is
-typed. A bad value is marked where it was typed and the last valid spec stays in force."""
+typed. A bad value is marked where it was typed and the last valid spec stays in force.
+Which fields there are and when each applies is in builder_schema.py."""
 
 from __future__ import annotations
 
@@ -14,21 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from xorlab.core.datasets import DATASET_NAMES, POINT_SETS
 from xorlab.core.presets import PRESETS
-from xorlab.core.spec import (
-    ACTIVATIONS,
-    COST_LABELS,
-    COSTS,
-    INIT_LABELS,
-    INITS,
-    OPTIMIZER_LABELS,
-    OPTIMIZERS,
-    SCHEDULE_LABELS,
-    SCHEDULES,
-    ExperimentSpec,
-    validate,
-)
+from xorlab.core.spec import ExperimentSpec, validate
 from xorlab.ui.views.builder_fields import (
     ERROR_COLOR,
     ChoiceField,
@@ -38,32 +26,17 @@ from xorlab.ui.views.builder_fields import (
     fit_narrow,
     sentence,
 )
-from xorlab.ui.views.builder_texts import DATASET_LABELS, FIELD_LABELS, TOOLTIPS, field_label
+from xorlab.ui.views.builder_schema import (
+    CHOICE_FIELDS,
+    CONDITIONAL_FIELDS,
+    NUMBER_FIELDS,
+    POINT_SET_FIELDS,
+    applies,
+)
+from xorlab.ui.views.builder_texts import FIELD_LABELS, TOOLTIPS, field_label
 from xorlab.ui.views.fitted_scroll import ColumnScrollArea
 from xorlab.ui.views.layer_list import LayerList
 
-NUMBER_FIELDS = {  # path: (objectName, kind)
-    "dataset.size": ("builder.dataset_size", "int"),
-    "dataset.noise": ("builder.dataset_noise", "float"),
-    "dataset.seed": ("builder.dataset_seed", "int"),
-    "network.seed": ("builder.weight_seed", "int"),
-    "training.learning_rate": ("builder.learning_rate", "float"),
-    "training.momentum": ("builder.momentum", "float"),
-    "training.batch_size": ("builder.batch_size", "int"),
-    "training.l2": ("builder.l2", "float"),
-    "training.epochs": ("builder.epochs", "int"),
-    "training.log_every": ("builder.log_every", "int"),
-}
-CHOICE_FIELDS = {  # path: (objectName, [(label, value)])
-    "dataset.name": ("builder.dataset", [(DATASET_LABELS.get(n, n), n) for n in DATASET_NAMES]),
-    "network.output_activation": ("builder.output_activation", [(a, a) for a in ACTIVATIONS]),
-    "network.init": ("builder.init", [(INIT_LABELS[i], i) for i in INITS]),
-    "training.cost": ("builder.cost", [(COST_LABELS[c], c) for c in COSTS]),
-    "training.optimizer": ("builder.optimizer", [(OPTIMIZER_LABELS[o], o) for o in OPTIMIZERS]),
-    "training.schedule": ("builder.schedule", [(SCHEDULE_LABELS[s], s) for s in SCHEDULES]),
-}
-POINT_SET_FIELDS = ("dataset.size", "dataset.noise", "dataset.seed")
-CONDITIONAL_FIELDS = (*POINT_SET_FIELDS, "dataset.path", "training.momentum", "training.batch_size")
 CUSTOM_TEXT = "Your own experiment: change any field below."
 
 
@@ -220,16 +193,9 @@ class BuilderPanel(QWidget):
 
     def _relevant(self, path: str) -> bool:
         """Fields that do not apply to the current choices are hidden and not checked."""
-        dataset = self.fields["dataset.name"].value()
-        if path in POINT_SET_FIELDS:
-            return dataset in POINT_SETS
-        if path == "dataset.path":
-            return dataset == "csv"
-        if path == "training.momentum":
-            return self.fields["training.optimizer"].value() == "momentum"
-        if path == "training.batch_size":
-            return self.fields["training.schedule"].value() == "minibatch"
-        return True
+        fields = self.fields
+        dataset, optimizer = fields["dataset.name"].value(), fields["training.optimizer"].value()
+        return applies(path, dataset, optimizer, fields["training.schedule"].value())
 
     def _read(self) -> tuple[ExperimentSpec, dict[str, str]]:
         """The spec the fields describe, and each field's problem. A field that cannot be

@@ -4,30 +4,24 @@ question, and the window title (the file's name, with '*' while it has unsaved c
 Opening reads and checks the whole file on the GUI thread (plain JSON, at most 64 MiB) before
 anything changes, so a bad file is a message and the experiment on screen stays as it was;
 the worker then compiles the network and restores the weights. Saving is a TrainerJob on the
-worker thread: the weights, optimizer state and history written belong to one moment of the
-run, and the saved step and weights become the baseline "modified" is measured against.
+worker thread (experiment_save_job.py): the weights, optimizer state and history written
+belong to one moment of the run, and the saved step and weights become the baseline
+"modified" is measured against.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 
-from xorlab.core.experiment import (
-    Experiment,
-    ExperimentError,
-    experiment_from_trainer,
-    load_experiment,
-    save_experiment,
-)
+from xorlab.core.experiment import ExperimentError, load_experiment
 from xorlab.core.presets import PRESETS
-from xorlab.core.trainer import Trainer
 from xorlab.ui import settings as saved
 from xorlab.ui.change_tracker import Baseline, ChangeTracker
+from xorlab.ui.experiment_save_job import SAVE_JOB, SaveOutcome, save_job, saved_baseline
 from xorlab.ui.exports import Exports
 from xorlab.ui.file_dialogs import (
     DISCARD,
@@ -40,29 +34,9 @@ from xorlab.ui.file_dialogs import (
     can_ask,
 )
 from xorlab.ui.recent_files import LAST_FOLDER_KEY, RecentFiles, RecentFilesMenu
-from xorlab.ui.trainer_jobs import TrainerJob
+from xorlab.ui.window_menus import make_action
 
-SAVE_JOB = "file.save"
 DEFAULT_PRESET = "xor-minimal"
-
-
-@dataclass(frozen=True, eq=False)
-class SaveOutcome:
-    path: str
-    experiment: Experiment | None
-    error: str | None = None
-
-
-def save_job(path: str) -> TrainerJob:
-    def run(trainer: Trainer) -> SaveOutcome:
-        experiment = experiment_from_trainer(trainer)
-        try:
-            save_experiment(Path(path), experiment)
-        except ExperimentError as exc:
-            return SaveOutcome(path, None, str(exc))
-        return SaveOutcome(path, experiment)
-
-    return TrainerJob(SAVE_JOB, run)
 
 
 class FileController(QObject):
@@ -143,7 +117,7 @@ class FileController(QObject):
         self._remember(path)
         self.window.builder.set_spec(experiment.spec)
         self.window.worker.open_experiment(experiment)  # supersedes the builder's own request
-        self.tracker.set_baseline(_baseline(experiment), new_run=True)
+        self.tracker.set_baseline(saved_baseline(experiment), new_run=True)
         self._set_path(path)
         self.window.statusBar().showMessage(f"Opened {Path(path).name}", 4000)
         self.opened.emit(path)
@@ -225,12 +199,7 @@ class FileController(QObject):
     # --- internals ------------------------------------------------------------------------------
 
     def _action(self, name: str, text: str, tip: str, shortcut: str) -> QAction:
-        action = QAction(text, self.window)
-        action.setObjectName(f"action.{name}")
-        action.setShortcut(QKeySequence(shortcut))
-        action.setStatusTip(tip)
-        action.setToolTip(tip)
-        return action
+        return make_action(self.window, name, text, tip, shortcut)
 
     def _connect(self) -> None:
         window, tracker = self.window, self.tracker
@@ -276,7 +245,7 @@ class FileController(QObject):
             self._on_save_failed(outcome.error or "nothing was written")
             return
         self._remember(outcome.path)
-        self.tracker.set_baseline(_baseline(outcome.experiment))
+        self.tracker.set_baseline(saved_baseline(outcome.experiment))
         self._set_path(outcome.path)
         self.window.statusBar().showMessage(f"Saved {outcome.path}", 5000)
         self.saved.emit(outcome.path)
@@ -293,10 +262,6 @@ class FileController(QObject):
         self._after_save = None  # closing or opening waits for a save that did not happen
         self.window.banner.show_message("Cannot save the experiment.", _sentence(message), "error")
         self.save_failed.emit(message)
-
-
-def _baseline(experiment: Experiment) -> Baseline:
-    return Baseline(experiment.spec, experiment.step, experiment.weights)
 
 
 def _sentence(text: str) -> str:

@@ -54,6 +54,20 @@ def test_young_generations_are_due_at_cpythons_thresholds():
     assert policy.generation_due((0, 11, 0)) == 1
 
 
+def test_generation_one_is_collected_early_once_it_holds_what_cpythons_would():
+    policy = CollectionPolicy(THRESHOLDS, FakeClock())
+    assert policy.young_capacity() == 7_000
+    policy.record(Collected(0, seconds=0.003, survivors=4_000))
+    assert policy.generation_due((701, 1, 0)) == 0
+    policy.record(Collected(0, seconds=0.003, survivors=3_000))
+    assert policy.generation_due((701, 2, 0)) == 0  # exactly the capacity: not more
+    policy.record(Collected(0, seconds=0.003, survivors=1))
+    assert policy.generation_due((0, 3, 0)) == 1
+    policy.record(Collected(1, seconds=0.01, survivors=7_001))
+    assert policy.young_survivors == 0 and policy.long_lived_pending == 7_001
+    assert policy.generation_due((0, 3, 0)) is None
+
+
 def test_a_full_collection_waits_for_a_quarter_of_the_long_lived_objects_to_be_new():
     clock = FakeClock()
     policy = CollectionPolicy(THRESHOLDS, clock)
@@ -171,6 +185,17 @@ def test_the_timer_follows_the_allocation_rate(collector):
     collector._on_timeout()
     assert collector.timer.interval() == 2 * MIN_INTERVAL_MS
     collector.timer.stop()
+
+
+def test_generation_zero_collections_count_what_they_keep(collector):
+    gc.collect(1)
+    kept = [Cycle() for _ in range(3_000)]
+    garbage = [Cycle() for _ in range(2_000)]
+    del garbage
+    collector.collect()
+    assert gc.get_count()[0] < 10  # it was generation 0
+    assert 3_000 <= collector.policy.young_survivors < 3_000 + 500
+    del kept
 
 
 def test_generation_one_collections_count_what_they_promote(collector):

@@ -8,7 +8,10 @@ Three rules, each against a lag spike measured in the window (bench/gui.py):
   so a fixed 500 ms tick met 30-120 ms generation-0 collections after every compile. The
   tick now follows the allocation rate: when a tick finds more than ``burst_objects`` new
   objects the next comes after ``min_interval_ms``; otherwise the interval doubles back up
-  to ``max_interval_ms``.
+  to ``max_interval_ms``. Generation 1 is also collected once the young collections have
+  left about threshold0 * threshold1 (7000) survivors in it, the most CPython's 700-object
+  collections would let it hold: a compile's new graph is promoted in ~10 ms pieces, not
+  in one 100 ms collection.
 - Full collections follow CPython's own rule (gcmodule.c): besides gen-2's count
   threshold, the objects promoted to the oldest generation since the last full collection
   must exceed 25% of the objects that survived it. The old collector skipped that rule and
@@ -40,7 +43,7 @@ class Collected:
 
     generation: int
     seconds: float
-    survivors: int = 0  # generation 1: objects it promoted to the oldest generation
+    survivors: int = 0  # objects it moved on: to generation 1 (from 0) or 2 (from 1)
     long_lived: int = 0  # generation 2: objects in the oldest generation after it
 
 
@@ -74,6 +77,7 @@ class CollectionPolicy:
         # CPython's long_lived_total / long_lived_pending, estimated from outside.
         self.long_lived_total = 0
         self.long_lived_pending = 0
+        self.young_survivors = 0  # left in generation 1 by generation-0 collections
         self.last_full_end = clock()  # the process's start counts as one: nothing is old yet
         self.last_full_seconds = 0.0
         self.full_collections = 0
@@ -83,10 +87,13 @@ class CollectionPolicy:
         if self.full_due(counts):
             return 2
         # When the 25% rule bars generation 2, CPython goes on to the younger ones as usual.
-        for generation in (1, 0):
-            if counts[generation] > self.thresholds[generation]:
-                return generation
-        return None
+        if counts[1] > self.thresholds[1] or self.young_survivors > self.young_capacity():
+            return 1
+        return 0 if counts[0] > self.thresholds[0] else None
+
+    def young_capacity(self) -> int:
+        """Survivors generation 1 may gather before it is collected early."""
+        return self.thresholds[0] * self.thresholds[1]
 
     def full_due(self, counts: tuple[int, int, int]) -> bool:
         since = self.clock() - self.last_full_end
@@ -103,9 +110,13 @@ class CollectionPolicy:
 
     def record(self, collected: Collected) -> None:
         """Book a collection the collector ran (its clock reading is taken as its end)."""
+        if collected.generation == 0:
+            self.young_survivors += max(collected.survivors, 0)
+            return
+        self.young_survivors = 0
         if collected.generation == 1:
             self.long_lived_pending += max(collected.survivors, 0)
-        elif collected.generation == 2:
+        else:
             self.long_lived_total = collected.long_lived
             self.long_lived_pending = 0
             self.last_full_end = self.clock()

@@ -59,7 +59,11 @@ class GuiGarbageCollector(QObject):
         started = clock()
         # CPython counts what a generation-1 collection promotes and what survives a full
         # one; from outside, list the generations (small ones, or once per full collection).
-        young = len(gc.get_objects(0)) + len(gc.get_objects(1)) if generation == 1 else 0
+        # Generation 0's size is about its count (allocations minus deallocations).
+        if generation == 1:
+            young = len(gc.get_objects(0)) + len(gc.get_objects(1))
+        else:
+            young = counts[0] if generation == 0 else 0
         found = gc.collect(generation)
         long_lived = len(gc.get_objects(2)) if generation == 2 else 0
         self.policy.record(Collected(generation, clock() - started, young - found, long_lived))

@@ -18,6 +18,7 @@ and Numba disk cache (start -> compiled -> first plotted point). Prints a table,
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import statistics
@@ -37,7 +38,9 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from xorlab.core.presets import preset_spec  # noqa: E402
 from xorlab.core.spec import MAX_EPOCHS  # noqa: E402
 from xorlab.core.trainer import Trainer  # noqa: E402
+from xorlab.ui import gui_gc  # noqa: E402
 from xorlab.ui.chunk_plan import FIRST_CHUNK_STEPS  # noqa: E402
+from xorlab.ui.gc_policy import CollectionPolicy  # noqa: E402
 from xorlab.ui.main_window import MainWindow  # noqa: E402
 
 LAG_INTERVAL_MS = 5
@@ -86,6 +89,45 @@ class Headless:
         return steps / elapsed
 
 
+class GcProbe:
+    """Durations of Python's cycle collections by generation, on whichever thread ran them."""
+
+    def __init__(self):
+        self.seconds: dict[int, list[float]] = {0: [], 1: [], 2: []}
+        self._started = 0.0
+
+    def _on_collection(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.seconds[info["generation"]].append(time.perf_counter() - self._started)
+
+    def start(self) -> None:
+        for durations in self.seconds.values():
+            durations.clear()
+        gc.callbacks.append(self._on_collection)
+
+    def stop(self) -> None:
+        gc.callbacks.remove(self._on_collection)
+
+
+class LegacyGcPolicy(CollectionPolicy):
+    """The GUI-thread collector as it was before gc_policy (for --legacy-gc): a 500 ms tick
+    collecting every generation whose count and all younger ones' passed their thresholds,
+    with neither CPython's 25% rule nor a time budget for full collections."""
+
+    def generation_due(self, counts: tuple[int, int, int]) -> int | None:
+        due = None
+        for generation in range(3):
+            if counts[generation] <= self.thresholds[generation]:
+                break
+            due = generation
+        return due
+
+    def next_interval_ms(self, young_objects: int) -> int:
+        return 500
+
+
 class LagProbe:
     """A 5 ms precise timer; lag = how much later than its interval each tick came."""
 
@@ -120,10 +162,12 @@ def train_for(window: MainWindow, spec, seconds: float, segments: int = 4) -> di
     """Train ``spec`` in the window for ``seconds`` under the lag probe, in ``segments``
     alternating with as many half-length headless runs: a machine whose load changes
     meanwhile shifts both sides alike."""
-    window.load_spec(spec)
-    wait_until(lambda: window.worker.state == "ready")
+    # The headless baseline first: its compile runs on this (the GUI) thread, which the app
+    # never does, and its garbage is collected while the window compiles, not measured.
     headless = Headless(spec, window.engine.requested)
     headless.rate(0.5)  # warm-up: chunk size, caches
+    window.load_spec(spec)
+    wait_until(lambda: window.worker.state == "ready")
     received = {"snapshots": 0, "points": 0}
 
     def on_snapshot(snapshot) -> None:
@@ -138,6 +182,8 @@ def train_for(window: MainWindow, spec, seconds: float, segments: int = 4) -> di
     window.worker.snapshot_ready.connect(on_snapshot)
     window.worker.progress.connect(on_progress)
     probe = LagProbe()
+    collections = GcProbe()
+    collections.start()
     lags: list[dict] = []
     gui_steps, gui_seconds, headless_rates = 0, 0.0, []
     for _ in range(segments):
@@ -152,8 +198,10 @@ def train_for(window: MainWindow, spec, seconds: float, segments: int = 4) -> di
         lags.append(probe.stop())
         gui_steps += window.last_snapshot.step - before
         headless_rates.append(headless.rate(seconds / segments / 2))
+    collections.stop()
     window.worker.snapshot_ready.disconnect(on_snapshot)
     window.worker.progress.disconnect(on_progress)
+    full = collections.seconds[2]
     all_lags = np.concatenate([lag.pop("lags") for lag in lags])
     gui_rate = gui_steps / gui_seconds
     headless_mean = float(np.mean(headless_rates))
@@ -170,6 +218,9 @@ def train_for(window: MainWindow, spec, seconds: float, segments: int = 4) -> di
         "snapshots_per_s": received["snapshots"] / gui_seconds,
         "points_received_per_s": received["points"] / gui_seconds,
         "points_on_curve": int(len(window.cost_plot.curve.xData)),
+        "gc_collections": [len(collections.seconds[g]) for g in range(3)],
+        "gc_full_ms": [round(seconds * 1000, 1) for seconds in full],
+        "gc_young_max_ms": 1000 * max(collections.seconds[0] + collections.seconds[1] or [0.0]),
     }
 
 
@@ -298,6 +349,10 @@ def print_table(runs: dict, latency: list[float], precompile: dict, startup: dic
             f"{r['rate_ratio']:6.2f}  {r['snapshots_per_s']:7.1f} "
             f"{r['points_received_per_s']:9,.0f} {r['points_on_curve']:8,d}"
         )
+        print(
+            f"  {'':<12} cycle collections by generation {r['gc_collections']}, full ones took "
+            f"{r['gc_full_ms']} ms, young ones <= {r['gc_young_max_ms']:.1f} ms"
+        )
     print(
         f"\nTrain -> first plotted point (compiled, warm): median "
         f"{statistics.median(latency) * 1000:.1f} ms, max {max(latency) * 1000:.1f} ms "
@@ -327,6 +382,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=8.0, help="training time per preset")
     parser.add_argument("--no-cold", action="store_true", help="skip the fresh-process runs")
     parser.add_argument("--repeats", type=int, default=7, help="first-point latency repeats")
+    parser.add_argument(
+        "--legacy-gc", action="store_true", help="the GUI-thread collector's old policy"
+    )
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -335,6 +393,10 @@ def main() -> int:
 
     app = QApplication.instance() or QApplication(sys.argv)
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+    collector = gui_gc.install()
+    if args.legacy_gc:
+        collector.policy = LegacyGcPolicy(collector.thresholds)
+    print(f"GUI-thread collector policy: {type(collector.policy).__name__}")
     with tempfile.TemporaryDirectory() as folder:
         settings = QSettings(str(Path(folder) / "bench.ini"), QSettings.Format.IniFormat)
         window = MainWindow(endless("xor-minimal"), settings=settings)
@@ -374,6 +436,7 @@ def main() -> int:
                 "targets": TARGETS,
                 "met": met,
                 "load_average": os.getloadavg()[0],
+                "gc_policy": type(collector.policy).__name__,
             }
         )
     )

@@ -15,6 +15,7 @@ import pytensor
 import pytensor.tensor as pt
 
 from xorlab.core import model
+from xorlab.core.function_cache import compile_shared
 from xorlab.core.spec import COST_LABELS
 
 
@@ -55,7 +56,9 @@ class FormulaTracer:
         outputs = [cost]
         for layer in layers:
             outputs += [layer.inputs, layer.weighted_sums, layer.activations]
-        self._fn = pytensor.function([X, y], outputs + grads, mode=trainer.mode, name="formulas")
+        # Shared with every tracer of the same network (core.function_cache): a compile per
+        # trainer would keep its Numba code for good.
+        self._fn = compile_shared([X, y], outputs + grads, trainer.mode, "formulas")
         self._n = len(layers)
 
     def trace(self, sample: int) -> SampleTrace:

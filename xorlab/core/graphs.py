@@ -185,15 +185,18 @@ def _train_outputs(
 def _compiled(trainer: Trainer, cache: _TrainerGraphs, target: str, param: int) -> Function:
     if target == "train":
         return trainer.step_fn  # the function single steps run: what the user trains with
-    if target == "output":
-        return trainer.predict_fn
-    key = target if target == "cost" else f"grad{param}"
+    # Not trainer.predict_fn: that one is shared between trainers (core.function_cache), with
+    # the weights as inputs; the view shows the graph reading the trainer's shared weights.
+    key = target if target in ("cost", "output") else f"grad{param}"
     fn = cache.functions.get(key)
     if fn is None:
         sym = trainer.symbolic
-        output = sym.cost if target == "cost" else sym.grads[param]
+        inputs = [sym.X] if target == "output" else [sym.X, sym.y]
+        output = {"cost": sym.cost, "output": sym.output}.get(target)
+        output = sym.grads[param] if output is None else output
+        name = "predict" if target == "output" else key
         fn = cache.functions[key] = pytensor.function(
-            [sym.X, sym.y], output, mode=trainer.mode, on_unused_input="ignore", name=key
+            inputs, output, mode=trainer.mode, on_unused_input="ignore", name=name
         )
     return fn
 

@@ -21,6 +21,7 @@ import pytensor
 
 from xorlab.core import model
 from xorlab.core.datasets import Dataset, PlaneGrid, load_dataset
+from xorlab.core.function_cache import SharedFunction, compile_shared
 from xorlab.core.history import CostHistory
 from xorlab.core.spec import ExperimentSpec, SpecError, validate
 from xorlab.core.strategies import STRATEGIES, LoopProblem, TrainingLoop, build_loop, plan
@@ -147,18 +148,21 @@ class Trainer:
             [sym.X, sym.y], cost, updates=updates, mode=self.mode, name="training_step"
         )
 
-    @cached_property
-    def evaluate_fn(self) -> pytensor.compile.Function:
-        """Outputs and cost of the current weights on any (X, y)."""
-        sym = self.symbolic
-        return pytensor.function(
-            [sym.X, sym.y], [sym.output, sym.cost], mode=self.mode, name="evaluate"
-        )
+    # evaluate_fn and predict_fn are shared by every trainer of the same network (function_cache):
+    # the app builds a trainer per structural edit, and each Numba compile's machine code stays
+    # in the process for good. The step function stays per trainer: its optimized graph, with
+    # the updates of the shared weights, is what the Graph tab shows.
 
     @cached_property
-    def predict_fn(self) -> pytensor.compile.Function:
+    def evaluate_fn(self) -> SharedFunction:
+        """Outputs and cost of the current weights on any (X, y)."""
         sym = self.symbolic
-        return pytensor.function([sym.X], sym.output, mode=self.mode, name="predict")
+        return compile_shared([sym.X, sym.y], [sym.output, sym.cost], self.mode, "evaluate")
+
+    @cached_property
+    def predict_fn(self) -> SharedFunction:
+        sym = self.symbolic
+        return compile_shared([sym.X], sym.output, self.mode, "predict")
 
     @cached_property
     def loop_fn(self) -> TrainingLoop:

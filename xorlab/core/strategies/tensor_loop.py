@@ -15,6 +15,7 @@ import pytensor
 import pytensor.tensor as pt
 
 from xorlab.core import model
+from xorlab.core.function_cache import SharedFunction, compile_shared
 from xorlab.core.strategies.base import LoopProblem, StrategyUnavailable, TrainingLoop
 from xorlab.core.strategies.numpy_tanh import MIN_VALUES, with_numpy_tanh
 
@@ -28,13 +29,16 @@ class ScanLoop(TrainingLoop):
     def __init__(self, problem: LoopProblem, mode: str | None = None):
         super().__init__(problem)
         self.mode = mode if mode is not None else problem.mode
-        self._fn = self._compile()
+        # Shared by every loop of the same computation (see core.function_cache): the final
+        # weights and state come back as outputs and are written to the shared variables.
+        self._call = self._compile()
+        self._fn = self._call.function
         # Numba and JAX compile on the first call: make it now, leaving the state as it was.
         saved = [np.array(v, copy=True) for v in self.read_state()]
         self.run(0, 1)
         self.write_state(saved)
 
-    def _compile(self) -> pytensor.compile.Function:
+    def _compile(self) -> SharedFunction:
         p = self.problem
         net, tr = p.spec.network, p.spec.training
         n_params = len(p.params)
@@ -89,18 +93,21 @@ class ScanLoop(TrainingLoop):
                 return_updates=False,
             )
         costs, finals = outputs[0], outputs[1:]
-        updates = [(var, seq[-1]) for var, seq in zip(carried, finals, strict=True)]
-        return pytensor.function(
-            inputs, costs, updates=updates, mode=self.mode, name=f"training_loop_{self.name}"
+        return compile_shared(
+            inputs, [costs, *(seq[-1] for seq in finals)], self.mode, f"training_loop_{self.name}"
         )
 
     def run(self, position: int, n_steps: int) -> np.ndarray:
         if n_steps <= 0:
             return np.empty(0)
         if self.problem.full_batch and self.dynamic_length:
-            return np.asarray(self._fn(n_steps))
-        spe = self.problem.steps_per_epoch
-        return np.asarray(self._fn((position + np.arange(n_steps)) % spe))
+            costs, *finals = self._call(n_steps)
+        else:
+            spe = self.problem.steps_per_epoch
+            costs, *finals = self._call((position + np.arange(n_steps)) % spe)
+        # Copies: JAX hands back read-only buffers the Numba-compiled evaluation cannot take.
+        self.write_state([np.array(value, dtype=np.float64) for value in finals])
+        return np.asarray(costs)
 
 
 class JaxScanLoop(ScanLoop):
@@ -131,10 +138,6 @@ class JaxScanLoop(ScanLoop):
                 costs.append(super().run(position, block))
                 position = (position + block) % spe
                 n_steps -= block
-        if costs:
-            # The updates leave JAX arrays (read-only buffers) in the shared variables, which
-            # the trainer's Numba-compiled evaluate and predict cannot take: numpy copies.
-            self.write_state([np.array(v) for v in self.read_state()])
         return np.concatenate(costs) if costs else np.empty(0)
 
 

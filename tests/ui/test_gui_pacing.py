@@ -57,11 +57,11 @@ def test_a_loop_holding_the_gil_waits_for_every_frame_a_free_one_only_at_milesto
     behind = pacing_with(releases_gil, FakeOutbox(undelivered=1))
     caught_up = pacing_with(releases_gil, FakeOutbox(undelivered=0))
     # A 1% milestone of a fast run must reach the GUI whole: both wait while it is behind.
-    assert behind.should_wait_for_gui(early_milestone=True)
-    assert behind.should_wait_for_gui(early_milestone=False) is not releases_gil
+    assert behind.should_wait_for_gui(milestone=True)
+    assert behind.should_wait_for_gui(milestone=False) is not releases_gil
     # Nothing undrawn: nobody waits.
-    assert not caught_up.should_wait_for_gui(early_milestone=True)
-    assert not caught_up.should_wait_for_gui(early_milestone=False)
+    assert not caught_up.should_wait_for_gui(milestone=True)
+    assert not caught_up.should_wait_for_gui(milestone=False)
 
 
 def test_snapshots_are_spaced_by_the_gui_frame_time_over_its_share():

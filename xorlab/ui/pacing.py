@@ -39,17 +39,17 @@ class SnapshotPacing:
         self.grid_seconds = 0.0  # smoothed time a snapshot with the grid took
         self.releases_gil = False  # of the current trainer's loop; set when one is built
 
-    def should_wait_for_gui(self, early_milestone: bool) -> bool:
+    def should_wait_for_gui(self, milestone: bool) -> bool:
         """After posting a snapshot: let the GUI draw it before computing on?
 
-        A GIL-free loop waits only after an early milestone: a 1% snapshot that came sooner
-        than the spacing would give one, as in a run computing in milliseconds; waiting
-        keeps each of them whole (merging snapshots keeps only the latest outputs), so the
-        outputs plot gets its 100 points. A long run's milestones come spaced anyway.
+        A GIL-free loop waits only after a milestone (each 1% of the run): waiting keeps
+        its snapshot whole, since merging keeps only the latest outputs, so the outputs
+        plot gets its 100 points however slow the GUI is. That is at most 100 short waits
+        a run. A loop holding the GIL waits after every snapshot the GUI has not drawn.
         """
         if not self._outbox.undelivered():
             return False
-        return early_milestone or not self.releases_gil
+        return milestone or not self.releases_gil
 
     def snapshot_spacing(self) -> float:
         """Seconds from one snapshot to the next."""

@@ -132,11 +132,9 @@ class TrainingSession(QObject, SessionCommands):
             self._set_state("done")
             return
         at_milestone = trainer.step_count % milestone == 0
-        # A milestone sooner than pacing would snapshot: a run computing in milliseconds.
-        early = at_milestone and not self._snapshot_due()
         published = self._publish_snapshot(force=at_milestone)
         self.plan.measure(result.steps, time.perf_counter() - started, trainer.step_count)
-        if published and self.pacing.should_wait_for_gui(early_milestone=early):
+        if published and self.pacing.should_wait_for_gui(milestone=at_milestone):
             self._timer.stop()  # on_gui_caught_up restarts it
             self._waiting_for_gui = True
 

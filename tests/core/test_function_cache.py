@@ -18,6 +18,7 @@ from numba.core.registry import CPUDispatcher
 from xorlab.core import function_cache
 from xorlab.core.datasets import plane_grid
 from xorlab.core.formulas import FormulaTracer
+from xorlab.core.graphs import build_graph
 from xorlab.core.model import init_weights
 from xorlab.core.presets import preset_spec
 from xorlab.core.trainer import Trainer
@@ -160,3 +161,12 @@ def test_shared_variables_are_read_at_each_call_and_calls_are_serialized():
         t.join()
     assert sorted({tuple(r) for r in results}) == [(3.0, 4.0), (10.0, 20.0)]
     assert len(results) == 400
+
+
+def test_optimized_graph_views_of_a_new_trainer_make_no_machine_code(seen):
+    before = live_dispatchers()
+    trainer = Trainer(BIAS.with_changes(network={"seed": 3}))
+    views = [build_graph(trainer, target, "optimized") for target in ("train", "output", "cost")]
+    views.append(build_graph(trainer, "grad", "optimized", 1))
+    assert live_dispatchers() == before
+    assert all(view.stats.apply_nodes > 0 for view in views)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pytensor.compile import Function
+from pytensor.compile.maker import FunctionMaker
 from pytensor.compile.sharedvalue import SharedVariable
 from pytensor.graph.basic import Apply, Variable
 from pytensor.graph.fg import FunctionGraph
@@ -80,17 +81,18 @@ def graph_from_outputs(
 
 
 def graph_from_function(
-    fn: Function,
+    fn: Function | FunctionMaker,
     names: Sequence[str] | None = None,
     *,
     select: Sequence[int] | None = None,
     title: str = "",
     target: str = "custom",
 ) -> GraphView:
-    """The optimized graph of a compiled function. ``names`` label its outputs (updates are
-    labelled 'update of <shared name>' on their own); ``select`` keeps only the part of the
-    graph that computes those output indices."""
-    fgraph = fn.maker.fgraph
+    """The optimized graph of a compiled function, or of a FunctionMaker (rewritten, never
+    linked: no machine code). ``names`` label its outputs (updates are labelled 'update of
+    <shared name>' on their own); ``select`` keeps only the part of the graph that computes
+    those output indices."""
+    fgraph = fn.fgraph if isinstance(fn, FunctionMaker) else fn.maker.fgraph
     n_outputs = len(fgraph.outputs) - len(fgraph.update_mapping)
     names = list(names) if names is not None else []
     slots = []
@@ -118,7 +120,7 @@ def graph_from_function(
         inputs,
         order,
         slots,
-        fn if whole else [s.variable for s in slots],
+        (fn if isinstance(fn, Function) else fgraph) if whole else [s.variable for s in slots],
         title,
         target,
         "optimized",

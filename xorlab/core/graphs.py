@@ -2,8 +2,8 @@
 -> a GraphView: DOT text, debugprint text, stats and an inspectable record per node.
 
 Symbolic graphs are the expressions as model.py builds them, before any rewrite. Optimized
-graphs are the ``maker.fgraph`` of the compiled function, what actually runs: the training
-step view is ``trainer.step_fn`` itself.
+graphs are the ``maker.fgraph`` of the function as PyTensor compiles it, what actually runs
+(the training step's is ``trainer.step_fn``'s), rewritten but never linked: no machine code.
 
 Threads: build graphs on the thread that owns the trainer. Optimized views compile functions
 and every view reads the current weights; neither is safe while another thread trains. The
@@ -18,8 +18,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
-import pytensor
-from pytensor.compile import Function
+from pytensor.compile.maker import FunctionMaker
+from pytensor.compile.mode import get_mode
+from pytensor.compile.rebuild import construct_function_ins_and_outs
 from pytensor.compile.sharedvalue import SharedVariable
 from pytensor.graph.basic import Variable
 
@@ -67,7 +68,7 @@ EXPRESSION_PARTS = ("f", "df", "both")
 class _TrainerGraphs:
     """Per-trainer cache: compiled per-target functions and built views (structure only)."""
 
-    functions: dict[str, Function] = field(default_factory=dict)
+    functions: dict[str, FunctionMaker] = field(default_factory=dict)
     train_outputs: tuple[list[Variable], list[SharedVariable | None]] | None = None
     views: dict[tuple[str, str, int | str], GraphView] = field(default_factory=dict)
 
@@ -182,29 +183,62 @@ def _train_outputs(
     return cache.train_outputs
 
 
-def _compiled(trainer: Trainer, cache: _TrainerGraphs, target: str, param: int) -> Function:
-    if target == "train":
-        return trainer.step_fn  # the function single steps run: what the user trains with
-    # Not trainer.predict_fn: that one is shared between trainers (core.function_cache), with
-    # the weights as inputs; the view shows the graph reading the trainer's shared weights.
-    key = target if target in ("cost", "output") else f"grad{param}"
-    fn = cache.functions.get(key)
-    if fn is None:
+def _compiled(trainer: Trainer, cache: _TrainerGraphs, target: str, param: int) -> FunctionMaker:
+    """The target's function as compiled in the trainer's mode, rewritten but not linked.
+
+    Linking is what makes machine code (Numba's, which it keeps for good), and the view only
+    needs the rewritten graph: the same one a compile gives (the training step's is
+    trainer.step_fn's, which single steps would run), without new native code for every
+    trainer the Graph tab shows."""
+    key = target if target in ("cost", "output", "train") else f"grad{param}"
+    maker = cache.functions.get(key)
+    if maker is None:
         sym = trainer.symbolic
         inputs = [sym.X] if target == "output" else [sym.X, sym.y]
-        output = {"cost": sym.cost, "output": sym.output}.get(target)
-        output = sym.grads[param] if output is None else output
-        name = "predict" if target == "output" else key
-        fn = cache.functions[key] = pytensor.function(
-            inputs, output, mode=trainer.mode, on_unused_input="ignore", name=name
-        )
-    return fn
+        updates: list = []
+        if target == "train":
+            outputs, updated = _train_outputs(trainer, cache)
+            output = outputs[0]
+            updates = list(zip(updated[1:], outputs[1:], strict=True))
+            name = "training_step"
+        else:
+            output = {"cost": sym.cost, "output": sym.output}.get(target)
+            output = sym.grads[param] if output is None else output
+            name = "predict" if target == "output" else key
+        maker = cache.functions[key] = _rewritten(inputs, output, updates, trainer.mode, name)
+    return maker
 
 
-def _mode_name(trainer: Trainer, fn: Function) -> str:
+def _rewritten(
+    inputs: list[Variable], output: Variable, updates: list, mode: str | None, name: str
+) -> FunctionMaker:
+    """What pytensor.function does before linking (pytensor.compile.maker.function)."""
+    ins, outs = construct_function_ins_and_outs(
+        inputs,
+        output,
+        updates=updates,
+        givens=None,
+        no_default_updates=False,
+        rebuild_strict=True,
+        allow_input_downcast=None,
+    )
+    chosen = get_mode(mode)
+    return chosen.function_maker(
+        ins,
+        outs,
+        chosen,
+        accept_inplace=False,
+        profile=None,
+        on_unused_input="ignore",
+        name=name,
+        trust_input=False,
+    )
+
+
+def _mode_name(trainer: Trainer, maker: FunctionMaker) -> str:
     if trainer.mode is not None:
         return f"mode {trainer.mode}"
-    return f"{type(fn.maker.linker).__name__.removesuffix('Linker')} (default mode)"
+    return f"{type(maker.linker).__name__.removesuffix('Linker')} (default mode)"
 
 
 # --- the expression lab's graphs ---------------------------------------------------------------

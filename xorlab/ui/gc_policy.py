@@ -4,8 +4,9 @@ no Qt and no gc calls, so every rule is tested with made-up counts and clocks.
 Three rules, each against a lag spike measured in the window (bench/gui.py):
 
 - Young collections stay small. Their cost is proportional to the objects allocated since
-  the last one, and a compile on the worker allocates ~100 000 tracked objects a second,
-  so a fixed 500 ms tick met 30-120 ms generation-0 collections after every compile. The
+  the last one, and a compile on the worker allocates up to ~300 000 tracked objects a
+  second (the spiral's: 417 000 in 1.4 s, half of them cyclic garbage), so a fixed 500 ms
+  tick met 30-130 ms generation-0 collections during and after every compile. The
   tick now follows the allocation rate: when a tick finds more than ``burst_objects`` new
   objects the next comes after ``min_interval_ms``; otherwise the interval doubles back up
   to ``max_interval_ms``. Generation 1 is also collected once the young collections have
@@ -15,8 +16,8 @@ Three rules, each against a lag spike measured in the window (bench/gui.py):
 - Full collections follow CPython's own rule (gcmodule.c): besides gen-2's count
   threshold, the objects promoted to the oldest generation since the last full collection
   must exceed 25% of the objects that survived it. The old collector skipped that rule and
-  traversed all ~400 000 long-lived objects (PyTensor graphs: 300-450 ms) every ten
-  generation-1 collections.
+  traversed all ~400 000 long-lived objects of a window that has compiled a few networks
+  (300-450 ms on a busy machine) every ten generation-1 collections.
 - Full collections cost at most ``full_share`` of the GUI's time: one that took d seconds
   waits at least d * (1 / full_share - 1) before the next. And garbage that only a full
   collection finds (a closed window, a dropped Trainer held in cycles) is freed within

@@ -72,7 +72,7 @@ def test_a_full_collection_waits_for_a_quarter_of_the_long_lived_objects_to_be_n
     clock = FakeClock()
     policy = CollectionPolicy(THRESHOLDS, clock)
     policy.record(Collected(2, seconds=0.1, long_lived=400_000))
-    clock.now += 60.0  # past the 1% spacing (9.9 s), short of the two-minute bound
+    clock.now += 60.0  # past the 1% spacing (9.9 s), short of the five-minute bound
     assert policy.long_lived_pending == 0
     assert policy.generation_due((701, 0, 50)) == 0  # gen 2 is due by count only
     policy.record(Collected(1, seconds=0.01, survivors=100_000))
@@ -108,10 +108,11 @@ def test_garbage_only_a_full_collection_finds_waits_at_most_max_full_age():
     clock.now = MAX_FULL_AGE_S
     assert policy.generation_due((0, 0, 0)) == 2
     # ...unless the last full collection was so slow that the 1% budget comes first.
-    policy.record(Collected(2, seconds=2.0, long_lived=1_000_000))
+    slow = MAX_FULL_AGE_S / 50
+    policy.record(Collected(2, seconds=slow, long_lived=1_000_000))
     clock.now += MAX_FULL_AGE_S
     assert policy.generation_due((0, 0, 0)) is None
-    clock.now += 2.0 * 99 - MAX_FULL_AGE_S
+    clock.now += slow * 99 - MAX_FULL_AGE_S
     assert policy.generation_due((0, 0, 0)) == 2
 
 

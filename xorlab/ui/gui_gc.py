@@ -11,7 +11,7 @@ at once by reference counting, on any thread.
 
 A collection holds the GUI thread for as long as it takes, so gc_policy.CollectionPolicy
 keeps young collections small (the timer speeds up while something allocates fast) and
-full ones rare (CPython's 25% rule, at most 1% of the time, at least every two minutes).
+full ones rare (CPython's 25% rule, at most 1% of the time, at least every five minutes).
 gc.freeze() would make full collections shorter, but frozen garbage (a closed window, a
 dropped Trainer) then survives every gc.collect() until someone unfreezes: it was tried and
 the churn test caught closed windows kept for good.

@@ -16,6 +16,8 @@ from xorlab.core.strategies.tensor_loop import JaxScanLoop, ScanLoop
 from xorlab.core.trainer import TrainingSnapshot
 from xorlab.ui.outbox import MAX_FRAME_SECONDS, Outbox
 from xorlab.ui.pacing import GRID_SHARE, GUI_SHARE, GUI_SHARE_WHILE_GIL_HELD, SnapshotPacing
+from xorlab.ui.requests import Requests
+from xorlab.ui.training_session import TrainingSession
 from xorlab.ui.views.cost_plot import CostPlot
 from xorlab.ui.views.range_follow import GROW, RangeFollower
 from xorlab.ui.views.truth_table import TruthTable, output_text_width
@@ -89,11 +91,12 @@ def test_the_boundary_map_is_spaced_by_its_cost():
 def test_outbox_times_training_frames_only_and_merges_a_backlog(qtbot):
     delivered: list[tuple[str, tuple]] = []
     outbox = Outbox(lambda kind, args: delivered.append((kind, args)))
-    caught_up: list[bool] = []
-    outbox.caught_up.connect(lambda: caught_up.append(True))
+    caught_up: list[int] = []
+    outbox.caught_up.connect(caught_up.append)
 
-    outbox.post("state_changed", "training")  # a batch with a state change is not timed
+    assert outbox.post("state_changed", "training") == 1  # a state change is not timed
     qtbot.waitUntil(lambda: len(caught_up) == 1)
+    assert caught_up == [1]
     assert outbox.frame_seconds == 0.0 and outbox.undelivered() == 0
 
     ones = np.ones((4, 1))
@@ -101,12 +104,34 @@ def test_outbox_times_training_frames_only_and_merges_a_backlog(qtbot):
     outbox.post("snapshot", snapshot(12, ones * 2, [0.3, 0.2]), (12, 100, 1.0))
     assert outbox.pending() == 1  # merged while the GUI had not taken the first
     qtbot.waitUntil(lambda: len(caught_up) == 2)
+    assert caught_up == [1, 3]  # posts are numbered, merged or not
     kind, (merged, progress) = delivered[-1]
     assert kind == "snapshot" and progress == (12, 100, 1.0)
     np.testing.assert_array_equal(merged.history_steps, [9, 10, 11, 12])
     np.testing.assert_array_equal(merged.history_costs, [0.5, 0.4, 0.3, 0.2])
     np.testing.assert_array_equal(merged.outputs, ones * 2)
     assert 0 < outbox.frame_seconds <= MAX_FRAME_SECONDS
+
+
+def test_a_caught_up_sent_before_the_snapshot_waited_for_does_not_release_the_worker(qtbot):
+    # A GIL-free loop waits at a 1% milestone until the GUI has drawn it; a caught_up still
+    # queued from the previous frame must not let it run on and merge the milestone away.
+    session = TrainingSession(
+        Outbox(lambda kind, args: None),
+        Requests(),
+        chunk_seconds=0.01,
+        max_snapshot_rate=60,
+        grid_rate=20,
+        grid_resolution=8,
+        min_snapshots=100,
+        mode=None,
+    )
+    session._state, session._waiting_for_gui, session._last_post = "training", True, 5
+    session.on_gui_caught_up(4)
+    assert session._waiting_for_gui and not session._timer.isActive()
+    session.on_gui_caught_up(5)
+    assert not session._waiting_for_gui and session._timer.isActive()
+    session._timer.stop()
 
 
 # --- plots that re-range in steps ------------------------------------------------------------

@@ -7,9 +7,12 @@ carries every cost point since the last delivered snapshot (merge, don't queue).
 else is delivered exactly once and in the order it was posted, so a view never sees a
 snapshot of one run after the reset that began the next.
 
-``caught_up`` tells the worker when the GUI has delivered and drawn everything: a worker
+``caught_up(n)`` tells the worker that the GUI has delivered and drawn everything up to the
+n-th post: a worker
 whose training loop holds the GIL waits for it after each snapshot, because computing on
-while the GUI draws would starve the GUI's Python (slots, paint, timers). ``frame_seconds``
+while the GUI draws would starve the GUI's Python (slots, paint, timers). The number matters:
+a caught_up queued before the worker's latest post must not release a wait for that post,
+or the next snapshot could merge into it. ``frame_seconds``
 is how long the GUI takes to deliver and draw a batch: the worker spaces its snapshots by it.
 """
 
@@ -50,7 +53,7 @@ class Outbox(QObject):
     """
 
     _posted = Signal()
-    caught_up = Signal()  # everything posted so far has been delivered and drawn
+    caught_up = Signal("qint64")  # the posts up to this number are delivered and drawn
 
     def __init__(self, deliver: Callable[[str, tuple[Any, ...]], None]):
         super().__init__()
@@ -59,6 +62,8 @@ class Outbox(QObject):
         self._items: list[tuple[str, tuple[Any, ...]]] = []
         self._undelivered = 0  # posted, and the GUI not idle since (merged items count once)
         self._delivered = 0  # delivered, waiting for the idle timer to count them off
+        self._posts = 0  # post() calls so far
+        self._taken = 0  # the posts the GUI has taken so far
         self._frame_started: float | None = None
         self._flushing = False
         self.frame_seconds = 0.0  # smoothed deliver-and-draw time; read from any thread
@@ -74,8 +79,11 @@ class Outbox(QObject):
         self._deferred_timer.setInterval(0)
         self._deferred_timer.timeout.connect(self._on_posted)
 
-    def post(self, kind: str, *args: Any) -> None:
+    def post(self, kind: str, *args: Any) -> int:
+        """Queue an item for the GUI thread; returns its number, for ``caught_up``."""
         with self._lock:
+            self._posts += 1
+            number = self._posts
             was_empty = not self._items
             last_kind = self._items[-1][0] if self._items else None
             if kind == "snapshot" and last_kind == "snapshot":
@@ -89,6 +97,7 @@ class Outbox(QObject):
                 self._undelivered += 1
         if was_empty:
             self._posted.emit()
+        return number
 
     def pending(self) -> int:
         """Items waiting for the GUI thread to take them."""
@@ -110,6 +119,7 @@ class Outbox(QObject):
         now = time.perf_counter()
         with self._lock:
             items, self._items = self._items, []
+            self._taken = self._posts
         # Only training's own frames are timed: a batch with a new run or a state change
         # redoes layouts and would throttle the snapshots that follow for no reason.
         if any(kind not in FRAME_KINDS for kind, _ in items):
@@ -150,6 +160,7 @@ class Outbox(QObject):
         with self._lock:
             self._undelivered -= self._delivered
             caught_up = self._undelivered == 0
+            taken = self._taken
         self._delivered = 0
         if caught_up:
-            self.caught_up.emit()
+            self.caught_up.emit(taken)

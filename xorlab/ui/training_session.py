@@ -75,6 +75,7 @@ class TrainingSession(QObject, SessionCommands):
         self._last_snapshot_time = 0.0
         self._last_grid_time = 0.0
         self._waiting_for_gui = False
+        self._last_post = 0  # the outbox number of the last snapshot posted
 
         self.graph_requests = LatestGraphRequest()  # put by the GUI thread, taken here
         self.jobs = PendingJobs()  # likewise
@@ -138,9 +139,10 @@ class TrainingSession(QObject, SessionCommands):
             self._timer.stop()  # on_gui_caught_up restarts it
             self._waiting_for_gui = True
 
-    @Slot()
-    def on_gui_caught_up(self) -> None:
-        if self._waiting_for_gui:
+    @Slot("qint64")
+    def on_gui_caught_up(self, delivered_posts: int) -> None:
+        # Only once the snapshot waited for is drawn: an earlier caught_up may still be queued.
+        if self._waiting_for_gui and delivered_posts >= self._last_post:
             self._waiting_for_gui = False
             if self._state == "training" and not self._requests.closing:
                 self._timer.start()
@@ -246,7 +248,7 @@ class TrainingSession(QObject, SessionCommands):
         self._last_snapshot_time = now
         if with_grid:
             self._last_grid_time = now
-        self._outbox.post("snapshot", snapshot, self._progress_args())
+        self._last_post = self._outbox.post("snapshot", snapshot, self._progress_args())
         return True
 
     def _snapshot_due(self) -> bool:

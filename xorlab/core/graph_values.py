@@ -32,10 +32,9 @@ from pytensor.compile.sharedvalue import SharedVariable
 from pytensor.graph.basic import Constant, Variable
 from pytensor.graph.fg import FunctionGraph
 
-from xorlab.core import model
 from xorlab.core.graph_nodes import NodeInfo, OutputSlot, collect
 from xorlab.core.graph_view import GraphError, GraphView
-from xorlab.core.graphs import TARGETS
+from xorlab.core.graphs import symbolic_outputs
 from xorlab.core.trainer import Trainer, TrainingSnapshot
 
 INSPECT_MODE = "FAST_COMPILE"  # see the module docstring
@@ -88,37 +87,6 @@ _PROGRAMS: weakref.WeakKeyDictionary[Trainer, dict[tuple[str, int], _Program]] =
     weakref.WeakKeyDictionary()
 )
 _LOCK = threading.Lock()
-
-
-def symbolic_outputs(
-    trainer: Trainer, target: str, param: int = 0
-) -> tuple[list[Variable], list[str], list[SharedVariable | None]]:
-    """The outputs, output names and updated shared variables of ``target``'s symbolic graph,
-    built as graphs.build_graph builds them (so node ids agree)."""
-    if target not in TARGETS:
-        raise GraphError(f"unknown target '{target}'; choose one of: {', '.join(TARGETS)}")
-    sym = trainer.symbolic
-    if target == "output":
-        return [sym.output], ["output"], [None]
-    if target == "cost":
-        return [sym.cost], ["cost"], [None]
-    if target == "grad":
-        if not 0 <= param < len(trainer.params):
-            raise GraphError(f"param {param} does not exist: {len(trainer.params)} matrices")
-        return [sym.grads[param]], [f"d cost / d {trainer.params[param].name}"], [None]
-    cost, new_params, new_state = model.training_step(
-        trainer.params,
-        trainer.state,
-        sym.X,
-        sym.y,
-        trainer.learning_rate,
-        trainer.spec.network,
-        trainer.spec.training,
-    )
-    cost.name = "cost"
-    updates: list[SharedVariable | None] = [None, *trainer.params, *trainer.state]
-    names = [f"update of {u.name}" if u is not None else "cost" for u in updates]
-    return [cost, *new_params, *new_state], names, updates
 
 
 def _program(trainer: Trainer, target: str, param: int) -> _Program:

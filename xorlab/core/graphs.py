@@ -94,12 +94,7 @@ def build_graph(trainer: Trainer, target: str, stage: str, param: int = 0) -> Gr
     """
     _check_choice("target", target, TARGETS)
     _check_choice("stage", stage, STAGES)
-    n_params = len(trainer.params)
-    if target == "grad" and not 0 <= param < n_params:
-        raise GraphError(
-            f"param {param} does not exist: this network has {n_params} weight matrices "
-            f"(0 to {n_params - 1})"
-        )
+    _check_param(trainer, target, param)
     key = (target, stage, param if target == "grad" else 0)
     cache = _cache_for(trainer)
     view = cache.views.get(key)
@@ -127,6 +122,36 @@ def with_current_values(view: GraphView, trainer: Trainer) -> GraphView:
     return replace(view, nodes=nodes)
 
 
+def symbolic_outputs(
+    trainer: Trainer, target: str, param: int = 0
+) -> tuple[list[Variable], list[str], list[SharedVariable | None]]:
+    """The outputs of ``target``'s symbolic graph, their names and the shared variable each
+    updates (None but for the training step): what build_graph draws and graph_values
+    evaluates, the same variables, so their node ids agree."""
+    _check_choice("target", target, TARGETS)
+    _check_param(trainer, target, param)
+    if target == "train":
+        outputs, updates = _train_outputs(trainer, _cache_for(trainer))
+        names = [f"update of {u.name}" if u is not None else "cost" for u in updates]
+        return outputs, names, updates
+    sym = trainer.symbolic
+    output, name = {
+        "output": (sym.output, "output"),
+        "cost": (sym.cost, "cost"),
+        "grad": (sym.grads[param], f"d cost / d {trainer.params[param].name}"),
+    }[target]
+    return [output], [name], [None]
+
+
+def _check_param(trainer: Trainer, target: str, param: int) -> None:
+    n_params = len(trainer.params)
+    if target == "grad" and not 0 <= param < n_params:
+        raise GraphError(
+            f"param {param} does not exist: this network has {n_params} weight matrices "
+            f"(0 to {n_params - 1})"
+        )
+
+
 def _check_choice(what: str, value: str, choices: dict[str, str]) -> None:
     if value not in choices:
         raise GraphError(f"unknown {what} '{value}'; choose one of: {', '.join(choices)}")
@@ -135,7 +160,6 @@ def _check_choice(what: str, value: str, choices: dict[str, str]) -> None:
 def _build(
     trainer: Trainer, cache: _TrainerGraphs, target: str, stage: str, param: int
 ) -> GraphView:
-    sym = trainer.symbolic
     weight = trainer.params[param].name
     label = f"d cost / d {weight}"
     title = {
@@ -145,16 +169,8 @@ def _build(
         "train": "Training step",
     }[target] + f" ({stage})"
     if stage == "symbolic":
-        if target == "train":
-            outputs, updates = _train_outputs(trainer, cache)
-            names = [f"update of {u.name}" if u is not None else "cost" for u in updates]
-            return graph_from_outputs(outputs, names, updates=updates, title=title, target=target)
-        output, name = {
-            "output": (sym.output, "output"),
-            "cost": (sym.cost, "cost"),
-            "grad": (sym.grads[param], label),
-        }[target]
-        return graph_from_outputs([output], [name], title=title, target=target)
+        outputs, names, updates = symbolic_outputs(trainer, target, param)
+        return graph_from_outputs(outputs, names, updates=updates, title=title, target=target)
     fn = _compiled(trainer, cache, target, param)
     name = {"output": "output", "cost": "cost", "grad": label, "train": "cost"}[target]
     return graph_from_function(

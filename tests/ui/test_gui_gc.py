@@ -251,3 +251,20 @@ def test_a_closed_window_held_in_cycles_is_freed_within_max_full_age(qtbot, coll
     collector.collect()
     assert policy.full_collections == 2
     assert closed() is None
+
+
+def test_a_full_collection_asked_for_counts_toward_the_time_budget(collector):
+    probe = Cycle()
+    dead = weakref.ref(probe)
+    gc.collect(1)  # promoted to the oldest generation while still alive...
+    del probe  # ...so only a full collection frees it
+    gc.collect(1)
+    assert dead() is not None
+    clock = collector.policy.clock
+    clock.step = 0.5  # ...and a full collection takes 0.5 s on the fake clock
+    collector.collect_full()
+    clock.step = 0.0
+    assert dead() is None
+    assert collector.policy.last_full_end == clock.now and collector.policy.last_full_seconds
+    # The next full one waits 99x as long, whatever the counts say.
+    assert not collector.policy.full_due((0, 0, 10**6))

@@ -51,10 +51,16 @@ class GuiGarbageCollector(QObject):
 
     def collect(self) -> int:
         """Run the collection the policy says is due, if any; the objects it found."""
+        generation = self.policy.generation_due(gc.get_count())
+        return 0 if generation is None else self.collect_generation(generation)
+
+    def collect_full(self) -> int:
+        """A full collection now, counted by the policy like its own (so the next full one
+        keeps to the time budget); for a moment when a pause does not matter."""
+        return self.collect_generation(2)
+
+    def collect_generation(self, generation: int) -> int:
         counts = gc.get_count()
-        generation = self.policy.generation_due(counts)
-        if generation is None:
-            return 0
         clock = self.policy.clock
         started = clock()
         # CPython counts what a generation-1 collection promotes and what survives a full

@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QLabel
 
+from tests.ui.windows import wait_for_state
 from xorlab.core import model
 from xorlab.core.presets import preset_spec
 from xorlab.core.spec import MAX_EPOCHS
@@ -47,10 +48,6 @@ def make_window(qtbot, settings_file):
     for window in windows:
         window.close()
         assert window.worker.wait(30_000)
-
-
-def wait_for_state(qtbot, window: MainWindow, state: str, timeout: int = 30_000) -> None:
-    qtbot.waitUntil(lambda: window.worker.state == state, timeout=timeout)
 
 
 def set_field(qtbot, window: MainWindow, path: str, text: str) -> None:

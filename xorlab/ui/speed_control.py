@@ -97,12 +97,12 @@ class SpeedControl(QObject):
         return action
 
     def _move(self, offset: int) -> None:
-        keys = [key for key, _rate, _text in SPEEDS]
+        keys = list(RATES)  # in menu order, fastest first
         index = min(max(keys.index(self.key) + offset, 0), len(keys) - 1)
         self.choose(keys[index])
 
     def _update_step_actions(self) -> None:
-        keys = [key for key, _rate, _text in SPEEDS]
+        keys = list(RATES)  # in menu order, fastest first
         self.slower_action.setEnabled(self.key != keys[-1])
         self.faster_action.setEnabled(self.key != keys[0])
 

@@ -1,4 +1,5 @@
-"""Command-line front: no sub-command starts the GUI; `train`, `grad` and `graph` run headless.
+"""Command-line front: no sub-command starts the GUI; `train`, `grad`, `graph` and
+`landscape` run headless.
 
 Sub-commands live in xorlab.commands, one module each with ``add_parser(subparsers)`` and
 ``run(args)``, imported only when named so the GUI starts without loading them all.
@@ -14,6 +15,7 @@ COMMANDS = {
     "train": "train a network headless and print the tutorial's progress lines",
     "grad": "differentiate an expression in x symbolically and evaluate it",
     "graph": "render a network's symbolic or optimized PyTensor graph",
+    "landscape": "the cost surface around the trained weights and the path training took",
 }
 
 

@@ -1,0 +1,1 @@
+"""Files: experiment files, spec files, pictures; safe reading and writing."""

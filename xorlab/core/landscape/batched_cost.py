@@ -1,0 +1,98 @@
+"""The total cost at many weight sets in one compiled call.
+
+The graph is the model's own ``total_cost`` (the one training and the Training tab use: cost
+kind, bias units, L2 and whatever terms the model grows), built on weight matrices and then
+vectorized by PyTensor (``vectorize_graph``) so each weight matrix gains a leading batch axis
+(G, rows, cols) and every grid point is one row of that batch. Nothing here re-derives the
+network by hand, so the landscape cannot drift from the cost it claims to show.
+
+It is compiled with FAST_COMPILE (the Python linker calling numpy): it compiles in about a
+second, cold, and the batched matrix products run as numpy ``matmul`` over the whole batch.
+Numba would compile for a minute and run slower on these batch shapes (measured in
+bench/landscape.py's notes). The compiled function is shared through ``function_cache`` by
+every caller with the same network and cost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pytensor
+import pytensor.tensor as pt
+from pytensor.graph.fg import FunctionGraph
+from pytensor.graph.replace import vectorize_graph
+from pytensor.scalar.basic import Clip
+from pytensor.tensor.elemwise import Elemwise
+
+from xorlab.core import model
+from xorlab.core.function_cache import SharedFunction, compile_shared
+from xorlab.core.spec import NetworkSpec, TrainingSpec
+
+MODE = "FAST_COMPILE"
+
+# Weight sets evaluated per call: the batch is cut into blocks whose widest intermediate
+# (samples x widest layer x block) stays near this size. The tutorial's whole 41x41 grid is
+# one call; the spiral's runs in blocks that stay in the CPU cache (0.57 s for the grid,
+# against 1.05 s with 110 MB intermediates in one call), and a big net cannot run the machine
+# out of memory.
+BLOCK_BYTES = 4 * 2**20
+
+
+@dataclass(frozen=True)
+class CostFunctions:
+    """The compiled batched cost and the gradient at one weight set, for one network."""
+
+    shapes: tuple[tuple[int, int], ...]
+    batched: SharedFunction  # (X, y, *W of shape (G, r, c)) -> (G,) costs
+    gradient: SharedFunction  # (X, y, *W) -> list of dcost/dW
+    widest: int  # the widest layer input, bias unit included: sizes the blocks
+
+
+def cost_functions(net: NetworkSpec, training: TrainingSpec, n_inputs: int, n_outputs: int):
+    """Compile (or take from the shared cache) the landscape's functions for this network."""
+    shapes = tuple(model.layer_shapes(net, n_inputs, n_outputs))
+    X = pt.matrix("X", dtype="float64")
+    y = pt.matrix("y", dtype="float64")
+    weights = [pt.matrix(f"W{i + 1}", dtype="float64", shape=s) for i, s in enumerate(shapes)]
+    cost = model.total_cost(weights, X, y, net, training)
+    batch = [
+        pt.tensor(f"W{i + 1}_batch", dtype="float64", shape=(None, *s))
+        for i, s in enumerate(shapes)
+    ]
+    batched = _numpy_friendly(
+        [X, y, *batch], vectorize_graph(cost, dict(zip(weights, batch, strict=True)))
+    )
+    grads = pytensor.grad(cost, weights)
+    widest = max(max(r, c) for r, c in shapes)
+    return CostFunctions(
+        shapes,
+        compile_shared([X, y, *batch], batched, MODE, "landscape_cost"),
+        compile_shared([X, y, *weights], grads, MODE, "landscape_gradient"),
+        widest,
+    )
+
+
+def _numpy_friendly(inputs, output):
+    """The same graph with ``clip`` spelled as maximum-then-minimum: the Python linker runs
+    an elementwise op without a numpy twin one element at a time (clip took 0.37 s of a
+    1.4 s spiral grid), while maximum and minimum are single numpy calls. Same values."""
+    graph = FunctionGraph(inputs, [output], clone=False)
+    for node in list(graph.toposort()):
+        if isinstance(node.op, Elemwise) and isinstance(node.op.scalar_op, Clip):
+            x, low, high = node.inputs
+            graph.replace(node.outputs[0], pt.minimum(pt.maximum(x, low), high))
+    return graph.outputs[0]
+
+
+def block_size(n_samples: int, widest: int) -> int:
+    return max(1, BLOCK_BYTES // (8 * max(1, n_samples) * max(1, widest)))
+
+
+def gradient(
+    functions: CostFunctions, X: np.ndarray, y: np.ndarray, weights: Sequence[np.ndarray]
+) -> list[np.ndarray]:
+    """d total cost / d each weight matrix at ``weights``."""
+    with np.errstate(all="ignore"):
+        return [np.asarray(g) for g in functions.gradient(X, y, *weights)]

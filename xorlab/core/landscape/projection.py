@@ -31,6 +31,10 @@ def project(path: Sequence[Weights], centre: Weights, directions: Sequence[Weigh
         k = basis.shape[1]
         return Projection(np.empty((0, k)), np.empty(0))
     offsets = np.stack([flatten(w) for w in path], axis=1) - flatten(centre)[:, None]
+    if not (np.isfinite(basis).all() and np.isfinite(offsets).all()):
+        # Overflowed weights (a diverged run): no meaningful place on the plane.
+        n, k = offsets.shape[1], basis.shape[1]
+        return Projection(np.full((n, k), np.nan), np.full(n, np.nan))
     coords, *_ = np.linalg.lstsq(basis, offsets, rcond=None)
     residuals = np.linalg.norm(offsets - basis @ coords, axis=0)
     return Projection(coords.T.copy(), residuals)

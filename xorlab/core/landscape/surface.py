@@ -120,8 +120,14 @@ def compute_landscape(
     learning_rate: float | None = None,
 ) -> Landscape:
     """The landscape ``request`` asks for around ``centre`` (DirectionError if it cannot be
-    made: a message for the person who asked)."""
+    made: a message for the person who asked). Weights so large that norms or costs overflow
+    give infinite or NaN values and a note, never an exception."""
     request.check()
+    with np.errstate(all="ignore"):
+        return _compute(functions, X, y, centre, request, path, learning_rate)
+
+
+def _compute(functions, X, y, centre, request, path, learning_rate) -> Landscape:
     centre = tuple(np.asarray(w, dtype=np.float64) for w in centre)
     shapes = [w.shape for w in centre]
     if tuple(shapes) != functions.shapes:

@@ -28,6 +28,7 @@ from xorlab.ui.engine_menu import EngineMenu
 from xorlab.ui.file_controller import FileController
 from xorlab.ui.gui_gc import install as collect_garbage_on_gui_thread
 from xorlab.ui.help_dialogs import ShortcutsDialog
+from xorlab.ui.landscape.landscape_tab import LandscapeTab
 from xorlab.ui.network_views import NetworkViews
 from xorlab.ui.replay import ReplayController
 from xorlab.ui.speed_control import SpeedControl
@@ -100,6 +101,12 @@ class MainWindow(QMainWindow):
         self.log_cost_action = menus.log_cost_action
         self.router = WindowRouter(self)  # builder -> worker -> views, status, banner
         self.network_views = NetworkViews(self)  # diagram dock, linked selection, live values
+        # The cost surface around the shown weights; weights picked in the diagram or the
+        # Graph tab can be its axes.
+        self.landscape_tab = LandscapeTab(
+            self.worker, self.replay, self.network_views.bus, lambda: self.spec
+        )
+        self.add_tab(self.landscape_tab, "Landscape")
         self._restore_settings()
 
         initial = spec or saved.read_spec(self.settings) or PRESETS["xor-minimal"].spec
@@ -250,8 +257,13 @@ class MainWindow(QMainWindow):
         return saved.sync(s)
 
     def _runners(self):
-        """The tabs' background threads (expression compiles, graph rendering)."""
-        return (self.graph_tab.runner, self.expression_tab.runner, self.sweeps)
+        """The tabs' background threads (expression compiles, graph rendering, landscapes)."""
+        return (
+            self.graph_tab.runner,
+            self.expression_tab.runner,
+            self.landscape_tab.runner,
+            self.sweeps,
+        )
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Stop the worker before the window goes. A compile step in progress cannot be cut

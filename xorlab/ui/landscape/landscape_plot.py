@@ -1,0 +1,157 @@
+"""Draws a computed Landscape: a heatmap with contour lines and a colour bar, the path and
+the current point (a plane), or the cost curve with the one-step landing point (1-D).
+
+Items are created once and updated with ``setData``/``setImage`` (pyqtgraph's advice); the
+colour range comes from the core's ``colour_scale``, so NaN, infinite or huge costs are a
+clipped scale and a message, never a blank plot.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF
+from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
+
+from xorlab.core.landscape.colour_scale import ColourScale, colour_scale, displayed
+from xorlab.core.landscape.surface import Landscape
+from xorlab.ui.views import plot_style
+
+CONTOURS = 10
+PATH_COLOUR = "#FFFFFF"
+OUTLINE_COLOUR = "#202020"
+START_COLOUR = "#E69F00"
+POINT_COLOUR = "#D81B3C"
+
+
+class LandscapePlot(QWidget):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("landscape.plot")
+        self.landscape: Landscape | None = None
+        self.scale: ColourScale | None = None
+        self.log = False
+
+        self.plane_widget = plot_style.make_plot_widget("Cost around the weights", "a", "b")
+        self.plane_widget.setObjectName("landscape.plane")
+        self.plane = self.plane_widget.getPlotItem()
+        self.plane.setAspectLocked(False)
+        self.colormap = pg.colormap.get("viridis")
+        self.image = pg.ImageItem(axisOrder="col-major")  # image[i, j]: alphas[i], betas[j]
+        self.image.setColorMap(self.colormap)
+        self.plane.addItem(self.image)
+        self.contours = []
+        for _ in range(CONTOURS):
+            curve = pg.IsocurveItem(
+                level=0.0, pen=pg.mkPen(255, 255, 255, 110, width=1), axisOrder="col-major"
+            )
+            curve.setParentItem(self.image)  # shares the pixel -> plane transform
+            self.contours.append(curve)
+        outline = pg.mkPen(OUTLINE_COLOUR, width=4.5)
+        self.path_outline = pg.PlotDataItem(pen=outline)
+        self.path = pg.PlotDataItem(pen=pg.mkPen(PATH_COLOUR, width=2))
+        self.start = pg.ScatterPlotItem(size=11, brush=pg.mkBrush(START_COLOUR), pen=outline)
+        self.point = pg.ScatterPlotItem(size=13, brush=pg.mkBrush(POINT_COLOUR), pen=outline)
+        for item in (self.path_outline, self.path, self.start, self.point):
+            self.plane.addItem(item)
+        self.color_bar = pg.ColorBarItem(
+            values=(0.0, 1.0), colorMap=self.colormap, interactive=False, width=14, label="cost"
+        )
+        self.color_bar.setImageItem(self.image, insert_in=self.plane)
+        for axis in ("left", "right"):
+            self.color_bar.getAxis(axis).setTextPen(pg.mkPen(plot_style.FOREGROUND))
+
+        self.line_widget = plot_style.make_plot_widget(
+            "Cost along the gradient", "distance downhill", "cost"
+        )
+        self.line_widget.setObjectName("landscape.line")
+        self.line = self.line_widget.getPlotItem()
+        self.curve = self.line.plot(pen=plot_style.curve_pen(plot_style.PALETTE[0]))
+        self.step_line = pg.InfiniteLine(
+            angle=90, pen=plot_style.curve_pen(plot_style.PALETTE[1], 1.5, dashed=True)
+        )
+        self.line.addItem(self.step_line)
+        self.line_points = pg.ScatterPlotItem(size=11, pen=pg.mkPen(OUTLINE_COLOUR))
+        self.line.addItem(self.line_points)
+
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.plane_widget)
+        self.stack.addWidget(self.line_widget)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+
+    def show_landscape(self, landscape: Landscape, title: str) -> str:
+        """Draw ``landscape``; returns what the colour scale had to clip ("" if nothing)."""
+        self.landscape = landscape
+        if landscape.betas is None:
+            return self._draw_line(landscape, title)
+        return self._draw_plane(landscape, title)
+
+    def set_log(self, log: bool) -> str:
+        self.log = log
+        if self.landscape is None:
+            return ""
+        return self.show_landscape(self.landscape, self.plane.titleLabel.text)
+
+    def _draw_plane(self, land: Landscape, title: str) -> str:
+        self.stack.setCurrentWidget(self.plane_widget)
+        self.scale = colour_scale(land.costs, self.log)
+        values = displayed(land.costs, self.scale)
+        span, n = land.span, len(land.alphas)
+        half = span / (n - 1)  # half a cell: pixel centres sit on the grid points
+        self.image.setImage(values, levels=(self.scale.low, self.scale.high))
+        self.image.setRect(QRectF(-span - half, -span - half, 2 * (span + half), 2 * (span + half)))
+        for k, curve in enumerate(self.contours):
+            level = self.scale.low + (k + 0.5) / CONTOURS * (self.scale.high - self.scale.low)
+            curve.setLevel(level)
+            curve.setData(values)
+        self.color_bar.setLevels((self.scale.low, self.scale.high))
+        self.color_bar.getAxis("left").setLabel("log10 cost" if self.log else "cost")
+        coords = land.path_coords
+        finite = coords[np.isfinite(coords).all(axis=1)] if len(coords) else coords
+        if len(finite):
+            self.path_outline.setData(finite[:, 0], finite[:, 1])
+            self.path.setData(finite[:, 0], finite[:, 1])
+            self.start.setData([finite[0, 0]], [finite[0, 1]])
+        else:
+            for item in (self.path_outline, self.path, self.start):
+                item.setData([], [])
+        self.point.setData([0.0], [0.0])  # the centre: the weights shown
+        self.plane.setLabel("bottom", land.axis_names[0])
+        self.plane.setLabel("left", land.axis_names[1])
+        self.plane.setTitle(title, color=plot_style.FOREGROUND, size=plot_style.TITLE_SIZE)
+        self.plane.setRange(xRange=(-span, span), yRange=(-span, span), padding=0.02)
+        return self.scale.message
+
+    def _draw_line(self, land: Landscape, title: str) -> str:
+        self.stack.setCurrentWidget(self.line_widget)
+        self.scale = colour_scale(land.costs, self.log)  # same clipping rules for the y range
+        costs = np.where(np.isfinite(land.costs), land.costs, np.nan)
+        self.line.setLogMode(y=self.log)
+        shown = costs if not self.log else np.where(costs > 0, costs, np.nan)
+        self.curve.setData(land.alphas, shown, connect="finite")
+        points = [{"pos": (0.0, land.centre_cost), "brush": pg.mkBrush(POINT_COLOUR)}]
+        if land.step is not None and land.step_cost is not None:
+            self.step_line.setValue(land.step)
+            self.step_line.show()
+            points.append({"pos": (land.step, land.step_cost), "brush": pg.mkBrush(START_COLOUR)})
+        else:
+            self.step_line.hide()
+        if self.log:
+            points = [
+                {**p, "pos": (p["pos"][0], np.log10(p["pos"][1]))}
+                for p in points
+                if p["pos"][1] > 0
+            ]
+        self.line_points.setData(points)
+        self.line.setTitle(title, color=plot_style.FOREGROUND, size=plot_style.TITLE_SIZE)
+        finite = costs[np.isfinite(costs)]
+        if finite.size and not self.log:
+            top = min(float(finite.max()), self.scale.high)
+            low = float(finite.min())
+            self.line.setYRange(low, top if top > low else low + 1.0, padding=0.05)
+        else:
+            self.line.enableAutoRange(axis="y")
+        self.line.setXRange(float(land.alphas[0]), float(land.alphas[-1]), padding=0.02)
+        return self.scale.message

@@ -13,11 +13,11 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
-from xorlab.core.landscape.colour_scale import ColourScale, colour_scale, displayed
+from xorlab.core.landscape.colour_scale import ColourScale, colour_scale
+from xorlab.core.landscape.contours import SurfaceDrawing
 from xorlab.core.landscape.surface import Landscape
 from xorlab.ui.views import plot_style
 
-CONTOURS = 10
 PATH_COLOUR = "#FFFFFF"
 OUTLINE_COLOUR = "#202020"
 START_COLOUR = "#E69F00"
@@ -29,6 +29,8 @@ class LandscapePlot(QWidget):
         super().__init__(parent)
         self.setObjectName("landscape.plot")
         self.landscape: Landscape | None = None
+        self.result = None  # the LandscapeResult drawn
+        self.title = ""
         self.scale: ColourScale | None = None
         self.log = False
 
@@ -40,13 +42,9 @@ class LandscapePlot(QWidget):
         self.image = pg.ImageItem(axisOrder="col-major")  # image[i, j]: alphas[i], betas[j]
         self.image.setColorMap(self.colormap)
         self.plane.addItem(self.image)
-        self.contours = []
-        for _ in range(CONTOURS):
-            curve = pg.IsocurveItem(
-                level=0.0, pen=pg.mkPen(255, 255, 255, 110, width=1), axisOrder="col-major"
-            )
-            curve.setParentItem(self.image)  # shares the pixel -> plane transform
-            self.contours.append(curve)
+        # Contour lines come computed (core.landscape.contours) and are drawn as segments.
+        self.contours = pg.PlotDataItem(pen=pg.mkPen(255, 255, 255, 120, width=1), connect="pairs")
+        self.plane.addItem(self.contours)
         outline = pg.mkPen(OUTLINE_COLOUR, width=4.5)
         self.path_outline = pg.PlotDataItem(pen=outline)
         self.path = pg.PlotDataItem(pen=pg.mkPen(PATH_COLOUR, width=2))
@@ -81,31 +79,31 @@ class LandscapePlot(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
 
-    def show_landscape(self, landscape: Landscape, title: str) -> str:
-        """Draw ``landscape``; returns what the colour scale had to clip ("" if nothing)."""
-        self.landscape = landscape
-        if landscape.betas is None:
-            return self._draw_line(landscape, title)
-        return self._draw_plane(landscape, title)
+    def show_landscape(self, result, title: str) -> str:
+        """Draw a LandscapeResult (the landscape, and its drawings for each colour scale);
+        returns what the colour scale had to clip ("" if nothing)."""
+        self.result = result
+        self.landscape = result.landscape
+        self.title = title
+        if result.landscape.betas is None:
+            return self._draw_line(result.landscape, title)
+        return self._draw_plane(result.landscape, result.drawings[self.log], title)
 
     def set_log(self, log: bool) -> str:
         self.log = log
         if self.landscape is None:
             return ""
-        return self.show_landscape(self.landscape, self.plane.titleLabel.text)
+        return self.show_landscape(self.result, self.title)
 
-    def _draw_plane(self, land: Landscape, title: str) -> str:
+    def _draw_plane(self, land: Landscape, drawing: SurfaceDrawing, title: str) -> str:
         self.stack.setCurrentWidget(self.plane_widget)
-        self.scale = colour_scale(land.costs, self.log)
-        values = displayed(land.costs, self.scale)
+        self.scale = drawing.scale
         span, n = land.span, len(land.alphas)
         half = span / (n - 1)  # half a cell: pixel centres sit on the grid points
-        self.image.setImage(values, levels=(self.scale.low, self.scale.high))
+        self.image.setImage(drawing.values, levels=(self.scale.low, self.scale.high))
         self.image.setRect(QRectF(-span - half, -span - half, 2 * (span + half), 2 * (span + half)))
-        for k, curve in enumerate(self.contours):
-            level = self.scale.low + (k + 0.5) / CONTOURS * (self.scale.high - self.scale.low)
-            curve.setLevel(level)
-            curve.setData(values)
+        segments = drawing.contours.reshape(-1, 2)
+        self.contours.setData(segments[:, 0], segments[:, 1])
         self.color_bar.setLevels((self.scale.low, self.scale.high))
         self.color_bar.getAxis("left").setLabel("log10 cost" if self.log else "cost")
         coords = land.path_coords

@@ -11,7 +11,7 @@ refreshes at most every REFRESH_MS, and only while it is visible.
 from __future__ import annotations
 
 import html
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 from PySide6.QtCore import QObject, Qt, QTimer, Slot
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from xorlab.core.datasets import Dataset
 from xorlab.core.landscape.batched_cost import cost_functions
+from xorlab.core.landscape.contours import SurfaceDrawing, surface_drawing
 from xorlab.core.landscape.directions import DirectionError, WeightPick
 from xorlab.core.landscape.surface import Landscape, LandscapeRequest, RecordedPath
 from xorlab.core.landscape.surface import compute_landscape as _compute
@@ -54,6 +55,24 @@ def landscape_job(
         fallback = replace(request, kind="random")
         land = _compute(functions, dataset.X, dataset.y, centre, fallback, path, learning_rate)
         return replace(land, notes=(*land.notes, f"{exc}; random directions meanwhile"))
+
+
+def drawing_job(*args) -> LandscapeResult:
+    """The landscape and, for a plane, its colour ranges and contour lines for both colour
+    scales, so switching to log colours only redraws."""
+    land = landscape_job(*args)
+    drawings = {}
+    if land.betas is not None:
+        drawings = {
+            log: surface_drawing(land.costs, land.alphas, land.betas, log) for log in (False, True)
+        }
+    return LandscapeResult(land, drawings)
+
+
+@dataclass(frozen=True, eq=False)
+class LandscapeResult:
+    landscape: Landscape
+    drawings: dict[bool, SurfaceDrawing]  # by log colour scale; empty in the 1-D mode
 
 
 class LandscapeTab(QWidget):
@@ -121,7 +140,7 @@ class LandscapeTab(QWidget):
             self.set_status("Compiling the batched cost function…")
         self.runner.submit(
             JOB,
-            landscape_job,
+            drawing_job,
             spec,
             self.dataset,
             snapshot.weights,
@@ -186,13 +205,13 @@ class LandscapeTab(QWidget):
             self._show_notes(self.landscape, message)
 
     @Slot(str, object)
-    def _on_job_finished(self, kind: str, landscape: Landscape) -> None:
+    def _on_job_finished(self, kind: str, result: LandscapeResult) -> None:
         if kind != JOB:
             return
         self.computing_first = False
-        self.landscape = landscape
-        message = self.plot.show_landscape(landscape, getattr(self, "_title", ""))
-        self._show_notes(landscape, message)
+        self.landscape = result.landscape
+        message = self.plot.show_landscape(result, getattr(self, "_title", ""))
+        self._show_notes(result.landscape, message)
 
     @Slot(str, object)
     def _on_job_failed(self, kind: str, error: object) -> None:

@@ -21,10 +21,13 @@ from dataclasses import dataclass
 import numpy as np
 import pytensor
 import pytensor.tensor as pt
+from pytensor.graph.basic import Constant
 from pytensor.graph.fg import FunctionGraph
 from pytensor.graph.replace import vectorize_graph
 from pytensor.scalar.basic import Clip
+from pytensor.tensor.basic import Alloc, Join
 from pytensor.tensor.elemwise import Elemwise
+from pytensor.tensor.math import Dot
 
 from xorlab.core import model
 from xorlab.core.function_cache import SharedFunction, compile_shared
@@ -56,7 +59,7 @@ def cost_functions(net: NetworkSpec, training: TrainingSpec, n_inputs: int, n_ou
     X = pt.matrix("X", dtype="float64")
     y = pt.matrix("y", dtype="float64")
     weights = [pt.matrix(f"W{i + 1}", dtype="float64", shape=s) for i, s in enumerate(shapes)]
-    cost = model.total_cost(weights, X, y, net, training)
+    cost = _bias_as_addition([X, y, *weights], model.total_cost(weights, X, y, net, training))
     batch = [
         pt.tensor(f"W{i + 1}_batch", dtype="float64", shape=(None, *s))
         for i, s in enumerate(shapes)
@@ -71,6 +74,41 @@ def cost_functions(net: NetworkSpec, training: TrainingSpec, n_inputs: int, n_ou
         compile_shared([X, y, *batch], batched, MODE, "landscape_cost"),
         compile_shared([X, y, *weights], grads, MODE, "landscape_gradient"),
         widest,
+    )
+
+
+def _bias_as_addition(inputs, output):
+    """The same graph with each bias unit's ``dot(concatenate([h, ones]), W)`` spelled
+    ``dot(h, W[:-1]) + W[-1]``: equal up to rounding (the bias term is added once instead of
+    inside the product), but batched over G weight sets it skips building a (G, samples,
+    width + 1) copy of every layer's input, about a third of the spiral's grid time."""
+    graph = FunctionGraph(inputs, [output], clone=False)
+    for node in list(graph.toposort()):
+        if not isinstance(node.op, Dot):
+            continue
+        h_with_ones, w = node.inputs
+        join = h_with_ones.owner
+        if join is None or not isinstance(join.op, Join) or len(join.inputs) != 3:
+            continue
+        axis, h, ones = join.inputs
+        if not (_constant_is(axis, 1) and _is_ones_column(ones)):
+            continue
+        graph.replace(node.outputs[0], pt.dot(h, w[:-1]) + w[-1])
+    return graph.outputs[0]
+
+
+def _constant_is(var, value: float) -> bool:
+    return isinstance(var, Constant) and np.all(np.asarray(var.data) == value)
+
+
+def _is_ones_column(var) -> bool:
+    node = var.owner
+    return (
+        node is not None
+        and isinstance(node.op, Alloc)
+        and _constant_is(node.inputs[0], 1.0)
+        and len(node.inputs) == 3
+        and _constant_is(node.inputs[2], 1)
     )
 
 

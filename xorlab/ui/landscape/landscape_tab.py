@@ -224,6 +224,8 @@ class LandscapeTab(QWidget):
 
     def _show_notes(self, land: Landscape, scale_message: str) -> None:
         parts = [f"cost at the centre {land.centre_cost:.6g}"]
+        if land.betas is not None and len(land.path_epochs) > 1:
+            parts.append(f"path from epoch {land.path_epochs[0]} (orange) to the red point")
         if land.step is not None and land.step_cost is not None:
             parts.append(f"one step lands at {land.step:.4g}, cost {land.step_cost:.6g}")
         if land.kind in ("random", "pca") and len(land.path_residuals) > 1:

@@ -19,7 +19,8 @@ def test_import_linter_contracts_hold():
 
 def test_importing_the_core_loads_no_qt():
     code = (
-        "import sys, xorlab.core.trainer, xorlab.core.datasets, xorlab.core.presets;"
+        "import sys, xorlab.core.training.trainer, xorlab.core.training.datasets,"
+        " xorlab.core.training.presets;"
         "bad=[m for m in sys.modules if m.split('.')[0] in ('PySide6','pyqtgraph','shiboken6')];"
         "print(bad); sys.exit(1 if bad else 0)"
     )

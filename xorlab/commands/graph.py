@@ -16,8 +16,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from xorlab.core import render
-from xorlab.core.graphs import (
+from xorlab.core.graphs import render
+from xorlab.core.graphs.build import (
     EXPRESSION_PARTS,
     STAGES,
     TARGETS,
@@ -27,7 +27,7 @@ from xorlab.core.graphs import (
     compare,
     graph_of_expression,
 )
-from xorlab.core.presets import PRESETS, preset_spec
+from xorlab.core.training.presets import PRESETS, preset_spec
 
 FORMATS = ("svg", "png", "dot", "txt")
 SUFFIX_FORMATS = {".svg": "svg", ".png": "png", ".dot": "dot", ".gv": "dot", ".txt": "txt"}
@@ -141,7 +141,11 @@ def _build_views(args: argparse.Namespace) -> tuple[GraphView, GraphView | None]
             raise UsageError("--target and --param are for networks, not --expression")
         if args.mode is not None:
             raise UsageError("--mode is for networks; expressions use the lab's own mode")
-        from xorlab.core.expression import ExpressionError, describe_error, parse_expression
+        from xorlab.core.expression.expression import (
+            ExpressionError,
+            describe_error,
+            parse_expression,
+        )
 
         try:
             expr = parse_expression(args.expression)
@@ -156,7 +160,7 @@ def _build_views(args: argparse.Namespace) -> tuple[GraphView, GraphView | None]
     target = args.target or "train"
     if args.param is not None and target != "grad":
         raise UsageError("--param only applies to --target grad")
-    from xorlab.core.trainer import Trainer
+    from xorlab.core.training.trainer import Trainer
 
     trainer = Trainer(preset_spec(args.preset), mode=args.mode)
     param = args.param or 0

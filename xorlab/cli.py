@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     command = argv[0] if argv and argv[0] in COMMANDS else None
     args = build_parser(command).parse_args(argv)
     if args.command is None:
-        from xorlab.ui.shell.launch import launch_gui
+        from xorlab.commands.qt_adapter import launch_gui
 
         return launch_gui(args)
     try:

@@ -33,13 +33,13 @@ import time
 
 import numpy as np
 
-from xorlab.core.datasets import load_dataset
 from xorlab.core.landscape import batched_cost
 from xorlab.core.landscape.batched_cost import cost_functions
 from xorlab.core.landscape.surface import LandscapeRequest, RecordedPath, compute_landscape
-from xorlab.core.model import init_weights
-from xorlab.core.presets import preset_spec
-from xorlab.core.trainer import Trainer
+from xorlab.core.training.datasets import load_dataset
+from xorlab.core.training.model import init_weights
+from xorlab.core.training.presets import preset_spec
+from xorlab.core.training.trainer import Trainer
 from xorlab.ui.landscape.landscape_tab import drawing_job
 
 GRID = 41
@@ -48,11 +48,11 @@ TARGETS_MS = {"xor-minimal": 50.0, "spiral": 1000.0}
 COLD = """
 import sys, time, json
 start = time.perf_counter()
-from xorlab.core.datasets import load_dataset
+from xorlab.core.training.datasets import load_dataset
 from xorlab.core.landscape.batched_cost import cost_functions
 from xorlab.core.landscape.surface import LandscapeRequest, RecordedPath, compute_landscape
-from xorlab.core.model import init_weights
-from xorlab.core.presets import preset_spec
+from xorlab.core.training.model import init_weights
+from xorlab.core.training.presets import preset_spec
 imported = time.perf_counter()
 spec = preset_spec(sys.argv[1]); ds = load_dataset(spec.dataset)
 functions = cost_functions(spec.network, spec.training, ds.n_inputs, ds.n_outputs)

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from xorlab.core.datasets import DatasetError, load_dataset
-from xorlab.core.experiment import ExperimentError, atomic_write, load_experiment, restore_into
+from xorlab.core.io.experiment import ExperimentError, atomic_write, load_experiment, restore_into
 from xorlab.core.io.png import encode_png
 from xorlab.core.io.spec_file import SpecFileError, load_spec_file
 from xorlab.core.landscape.batched_cost import cost_functions
@@ -25,10 +24,11 @@ from xorlab.core.landscape.surface import (
     RecordedPath,
     compute_landscape,
 )
-from xorlab.core.presets import PRESETS, preset_spec
-from xorlab.core.spec import SpecError
-from xorlab.core.strategies import STRATEGIES, StrategyUnavailable
-from xorlab.core.trainer import DivergenceError, Trainer
+from xorlab.core.training.datasets import DatasetError, load_dataset
+from xorlab.core.training.presets import PRESETS, preset_spec
+from xorlab.core.training.spec import SpecError
+from xorlab.core.training.strategies import STRATEGIES, StrategyUnavailable
+from xorlab.core.training.trainer import DivergenceError, Trainer
 
 # Snapshots recorded along a headless run, log-spaced in epochs like the app's timeline.
 PATH_POINTS = 200

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from xorlab.core.datasets import load_dataset
 from xorlab.core.landscape.batched_cost import cost_functions
-from xorlab.core.presets import preset_spec
-from xorlab.core.spec import ExperimentSpec
+from xorlab.core.training.datasets import load_dataset
+from xorlab.core.training.presets import preset_spec
+from xorlab.core.training.spec import ExperimentSpec
 
 from ..variants import VARIANTS
 

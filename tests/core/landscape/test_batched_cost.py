@@ -6,11 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from xorlab.core import function_cache
 from xorlab.core.landscape import batched_cost
 from xorlab.core.landscape.batched_cost import gradient
 from xorlab.core.landscape.surface import plane_costs
-from xorlab.core.model import init_weights
+from xorlab.core.training import function_cache
+from xorlab.core.training.model import init_weights
 
 from ..reference import cost_and_grads
 from .conftest import functions_for, variant_spec

@@ -11,7 +11,7 @@ import pytest
 from xorlab.core.landscape.colour_scale import colour_scale, displayed
 from xorlab.core.landscape.directions import DirectionError, WeightPick
 from xorlab.core.landscape.surface import LandscapeRequest, RecordedPath, compute_landscape
-from xorlab.core.model import init_weights
+from xorlab.core.training.model import init_weights
 
 from ..reference import cost_and_grads
 from .conftest import functions_for, variant_spec

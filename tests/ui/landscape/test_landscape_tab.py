@@ -7,12 +7,12 @@ import numpy as np
 import pytest
 
 from tests.ui.windows import wait_for_state
-from xorlab.core.datasets import load_dataset
 from xorlab.core.landscape.colour_scale import colour_scale, displayed
 from xorlab.core.landscape.surface import LandscapeRequest, RecordedPath
-from xorlab.core.presets import preset_spec
+from xorlab.core.training.datasets import load_dataset
+from xorlab.core.training.presets import preset_spec
 from xorlab.ui.landscape import landscape_tab as tab_module
-from xorlab.ui.selection import SelectionRef
+from xorlab.ui.runtime.selection import SelectionRef
 
 SHORT = preset_spec("xor-minimal").with_changes(training={"epochs": 3000, "learning_rate": 0.5})
 WAIT = 60_000

@@ -1,1 +1,2 @@
-"""Files: experiment files, spec files, pictures; safe reading and writing."""
+"""Files: experiment files, spec files, pictures (PNG), reading small text files safely, and
+the standalone-script export."""

@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from xorlab.core.spec import ExperimentSpec, SpecError, validate
-from xorlab.core.text_files import read_small_text
+from xorlab.core.io.text_files import read_small_text
+from xorlab.core.training.spec import ExperimentSpec, SpecError, validate
 
 MAX_SPEC_BYTES = 1024 * 1024
 

@@ -29,9 +29,9 @@ from pytensor.tensor.basic import Alloc, Join
 from pytensor.tensor.elemwise import Elemwise
 from pytensor.tensor.math import Dot
 
-from xorlab.core import model
-from xorlab.core.function_cache import SharedFunction, compile_shared
-from xorlab.core.spec import NetworkSpec, TrainingSpec
+from xorlab.core.training import model
+from xorlab.core.training.function_cache import SharedFunction, compile_shared
+from xorlab.core.training.spec import NetworkSpec, TrainingSpec
 
 MODE = "FAST_COMPILE"
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 from xorlab.core.landscape.colour_scale import ColourScale, colour_scale
 from xorlab.core.landscape.contours import SurfaceDrawing
 from xorlab.core.landscape.surface import Landscape
-from xorlab.ui.views import plot_style
+from xorlab.ui.widgets import plot_style
 
 PATH_COLOUR = "#FFFFFF"
 OUTLINE_COLOUR = "#202020"

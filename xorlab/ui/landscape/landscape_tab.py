@@ -17,19 +17,19 @@ import numpy as np
 from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from xorlab.core.datasets import Dataset
 from xorlab.core.landscape.batched_cost import cost_functions
 from xorlab.core.landscape.contours import SurfaceDrawing, surface_drawing
 from xorlab.core.landscape.directions import DirectionError, WeightPick
 from xorlab.core.landscape.surface import Landscape, LandscapeRequest, RecordedPath
 from xorlab.core.landscape.surface import compute_landscape as _compute
-from xorlab.core.model import layer_shapes
-from xorlab.core.spec import ExperimentSpec
-from xorlab.core.trainer import TrainingSnapshot
-from xorlab.ui.background import BackgroundRunner
+from xorlab.core.training.datasets import Dataset
+from xorlab.core.training.model import layer_shapes
+from xorlab.core.training.spec import ExperimentSpec
+from xorlab.core.training.trainer import TrainingSnapshot
 from xorlab.ui.landscape.controls import LandscapeControls
 from xorlab.ui.landscape.landscape_plot import LandscapePlot
-from xorlab.ui.views import plot_style
+from xorlab.ui.runtime.background import BackgroundRunner
+from xorlab.ui.widgets import plot_style
 
 JOB = "landscape"
 REFRESH_MS = 400  # at most ~2.5 surfaces a second while training: each may take 0.5 s

@@ -84,8 +84,11 @@ def test_blocks_change_nothing(monkeypatch):
 def test_one_compiled_function_per_network():
     spec = variant_spec("xor-minimal")
     functions, ds = functions_for(spec)
+    args = (spec.network, spec.training, ds.n_inputs, ds.n_outputs)
+    assert batched_cost.cost_functions(*args) is batched_cost.cost_functions(*args)  # memo
+    first = batched_cost.cost_functions(*args)
     before = function_cache.cache_info()
-    again = batched_cost.cost_functions(spec.network, spec.training, ds.n_inputs, ds.n_outputs)
+    rebuilt = batched_cost.cost_functions.__wrapped__(*args)  # the graph built again
     after = function_cache.cache_info()
     assert after.misses == before.misses and after.hits == before.hits + 2
-    assert again.batched.function is functions.batched.function
+    assert rebuilt.batched.function is first.batched.function

@@ -15,6 +15,7 @@ every caller with the same network and cost.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -53,8 +54,13 @@ class CostFunctions:
     widest: int  # the widest layer input, bias unit included: sizes the blocks
 
 
+@functools.lru_cache(maxsize=16)
 def cost_functions(net: NetworkSpec, training: TrainingSpec, n_inputs: int, n_outputs: int):
-    """Compile (or take from the shared cache) the landscape's functions for this network."""
+    """Compile (or take from the shared cache) the landscape's functions for this network.
+
+    Memoized on the (frozen) specs as well: building and vectorizing the graph, then finding
+    it in the function cache, takes ~70 ms, longer than the tutorial's whole grid, and the
+    Landscape tab asks again at every refresh."""
     shapes = tuple(model.layer_shapes(net, n_inputs, n_outputs))
     X = pt.matrix("X", dtype="float64")
     y = pt.matrix("y", dtype="float64")

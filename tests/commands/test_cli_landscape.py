@@ -74,6 +74,18 @@ def test_a_spec_file_and_an_experiment_file(capsys, tmp_path):
     assert doc["centre_cost"] == pytest.approx(trainer.evaluate()[1], rel=1e-12)
 
 
+def test_seed_and_learning_rate_train_as_train_does(capsys):
+    doc = _json(capsys, "--epochs", "30", "--seed", "7", "--lr", "0.5", "--grid", "3")
+    from xorlab.core.training.trainer import Trainer
+
+    spec = preset_spec("xor-minimal").with_changes(
+        network={"seed": 7}, training={"epochs": 30, "learning_rate": 0.5}
+    )
+    trainer = Trainer(spec)
+    trainer.run(30)
+    assert doc["centre_cost"] == pytest.approx(trainer.evaluate()[1], rel=1e-12)
+
+
 def test_text_output_names_the_centre_cost(capsys):
     assert main(["landscape", "--preset", "xor-minimal", "--epochs", "100", "--grid", "3"]) == 0
     out = capsys.readouterr().out

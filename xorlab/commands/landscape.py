@@ -51,6 +51,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--spec", metavar="FILE", help="train a spec file (the 'spec' part of an experiment)"
     )
     parser.add_argument("--epochs", type=int, help="epochs to train (default: the spec's)")
+    parser.add_argument("--seed", type=int, help="seed of the initial weights, as in train")
+    parser.add_argument("--lr", type=float, help="learning rate, as in train")
     parser.add_argument(
         "--grid", type=int, default=DEFAULT_GRID, help=f"points a side (default {DEFAULT_GRID})"
     )
@@ -61,7 +63,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="random (filter-normalised, seeded), pca (the path's principal directions), "
         "weights:W1[0,1],W2[2,0] (two weights as axes) or gradient (1-D: along the gradient)",
     )
-    parser.add_argument("--seed", type=int, default=0, help="seed of the random directions")
+    parser.add_argument(
+        "--direction-seed", type=int, default=0, help="seed of the random directions (default 0)"
+    )
     parser.add_argument(
         "--span", type=float, help="half-width of the plane (default: fitted to the path)"
     )
@@ -78,7 +82,7 @@ def _request(args: argparse.Namespace) -> LandscapeRequest:
         kind=kind,
         grid=args.grid,
         span=args.span,
-        seed=args.seed,
+        seed=args.direction_seed,
         picks=parse_picks(picks) if kind == "weights" else None,
     )
     if kind != "weights" and picks:
@@ -95,8 +99,11 @@ def _trainer(args: argparse.Namespace) -> tuple[Trainer, bool]:
         restore_into(trainer, saved)
         return trainer, False
     spec = load_spec_file(args.spec) if args.spec else preset_spec(args.preset or "xor-minimal")
-    if args.epochs is not None:
-        spec = spec.with_changes(training={"epochs": args.epochs})
+    network = {} if args.seed is None else {"seed": args.seed}
+    training = {} if args.epochs is None else {"epochs": args.epochs}
+    if args.lr is not None:
+        training["learning_rate"] = args.lr
+    spec = spec.with_changes(network=network, training=training)
     return Trainer(spec, load_dataset(spec.dataset), strategy=args.backend), True
 
 

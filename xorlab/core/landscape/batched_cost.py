@@ -16,8 +16,8 @@ every caller with the same network and cost.
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import pytensor
@@ -38,20 +38,33 @@ MODE = "FAST_COMPILE"
 
 # Weight sets evaluated per call: the batch is cut into blocks whose widest intermediate
 # (samples x widest layer x block) stays near this size. The tutorial's whole 41x41 grid is
-# one call; the spiral's runs in blocks that stay in the CPU cache (0.57 s for the grid,
-# against 1.05 s with 110 MB intermediates in one call), and a big net cannot run the machine
-# out of memory.
+# one call; the spiral's runs in 29 blocks of 60 (as fast as one call, bench/landscape.py,
+# where one call would hold 35 MB per intermediate), and a 64-wide net on 2,000 points cannot
+# run the machine out of memory (one call: 1.7 GB per intermediate).
 BLOCK_BYTES = 4 * 2**20
 
 
-@dataclass(frozen=True)
 class CostFunctions:
-    """The compiled batched cost and the gradient at one weight set, for one network."""
+    """The compiled batched cost and the gradient at one weight set, for one network. The
+    gradient (only the 1-D mode needs it) compiles on first use: it would double the
+    compile time of every plane."""
 
-    shapes: tuple[tuple[int, int], ...]
-    batched: SharedFunction  # (X, y, *W of shape (G, r, c)) -> (G,) costs
-    gradient: SharedFunction  # (X, y, *W) -> list of dcost/dW
-    widest: int  # the widest layer input, bias unit included: sizes the blocks
+    def __init__(self, shapes, batched: SharedFunction, gradient_graph: tuple, widest: int):
+        self.shapes: tuple[tuple[int, int], ...] = shapes
+        self.batched = batched  # (X, y, *W of shape (G, r, c)) -> (G,) costs
+        self.widest = widest  # the widest layer input, bias unit included: sizes the blocks
+        self._gradient_graph = gradient_graph
+        self._gradient: SharedFunction | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def gradient(self) -> SharedFunction:
+        """(X, y, *W) -> list of dcost/dW."""
+        with self._lock:
+            if self._gradient is None:
+                inputs, grads = self._gradient_graph
+                self._gradient = compile_shared(inputs, grads, MODE, "landscape_gradient")
+            return self._gradient
 
 
 @functools.lru_cache(maxsize=16)
@@ -78,7 +91,7 @@ def cost_functions(net: NetworkSpec, training: TrainingSpec, n_inputs: int, n_ou
     return CostFunctions(
         shapes,
         compile_shared([X, y, *batch], batched, MODE, "landscape_cost"),
-        compile_shared([X, y, *weights], grads, MODE, "landscape_gradient"),
+        ([X, y, *weights], grads),
         widest,
     )
 

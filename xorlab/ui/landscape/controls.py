@@ -88,8 +88,12 @@ class LandscapeControls(QWidget):
         self.kind.currentIndexChanged.connect(self._on_kind_changed)
         self.seed.valueChanged.connect(self.changed)
         self.auto_span.toggled.connect(self._on_auto_span)
-        self.span.editingFinished.connect(self._on_span_edited)
-        self.grid.editingFinished.connect(self._on_grid_edited)
+        # Without keyboard tracking a spin box reports a value once it is entered (Return,
+        # focus out) or stepped with the arrows, not at every digit typed.
+        for box in (self.span, self.grid):
+            box.setKeyboardTracking(False)
+        self.span.valueChanged.connect(self._on_span_edited)
+        self.grid.valueChanged.connect(self._on_grid_edited)
         self.log.toggled.connect(self.log_changed)
         self._grid_value = self.grid.value()
         self._span_value = self.span.value()
@@ -133,12 +137,12 @@ class LandscapeControls(QWidget):
         self.span.setEnabled(not auto)
         self.changed.emit()
 
-    def _on_span_edited(self) -> None:
+    def _on_span_edited(self, *_value) -> None:
         if self.span.value() != self._span_value:
             self._span_value = self.span.value()
             self.changed.emit()
 
-    def _on_grid_edited(self) -> None:
+    def _on_grid_edited(self, *_value) -> None:
         if self.grid.value() != self._grid_value:
             self._grid_value = self.grid.value()
             self.changed.emit()

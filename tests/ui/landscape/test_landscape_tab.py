@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PySide6.QtCore import QPointF
 
 from tests.ui.windows import wait_for_state
 from xorlab.core.landscape.colour_scale import colour_scale, displayed
@@ -50,6 +51,11 @@ def test_the_live_landscape_is_the_training_tabs_cost_and_follows_time_travel(ma
     assert len(xs) == len(window.replay.timeline)  # every stored snapshot is on the path
     assert plot.point.getData()[0].tolist() == [0.0]
     assert f"cost at the centre {land.centre_cost:.6g}" in tab.status.text()
+    # Hovering reads the computed cost of the grid point under the mouse.
+    a, b = land.alphas[3], land.betas[30]
+    plot._on_mouse_moved(plot.plane.vb.mapViewToScene(QPointF(a + 1e-9, b)))
+    assert plot.readout.text().endswith(f"cost {land.costs[3, 30]:.6g}")
+    assert plot.readout_at(10 * land.span, 0.0) == ""
     # The same numbers as the core, computed independently of the tab.
     ds = load_dataset(SHORT.dataset)
     again = tab_module.landscape_job(

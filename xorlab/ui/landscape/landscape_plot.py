@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
-from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from xorlab.core.landscape.colour_scale import ColourScale, colour_scale
 from xorlab.core.landscape.contours import SurfaceDrawing
@@ -75,9 +75,34 @@ class LandscapePlot(QWidget):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.plane_widget)
         self.stack.addWidget(self.line_widget)
+        # Hover readout: the computed cost at the grid point under the mouse (a lookup).
+        self.readout = QLabel(" ")
+        self.readout.setObjectName("landscape.readout")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
+        layout.addWidget(self.readout)
+        self.plane_widget.scene().sigMouseMoved.connect(self._on_mouse_moved)
+
+    def readout_at(self, a: float, b: float) -> str:
+        """The grid point nearest (a, b) and its cost; "" outside the grid."""
+        land = self.landscape
+        if land is None or land.betas is None:
+            return ""
+        span = land.span
+        if not (-span <= a <= span and -span <= b <= span):
+            return ""
+        i = int(np.argmin(np.abs(land.alphas - a)))
+        j = int(np.argmin(np.abs(land.betas - b)))
+        names = land.axis_names
+        return (
+            f"{names[0]} = {land.alphas[i]:.4g}, {names[1]} = {land.betas[j]:.4g}: "
+            f"cost {land.costs[i, j]:.6g}"
+        )
+
+    def _on_mouse_moved(self, position) -> None:
+        point = self.plane.vb.mapSceneToView(position)
+        self.readout.setText(self.readout_at(point.x(), point.y()) or " ")
 
     def show_landscape(self, result, title: str) -> str:
         """Draw a LandscapeResult (the landscape, and its drawings for each colour scale);

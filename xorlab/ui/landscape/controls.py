@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QSpinBox,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -51,12 +52,12 @@ class LandscapeControls(QWidget):
         )
         self.seed = QSpinBox()
         self.seed.setObjectName("landscape.seed")
-        self.seed.setRange(0, 2**31 - 1)
+        self.seed.setRange(0, 999_999)
         self.seed.setPrefix("seed ")
         self.picks_label = QLabel()
         self.picks_label.setObjectName("landscape.picks")
         self.picks_label.setToolTip("Click two weights in the Network diagram or the Graph tab")
-        self.auto_span = QCheckBox("auto span")
+        self.auto_span = QCheckBox("auto")
         self.auto_span.setObjectName("landscape.auto_span")
         self.auto_span.setChecked(True)
         self.auto_span.setToolTip("Fit the plane to the path (and to one step in 1-D)")
@@ -76,14 +77,23 @@ class LandscapeControls(QWidget):
         self.log = QCheckBox("log colours")
         self.log.setObjectName("landscape.log")
 
-        layout = QHBoxLayout(self)
+        # Two rows, so the tab never makes the window wider than the narrowest layout allows
+        # (one row asked for ~700 px).
+        directions = QHBoxLayout()
+        directions.addWidget(QLabel("Directions"))
+        for widget in (self.kind, self.seed, self.picks_label):
+            directions.addWidget(widget)
+        directions.addStretch(1)
+        extent = QHBoxLayout()
+        extent.addWidget(QLabel("Span"))
+        for widget in (self.auto_span, self.span, self.grid, self.log):
+            extent.addWidget(widget)
+        extent.addStretch(1)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(QLabel("Directions"))
-        for widget in (self.kind, self.seed, self.picks_label, self.auto_span, self.span):
-            layout.addWidget(widget)
-        layout.addWidget(self.grid)
-        layout.addWidget(self.log)
-        layout.addStretch(1)
+        layout.setSpacing(4)
+        layout.addLayout(directions)
+        layout.addLayout(extent)
 
         self.kind.currentIndexChanged.connect(self._on_kind_changed)
         self.seed.valueChanged.connect(self.changed)

@@ -32,6 +32,8 @@ from xorlab.ui.network_views import NetworkViews
 from xorlab.ui.replay import ReplayController
 from xorlab.ui.speed_control import SpeedControl
 from xorlab.ui.status_bar import TrainingStatusBar
+from xorlab.ui.shell import screen_fit
+from xorlab.ui.shell.screen_fit import ScreenFit
 from xorlab.ui.sweep_launcher import SweepLauncher
 from xorlab.ui.views.boundary import BoundaryView
 from xorlab.ui.views.builder import BuilderPanel
@@ -43,6 +45,7 @@ from xorlab.ui.views.outputs_plot import OutputsPlot
 from xorlab.ui.views.run_overlays import RunOverlays
 from xorlab.ui.views.timeline_bar import TimelineBar, training_page
 from xorlab.ui.views.truth_table import TruthTable
+from xorlab.ui.widgets.stacking_page import StackingPage
 from xorlab.ui.window_layout import repair_layout
 from xorlab.ui.window_menus import build_menus_and_toolbar
 from xorlab.ui.window_routing import WindowRouter
@@ -100,7 +103,10 @@ class MainWindow(QMainWindow):
         self.log_cost_action = menus.log_cost_action
         self.router = WindowRouter(self)  # builder -> worker -> views, status, banner
         self.network_views = NetworkViews(self)  # diagram dock, linked selection, live values
+        # Within the screen whatever is shown: the Network dock tabifies when room runs out.
+        self.fit_guard = ScreenFit(self, self.builder_dock, self.network_views.dock, self.tabs)
         self._restore_settings()
+        self.fit_guard.fit()
 
         initial = spec or saved.read_spec(self.settings) or PRESETS["xor-minimal"].spec
         self.worker.start()
@@ -176,7 +182,8 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(training_page(self.training_splitter, self.timeline_bar), "Training")
         self.add_tab(self.graph_tab, "Graph")
-        self.add_tab(self.expression_tab, "Expression")
+        # Its plots and graph stack when the window is narrow (a laptop with both docks).
+        self.add_tab(StackingPage(self.expression_tab, self.expression_tab.splitter), "Expression")
         self.add_tab(self.formula_panel, "Formulas")
 
         central = QWidget()
@@ -190,7 +197,7 @@ class MainWindow(QMainWindow):
 
     def _size_for_screen(self) -> None:
         """A roomy first size that still fits the screen; saved geometry replaces it."""
-        available = self.screen().availableGeometry()
+        available = screen_fit.available_rect(self)
         width = min(DEFAULT_SIZE[0], int(available.width() * 0.94))
         height = min(DEFAULT_SIZE[1], int(available.height() * 0.94))
         self.resize(width, height)

@@ -13,6 +13,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu
 
 from xorlab.ui.graph_tab_settings import GraphTabSettings
+from xorlab.ui.shell import screen_fit
 from xorlab.ui.selection import SelectionBus
 from xorlab.ui.views.graph_links import GraphSelectionLink
 from xorlab.ui.views.graph_values_panel import GraphValuesPanel
@@ -42,7 +43,7 @@ class NetworkViews:
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         # Room for the dock without squeezing the plots, where the screen has it (a saved
         # geometry, restored after this, wins).
-        screen_width = window.screen().availableGeometry().width()
+        screen_width = screen_fit.available_rect(window).width()
         window.resize(
             int(min(window.width() + DOCK_WIDTH, screen_width * SCREEN_SHARE)), window.height()
         )

@@ -35,6 +35,8 @@ from xorlab.ui.views.graph_tab_layout import STYLE as SEGMENT_STYLE
 from xorlab.ui.views.node_details import NodeDetails
 
 LIMIT = 1e6
+PLOT_MIN_HEIGHT = 130
+CANVAS_MIN_HEIGHT = 220
 STAGE_LABELS = {"symbolic": "Symbolic", "optimized": "Optimized"}
 VALUE_ROWS = (
     ("f_value", "f(x)", "The function's value at x"),
@@ -166,6 +168,9 @@ class ExpressionTabLayout(QWidget):
             setattr(self, attr, value)
         grid.setColumnStretch(1, 1)
 
+        # Readable when the page stacks its halves and scrolls (a narrow window).
+        for plot in (self.f_plot, self.df_plot):
+            plot.setMinimumHeight(PLOT_MIN_HEIGHT)
         left = QSplitter(Qt.Orientation.Vertical)
         left.setObjectName("expression.plots_splitter")
         for widget in (self.f_plot, self.df_plot, values):
@@ -191,6 +196,7 @@ class ExpressionTabLayout(QWidget):
         )
         graph_splitter = QSplitter(Qt.Orientation.Vertical)
         graph_splitter.setObjectName("expression.graph_splitter")
+        self.canvas.setMinimumHeight(CANVAS_MIN_HEIGHT)
         graph_splitter.addWidget(self.canvas)
         graph_splitter.addWidget(self.details)
         graph_splitter.setSizes([520, 200])

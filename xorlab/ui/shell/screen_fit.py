@@ -1,0 +1,103 @@
+"""Keeps the main window within its screen whatever tab or dock is shown.
+
+A QMainWindow grows to its minimum size, and that minimum is the sum of the docks' minimum
+widths and the widest tab page's: on a 1024-pixel laptop screen, the Experiment dock, the
+Network dock and the Expression tab side by side need more than the screen has. Rather than
+let the window run off the screen, the Network dock goes into a tab beside the Experiment
+dock (the user can drag it out again where there is room), and the window is then brought
+back within the screen.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QRect, QTimer
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabWidget
+
+
+def available_rect(window: QMainWindow) -> QRect:
+    """The part of the window's screen it may use (tests replace this with a laptop's)."""
+    return window.screen().availableGeometry()
+
+
+def too_wide(window: QMainWindow) -> bool:
+    """True when the window's layout cannot shrink to the screen's width."""
+    return window.minimumSizeHint().width() > available_rect(window).width()
+
+
+class ScreenFit(QObject):
+    """Watches the docks and tabs of ``window``; ``fit`` runs after each change."""
+
+    def __init__(
+        self, window: QMainWindow, main: QDockWidget, extra: QDockWidget, tabs: QTabWidget
+    ):
+        super().__init__(window)
+        self.window = window
+        self.main = main  # the dock that stays (Experiment)
+        self.extra = extra  # the dock that moves into a tab beside it (Network)
+        self.tabified_for_room = False
+        self._pending = False
+        for dock in (main, extra):
+            dock.visibilityChanged.connect(self._schedule)
+            dock.dockLocationChanged.connect(self._schedule)
+            dock.topLevelChanged.connect(self._schedule)
+        tabs.currentChanged.connect(self._schedule)
+        window.installEventFilter(self)  # a page whose minimum grew grows the window too
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # After a resize, and after a layout change that may have lowered the minimum which
+        # held the window too wide (a page that has just stacked its halves).
+        kind = event.type()
+        if (
+            watched is self.window
+            and kind in (QEvent.Type.Resize, QEvent.Type.LayoutRequest)
+            and not self.window.isMaximized()
+            and self.window.width() > available_rect(self.window).width()
+        ):
+            self._schedule()
+        return super().eventFilter(watched, event)
+
+    def _schedule(self, *_args) -> None:
+        if not self._pending:
+            self._pending = True
+            QTimer.singleShot(0, self, self.fit)
+
+    def side_by_side(self) -> bool:
+        """Both docks shown as separate columns of the window."""
+        return (
+            self.main.isVisible()
+            and self.extra.isVisible()
+            and not self.main.isFloating()
+            and not self.extra.isFloating()
+            and self.extra not in self.window.tabifiedDockWidgets(self.main)
+        )
+
+    def fit(self) -> None:
+        """Tabify the extra dock if the window cannot fit otherwise, then fit the screen."""
+        self._pending = False
+        window = self.window
+        if window.isMaximized() or window.isFullScreen():
+            return
+        if too_wide(window) and self.side_by_side():
+            window.tabifyDockWidget(self.main, self.extra)
+            self.extra.raise_()  # the user asked to see it
+            self.tabified_for_room = True
+            window.layout().activate()
+        self.fit_geometry()
+
+    def fit_geometry(self) -> None:
+        """Shrink the window to the screen (to its minimum at most), then move it inside."""
+        window = self.window
+        available = available_rect(window)
+        frame = window.frameGeometry()
+        extra_w = frame.width() - window.width()
+        extra_h = frame.height() - window.height()
+        width = min(window.width(), available.width() - extra_w)
+        height = min(window.height(), available.height() - extra_h)
+        if (width, height) != (window.width(), window.height()):
+            window.resize(width, height)
+        frame = window.frameGeometry()
+        x = min(max(frame.x(), available.left()), available.right() + 1 - frame.width())
+        y = min(max(frame.y(), available.top()), available.bottom() + 1 - frame.height())
+        if (x, y) != (frame.x(), frame.y()) and window.isVisible():
+            window.move(max(x, available.left()), max(y, available.top()))
+

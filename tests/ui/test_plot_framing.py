@@ -30,7 +30,9 @@ def overlay_plot(qtbot):
 
 def test_the_axes_follow_the_current_run_and_fit_all_runs_on_request(qtbot):
     plot, overlays = overlay_plot(qtbot)
-    overlays.add_run(MINIMAL.with_changes(network={"seed": 3}), np.arange(5000), np.full(5000, 40.0))
+    overlays.add_run(
+        MINIMAL.with_changes(network={"seed": 3}), np.arange(5000), np.full(5000, 40.0)
+    )
     plot.on_snapshot(fake_snapshot(3))  # epochs 3..7, costs 1
     (x0, x1), (y0, y1) = plot.ranges.view_range()
     assert x1 < 100 and y1 < 5  # the earlier run's 5000 epochs and cost 40 are not the frame
@@ -59,7 +61,9 @@ def test_a_12_run_sweep_is_listed_whole_in_a_legend_outside_the_plot(qtbot):
     plot, overlays = overlay_plot(qtbot)
     for seed in range(12):
         overlays.add_run(
-            MINIMAL.with_changes(network={"seed": seed}), np.arange(10), np.ones(10),
+            MINIMAL.with_changes(network={"seed": seed}),
+            np.arange(10),
+            np.ones(10),
             name=f"seed {seed}",
         )
     assert overlays.legend.entries == [f"seed {s}" for s in range(12)] + ["this run"]

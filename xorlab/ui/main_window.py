@@ -30,10 +30,10 @@ from xorlab.ui.gui_gc import install as collect_garbage_on_gui_thread
 from xorlab.ui.help_dialogs import ShortcutsDialog
 from xorlab.ui.network_views import NetworkViews
 from xorlab.ui.replay import ReplayController
-from xorlab.ui.speed_control import SpeedControl
-from xorlab.ui.status_bar import TrainingStatusBar
 from xorlab.ui.shell import screen_fit
 from xorlab.ui.shell.screen_fit import ScreenFit
+from xorlab.ui.speed_control import SpeedControl
+from xorlab.ui.status_bar import TrainingStatusBar
 from xorlab.ui.sweep_launcher import SweepLauncher
 from xorlab.ui.views.boundary import BoundaryView
 from xorlab.ui.views.builder import BuilderPanel

@@ -13,8 +13,8 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu
 
 from xorlab.ui.graph_tab_settings import GraphTabSettings
-from xorlab.ui.shell import screen_fit
 from xorlab.ui.selection import SelectionBus
+from xorlab.ui.shell import screen_fit
 from xorlab.ui.views.graph_links import GraphSelectionLink
 from xorlab.ui.views.graph_values_panel import GraphValuesPanel
 from xorlab.ui.views.network_diagram import NetworkDiagram

@@ -100,4 +100,3 @@ class ScreenFit(QObject):
         y = min(max(frame.y(), available.top()), available.bottom() + 1 - frame.height())
         if (x, y) != (frame.x(), frame.y()) and window.isVisible():
             window.move(max(x, available.left()), max(y, available.top()))
-

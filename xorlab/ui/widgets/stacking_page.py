@@ -12,7 +12,6 @@ from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QScrollArea, QSplitter, QStyle, QWidget
 
-
 MIN_HEIGHT = 200  # below this the page scrolls up and down
 
 

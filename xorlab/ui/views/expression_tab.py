@@ -27,6 +27,7 @@ DEFAULT_POINT = 15.0
 DEFAULT_RANGE = (14.0, 16.0)
 DEBOUNCE_MS = 250  # typing pauses this long before the text is computed
 JOB = "expression"
+X_PADDING = 0.02  # share of the plotted range left beside it
 
 
 def format_number(value: float, digits: int = 10) -> str:
@@ -126,8 +127,14 @@ class ExpressionTab(ExpressionTabLayout):
         self.df_curve.setData(xs, _finite(result.dfs), connect="finite")
         self.point_line.setValue(request.at)
         self.df_point_line.setValue(request.at)
-        self.f_marker.setData([request.at], [result.f] if math.isfinite(result.f) else [])
-        self.df_marker.setData([request.at], [result.df] if math.isfinite(result.df) else [])
+        # The plotted range is the one asked for: a point outside it is not drawn there (its
+        # values are in the table) rather than stretching the axis to reach it.
+        inside = request.x_min <= request.at <= request.x_max
+        for marker, value in ((self.f_marker, result.f), (self.df_marker, result.df)):
+            shown = inside and math.isfinite(value)
+            marker.setData([request.at] if shown else [], [value] if shown else [])
+        self.f_plot.getViewBox().enableAutoRange(x=False)
+        self.f_plot.setXRange(request.x_min, request.x_max, padding=X_PADDING)
         self._show_values(result)
         self.canvas.set_graph(result.graph)
         if result.svg is not None:

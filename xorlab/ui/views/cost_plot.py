@@ -82,6 +82,17 @@ class CostPlot(QWidget):
         for item in (self.v_line, self.h_line, self.marker):
             item.setVisible(False)
             self.plot_item.addItem(item, ignoreBounds=True)
+        # The cost right after each weight edit made in the network diagram (the status bar
+        # shows the same number): a point off the curve, until the run starts afresh.
+        self.edit_points = pg.ScatterPlotItem(
+            size=11,
+            symbol="star",
+            pen=pg.mkPen(plot_style.FOREGROUND),
+            brush=pg.mkBrush(plot_style.PALETTE[1]),
+        )
+        self.plot_item.addItem(self.edit_points)
+        self.edits: list[tuple[float, float]] = []  # (epoch, cost) of each edit
+        self._edit_expected = False
 
         self.log_y_box = QCheckBox("log scale")
         self.log_y_box.setObjectName("cost.log_y")
@@ -138,6 +149,8 @@ class CostPlot(QWidget):
         self._costs = np.empty(0, dtype=np.float64)
         self.curve.setData([], [])
         mark_short_curve(self.curve, 0)
+        self.edits, self._edit_expected = [], False
+        self.edit_points.setData([], [])
         if cost_label:
             # Named under the plot: a long name in the title or on the axis widens the plot
             # past what a narrow window gives it.
@@ -146,8 +159,25 @@ class CostPlot(QWidget):
         self.readout.setText(idle_text(self._cost_label))
         self.ranges.reset(epochs)
 
+    def expect_edit(self) -> None:
+        """A weight was just edited: the next snapshot's cost is the cost after the edit."""
+        self._edit_expected = True
+
+    def _mark_edit(self, epoch: float, cost: float) -> None:
+        self.edits.append((epoch, cost))
+        xs, ys = np.array(self.edits).T
+        if self.is_log_y():
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ys = np.log10(ys)
+        finite = np.isfinite(ys)
+        self.edit_points.setData(xs[finite], ys[finite])
+        self.readout.setText(f"After the weight edit: cost {cost:.6g} (the star).")
+
     @Slot(object)
     def on_snapshot(self, snapshot: TrainingSnapshot) -> None:
+        if self._edit_expected:
+            self._edit_expected = False
+            self._mark_edit(float(snapshot.epoch), float(snapshot.cost))
         if snapshot.history_steps.size == 0:
             return
         self.history.extend(snapshot.history_steps, snapshot.history_costs)
@@ -191,6 +221,10 @@ class CostPlot(QWidget):
             self.log_y_box.setChecked(on)  # comes back through _on_log_y_toggled
             return
         self.plot_item.setLogMode(x=False, y=on)
+        if self.edits:  # a scatter's points are set in view coordinates: set them afresh
+            edits, self.edits = self.edits, []
+            for epoch, cost in edits:
+                self._mark_edit(epoch, cost)
         self.ranges.refit_y()
         self._follow()
         self._hide_crosshair()

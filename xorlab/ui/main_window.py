@@ -26,6 +26,7 @@ from xorlab.ui.actions import TrainingActions
 from xorlab.ui.banner import MessageBanner
 from xorlab.ui.engine_menu import EngineMenu
 from xorlab.ui.file_controller import FileController
+from xorlab.ui.graph.focus_mode import FocusMode
 from xorlab.ui.gui_gc import install as collect_garbage_on_gui_thread
 from xorlab.ui.help_dialogs import ShortcutsDialog
 from xorlab.ui.network_views import NetworkViews
@@ -109,6 +110,10 @@ class MainWindow(QMainWindow):
         self.fit_guard = ScreenFit(self, self.builder_dock, self.network_views.dock, self.tabs)
         self._restore_settings()
         self.fit_guard.fit()
+        # The Graph tab's Focus button: the graph gets the whole window.
+        self.graph_focus = FocusMode(
+            self.graph_tab, self.tabs, [self.builder_dock, self.network_views.dock]
+        )
 
         initial = spec or saved.read_spec(self.settings) or PRESETS["xor-minimal"].spec
         self.worker.start()
@@ -248,6 +253,7 @@ class MainWindow(QMainWindow):
             self.show_tab(self._saved_tab)
 
     def save_settings(self) -> bool:
+        self.graph_focus.set_on(False)  # the docks hidden by focus mode are saved as shown
         s = self.settings
         s.setValue(saved.GEOMETRY, self.saveGeometry())
         s.setValue(saved.WINDOW_STATE, self.saveState())

@@ -1,0 +1,1 @@
+"""The Graph tab feature: its views and their helpers."""

@@ -1,10 +1,11 @@
 """Screenshots of every tab with every dock combination at the size of one screen.
 
 For each tab (Training, Graph, Expression, Formulas) and each dock combination (none, the
-Experiment dock, the Network dock, both), and the Graph tab side by side and in focus mode, the window is shown on the screen it gets, trained
-once (xor-bias), and grabbed with its frame size written into the file name and a summary
-line printed: ``tab docks frame=WxH screen=WxH fits`` (or ``OVER``). Run it once per screen
-size under a virtual display, e.g.:
+Experiment dock, the Network dock, both), and for the Graph tab side by side and in focus
+mode, the window (trained once, xor-bias) is grabbed into OUT/<tab>-<docks>.png, and a line
+is printed: ``tab docks frame=WxH screen=WxH fits`` (or ``OVER`` when the window runs off the
+screen or is narrower than its layout needs). Run it once per screen size under a virtual
+display, e.g.:
 
     for s in 1024x700 1366x768 1920x1080; do
       xvfb-run -a -s "-screen 0 ${s}x24" .venv/bin/python scripts/screenshots.py /tmp/shots/$s

@@ -52,6 +52,7 @@ class ScreenFit(QObject):
             and kind in (QEvent.Type.Resize, QEvent.Type.LayoutRequest)
             and not self.window.isMaximized()
             and self.window.width() > available_rect(self.window).width()
+            and self._can_help()
         ):
             self._schedule()
         return super().eventFilter(watched, event)
@@ -60,6 +61,12 @@ class ScreenFit(QObject):
         if not self._pending:
             self._pending = True
             QTimer.singleShot(0, self, self.fit)
+
+    def _can_help(self) -> bool:
+        """A fit could change something: the docks could share a column, or the window could
+        shrink (a status line updating while training asks for layouts many times a second,
+        and a window already as narrow as it can be needs no fit)."""
+        return self.side_by_side() or self.window.width() > self.window.minimumSizeHint().width()
 
     def side_by_side(self) -> bool:
         """Both docks shown as separate columns of the window."""

@@ -14,6 +14,10 @@ from PySide6.QtCore import QEvent, QObject, QRect, QTimer
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabWidget
 
 
+RETRIES = 3
+RETRY_MS = 100
+
+
 def available_rect(window: QMainWindow) -> QRect:
     """The part of the window's screen it may use (tests replace this with a laptop's)."""
     return window.screen().availableGeometry()
@@ -36,6 +40,7 @@ class ScreenFit(QObject):
         self.extra = extra  # the dock that moves into a tab beside it (Network)
         self.tabified_for_room = False
         self._pending = False
+        self._retries = RETRIES
         for dock in (main, extra):
             dock.visibilityChanged.connect(self._schedule)
             dock.dockLocationChanged.connect(self._schedule)
@@ -58,6 +63,7 @@ class ScreenFit(QObject):
         return super().eventFilter(watched, event)
 
     def _schedule(self, *_args) -> None:
+        self._retries = RETRIES
         if not self._pending:
             self._pending = True
             QTimer.singleShot(0, self, self.fit)
@@ -90,6 +96,11 @@ class ScreenFit(QObject):
             self.tabified_for_room = True
             window.layout().activate()
         self.fit_geometry()
+        if window.width() > available_rect(window).width() and self._retries > 0:
+            # Still too wide: a page may lower its minimum a moment later (the Expression
+            # tab stacks its halves once it has its new width), with no event of ours.
+            self._retries -= 1
+            QTimer.singleShot(RETRY_MS, self, self.fit)
 
     def fit_geometry(self) -> None:
         """Shrink the window to the screen (to its minimum at most), then move it inside."""

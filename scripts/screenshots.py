@@ -24,9 +24,9 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from screenshot_support import settle, wait_until
 
-from xorlab.core.presets import preset_spec
-from xorlab.ui.app import create_application
-from xorlab.ui.main_window import MainWindow
+from xorlab.core.training.presets import preset_spec
+from xorlab.ui.shell.application import create_application
+from xorlab.ui.shell.main_window import MainWindow
 
 DOCKS = {
     "nodocks": (False, False),

@@ -11,12 +11,12 @@ import pytest
 from PySide6.QtGui import QFont, QFontMetricsF
 from PySide6.QtSvg import QSvgRenderer
 
-from xorlab.core import render
-from xorlab.core.graphs import build_graph
-from xorlab.core.presets import preset_spec
-from xorlab.core.trainer import Trainer
-from xorlab.ui.views.graph_canvas import MIN_LABEL_PIXELS, label_size
-from xorlab.ui.views.svg_shapes import find_shapes
+from xorlab.core.graphs import render
+from xorlab.core.graphs.build import build_graph
+from xorlab.core.training.presets import preset_spec
+from xorlab.core.training.trainer import Trainer
+from xorlab.ui.widgets.graph_canvas import MIN_LABEL_PIXELS, label_size
+from xorlab.ui.widgets.svg_shapes import find_shapes
 
 BIAS = preset_spec("xor-bias")
 WAIT_MS = 30_000

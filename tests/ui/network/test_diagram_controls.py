@@ -10,9 +10,9 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
 
 from tests.ui.windows import step, wait_for_state
-from xorlab.core.presets import preset_spec
-from xorlab.ui.views import network_style as style
-from xorlab.ui.views.network_paint import layer_map
+from xorlab.core.training.presets import preset_spec
+from xorlab.ui.network import style
+from xorlab.ui.network.paint import layer_map
 
 MINIMAL = preset_spec("xor-minimal")
 COMPILE_MS = 90_000  # a network this process has not compiled before

@@ -1,1 +1,2 @@
-"""The Graph tab feature: its views and their helpers."""
+"""The Graph tab: the network's PyTensor graphs, their legend, text, search, export and live node
+values."""

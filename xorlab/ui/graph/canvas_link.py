@@ -8,7 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QScrollBar
 
-from xorlab.ui.views.graph_canvas import GraphCanvas
+from xorlab.ui.widgets.graph_canvas import GraphCanvas
 
 
 def _horizontal(canvas: GraphCanvas) -> QScrollBar:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QDockWidget, QTabWidget, QWidget
 
-from xorlab.ui.views.graph_tab import GraphTab
+from xorlab.ui.graph.tab import GraphTab
 
 
 class FocusMode(QObject):

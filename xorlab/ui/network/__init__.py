@@ -1,1 +1,1 @@
-"""The network diagram feature: its views and their helpers."""
+"""The network diagram: neurons, weights, neuron maps and the inline weight editor."""

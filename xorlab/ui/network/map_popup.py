@@ -11,10 +11,10 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
-from xorlab.core.neuron_maps import NeuronMaps
-from xorlab.ui.views import network_style as style
-from xorlab.ui.views.network_layout import Architecture
-from xorlab.ui.views.network_paint import layer_map, maps_fit
+from xorlab.core.training.neuron_maps import NeuronMaps
+from xorlab.ui.network import style
+from xorlab.ui.network.layout import Architecture
+from xorlab.ui.network.paint import layer_map, maps_fit
 
 SIZE = 180  # pixels of the map's side
 OFFSET = QPoint(18, 18)  # from the pointer, so the popup never sits under it

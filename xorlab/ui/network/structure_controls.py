@@ -12,7 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QPoint, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
-from xorlab.ui.views.network_view import NetworkView
+from xorlab.ui.network.view import NetworkView
 
 BUTTON = 22  # pixels of a button's side
 GAP = 2

@@ -1,1 +1,2 @@
-"""The main window, its menus, file actions and status bar (new modules of the shell)."""
+"""The shell: main window, menus, routing, file actions, status bar, settings and start-up. The
+only package that knows every feature."""

@@ -1,1 +1,2 @@
-"""Widgets shared by several features."""
+"""Shared widgets used by several features: plot style, SVG graph canvas, node details, fitted
+tables and scroll areas."""

@@ -13,10 +13,10 @@ from pathlib import Path
 import PySide6
 import pytensor
 
-from xorlab.ui.shell.help_dialogs import about_html, component_versions
 from xorlab.ui.shell import app_resources
+from xorlab.ui.shell.help_dialogs import about_html, component_versions
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 def test_the_window_and_the_app_have_the_svg_icon(qtbot, make_window):

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QWidget
 
 from xorlab.app.graph_request import GraphBundle
 from xorlab.core.graphs.build import TARGETS, GraphView
+from xorlab.ui.graph.canvas_link import CanvasLink
 from xorlab.ui.graph.export import GraphExporter
 from xorlab.ui.graph.feed import GraphFeed
 from xorlab.ui.graph.legend import present_categories, summary_html
@@ -25,7 +26,6 @@ from xorlab.ui.graph.pictures import GraphPictures
 from xorlab.ui.graph.search import NodeSearch
 from xorlab.ui.graph.tab_layout import GraphTabLayout
 from xorlab.ui.widgets.node_details import node_title
-from xorlab.ui.graph.canvas_link import CanvasLink
 
 STAGES = ("symbolic", "optimized")
 MODES = ("symbolic", "optimized", "side")

@@ -19,8 +19,6 @@ from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from xorlab.app.network_jobs import (
-from xorlab.ui.network.map_popup import MapPopup
-from xorlab.ui.network.structure_controls import BUTTON, FROM_BOTTOM, StructureControls
     NEURON_MAPS,
     WEIGHT_EDIT,
     DiagramData,
@@ -32,8 +30,10 @@ from xorlab.core.training.datasets import Dataset
 from xorlab.core.training.trainer import TrainingSnapshot
 from xorlab.ui.network import header
 from xorlab.ui.network.layout import Architecture, architecture_for
+from xorlab.ui.network.map_popup import MapPopup
 from xorlab.ui.network.paint import paint_maps, paint_selection
 from xorlab.ui.network.scene import NetworkScene
+from xorlab.ui.network.structure_controls import BUTTON, FROM_BOTTOM, StructureControls
 from xorlab.ui.network.view import NetworkView
 from xorlab.ui.network.weight_editor import WeightEditor
 from xorlab.ui.runtime.selection import NOTHING, SelectionBus, SelectionRef

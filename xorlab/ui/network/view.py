@@ -177,6 +177,8 @@ class NetworkView(QGraphicsView):
     def refresh_hover(self) -> None:
         """Redraw the hovered line's outline from its current pen: after a weight edit or a
         snapshot its sign's colour and its width may have changed under the mouse."""
+        if self.hovered < 0:
+            return  # nothing under the mouse: nothing to redraw
         index, self.hovered = self.hovered, -1
         self._hover(index)
 

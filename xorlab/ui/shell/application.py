@@ -14,9 +14,9 @@ from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 import xorlab
+from xorlab.ui.shell import app_resources
 from xorlab.ui.shell.automation import Automation, initial_spec
 from xorlab.ui.shell.main_window import MainWindow
-from xorlab.ui.shell import app_resources
 
 ORGANIZATION = "xorlab"
 APPLICATION = "xorlab"

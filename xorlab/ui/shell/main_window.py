@@ -24,17 +24,21 @@ from xorlab.core.training.trainer import TrainingSnapshot
 from xorlab.ui.builder.panel import BuilderPanel
 from xorlab.ui.expression.tab import ExpressionTab
 from xorlab.ui.formulas.panel import FormulaPanel
+from xorlab.ui.graph.focus_mode import FocusMode
 from xorlab.ui.graph.tab import GraphTab
 from xorlab.ui.runtime.gui_gc import install as collect_garbage_on_gui_thread
 from xorlab.ui.runtime.replay import ReplayController
 from xorlab.ui.runtime.worker import TrainingWorker
+from xorlab.ui.shell import screen_fit
 from xorlab.ui.shell import settings as saved
 from xorlab.ui.shell.actions import TrainingActions
+from xorlab.ui.shell.app_resources import app_icon
 from xorlab.ui.shell.banner import MessageBanner
 from xorlab.ui.shell.engine_menu import EngineMenu
 from xorlab.ui.shell.file_controller import FileController
 from xorlab.ui.shell.help_dialogs import ShortcutsDialog
 from xorlab.ui.shell.network_views import NetworkViews
+from xorlab.ui.shell.screen_fit import ScreenFit
 from xorlab.ui.shell.speed_control import SpeedControl
 from xorlab.ui.shell.status_bar import TrainingStatusBar
 from xorlab.ui.shell.window_layout import repair_layout
@@ -47,10 +51,6 @@ from xorlab.ui.training.outputs_plot import OutputsPlot
 from xorlab.ui.training.run_overlays import RunOverlays
 from xorlab.ui.training.timeline_bar import TimelineBar, training_page
 from xorlab.ui.training.truth_table import TruthTable
-from xorlab.ui.graph.focus_mode import FocusMode
-from xorlab.ui.shell import screen_fit
-from xorlab.ui.shell.app_resources import app_icon
-from xorlab.ui.shell.screen_fit import ScreenFit
 from xorlab.ui.widgets.stacking_page import StackingPage
 
 DEFAULT_SIZE = (1500, 940)

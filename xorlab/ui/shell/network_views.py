@@ -16,9 +16,9 @@ from xorlab.ui.graph.links import GraphSelectionLink
 from xorlab.ui.graph.values_panel import GraphValuesPanel
 from xorlab.ui.network.diagram import NetworkDiagram
 from xorlab.ui.runtime.selection import SelectionBus
+from xorlab.ui.shell import screen_fit
 from xorlab.ui.shell.graph_tab_settings import GraphTabSettings
 from xorlab.ui.shell.structure_edits import StructureEdits
-from xorlab.ui.shell import screen_fit
 
 DOCK_WIDTH = 400
 SCREEN_SHARE = 0.94  # the window never grows past this share of the screen

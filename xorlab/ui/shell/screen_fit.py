@@ -13,7 +13,6 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, QRect, QTimer
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabWidget
 
-
 RETRIES = 3
 RETRY_MS = 100
 

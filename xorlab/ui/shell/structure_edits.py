@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Slot
 
-from xorlab.ui.network.structure_controls import StructureControls
 from xorlab.ui.builder.panel import BuilderPanel
+from xorlab.ui.network.structure_controls import StructureControls
 
 
 class StructureEdits(QObject):

@@ -90,7 +90,8 @@ class CostPlot(QWidget):
             pen=pg.mkPen(plot_style.FOREGROUND),
             brush=pg.mkBrush(plot_style.PALETTE[1]),
         )
-        self.plot_item.addItem(self.edit_points)
+        self.edit_points.setVisible(False)  # drawn (and painted) only once there is an edit
+        self.plot_item.addItem(self.edit_points, ignoreBounds=True)
         self.edits: list[tuple[float, float]] = []  # (epoch, cost) of each edit
         self._edit_expected = False
 
@@ -151,6 +152,7 @@ class CostPlot(QWidget):
         mark_short_curve(self.curve, 0)
         self.edits, self._edit_expected = [], False
         self.edit_points.setData([], [])
+        self.edit_points.setVisible(False)
         if cost_label:
             # Named under the plot: a long name in the title or on the axis widens the plot
             # past what a narrow window gives it.
@@ -171,6 +173,7 @@ class CostPlot(QWidget):
                 ys = np.log10(ys)
         finite = np.isfinite(ys)
         self.edit_points.setData(xs[finite], ys[finite])
+        self.edit_points.setVisible(bool(finite.any()))
         self.readout.setText(f"After the weight edit: cost {cost:.6g} (the star).")
 
     @Slot(object)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 from xorlab.core import render
@@ -27,6 +26,7 @@ from xorlab.core.graphs import (
     compare,
     graph_of_expression,
 )
+from xorlab.core.io.safe_files import SafeFileError, check_target, write_atomically
 from xorlab.core.presets import PRESETS, preset_spec
 
 FORMATS = ("svg", "png", "dot", "txt")
@@ -103,11 +103,9 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write("\n")
     else:
         try:
-            _write_atomically(Path(args.output), data)
-        except OSError as exc:
-            print(
-                f"xorlab graph: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr
-            )
+            write_atomically(args.output, data)
+        except SafeFileError as exc:
+            print(f"xorlab graph: {exc}", file=sys.stderr)
             return 1
     if args.stats:
         _print_stats(view, other)
@@ -119,6 +117,10 @@ def _output_format(args: argparse.Namespace) -> str:
         parent = Path(args.output).parent
         if not parent.is_dir():
             raise UsageError(f"the folder '{parent}' does not exist")
+        try:
+            check_target(args.output)  # a device, FIFO or folder is refused before drawing
+        except SafeFileError as exc:
+            raise UsageError(str(exc)) from None
     fmt = args.format
     if fmt is None and args.output is not None:
         fmt = SUFFIX_FORMATS.get(Path(args.output).suffix.lower())
@@ -210,19 +212,6 @@ def rasterize_svg(svg: str, scale: float = RASTER_SCALE) -> bytes:
     if not image.save(buffer, "PNG"):
         raise render.RenderError("Qt could not encode the PNG")
     return bytes(buffer.data().data())
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path`` and rename it, so a failure never leaves a
-    half-written file behind (or clobbers a good one)."""
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _print_stats(view: GraphView, other: GraphView | None) -> None:

@@ -1,0 +1,1 @@
+"""Files a person names: safe reading and writing, strict JSON numbers."""

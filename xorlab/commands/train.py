@@ -7,7 +7,7 @@ import json
 import sys
 import time
 
-from xorlab.core.datasets import DatasetError, load_dataset
+from xorlab.core.datasets import DatasetError, load_dataset, target_problem
 from xorlab.core.experiment import (
     ExperimentError,
     experiment_from_trainer,
@@ -78,6 +78,8 @@ def _build_trainer(args: argparse.Namespace) -> Trainer:
     base = saved.spec if saved else preset_spec(args.preset)
     spec = base.with_changes(**_spec_changes(args))
     dataset = saved.dataset if saved else load_dataset(spec.dataset)
+    if wrong := target_problem(dataset, spec.training.cost):
+        raise wrong
     if args.steps is not None:
         if args.steps < 1:
             raise SpecError([FieldError("--steps", "must be at least 1")])

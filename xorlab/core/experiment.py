@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from xorlab.core.datasets import Dataset, DatasetError, load_dataset
+from xorlab.core.datasets import Dataset, DatasetError, load_dataset, target_problem
 from xorlab.core.io.safe_files import write_atomically
 from xorlab.core.io.strict_json import JsonFieldError, loads_strict
 from xorlab.core.model import layer_shapes, optimizer_state
@@ -158,6 +158,8 @@ def experiment_from_json(text: str) -> Experiment:
     if errors:
         raise ExperimentError("spec: " + "; ".join(str(e) for e in errors))
     dataset = _read_dataset(_need(doc, "dataset", dict, "file"), spec)
+    if wrong := target_problem(dataset, spec.training.cost):
+        raise ExperimentError(f"dataset.y: {wrong}")
     shapes = layer_shapes(spec.network, dataset.n_inputs, dataset.n_outputs)
     raw_weights = doc.get("weights")
     weights = None

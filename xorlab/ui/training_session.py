@@ -22,7 +22,13 @@ from dataclasses import replace
 
 from PySide6.QtCore import QObject, QThread, QTimer, Slot
 
-from xorlab.core.datasets import DatasetError, PlaneGrid, load_dataset, plane_grid
+from xorlab.core.datasets import (
+    DatasetError,
+    PlaneGrid,
+    load_dataset,
+    plane_grid,
+    target_problem,
+)
 from xorlab.core.experiment import (
     Experiment,
     ExperimentError,
@@ -171,6 +177,8 @@ class TrainingSession(QObject, SessionCommands):
         start = time.perf_counter()
         try:
             dataset = experiment.dataset if experiment else load_dataset(spec.dataset)
+            if wrong := target_problem(dataset, spec.training.cost):
+                raise wrong
             grid = plane_grid(dataset, self._grid_resolution) if dataset.n_inputs == 2 else None
         except DatasetError as exc:
             self._outbox.post("failed", f"Cannot load the dataset: {exc}")

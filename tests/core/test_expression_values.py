@@ -33,7 +33,10 @@ def test_undefined_as_written_with_its_reason_and_the_rewrite_noted(text, at, re
     assert math.isnan(point.f) and point.f_reason == reason
     assert not point.df_defined and point.df_reason == "f is not finite here"
     assert point.optimized_f == optimized  # what the lab used to show, with no note
-    assert any(f"optimized graph gives f = {optimized!r}" in note for note in point.notes)
+    assert any(
+        f"optimized graph gives f = {optimized!r} (as written: undefined)" in note
+        for note in point.notes
+    )
     assert describe_value(point.f, point.f_reason) == f"undefined ({reason})"
 
 

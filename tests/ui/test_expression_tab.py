@@ -106,7 +106,8 @@ def test_the_value_as_written_and_the_rewrite_that_changes_it(qtbot, tab, text, 
     settle(qtbot, tab)
     assert tab.f_value.text() == f"undefined ({reason})"  # PyTensor's rewrites said {optimized}
     assert tab.truth_note.isVisible()
-    assert f"optimized graph gives f = {optimized} here" in tab.truth_note.text()
+    assert f"optimized graph gives f = {optimized} (as written: undefined)" in tab.truth_note.text()
+    assert tab.fd_value.text() == "undefined (f is not finite here)"  # not the rewritten slope
     _, fs = tab.f_curve.getData()
     assert np.isnan(fs).all()  # undefined over the whole range, as written
     assert tab.f_marker.data["y"].size == 0

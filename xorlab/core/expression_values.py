@@ -99,13 +99,17 @@ def evaluate_point(expr: Expression, at: float) -> PointValues:
             f"f is not finite at x = {at:g} ({f_reason}), so f′ is undefined there, though "
             f"the formula PyTensor built for f′ gives {df!r}."
         )
-    for name, written, optimized in (("f", f, optimized_f), ("f′", df, optimized_df)):
-        if _differs(written, optimized):
-            notes.append(
-                f"PyTensor's optimized graph gives {name} = {optimized!r} here, not "
-                f"{_shown(written)}: rewrites such as x/x → 1 and x*0 → 0 assume the "
-                "expression is defined, and change its value where it is not."
-            )
+    changed = [
+        f"{name} = {optimized!r} (as written: {_shown(written)})"
+        for name, written, optimized in (("f", f, optimized_f), ("f′", df, optimized_df))
+        if _differs(written, optimized)
+    ]
+    if changed:
+        notes.append(
+            f"PyTensor's optimized graph gives {' and '.join(changed)}: rewrites such as "
+            "x/x → 1 and x*0 → 0 assume the expression is defined, and change its value "
+            "where it is not."
+        )
     notes += [
         f"A PyTensor rewrite failed and was skipped ({failure}): a constant overflows."
         if "inf" in failure
@@ -151,7 +155,7 @@ def _value(variable, known: dict) -> float:
 
 
 def _shown(value: float) -> str:
-    return "undefined (nan)" if math.isnan(value) else repr(value)
+    return "undefined" if math.isnan(value) else repr(value)
 
 
 def _differs(written: float, optimized: float) -> bool:

@@ -91,7 +91,8 @@ class ExpressionLab:
         point = evaluate_point(expr, request.at)
         f, df = point.f, point.df if point.df_defined else float("nan")
         try:
-            fd = finite_difference(expr, request.at)
+            # Differences of the optimized f would invent a slope where f is undefined.
+            fd = finite_difference(expr, request.at) if point.f_defined else float("nan")
         except ValueError:  # a point so large that no step changes it
             fd = float("nan")
         xs = np.linspace(request.x_min, request.x_max, request.points)

@@ -163,7 +163,8 @@ class ExpressionTab(ExpressionTabLayout):
         self.df_value.setText(format_number(result.df, reason=point.df_reason))
         self.truth_note.setText("\n".join(point.notes))
         self.truth_note.setVisible(bool(point.notes))
-        self.fd_value.setText(format_number(result.fd))
+        no_f = "" if point.f_defined else "f is not finite here"
+        self.fd_value.setText(format_number(result.fd, reason=no_f))
         self.formula.setText(result.formula)
         difference = result.difference
         if math.isfinite(difference):

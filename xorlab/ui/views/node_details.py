@@ -19,7 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from xorlab.core.graph_ops import FILL_COLOURS, OP_CATEGORIES, VARIABLE_CATEGORIES
+from xorlab.core.graph_ops import (
+    FILL_COLOURS,
+    OP_CATEGORIES,
+    VARIABLE_CATEGORIES,
+    variable_description,
+)
 from xorlab.core.graphs import GraphView, NodeInfo
 
 LINK_SCHEME = "node"
@@ -40,6 +45,8 @@ def node_title(info: NodeInfo) -> str:
 
 
 def category_text(info: NodeInfo) -> str:
+    if info.kind == "variable" and info.category in VARIABLE_CATEGORIES:
+        return variable_description(info.category, bool(info.outputs))
     described = {**OP_CATEGORIES, **VARIABLE_CATEGORIES}
     return described.get(info.category, info.category)
 

@@ -1,6 +1,8 @@
 """`python main.py train` as a user runs it."""
 
 import json
+import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -75,7 +77,6 @@ def test_train_steps_seed_and_lr_options():
         (["--preset", "nope"], "invalid choice"),
         (["--save", ""], "no file name given"),
         (["--save", "."], "'.' names a folder"),
-        (["--save", "/dev/null"], "/dev/null is a character device; it was left as it was"),
     ],
 )
 def test_bad_options_exit_2_with_a_message(args, message):
@@ -110,6 +111,23 @@ def test_broken_experiment_and_unwritable_save_give_messages(tmp_path):
     result = _main("train", "--steps", "5", "--save", str(tmp_path / "missing" / "x.json"))
     # checked before training: a usage error, with no progress printed
     assert result.returncode == 2 and "cannot write" in result.stderr and not result.stdout
+
+
+def test_save_onto_a_device_is_refused_before_training_and_left_intact(tmp_path):
+    # A device node of our own (the same as /dev/null): a regression must never get to
+    # replace the machine's real /dev/null.
+    device = tmp_path / "null"
+    try:
+        os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    except PermissionError:
+        pytest.skip("creating a device node needs root")
+    link = tmp_path / "link.json"
+    link.symlink_to(device)
+    for target in (device, link):
+        result = _main("train", "--steps", "5", "--save", str(target))
+        assert result.returncode == 2 and not result.stdout
+        assert "is a character device; it was left as it was" in result.stderr
+    assert stat.S_ISCHR(os.stat(device).st_mode) and link.is_symlink()
 
 
 def test_training_a_finished_experiment_says_nothing_trained(tmp_path):

@@ -16,7 +16,7 @@ import sys
 
 import numpy as np
 
-from xorlab.core.expression import (
+from xorlab.core.expression.expression import (
     CONSTANTS,
     FUNCTIONS,
     MAX_LENGTH,
@@ -27,7 +27,7 @@ from xorlab.core.expression import (
     finite_difference,
     parse_expression,
 )
-from xorlab.core.expression_values import (
+from xorlab.core.expression.values import (
     describe_value,
     evaluate_point,
     evaluate_range_as_written,

@@ -8,8 +8,7 @@ import sys
 import time
 
 from xorlab.commands.stop_signals import StopRequest, stop_on_signals
-from xorlab.core.datasets import DatasetError, load_dataset, target_problem
-from xorlab.core.experiment import (
+from xorlab.core.io.experiment import (
     ExperimentError,
     experiment_from_trainer,
     load_experiment,
@@ -17,10 +16,11 @@ from xorlab.core.experiment import (
     save_experiment,
 )
 from xorlab.core.io.safe_files import check_target
-from xorlab.core.presets import PRESETS, preset_spec
-from xorlab.core.spec import MAX_EPOCHS, ExperimentSpec, FieldError, SpecError, validate
-from xorlab.core.strategies import STRATEGIES, StrategyUnavailable
-from xorlab.core.trainer import DivergenceError, Trainer, batch_table
+from xorlab.core.training.datasets import DatasetError, load_dataset, target_problem
+from xorlab.core.training.presets import PRESETS, preset_spec
+from xorlab.core.training.spec import MAX_EPOCHS, ExperimentSpec, FieldError, SpecError, validate
+from xorlab.core.training.strategies import STRATEGIES, StrategyUnavailable
+from xorlab.core.training.trainer import DivergenceError, Trainer, batch_table
 
 # Steps per compiled call; large enough that Python overhead vanishes, small enough that a
 # divergence rolls back little.

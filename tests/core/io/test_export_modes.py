@@ -9,9 +9,9 @@ import stat
 import pytest
 
 from xorlab.cli import main
-from xorlab.core import experiment as ex
-from xorlab.core.script_export import write_script
-from xorlab.core.sweep_report import write_sweep_csv
+from xorlab.core.io import experiment as ex
+from xorlab.core.io.script_export import write_script
+from xorlab.core.sweep.report import write_sweep_csv
 
 WRITERS = {
     "experiment.json": lambda t, p: ex.save_experiment(p, ex.experiment_from_trainer(t)),

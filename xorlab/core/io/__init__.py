@@ -1,1 +1,2 @@
-"""Files a person names: safe reading and writing, strict JSON numbers."""
+"""Files: experiment files, safe reading and writing of the files a person names, strict
+JSON numbers, and the standalone-script export."""

@@ -99,7 +99,9 @@ def _point_count(text: str) -> int:
 def _print_point(expr: Expression, args: argparse.Namespace) -> None:
     point = evaluate_point(expr, args.at)  # the expression as written, not as rewritten
     f, df = point.f, point.df if point.df_defined else math.nan
-    check = finite_difference(expr, args.at) if args.check else None
+    check = None
+    if args.check:  # differences of the rewritten f would invent a slope where f is undefined
+        check = finite_difference(expr, args.at) if point.f_defined else math.nan
     if args.json:
         record = {
             "expression": expr.text,
@@ -118,7 +120,9 @@ def _print_point(expr: Expression, args: argparse.Namespace) -> None:
     at = _short(args.at)
     print(f"f({at}) = {describe_value(point.f, point.f_reason)}")
     print(f"f'({at}) = {describe_value(df, point.df_reason)}")
-    if check is not None:
+    if check is not None and not point.f_defined:
+        print("finite difference = undefined (f is not finite here)")
+    elif check is not None:
         print(f"finite difference = {check!r}  (|f' - fd| = {abs(df - check):.3g})")
     for note in point.notes:
         print(f"note: {note}")

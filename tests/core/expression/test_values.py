@@ -131,3 +131,9 @@ def test_the_cli_prints_the_value_as_written_and_the_lesson(capsys):
     out = capsys.readouterr().out
     assert "f(-1) = undefined (log of a negative number (-1))" in out
     assert "f'(-1) = undefined" in out
+
+
+def test_the_cli_check_invents_no_slope_where_f_is_undefined(capsys):
+    assert main(["grad", "x*0/0", "--at", "3", "--check"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[2] == "finite difference = undefined (f is not finite here)"  # was 1.0

@@ -90,7 +90,9 @@ def _real_target(named: Path, error: type[Exception]) -> tuple[Path, os.stat_res
         existing = os.stat(target)
     except FileNotFoundError:
         existing = None
-    except OSError as exc:  # a symlink loop, a path through a regular file...
+    except NotADirectoryError as exc:  # a path through a regular file
+        raise error(f"cannot write in {named.parent}: {exc.strerror or exc}") from exc
+    except OSError as exc:  # a symlink loop...
         raise error(f"cannot save {named}: {exc.strerror or exc}") from exc
     if existing is not None and not stat.S_ISREG(existing.st_mode):
         raise error(f"{named} is {kind_of(existing.st_mode)}; it was left as it was")

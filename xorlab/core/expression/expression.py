@@ -33,7 +33,7 @@ from xorlab.core.expression.parser import (  # noqa: F401  (public names live he
     ExpressionError,
     build_graph_of,
 )
-from xorlab.core.expression.expression.rewrite_log import rewrite_failures
+from xorlab.core.expression.rewrite_log import rewrite_failures
 
 # numpy ufuncs take at most 32 operands, and the rewrites merge long sums and products
 # (x+x+...+x, or the product rule applied many times) into one n-ary node that PerformLinker

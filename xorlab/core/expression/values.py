@@ -9,7 +9,7 @@ reason ("0/0", "log of a negative number"). Where the optimized graph's value di
 a note says so: that difference is itself a lesson about rewrites.
 
 PyTensor's rewriter logs a traceback when a rewrite fails (x**inf makes one call int(inf));
-the compile captures those (xorlab.core.expression.expression.rewrite_log) and they become notes here.
+the compile captures those (xorlab.core.expression.rewrite_log) and they become notes here.
 """
 
 from __future__ import annotations

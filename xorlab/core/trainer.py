@@ -15,6 +15,7 @@ import warnings
 from collections import deque
 from dataclasses import dataclass, replace
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytensor
@@ -25,6 +26,9 @@ from xorlab.core.function_cache import SharedFunction, compile_shared
 from xorlab.core.history import CostHistory
 from xorlab.core.spec import ExperimentSpec, SpecError, validate
 from xorlab.core.strategies import STRATEGIES, LoopProblem, TrainingLoop, build_loop, plan
+
+if TYPE_CHECKING:
+    from xorlab.core.training.plane_maps import PlaneMaps
 
 try:
     from numba.core.errors import NumbaPerformanceWarning
@@ -78,6 +82,9 @@ class TrainingSnapshot:
     # tab's values while replaying): the optimizer's state and the learning rate in use.
     optimizer_state: tuple[np.ndarray, ...] = ()
     learning_rate: float | None = None
+    # The live views' maps over the plane (the worker's, see core.training.plane_maps):
+    # ``grid_outputs`` is its ``output`` when both are set.
+    plane: PlaneMaps | None = None
 
 
 class Trainer:
@@ -333,14 +340,17 @@ class Trainer:
 
     def snapshot(self, grid: PlaneGrid | None = None) -> TrainingSnapshot:
         """Copies of the state, with the cost points since the last snapshot; with ``grid``
-        also the first output over that grid, for a decision-boundary map."""
+        also the maps over that grid (the first output and its 0.5 contour), for a
+        decision-boundary map."""
         outputs, cost = self.evaluate()
         steps, costs = self.history.take_new()
-        grid_outputs = None
+        grid_outputs = plane = None
         if grid is not None:
-            grid_outputs = self.evaluate(grid.points)[0][:, 0].reshape(
-                grid.resolution, grid.resolution
-            )
+            # Imported here: plane_maps builds on this module (the forward pass of a Trainer).
+            from xorlab.core.training.plane_maps import plane_maps
+
+            plane = plane_maps(self, grid)
+            grid_outputs = plane.output
         return TrainingSnapshot(
             step=self.step_count,
             epoch=self.epoch,
@@ -352,6 +362,7 @@ class Trainer:
             grid_outputs=grid_outputs,
             optimizer_state=tuple(v.get_value() for v in self.state),
             learning_rate=float(self.learning_rate.get_value()),
+            plane=plane,
         )
 
 

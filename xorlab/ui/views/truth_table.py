@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Slot
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -22,11 +22,21 @@ from PySide6.QtWidgets import (
 from xorlab.core.datasets import Dataset
 from xorlab.core.trainer import TrainingSnapshot
 from xorlab.ui.views import plot_style
+from xorlab.ui.widgets.visibility import out_of_sight
 from xorlab.ui.views.fitted_table import FittedTableView
 
 THRESHOLD = 0.5
 RIGHT_MARK, WRONG_MARK = "✓", "✗"
 _Index = QModelIndex | QPersistentModelIndex
+_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.FontRole,
+        Qt.ItemDataRole.ToolTipRole,
+    }
+)
 
 
 def is_binary(targets: np.ndarray) -> bool:
@@ -106,7 +116,9 @@ class TruthTableModel(QAbstractTableModel):
         return str(section + 1)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or self.dataset is None:
+        # The view asks each visible cell for a dozen roles on every repaint; most have no
+        # answer, so they leave before any work (the spiral's table took ~9 ms a frame).
+        if role not in _ROLES or not index.isValid() or self.dataset is None:
             return None
         row, col = index.row(), index.column()
         ds = self.dataset
@@ -159,6 +171,7 @@ class TruthTable(QWidget):
         # Fitted by hand when the text can have widened, not ResizeToContents: that measures
         # ~1000 rows x every role on each snapshot (~10 ms for the spiral).
         self._fitted_width = -1  # characters of the widest output the columns were fitted to
+        self._held: TrainingSnapshot | None = None  # the newest snapshot, while hidden
         self.view.setTextElideMode(Qt.TextElideMode.ElideNone)
         # Fixed row heights let the view skip measuring rows: big datasets scroll smoothly.
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -180,6 +193,7 @@ class TruthTable(QWidget):
         layout.addWidget(self.view, 1)
 
     def reset(self, dataset: Dataset) -> None:
+        self._held = None
         self.model.set_dataset(dataset)
         self.view.resizeColumnsToContents()
         self._fitted_width = -1
@@ -192,12 +206,21 @@ class TruthTable(QWidget):
         ds = self.model.dataset
         if ds is None or snapshot.outputs.shape != ds.y.shape:
             return
+        if out_of_sight(self):
+            self._held = snapshot  # shown when the table is: nobody sees the ones between
+            return
+        self._held = None
         self.model.set_outputs(snapshot.outputs)
         width = output_text_width(snapshot.outputs)
         if width > self._fitted_width:
             self.view.resizeColumnsToContents()
             self._fitted_width = width
         self.accuracy_label.setText(self.summary())
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._held is not None:
+            self.on_snapshot(self._held)
 
     def summary(self) -> str:
         ds, outputs = self.model.dataset, self.model.outputs

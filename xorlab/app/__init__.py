@@ -1,0 +1,1 @@
+"""Qt-free session state and policies the views and the worker share."""

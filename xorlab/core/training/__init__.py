@@ -1,0 +1,1 @@
+"""Training: what the worker computes for the live views, beside the trainer itself."""

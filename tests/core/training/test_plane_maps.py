@@ -55,7 +55,9 @@ def test_one_call_gives_the_decision_map_and_every_neuron_map(trainer_for, name,
     # Pictures: each unit's numpy map, coloured over its activation's range, top row = max y.
     acts = ("input", *spec.network.activations, spec.network.output_activation)
     sources = [neuron_grid.points, *layers]
-    for layer, (images, values, act) in enumerate(zip(maps.neuron_images, sources, acts)):
+    for layer, (images, values, act) in enumerate(
+        zip(maps.neuron_images, sources, acts, strict=True)
+    ):
         assert len(images) == values.shape[1]
         for unit, image in enumerate(images):
             if values.shape[1] > 16:

@@ -91,6 +91,4 @@ def contour_segments(
 
 def _pick(px, py, cells, first, second) -> np.ndarray:
     i, j = cells
-    return np.column_stack(
-        [px[first, i, j], py[first, i, j], px[second, i, j], py[second, i, j]]
-    )
+    return np.column_stack([px[first, i, j], py[first, i, j], px[second, i, j], py[second, i, j]])

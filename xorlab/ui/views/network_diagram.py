@@ -14,6 +14,7 @@ box and status line are made in network_header.py.
 
 from __future__ import annotations
 
+import math
 import time
 
 from PySide6.QtCore import QObject, QPoint, QTimer, Signal, Slot
@@ -43,6 +44,11 @@ from xorlab.ui.widgets.visibility import out_of_sight
 DEFAULT_ASPECT = 1.2  # width / height laid out for before the view has a size
 RELAYOUT_CHANGE = 1.35  # re-lay out when the view's shape changes by more than this factor
 SETTLED_STATES = ("ready", "paused", "done", "stopped", "diverged")
+# While training, the diagram redraws at most this often, and no more often than keeps its
+# painting (measured) to PAINT_SHARE of the time: its ~600 lines for the spiral cost more
+# than all the other views together, and every line is redrawn when any pen changes.
+MIN_REDRAW_SECONDS = 1 / 30
+PAINT_SHARE = 0.25
 
 
 class NetworkDiagram(QWidget):
@@ -74,6 +80,9 @@ class NetworkDiagram(QWidget):
         self._maps_wanted = False  # asked again while a request was out
         self._built_aspect = DEFAULT_ASPECT
         self._held: TrainingSnapshot | None = None  # the newest snapshot, while hidden
+        self._skipped: TrainingSnapshot | None = None  # not drawn yet: redrawn too recently
+        self._last_drawn = -math.inf  # perf_counter of the last snapshot drawn
+        self.redraws = 0  # snapshots drawn (benchmarks count them)
         self._live_maps: bool | None = None  # what the worker was last told
 
         self.scene = NetworkScene(self)
@@ -130,6 +139,11 @@ class NetworkDiagram(QWidget):
             return
         self._held = None
         start = time.perf_counter()
+        if self._training() and start - self._last_drawn < self.redraw_interval():
+            self._skipped = snapshot  # a later one (or the settled one) is drawn instead
+            return
+        self._skipped, self._last_drawn = None, start
+        self.redraws += 1
         shapes = [w.shape for w in snapshot.weights]
         if self.arch is None or self.arch.shapes() != shapes:
             self._build(shapes)
@@ -142,11 +156,20 @@ class NetworkDiagram(QWidget):
         plane = snapshot.plane
         if plane is not None and plane.neuron_images is not None and plane.neurons is not None:
             # The worker's live maps, of these very weights: no job needed.
-            self.maps_data = DiagramData(self.network, plane.neurons, plane.step, plane.neuron_images)
+            self.maps_data = DiagramData(
+                self.network, plane.neurons, plane.step, plane.neuron_images
+            )
             self._show_maps(self.maps_data)
         elif getattr(self.source, "state", "") != "training" or self._replaying():
             self.request_maps()  # a step, an edit, a replayed epoch: maps for these weights
         self.update_seconds = [*self.update_seconds[-199:], time.perf_counter() - start]
+
+    def redraw_interval(self) -> float:
+        """Seconds between redraws while training."""
+        return max(MIN_REDRAW_SECONDS, self.view.paint_seconds / PAINT_SHARE)
+
+    def _training(self) -> bool:
+        return getattr(self.source, "state", "") == "training" and not self._replaying()
 
     def request_maps(self) -> None:
         """Ask the worker for fresh neuron maps (and the network's activations)."""
@@ -264,6 +287,9 @@ class NetworkDiagram(QWidget):
 
     @Slot(str)
     def _on_state_changed(self, state: str) -> None:
+        self.view.set_fast(state == "training")
+        if state != "training" and self._skipped is not None:
+            self.on_snapshot(self._skipped)  # the run's last snapshot came before the state
         if state in SETTLED_STATES:
             self._maps_pending = False  # a new trainer answers afresh
             self.request_maps()

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 from xorlab.core.datasets import Dataset
 from xorlab.core.trainer import TrainingSnapshot
 from xorlab.ui.views import plot_style
-from xorlab.ui.widgets.visibility import out_of_sight
 from xorlab.ui.views.fitted_table import FittedTableView
+from xorlab.ui.widgets.visibility import out_of_sight
 
 THRESHOLD = 0.5
 RIGHT_MARK, WRONG_MARK = "✓", "✗"

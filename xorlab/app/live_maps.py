@@ -60,7 +60,7 @@ class LiveMaps:
         points = len(self.fine.points)
         if self.palette is not None and self.neuron_grid is not None:
             points += len(self.neuron_grid.points)
-        if self.seconds_per_point * points <= self.budget:
+        if self.seconds_per_point * points < self.budget:
             return self.fine
         return self.coarse
 

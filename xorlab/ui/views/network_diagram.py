@@ -83,6 +83,7 @@ class NetworkDiagram(QWidget):
         self._skipped: TrainingSnapshot | None = None  # not drawn yet: redrawn too recently
         self._last_drawn = -math.inf  # perf_counter of the last snapshot drawn
         self.redraws = 0  # snapshots drawn (benchmarks count them)
+        self.clock = time.perf_counter  # tests pace the redraws on a fake clock
         self._live_maps: bool | None = None  # what the worker was last told
 
         self.scene = NetworkScene(self)
@@ -139,10 +140,11 @@ class NetworkDiagram(QWidget):
             return
         self._held = None
         start = time.perf_counter()
-        if self._training() and start - self._last_drawn < self.redraw_interval():
+        now = self.clock()
+        if self._training() and now - self._last_drawn < self.redraw_interval():
             self._skipped = snapshot  # a later one (or the settled one) is drawn instead
             return
-        self._skipped, self._last_drawn = None, start
+        self._skipped, self._last_drawn = None, now
         self.redraws += 1
         shapes = [w.shape for w in snapshot.weights]
         if self.arch is None or self.arch.shapes() != shapes:

@@ -147,16 +147,16 @@ def test_the_diagram_redraws_as_often_as_its_paint_time_allows(qtbot, circle):
     diagram.show()
     now = [100.0]
     diagram.clock = lambda: now[0]
-    diagram.view.paint_seconds = 0.05  # a quarter of the time at most: every 0.2 s
-    assert diagram.redraw_interval() == pytest.approx(0.2)
+    diagram.view.fast_paint_seconds = 0.015  # a quarter of the time at most: every 60 ms
+    assert diagram.redraw_interval() == pytest.approx(0.06)
     diagram.on_run_reset(dataset)
     weights = [np.array(w) for w in first.weights]
     diagram.on_snapshot(fake_snapshot(weights, 1))
     drawn = diagram.scene.weight_at(0, 0, 0)
-    now[0] += 0.1
+    now[0] += 0.03
     diagram.on_snapshot(fake_snapshot([w * 2 for w in weights], 2))
     assert diagram.scene.weight_at(0, 0, 0) == drawn  # too soon: skipped
-    now[0] += 0.15
+    now[0] += 0.04
     diagram.on_snapshot(fake_snapshot([w * 3 for w in weights], 3))
     assert diagram.scene.weight_at(0, 0, 0) == pytest.approx(3 * drawn)
     now[0] += 0.01
@@ -166,5 +166,19 @@ def test_the_diagram_redraws_as_often_as_its_paint_time_allows(qtbot, circle):
     source.state_changed.emit("paused")  # the run settles: the last one is drawn
     assert diagram.scene.weight_at(0, 0, 0) == pytest.approx(4 * drawn)
     assert diagram.view.renderHints() & diagram.view.renderHints().Antialiasing
-    diagram.view.paint_seconds = 0.001
+    diagram.view.fast_paint_seconds = 0.001
     assert diagram.redraw_interval() == pytest.approx(1 / 30)
+    # A repaint over the lag budget (a wide net) happens at most 1% of the time...
+    diagram.view.fast_paint_seconds = 0.2
+    assert diagram.redraw_interval() == pytest.approx(20.0)
+    source.state = "training"
+    source.state_changed.emit("training")
+    now[0] += 1.0
+    diagram.on_snapshot(fake_snapshot([w * 5 for w in weights], 5))
+    assert diagram.scene.weight_at(0, 0, 0) == pytest.approx(4 * drawn)
+    # ...and the status line says so, until training pauses.
+    assert "redrawn every 20 s" in diagram.status.text()
+    source.state = "paused"
+    source.state_changed.emit("paused")
+    assert diagram.scene.weight_at(0, 0, 0) == pytest.approx(5 * drawn)
+    assert "redrawn every" not in diagram.status.text()

@@ -49,6 +49,11 @@ SETTLED_STATES = ("ready", "paused", "done", "stopped", "diverged")
 # than all the other views together, and every line is redrawn when any pen changes.
 MIN_REDRAW_SECONDS = 1 / 30
 PAINT_SHARE = 0.25
+# A repaint longer than this makes the window stutter (a wide net: 2-64-64-64-1 has ~8,600
+# lines, ~0.2-0.5 s to paint): such repaints may take at most SLOW_PAINT_SHARE of the time,
+# so at most 1% of the window's moments are late because of them.
+LAG_BUDGET = 0.016
+SLOW_PAINT_SHARE = 0.01
 
 
 class NetworkDiagram(QWidget):
@@ -84,6 +89,7 @@ class NetworkDiagram(QWidget):
         self._last_drawn = -math.inf  # perf_counter of the last snapshot drawn
         self.redraws = 0  # snapshots drawn (benchmarks count them)
         self.clock = time.perf_counter  # tests pace the redraws on a fake clock
+        self._slow_note = False  # the status line says the lines follow slowly
         self._live_maps: bool | None = None  # what the worker was last told
 
         self.scene = NetworkScene(self)
@@ -141,8 +147,16 @@ class NetworkDiagram(QWidget):
         self._held = None
         start = time.perf_counter()
         now = self.clock()
-        if self._training() and now - self._last_drawn < self.redraw_interval():
+        interval = self.redraw_interval()
+        if self._training() and now - self._last_drawn < interval:
             self._skipped = snapshot  # a later one (or the settled one) is drawn instead
+            if interval >= 1.0 and not self._slow_note:
+                self._slow_note = True
+                self._set_status(
+                    f"Drawing these {len(self.scene.lines):,} lines takes "
+                    f"{self.view.fast_paint_seconds * 1000:.0f} ms: while training they are "
+                    f"redrawn every {interval:.0f} s, and as soon as training pauses."
+                )
             return
         self._skipped, self._last_drawn = None, now
         self.redraws += 1
@@ -167,8 +181,13 @@ class NetworkDiagram(QWidget):
         self.update_seconds = [*self.update_seconds[-199:], time.perf_counter() - start]
 
     def redraw_interval(self) -> float:
-        """Seconds between redraws while training."""
-        return max(MIN_REDRAW_SECONDS, self.view.paint_seconds / PAINT_SHARE)
+        """Seconds between redraws while training, from the time a repaint takes (while
+        training, without antialiasing, once measured)."""
+        paint = self.view.fast_paint_seconds or self.view.paint_seconds
+        interval = max(MIN_REDRAW_SECONDS, paint / PAINT_SHARE)
+        if paint > LAG_BUDGET:
+            interval = max(interval, paint / SLOW_PAINT_SHARE)
+        return interval
 
     def _training(self) -> bool:
         return getattr(self.source, "state", "") == "training" and not self._replaying()
@@ -290,6 +309,9 @@ class NetworkDiagram(QWidget):
     @Slot(str)
     def _on_state_changed(self, state: str) -> None:
         self.view.set_fast(state == "training")
+        if state != "training" and self._slow_note:
+            self._slow_note = False
+            self._set_status("Hover over a line to read its weight; click it to edit.")
         if state != "training" and self._skipped is not None:
             self.on_snapshot(self._skipped)  # the run's last snapshot came before the state
         if state in SETTLED_STATES:

@@ -32,6 +32,7 @@ class NetworkView(QGraphicsView):
         self.network = scene
         self.hovered = -1
         self.paint_seconds = 0.0  # smoothed time a repaint takes
+        self.fast_paint_seconds = 0.0  # the same, of repaints without antialiasing
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setRenderHints(
             QPainter.RenderHint.Antialiasing
@@ -141,6 +142,9 @@ class NetworkView(QGraphicsView):
             seconds = time.perf_counter() - start
             old = self.paint_seconds
             self.paint_seconds = seconds if old == 0 else 0.7 * old + 0.3 * seconds
+            if not self.renderHints() & QPainter.RenderHint.Antialiasing:
+                old = self.fast_paint_seconds
+                self.fast_paint_seconds = seconds if old == 0 else 0.7 * old + 0.3 * seconds
             return handled
         if event.type() == QEvent.Type.ToolTip:
             text = self.describe(*self.thing_at(event.pos()))

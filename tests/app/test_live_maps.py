@@ -50,6 +50,8 @@ def test_coarse_maps_are_the_networks_outputs_at_the_coarse_points(trainer):
     maps = LiveMaps(coarse_resolution=16, budget=0.0)  # never fine while training
     maps.new_run(trainer.dataset, plane_grid(trainer.dataset, 64))
     maps.want_neuron_maps(PALETTE)
+    maps.compute(trainer, settled=True)
+    assert maps.last_seconds is None  # a trainer's first maps compile: not timed
     live = maps.compute(trainer, settled=False)
     assert live.grid is maps.coarse and live.output.shape == (16, 16)
     np.testing.assert_allclose(

@@ -14,6 +14,7 @@ Qt-free; owned by the training session, on its thread.
 from __future__ import annotations
 
 import time
+import weakref
 
 import numpy as np
 
@@ -37,7 +38,10 @@ class LiveMaps:
         self.neuron_grid: PlaneGrid | None = None
         self.palette: np.ndarray | None = None  # set while neuron maps are wanted
         self.seconds_per_point = 0.0  # smoothed cost of the forward pass per grid point
-        self.last_seconds = 0.0  # what the last maps took
+        # What the last maps took; None when they compiled the forward pass (a trainer's
+        # first maps), which says nothing of what the next ones will cost.
+        self.last_seconds: float | None = None
+        self._timed: weakref.ref[Trainer] | None = None  # the trainer whose maps are warm
 
     def new_run(self, dataset: Dataset, fine: PlaneGrid | None) -> None:
         """The grids for ``dataset``; ``fine`` is the run's decision grid (None: no maps)."""
@@ -73,6 +77,10 @@ class LiveMaps:
         start = time.perf_counter()
         maps = plane_maps(trainer, grid, self.neuron_grid if wanted else None, self.palette)
         self.last_seconds = time.perf_counter() - start
+        if self._timed is None or self._timed() is not trainer:
+            self._timed = weakref.ref(trainer)
+            self.last_seconds = None  # compiled just now
+            return maps
         points = len(grid.points) + (len(self.neuron_grid.points) if wanted else 0)
         per_point = self.last_seconds / points
         old = self.seconds_per_point

@@ -250,7 +250,8 @@ class TrainingSession(QObject, SessionCommands):
         if with_grid:
             # A forced snapshot is one the run settles on (or a milestone): the fine map.
             snapshot = self._with_maps(trainer, snapshot, settled=force)
-            self.pacing.note_grid_seconds(self.maps.last_seconds)
+            if self.maps.last_seconds is not None:
+                self.pacing.note_grid_seconds(self.maps.last_seconds)
         self._last_snapshot_time = now
         if with_grid:
             self._last_grid_time = now

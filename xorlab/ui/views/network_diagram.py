@@ -181,9 +181,9 @@ class NetworkDiagram(QWidget):
         self.update_seconds = [*self.update_seconds[-199:], time.perf_counter() - start]
 
     def redraw_interval(self) -> float:
-        """Seconds between redraws while training, from the time a repaint takes (while
-        training, without antialiasing, once measured)."""
-        paint = self.view.fast_paint_seconds or self.view.paint_seconds
+        """Seconds between redraws while training, from the time a repaint takes while
+        training (without antialiasing)."""
+        paint = self.view.fast_paint_seconds  # 0 until measured: redraw, and measure
         interval = max(MIN_REDRAW_SECONDS, paint / PAINT_SHARE)
         if paint > LAG_BUDGET:
             interval = max(interval, paint / SLOW_PAINT_SHARE)

@@ -33,13 +33,13 @@ from PySide6.QtGui import QPainter  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from xorlab.app.live_maps import COARSE_RESOLUTION  # noqa: E402
-from xorlab.core.datasets import plane_grid  # noqa: E402
-from xorlab.core.neuron_maps import map_grid  # noqa: E402
-from xorlab.core.trainer import Trainer  # noqa: E402
+from xorlab.core.training.datasets import plane_grid  # noqa: E402
+from xorlab.core.training.neuron_maps import map_grid  # noqa: E402
 from xorlab.core.training.plane_maps import plane_maps  # noqa: E402
-from xorlab.ui.main_window import MainWindow  # noqa: E402
-from xorlab.ui.views import network_style as style  # noqa: E402
-from xorlab.ui.views.network_paint import layer_map  # noqa: E402
+from xorlab.core.training.trainer import Trainer  # noqa: E402
+from xorlab.ui.network import style  # noqa: E402
+from xorlab.ui.network.paint import layer_map  # noqa: E402
+from xorlab.ui.shell.main_window import MainWindow  # noqa: E402
 
 
 def best_ms(fn, repeat: int) -> float:

@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 
 from xorlab.app.live_maps import LiveMaps
-from xorlab.core.datasets import plane_grid
-from xorlab.core.presets import preset_spec
-from xorlab.core.trainer import Trainer
+from xorlab.core.training.datasets import plane_grid
 from xorlab.core.training.plane_maps import plane_maps
+from xorlab.core.training.presets import preset_spec
+from xorlab.core.training.trainer import Trainer
 
 from ..core.reference import forward
 

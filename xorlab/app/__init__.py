@@ -1,1 +1,3 @@
-"""Qt-free session state and policies the views and the worker share."""
+"""Qt-free application logic the UI runs: pacing, chunk plans, speed limits, worker job requests,
+GC policy, which maps over the plane the snapshots carry. Testable headless; imports the core,
+never Qt."""

@@ -18,10 +18,10 @@ import weakref
 
 import numpy as np
 
-from xorlab.core.datasets import Dataset, PlaneGrid, plane_grid
-from xorlab.core.neuron_maps import map_grid
-from xorlab.core.trainer import Trainer
+from xorlab.core.training.datasets import Dataset, PlaneGrid, plane_grid
+from xorlab.core.training.neuron_maps import map_grid
 from xorlab.core.training.plane_maps import PlaneMaps, plane_maps
+from xorlab.core.training.trainer import Trainer
 
 COARSE_RESOLUTION = 32
 LIVE_MAP_BUDGET = 0.002  # seconds a live snapshot's maps may take at the fine resolution

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from xorlab.core.datasets import plane_grid
-from xorlab.core.neuron_maps import MAP_RESOLUTION, map_grid
-from xorlab.core.presets import preset_spec
+from xorlab.core.training.datasets import plane_grid
 from xorlab.core.training.map_images import colorize, contour_segments, value_range
+from xorlab.core.training.neuron_maps import MAP_RESOLUTION, map_grid
 from xorlab.core.training.plane_maps import DECISION_LEVEL, grid_axes, plane_maps
+from xorlab.core.training.presets import preset_spec
 
 from ..reference import forward
 

@@ -1,1 +1,3 @@
-"""Training: what the worker computes for the live views, beside the trainer itself."""
+"""Training: the spec, datasets and presets, the model (graph builders), the Trainer and its loop
+strategies, cost history and the time-travel timeline, and the maps over the input plane the
+live views draw (plane_maps, map_images)."""

@@ -13,15 +13,15 @@ Threads: call on the thread that owns the trainer (its compiled forward pass has
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from xorlab.core.datasets import PlaneGrid
-from xorlab.core.neuron_maps import NeuronMaps, layer_activations
-from xorlab.core.spec import NetworkSpec
-from xorlab.core.trainer import Trainer
+from xorlab.core.training.datasets import PlaneGrid
 from xorlab.core.training.map_images import colorize, contour_segments, value_range
+from xorlab.core.training.neuron_maps import NeuronMaps, layer_activations
+from xorlab.core.training.spec import NetworkSpec
+from xorlab.core.training.trainer import Trainer, TrainingSnapshot
 
 DECISION_LEVEL = 0.5  # the output where a 0/1 answer flips
 # Layers wider than this get no pictures: dozens of tiny maps read as noise (the diagram
@@ -81,6 +81,15 @@ def plane_maps(
         if palette is not None:
             images = neuron_images(neurons, trainer.spec.network, palette)
     return PlaneMaps(grid, output, contour, neurons, images, trainer.step_count)
+
+
+def snapshot_with_maps(
+    trainer: Trainer, grid: PlaneGrid, neuron_grid: PlaneGrid | None = None, palette=None
+) -> TrainingSnapshot:
+    """``trainer.snapshot()`` carrying its maps over ``grid`` (and the neuron maps), as the
+    training worker sends it."""
+    maps = plane_maps(trainer, grid, neuron_grid, palette)
+    return replace(trainer.snapshot(), grid_outputs=maps.output, plane=maps)
 
 
 def neuron_images(

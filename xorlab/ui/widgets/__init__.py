@@ -1,1 +1,2 @@
-"""Widgets and widget helpers shared by the feature views."""
+"""Shared widgets used by several features: plot style, SVG graph canvas, node details, fitted
+tables and scroll areas, and when an out-of-sight view may skip a redraw (visibility)."""

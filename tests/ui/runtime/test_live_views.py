@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QTabWidget, QWidget
 
 from tests.ui.network.test_network_diagram import EditSource, fake_snapshot
@@ -183,3 +184,5 @@ def test_the_diagram_redraws_as_often_as_its_paint_time_allows(qtbot, circle):
     source.state_changed.emit("paused")
     assert diagram.scene.weight_at(0, 0, 0) == pytest.approx(5 * drawn)
     assert "redrawn every" not in diagram.status.text()
+    # So slow that even settled it stays without antialiasing (it would triple the time).
+    assert not diagram.view.renderHints() & QPainter.RenderHint.Antialiasing

@@ -53,6 +53,7 @@ PAINT_SHARE = 0.25
 # so at most 1% of the window's moments are late because of them.
 LAG_BUDGET = 0.016
 SLOW_PAINT_SHARE = 0.01
+MAX_SMOOTH_PAINT = 0.1  # seconds a jagged repaint may take for the settled one to be smooth
 
 
 class NetworkDiagram(QWidget):
@@ -307,7 +308,10 @@ class NetworkDiagram(QWidget):
 
     @Slot(str)
     def _on_state_changed(self, state: str) -> None:
-        self.view.set_fast(state == "training")
+        # Smooth once settled, unless even the jagged repaint is slow (a wide net's thousands
+        # of lines): antialiasing triples it, and the window would freeze for a second.
+        slow = self.view.fast_paint_seconds > MAX_SMOOTH_PAINT
+        self.view.set_fast(state == "training" or slow)
         if state != "training" and self._slow_note:
             self._slow_note = False
             self._set_status("Hover over a line to read its weight; click it to edit.")

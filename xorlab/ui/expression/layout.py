@@ -37,7 +37,7 @@ from xorlab.ui.widgets.node_details import NodeDetails
 LIMIT = 1e6
 STAGE_LABELS = {"symbolic": "Symbolic", "optimized": "Optimized"}
 VALUE_ROWS = (
-    ("f_value", "f(x)", "The function's value at x"),
+    ("f_value", "f(x)", "The function's value at x, as written (before PyTensor's rewrites)"),
     ("df_value", "f′(x), symbolic", "PyTensor's derivative, built by differentiating the graph"),
     (
         "fd_value",
@@ -164,6 +164,14 @@ class ExpressionTabLayout(QWidget):
                 grid.addWidget(name, row_index, 0)
                 grid.addWidget(value, row_index, 1)
             setattr(self, attr, value)
+        # Where f is undefined, or PyTensor's rewrites change a value: said here in words.
+        self.truth_note = QLabel()
+        self.truth_note.setObjectName("expression.truth_note")
+        self.truth_note.setWordWrap(True)
+        self.truth_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.truth_note.setStyleSheet("color: #8a4b00;")
+        self.truth_note.hide()
+        grid.addWidget(self.truth_note, len(VALUE_ROWS) + 2, 0, 1, 2)
         grid.setColumnStretch(1, 1)
 
         left = QSplitter(Qt.Orientation.Vertical)

@@ -29,11 +29,13 @@ DEBOUNCE_MS = 250  # typing pauses this long before the text is computed
 JOB = "expression"
 
 
-def format_number(value: float, digits: int = 10) -> str:
+def format_number(value: float, digits: int = 10, reason: str = "") -> str:
+    """'0.3945162777', 'undefined (0/0)', '+inf (overflow: ...)'."""
     if math.isnan(value):
-        return "nan (undefined here)"
+        return f"undefined ({reason or 'nan'})"
     if math.isinf(value):
-        return "+inf" if value > 0 else "-inf"
+        sign = "+inf" if value > 0 else "-inf"
+        return f"{sign} ({reason})" if reason else sign
     return f"{value:.{digits}g}"
 
 
@@ -156,9 +158,13 @@ class ExpressionTab(ExpressionTabLayout):
     def _show_values(self, result: ExpressionResult) -> None:
         at = result.request.at
         self.values_title.setText(f"<b>At x = {at:g}</b> &nbsp; f(x) = {result.request.text}")
-        self.f_value.setText(format_number(result.f))
-        self.df_value.setText(format_number(result.df))
-        self.fd_value.setText(format_number(result.fd))
+        point = result.point
+        self.f_value.setText(format_number(result.f, reason=point.f_reason))
+        self.df_value.setText(format_number(result.df, reason=point.df_reason))
+        self.truth_note.setText("\n".join(point.notes))
+        self.truth_note.setVisible(bool(point.notes))
+        no_f = "" if point.f_defined else "f is not finite here"
+        self.fd_value.setText(format_number(result.fd, reason=no_f))
         self.formula.setText(result.formula)
         difference = result.difference
         if math.isfinite(difference):

@@ -24,13 +24,13 @@ from PySide6.QtWidgets import (
 )
 
 from xorlab.app.formula_job import KIND, FormulaResult, trace_job
+from xorlab.app.sample_names import sample_label
 from xorlab.core.training.datasets import Dataset, PlaneGrid
 from xorlab.core.training.formulas import explain
 from xorlab.core.training.trainer import TrainingSnapshot
 from xorlab.ui.formulas.html import render_html
 from xorlab.ui.runtime.replay import ReplayController
 from xorlab.ui.runtime.worker import TrainingWorker
-from xorlab.ui.training.outputs_plot import sample_label
 
 REFRESH_INTERVAL_S = 0.33  # ~3 traces a second while training: readable, and cheap
 MAX_LISTED_SAMPLES = 1000  # a combo box of 100 000 rows would take seconds to fill

@@ -16,12 +16,6 @@ QT = ("PySide6", "pyqtgraph", "shiboken6")
 # MainWindow; the Graph tab and its feed know each other).
 KNOWN_TYPE_HINT_CYCLES = [
     {"xorlab.ui.graph.feed", "xorlab.ui.graph.tab"},
-    {
-        "xorlab.ui.shell.file_controller",
-        "xorlab.ui.shell.main_window",
-        "xorlab.ui.shell.window_menus",
-        "xorlab.ui.shell.window_routing",
-    },
 ]
 
 

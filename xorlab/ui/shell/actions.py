@@ -1,9 +1,11 @@
-"""The training actions (menu, toolbar and shortcuts share them) and when each is allowed."""
+"""The training actions (menu, toolbar and shortcuts share them) and when each is allowed;
+``make_action``, how every menu action in the shell is made."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QStyle, QWidget
 
@@ -12,6 +14,17 @@ TRAINABLE = ("ready", "paused", "done", "stopped", "diverged")
 STEPPABLE = ("ready", "paused", "diverged")
 STOPPABLE = ("training", "paused")
 RESETTABLE = ("paused", "done", "stopped", "diverged")
+
+
+def make_action(parent: QObject, name: str, text: str, tip: str, shortcut: str = "") -> QAction:
+    """An action named ``action.<name>`` whose tip shows in the status bar and as a tooltip."""
+    action = QAction(text, parent)
+    action.setObjectName(f"action.{name}")
+    action.setStatusTip(tip)
+    action.setToolTip(tip)
+    if shortcut:
+        action.setShortcut(QKeySequence(shortcut))
+    return action
 
 
 @dataclass(frozen=True)

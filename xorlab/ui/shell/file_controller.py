@@ -20,6 +20,7 @@ from PySide6.QtGui import QAction
 from xorlab.core.io.experiment import ExperimentError, load_experiment
 from xorlab.core.training.presets import PRESETS
 from xorlab.ui.shell import settings as saved
+from xorlab.ui.shell.actions import make_action
 from xorlab.ui.shell.change_tracker import Baseline, ChangeTracker
 from xorlab.ui.shell.experiment_save_job import SAVE_JOB, SaveOutcome, save_job, saved_baseline
 from xorlab.ui.shell.exports import Exports
@@ -34,7 +35,6 @@ from xorlab.ui.shell.file_dialogs import (
     can_ask,
 )
 from xorlab.ui.shell.recent_files import LAST_FOLDER_KEY, RecentFiles, RecentFilesMenu
-from xorlab.ui.shell.window_menus import make_action
 
 DEFAULT_PRESET = "xor-minimal"
 

@@ -38,8 +38,8 @@ from xorlab.ui.shell.network_views import NetworkViews
 from xorlab.ui.shell.speed_control import SpeedControl
 from xorlab.ui.shell.status_bar import TrainingStatusBar
 from xorlab.ui.shell.window_layout import repair_layout
-from xorlab.ui.shell.window_menus import build_menus_and_toolbar
-from xorlab.ui.shell.window_routing import WindowRouter
+from xorlab.ui.shell.window_menus import MenuParts, build_menus_and_toolbar
+from xorlab.ui.shell.window_routing import RoutedParts, WindowRouter
 from xorlab.ui.sweep.launcher import SweepLauncher
 from xorlab.ui.training.boundary import BoundaryView
 from xorlab.ui.training.cost_plot import CostPlot
@@ -94,11 +94,37 @@ class MainWindow(QMainWindow):
         self.experiment_files = FileController(self)  # File menu, title, unsaved changes
 
         self._build_layout()
-        menus = build_menus_and_toolbar(self)
+        menus = build_menus_and_toolbar(
+            self,
+            MenuParts(
+                files=self.experiment_files,
+                actions=self.actions,
+                engine_menu=self.engine.menu,
+                speed=self.speed,
+                train_extras=(self.sweeps.action, self.run_overlays.clear_action),
+                builder_dock=self.builder_dock,
+                graph_export_actions=tuple(self.graph_tab.export_actions.values()),
+                show_tab=self.show_tab,
+                show_shortcuts=self.show_shortcuts,
+            ),
+        )
         self.toolbar = menus.toolbar
         self.quit_action = menus.quit_action
         self.log_cost_action = menus.log_cost_action
-        self.router = WindowRouter(self)  # builder -> worker -> views, status, banner
+        routed = RoutedParts(
+            self.builder,
+            self.worker,
+            self.replay,
+            self.cost_plot,
+            self.outputs_plot,
+            self.boundary,
+            self.truth_table,
+            self.status,
+            self.banner,
+            self.actions,
+            self.log_cost_action,
+        )
+        self.router = WindowRouter(routed, self)  # builder -> worker -> views, status, banner
         self.network_views = NetworkViews(self)  # diagram dock, linked selection, live values
         self._restore_settings()
 

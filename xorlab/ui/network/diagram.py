@@ -34,6 +34,7 @@ from xorlab.ui.network.paint import paint_maps, paint_selection
 from xorlab.ui.network.scene import NetworkScene
 from xorlab.ui.network.view import NetworkView
 from xorlab.ui.network.weight_editor import WeightEditor
+from xorlab.ui.runtime.job_request import JobRequest
 from xorlab.ui.runtime.selection import NOTHING, SelectionBus, SelectionRef
 
 DEFAULT_ASPECT = 1.2  # width / height laid out for before the view has a size
@@ -67,8 +68,6 @@ class NetworkDiagram(QWidget):
         self.maps_data: DiagramData | None = None
         self.selection: SelectionRef = NOTHING
         self.update_seconds: list[float] = []  # set_weights time per snapshot (last 200)
-        self._maps_pending = False
-        self._maps_wanted = False  # asked again while a request was out
         self._built_aspect = DEFAULT_ASPECT
 
         self.scene = NetworkScene(self)
@@ -105,6 +104,11 @@ class NetworkDiagram(QWidget):
             source.state_changed.connect(self._on_state_changed)
             source.job_done.connect(self._on_job_done)
             source.job_failed.connect(self._on_job_failed)
+            # One maps job out at a time; asks meanwhile merge into one more (job_request).
+            self.maps_request = JobRequest(
+                self._send_maps_job, ready=self.isVisible, parent=self
+            ).answered_by(source, NEURON_MAPS)
+            self.maps_request.finished.connect(self._on_maps_done)
 
     # --- public API ---------------------------------------------------------------------------
 
@@ -141,11 +145,11 @@ class NetworkDiagram(QWidget):
         """Ask the worker for fresh neuron maps (and the network's activations)."""
         if self.source is None or not self.isVisible():
             return  # hidden: showEvent asks again
-        if self._maps_pending:
-            self._maps_wanted = True
-            return
-        self._maps_pending, self._maps_wanted = True, False
+        self.maps_request.ask()
+
+    def _send_maps_job(self) -> bool:
         self.source.submit_job(neuron_maps_job(self.scene.weights or None))
+        return True
 
     def select(self, ref: SelectionRef | None) -> None:
         """Select in this diagram and every linked view."""
@@ -247,22 +251,22 @@ class NetworkDiagram(QWidget):
         else:
             self.maps_timer.stop()
         if state in SETTLED_STATES:
-            self._maps_pending = False  # a new trainer answers afresh
+            self.maps_request.forget()  # a new trainer answers afresh
             self.request_maps()
 
-    @Slot(str, object)
-    def _on_job_done(self, kind: str, result: object) -> None:
-        if kind == NEURON_MAPS and isinstance(result, DiagramData):
-            self._maps_pending = False
-            if self._maps_wanted:
-                self.request_maps()
+    @Slot(object)
+    def _on_maps_done(self, result: object) -> None:
+        if isinstance(result, DiagramData):
             known = self.network
             self.network, self.maps_data = result.network, result
             if known != result.network and self.scene.weights:
                 self._build([w.shape for w in self.scene.weights])  # captions name activations
             else:
                 self._show_maps(result)
-        elif kind == WEIGHT_EDIT and isinstance(result, WeightEdit):
+
+    @Slot(str, object)
+    def _on_job_done(self, kind: str, result: object) -> None:
+        if kind == WEIGHT_EDIT and isinstance(result, WeightEdit):
             self._set_status(
                 f"W{result.param + 1}[{result.row},{result.col}]: {result.old:.4g} → "
                 f"{result.new:.4g}. Resume training to see what the net does with it."
@@ -272,11 +276,7 @@ class NetworkDiagram(QWidget):
 
     @Slot(str, str)
     def _on_job_failed(self, kind: str, message: str) -> None:
-        if kind == NEURON_MAPS:
-            self._maps_pending = False
-            if self._maps_wanted:
-                self.request_maps()
-        elif kind == WEIGHT_EDIT:
+        if kind == WEIGHT_EDIT:
             self._set_status(f"The weight was not changed: {message}", error=True)
 
     @Slot(bool)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from xorlab.app.formula_job import KIND, FormulaResult, trace_job
+from xorlab.app.run_state import SETTLED, RunState
 from xorlab.app.sample_names import sample_label
 from xorlab.core.training.datasets import Dataset, PlaneGrid
 from xorlab.core.training.formulas import explain
@@ -165,9 +166,9 @@ class FormulaPanel(QWidget):
 
     @Slot(str)
     def _on_state_changed(self, state: str) -> None:
-        if state in ("ready", "paused", "done", "stopped", "diverged"):
+        if state in SETTLED:
             self.job.ask()  # the final weights of this stretch, within one interval
-        elif state in ("compiling", "error"):
+        elif state in (RunState.COMPILING, RunState.ERROR):
             self.status.setText(WAITING_TEXT)
 
     @Slot(int)

@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Slot
 
 from xorlab.app.graph_request import GraphBundle
+from xorlab.app.run_state import SETTLED, RunState
 
 if TYPE_CHECKING:
     from xorlab.ui.graph.tab import GraphTab
 
 REFRESH_MS = 500  # weights shown refresh at 2 Hz while training, if the tab is visible
-REFRESH_STATES = ("ready", "paused", "done", "stopped", "diverged")
+REFRESH_STATES = SETTLED
 
 
 class GraphFeed(QObject):
@@ -53,7 +54,7 @@ class GraphFeed(QObject):
         self.source.request_graph(tab.target, tab.param)
 
     def sync_refresh_timer(self) -> None:
-        training = getattr(self.source, "state", None) == "training"
+        training = getattr(self.source, "state", None) == RunState.TRAINING
         if training and self.tab.isVisible():
             if not self.refresh_timer.isActive():
                 self.refresh_timer.start()

@@ -29,6 +29,7 @@ import numpy as np
 from PySide6.QtCore import QEvent, QObject, QTimer, Slot
 
 from xorlab.app.network_jobs import GRAPH_VALUES, graph_values_job
+from xorlab.app.run_state import SETTLED, RunState
 from xorlab.core.graphs.build import GraphView, NodeInfo
 from xorlab.core.graphs.values import GraphValues, summarize
 from xorlab.core.training.datasets import Dataset
@@ -49,7 +50,7 @@ from xorlab.ui.graph.values_text import (
 from xorlab.ui.runtime.job_request import JobRequest
 
 REFRESH_MS = 500  # ~2 Hz while training
-SETTLED_STATES = ("ready", "paused", "done", "stopped", "diverged")
+SETTLED_STATES = SETTLED
 
 
 class GraphValuesPanel(QObject):
@@ -204,7 +205,7 @@ class GraphValuesPanel(QObject):
 
     @Slot(str)
     def _on_state_changed(self, state: str) -> None:
-        if state == "training" and self.tab.isVisible():
+        if state == RunState.TRAINING and self.tab.isVisible():
             self.timer.start()
         else:
             self.timer.stop()
@@ -273,7 +274,7 @@ class GraphValuesPanel(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Refresh only while the tab is on screen (it is hidden behind other tabs)."""
         if watched is self.tab and event.type() in (QEvent.Type.Show, QEvent.Type.Hide):
-            training = getattr(self.source, "state", "") == "training"
+            training = getattr(self.source, "state", "") == RunState.TRAINING
             if event.type() == QEvent.Type.Show and training:
                 self.timer.start()
             elif event.type() == QEvent.Type.Hide:

@@ -26,6 +26,7 @@ from xorlab.app.network_jobs import (
     neuron_maps_job,
     weight_edit_job,
 )
+from xorlab.app.run_state import SETTLED, RunState
 from xorlab.core.training.datasets import Dataset
 from xorlab.core.training.trainer import TrainingSnapshot
 from xorlab.ui.network import header
@@ -40,7 +41,7 @@ from xorlab.ui.runtime.selection import NOTHING, SelectionBus, SelectionRef
 DEFAULT_ASPECT = 1.2  # width / height laid out for before the view has a size
 RELAYOUT_CHANGE = 1.35  # re-lay out when the view's shape changes by more than this factor
 MAPS_INTERVAL_MS = 200  # neuron maps at ~5 Hz while training
-SETTLED_STATES = ("ready", "paused", "done", "stopped", "diverged")
+SETTLED_STATES = SETTLED
 
 
 class NetworkDiagram(QWidget):
@@ -138,7 +139,7 @@ class NetworkDiagram(QWidget):
             # The editor opened before the pause took effect: show the value it paused at.
             self.editor.show_value(self.scene.weight_at(*target))
         self.update_seconds = [*self.update_seconds[-199:], time.perf_counter() - start]
-        if getattr(self.source, "state", "") != "training":
+        if getattr(self.source, "state", "") != RunState.TRAINING:
             self.request_maps()  # a step, an edit, a replayed epoch: maps for these weights
 
     def request_maps(self) -> None:
@@ -163,7 +164,7 @@ class NetworkDiagram(QWidget):
                 error=True,
             )
             return
-        if self.source is not None and getattr(self.source, "state", "") == "training":
+        if self.source is not None and getattr(self.source, "state", "") == RunState.TRAINING:
             self.source.pause()
             self._set_status(f"Training paused to edit W{param + 1}[{row},{col}].")
         if where is None:
@@ -245,7 +246,7 @@ class NetworkDiagram(QWidget):
 
     @Slot(str)
     def _on_state_changed(self, state: str) -> None:
-        training = state == "training"
+        training = state == RunState.TRAINING
         if training and self.isVisible():
             self.maps_timer.start()
         else:
@@ -286,7 +287,7 @@ class NetworkDiagram(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if getattr(self.source, "state", "") == "training":
+        if getattr(self.source, "state", "") == RunState.TRAINING:
             self.maps_timer.start()
         self.request_maps()
 

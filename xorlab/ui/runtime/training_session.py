@@ -29,6 +29,7 @@ from xorlab.app.compile_steps import compile_steps
 from xorlab.app.graph_request import LatestGraphRequest, build_bundle
 from xorlab.app.pacing import SnapshotPacing
 from xorlab.app.requests import Requests, compile_key
+from xorlab.app.run_state import STEPPABLE, RunState
 from xorlab.app.trainer_jobs import PendingJobs
 from xorlab.core.io.experiment import Experiment, ExperimentError, restore_into
 from xorlab.core.training.datasets import DatasetError, PlaneGrid, load_dataset, plane_grid
@@ -68,7 +69,7 @@ class TrainingSession(QObject):
 
         self._trainer: Trainer | None = None
         self._grid: PlaneGrid | None = None
-        self._state = "idle"
+        self._state = RunState.IDLE
         self._last_snapshot_time = 0.0
         self._last_grid_time = 0.0
         self._waiting_for_gui = False
@@ -99,7 +100,7 @@ class TrainingSession(QObject):
     @Slot()
     def _on_tick(self) -> None:
         trainer = self._trainer
-        if trainer is None or self._requests.closing or self._state != "training":
+        if trainer is None or self._requests.closing or self._state != RunState.TRAINING:
             self._timer.stop()
             return
         started = time.perf_counter()
@@ -116,7 +117,7 @@ class TrainingSession(QObject):
         except DivergenceError as exc:
             self._timer.stop()
             self._publish_snapshot(force=True)
-            self._set_state("diverged")
+            self._set_state(RunState.DIVERGED)
             self._outbox.post("diverged", str(exc))
             return
         except Exception as exc:
@@ -127,7 +128,7 @@ class TrainingSession(QObject):
             self._timer.stop()
             self.plan.measure(result.steps, time.perf_counter() - started, trainer.step_count)
             self._publish_snapshot(force=True)
-            self._set_state("done")
+            self._set_state(RunState.DONE)
             return
         at_milestone = trainer.step_count % milestone == 0
         published = self._publish_snapshot(force=at_milestone)
@@ -141,7 +142,7 @@ class TrainingSession(QObject):
         # Only once the snapshot waited for is drawn: an earlier caught_up may still be queued.
         if self._waiting_for_gui and delivered_posts >= self._last_post:
             self._waiting_for_gui = False
-            if self._state == "training" and not self._requests.closing:
+            if self._state == RunState.TRAINING and not self._requests.closing:
                 self._timer.start()
 
     def _do_spec(self) -> None:
@@ -164,14 +165,14 @@ class TrainingSession(QObject):
     ) -> None:
         self._timer.stop()
         self._trainer = None
-        self._set_state("compiling")
+        self._set_state(RunState.COMPILING)
         start = time.perf_counter()
         try:
             dataset = experiment.dataset if experiment else load_dataset(spec.dataset)
             grid = plane_grid(dataset, self._grid_resolution) if dataset.n_inputs == 2 else None
         except DatasetError as exc:
             self._outbox.post("failed", f"Cannot load the dataset: {exc}")
-            self._set_state("error")
+            self._set_state(RunState.ERROR)
             return
         self._outbox.post("run_reset", dataset, grid)
         trainer = Trainer(spec, dataset, mode=self._mode, strategy=self._requests.strategy)
@@ -190,7 +191,7 @@ class TrainingSession(QObject):
             self._restore(trainer, experiment)
             return
         self._publish_snapshot(force=True)
-        self._set_state("ready")
+        self._set_state(RunState.READY)
 
     def _restore(self, trainer: Trainer, experiment: Experiment) -> None:
         """Weights, optimizer state and history from a saved experiment; the first snapshot
@@ -205,9 +206,9 @@ class TrainingSession(QObject):
         self._last_snapshot_time = time.perf_counter()
         self._outbox.post("snapshot", snapshot, self._progress_args())
         if trainer.done:
-            self._set_state("done")
+            self._set_state(RunState.DONE)
         else:
-            self._set_state("paused" if trainer.step_count else "ready")
+            self._set_state(RunState.PAUSED if trainer.step_count else RunState.READY)
 
     def _update_in_place(self, trainer: Trainer, spec: ExperimentSpec) -> None:
         if spec == trainer.spec:
@@ -222,11 +223,11 @@ class TrainingSession(QObject):
         # Only the learning rate, epoch limit and log interval differ: none is compiled in.
         trainer.spec = spec
         trainer.set_learning_rate(spec.training.learning_rate)
-        if self._state == "done" and not trainer.done:
-            self._set_state("paused")
-        elif self._state in ("ready", "training", "paused") and trainer.done:
+        if self._state == RunState.DONE and not trainer.done:
+            self._set_state(RunState.PAUSED)
+        elif self._state in (RunState.READY, RunState.TRAINING, RunState.PAUSED) and trainer.done:
             self._timer.stop()
-            self._set_state("done")
+            self._set_state(RunState.DONE)
         self._publish_progress()
 
     def _publish_snapshot(self, force: bool = False) -> bool:
@@ -277,57 +278,57 @@ class TrainingSession(QObject):
         else:
             message = f"{type(exc).__name__}: {exc}"
         self._outbox.post("failed", message)
-        self._set_state("error")
+        self._set_state(RunState.ERROR)
 
     # --- the queued commands (run control, jobs, graphs, rate, speed) ----------------------
 
     def _do_train(self) -> None:
-        if self._trainer is None or self._state == "training":
+        if self._trainer is None or self._state == RunState.TRAINING:
             return
-        if self._state in ("done", "stopped"):
+        if self._state in (RunState.DONE, RunState.STOPPED):
             self._do_reset()
         self._start_training()
 
     def _do_resume(self) -> None:
-        if self._trainer is not None and self._state in ("ready", "paused", "diverged"):
+        if self._trainer is not None and self._state in STEPPABLE:
             self._start_training()
 
     def _start_training(self) -> None:
         assert self._trainer is not None
         if self._trainer.done:
-            self._set_state("done")
+            self._set_state(RunState.DONE)
             return
         self._waiting_for_gui = False
         self.plan.start(self._trainer.step_count)
-        self._set_state("training")
+        self._set_state(RunState.TRAINING)
         self._timer.start(0)
 
     def _do_pause(self) -> None:
-        if self._state == "training":
+        if self._state == RunState.TRAINING:
             self._timer.stop()
             self._publish_snapshot(force=True)
-            self._set_state("paused")
+            self._set_state(RunState.PAUSED)
 
     def _do_stop(self) -> None:
-        if self._state in ("training", "paused"):
+        if self._state in (RunState.TRAINING, RunState.PAUSED):
             self._timer.stop()
             self._publish_snapshot(force=True)
-            self._set_state("stopped")
+            self._set_state(RunState.STOPPED)
 
     def _do_step(self) -> None:
         trainer = self._trainer
-        if trainer is None or self._state not in ("ready", "paused", "diverged"):
+        if trainer is None or self._state not in STEPPABLE:
             return
         spe = trainer.steps_per_epoch
         try:
             trainer.run(spe - trainer.step_count % spe)
         except DivergenceError as exc:
             self._publish_snapshot(force=True)
-            self._set_state("diverged")
+            self._set_state(RunState.DIVERGED)
             self._outbox.post("diverged", str(exc))
             return
         self._publish_snapshot(force=True)
-        self._set_state("done" if trainer.done else "paused")
+        self._set_state(RunState.DONE if trainer.done else RunState.PAUSED)
 
     def _do_reset(self) -> None:
         trainer = self._trainer
@@ -337,7 +338,7 @@ class TrainingSession(QObject):
         trainer.reset()
         self._outbox.post("run_reset", trainer.dataset, self._grid)
         self._publish_snapshot(force=True)
-        self._set_state("ready")
+        self._set_state(RunState.READY)
 
     def _do_jobs(self) -> None:
         for job in self.jobs.take_all():
@@ -377,5 +378,5 @@ class TrainingSession(QObject):
         """Cap training at ``value`` steps per second (None: as fast as it goes), from the
         next chunk; the rate shown restarts so it reports the new speed, not a blend."""
         self.plan.set_speed(value, self._trainer.step_count if self._trainer else 0)
-        if self._state == "training" and not self._waiting_for_gui:
+        if self._state == RunState.TRAINING and not self._waiting_for_gui:
             self._timer.start(0)

@@ -9,11 +9,12 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QStyle, QWidget
 
+from xorlab.app.run_state import SETTLED, STEPPABLE, RunState
+
 # States in which a compiled run exists that Train can start or continue.
-TRAINABLE = ("ready", "paused", "done", "stopped", "diverged")
-STEPPABLE = ("ready", "paused", "diverged")
-STOPPABLE = ("training", "paused")
-RESETTABLE = ("paused", "done", "stopped", "diverged")
+TRAINABLE = SETTLED
+STOPPABLE = (RunState.TRAINING, RunState.PAUSED)
+RESETTABLE = (RunState.PAUSED, RunState.DONE, RunState.STOPPED, RunState.DIVERGED)
 
 
 def make_action(parent: QObject, name: str, text: str, tip: str, shortcut: str = "") -> QAction:
@@ -81,7 +82,7 @@ class TrainingActions:
             self.actions["reset"],
         )
         self.pause_resume.setObjectName("action.pause_resume")
-        self.update("idle", valid=True)
+        self.update(RunState.IDLE, valid=True)
 
     @staticmethod
     def _set_text(action: QAction, text: ActionText) -> None:
@@ -99,10 +100,10 @@ class TrainingActions:
     def update(self, state: str, valid: bool) -> None:
         """Enable what makes sense in ``state``; nothing trains while the builder is invalid."""
         self.train.setEnabled(valid and state in TRAINABLE)
-        paused = state == "paused"
+        paused = state == RunState.PAUSED
         self._set_text(self.pause_resume, TEXTS["resume" if paused else "pause"])
         self.pause_resume.setIcon(self.play_icon if paused else self.pause_icon)
-        self.pause_resume.setEnabled(state == "training" or (paused and valid))
+        self.pause_resume.setEnabled(state == RunState.TRAINING or (paused and valid))
         self.step.setEnabled(valid and state in STEPPABLE)
         self.stop.setEnabled(state in STOPPABLE)
         self.reset.setEnabled(state in RESETTABLE)

@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, QSettings, Slot
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QLabel, QMenu, QStatusBar, QWidget
 
+from xorlab.app.run_state import UNDER_WAY, RunState
 from xorlab.core.training.strategies import STRATEGIES
 from xorlab.core.training.strategies.tensor_loop import jax_available
 from xorlab.ui.runtime.worker import TrainingWorker
@@ -26,7 +27,7 @@ ENGINE_TIPS = {
     "scan": "PyTensor's scan compiled with Numba: works for every network.",
     "jax": "The same scan on PyTensor's JAX backend: good for larger networks.",
 }
-LOCKED_STATES = ("training", "paused")
+LOCKED_STATES = UNDER_WAY
 
 
 def available_engines() -> list[str]:
@@ -97,7 +98,7 @@ class EngineMenu(QObject):
     @Slot(str)
     def _on_state_changed(self, state: str) -> None:
         self.group.setEnabled(state not in LOCKED_STATES)
-        if state == "compiling":
+        if state == RunState.COMPILING:
             self.chosen = ""
             self._update_label()
 

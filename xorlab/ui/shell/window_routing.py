@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QAction
 
+from xorlab.app.run_state import UNDER_WAY, RunState
 from xorlab.core.training.datasets import Dataset, PlaneGrid
 from xorlab.core.training.spec import COST_LABELS
 from xorlab.core.training.trainer import TrainingSnapshot, batch_table
@@ -85,7 +86,7 @@ class WindowRouter(QObject):
     @Slot()
     def _on_train_triggered(self) -> None:
         worker = self.parts.worker
-        if worker.state == "paused":
+        if worker.state == RunState.PAUSED:
             worker.resume()
         else:
             worker.train()
@@ -108,8 +109,8 @@ class WindowRouter(QObject):
         parts = self.parts
         parts.status.set_state(state)
         parts.actions.update(state, parts.builder.is_valid())
-        parts.builder.set_training_locked(state in ("training", "paused"))
-        if state in ("compiling", "training") and parts.banner.kind != "info":
+        parts.builder.set_training_locked(state in UNDER_WAY)
+        if state in (RunState.COMPILING, RunState.TRAINING) and parts.banner.kind != "info":
             parts.banner.clear()  # a new compile or run answers the last problem
 
     @Slot(object, object)

@@ -95,7 +95,8 @@ class GraphTab(QWidget):
         self.export_button.setMenu(self.exporter.menu)
         self.export_actions = self.exporter.actions
         self._connect()
-        self.feed = GraphFeed(self, source)  # asks the worker for graphs, applies the answers
+        # Asks the worker for graphs and applies the answers.
+        self.feed = GraphFeed(self, source, parent=self)
         self.refresh_timer = self.feed.refresh_timer
         self.set_mode(self.mode)
 

@@ -237,7 +237,7 @@ def test_unwritable_settings_do_not_crash(qtbot, make_window, tmp_path):
 def test_saved_spec_that_is_no_longer_valid_is_ignored(make_window, settings_file):
     settings = QSettings(settings_file, QSettings.Format.IniFormat)
     bad = MINIMAL.with_changes(network={"hidden": (0,)}).to_dict()
-    settings.setValue(saved.LAST_SPEC, __import__("json").dumps(bad))
+    settings.setValue(saved.LAST_SPEC.key, __import__("json").dumps(bad))
     settings.sync()
     window = make_window(spec=None)
     assert window.spec == MINIMAL

@@ -246,17 +246,17 @@ class MainWindow(QMainWindow):
 
     def _restore_settings(self) -> None:
         s = self.settings
-        if (geometry := saved.read_bytes(s, saved.GEOMETRY)) is not None:
+        if (geometry := saved.GEOMETRY.read(s)) is not None:
             self.restoreGeometry(geometry)
-        if (state := saved.read_bytes(s, saved.WINDOW_STATE)) is not None:
+        if (state := saved.WINDOW_STATE.read(s)) is not None:
             self.restoreState(state)
         for splitter in (self.training_splitter, self.top_splitter, self.bottom_splitter):
-            blob = saved.read_bytes(s, saved.splitter_key(splitter.objectName()))
+            blob = saved.splitter(splitter.objectName()).read(s)
             if blob is not None:
                 splitter.restoreState(blob)
         repair_layout(self)  # a state saved by another version or screen stays usable
-        self.log_cost_action.setChecked(saved.read_bool(s, saved.LOG_COST, False))
-        self._saved_tab = saved.read_str(s, saved.CURRENT_TAB)
+        self.log_cost_action.setChecked(saved.LOG_COST.read(s))
+        self._saved_tab = saved.CURRENT_TAB.read(s)
         # Tabs added after construction (Graph, Expression) exist once the loop runs.
         QTimer.singleShot(0, self._restore_tab)
 
@@ -266,12 +266,12 @@ class MainWindow(QMainWindow):
 
     def save_settings(self) -> bool:
         s = self.settings
-        s.setValue(saved.GEOMETRY, self.saveGeometry())
-        s.setValue(saved.WINDOW_STATE, self.saveState())
+        saved.GEOMETRY.write(s, self.saveGeometry())
+        saved.WINDOW_STATE.write(s, self.saveState())
         for splitter in (self.training_splitter, self.top_splitter, self.bottom_splitter):
-            s.setValue(saved.splitter_key(splitter.objectName()), splitter.saveState())
-        s.setValue(saved.LOG_COST, self.log_cost_action.isChecked())
-        s.setValue(saved.CURRENT_TAB, self.tab_names()[self.tabs.currentIndex()])
+            saved.splitter(splitter.objectName()).write(s, splitter.saveState())
+        saved.LOG_COST.write(s, self.log_cost_action.isChecked())
+        saved.CURRENT_TAB.write(s, self.tab_names()[self.tabs.currentIndex()])
         saved.write_spec(s, self.spec)
         return saved.sync(s)
 

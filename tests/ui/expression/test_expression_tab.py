@@ -90,7 +90,30 @@ def test_a_new_expression_and_point(qtbot, tab):
     tab.set_expression("log(x)")
     tab.set_point(-1.0)
     settle(qtbot, tab)
-    assert "nan" in tab.f_value.text() and tab.input.error_column is None
+    assert tab.f_value.text() == "undefined (log of a negative number (-1))"
+    assert tab.df_value.text() == "undefined (f is not finite here)"  # 1/x is -1: no f there
+    assert tab.input.error_column is None
+    assert "formula PyTensor built for f′ gives -1.0" in tab.truth_note.text()
+
+
+@pytest.mark.parametrize(
+    ("text", "reason", "optimized"),
+    [("0/0", "0/0", "1.0"), ("(x-x)/(x-x)", "0/0", "1.0"), ("x*0/0", "0/0", "3.0")],
+)
+def test_the_value_as_written_and_the_rewrite_that_changes_it(qtbot, tab, text, reason, optimized):
+    tab.set_expression(text)
+    tab.set_point(3.0)
+    settle(qtbot, tab)
+    assert tab.f_value.text() == f"undefined ({reason})"  # PyTensor's rewrites said {optimized}
+    assert tab.truth_note.isVisible()
+    assert f"optimized graph gives f = {optimized} (as written: undefined)" in tab.truth_note.text()
+    assert tab.fd_value.text() == "undefined (f is not finite here)"  # not the rewritten slope
+    _, fs = tab.f_curve.getData()
+    assert np.isnan(fs).all()  # undefined over the whole range, as written
+    assert tab.f_marker.data["y"].size == 0
+    tab.set_expression("x**2")
+    settle(qtbot, tab)
+    assert not tab.truth_note.isVisible() and shown_number(tab.f_value) == 9.0
 
 
 def test_a_bad_expression_marks_its_column_and_keeps_the_last_result(qtbot, tab):

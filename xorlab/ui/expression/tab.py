@@ -54,7 +54,7 @@ JOB = "expression"
 LIMIT = 1e6
 STAGE_LABELS = {"symbolic": "Symbolic", "optimized": "Optimized"}
 VALUE_ROWS = (
-    ("f_value", "f(x)", "The function's value at x"),
+    ("f_value", "f(x)", "The function's value at x, as written (before PyTensor's rewrites)"),
     ("df_value", "f′(x), symbolic", "PyTensor's derivative, built by differentiating the graph"),
     (
         "fd_value",
@@ -94,11 +94,13 @@ def _segments(group: QButtonGroup, prefix: str, labels: dict[str, str], key: str
     return row
 
 
-def format_number(value: float, digits: int = 10) -> str:
+def format_number(value: float, digits: int = 10, reason: str = "") -> str:
+    """'0.3945162777', 'undefined (0/0)', '+inf (overflow: ...)'."""
     if math.isnan(value):
-        return "nan (undefined here)"
+        return f"undefined ({reason or 'nan'})"
     if math.isinf(value):
-        return "+inf" if value > 0 else "-inf"
+        sign = "+inf" if value > 0 else "-inf"
+        return f"{sign} ({reason})" if reason else sign
     return f"{value:.{digits}g}"
 
 
@@ -216,6 +218,14 @@ class ExpressionTab(QWidget):
                 grid.addWidget(name, row_index, 0)
                 grid.addWidget(value, row_index, 1)
             setattr(self, attr, value)
+        # Where f is undefined, or PyTensor's rewrites change a value: said here in words.
+        self.truth_note = QLabel()
+        self.truth_note.setObjectName("expression.truth_note")
+        self.truth_note.setWordWrap(True)
+        self.truth_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.truth_note.setStyleSheet("color: #8a4b00;")
+        self.truth_note.hide()
+        grid.addWidget(self.truth_note, len(VALUE_ROWS) + 2, 0, 1, 2)
         grid.setColumnStretch(1, 1)
 
         left = QSplitter(Qt.Orientation.Vertical)
@@ -355,9 +365,13 @@ class ExpressionTab(QWidget):
     def _show_values(self, result: ExpressionResult) -> None:
         at = result.request.at
         self.values_title.setText(f"<b>At x = {at:g}</b> &nbsp; f(x) = {result.request.text}")
-        self.f_value.setText(format_number(result.f))
-        self.df_value.setText(format_number(result.df))
-        self.fd_value.setText(format_number(result.fd))
+        point = result.point
+        self.f_value.setText(format_number(result.f, reason=point.f_reason))
+        self.df_value.setText(format_number(result.df, reason=point.df_reason))
+        self.truth_note.setText("\n".join(point.notes))
+        self.truth_note.setVisible(bool(point.notes))
+        no_f = "" if point.f_defined else "f is not finite here"
+        self.fd_value.setText(format_number(result.fd, reason=no_f))
         self.formula.setText(result.formula)
         difference = result.difference
         if math.isfinite(difference):

@@ -7,11 +7,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Slot
+from PySide6.QtCore import QBuffer, QIODevice, QObject, QTimer, Slot
 
 from xorlab.app.run_state import RunState
 from xorlab.app.speed_limit import FULL
 from xorlab.core.io.experiment import ExperimentError, load_experiment
+from xorlab.core.io.safe_files import SafeFileError, write_atomically
 from xorlab.core.training.presets import PRESETS
 from xorlab.core.training.spec import ExperimentSpec
 
@@ -120,8 +121,16 @@ class Automation(QObject):
         if target.parent and not target.parent.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
         pixmap = self.window.grab()
-        if pixmap.isNull() or not pixmap.save(str(target)):
+        fmt = (target.suffix.lstrip(".") or "png").upper()
+        buffer = QBuffer()
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        if pixmap.isNull() or not pixmap.save(buffer, fmt):
             print(f"xorlab: could not save the screenshot to {target}", file=sys.stderr)
+            return False
+        try:  # the same safe writer as every save: atomic, through symlinks, the umask
+            write_atomically(target, bytes(buffer.data().data()))
+        except SafeFileError as exc:
+            print(f"xorlab: could not save the screenshot: {exc}", file=sys.stderr)
             return False
         print(f"xorlab: saved a screenshot to {target}", file=sys.stderr)
         return True

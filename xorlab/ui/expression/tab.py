@@ -52,6 +52,8 @@ DEFAULT_RANGE = (14.0, 16.0)
 DEBOUNCE_MS = 250  # typing pauses this long before the text is computed
 JOB = "expression"
 LIMIT = 1e6
+PLOT_MIN_HEIGHT = 130
+CANVAS_MIN_HEIGHT = 220
 STAGE_LABELS = {"symbolic": "Symbolic", "optimized": "Optimized"}
 VALUE_ROWS = (
     ("f_value", "f(x)", "The function's value at x, as written (before PyTensor's rewrites)"),
@@ -92,6 +94,9 @@ def _segments(group: QButtonGroup, prefix: str, labels: dict[str, str], key: str
         group.addButton(button)
         row.addWidget(button)
     return row
+
+
+X_PADDING = 0.02  # share of the plotted range left beside it
 
 
 def format_number(value: float, digits: int = 10, reason: str = "") -> str:
@@ -228,6 +233,9 @@ class ExpressionTab(QWidget):
         grid.addWidget(self.truth_note, len(VALUE_ROWS) + 2, 0, 1, 2)
         grid.setColumnStretch(1, 1)
 
+        # Readable when the page stacks its halves and scrolls (a narrow window).
+        for plot in (self.f_plot, self.df_plot):
+            plot.setMinimumHeight(PLOT_MIN_HEIGHT)
         left = QSplitter(Qt.Orientation.Vertical)
         left.setObjectName("expression.plots_splitter")
         for widget in (self.f_plot, self.df_plot, values):
@@ -253,6 +261,7 @@ class ExpressionTab(QWidget):
         )
         graph_splitter = QSplitter(Qt.Orientation.Vertical)
         graph_splitter.setObjectName("expression.graph_splitter")
+        self.canvas.setMinimumHeight(CANVAS_MIN_HEIGHT)
         graph_splitter.addWidget(self.canvas)
         graph_splitter.addWidget(self.details)
         graph_splitter.setSizes([520, 200])
@@ -335,8 +344,14 @@ class ExpressionTab(QWidget):
         self.df_curve.setData(xs, _finite(result.dfs), connect="finite")
         self.point_line.setValue(request.at)
         self.df_point_line.setValue(request.at)
-        self.f_marker.setData([request.at], [result.f] if math.isfinite(result.f) else [])
-        self.df_marker.setData([request.at], [result.df] if math.isfinite(result.df) else [])
+        # The plotted range is the one asked for: a point outside it is not drawn there (its
+        # values are in the table) rather than stretching the axis to reach it.
+        inside = request.x_min <= request.at <= request.x_max
+        for marker, value in ((self.f_marker, result.f), (self.df_marker, result.df)):
+            shown = inside and math.isfinite(value)
+            marker.setData([request.at] if shown else [], [value] if shown else [])
+        self.f_plot.getViewBox().enableAutoRange(x=False)
+        self.f_plot.setXRange(request.x_min, request.x_max, padding=X_PADDING)
         self._show_values(result)
         self.canvas.set_graph(result.graph)
         if result.svg is not None:

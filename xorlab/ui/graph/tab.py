@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from xorlab.app.graph_request import GraphBundle
 from xorlab.core.graphs.build import TARGETS, GraphView
+from xorlab.ui.graph.canvas_link import CanvasLink
 from xorlab.ui.graph.export import GraphExporter
 from xorlab.ui.graph.feed import GraphFeed
 from xorlab.ui.graph.legend import LegendWidget, present_categories, summary_html
@@ -98,6 +99,8 @@ class GraphTab(QWidget):
         # Asks the worker for graphs and applies the answers.
         self.feed = GraphFeed(self, source, parent=self)
         self.refresh_timer = self.feed.refresh_timer
+        # Side by side, both panes zoom and scroll together.
+        self.canvas_link = CanvasLink(self.canvases["symbolic"], self.canvases["optimized"], self)
         self.set_mode(self.mode)
 
     def _build_widgets(self, target_labels: dict[str, str], target_tips: dict[str, str]) -> None:
@@ -166,6 +169,15 @@ class GraphTab(QWidget):
             segments.addWidget(button)
         bar.addLayout(segments)
         bar.addStretch(1)
+        self.focus_button = _tool_button(
+            "graph.focus",
+            "Focus",
+            "Give the graph the whole window: hide the Experiment and Network panels and the "
+            "node details while this is on",
+        )
+        self.focus_button.setCheckable(True)
+        self.focus_button.setAutoRaise(False)
+        bar.addWidget(self.focus_button)
         bar.addWidget(self.export_button)
         find_row = QHBoxLayout()
         find_row.setSpacing(2)
@@ -276,6 +288,7 @@ class GraphTab(QWidget):
         else:
             half = max(self.canvas_splitter.width() // 2, 100)
             self.canvas_splitter.setSizes([half, half])
+        self.canvas_link.set_enabled(mode == "side")
         self._update_legend()
         self.mode_changed.emit(mode)
 
@@ -393,6 +406,8 @@ class GraphTab(QWidget):
     @Slot(str)
     def _on_drawn(self, stage: str) -> None:
         self.exporter.set_pictures_available(self.pictures.render_problem is None)
+        if self.mode == "side":
+            self.canvas_link.set_enabled(True)  # the new picture joins the other's view
         self.drawn.emit(stage)
 
     # --- internals ----------------------------------------------------------------------------

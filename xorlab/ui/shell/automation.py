@@ -103,7 +103,9 @@ class Automation(QObject):
             self._finish()
 
     def _finish(self) -> None:
-        busy = getattr(self.window.tabs.currentWidget(), "busy", None)
+        page = self.window.tabs.currentWidget()
+        page = getattr(page, "content", page)  # a page in a StackingPage
+        busy = getattr(page, "busy", None)
         if callable(busy) and busy() and self._busy_waited < BUSY_LIMIT_MS:
             self._busy_waited += BUSY_POLL_MS
             QTimer.singleShot(BUSY_POLL_MS, self._finish)

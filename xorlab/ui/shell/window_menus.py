@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QMessageB
 from xorlab.core.training.presets import PRESETS
 from xorlab.ui.shell.actions import TrainingActions, make_action
 from xorlab.ui.shell.file_controller import FileController
-from xorlab.ui.shell.help_dialogs import ABOUT_HTML
+from xorlab.ui.shell.help_dialogs import about_html
 from xorlab.ui.shell.speed_control import SpeedControl
 
 # View > tab entries: (tab title, menu text); their shortcuts are Ctrl+1, Ctrl+2, ...
@@ -136,5 +136,6 @@ def _build_help_menu(window: QMainWindow, parts: MenuParts, help_menu: QMenu) ->
     shortcuts.triggered.connect(parts.show_shortcuts)
     about = make_action(window, "about", "&About xorlab", "What xorlab is")
     about.setMenuRole(QAction.MenuRole.AboutRole)
-    about.triggered.connect(lambda: QMessageBox.about(window, "About xorlab", ABOUT_HTML))
+    # Versions read when asked (`dot -V` takes a few milliseconds), not at every start.
+    about.triggered.connect(lambda: QMessageBox.about(window, "About xorlab", about_html()))
     help_menu.addActions([shortcuts, about])

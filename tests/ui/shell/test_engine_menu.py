@@ -11,8 +11,9 @@ from tests.ui.windows import wait_for_state
 from xorlab.core.training.presets import preset_spec
 from xorlab.core.training.strategies.tensor_loop import jax_available
 from xorlab.core.training.trainer import Trainer
-from xorlab.ui.shell.engine_menu import SETTINGS_KEY, available_engines
+from xorlab.ui.shell.engine_menu import available_engines
 from xorlab.ui.shell.main_window import MainWindow
+from xorlab.ui.shell.settings import ENGINE
 
 MINIMAL = preset_spec("xor-minimal")
 TUTORIAL_OUTPUTS = [0.921668, 0.117385, 0.921574, 0.048511]
@@ -90,7 +91,7 @@ def test_the_choice_is_remembered(qtbot, make_window, tmp_path):
     first.engine.choose("scan")
     qtbot.waitUntil(lambda: first.engine.chosen == "scan", timeout=60_000)
     first.close()
-    assert QSettings(path, QSettings.Format.IniFormat).value(SETTINGS_KEY) == "scan"
+    assert QSettings(path, QSettings.Format.IniFormat).value(ENGINE.key) == "scan"
     second = make_window(settings_path=path)
     assert second.engine.requested == "scan"
     qtbot.waitUntil(lambda: second.engine.chosen == "scan", timeout=60_000)
@@ -117,5 +118,5 @@ def test_the_backend_flag_picks_the_engine_for_this_session_only(qtbot, make_win
     Automation(window, args)
     assert window.engine.requested == "scan"
     qtbot.waitUntil(lambda: window.engine.chosen == "scan", timeout=60_000)
-    saved = QSettings(path, QSettings.Format.IniFormat).value(SETTINGS_KEY)
+    saved = QSettings(path, QSettings.Format.IniFormat).value(ENGINE.key)
     assert saved == "auto"  # the menu's remembered choice is untouched

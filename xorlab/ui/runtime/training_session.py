@@ -8,8 +8,10 @@ thread's event loop sees pause, stop and shutdown between chunks.
 
 Compiling a PyTensor function cannot be interrupted: compilation runs in steps (the training
 loop, evaluation, prediction, a warm-up call of each) and a shutdown or a newer spec is
-noticed between steps. The run-control commands, trainer jobs and graph requests the
-session serves between chunks are in session_commands.py.
+noticed between steps. Between chunks the session also serves the queued commands: run
+control (train, resume, pause, stop, one epoch's step, reset), the learning rate and speed,
+the views' trainer jobs and graph requests (``on_command`` dispatches ``name`` to
+``_do_<name>``); they read and change the session's state, so they run only on its thread.
 """
 
 from __future__ import annotations
@@ -24,10 +26,11 @@ from PySide6.QtCore import QObject, QThread, QTimer, Slot
 
 from xorlab.app.chunk_plan import ChunkPlan
 from xorlab.app.compile_steps import compile_steps
-from xorlab.app.graph_request import LatestGraphRequest
+from xorlab.app.graph_request import LatestGraphRequest, build_bundle
 from xorlab.app.live_maps import LiveMaps
 from xorlab.app.pacing import SnapshotPacing
 from xorlab.app.requests import Requests, compile_key
+from xorlab.app.run_state import STEPPABLE, RunState
 from xorlab.app.trainer_jobs import PendingJobs
 from xorlab.core.io.experiment import (
     Experiment,
@@ -45,14 +48,13 @@ from xorlab.core.training.spec import ExperimentSpec, SpecError
 from xorlab.core.training.strategies import StrategyUnavailable
 from xorlab.core.training.trainer import DivergenceError, Trainer
 from xorlab.ui.runtime.outbox import Outbox
-from xorlab.ui.runtime.session_commands import SessionCommands
 
 log = logging.getLogger(__name__)
 
 COMMANDS_WITH_VALUES = ("learning_rate", "speed", "neuron_maps")
 
 
-class TrainingSession(QObject, SessionCommands):
+class TrainingSession(QObject):
     """Moved to the worker thread; ``on_command`` receives the queued requests."""
 
     def __init__(
@@ -79,7 +81,7 @@ class TrainingSession(QObject, SessionCommands):
 
         self._trainer: Trainer | None = None
         self._grid: PlaneGrid | None = None
-        self._state = "idle"
+        self._state = RunState.IDLE
         self._last_snapshot_time = 0.0
         self._last_grid_time = 0.0
         self._waiting_for_gui = False
@@ -110,7 +112,7 @@ class TrainingSession(QObject, SessionCommands):
     @Slot()
     def _on_tick(self) -> None:
         trainer = self._trainer
-        if trainer is None or self._requests.closing or self._state != "training":
+        if trainer is None or self._requests.closing or self._state != RunState.TRAINING:
             self._timer.stop()
             return
         started = time.perf_counter()
@@ -127,7 +129,7 @@ class TrainingSession(QObject, SessionCommands):
         except DivergenceError as exc:
             self._timer.stop()
             self._publish_snapshot(force=True)
-            self._set_state("diverged")
+            self._set_state(RunState.DIVERGED)
             self._outbox.post("diverged", str(exc))
             return
         except Exception as exc:
@@ -138,7 +140,7 @@ class TrainingSession(QObject, SessionCommands):
             self._timer.stop()
             self.plan.measure(result.steps, time.perf_counter() - started, trainer.step_count)
             self._publish_snapshot(force=True)
-            self._set_state("done")
+            self._set_state(RunState.DONE)
             return
         at_milestone = trainer.step_count % milestone == 0
         published = self._publish_snapshot(force=at_milestone)
@@ -152,7 +154,7 @@ class TrainingSession(QObject, SessionCommands):
         # Only once the snapshot waited for is drawn: an earlier caught_up may still be queued.
         if self._waiting_for_gui and delivered_posts >= self._last_post:
             self._waiting_for_gui = False
-            if self._state == "training" and not self._requests.closing:
+            if self._state == RunState.TRAINING and not self._requests.closing:
                 self._timer.start()
 
     def _do_spec(self) -> None:
@@ -175,7 +177,7 @@ class TrainingSession(QObject, SessionCommands):
     ) -> None:
         self._timer.stop()
         self._trainer = None
-        self._set_state("compiling")
+        self._set_state(RunState.COMPILING)
         start = time.perf_counter()
         try:
             dataset = experiment.dataset if experiment else load_dataset(spec.dataset)
@@ -184,7 +186,7 @@ class TrainingSession(QObject, SessionCommands):
             grid = plane_grid(dataset, self._grid_resolution) if dataset.n_inputs == 2 else None
         except DatasetError as exc:
             self._outbox.post("failed", f"Cannot load the dataset: {exc}")
-            self._set_state("error")
+            self._set_state(RunState.ERROR)
             return
         self.maps.new_run(dataset, grid)
         self._outbox.post("run_reset", dataset, grid)
@@ -204,7 +206,7 @@ class TrainingSession(QObject, SessionCommands):
             self._restore(trainer, experiment)
             return
         self._publish_snapshot(force=True)
-        self._set_state("ready")
+        self._set_state(RunState.READY)
 
     def _restore(self, trainer: Trainer, experiment: Experiment) -> None:
         """Weights, optimizer state and history from a saved experiment; the first snapshot
@@ -220,9 +222,9 @@ class TrainingSession(QObject, SessionCommands):
         self._last_snapshot_time = time.perf_counter()
         self._outbox.post("snapshot", snapshot, self._progress_args())
         if trainer.done:
-            self._set_state("done")
+            self._set_state(RunState.DONE)
         else:
-            self._set_state("paused" if trainer.step_count else "ready")
+            self._set_state(RunState.PAUSED if trainer.step_count else RunState.READY)
 
     def _update_in_place(self, trainer: Trainer, spec: ExperimentSpec) -> None:
         if spec == trainer.spec:
@@ -237,11 +239,11 @@ class TrainingSession(QObject, SessionCommands):
         # Only the learning rate, epoch limit and log interval differ: none is compiled in.
         trainer.spec = spec
         trainer.set_learning_rate(spec.training.learning_rate)
-        if self._state == "done" and not trainer.done:
-            self._set_state("paused")
-        elif self._state in ("ready", "training", "paused") and trainer.done:
+        if self._state == RunState.DONE and not trainer.done:
+            self._set_state(RunState.PAUSED)
+        elif self._state in (RunState.READY, RunState.TRAINING, RunState.PAUSED) and trainer.done:
             self._timer.stop()
-            self._set_state("done")
+            self._set_state(RunState.DONE)
         self._publish_progress()
 
     def _publish_snapshot(self, force: bool = False) -> bool:
@@ -306,4 +308,105 @@ class TrainingSession(QObject, SessionCommands):
         else:
             message = f"{type(exc).__name__}: {exc}"
         self._outbox.post("failed", message)
-        self._set_state("error")
+        self._set_state(RunState.ERROR)
+
+    # --- the queued commands (run control, jobs, graphs, rate, speed) ----------------------
+
+    def _do_train(self) -> None:
+        if self._trainer is None or self._state == RunState.TRAINING:
+            return
+        if self._state in (RunState.DONE, RunState.STOPPED):
+            self._do_reset()
+        self._start_training()
+
+    def _do_resume(self) -> None:
+        if self._trainer is not None and self._state in STEPPABLE:
+            self._start_training()
+
+    def _start_training(self) -> None:
+        assert self._trainer is not None
+        if self._trainer.done:
+            self._set_state(RunState.DONE)
+            return
+        self._waiting_for_gui = False
+        self.plan.start(self._trainer.step_count)
+        self._set_state(RunState.TRAINING)
+        self._timer.start(0)
+
+    def _do_pause(self) -> None:
+        if self._state == RunState.TRAINING:
+            self._timer.stop()
+            self._publish_snapshot(force=True)
+            self._set_state(RunState.PAUSED)
+
+    def _do_stop(self) -> None:
+        if self._state in (RunState.TRAINING, RunState.PAUSED):
+            self._timer.stop()
+            self._publish_snapshot(force=True)
+            self._set_state(RunState.STOPPED)
+
+    def _do_step(self) -> None:
+        trainer = self._trainer
+        if trainer is None or self._state not in STEPPABLE:
+            return
+        spe = trainer.steps_per_epoch
+        try:
+            trainer.run(spe - trainer.step_count % spe)
+        except DivergenceError as exc:
+            self._publish_snapshot(force=True)
+            self._set_state(RunState.DIVERGED)
+            self._outbox.post("diverged", str(exc))
+            return
+        self._publish_snapshot(force=True)
+        self._set_state(RunState.DONE if trainer.done else RunState.PAUSED)
+
+    def _do_reset(self) -> None:
+        trainer = self._trainer
+        if trainer is None:
+            return
+        self._timer.stop()
+        trainer.reset()
+        self._outbox.post("run_reset", trainer.dataset, self._grid)
+        self._publish_snapshot(force=True)
+        self._set_state(RunState.READY)
+
+    def _do_jobs(self) -> None:
+        for job in self.jobs.take_all():
+            if self._trainer is None:
+                self._outbox.post("job_failed", job.kind, "No network is compiled yet.")
+                continue
+            try:
+                result = job.run(self._trainer)
+            except Exception as exc:  # a view's job must never stop training
+                log.warning("trainer job %s failed", job.kind, exc_info=exc)
+                self._outbox.post("job_failed", job.kind, str(exc))
+                continue
+            self._outbox.post("job_done", job.kind, result)
+            if job.changes_weights:
+                self._publish_snapshot(force=True)
+
+    def _do_graph(self) -> None:
+        request = self.graph_requests.take()
+        if request is None:  # served by an earlier command: requests merge
+            return
+        if self._trainer is None:
+            self._outbox.post("graph_failed", "No network is compiled yet.")
+            return
+        try:
+            bundle = build_bundle(self._trainer, request)
+        except Exception as exc:  # a graph that cannot be shown must not stop training
+            log.warning("graph request failed", exc_info=exc)
+            self._outbox.post("graph_failed", f"Cannot build the graph: {exc}")
+            return
+        self._outbox.post("graph_ready", bundle)
+
+    def _do_learning_rate(self, value: float) -> None:
+        if self._trainer is not None:
+            self._trainer.set_learning_rate(value)
+
+    def _do_speed(self, value: float | None) -> None:
+        """Cap training at ``value`` steps per second (None: as fast as it goes), from the
+        next chunk; the rate shown restarts so it reports the new speed, not a blend."""
+        self.plan.set_speed(value, self._trainer.step_count if self._trainer else 0)
+        if self._state == RunState.TRAINING and not self._waiting_for_gui:
+            self._timer.start(0)

@@ -12,12 +12,13 @@ from PySide6.QtCore import QObject, QSettings, Slot
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMenu, QStatusBar, QWidget
 
+from xorlab.app.run_state import UNDER_WAY, RunState
 from xorlab.core.training.strategies import STRATEGIES
 from xorlab.core.training.strategies.tensor_loop import jax_available
 from xorlab.ui.runtime.worker import TrainingWorker
+from xorlab.ui.shell import settings as saved
 from xorlab.ui.widgets.squeeze_label import SqueezeLabel
 
-SETTINGS_KEY = "training/engine"
 ENGINE_TEXT = {"auto": "&Auto", "fused": "&Fused loop", "scan": "&Scan", "jax": "&JAX"}
 ENGINE_TIPS = {
     "auto": "Pick by network size: the fused loop for tiny nets, else JAX when installed, "
@@ -27,7 +28,7 @@ ENGINE_TIPS = {
     "scan": "PyTensor's scan compiled with Numba: works for every network.",
     "jax": "The same scan on PyTensor's JAX backend: good for larger networks.",
 }
-LOCKED_STATES = ("training", "paused")
+LOCKED_STATES = UNDER_WAY
 
 
 def available_engines() -> list[str]:
@@ -70,8 +71,8 @@ class EngineMenu(QObject):
         worker.engine_chosen.connect(self._on_engine_chosen)
         worker.state_changed.connect(self._on_state_changed)
         self.chosen = ""  # the strategy compiled last
-        saved = settings.value(SETTINGS_KEY, "auto")
-        self.choose(saved if isinstance(saved, str) and saved in self.actions else "auto")
+        name = saved.ENGINE.read(settings)
+        self.choose(name if name in self.actions else saved.ENGINE.default)
 
     @property
     def requested(self) -> str:
@@ -85,7 +86,7 @@ class EngineMenu(QObject):
             return False
         self.actions[name].setChecked(True)
         if remember:
-            self.settings.setValue(SETTINGS_KEY, name)
+            saved.ENGINE.write(self.settings, name)
         self.worker.set_strategy(name)
         self._update_label()
         return True
@@ -98,7 +99,7 @@ class EngineMenu(QObject):
     @Slot(str)
     def _on_state_changed(self, state: str) -> None:
         self.group.setEnabled(state not in LOCKED_STATES)
-        if state == "compiling":
+        if state == RunState.COMPILING:
             self.chosen = ""
             self._update_label()
 

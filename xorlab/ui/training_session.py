@@ -6,9 +6,11 @@ what it posts to the Outbox. A chunk is sized to take about 10 ms, or to what a 
 allows (chunk_plan.py), and the next one is scheduled by a timer rather than a loop, so the
 thread's event loop sees pause, stop and shutdown between chunks.
 
-Compiling a PyTensor function cannot be interrupted: compilation runs in steps (the training
-loop, evaluation, prediction, a warm-up call of each) and a shutdown or a newer spec is
-noticed between steps. The run-control commands, trainer jobs and graph requests the
+Compiling a PyTensor function cannot be interrupted: compilation runs in steps (the quick
+tier's step, evaluation, prediction) and a shutdown or a newer spec is noticed between
+steps. Training starts on the quick tier; the fast loop compiles on a background thread and
+takes over between chunks (``Trainer.hand_over``, checked after each chunk and, while not
+training, by a poll timer), and ``engine_chosen`` says which loop runs. The run-control commands, trainer jobs and graph requests the
 session serves between chunks are in session_commands.py.
 """
 
@@ -31,7 +33,7 @@ from xorlab.core.experiment import (
 from xorlab.core.spec import ExperimentSpec, SpecError
 from xorlab.core.strategies import StrategyUnavailable
 from xorlab.core.trainer import DivergenceError, Trainer
-from xorlab.ui.chunk_plan import ChunkPlan
+from xorlab.ui.chunk_plan import FIRST_CHUNK_STEPS, QUICK_FIRST_CHUNK_STEPS, ChunkPlan
 from xorlab.ui.compile_steps import compile_steps
 from xorlab.ui.graph_request import LatestGraphRequest
 from xorlab.ui.outbox import Outbox
@@ -43,6 +45,9 @@ from xorlab.ui.trainer_jobs import PendingJobs
 log = logging.getLogger(__name__)
 
 COMMANDS_WITH_VALUES = ("learning_rate", "speed")
+
+# How often an idle session looks whether the background compile of the fast loop finished.
+HANDOVER_POLL_MS = 50
 
 
 class TrainingSession(QObject, SessionCommands):
@@ -83,11 +88,16 @@ class TrainingSession(QObject, SessionCommands):
         self._timer = QTimer(self)  # a child: moves to the worker thread with the session
         self._timer.setInterval(0)
         self._timer.timeout.connect(self._on_tick)
+        self._tier = ""  # the loop the trainer runs on, as last posted
+        self._handover_timer = QTimer(self)
+        self._handover_timer.setInterval(HANDOVER_POLL_MS)
+        self._handover_timer.timeout.connect(self._on_handover_poll)
 
     @Slot(str, object)
     def on_command(self, name: str, value: object) -> None:
         if name == "shutdown":
             self._timer.stop()
+            self._handover_timer.stop()
             self._trainer = None  # compiled functions are released on their owner thread
             QThread.currentThread().quit()
             return
@@ -115,7 +125,8 @@ class TrainingSession(QObject, SessionCommands):
         if self._timer.interval():
             self._timer.setInterval(0)
         try:
-            result = trainer.run(steps)
+            result = trainer.run(steps)  # hands over to the fast loop first when it is ready
+            self._note_tier()
         except DivergenceError as exc:
             self._timer.stop()
             self._publish_snapshot(force=True)
@@ -138,6 +149,34 @@ class TrainingSession(QObject, SessionCommands):
         if published and self.pacing.should_wait_for_gui(milestone=at_milestone):
             self._timer.stop()  # on_gui_caught_up restarts it
             self._waiting_for_gui = True
+
+    @Slot()
+    def _on_handover_poll(self) -> None:
+        trainer = self._trainer
+        if trainer is None or trainer.at_full_speed:
+            self._handover_timer.stop()
+            return
+        if self._state == "training":
+            return  # the next chunk hands over
+        try:
+            trainer.hand_over()
+            self._note_tier()
+        except Exception as exc:
+            self._fail(exc)
+
+    def _note_tier(self) -> None:
+        """Tell the GUI which loop runs, once it changed (the quick tier, then the fast loop)."""
+        trainer = self._trainer
+        if trainer is None or trainer.tier == self._tier:
+            return
+        self._tier = trainer.tier
+        self.pacing.releases_gil = trainer.running_loop.releases_gil
+        self.plan.new_network(
+            FIRST_CHUNK_STEPS if trainer.at_full_speed else QUICK_FIRST_CHUNK_STEPS
+        )
+        self._outbox.post("engine_chosen", self._tier)
+        if trainer.at_full_speed:
+            self._handover_timer.stop()
 
     @Slot("qint64")
     def on_gui_caught_up(self, delivered_posts: int) -> None:
@@ -166,7 +205,9 @@ class TrainingSession(QObject, SessionCommands):
         self, spec: ExperimentSpec, generation: int, experiment: Experiment | None = None
     ) -> None:
         self._timer.stop()
+        self._handover_timer.stop()
         self._trainer = None
+        self._tier = ""
         self._set_state("compiling")
         start = time.perf_counter()
         try:
@@ -185,10 +226,10 @@ class TrainingSession(QObject, SessionCommands):
         if self._requests.superseded(generation):
             return
         self._trainer, self._grid = trainer, grid
-        self.pacing.releases_gil = trainer.loop_fn.releases_gil
-        self.plan.new_network()
         self._outbox.post("compiled", time.perf_counter() - start)
-        self._outbox.post("engine_chosen", trainer.strategy_name)
+        self._note_tier()
+        if not trainer.at_full_speed:
+            self._handover_timer.start()
         if experiment is not None:
             self._restore(trainer, experiment)
             return

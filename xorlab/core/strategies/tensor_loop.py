@@ -97,6 +97,18 @@ class ScanLoop(TrainingLoop):
             inputs, [costs, *(seq[-1] for seq in finals)], self.mode, f"training_loop_{self.name}"
         )
 
+    def rebind(self, problem: LoopProblem) -> None:
+        old = self.problem
+        mapping = dict(
+            zip(
+                (*old.params, *old.state, old.learning_rate),
+                (*problem.params, *problem.state, problem.learning_rate),
+                strict=True,
+            )
+        )
+        self._call = self._call.rebound(mapping)
+        super().rebind(problem)
+
     def run(self, position: int, n_steps: int) -> np.ndarray:
         if n_steps <= 0:
             return np.empty(0)

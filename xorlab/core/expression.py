@@ -24,6 +24,7 @@ from pytensor.printing import pp
 from pytensor.tensor.elemwise import Elemwise
 from pytensor.tensor.variable import TensorVariable
 
+from xorlab.core import pytensor_setup  # noqa: F401  (settings applied on import)
 from xorlab.core.expression_parser import (  # noqa: F401  (public names live here too)
     CONSTANTS,
     FUNCTIONS,

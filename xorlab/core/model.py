@@ -16,6 +16,7 @@ import pytensor
 import pytensor.tensor as pt
 from pytensor.tensor.variable import TensorVariable
 
+from xorlab.core import pytensor_setup  # noqa: F401  (settings applied on import)
 from xorlab.core.spec import NetworkSpec, TrainingSpec
 
 ADAM_BETA1 = 0.9

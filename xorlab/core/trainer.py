@@ -194,13 +194,24 @@ class Trainer:
         assert self._fast_loop is not None
         return self._fast_loop
 
-    def start_tiered(self) -> None:
-        """Make training start at once: compile the quick tier now (milliseconds) and the
+    def start_tiered(self, background: bool = True) -> None:
+        """Make training start at once: compile the quick tier now (a fraction of a second)
+        and, unless ``background`` is False (then ``compile_in_background`` does it), the
         fast loop on a background thread; ``run`` switches to it between chunks once it is
         ready. Does nothing once the fast loop is compiled or compiling."""
         if self._fast_loop is not None or self._background is not None:
             return
-        self._quick_loop = QuickLoop(self._loop_problem())
+        if self._quick_loop is None:
+            self._quick_loop = QuickLoop(self._loop_problem())
+        if background:
+            self.compile_in_background()
+
+    def compile_in_background(self) -> None:
+        """Start compiling the fast loop on a background thread (see ``start_tiered``).
+        Started after what the first point needs (the quick step, evaluation, prediction)
+        has compiled, so those do not share the interpreter with it."""
+        if self._fast_loop is not None or self._background is not None:
+            return
         self._background = BackgroundCompile(
             self._loop_problem(),
             self.requested_strategy,

@@ -10,8 +10,9 @@ Compiling a PyTensor function cannot be interrupted: compilation runs in steps (
 tier's step, evaluation, prediction) and a shutdown or a newer spec is noticed between
 steps. Training starts on the quick tier; the fast loop compiles on a background thread and
 takes over between chunks (``Trainer.hand_over``, checked after each chunk and, while not
-training, by a poll timer), and ``engine_chosen`` says which loop runs. The run-control commands, trainer jobs and graph requests the
-session serves between chunks are in session_commands.py.
+training, by a poll timer), and ``engine_chosen`` says which loop runs. The run-control
+commands, trainer jobs and graph requests the session serves between chunks are in
+session_commands.py.
 """
 
 from __future__ import annotations

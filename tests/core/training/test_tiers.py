@@ -100,7 +100,7 @@ def test_tutorial_numbers_stay_exact_through_a_hand_over(gate):
     t.start_tiered()
     t.run(100)
     gate.set()
-    t.loop_fn  # waits for the background compile, then trains on it
+    assert t.loop_fn.name == "fused"  # waited for the background compile; trains on it
     while not t.done:
         t.run(20_000)
     outputs, cost = t.evaluate()
@@ -122,7 +122,7 @@ def test_background_compile_warms_per_length_blocks_on_shadow_state(monkeypatch)
     monkeypatch.setattr(tiers, "build_loop", per_length_build)
     before = t.get_state()
     t.start_tiered()
-    t.loop_fn  # waits
+    assert t.loop_fn.name == "scan"  # waited for the background compile
     assert calls == [4**level for level in range(1, BLOCK_LEVELS)]
     for a, b in zip(t.get_state(), before, strict=True):
         np.testing.assert_array_equal(a, b)  # the warm-up ran on shadow copies

@@ -17,7 +17,6 @@ import pytensor.tensor as pt
 from xorlab.core import model
 from xorlab.core.function_cache import SharedFunction, compile_shared
 from xorlab.core.strategies.base import LoopProblem, StrategyUnavailable, TrainingLoop
-from xorlab.core.strategies.numpy_tanh import MIN_VALUES, with_numpy_tanh
 
 
 class ScanLoop(TrainingLoop):
@@ -44,6 +43,9 @@ class ScanLoop(TrainingLoop):
         n_params = len(p.params)
         carried = [*p.params, *p.state]
         numpy_tanh = self.mode in (None, "NUMBA") and uses_large_tanh(p)
+        if numpy_tanh:
+            # Imported here: it imports Numba (~1 s), which the window need not wait for.
+            from xorlab.core.strategies.numpy_tanh import with_numpy_tanh
 
         # Static shapes let sizes fold to constants (JAX needs them concrete); not the 1s,
         # which would make a dimension broadcastable and the updates' types differ.
@@ -159,6 +161,8 @@ def jax_available() -> bool:
 
 def uses_large_tanh(problem: LoopProblem) -> bool:
     """Whether a tanh layer holds enough values per step for numpy's tanh to pay off."""
+    from xorlab.core.strategies.numpy_tanh import MIN_VALUES
+
     net = problem.spec.network
     return any(
         act == "tanh" and problem.batch_size * units >= MIN_VALUES

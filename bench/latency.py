@@ -293,19 +293,22 @@ CHILDREN = {
 # --- the parent ---------------------------------------------------------------------------------
 
 
-def run_child(kind: str, case: dict, cache: str | None) -> dict:
+def run_child(kind: str, case: dict, cache: str | None, timeout: float = 900) -> dict:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     if cache is not None:
         env["PYTENSOR_FLAGS"] = f"base_compiledir={cache}"
         env["NUMBA_CACHE_DIR"] = os.path.join(cache, "numba")
     before = load()
-    proc = subprocess.run(
-        [sys.executable, __file__, "--child", kind, json.dumps(case)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
+    try:
+        proc = subprocess.run(
+            [sys.executable, __file__, "--child", kind, json.dumps(case)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired:
+        return {"error": f"not finished in {timeout:.0f} s", "load": [before, load()]}
     if proc.returncode:
         return {"error": proc.stderr[-2000:]}
     result = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -328,6 +331,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="xor presets, one random net")
     parser.add_argument("--random", type=int, default=3, help="random never-seen networks")
     parser.add_argument("--seed", type=int, default=int(time.time()))
+    parser.add_argument("--expression-timeout", type=float, default=240, metavar="S")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -359,7 +363,7 @@ def main() -> int:
                 emit({"item": "window", "case": "spiral", "cache": "cold", **result})
         result = run_child("tutorial", {}, cache)
         emit({"item": "tutorial", "cache": "warm", **result})
-    result = run_child("expression", {}, None)
+    result = run_child("expression", {}, None, timeout=args.expression_timeout)
     emit({"item": "expression", **result})
     before = load()
     emit(

@@ -23,6 +23,9 @@ from xorlab.core.trainer import DivergenceError, Trainer, batch_table
 # Steps per compiled call; large enough that Python overhead vanishes, small enough that a
 # divergence rolls back little.
 CHUNK_STEPS = 20_000
+# Steps per call on the quick tier (~0.3-10 ms each), so the fast loop takes over soon after
+# its background compile ends.
+QUICK_CHUNK_STEPS = 16
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -97,7 +100,7 @@ def _build_trainer(args: argparse.Namespace) -> Trainer:
 def run(args: argparse.Namespace) -> int:
     try:
         trainer = _build_trainer(args)
-        compile_seconds = trainer.compile()
+        compile_seconds = _prepare(trainer, args.backend)
     except (SpecError, DatasetError, ExperimentError, StrategyUnavailable) as exc:
         print(f"xorlab train: {exc}", file=sys.stderr)
         return 2
@@ -107,9 +110,13 @@ def run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     diverged = None
     printed = 0
+    quick_steps = 0  # steps trained on the quick tier before the fast loop took over
     while trainer.step_count < target_steps:
+        chunk = CHUNK_STEPS if trainer.at_full_speed else QUICK_CHUNK_STEPS
         try:
-            trainer.run(min(CHUNK_STEPS, target_steps - trainer.step_count))
+            trainer.run(min(chunk, target_steps - trainer.step_count))
+            if not trainer.at_full_speed:
+                quick_steps = trainer.step_count
         except DivergenceError as exc:
             diverged = str(exc)
             break
@@ -130,8 +137,9 @@ def run(args: argparse.Namespace) -> int:
                     "steps": trainer.step_count,
                     "epochs": trainer.epoch,
                     "seconds": seconds,
-                    "strategy": trainer.strategy_name,
+                    "strategy": trainer.tier,
                     "compile_seconds": compile_seconds,
+                    "quick_tier_steps": quick_steps,
                     "diverged": diverged,
                 }
             )
@@ -140,9 +148,10 @@ def run(args: argparse.Namespace) -> int:
         _print_log(trainer, printed)
         _print_result(trainer, outputs, cost, seconds)
         rate = trainer.step_count / seconds if seconds > 0 else float("inf")
+        warm_up = f" after {quick_steps:,} steps on the quick tier" if quick_steps else ""
         print(
-            f"engine: {trainer.strategy_name} loop, compiled in {compile_seconds:.2f} s, "
-            f"{rate:,.0f} steps/s"
+            f"engine: {trainer.tier} loop{warm_up}, training began after "
+            f"{compile_seconds:.2f} s, {rate:,.0f} steps/s"
         )
         if diverged:
             print(f"stopped: {diverged}", file=sys.stderr)
@@ -153,6 +162,19 @@ def run(args: argparse.Namespace) -> int:
             print(f"xorlab train: {exc}", file=sys.stderr)
             return 1
     return 1 if diverged else 0
+
+
+def _prepare(trainer: Trainer, backend: str) -> float:
+    """Seconds until training can begin. "auto" starts at once on the quick tier while the
+    fast loop compiles in the background (a cold compile of a large net takes tens of
+    seconds); a named engine is compiled first, so one that cannot serve the network is an
+    error before any step."""
+    start = time.perf_counter()
+    if backend == "auto":
+        trainer.start_tiered()
+    else:
+        trainer.compile()
+    return time.perf_counter() - start
 
 
 def _print_log(trainer: Trainer, already: int) -> int:

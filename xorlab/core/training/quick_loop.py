@@ -18,20 +18,18 @@ import pytensor
 import pytensor.tensor as pt
 from pytensor.compile.mode import Mode
 from pytensor.graph.rewriting.db import RewriteDatabaseQuery
-from pytensor.link.vm import VMLinker
 
 from xorlab.core import model
 from xorlab.core.strategies.base import LoopProblem, TrainingLoop
 
-# No C, no Numba: each node runs its op's Python/numpy ``perform`` (FAST_COMPILE's linker).
+# No C, no Numba: each node runs its op's Python/numpy ``perform``. The linker is the plain
+# PerformLinker: FAST_COMPILE's VM linker imports PyTensor's C lazy linker even when told not
+# to use it, which on an empty compile dir first builds it with g++ (~4-15 s here).
 # Rewrites are what takes the time here: FAST_COMPILE's spent ~0.7 s of a 1 s compile of a
 # 2-23-31-17-1 step. Only "merge" is kept: it computes once what the graph builds twice (the
 # forward pass under both the output and the cost), which halves an evaluation's cost, for
 # ~0.05 s. Fusion must stay out: a fused Composite runs element by element in Python.
-QUICK_MODE = Mode(
-    linker=VMLinker(use_cloop=False, c_thunks=False),
-    optimizer=RewriteDatabaseQuery(include=["merge"]),
-)
+QUICK_MODE = Mode(linker="py", optimizer=RewriteDatabaseQuery(include=["merge"]))
 
 
 class QuickLoop(TrainingLoop):

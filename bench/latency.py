@@ -63,7 +63,7 @@ def random_networks(count: int, seed: int) -> list[dict]:
 
 
 def spec_of(case: dict):
-    from xorlab.core.presets import preset_spec
+    from xorlab.core.training.presets import preset_spec
 
     spec = preset_spec(case["preset"])
     if "network" in case:
@@ -86,8 +86,8 @@ def _to_first_point(spec):
     """A new Trainer of ``spec`` up to its first snapshot, in the worker's order
     (ui/compile_steps.py): quick step, evaluation, grid prediction, then the background
     compile starts, then Train: one step and a snapshot."""
-    from xorlab.core.datasets import plane_grid
-    from xorlab.core.trainer import Trainer
+    from xorlab.core.training.datasets import plane_grid
+    from xorlab.core.training.trainer import Trainer
 
     start = time.perf_counter()
     trainer = Trainer(spec)
@@ -105,7 +105,7 @@ def _to_first_point(spec):
 def child_first_point(case: dict) -> dict:
     import numpy as np
 
-    from xorlab.core.presets import preset_spec
+    from xorlab.core.training.presets import preset_spec
 
     imported = time.perf_counter() - T0
     # The first network in a process also pays one-off imports and set-up (scipy.special,
@@ -166,8 +166,8 @@ def _wait(app, predicate, timeout: float) -> float | None:
 def _open_window():
     from PySide6.QtCore import QSettings
 
-    from xorlab.ui.app import create_application
-    from xorlab.ui.main_window import MainWindow
+    from xorlab.ui.shell.application import create_application
+    from xorlab.ui.shell.main_window import MainWindow
 
     app = create_application()
     folder = tempfile.mkdtemp(prefix="xorlab-latency-")
@@ -184,7 +184,7 @@ def _train_to_first_point(app, window) -> tuple[float | None, float]:
 
 
 def child_window(case: dict) -> dict:
-    from xorlab.core.presets import preset_spec
+    from xorlab.core.training.presets import preset_spec
 
     app, MainWindow, settings = _open_window()
     window = MainWindow(preset_spec(case["preset"]), settings=settings)
@@ -228,7 +228,7 @@ def child_window(case: dict) -> dict:
 
 
 def child_tutorial(_case: dict) -> dict:
-    from xorlab.core.presets import preset_spec
+    from xorlab.core.training.presets import preset_spec
 
     app, MainWindow, settings = _open_window()
     window = MainWindow(preset_spec("xor-minimal"), settings=settings)
@@ -262,7 +262,7 @@ def child_tutorial(_case: dict) -> dict:
 def child_expression(_case: dict) -> dict:
     import math
 
-    from xorlab.ui.views.expression_job import ExpressionLab, ExpressionRequest
+    from xorlab.app.expression_job import ExpressionLab, ExpressionRequest
 
     text = "/".join(["x**x"] * 100)
     lab = ExpressionLab()

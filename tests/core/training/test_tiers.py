@@ -8,15 +8,15 @@ import threading
 import numpy as np
 import pytest
 
-from xorlab.core.presets import preset_spec
-from xorlab.core.spec import ExperimentSpec
-from xorlab.core.strategies import StrategyUnavailable, build_loop
-from xorlab.core.trainer import BLOCK_LEVELS, Trainer
+from tests.core.training.test_trainer import TUTORIAL_OUTPUTS
 from xorlab.core.training import tiers
+from xorlab.core.training.presets import preset_spec
 from xorlab.core.training.quick_loop import QuickLoop
+from xorlab.core.training.spec import ExperimentSpec
+from xorlab.core.training.strategies import StrategyUnavailable, build_loop
+from xorlab.core.training.trainer import BLOCK_LEVELS, Trainer
 
 from ..reference import train_reference
-from ..test_trainer import TUTORIAL_OUTPUTS
 
 # A point set trained by Adam on mini-batches (the spiral's recipe, small enough for the
 # quick tier's few milliseconds a step).

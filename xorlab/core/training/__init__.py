@@ -1,2 +1,2 @@
-"""Training engine: tiers of the training loop (the redesign moves the trainer, spec,
-datasets, model and strategies here too)."""
+"""Training: the spec, datasets and presets, the model (graph builders), the Trainer and its loop
+strategies and tiers, cost history and the time-travel timeline."""

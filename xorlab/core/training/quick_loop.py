@@ -19,8 +19,8 @@ import pytensor.tensor as pt
 from pytensor.compile.mode import Mode
 from pytensor.graph.rewriting.db import RewriteDatabaseQuery
 
-from xorlab.core import model
-from xorlab.core.strategies.base import LoopProblem, TrainingLoop
+from xorlab.core.training import model
+from xorlab.core.training.strategies.base import LoopProblem, TrainingLoop
 
 # No C, no Numba: each node runs its op's Python/numpy ``perform``. The linker is the plain
 # PerformLinker: FAST_COMPILE's VM linker imports PyTensor's C lazy linker even when told not

@@ -26,8 +26,8 @@ import numpy as np
 import pytensor
 from pytensor.compile.sharedvalue import SharedVariable
 
-from xorlab.core.strategies import build_loop
-from xorlab.core.strategies.base import LoopProblem, TrainingLoop
+from xorlab.core.training.strategies import build_loop
+from xorlab.core.training.strategies.base import LoopProblem, TrainingLoop
 
 
 def shadow_problem(problem: LoopProblem) -> LoopProblem:

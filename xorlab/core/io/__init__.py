@@ -1,0 +1,1 @@
+"""Files: experiment files, reading small text files safely, and the standalone-script export."""

@@ -1,0 +1,1 @@
+"""The experiment builder: every field of an ExperimentSpec as a validated widget."""

@@ -106,6 +106,7 @@ def child_first_point(case: dict) -> dict:
     import numpy as np
 
     from xorlab.core.training.presets import preset_spec
+    from xorlab.core.training.tiers import QUICK_TIER_YIELD
 
     imported = time.perf_counter() - T0
     # The first network in a process also pays one-off imports and set-up (scipy.special,
@@ -126,6 +127,8 @@ def child_first_point(case: dict) -> dict:
         if tier_before == "python" and not trainer.at_full_speed:
             quick_steps, quick_seconds = quick_steps + chunk, quick_seconds + took
             chunk = max(1, min(chunk * 2, int(chunk * 0.010 / max(took, 1e-9))))
+            if trainer.compiling_in_background:  # as the worker does
+                time.sleep(took * QUICK_TIER_YIELD)
         if time.perf_counter() - last_snapshot > 0.05:
             trainer.snapshot(grid)
             last_snapshot = time.perf_counter()

@@ -18,6 +18,7 @@ from xorlab.core.training.datasets import DatasetError, load_dataset
 from xorlab.core.training.presets import PRESETS, preset_spec
 from xorlab.core.training.spec import ExperimentSpec, FieldError, SpecError
 from xorlab.core.training.strategies import STRATEGIES, StrategyUnavailable
+from xorlab.core.training.tiers import QUICK_TIER_YIELD
 from xorlab.core.training.trainer import DivergenceError, Trainer, batch_table
 
 # Steps per compiled call; large enough that Python overhead vanishes, small enough that a
@@ -114,9 +115,11 @@ def run(args: argparse.Namespace) -> int:
     while trainer.step_count < target_steps:
         chunk = CHUNK_STEPS if trainer.at_full_speed else QUICK_CHUNK_STEPS
         try:
-            trainer.run(min(chunk, target_steps - trainer.step_count))
+            result = trainer.run(min(chunk, target_steps - trainer.step_count))
             if not trainer.at_full_speed:
                 quick_steps = trainer.step_count
+                if trainer.compiling_in_background:
+                    time.sleep(result.seconds * QUICK_TIER_YIELD)
         except DivergenceError as exc:
             diverged = str(exc)
             break

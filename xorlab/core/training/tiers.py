@@ -29,6 +29,13 @@ from pytensor.compile.sharedvalue import SharedVariable
 from xorlab.core.training.strategies import build_loop
 from xorlab.core.training.strategies.base import LoopProblem, TrainingLoop
 
+# The quick tier and the background compile share one interpreter lock: a quick tier training
+# flat out leaves the compile half of it, which doubled the time to full speed. Callers pause
+# this many times a quick chunk's compute time after it while the compile runs, leaving the
+# compile ~3/4; the quick tier is ~1000x slower than the fast loop, so its lost steps are
+# made up within milliseconds of the hand-over.
+QUICK_TIER_YIELD = 1.0
+
 
 def shadow_problem(problem: LoopProblem) -> LoopProblem:
     """The same problem on fresh shared variables holding copies of the current values."""

@@ -240,6 +240,11 @@ class Trainer:
         return self.strategy_name
 
     @property
+    def compiling_in_background(self) -> bool:
+        """The fast loop's background compile is still running."""
+        return self._background is not None and not self._background.done
+
+    @property
     def at_full_speed(self) -> bool:
         """The fast loop is compiled and in use."""
         return self._fast_loop is not None

@@ -35,6 +35,7 @@ from xorlab.core.io.experiment import Experiment, ExperimentError, restore_into
 from xorlab.core.training.datasets import DatasetError, PlaneGrid, load_dataset, plane_grid
 from xorlab.core.training.spec import ExperimentSpec, SpecError
 from xorlab.core.training.strategies import StrategyUnavailable
+from xorlab.core.training.tiers import QUICK_TIER_YIELD
 from xorlab.core.training.trainer import DivergenceError, Trainer
 from xorlab.ui.runtime.outbox import Outbox
 from xorlab.ui.runtime.session_commands import SessionCommands
@@ -146,6 +147,8 @@ class TrainingSession(QObject, SessionCommands):
         if published and self.pacing.should_wait_for_gui(milestone=at_milestone):
             self._timer.stop()  # on_gui_caught_up restarts it
             self._waiting_for_gui = True
+        elif trainer.compiling_in_background:  # leave the compile its share of the interpreter
+            self._timer.start(max(1, round(result.seconds * QUICK_TIER_YIELD * 1000)))
 
     @Slot()
     def _on_handover_poll(self) -> None:

@@ -36,6 +36,11 @@ from xorlab.core.training.strategies.base import LoopProblem, TrainingLoop
 # made up within milliseconds of the hand-over.
 QUICK_TIER_YIELD = 1.0
 
+# One background compile at a time in a process: trainers dropped before their fast loop was
+# ready (a quick edit, a short headless run) leave theirs running, and Numba/LLVM compiles on
+# several threads at once aborted the process (an LLVM assertion) in the test suite.
+COMPILE_LOCK = threading.Lock()
+
 
 def shadow_problem(problem: LoopProblem) -> LoopProblem:
     """The same problem on fresh shared variables holding copies of the current values."""
@@ -76,16 +81,21 @@ class BackgroundCompile:
 
     def _compile(self) -> None:
         try:
-            loop = build_loop(self._shadow, self.strategy)
-            if not getattr(loop, "dynamic_length", True):
-                for n_steps in self._warm_blocks:
-                    loop.run(0, n_steps)  # shadow state: the trainer's is untouched
+            with COMPILE_LOCK:
+                loop = self._build()
             self._loop = loop
         except BaseException as exc:  # handed to the trainer's thread by result()
             self._error = exc
         finally:
             self.seconds = time.perf_counter() - self.started
             self._done.set()
+
+    def _build(self) -> TrainingLoop:
+        loop = build_loop(self._shadow, self.strategy)
+        if not getattr(loop, "dynamic_length", True):
+            for n_steps in self._warm_blocks:
+                loop.run(0, n_steps)  # shadow state: the trainer's is untouched
+        return loop
 
     @property
     def done(self) -> bool:

@@ -33,7 +33,7 @@ from xorlab.core.training.history import CostHistory
 from xorlab.core.training.quick_loop import QUICK_MODE, QuickLoop
 from xorlab.core.training.spec import ExperimentSpec, SpecError, validate
 from xorlab.core.training.strategies import STRATEGIES, LoopProblem, TrainingLoop, build_loop, plan
-from xorlab.core.training.tiers import BackgroundCompile
+from xorlab.core.training.tiers import COMPILE_LOCK, BackgroundCompile
 
 # Numba's hint about operand layout in tiny matrix products (NumbaPerformanceWarning), printed
 # on every cold compile, is not actionable for a user and clutters the terminal. Matched by
@@ -187,7 +187,8 @@ class Trainer:
             if self._background is not None:
                 self._adopt_background()
             else:
-                self._fast_loop = build_loop(self._loop_problem(), self.requested_strategy)
+                with COMPILE_LOCK:  # never beside another trainer's background compile
+                    self._fast_loop = build_loop(self._loop_problem(), self.requested_strategy)
         assert self._fast_loop is not None
         return self._fast_loop
 

@@ -57,6 +57,9 @@ def _copy(var: SharedVariable) -> SharedVariable:
     return pytensor.shared(value, name=var.name, shape=var.type.shape)
 
 
+COMPILE_STACK_BYTES = 64 * 1024 * 1024
+
+
 class BackgroundCompile:
     """Compiles ``build_loop(problem, strategy)`` on a daemon thread, on shadow state.
 
@@ -77,7 +80,14 @@ class BackgroundCompile:
         self._thread = threading.Thread(
             target=self._compile, name="xorlab-fast-loop-compile", daemon=True
         )
-        self._thread.start()
+        # The main thread's stack is 8 MiB, a new thread's may be smaller; LLVM recurses deeply
+        # on large functions (one background scan compile aborted in an LLVM assertion that the
+        # same compile on the main thread did not hit), so give this one as much room.
+        previous = threading.stack_size(COMPILE_STACK_BYTES)
+        try:
+            self._thread.start()
+        finally:
+            threading.stack_size(previous)
 
     def _compile(self) -> None:
         try:

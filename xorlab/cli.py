@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
+
+# argparse takes "-1e5" for an option (its own pattern knows only -1 and -1.5): every
+# decimal number, in scientific notation too, is a value.
+NEGATIVE_NUMBER = re.compile(r"^-(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
 
 COMMANDS = {
     "train": "train a network headless and print the tutorial's progress lines",
@@ -71,6 +76,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
             _command_module(name).add_parser(sub)
         else:
             sub.add_parser(name, help=help_text)
+    for each in (parser, *sub.choices.values()):
+        each._negative_number_matcher = NEGATIVE_NUMBER
     return parser
 
 

@@ -7,6 +7,7 @@ import json
 import sys
 import time
 
+from xorlab.commands.stop_signals import StopRequest, stop_on_signals
 from xorlab.core.io.experiment import (
     ExperimentError,
     experiment_from_trainer,
@@ -14,9 +15,10 @@ from xorlab.core.io.experiment import (
     restore_into,
     save_experiment,
 )
-from xorlab.core.training.datasets import DatasetError, load_dataset
+from xorlab.core.io.safe_files import check_target
+from xorlab.core.training.datasets import DatasetError, load_dataset, target_problem
 from xorlab.core.training.presets import PRESETS, preset_spec
-from xorlab.core.training.spec import ExperimentSpec, FieldError, SpecError
+from xorlab.core.training.spec import MAX_EPOCHS, ExperimentSpec, FieldError, SpecError, validate
 from xorlab.core.training.strategies import STRATEGIES, StrategyUnavailable
 from xorlab.core.training.tiers import QUICK_TIER_YIELD
 from xorlab.core.training.trainer import DivergenceError, Trainer, batch_table
@@ -76,12 +78,39 @@ def _spec_from_args(args: argparse.Namespace) -> ExperimentSpec:
     return preset_spec(args.preset).with_changes(**_spec_changes(args))
 
 
+# The flags that set spec fields, so an error names what the user typed.
+FLAGS = {
+    "training.epochs": "--epochs",
+    "training.learning_rate": "--lr",
+    "network.seed": "--seed",
+}
+
+
+def _flag_errors(exc: SpecError, args: argparse.Namespace) -> SpecError:
+    """``exc`` with each field the user set by a flag named by that flag."""
+    given = {field for field, flag in FLAGS.items() if _flag_value(args, flag) is not None}
+    return SpecError(
+        [FieldError(FLAGS[e.field], e.message) if e.field in given else e for e in exc.errors]
+    )
+
+
+def _flag_value(args: argparse.Namespace, flag: str) -> object:
+    return getattr(args, flag.removeprefix("--"))
+
+
 def _build_trainer(args: argparse.Namespace) -> Trainer:
     """The trainer the options ask for; a saved experiment continues where it stopped."""
     saved = load_experiment(args.experiment) if args.experiment else None
     base = saved.spec if saved else preset_spec(args.preset)
     spec = base.with_changes(**_spec_changes(args))
+    try:
+        if errors := validate(spec):
+            raise SpecError(errors)
+    except SpecError as exc:
+        raise _flag_errors(exc, args) from None
     dataset = saved.dataset if saved else load_dataset(spec.dataset)
+    if wrong := target_problem(dataset, spec.training.cost):
+        raise wrong
     if args.steps is not None:
         if args.steps < 1:
             raise SpecError([FieldError("--steps", "must be at least 1")])
@@ -91,6 +120,11 @@ def _build_trainer(args: argparse.Namespace) -> Trainer:
             per_epoch = len(
                 batch_table(dataset.n_samples, spec.training.schedule, spec.training.batch_size)
             )
+            room = MAX_EPOCHS * per_epoch - done
+            if args.steps > room:
+                raise SpecError(
+                    [FieldError("--steps", f"must be at most {room}, got {args.steps}")]
+                )
             spec = spec.with_changes(training={"epochs": -(-(done + args.steps) // per_epoch)})
     trainer = Trainer(spec, dataset, strategy=args.backend)
     if saved:
@@ -99,12 +133,20 @@ def _build_trainer(args: argparse.Namespace) -> Trainer:
 
 
 def run(args: argparse.Namespace) -> int:
+    with stop_on_signals() as stop:
+        return _run(args, stop)
+
+
+def _run(args: argparse.Namespace, stop: StopRequest) -> int:
     try:
+        if args.save is not None:
+            check_target(args.save, ExperimentError)  # before training, not after
         trainer = _build_trainer(args)
         compile_seconds = _prepare(trainer, args.backend)
     except (SpecError, DatasetError, ExperimentError, StrategyUnavailable) as exc:
         print(f"xorlab train: {exc}", file=sys.stderr)
         return 2
+    first_step = trainer.step_count
     target_steps = trainer.total_steps
     if args.steps is not None:
         target_steps = min(trainer.step_count + args.steps, trainer.total_steps)
@@ -112,7 +154,8 @@ def run(args: argparse.Namespace) -> int:
     diverged = None
     printed = 0
     quick_steps = 0  # steps trained on the quick tier before the fast loop took over
-    while trainer.step_count < target_steps:
+    # The signal only sets a flag: each chunk runs whole, then the loop looks at it.
+    while trainer.step_count < target_steps and not stop.requested:
         chunk = CHUNK_STEPS if trainer.at_full_speed else QUICK_CHUNK_STEPS
         try:
             result = trainer.run(min(chunk, target_steps - trainer.step_count))
@@ -126,6 +169,7 @@ def run(args: argparse.Namespace) -> int:
         if not args.json:
             printed = _print_log(trainer, printed)
     seconds = time.perf_counter() - start
+    trained = trainer.step_count - first_step
     outputs, cost = trainer.evaluate()
     if args.json:
         print(
@@ -138,32 +182,44 @@ def run(args: argparse.Namespace) -> int:
                     "cost": cost,
                     "log": [[epoch, c] for epoch, c in trainer.log],
                     "steps": trainer.step_count,
+                    "trained_steps": trained,
                     "epochs": trainer.epoch,
                     "seconds": seconds,
                     "strategy": trainer.tier,
                     "compile_seconds": compile_seconds,
                     "quick_tier_steps": quick_steps,
                     "diverged": diverged,
+                    "stopped_by": stop.name or None,
                 }
             )
         )
     else:
         _print_log(trainer, printed)
-        _print_result(trainer, outputs, cost, seconds)
-        rate = trainer.step_count / seconds if seconds > 0 else float("inf")
-        warm_up = f" after {quick_steps:,} steps on the quick tier" if quick_steps else ""
-        print(
-            f"engine: {trainer.tier} loop{warm_up}, training began after "
-            f"{compile_seconds:.2f} s, {rate:,.0f} steps/s"
-        )
+        _print_result(trainer, outputs, cost, seconds, trained)
+        if trained:
+            warm_up = f" after {quick_steps:,} steps on the quick tier" if quick_steps else ""
+            print(
+                f"engine: {trainer.tier} loop{warm_up}, training began after "
+                f"{compile_seconds:.2f} s, "
+                f"{trained / seconds if seconds > 0 else float('inf'):,.0f} steps/s"
+            )
         if diverged:
             print(f"stopped: {diverged}", file=sys.stderr)
+        if stop.requested:
+            print(
+                f"stopped by {stop.name} after {trainer.step_count} of {target_steps} steps",
+                file=sys.stderr,
+            )
     if args.save:
         try:
             save_experiment(args.save, experiment_from_trainer(trainer))
         except ExperimentError as exc:
             print(f"xorlab train: {exc}", file=sys.stderr)
             return 1
+        if stop.requested and not args.json:
+            print(f"saved to {args.save}", file=sys.stderr)
+    if stop.requested:
+        return stop.exit_code
     return 1 if diverged else 0
 
 
@@ -184,12 +240,24 @@ def _print_log(trainer: Trainer, already: int) -> int:
     lines = list(trainer.log)[already:]
     for epoch, cost in lines:
         print(f"epoch {epoch:>7}  cost {cost:.10f}")
+    sys.stdout.flush()  # progress shows at once through a pipe (| tee) too
     return already + len(lines)
 
 
-def _print_result(trainer: Trainer, outputs, cost: float, seconds: float) -> None:
+def _print_result(trainer: Trainer, outputs, cost: float, seconds: float, trained: int) -> None:
     ds = trainer.dataset
-    print(f"\ntrained {trainer.step_count} steps ({trainer.epoch} epochs) in {seconds:.2f} s")
+    if trained == trainer.step_count:
+        print(f"\ntrained {trained} steps ({trainer.epoch} epochs) in {seconds:.2f} s")
+    elif trained:
+        print(
+            f"\ntrained {trained} more steps in {seconds:.2f} s, "
+            f"{trainer.step_count} in all ({trainer.epoch} epochs)"
+        )
+    else:
+        print(
+            f"\nnothing to train: the experiment has run all its {trainer.step_count} steps "
+            f"({trainer.epoch} epochs); add --steps or --epochs to go on"
+        )
     if ds.n_samples <= 32:
         print("inputs -> target : output")
         for x, t, o in zip(ds.X, ds.y, outputs, strict=True):

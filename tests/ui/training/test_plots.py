@@ -164,7 +164,7 @@ def test_output_curves_follow_each_sample(qtbot, run):
         x, y = curve.getData()
         np.testing.assert_array_equal(x, epochs)
         np.testing.assert_array_equal(y, [s.outputs[i, 0] for s in snapshots])
-    labels = [label.text for _sample, label in plot.legend.items]
+    labels = plot.legend.entries
     assert labels == ["1,0 → 1", "0,0 → 0", "0,1 → 1", "1,1 → 0"]  # the tutorial's order
     assert sorted(line.value() for line in plot.target_lines) == [0.0, 1.0]
     # After 43800 epochs the net is close to the tutorial's answers.

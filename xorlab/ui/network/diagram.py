@@ -30,8 +30,10 @@ from xorlab.core.training.datasets import Dataset
 from xorlab.core.training.trainer import TrainingSnapshot
 from xorlab.ui.network import header
 from xorlab.ui.network.layout import Architecture, architecture_for
+from xorlab.ui.network.map_popup import MapPopup
 from xorlab.ui.network.paint import paint_maps, paint_selection
 from xorlab.ui.network.scene import NetworkScene
+from xorlab.ui.network.structure_controls import BUTTON, FROM_BOTTOM, StructureControls
 from xorlab.ui.network.view import NetworkView
 from xorlab.ui.network.weight_editor import WeightEditor
 from xorlab.ui.runtime.selection import NOTHING, SelectionBus, SelectionRef
@@ -40,6 +42,7 @@ DEFAULT_ASPECT = 1.2  # width / height laid out for before the view has a size
 RELAYOUT_CHANGE = 1.35  # re-lay out when the view's shape changes by more than this factor
 MAPS_INTERVAL_MS = 200  # neuron maps at ~5 Hz while training
 SETTLED_STATES = ("ready", "paused", "done", "stopped", "diverged")
+STRUCTURE_ROOM = BUTTON + FROM_BOTTOM + 2  # pixels under the network for the +/- buttons
 
 
 class NetworkDiagram(QWidget):
@@ -74,6 +77,11 @@ class NetworkDiagram(QWidget):
         self.scene = NetworkScene(self)
         self.view = NetworkView(self.scene)
         self.editor = WeightEditor(self)
+        self.map_popup = MapPopup(self)
+        self.structure = StructureControls(self.view)
+        self.view.extra_bottom = STRUCTURE_ROOM
+        self.view.fitted.connect(self.structure.place)
+        self.view.unit_hovered.connect(self._on_unit_hovered)
         self.legend = header.legend_label()
         self.maps_box = header.maps_box()
         self.status = header.status_label()
@@ -82,6 +90,7 @@ class NetworkDiagram(QWidget):
         layout.setSpacing(2)
         layout.addLayout(header.header_layout(self.legend, self.maps_box))
         layout.addWidget(self.view, 1)
+        layout.addLayout(self.structure.layer_row())
         layout.addWidget(self.status)
         self._set_status("Hover over a line to read its weight; click it to edit.")
 
@@ -129,6 +138,7 @@ class NetworkDiagram(QWidget):
             self._build(shapes)
             self.relayout_timer.start()  # the panel may not have had its final size yet
         self.scene.set_weights(snapshot.weights)
+        self.view.refresh_hover()  # the line under the mouse in its new colour at once
         target = self.editor.target
         if target is not None and not self.editor.field.isModified():
             # The editor opened before the pause took effect: show the value it paused at.
@@ -222,6 +232,14 @@ class NetworkDiagram(QWidget):
         self.select(SelectionRef.weight(p, r, c))
         self.edit_weight(p, r, c, where)
 
+    @Slot(int, int, QPoint)
+    def _on_unit_hovered(self, layer: int, unit: int, global_point: QPoint) -> None:
+        maps = self.maps_data.maps if self.maps_data is not None else None
+        if layer < 0 or self.arch is None or not self.maps_box.isChecked():
+            self.map_popup.hide_map()
+            return
+        self.map_popup.show_unit(self.arch, maps, layer, unit, global_point)
+
     @Slot(int, int)
     def _on_unit_clicked(self, layer: int, unit: int) -> None:
         self.editor.cancel()
@@ -262,6 +280,9 @@ class NetworkDiagram(QWidget):
                 self._build([w.shape for w in self.scene.weights])  # captions name activations
             else:
                 self._show_maps(result)
+            popup = self.map_popup
+            if popup.unit is not None and self.arch is not None:  # the map under the mouse
+                popup.show_unit(self.arch, result.maps, *popup.unit, popup.pointer)
         elif kind == WEIGHT_EDIT and isinstance(result, WeightEdit):
             self._set_status(
                 f"W{result.param + 1}[{result.row},{result.col}]: {result.old:.4g} → "
@@ -293,6 +314,7 @@ class NetworkDiagram(QWidget):
     def hideEvent(self, event: QHideEvent) -> None:
         super().hideEvent(event)
         self.maps_timer.stop()
+        self.map_popup.hide_map()
 
     def _set_status(self, text: str, error: bool = False) -> None:
         self.status.setText(header.status_html(text, error))

@@ -31,8 +31,18 @@ from xorlab.app.graph_request import LatestGraphRequest
 from xorlab.app.pacing import SnapshotPacing
 from xorlab.app.requests import Requests, compile_key
 from xorlab.app.trainer_jobs import PendingJobs
-from xorlab.core.io.experiment import Experiment, ExperimentError, restore_into
-from xorlab.core.training.datasets import DatasetError, PlaneGrid, load_dataset, plane_grid
+from xorlab.core.io.experiment import (
+    Experiment,
+    ExperimentError,
+    restore_into,
+)
+from xorlab.core.training.datasets import (
+    DatasetError,
+    PlaneGrid,
+    load_dataset,
+    plane_grid,
+    target_problem,
+)
 from xorlab.core.training.spec import ExperimentSpec, SpecError
 from xorlab.core.training.strategies import StrategyUnavailable
 from xorlab.core.training.tiers import QUICK_TIER_YIELD
@@ -212,6 +222,8 @@ class TrainingSession(QObject, SessionCommands):
         start = time.perf_counter()
         try:
             dataset = experiment.dataset if experiment else load_dataset(spec.dataset)
+            if wrong := target_problem(dataset, spec.training.cost):
+                raise wrong
             grid = plane_grid(dataset, self._grid_resolution) if dataset.n_inputs == 2 else None
         except DatasetError as exc:
             self._outbox.post("failed", f"Cannot load the dataset: {exc}")

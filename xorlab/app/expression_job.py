@@ -20,7 +20,7 @@ from xorlab.core.expression.expression import (
     finite_difference,
     parse_expression,
 )
-from xorlab.core.expression.expression.values import (
+from xorlab.core.expression.values import (
     PointValues,
     evaluate_point,
     evaluate_range_as_written,

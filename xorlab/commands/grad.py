@@ -27,7 +27,7 @@ from xorlab.core.expression.expression import (
     finite_difference,
     parse_expression,
 )
-from xorlab.core.expression.expression.values import (
+from xorlab.core.expression.values import (
     describe_value,
     evaluate_point,
     evaluate_range_as_written,

@@ -10,7 +10,7 @@ import pytest
 
 from xorlab.cli import main
 from xorlab.core.expression.expression import derivative_formula, parse_expression
-from xorlab.core.expression.expression.values import (
+from xorlab.core.expression.values import (
     describe_value,
     evaluate_point,
     evaluate_range_as_written,

@@ -17,11 +17,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import pytensor
 import pytensor.tensor as pt
 
 from xorlab.core.training import model
 from xorlab.core.training.datasets import Dataset, PlaneGrid, plane_grid
+from xorlab.core.training.function_cache import SharedFunction, compile_shared
 from xorlab.core.training.trainer import Trainer
 
 # Coarse on purpose: a map is drawn some 30 pixels wide, and 24x24 points cost well under a
@@ -43,13 +43,11 @@ class NeuronMaps:
     step: int  # the trainer's step count when the maps were taken
 
 
-_FUNCTIONS: weakref.WeakKeyDictionary[Trainer, pytensor.compile.Function] = (
-    weakref.WeakKeyDictionary()
-)
+_FUNCTIONS: weakref.WeakKeyDictionary[Trainer, SharedFunction] = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()
 
 
-def activations_fn(trainer: Trainer) -> pytensor.compile.Function:
+def activations_fn(trainer: Trainer) -> SharedFunction:
     """(X, W1, W2, ...) -> [activations of layer 1, ..., output], compiled once per trainer.
 
     The weights are inputs, not the trainer's shared variables, so maps can be drawn for any
@@ -60,11 +58,10 @@ def activations_fn(trainer: Trainer) -> pytensor.compile.Function:
         X = pt.matrix("X_plane", dtype="float64")
         weights = [pt.matrix(f"{p.name}_shown", dtype="float64") for p in trainer.params]
         layers = model.forward_layers(weights, X, trainer.spec.network)
-        fn = pytensor.function(
-            [X, *weights],
-            [layer.activations for layer in layers],
-            mode=INSPECT_MODE,
-            name="neuron_maps",
+        # Shared by every trainer of the same network (function_cache): the live views' maps
+        # come from it, so each rebuild of a network seen before compiles nothing.
+        fn = compile_shared(
+            [X, *weights], [layer.activations for layer in layers], INSPECT_MODE, "neuron_maps"
         )
         with _LOCK:
             _FUNCTIONS[trainer] = fn

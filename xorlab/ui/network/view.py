@@ -3,6 +3,8 @@ the mouse (weight value, neuron), outlines the hovered line, and reports clicks.
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPen, QResizeEvent
 from PySide6.QtWidgets import QFrame, QGraphicsView, QToolTip
@@ -33,6 +35,8 @@ class NetworkView(QGraphicsView):
         self.hovered = -1
         self.hovered_unit: tuple[int, int] | None = None
         self.extra_bottom = 0  # pixels under the network kept for controls drawn there
+        self.paint_seconds = 0.0  # smoothed time a repaint takes
+        self.fast_paint_seconds = 0.0  # the same, of repaints without antialiasing
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setRenderHints(
             QPainter.RenderHint.Antialiasing
@@ -128,7 +132,25 @@ class NetworkView(QGraphicsView):
         title = arch.layer_title(layer).replace("\n", ", ")
         return f"{name} ({title})\nits incoming weights: column {unit} of W{layer}"
 
+    def set_fast(self, fast: bool) -> None:
+        """Jagged lines while training (a third of the paint time: ~600 antialiased lines
+        are most of the spiral's diagram), smooth ones once it settles."""
+        smooth = not fast
+        if bool(self.renderHints() & QPainter.RenderHint.Antialiasing) != smooth:
+            self.setRenderHint(QPainter.RenderHint.Antialiasing, smooth)
+            self.viewport().update()
+
     def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            start = time.perf_counter()
+            handled = super().viewportEvent(event)
+            seconds = time.perf_counter() - start
+            old = self.paint_seconds
+            self.paint_seconds = seconds if old == 0 else 0.7 * old + 0.3 * seconds
+            if not self.renderHints() & QPainter.RenderHint.Antialiasing:
+                old = self.fast_paint_seconds
+                self.fast_paint_seconds = seconds if old == 0 else 0.7 * old + 0.3 * seconds
+            return handled
         if event.type() == QEvent.Type.ToolTip:
             text = self.describe(*self.thing_at(event.pos()))
             if text:

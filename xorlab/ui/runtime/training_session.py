@@ -28,6 +28,7 @@ from PySide6.QtCore import QObject, QThread, QTimer, Slot
 from xorlab.app.chunk_plan import FIRST_CHUNK_STEPS, QUICK_FIRST_CHUNK_STEPS, ChunkPlan
 from xorlab.app.compile_steps import compile_steps
 from xorlab.app.graph_request import LatestGraphRequest
+from xorlab.app.live_maps import LiveMaps
 from xorlab.app.pacing import SnapshotPacing
 from xorlab.app.requests import Requests, compile_key
 from xorlab.app.trainer_jobs import PendingJobs
@@ -52,7 +53,7 @@ from xorlab.ui.runtime.session_commands import SessionCommands
 
 log = logging.getLogger(__name__)
 
-COMMANDS_WITH_VALUES = ("learning_rate", "speed")
+COMMANDS_WITH_VALUES = ("learning_rate", "speed", "neuron_maps")
 
 # How often an idle session looks whether the background compile of the fast loop finished.
 HANDOVER_POLL_MS = 50
@@ -80,6 +81,7 @@ class TrainingSession(QObject, SessionCommands):
         self.min_snapshots = min_snapshots  # per run, however fast it computes
         self.pacing = SnapshotPacing(outbox, max_snapshot_rate, grid_rate)
         self._grid_resolution = grid_resolution
+        self.maps = LiveMaps()  # which maps over the plane the snapshots carry
         self._mode = mode
 
         self._trainer: Trainer | None = None
@@ -229,6 +231,7 @@ class TrainingSession(QObject, SessionCommands):
             self._outbox.post("failed", f"Cannot load the dataset: {exc}")
             self._set_state("error")
             return
+        self.maps.new_run(dataset, grid)
         self._outbox.post("run_reset", dataset, grid)
         trainer = Trainer(spec, dataset, mode=self._mode, strategy=self._requests.strategy)
         for compile_step in compile_steps(trainer, grid):
@@ -257,7 +260,8 @@ class TrainingSession(QObject, SessionCommands):
             trainer.reset()
             self._outbox.post("failed", f"Cannot restore the experiment's weights: {exc}")
         epochs, costs = trainer.history.data()
-        snapshot = replace(trainer.snapshot(self._grid), history_steps=epochs, history_costs=costs)
+        snapshot = self._with_maps(trainer, trainer.snapshot(), settled=True)
+        snapshot = replace(snapshot, history_steps=epochs, history_costs=costs)
         self._last_snapshot_time = time.perf_counter()
         self._outbox.post("snapshot", snapshot, self._progress_args())
         if trainer.done:
@@ -295,14 +299,28 @@ class TrainingSession(QObject, SessionCommands):
         with_grid = self._grid is not None and (
             force or now - self._last_grid_time >= self.pacing.grid_spacing()
         )
-        snapshot = trainer.snapshot(self._grid if with_grid else None)
+        snapshot = trainer.snapshot()
         if with_grid:
-            self.pacing.note_grid_seconds(time.perf_counter() - now)
+            # A forced snapshot is one the run settles on (or a milestone): the fine map.
+            snapshot = self._with_maps(trainer, snapshot, settled=force)
+            if self.maps.last_seconds is not None:
+                self.pacing.note_grid_seconds(self.maps.last_seconds)
         self._last_snapshot_time = now
         if with_grid:
             self._last_grid_time = now
         self._last_post = self._outbox.post("snapshot", snapshot, self._progress_args())
         return True
+
+    def _with_maps(self, trainer: Trainer, snapshot, settled: bool):
+        maps = self.maps.compute(trainer, settled)
+        if maps is None:
+            return snapshot
+        return replace(snapshot, grid_outputs=maps.output, plane=maps)
+
+    def _do_neuron_maps(self, palette) -> None:
+        """Neuron maps (coloured through ``palette``) in the snapshots from now on, or none
+        (a settled run's maps come by the diagram's job, network_jobs.neuron_maps_job)."""
+        self.maps.want_neuron_maps(palette)
 
     def _snapshot_due(self) -> bool:
         return time.perf_counter() - self._last_snapshot_time >= self.pacing.snapshot_spacing()

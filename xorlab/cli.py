@@ -70,7 +70,9 @@ def add_gui_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The full parser; with ``command`` only that sub-command's module is imported."""
+    """The parser; only ``command``'s module is imported, for its options (none without a
+    command: ``--help`` and the GUI need only the commands' one-line help, and importing a
+    command imports PyTensor, ~0.5-1 s)."""
     parser = argparse.ArgumentParser(
         prog="python main.py",
         description="xorlab: a lab for learning how neural networks and symbolic "
@@ -79,7 +81,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     add_gui_arguments(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, help_text in COMMANDS.items():
-        if command in (None, name):
+        if command == name:
             _command_module(name).add_parser(sub)
         else:
             sub.add_parser(name, help=help_text)

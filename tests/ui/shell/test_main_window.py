@@ -291,6 +291,8 @@ def test_the_window_stays_responsive_while_training(qtbot, make_window):
     window = make_window(ENDLESS)
     wait_for_state(qtbot, window, "ready")
     worker_cpu = worker_cpu_clock(qtbot, window.worker)
+    # The fused loop, not the quick tier it starts on, is the one holding the GIL for long.
+    qtbot.waitUntil(lambda: window.engine.chosen == "fused", timeout=60_000)
     # Not a collector's pause: after a full collection the policy waits ~99x its length
     # before the next (a full pass over this test process's objects takes ~0.5 s).
     gui_gc.install().collect_full()

@@ -6,12 +6,15 @@ what it posts to the Outbox. A chunk is sized to take about 10 ms, or to what a 
 allows (chunk_plan.py), and the next one is scheduled by a timer rather than a loop, so the
 thread's event loop sees pause, stop and shutdown between chunks.
 
-Compiling a PyTensor function cannot be interrupted: compilation runs in steps (the training
-loop, evaluation, prediction, a warm-up call of each) and a shutdown or a newer spec is
-noticed between steps. Between chunks the session also serves the queued commands: run
-control (train, resume, pause, stop, one epoch's step, reset), the learning rate and speed,
-the views' trainer jobs and graph requests (``on_command`` dispatches ``name`` to
-``_do_<name>``); they read and change the session's state, so they run only on its thread.
+Compiling a PyTensor function cannot be interrupted: compilation runs in steps (the quick
+tier's step, evaluation, prediction) and a shutdown or a newer spec is noticed between
+steps. Training starts on the quick tier; the fast loop compiles on a background thread and
+takes over between chunks (``Trainer.hand_over``, checked after each chunk and, while not
+training, by a poll timer), and ``engine_chosen`` says which loop runs. Between chunks the
+session also serves the queued commands: run control (train, resume, pause, stop, one
+epoch's step, reset), the learning rate and speed, the views' trainer jobs and graph requests
+(``on_command`` dispatches ``name`` to ``_do_<name>``); they read and change the session's
+state, so they run only on its thread.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from dataclasses import replace
 
 from PySide6.QtCore import QObject, QThread, QTimer, Slot
 
-from xorlab.app.chunk_plan import ChunkPlan
+from xorlab.app.chunk_plan import FIRST_CHUNK_STEPS, QUICK_FIRST_CHUNK_STEPS, ChunkPlan
 from xorlab.app.compile_steps import compile_steps
 from xorlab.app.graph_request import LatestGraphRequest, build_bundle
 from xorlab.app.live_maps import LiveMaps
@@ -46,12 +49,16 @@ from xorlab.core.training.datasets import (
 )
 from xorlab.core.training.spec import ExperimentSpec, SpecError
 from xorlab.core.training.strategies import StrategyUnavailable
+from xorlab.core.training.tiers import QUICK_TIER_YIELD
 from xorlab.core.training.trainer import DivergenceError, Trainer
 from xorlab.ui.runtime.outbox import Outbox
 
 log = logging.getLogger(__name__)
 
 COMMANDS_WITH_VALUES = ("learning_rate", "speed", "neuron_maps")
+
+# How often an idle session looks whether the background compile of the fast loop finished.
+HANDOVER_POLL_MS = 50
 
 
 class TrainingSession(QObject):
@@ -93,11 +100,16 @@ class TrainingSession(QObject):
         self._timer = QTimer(self)  # a child: moves to the worker thread with the session
         self._timer.setInterval(0)
         self._timer.timeout.connect(self._on_tick)
+        self._tier = ""  # the loop the trainer runs on, as last posted
+        self._handover_timer = QTimer(self)
+        self._handover_timer.setInterval(HANDOVER_POLL_MS)
+        self._handover_timer.timeout.connect(self._on_handover_poll)
 
     @Slot(str, object)
     def on_command(self, name: str, value: object) -> None:
         if name == "shutdown":
             self._timer.stop()
+            self._handover_timer.stop()
             self._trainer = None  # compiled functions are released on their owner thread
             QThread.currentThread().quit()
             return
@@ -125,7 +137,8 @@ class TrainingSession(QObject):
         if self._timer.interval():
             self._timer.setInterval(0)
         try:
-            result = trainer.run(steps)
+            result = trainer.run(steps)  # hands over to the fast loop first when it is ready
+            self._note_tier()
         except DivergenceError as exc:
             self._timer.stop()
             self._publish_snapshot(force=True)
@@ -148,6 +161,36 @@ class TrainingSession(QObject):
         if published and self.pacing.should_wait_for_gui(milestone=at_milestone):
             self._timer.stop()  # on_gui_caught_up restarts it
             self._waiting_for_gui = True
+        elif trainer.compiling_in_background:  # leave the compile its share of the interpreter
+            self._timer.start(max(1, round(result.seconds * QUICK_TIER_YIELD * 1000)))
+
+    @Slot()
+    def _on_handover_poll(self) -> None:
+        trainer = self._trainer
+        if trainer is None or trainer.at_full_speed:
+            self._handover_timer.stop()
+            return
+        if self._state == "training":
+            return  # the next chunk hands over
+        try:
+            trainer.hand_over()
+            self._note_tier()
+        except Exception as exc:
+            self._fail(exc)
+
+    def _note_tier(self) -> None:
+        """Tell the GUI which loop runs, once it changed (the quick tier, then the fast loop)."""
+        trainer = self._trainer
+        if trainer is None or trainer.tier == self._tier:
+            return
+        self._tier = trainer.tier
+        self.pacing.releases_gil = trainer.running_loop.releases_gil
+        self.plan.new_network(
+            FIRST_CHUNK_STEPS if trainer.at_full_speed else QUICK_FIRST_CHUNK_STEPS
+        )
+        self._outbox.post("engine_chosen", self._tier)
+        if trainer.at_full_speed:
+            self._handover_timer.stop()
 
     @Slot("qint64")
     def on_gui_caught_up(self, delivered_posts: int) -> None:
@@ -176,7 +219,9 @@ class TrainingSession(QObject):
         self, spec: ExperimentSpec, generation: int, experiment: Experiment | None = None
     ) -> None:
         self._timer.stop()
+        self._handover_timer.stop()
         self._trainer = None
+        self._tier = ""
         self._set_state(RunState.COMPILING)
         start = time.perf_counter()
         try:
@@ -198,10 +243,10 @@ class TrainingSession(QObject):
         if self._requests.superseded(generation):
             return
         self._trainer, self._grid = trainer, grid
-        self.pacing.releases_gil = trainer.loop_fn.releases_gil
-        self.plan.new_network()
         self._outbox.post("compiled", time.perf_counter() - start)
-        self._outbox.post("engine_chosen", trainer.strategy_name)
+        self._note_tier()
+        if not trainer.at_full_speed:
+            self._handover_timer.start()
         if experiment is not None:
             self._restore(trainer, experiment)
             return

@@ -57,7 +57,8 @@ class TrainingWorker(QObject, ThreadHandle):
     snapshot_ready = Signal(object)  # TrainingSnapshot
     progress = Signal("qint64", "qint64", float)  # step, total steps, steps per second
     compiled = Signal(float)  # seconds
-    engine_chosen = Signal(str)  # the loop strategy compiled: "fused", "scan" or "jax"
+    # The loop training runs on: "python" (the quick tier, at once) then "fused", "scan" or "jax"
+    engine_chosen = Signal(str)
     diverged = Signal(str)
     failed = Signal(str)
     graph_ready = Signal(object)  # graph_request.GraphBundle

@@ -3,7 +3,8 @@
 "Auto" lets the core pick by network size (xorlab.core.training.strategies.choose); the others force
 one strategy, e.g. to compare speeds on the same network. A change recompiles the current
 experiment as a fresh run, so the menu is locked while a run is training or paused, like the
-builder. The status bar shows the engine compiled (what "Auto" chose) beside the steps/s.
+builder. The status bar shows the loop running beside the steps/s: "warming up (python)"
+while the engine's loop compiles in the background, then "full speed (fused, auto)".
 """
 
 from __future__ import annotations
@@ -28,6 +29,12 @@ ENGINE_TIPS = {
     "scan": "PyTensor's scan compiled with Numba: works for every network.",
     "jax": "The same scan on PyTensor's JAX backend: good for larger networks.",
 }
+# The quick tier every run starts on while the engine's loop compiles in the background.
+WARM_UP_TIP = (
+    "Training started at once on PyTensor's Python linker (compiled in milliseconds, slow "
+    "per step) while the engine's loop compiles in the background; it takes over between "
+    "chunks with the same weights, optimizer state and history."
+)
 LOCKED_STATES = UNDER_WAY
 
 
@@ -108,10 +115,14 @@ class EngineMenu(QObject):
         if not self.chosen:
             self.label.setText("")
             return
-        text = f"engine: {self.chosen}"
+        if self.chosen not in ENGINE_TIPS:  # the quick tier
+            self.label.setText(f"warming up ({self.chosen})")
+            self.label.setToolTip(WARM_UP_TIP)
+            return
+        text = f"full speed ({self.chosen}"
         if requested == "auto":
-            text += " (auto)"
-        self.label.setText(text)
+            text += ", auto"
+        self.label.setText(text + ")")
         self.label.setToolTip(
             f"The training loop compiled for this network: {ENGINE_TIPS[self.chosen]} "
             "Change it under Train > Engine."

@@ -86,6 +86,11 @@ class TrainingLoop(ABC):
             return self.run(positions[0], len(positions)) if positions else np.empty(0)
         return np.concatenate([self.run(p, 1) for p in positions])
 
+    def rebind(self, problem: LoopProblem) -> None:
+        """Train ``problem``'s shared variables from now on: the same computation compiled
+        on other (shadow) variables of the same types (see core/training/tiers.py)."""
+        self.problem = problem
+
     def read_state(self) -> list[np.ndarray]:
         return [v.get_value(borrow=True) for v in (*self.problem.params, *self.problem.state)]
 

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from xorlab.commands.qt_adapter import rasterize_svg
+from xorlab.core.files.safe_files import SafeFileError, check_target, write_atomically
 from xorlab.core.graphs import render
 from xorlab.core.graphs.build import (
     EXPRESSION_PARTS,
@@ -26,7 +27,6 @@ from xorlab.core.graphs.build import (
     compare,
     graph_of_expression,
 )
-from xorlab.core.io.safe_files import SafeFileError, check_target, write_atomically
 from xorlab.core.training.presets import PRESETS, preset_spec
 
 FORMATS = ("svg", "png", "dot", "txt")

@@ -8,6 +8,7 @@ import sys
 import time
 
 from xorlab.commands.stop_signals import StopRequest, stop_on_signals
+from xorlab.core.files.safe_files import check_target
 from xorlab.core.io.experiment import (
     ExperimentError,
     experiment_from_trainer,
@@ -15,7 +16,6 @@ from xorlab.core.io.experiment import (
     restore_into,
     save_experiment,
 )
-from xorlab.core.io.safe_files import check_target
 from xorlab.core.training.datasets import DatasetError, load_dataset, target_problem
 from xorlab.core.training.presets import PRESETS, preset_spec
 from xorlab.core.training.spec import MAX_EPOCHS, ExperimentSpec, FieldError, SpecError, validate

@@ -1,2 +1,2 @@
-"""Files: experiment files, spec files, pictures (PNG), safe reading and writing of the files
-a person names, strict JSON numbers, and the standalone-script export."""
+"""File formats: experiment files, spec files, pictures (PNG), strict JSON numbers, and the
+standalone-script export. Reading and writing the files safely is xorlab.core.files, below."""

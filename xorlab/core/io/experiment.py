@@ -15,9 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from xorlab.core.io.safe_files import write_atomically
+from xorlab.core.files.safe_files import write_atomically
+from xorlab.core.files.text_files import read_small_text
 from xorlab.core.io.strict_json import JsonFieldError, loads_strict
-from xorlab.core.io.text_files import read_small_text
 from xorlab.core.training.datasets import Dataset, DatasetError, load_dataset, target_problem
 from xorlab.core.training.model import layer_shapes, optimizer_state
 from xorlab.core.training.spec import ExperimentSpec, SpecError, validate
@@ -49,7 +49,7 @@ class Experiment:
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so readers see the old file or the new one, never half
-    (through a symlink, refusing devices and folders: xorlab.core.io.safe_files)."""
+    (through a symlink, refusing devices and folders: xorlab.core.files.safe_files)."""
     write_atomically(path, data, ExperimentError)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from xorlab.core.io.text_files import read_small_text
+from xorlab.core.files.text_files import read_small_text
 from xorlab.core.training.spec import ExperimentSpec, SpecError, validate
 
 MAX_SPEC_BYTES = 1024 * 1024

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from xorlab.core.io.text_files import read_small_text
+from xorlab.core.files.text_files import read_small_text
 from xorlab.core.training.spec import DatasetSpec
 
 MAX_CSV_BYTES = 20 * 1024 * 1024

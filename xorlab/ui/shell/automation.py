@@ -11,8 +11,8 @@ from PySide6.QtCore import QBuffer, QIODevice, QObject, QTimer, Slot
 
 from xorlab.app.run_state import RunState
 from xorlab.app.speed_limit import FULL
+from xorlab.core.files.safe_files import SafeFileError, write_atomically
 from xorlab.core.io.experiment import ExperimentError, load_experiment
-from xorlab.core.io.safe_files import SafeFileError, write_atomically
 from xorlab.core.training.presets import PRESETS
 from xorlab.core.training.spec import ExperimentSpec
 

@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from xorlab.core.io.safe_files import (
+from xorlab.core.files.safe_files import (
     SafeFileError,
     check_target,
     current_umask,

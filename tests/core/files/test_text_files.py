@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from xorlab.core.io.text_files import read_small_text
+from xorlab.core.files.text_files import read_small_text
 
 
 class PickError(ValueError):

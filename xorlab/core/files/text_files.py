@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from xorlab.core.io.safe_files import read_bounded
+from xorlab.core.files.safe_files import read_bounded
 
 
 def read_small_text(

@@ -154,10 +154,25 @@ def test_wide_layers_get_no_maps_and_stay_fast(qtbot):
     diagram.on_snapshot(fake_snapshot(weights))
     assert len(diagram.scene.lines) == sum(r * c for r, c in shapes)
     assert max(line.pen().widthF() for line in diagram.scene.lines) <= style.MAX_WIDTH_MANY
+    # Staying fast is counted, not timed (bench/gui_frame.py times it): a snapshot of the
+    # same shapes keeps every item and re-pens only the lines whose pen changed, from a
+    # cache of a few pens.
+    scene = diagram.scene
+    lines, items = list(scene.lines), len(scene.items())
+    repens: list[int] = []
+    set_weights = scene.set_weights
+    scene.set_weights = lambda w: repens.append(set_weights(w)) or repens[-1]
+    pens_set = 0
     for _ in range(100):
+        before = [line.pen() for line in lines]
         weights = [w + rng.normal(0, 0.01, w.shape) for w in weights]
         diagram.on_snapshot(fake_snapshot(weights))
-    assert np.median(diagram.update_seconds[-100:]) < 0.005  # < 5 ms per snapshot
+        pens_set += sum(line.pen() != pen for line, pen in zip(lines, before, strict=True))
+    assert all(a is b for a, b in zip(scene.lines, lines, strict=True))
+    assert len(scene.items()) == items
+    assert len(repens) == 100 and sum(repens) >= pens_set
+    assert sum(repens) < 100 * len(lines) // 4  # a small nudge changes few pens
+    assert len(scene.pens._pens) < 200
 
     wide = [(3, 20), (21, 1)]
     diagram.on_snapshot(fake_snapshot([rng.normal(0, 1, s) for s in wide]))

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from xorlab.app.lab_state import LabState
 from xorlab.core.training.presets import PRESETS
 from xorlab.core.training.spec import MAX_LAYERS, ExperimentSpec
 from xorlab.ui.builder.fields import INVALID_STYLE, parse_int
@@ -310,3 +311,25 @@ def test_every_interactive_widget_is_named_and_explained(qtbot, panel):
         assert len(tip) > 20, widget.objectName()
     assert len(seen) == len(set(seen))
     assert {"builder.learning_rate", "builder.hidden[0].size", "builder.add_layer"} <= set(seen)
+
+
+def test_the_builder_keeps_its_spec_in_the_lab_state_and_shows_one_written_there(qtbot):
+    state = LabState(PRESETS["xor-minimal"].spec)
+    panel = BuilderPanel(state=state)
+    qtbot.addWidget(panel)
+    specs = []
+    state.add_callback("spec", specs.append)
+    # Typed: the new valid spec is the state's, and the builder reads it back from there.
+    rate = panel.field_editor("training.learning_rate")
+    rate.setText("0.25")
+    assert state.spec.training.learning_rate == 0.25 and panel.spec() is state.spec
+    assert specs == [state.spec]
+    # An invalid field: the state says so and keeps the last valid spec.
+    rate.setText("abc")
+    assert not state.spec_valid and not panel.is_valid() and len(specs) == 1
+    # Written into the state by someone else: the fields show it, and nothing echoes back.
+    circle = PRESETS["circle"].spec
+    state.spec = circle
+    assert panel.fields["dataset.name"].value() == "circle" and rate.text() != "abc"
+    assert state.spec == circle and specs == [specs[0], circle] and state.spec_valid
+    assert panel.preset_combo.currentData() == "circle"

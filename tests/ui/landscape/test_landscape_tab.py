@@ -8,12 +8,12 @@ import pytest
 from PySide6.QtCore import QPointF
 
 from tests.ui.windows import wait_for_state
+from xorlab.app.selection import SelectionRef
 from xorlab.core.landscape.colour_scale import colour_scale, displayed
 from xorlab.core.landscape.surface import LandscapeRequest, RecordedPath
 from xorlab.core.training.datasets import load_dataset
 from xorlab.core.training.presets import preset_spec
 from xorlab.ui.landscape import landscape_tab as tab_module
-from xorlab.ui.runtime.selection import SelectionRef
 
 SHORT = preset_spec("xor-minimal").with_changes(training={"epochs": 3000, "learning_rate": 0.5})
 WAIT = 60_000

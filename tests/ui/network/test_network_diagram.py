@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsPathItem, QGraphicsSimpleTextItem
 
 from xorlab.app.network_jobs import NEURON_MAPS, WEIGHT_EDIT, DiagramData, _diagram_data
+from xorlab.app.selection import SelectionRef
 from xorlab.core.training.datasets import load_dataset, plane_grid
 from xorlab.core.training.neuron_maps import MAP_RESOLUTION, NeuronMaps
 from xorlab.core.training.presets import preset_spec
@@ -21,7 +22,6 @@ from xorlab.core.training.trainer import Trainer, TrainingSnapshot
 from xorlab.ui.network import style
 from xorlab.ui.network.diagram import NetworkDiagram
 from xorlab.ui.network.weight_editor import parse_weight
-from xorlab.ui.runtime.selection import SelectionRef
 from xorlab.ui.runtime.worker import TrainingWorker
 
 BIAS = preset_spec("xor-bias")

@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
 
 from xorlab.app.graph_request import GraphRequest, build_bundle
+from xorlab.app.selection import SelectionRef
 from xorlab.core.graphs.params import param_parts
 from xorlab.core.graphs.values import summarize
 from xorlab.core.training.presets import preset_spec
@@ -17,7 +18,7 @@ from xorlab.ui.graph.tab import GraphTab
 from xorlab.ui.graph.values_panel import GraphValuesPanel
 from xorlab.ui.network.diagram import NetworkDiagram
 from xorlab.ui.network.style import DIMMED_OPACITY
-from xorlab.ui.runtime.selection import SelectionBus, SelectionRef
+from xorlab.ui.runtime.selection import SelectionBus
 from xorlab.ui.shell.main_window import MainWindow
 
 BIAS = preset_spec("xor-bias")

@@ -11,7 +11,9 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QLabel
 
 from tests.ui.oracle import assert_weights_equal, reference_weights
+from tests.ui.windows import step as step_epochs
 from tests.ui.windows import wait_for_state
+from xorlab.app.selection import SelectionRef
 from xorlab.app.trainer_jobs import TrainerJob
 from xorlab.core.training import model
 from xorlab.core.training.presets import preset_spec
@@ -54,6 +56,31 @@ def set_field(qtbot, window: MainWindow, path: str, text: str) -> None:
     editor = window.builder.field_editor(path)
     editor.selectAll()
     qtbot.keyClicks(editor, text)
+
+
+def test_the_windows_parts_bind_to_its_one_lab_state(qtbot, make_window):
+    window = make_window()
+    state = window.state
+    assert state.spec == window.builder.spec() == window.spec == MINIMAL
+    assert state.run_state == window.worker.state == "ready" and not state.modified
+    assert window.replay.state is state and window.network_views.bus.state is state
+    step_epochs(qtbot, window, 2)
+    # The replay writes the newest snapshot; the status bar and "modified" follow it.
+    assert state.latest is window.last_snapshot is window.replay.latest
+    assert state.latest.step == 2 and state.shown is state.latest
+    assert window.status.cost_label.text() == f"cost {state.latest.cost:.10g}"
+    assert state.modified and window.isWindowModified()
+    assert state.run_state == window.worker.state and window.actions.step.isEnabled()
+    # The diagram's selection is the state's, and one set in the state reaches the diagram.
+    window.network_views.diagram.select(SelectionRef.weight(0, 1, 0))
+    assert state.selection == SelectionRef.weight(0, 1, 0)
+    state.selection = SelectionRef.matrix(1)
+    assert window.network_views.diagram.selection == SelectionRef.matrix(1)
+    # Time travel writes the replayed snapshot.
+    assert len(window.replay.timeline) >= 2
+    window.replay.show_index(0)
+    assert state.replayed is window.replay.timeline[0] is state.shown
+    assert state.latest.step == 2 and state.is_replaying
 
 
 def test_training_the_tutorial_shows_the_tutorial_numbers(qtbot, make_window):

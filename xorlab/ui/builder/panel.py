@@ -1,6 +1,10 @@
 """The experiment builder: every field of an ExperimentSpec as a widget, validated as it is
 typed. A bad value is marked where it was typed and the last valid spec stays in force.
-Which fields there are and when each applies is in builder_schema.py."""
+Which fields there are and when each applies is in builder_schema.py.
+
+The spec in force is not the widget's: the builder writes each new valid spec (and whether
+the fields are valid) into the lab state (``LabState.spec``, ``spec_valid``), reads it back
+from there, and shows a spec written there by anyone else."""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from xorlab.app.lab_state import LabState
 from xorlab.core.training.presets import PRESETS
 from xorlab.core.training.spec import ExperimentSpec, validate
 from xorlab.ui.builder.fields import (
@@ -35,6 +40,7 @@ from xorlab.ui.builder.schema import (
     applies,
 )
 from xorlab.ui.builder.texts import FIELD_LABELS, TOOLTIPS, field_label
+from xorlab.ui.runtime.state_binding import bind
 from xorlab.ui.widgets.fitted_scroll import ColumnScrollArea
 
 CUSTOM_TEXT = "Your own experiment: change any field below."
@@ -47,26 +53,35 @@ class BuilderPanel(QWidget):
     validity_changed = Signal(bool)
     learning_rate_changed = Signal(float)
 
-    def __init__(self, parent: QWidget | None = None, spec: ExperimentSpec | None = None):
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        spec: ExperimentSpec | None = None,
+        state: LabState | None = None,
+    ):
         super().__init__(parent)
         self.setObjectName("builder")
-        self._spec = spec or PRESETS["xor-minimal"].spec
-        self._valid = True
+        # The lab's state holds the spec in force; a builder on its own keeps one of its own.
+        self.state = state if state is not None else LabState()
+        if spec is not None:
+            self.state.spec = spec
         self._errors: dict[str, str] = {}
         self._loading = False
+        self._writing = False  # the spec change being announced is the builder's own
         self.fields: dict[str, FieldBox] = {}
         self._forms: dict[str, QFormLayout] = {}
         self._build()
-        self.set_spec(self._spec)
+        self.set_spec(self.state.spec)
+        bind(self.state, "spec", self, self._on_state_spec)
 
     # --- public API ------------------------------------------------------------------------
 
     def spec(self) -> ExperimentSpec:
         """The last valid spec: the one training would use."""
-        return self._spec
+        return self.state.spec
 
     def is_valid(self) -> bool:
-        return self._valid
+        return self.state.spec_valid
 
     def errors(self) -> list[str]:
         """Every current problem as 'Field: message.'"""
@@ -200,7 +215,7 @@ class BuilderPanel(QWidget):
     def _read(self) -> tuple[ExperimentSpec, dict[str, str]]:
         """The spec the fields describe, and each field's problem. A field that cannot be
         read contributes its last valid value, so the others can still be checked."""
-        last = self._spec
+        last = self.state.spec
         errors: dict[str, str] = {}
         parts: dict[str, dict] = {"dataset": {}, "network": {}, "training": {}}
         for path, field in self.fields.items():
@@ -241,14 +256,19 @@ class BuilderPanel(QWidget):
         for path in CONDITIONAL_FIELDS:
             self._forms[path].setRowVisible(self.fields[path], self._relevant(path))
         valid = not errors
-        if valid and spec != self._spec:
-            new_rate = spec.training.learning_rate != self._spec.training.learning_rate
-            self._spec = spec
+        state = self.state
+        if valid and spec != state.spec:
+            new_rate = spec.training.learning_rate != state.spec.training.learning_rate
+            self._writing = True
+            try:
+                state.spec = spec
+            finally:
+                self._writing = False
             self.spec_changed.emit(spec)
             if new_rate:
                 self.learning_rate_changed.emit(spec.training.learning_rate)
-        if valid != self._valid:
-            self._valid = valid
+        if valid != state.spec_valid:
+            state.spec_valid = valid
             self.validity_changed.emit(valid)
         self._sync_preset()
 
@@ -271,13 +291,18 @@ class BuilderPanel(QWidget):
 
     def _sync_preset(self) -> None:
         """Name the preset the spec in force is, or 'Custom'."""
-        name = next((n for n, p in PRESETS.items() if p.spec == self._spec), "")
+        name = next((n for n, p in PRESETS.items() if p.spec == self.state.spec), "")
         self._loading, was_loading = True, self._loading
         self.preset_combo.setCurrentIndex(self.preset_combo.findData(name))
         self._loading = was_loading
         self.preset_description.setText(PRESETS[name].description if name else CUSTOM_TEXT)
 
     # --- slots -----------------------------------------------------------------------------
+
+    def _on_state_spec(self, spec: ExperimentSpec) -> None:
+        """A spec written into the state by someone else: show it in the fields."""
+        if not self._writing:
+            self.set_spec(spec)
 
     def _on_field_edited(self, *_args: object) -> None:
         if not self._loading:

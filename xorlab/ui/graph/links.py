@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Slot
 
+from xorlab.app.selection import SelectionRef
 from xorlab.core.graphs.params import param_of_node, param_parts, weight_node
 from xorlab.ui.graph.overlay import CanvasOverlay
 from xorlab.ui.graph.tab import GraphTab
-from xorlab.ui.runtime.selection import SelectionBus, SelectionRef
+from xorlab.ui.runtime.selection import SelectionBus
 
 LINK_COLOUR = "#CC79A7"  # Okabe-Ito reddish purple: apart from the canvas's blue selection
 

@@ -30,6 +30,7 @@ from xorlab.app.network_jobs import (
     weight_edit_job,
 )
 from xorlab.app.run_state import SETTLED, RunState
+from xorlab.app.selection import NOTHING, SelectionRef
 from xorlab.core.training.datasets import Dataset
 from xorlab.core.training.trainer import TrainingSnapshot
 from xorlab.ui.network import header, style
@@ -41,7 +42,7 @@ from xorlab.ui.network.structure_controls import BUTTON, FROM_BOTTOM, StructureC
 from xorlab.ui.network.view import NetworkView
 from xorlab.ui.network.weight_editor import WeightEditor
 from xorlab.ui.runtime.job_request import JobRequest
-from xorlab.ui.runtime.selection import NOTHING, SelectionBus, SelectionRef
+from xorlab.ui.runtime.selection import SelectionBus
 from xorlab.ui.widgets.visibility import out_of_sight
 
 DEFAULT_ASPECT = 1.2  # width / height laid out for before the view has a size

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from xorlab.app.selection import SelectionRef
 from xorlab.core.training.neuron_maps import NeuronMaps
 from xorlab.core.training.plane_maps import NeuronImages
 from xorlab.ui.network import style
 from xorlab.ui.network.layout import Architecture
 from xorlab.ui.network.scene import NetworkScene
-from xorlab.ui.runtime.selection import SelectionRef
 
 
 def paint_maps(

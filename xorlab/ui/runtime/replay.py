@@ -8,6 +8,9 @@ one and holds back the live ones, and going back to live sends the latest again.
 draw a history (the cost and outputs curves) stay on the worker's signal and mark the replayed
 epoch from ``replay_changed``.
 
+The newest and the replayed snapshot are the lab state's (``LabState.latest`` and
+``replayed``; this controller is their one writer), so any view can read what is shown.
+
 Snapshots are stored as they arrive (immutable copies; see TrainingSnapshot) without their
 cost points, which the cost plot already holds, so a run's timeline costs at most
 ``capacity`` x (weights + outputs + 64 x 64 grid) ~ 8 MB. A new run clears it.
@@ -20,6 +23,7 @@ from dataclasses import replace
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
+from xorlab.app.lab_state import LabState
 from xorlab.core.training.datasets import Dataset, PlaneGrid
 from xorlab.core.training.timeline import DEFAULT_CAPACITY, Timeline
 from xorlab.core.training.trainer import TrainingSnapshot
@@ -58,12 +62,14 @@ class ReplayController(QObject):
         worker: TrainingWorker | None = None,
         capacity: int = DEFAULT_CAPACITY,
         parent: QObject | None = None,
+        state: LabState | None = None,
     ):
         super().__init__(parent)
         self.setObjectName("replay")
+        # Holds the newest (stored or not) and the replayed snapshot; a state of its own
+        # when used alone.
+        self.state = state if state is not None else LabState()
         self.timeline = Timeline(capacity)
-        self.latest: TrainingSnapshot | None = None  # the newest snapshot, stored or not
-        self.replayed: TrainingSnapshot | None = None  # None while live
         self._needs_grid = False  # 2-input runs: store only snapshots carrying the map
         self._play_timer = QTimer(self)
         self._play_timer.timeout.connect(self._on_play_tick)
@@ -72,6 +78,16 @@ class ReplayController(QObject):
             worker.snapshot_ready.connect(self.on_snapshot)
 
     # --- state ---------------------------------------------------------------------------
+
+    @property
+    def latest(self) -> TrainingSnapshot | None:
+        """The newest snapshot of the run, stored or not."""
+        return self.state.latest
+
+    @property
+    def replayed(self) -> TrainingSnapshot | None:
+        """The stored snapshot shown instead of the newest; None while live."""
+        return self.state.replayed
 
     @property
     def is_replaying(self) -> bool:
@@ -84,7 +100,7 @@ class ReplayController(QObject):
     @property
     def shown(self) -> TrainingSnapshot | None:
         """The snapshot the state views show now."""
-        return self.replayed if self.replayed is not None else self.latest
+        return self.state.shown
 
     def shown_index(self) -> int:
         """The timeline position of the shown snapshot (the last one while live); -1 when
@@ -112,16 +128,15 @@ class ReplayController(QObject):
         self.stop_playing()
         self._needs_grid = grid is not None
         self.timeline.clear()
-        self.latest = None
         was_replaying = self.replayed is not None
-        self.replayed = None
+        self.state.new_run()
         if was_replaying:
             self.replay_changed.emit(None)
         self.timeline_changed.emit()
 
     @Slot(object)
     def on_snapshot(self, snapshot: TrainingSnapshot) -> None:
-        self.latest = snapshot
+        self.state.add_snapshot(snapshot)
         if snapshot.grid_outputs is not None or not self._needs_grid:
             # Stored without the neuron maps (~350 KB a spiral snapshot): a replayed epoch's
             # come from the diagram's job, for that epoch's weights.
@@ -149,7 +164,7 @@ class ReplayController(QObject):
         snapshot = self.timeline[max(0, index)]
         if snapshot is self.replayed:
             return
-        self.replayed = snapshot
+        self.state.replayed = snapshot
         self.snapshot_shown.emit(snapshot)
         self.replay_changed.emit(snapshot)
 
@@ -162,7 +177,7 @@ class ReplayController(QObject):
         if index == len(self.timeline) - 1 and target is not self.latest:
             # The newest stored one is not the live one (2-input runs store only snapshots
             # with a map): replay it rather than jump to live.
-            self.replayed = target
+            self.state.replayed = target
             self.snapshot_shown.emit(target)
             self.replay_changed.emit(target)
             return target
@@ -174,7 +189,7 @@ class ReplayController(QObject):
         self.stop_playing()
         if self.replayed is None:
             return
-        self.replayed = None
+        self.state.replayed = None
         if len(self.timeline) and self.timeline[-1] is not self.latest:
             # The latest may carry no decision map: show the newest one that does first.
             self.snapshot_shown.emit(self.timeline[-1])

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from xorlab.app.lab_state import Baseline
 from xorlab.app.trainer_jobs import TrainerJob
 from xorlab.core.io.experiment import (
     Experiment,
@@ -15,7 +16,6 @@ from xorlab.core.io.experiment import (
     save_experiment,
 )
 from xorlab.core.training.trainer import Trainer
-from xorlab.ui.shell.change_tracker import Baseline
 
 SAVE_JOB = "file.save"
 

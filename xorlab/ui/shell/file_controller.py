@@ -6,7 +6,7 @@ anything changes, so a bad file is a message and the experiment on screen stays 
 the worker then compiles the network and restores the weights. Saving is a TrainerJob on the
 worker thread (experiment_save_job.py): the weights, optimizer state and history written
 belong to one moment of the run, and the saved step and weights become the baseline
-"modified" is measured against.
+"modified" is measured against (the lab state's ``baseline`` and ``modified``).
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QAction
 
+from xorlab.app.lab_state import Baseline
 from xorlab.core.io.experiment import ExperimentError, load_experiment
 from xorlab.core.training.presets import PRESETS
+from xorlab.ui.runtime.state_binding import bind
 from xorlab.ui.shell import settings as saved
 from xorlab.ui.shell.actions import make_action
-from xorlab.ui.shell.change_tracker import Baseline, ChangeTracker
 from xorlab.ui.shell.experiment_save_job import SAVE_JOB, SaveOutcome, save_job, saved_baseline
 from xorlab.ui.shell.exports import Exports
 from xorlab.ui.shell.file_dialogs import (
@@ -54,7 +55,8 @@ class FileController(QObject):
         self._after_save: Callable[[], None] | None = None
         self._close_confirmed = False
 
-        self.tracker = ChangeTracker(Baseline(window.builder.spec()), self)
+        # Whether the experiment differs from the one saved is the lab state's "modified".
+        self.state = window.state
         self.recent = RecentFiles(window.settings)
         self.recent_menu = RecentFilesMenu(self.recent, window)
         self.exports = Exports(window, self.last_folder, self.stem)
@@ -83,11 +85,11 @@ class FileController(QObject):
 
     @property
     def modified(self) -> bool:
-        return self.tracker.modified
+        return self.state.modified
 
     def mark_unmodified(self) -> None:
         """The experiment on screen is the starting point: nothing to save yet."""
-        self.tracker.set_baseline(Baseline(self.window.builder.spec()))
+        self.state.set_baseline(Baseline(self.state.spec))
 
     def name(self) -> str:
         return Path(self.path).name if self.path else UNTITLED
@@ -96,7 +98,7 @@ class FileController(QObject):
         """A base for suggested file names: the file's, else the preset's, else 'experiment'."""
         if self.path:
             return Path(self.path).stem
-        spec = self.window.builder.spec()
+        spec = self.state.spec
         return next((n for n, p in PRESETS.items() if p.spec == spec), "experiment")
 
     def last_folder(self) -> str:
@@ -117,7 +119,7 @@ class FileController(QObject):
         self._remember(path)
         self.window.builder.set_spec(experiment.spec)
         self.window.worker.open_experiment(experiment)  # supersedes the builder's own request
-        self.tracker.set_baseline(saved_baseline(experiment), new_run=True)
+        self.state.set_baseline(saved_baseline(experiment), new_run=True)
         self._set_path(path)
         self.window.statusBar().showMessage(f"Opened {Path(path).name}", 4000)
         self.opened.emit(path)
@@ -127,9 +129,9 @@ class FileController(QObject):
         """An untitled experiment from ``preset``, untrained."""
         spec = PRESETS[preset].spec
         self.window.builder.set_spec(spec)
-        self.window.worker.set_spec(self.window.builder.spec())  # merged with the builder's
+        self.window.worker.set_spec(self.state.spec)  # merged with the state's own request
         self.window.worker.reset()  # the same network as before still starts again
-        self.tracker.set_baseline(Baseline(spec), new_run=True)
+        self.state.set_baseline(Baseline(spec), new_run=True)
         self._set_path(None)
         self.window.statusBar().showMessage(f"New experiment: {PRESETS[preset].title}", 4000)
 
@@ -202,13 +204,10 @@ class FileController(QObject):
         return make_action(self.window, name, text, tip, shortcut)
 
     def _connect(self) -> None:
-        window, tracker = self.window, self.tracker
-        window.builder.spec_changed.connect(tracker.on_spec)
-        window.worker.run_reset.connect(tracker.on_run_reset)
-        window.worker.snapshot_ready.connect(tracker.on_snapshot)
+        window = self.window
         window.worker.job_done.connect(self._on_job_done)
         window.worker.job_failed.connect(self._on_job_failed)
-        tracker.modified_changed.connect(window.setWindowModified)
+        bind(self.state, "modified", window, window.setWindowModified)
         self.recent_menu.path_chosen.connect(self.open_recent)
         self.new_action.triggered.connect(lambda: self.new_interactively())
         self.open_action.triggered.connect(self.open_interactively)
@@ -245,7 +244,7 @@ class FileController(QObject):
             self._on_save_failed(outcome.error or "nothing was written")
             return
         self._remember(outcome.path)
-        self.tracker.set_baseline(saved_baseline(outcome.experiment))
+        self.state.set_baseline(saved_baseline(outcome.experiment))
         self._set_path(outcome.path)
         self.window.statusBar().showMessage(f"Saved {outcome.path}", 5000)
         self.saved.emit(outcome.path)

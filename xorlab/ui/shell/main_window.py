@@ -1,8 +1,11 @@
 """The shell: builder dock, tabbed views, menus, toolbar and status bar, wired to the worker.
 
-Data flows one way: the builder edits a spec -> the worker compiles and trains it -> its
-snapshots update the views. The window itself only lays out its parts and remembers the
-layout: window_menus builds the menus and toolbar, window_routing routes the signals.
+Data flows one way: the builder edits the lab state's spec -> the worker compiles and trains
+it -> its snapshots come back into the lab state and update the views. The window owns that
+state (``xorlab.app.lab_state.LabState``: spec, run state, newest and replayed snapshot,
+selection, saved baseline) and hands it to the parts that bind to it; it only lays out its
+parts and remembers the layout: window_menus builds the menus and toolbar, window_routing
+routes the signals.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from xorlab.app.lab_state import LabState
 from xorlab.core.training.presets import PRESETS
 from xorlab.core.training.spec import ExperimentSpec
 from xorlab.core.training.trainer import TrainingSnapshot
@@ -76,8 +80,10 @@ class MainWindow(QMainWindow):
         self._closing = False
         self._shortcuts_dialog: ShortcutsDialog | None = None
 
+        # The one state the views bind to; the builder writes its spec, the replay its snapshots.
+        self.state = LabState()
         self.worker = TrainingWorker(self)
-        self.builder = BuilderPanel()
+        self.builder = BuilderPanel(state=self.state)
         self.cost_plot = CostPlot()
         self.outputs_plot = OutputsPlot()
         self.boundary = BoundaryView()
@@ -86,7 +92,7 @@ class MainWindow(QMainWindow):
         self.expression_tab = ExpressionTab()
         self.views = (self.cost_plot, self.outputs_plot, self.boundary, self.truth_table)
         # Time travel: the state views show replay.snapshot_shown (live or a stored epoch).
-        self.replay = ReplayController(self.worker, parent=self)
+        self.replay = ReplayController(self.worker, parent=self, state=self.state)
         marked = (self.cost_plot.plot_item, self.outputs_plot.plot_item)
         self.timeline_bar = TimelineBar(self.replay, marked)
         self.formula_panel = FormulaPanel(self.worker, self.replay)
@@ -119,6 +125,7 @@ class MainWindow(QMainWindow):
         self.quit_action = menus.quit_action
         self.log_cost_action = menus.log_cost_action
         routed = RoutedParts(
+            self.state,
             self.builder,
             self.worker,
             self.replay,
@@ -158,17 +165,17 @@ class MainWindow(QMainWindow):
     @property
     def last_snapshot(self) -> TrainingSnapshot | None:
         """The newest snapshot of the current run; None until the first one."""
-        return self.router.last_snapshot
+        return self.state.latest
 
     @property
     def spec(self) -> ExperimentSpec:
         """The last valid spec: the one the worker compiles and trains."""
-        return self.builder.spec()
+        return self.state.spec
 
     def load_spec(self, spec: ExperimentSpec) -> None:
         """Show ``spec`` in the builder and start compiling it."""
-        self.builder.set_spec(spec)
-        self.worker.set_spec(self.builder.spec())  # merged with the builder's own emit
+        self.builder.set_spec(spec)  # the builder checks it: only a valid spec is in force
+        self.worker.set_spec(self.state.spec)  # merged with the state's own request
 
     def open_preset(self, name: str) -> None:
         """A new, untitled experiment from the preset ``name``."""

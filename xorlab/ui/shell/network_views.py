@@ -29,7 +29,8 @@ class NetworkViews:
     """Owns the selection bus, the diagram dock, the Graph tab's link and values bar."""
 
     def __init__(self, window: QMainWindow):
-        self.bus = SelectionBus(window)
+        # The selection is the lab state's (a stand-in window in tests may have none).
+        self.bus = SelectionBus(window, state=getattr(window, "state", None))
         # The diagram shows what the time-travel bar shows, like the other state views.
         replay = getattr(window, "replay", None)
         self.diagram = NetworkDiagram(window.worker, self.bus, replay=replay)

@@ -1,9 +1,10 @@
-"""Routes the builder's, the worker's and the training actions' signals to the window's views.
+"""Routes the lab state, the worker's and the training actions' signals to the window's views.
 
-The builder's spec goes to the worker; the worker's state, run resets, snapshots and problems
-go to the plots, the actions, the status bar and the message banner; the toolbar's actions
-drive the worker. It keeps the newest snapshot (``MainWindow.last_snapshot``) for automation.
-It is given exactly the parts it routes between (``RoutedParts``), not the window.
+The spec in the lab state (the builder writes it) goes to the worker; the worker's state goes
+into the lab state, and from there to the actions, the status bar and the builder's lock; run
+resets, snapshots and problems go to the plots, the status bar and the message banner; the
+toolbar's actions drive the worker. It is given exactly the parts it routes between
+(``RoutedParts``), not the window.
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QAction
 
+from xorlab.app.lab_state import LabState
 from xorlab.app.run_state import UNDER_WAY, RunState
 from xorlab.core.training.datasets import Dataset, PlaneGrid
 from xorlab.core.training.spec import COST_LABELS
 from xorlab.core.training.trainer import TrainingSnapshot, batch_table
 from xorlab.ui.builder.panel import BuilderPanel
 from xorlab.ui.runtime.replay import ReplayController
+from xorlab.ui.runtime.state_binding import bind
 from xorlab.ui.runtime.worker import TrainingWorker
 from xorlab.ui.shell.actions import TrainingActions
 from xorlab.ui.shell.banner import MessageBanner
@@ -31,9 +34,11 @@ from xorlab.ui.training.truth_table import TruthTable
 
 @dataclass(frozen=True)
 class RoutedParts:
-    """What the router connects: the builder, the worker and its replay, the training views,
-    and the window's status bar, banner, training actions and View > Log-scale cost."""
+    """What the router connects: the lab state, the builder, the worker and its replay, the
+    training views, and the window's status bar, banner, training actions and View >
+    Log-scale cost."""
 
+    state: LabState
     builder: BuilderPanel
     worker: TrainingWorker
     replay: ReplayController
@@ -53,13 +58,14 @@ class WindowRouter(QObject):
     def __init__(self, parts: RoutedParts, parent: QObject | None = None):
         super().__init__(parent)
         self.parts = parts
-        self.last_snapshot: TrainingSnapshot | None = None
         self._connect()
 
     def _connect(self) -> None:
-        parts, worker = self.parts, self.parts.worker
-        parts.builder.spec_changed.connect(worker.set_spec)
-        parts.builder.validity_changed.connect(self._on_validity_changed)
+        parts, worker, state = self.parts, self.parts.worker, self.parts.state
+        bind(state, "spec", self, worker.set_spec)
+        bind(state, "spec_valid", self, self._on_validity_changed)
+        bind(state, "run_state", self, self._on_run_state)
+        bind(state, "latest", self, self._on_latest)
         parts.builder.learning_rate_changed.connect(worker.set_learning_rate)
         worker.state_changed.connect(self._on_state_changed)
         worker.run_reset.connect(self._on_run_reset)
@@ -67,7 +73,6 @@ class WindowRouter(QObject):
             worker.snapshot_ready.connect(view.on_snapshot)
         for view in (parts.boundary, parts.truth_table):
             parts.replay.snapshot_shown.connect(view.on_snapshot)
-        worker.snapshot_ready.connect(self._on_snapshot_ready)
         worker.progress.connect(parts.status.set_progress)
         worker.compiled.connect(self._on_compiled)
         worker.diverged.connect(self._on_diverged)
@@ -98,25 +103,29 @@ class WindowRouter(QObject):
         else:
             self.parts.worker.pause()
 
-    @Slot(bool)
     def _on_validity_changed(self, valid: bool) -> None:
-        self.parts.actions.update(self.parts.worker.state, valid)
+        self.parts.actions.update(self.parts.state.run_state, valid)
         if not valid:
             self.parts.status.showMessage("Fix the fields marked in red to train.", 5000)
 
     @Slot(str)
     def _on_state_changed(self, state: str) -> None:
+        self.parts.state.run_state = RunState(state)
+        # Every report (not only a change) is news here: a new compile or run answers the
+        # last problem.
+        if state in (RunState.COMPILING, RunState.TRAINING) and self.parts.banner.kind != "info":
+            self.parts.banner.clear()
+
+    def _on_run_state(self, state: RunState) -> None:
         parts = self.parts
         parts.status.set_state(state)
-        parts.actions.update(state, parts.builder.is_valid())
+        parts.actions.update(state, parts.state.spec_valid)
         parts.builder.set_training_locked(state in UNDER_WAY)
-        if state in (RunState.COMPILING, RunState.TRAINING) and parts.banner.kind != "info":
-            parts.banner.clear()  # a new compile or run answers the last problem
 
     @Slot(object, object)
     def _on_run_reset(self, dataset: Dataset, grid: PlaneGrid | None) -> None:
         parts = self.parts
-        training = parts.builder.spec().training
+        training = parts.state.spec.training
         parts.status.steps_per_epoch = batch_table(
             dataset.n_samples, training.schedule, training.batch_size
         ).shape[0]
@@ -124,13 +133,10 @@ class WindowRouter(QObject):
         parts.outputs_plot.reset(dataset, training.epochs)
         parts.boundary.reset(dataset, grid)
         parts.truth_table.reset(dataset)
-        self.last_snapshot = None
-        parts.status.set_cost(None)
 
-    @Slot(object)
-    def _on_snapshot_ready(self, snapshot: TrainingSnapshot) -> None:
-        self.last_snapshot = snapshot
-        self.parts.status.set_cost(snapshot.cost)
+    def _on_latest(self, snapshot: TrainingSnapshot | None) -> None:
+        """The run's newest snapshot (None: a new run has none yet)."""
+        self.parts.status.set_cost(None if snapshot is None else snapshot.cost)
 
     @Slot(float)
     def _on_compiled(self, seconds: float) -> None:

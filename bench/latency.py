@@ -252,7 +252,7 @@ def child_tutorial(_case: dict) -> dict:
                 "started_on": strategy,
             }
         )
-    snapshot = window.router.last_snapshot
+    snapshot = window.last_snapshot
     window.close()
     _wait(app, lambda: not window.worker.is_running(), 60)
     result = {"runs": runs}

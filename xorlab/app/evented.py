@@ -45,10 +45,11 @@ class StateField(Generic[T]):
 
     def __set__(self, obj: Evented, value: T) -> None:
         old = obj.__dict__.get(self.name, self.default)
-        same = old is value if self.identity else _equal(old, value)
+        same = (old is value) if self.identity else _equal(old, value)
+        if same:
+            return  # an equal value keeps the stored one: nothing changed
         obj.__dict__[self.name] = value
-        if not same:
-            obj._notify(self.name, value)
+        obj._notify(self.name, value)
 
 
 def _equal(old: object, new: object) -> bool:

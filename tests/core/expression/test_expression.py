@@ -19,7 +19,8 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pytensor.graph.basic import Constant, ancestors, io_toposort
+from pytensor.graph.basic import Constant
+from pytensor.graph.traversal import ancestors, io_toposort
 
 from xorlab.commands import grad
 from xorlab.core.expression.expression import (

@@ -15,6 +15,7 @@ from xorlab.core.experiment import (
     restore_into,
     save_experiment,
 )
+from xorlab.core.io.spec_file import SpecFileError, load_spec
 from xorlab.core.presets import PRESETS, preset_spec
 from xorlab.core.spec import ExperimentSpec, FieldError, SpecError
 from xorlab.core.strategies import STRATEGIES, StrategyUnavailable
@@ -42,10 +43,17 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--seed", type=int, help="seed of the initial weights")
     parser.add_argument("--lr", type=float, help="learning rate")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead")
-    parser.add_argument(
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument(
         "--experiment",
         metavar="FILE",
         help="continue training a saved experiment (overrides --preset)",
+    )
+    source.add_argument(
+        "--spec",
+        metavar="FILE",
+        help="train the spec in FILE: JSON with 'dataset', 'network' and 'training' sections, "
+        "the 'spec' part of an experiment file (overrides --preset)",
     )
     parser.add_argument("--save", metavar="FILE", help="save the trained experiment to FILE")
     parser.add_argument(
@@ -75,7 +83,12 @@ def _spec_from_args(args: argparse.Namespace) -> ExperimentSpec:
 def _build_trainer(args: argparse.Namespace) -> Trainer:
     """The trainer the options ask for; a saved experiment continues where it stopped."""
     saved = load_experiment(args.experiment) if args.experiment else None
-    base = saved.spec if saved else preset_spec(args.preset)
+    if saved:
+        base = saved.spec
+    elif args.spec:
+        base = load_spec(args.spec)
+    else:
+        base = preset_spec(args.preset)
     spec = base.with_changes(**_spec_changes(args))
     dataset = saved.dataset if saved else load_dataset(spec.dataset)
     if args.steps is not None:
@@ -98,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         trainer = _build_trainer(args)
         compile_seconds = trainer.compile()
-    except (SpecError, DatasetError, ExperimentError, StrategyUnavailable) as exc:
+    except (SpecError, SpecFileError, DatasetError, ExperimentError, StrategyUnavailable) as exc:
         print(f"xorlab train: {exc}", file=sys.stderr)
         return 2
     target_steps = trainer.total_steps
@@ -117,11 +130,13 @@ def run(args: argparse.Namespace) -> int:
             printed = _print_log(trainer, printed)
     seconds = time.perf_counter() - start
     outputs, cost = trainer.evaluate()
+    test = _test_figures(trainer)
     if args.json:
         print(
             json.dumps(
                 {
-                    "preset": args.preset,
+                    **test,
+                    "preset": None if args.spec or args.experiment else args.preset,
                     "outputs": outputs[:, 0].tolist()
                     if outputs.shape[1] == 1
                     else outputs.tolist(),
@@ -139,6 +154,12 @@ def run(args: argparse.Namespace) -> int:
     else:
         _print_log(trainer, printed)
         _print_result(trainer, outputs, cost, seconds)
+        if test:
+            print(
+                f"test cost: {test['test_cost']:.10f}  test accuracy: "
+                f"{100 * test['test_accuracy']:.1f}% ({trainer.test_dataset.n_samples} held-out "
+                "samples)"
+            )
         rate = trainer.step_count / seconds if seconds > 0 else float("inf")
         print(
             f"engine: {trainer.strategy_name} loop, compiled in {compile_seconds:.2f} s, "
@@ -153,6 +174,14 @@ def run(args: argparse.Namespace) -> int:
             print(f"xorlab train: {exc}", file=sys.stderr)
             return 1
     return 1 if diverged else 0
+
+
+def _test_figures(trainer: Trainer) -> dict[str, float]:
+    """The held-out samples' cost and accuracy, when the spec splits its data."""
+    if trainer.test_dataset is None:
+        return {}
+    _, cost, accuracy = trainer.evaluate_test()
+    return {"test_cost": cost, "test_accuracy": accuracy}
 
 
 def _print_log(trainer: Trainer, already: int) -> int:

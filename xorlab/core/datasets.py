@@ -31,6 +31,9 @@ class Dataset:
     input_names: tuple[str, ...]
     target_names: tuple[str, ...]
     description: str = ""
+    # The held-out samples when this is the training part of a train/test split
+    # (core.training.split); None otherwise.
+    test: Dataset | None = None
 
     def __post_init__(self) -> None:
         for arr in (self.X, self.y):

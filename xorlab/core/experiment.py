@@ -241,7 +241,7 @@ def experiment_from_trainer(trainer) -> Experiment:
     state = trainer.get_state()
     return Experiment(
         spec=trainer.spec,
-        dataset=trainer.dataset,
+        dataset=trainer.full_dataset,  # all samples: the spec's split is made again on opening
         weights=tuple(state[:n]),
         optimizer_state=tuple(state[n:]),
         step=trainer.step_count,

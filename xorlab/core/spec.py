@@ -39,6 +39,8 @@ MAX_NEURONS = 64
 MAX_LAYERS = 16
 MAX_EPOCHS = 100_000_000
 MAX_SEED = 2**32 - 1
+# At least a tenth of the samples stays to train on.
+MAX_TEST_FRACTION = 0.9
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,9 @@ class DatasetSpec:
     noise: float = 0.1  # point sets only
     seed: int = 0  # point sets only
     path: str = ""  # csv only
+    # Share of the samples held out to measure generalization (point sets and CSV only);
+    # which ones is drawn from ``seed``. 0 trains on everything, as the tutorials do.
+    test_fraction: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -240,4 +245,5 @@ def validate(spec: ExperimentSpec) -> list[FieldError]:
     _check_number(errors, "dataset.size", ds.size, 4, 100_000)
     _check_number(errors, "dataset.noise", ds.noise, 0.0, 10.0)
     _check_number(errors, "dataset.seed", ds.seed, 0, MAX_SEED)
+    _check_number(errors, "dataset.test_fraction", ds.test_fraction, 0.0, MAX_TEST_FRACTION)
     return errors

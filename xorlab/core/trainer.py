@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 import warnings
 from collections import deque
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
@@ -25,6 +25,8 @@ from xorlab.core.function_cache import SharedFunction, compile_shared
 from xorlab.core.history import CostHistory
 from xorlab.core.spec import ExperimentSpec, SpecError, validate
 from xorlab.core.strategies import STRATEGIES, LoopProblem, TrainingLoop, build_loop, plan
+from xorlab.core.training.held_out import HeldOutHistory, accuracy, held_out_interval
+from xorlab.core.training.split import split_dataset
 
 try:
     from numba.core.errors import NumbaPerformanceWarning
@@ -78,6 +80,13 @@ class TrainingSnapshot:
     # tab's values while replaying): the optimizer's state and the learning rate in use.
     optimizer_state: tuple[np.ndarray, ...] = ()
     learning_rate: float | None = None
+    # With a train/test split: the outputs and cost on the held-out samples now, and the
+    # test points (epoch, cost, accuracy) recorded since the last snapshot.
+    test_outputs: np.ndarray | None = None
+    test_cost: float | None = None
+    test_steps: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    test_costs: np.ndarray = field(default_factory=lambda: np.empty(0))
+    test_accuracy: np.ndarray = field(default_factory=lambda: np.empty(0))
 
 
 class Trainer:
@@ -101,7 +110,9 @@ class Trainer:
             )
         self.requested_strategy = strategy
         self.spec = spec
-        self.dataset = dataset if dataset is not None else load_dataset(spec.dataset)
+        # The data as loaded, and its training part (held-out samples in ``.test``).
+        self.full_dataset = dataset if dataset is not None else load_dataset(spec.dataset)
+        self.dataset = split_dataset(self.full_dataset, spec.dataset)
         self.mode = mode
         net, tr = spec.network, spec.training
         self.initial_weights = model.init_weights(
@@ -120,6 +131,12 @@ class Trainer:
         self.history = CostHistory()
         self._epoch_costs: list[float] = []  # step costs of the epoch in progress
         self.log: deque[tuple[int, float]] = deque(maxlen=MAX_LOG_LINES)
+        self.test_history = HeldOutHistory()
+
+    @property
+    def test_dataset(self) -> Dataset | None:
+        """The held-out samples, or None without a train/test split."""
+        return self.dataset.test
 
     # --- compiled functions -------------------------------------------------------------
 
@@ -223,9 +240,27 @@ class Trainer:
 
         When the chunk blows up (see ``_divergence_reason``) it is replayed one step at a
         time from its start, so training keeps every good step, and DivergenceError names
-        the exact step that failed, with the weights as they were just before it.
+        the exact step that failed, with the weights as they were just before it. With a
+        train/test split the chunk is cut at each test point, so it is measured on that
+        epoch's weights.
         """
         n_steps = max(0, min(n_steps, self.total_steps - self.step_count))
+        if self.test_dataset is None:
+            return self._run_chunk(n_steps)
+        parts = []
+        self._record_test_point()
+        while n_steps > 0:
+            interval = self._test_interval_steps()
+            part = self._run_chunk(min(n_steps, interval - self.step_count % interval))
+            self._record_test_point()
+            parts.append(part)
+            n_steps -= part.steps
+        if len(parts) == 1:
+            return parts[0]
+        costs = np.concatenate([p.costs for p in parts]) if parts else np.empty(0)
+        return ChunkResult(costs.size, costs, sum(p.seconds for p in parts))
+
+    def _run_chunk(self, n_steps: int) -> ChunkResult:
         if n_steps == 0:
             return ChunkResult(0, np.empty(0), 0.0)
         backup = self.get_state()
@@ -254,6 +289,26 @@ class Trainer:
             self._record(costs)
         # Not reproducible step by step: should never happen, the graphs are the same.
         raise RuntimeError("a chunk diverged but its steps one by one did not")
+
+    def _test_interval_steps(self) -> int:
+        return held_out_interval(self.spec.training.epochs) * self.steps_per_epoch
+
+    def _record_test_point(self) -> None:
+        """A test point at every interval's epoch and at the end of the run, once each."""
+        step = self.step_count
+        due = step % self._test_interval_steps() == 0 or self.done
+        if due and self.test_history.last_step != step:
+            _, cost, acc = self.evaluate_test()
+            self.test_history.append(step, self.epoch, cost, acc)
+
+    def evaluate_test(self) -> tuple[np.ndarray, float, float]:
+        """Outputs, cost and accuracy of the current weights on the held-out samples."""
+        test = self.test_dataset
+        if test is None:
+            raise ValueError("this experiment holds no samples out for testing")
+        out, cost = self.evaluate_fn(test.X, test.y)
+        out = np.asarray(out)
+        return out, float(cost), accuracy(out, np.asarray(test.y))
 
     def run_epochs(self, n_epochs: int) -> ChunkResult:
         return self.run(n_epochs * self.steps_per_epoch)
@@ -323,6 +378,7 @@ class Trainer:
         self.history = CostHistory()
         self._epoch_costs.clear()
         self.log.clear()
+        self.test_history = HeldOutHistory()
 
     def evaluate(self, X: np.ndarray | None = None) -> tuple[np.ndarray, float]:
         """Outputs and cost of the current weights (on the training set by default)."""
@@ -341,6 +397,18 @@ class Trainer:
             grid_outputs = self.evaluate(grid.points)[0][:, 0].reshape(
                 grid.resolution, grid.resolution
             )
+        test: dict = {}
+        if self.test_dataset is not None:
+            self._record_test_point()  # the first snapshot of a run shows the start
+            test_outputs, test_cost, _ = self.evaluate_test()
+            test_steps, test_costs, test_accuracy = self.test_history.take_new()
+            test = dict(
+                test_outputs=test_outputs,
+                test_cost=test_cost,
+                test_steps=test_steps,
+                test_costs=test_costs,
+                test_accuracy=test_accuracy,
+            )
         return TrainingSnapshot(
             step=self.step_count,
             epoch=self.epoch,
@@ -352,6 +420,7 @@ class Trainer:
             grid_outputs=grid_outputs,
             optimizer_state=tuple(v.get_value() for v in self.state),
             learning_rate=float(self.learning_rate.get_value()),
+            **test,
         )
 
 

@@ -1,0 +1,1 @@
+"""Reading and writing files: experiments, CSV data, spec files, exported scripts."""

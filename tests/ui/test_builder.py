@@ -35,6 +35,7 @@ GOOD_VALUES = {  # different from ALL_FIELDS_SPEC's, to see spec_changed carry t
     "dataset.size": 150,
     "dataset.noise": 0.25,
     "dataset.seed": 7,
+    "dataset.test_fraction": 0.3,
     "network.seed": 99,
     "training.learning_rate": 0.125,
     "training.momentum": 0.75,

@@ -176,8 +176,9 @@ class TrainingSession(QObject, SessionCommands):
             self._outbox.post("failed", f"Cannot load the dataset: {exc}")
             self._set_state("error")
             return
-        self._outbox.post("run_reset", dataset, grid)
         trainer = Trainer(spec, dataset, mode=self._mode, strategy=self._requests.strategy)
+        # The training part, its held-out samples in .test; the grid spans them all.
+        self._outbox.post("run_reset", trainer.dataset, grid)
         for compile_step in compile_steps(trainer, grid):
             if self._requests.superseded(generation):
                 return  # a newer spec's request is queued behind this one, or we are closing

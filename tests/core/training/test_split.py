@@ -61,7 +61,7 @@ def numpy_cost(spec, weights, X, y) -> float:
 def numpy_accuracy(spec, weights, X, y) -> float:
     acts = [*spec.network.activations, spec.network.output_activation]
     _, out = forward(weights, X, acts, spec.network.bias)
-    return float(((out > 0.5) == (y > 0.5)).mean())
+    return float(((out >= 0.5) == (y >= 0.5)).mean())
 
 
 def test_split_holds_out_a_seeded_share_and_keeps_every_sample_once():

@@ -26,7 +26,7 @@ def accuracy(outputs: np.ndarray, targets: np.ndarray) -> float:
     """Share of rows whose every output is on the target's side of 0.5."""
     if outputs.shape[0] == 0:
         return float("nan")
-    return float(np.mean(np.all((outputs > 0.5) == (targets > 0.5), axis=1)))
+    return float(np.mean(np.all((outputs >= 0.5) == (targets >= 0.5), axis=1)))
 
 
 class HeldOutHistory:

@@ -6,7 +6,14 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Slot
-from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from xorlab.core.datasets import Dataset, PlaneGrid
 from xorlab.core.trainer import TrainingSnapshot
@@ -44,6 +51,22 @@ class BoundaryView(QWidget):
             size=11, pen=pg.mkPen(plot_style.FOREGROUND, width=1.2), hoverable=True, tip=_point_tip
         )
         self.plot_item.addItem(self.points)
+        # Held-out test samples: hollow rings in their class colour, so they read as "not
+        # trained on" and the map under them shows whether the network got them right.
+        self.test_points = pg.ScatterPlotItem(
+            size=11, brush=pg.mkBrush(0, 0, 0, 0), hoverable=True, tip=_point_tip
+        )
+        self.plot_item.addItem(self.test_points)
+        self.show_test_box = QCheckBox("Show test data")
+        self.show_test_box.setObjectName("boundary.show_test")
+        self.show_test_box.setChecked(True)
+        self.show_test_box.setToolTip(
+            "Draw the held-out test samples as hollow rings. The network never trained on "
+            "them: where a ring sits on the other class's colour, the network generalizes "
+            "wrongly there."
+        )
+        self.show_test_box.toggled.connect(self.test_points.setVisible)
+        self.show_test_box.setVisible(False)
         self.color_bar = pg.ColorBarItem(
             values=(0.0, 1.0),
             colorMap=self.colormap,
@@ -72,7 +95,10 @@ class BoundaryView(QWidget):
         plot_layout = QVBoxLayout(plot_page)
         plot_layout.setContentsMargins(0, 0, 0, 0)
         plot_layout.addWidget(self.plot_widget, 1)
-        plot_layout.addWidget(self.caption)
+        caption_row = QHBoxLayout()
+        caption_row.addWidget(self.caption, 1)
+        caption_row.addWidget(self.show_test_box)
+        plot_layout.addLayout(caption_row)
         self.stack = QStackedWidget()
         self.stack.addWidget(plot_page)
         self.stack.addWidget(self.placeholder)
@@ -86,6 +112,8 @@ class BoundaryView(QWidget):
         self.dataset, self.grid = dataset, grid
         self.image.clear()
         self.contour.setData(None)
+        self.test_points.setData([])
+        self.show_test_box.setVisible(dataset.test is not None and dataset.n_inputs == 2)
         if dataset.n_inputs != 2:
             self.points.setData([])
             self._show_placeholder(
@@ -114,12 +142,18 @@ class BoundaryView(QWidget):
     def _set_points(self, dataset: Dataset) -> None:
         first = dataset.y[:, 0]
         brushes = [pg.mkBrush(plot_style.CLASS_COLORS[int(t >= 0.5)]) for t in first]
-        tips = [
-            f"{dataset.input_names[0]}={a:g}, {dataset.input_names[1]}={b:g} → {t:g}"
-            for (a, b), t in zip(dataset.X, first, strict=True)
-        ]
         size = POINT_SIZE if dataset.n_samples <= MANY_POINTS else SMALL_POINT_SIZE
-        self.points.setData(pos=np.asarray(dataset.X), brush=brushes, data=tips, size=size)
+        self.points.setData(
+            pos=np.asarray(dataset.X), brush=brushes, data=_tips(dataset), size=size
+        )
+        test = dataset.test
+        if test is not None:
+            pens = [
+                pg.mkPen(plot_style.CLASS_COLORS[int(t >= 0.5)], width=2.2) for t in test.y[:, 0]
+            ]
+            self.test_points.setData(
+                pos=np.asarray(test.X), pen=pens, data=_tips(test, " (test)"), size=size
+            )
 
     def _show_placeholder(self, text: str) -> None:
         self.placeholder.setText(text)
@@ -151,3 +185,11 @@ class BoundaryView(QWidget):
 
 def _point_tip(x: float, y: float, data: str) -> str:
     return data
+
+
+def _tips(dataset: Dataset, suffix: str = "") -> list[str]:
+    names = dataset.input_names
+    return [
+        f"{names[0]}={a:g}, {names[1]}={b:g} → {t:g}{suffix}"
+        for (a, b), t in zip(dataset.X, dataset.y[:, 0], strict=True)
+    ]

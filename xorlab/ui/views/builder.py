@@ -11,12 +11,14 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QLabel,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from xorlab.core.datasets import POINT_SETS
 from xorlab.core.presets import PRESETS
-from xorlab.core.spec import ExperimentSpec, validate
+from xorlab.core.spec import MAX_SEED, ExperimentSpec, validate
 from xorlab.ui.views.builder_fields import (
     ERROR_COLOR,
     ChoiceField,
@@ -31,6 +33,7 @@ from xorlab.ui.views.builder_schema import (
     CONDITIONAL_FIELDS,
     NUMBER_FIELDS,
     POINT_SET_FIELDS,
+    SPLIT_FIELDS,
     applies,
 )
 from xorlab.ui.views.builder_texts import FIELD_LABELS, TOOLTIPS, field_label
@@ -94,6 +97,7 @@ class BuilderPanel(QWidget):
         for path, field in self.fields.items():
             field.setEnabled(not locked or path == "training.learning_rate")
         self.preset_combo.setEnabled(not locked)
+        self.regenerate_button.setEnabled(not locked)
         self.bias_box.setEnabled(not locked)
         self.layer_list.set_locked(locked)
 
@@ -154,7 +158,15 @@ class BuilderPanel(QWidget):
         preset_layout.addWidget(self.preset_combo)
         preset_layout.addWidget(self.preset_description)
         layout.addWidget(preset_box)
-        layout.addWidget(self._group("Data", ["dataset.name", *POINT_SET_FIELDS, "dataset.path"]))
+        data = self._group(
+            "Data", ["dataset.name", *POINT_SET_FIELDS, "dataset.path", *SPLIT_FIELDS]
+        )
+        self.regenerate_button = QPushButton("Regenerate data")
+        self.regenerate_button.setObjectName("builder.regenerate")
+        self.regenerate_button.setToolTip(TOOLTIPS["regenerate"])
+        self.regenerate_button.clicked.connect(self._on_regenerate_clicked)
+        self._forms["dataset.name"].addRow("", self.regenerate_button)
+        layout.addWidget(data)
         network = self._group("Network", ["network.output_activation"])
         form = self._forms["network.output_activation"]
         form.insertRow(0, self._label("network.hidden"))
@@ -238,6 +250,9 @@ class BuilderPanel(QWidget):
         self._show_errors(errors)
         for path in CONDITIONAL_FIELDS:
             self._forms[path].setRowVisible(self.fields[path], self._relevant(path))
+        self._forms["dataset.name"].setRowVisible(
+            self.regenerate_button, self.fields["dataset.name"].value() in POINT_SETS
+        )
         valid = not errors
         if valid and spec != self._spec:
             new_rate = spec.training.learning_rate != self._spec.training.learning_rate
@@ -280,6 +295,15 @@ class BuilderPanel(QWidget):
     def _on_field_edited(self, *_args: object) -> None:
         if not self._loading:
             self._revalidate()
+
+    @Slot()
+    def _on_regenerate_clicked(self) -> None:
+        """A new sample from the next data seed (the seed stays visible, so it can be undone)."""
+        seed = self.fields["dataset.seed"]
+        value, error = seed.read()
+        current = self._spec.dataset.seed if error is not None else value
+        seed.set_value((current + 1) % (MAX_SEED + 1))
+        self._revalidate()
 
     @Slot(int)
     def _on_preset_index_changed(self, index: int) -> None:

@@ -25,6 +25,7 @@ NUMBER_FIELDS = {  # path: (objectName, kind)
     "dataset.size": ("builder.dataset_size", "int"),
     "dataset.noise": ("builder.dataset_noise", "float"),
     "dataset.seed": ("builder.dataset_seed", "int"),
+    "dataset.test_fraction": ("builder.test_fraction", "float"),
     "network.seed": ("builder.weight_seed", "int"),
     "training.learning_rate": ("builder.learning_rate", "float"),
     "training.momentum": ("builder.momentum", "float"),
@@ -42,13 +43,22 @@ CHOICE_FIELDS = {  # path: (objectName, [(label, value)])
     "training.schedule": ("builder.schedule", [(SCHEDULE_LABELS[s], s) for s in SCHEDULES]),
 }
 POINT_SET_FIELDS = ("dataset.size", "dataset.noise", "dataset.seed")
-CONDITIONAL_FIELDS = (*POINT_SET_FIELDS, "dataset.path", "training.momentum", "training.batch_size")
+SPLIT_FIELDS = ("dataset.test_fraction",)
+CONDITIONAL_FIELDS = (
+    *POINT_SET_FIELDS,
+    *SPLIT_FIELDS,
+    "dataset.path",
+    "training.momentum",
+    "training.batch_size",
+)
 
 
 def applies(path: str, dataset: str | None, optimizer: str | None, schedule: str | None) -> bool:
     """Whether field ``path`` applies to the chosen dataset, optimizer and schedule."""
     if path in POINT_SET_FIELDS:
         return dataset in POINT_SETS
+    if path in SPLIT_FIELDS:  # truth tables are never split (core.training.split)
+        return dataset in POINT_SETS or dataset == "csv"
     if path == "dataset.path":
         return dataset == "csv"
     if path == "training.momentum":

@@ -8,6 +8,7 @@ FIELD_LABELS = {
     "dataset.noise": "Noise",
     "dataset.seed": "Data seed",
     "dataset.path": "CSV file",
+    "dataset.test_fraction": "Test split",
     "network.hidden": "Hidden layers",
     "network.activations": "Hidden activations",
     "network.output_activation": "Output activation",
@@ -37,6 +38,13 @@ TOOLTIPS = {
     "classes overlap and no network can classify every point right.",
     "dataset.seed": "Seed of the random generator that places the points: the same seed "
     "always gives the same points, so runs can be compared.",
+    "dataset.test_fraction": "Share of the samples held out of training (0 to 0.9), to see "
+    "whether the network generalizes: the test cost is drawn beside the training cost. When "
+    "the training cost keeps falling while the test cost turns up, the network is learning "
+    "the training points by heart (overfitting). Which samples are held out follows the data "
+    "seed. 0 trains on every sample.",
+    "regenerate": "Draw a new sample of points (and a new test split): the data seed goes up "
+    "by one.",
     "dataset.path": "A CSV file with a header row. Every column is a number; the last column "
     "(or the columns named target... or y...) is what the network should output.",
     "network.hidden": "The layers between input and output. Each hidden neuron computes a "

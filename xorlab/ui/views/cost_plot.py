@@ -17,10 +17,12 @@ from xorlab.ui.views import plot_style
 from xorlab.ui.views.range_follow import RangeFollower
 
 IDLE_TEXT = "Hover over the curve to read a point."
+TEST_COLOR = plot_style.PALETTE[1]
 
 
-def idle_text(cost_label: str | None) -> str:
-    return f"Cost: {cost_label}. {IDLE_TEXT}" if cost_label else IDLE_TEXT
+def idle_text(cost_label: str | None, test: bool = False) -> str:
+    text = f"Cost: {cost_label}. {IDLE_TEXT}" if cost_label else IDLE_TEXT
+    return f"{text} Dashed: the held-out test samples." if test else text
 
 
 class CostPlot(QWidget):
@@ -34,6 +36,7 @@ class CostPlot(QWidget):
         self._epochs = np.empty(0, dtype=np.int64)
         self._costs = np.empty(0, dtype=np.float64)
         self._cost_label: str | None = None
+        self._has_test = False
 
         self.plot_widget = plot_style.make_plot_widget(
             "Cost during training",
@@ -56,6 +59,15 @@ class CostPlot(QWidget):
         # Other curves the view keeps in sight (earlier runs, see run_overlays.py).
         self.kept_in_view: list[pg.PlotDataItem] = []
         self.curve.setClipToView(True)
+        # The held-out samples' cost (a train/test split only), dashed in another colour: a
+        # test curve turning up while the training curve falls is overfitting.
+        self.test_history = CostHistory(capacity)
+        self._test_epochs = np.empty(0, dtype=np.int64)
+        self._test_costs = np.empty(0, dtype=np.float64)
+        self.test_curve = self.plot_item.plot(
+            pen=plot_style.curve_pen(TEST_COLOR, dashed=True), antialias=True, name="test cost"
+        )
+        self.test_curve.setClipToView(True)
 
         line_pen = pg.mkPen(plot_style.CROSSHAIR_COLOR, width=1, style=pg.QtCore.Qt.DashLine)
         self.v_line = pg.InfiniteLine(angle=90, movable=False, pen=line_pen)
@@ -107,25 +119,41 @@ class CostPlot(QWidget):
         self._epochs = np.empty(0, dtype=np.int64)
         self._costs = np.empty(0, dtype=np.float64)
         self.curve.setData([], [])
+        self.test_history = CostHistory(self._capacity)
+        self._test_epochs = np.empty(0, dtype=np.int64)
+        self._test_costs = np.empty(0, dtype=np.float64)
+        self.test_curve.setData([], [])
+        self._has_test = dataset is not None and dataset.test is not None
         if cost_label:
             # Named under the plot: a long name in the title or on the axis widens the plot
             # past what a narrow window gives it.
             self._cost_label = cost_label
         self._hide_crosshair()
-        self.readout.setText(idle_text(self._cost_label))
+        self.readout.setText(idle_text(self._cost_label, self._has_test))
         self.ranges.reset(epochs)
 
     @Slot(object)
     def on_snapshot(self, snapshot: TrainingSnapshot) -> None:
-        if snapshot.history_steps.size == 0:
+        new_test = snapshot.test_steps.size > 0
+        if new_test:
+            self.test_history.extend(snapshot.test_steps, snapshot.test_costs)
+            self._test_epochs, self._test_costs = self.test_history.data()
+            self.test_curve.setData(self._test_epochs, self._test_costs)
+        if snapshot.history_steps.size == 0 and not new_test:
             return
-        self.history.extend(snapshot.history_steps, snapshot.history_costs)
-        self._epochs, self._costs = self.history.data()
-        self.curve.setData(self._epochs, self._costs)
+        if snapshot.history_steps.size:
+            self.history.extend(snapshot.history_steps, snapshot.history_costs)
+            self._epochs, self._costs = self.history.data()
+            self.curve.setData(self._epochs, self._costs)
         self._follow()
 
+    def test_data(self) -> tuple[np.ndarray, np.ndarray]:
+        """The test curve's points (epochs, costs); empty without a train/test split."""
+        return self._test_epochs.copy(), self._test_costs.copy()
+
     def _follow(self) -> None:
-        epochs, costs = self._epochs, self._costs
+        epochs = np.concatenate([self._epochs, self._test_epochs])
+        costs = np.concatenate([self._costs, self._test_costs])
         if self.kept_in_view:
             kept = [(item.xData, item.yData) for item in self.kept_in_view]  # not clipped
             epochs = np.concatenate([epochs, *(x for x, _ in kept if x is not None)])
@@ -161,7 +189,7 @@ class CostPlot(QWidget):
         """Move the crosshair to the recorded point nearest ``epoch``; returns the readout."""
         if self._epochs.size == 0:
             self._hide_crosshair()
-            self.readout.setText(idle_text(self._cost_label))
+            self.readout.setText(idle_text(self._cost_label, self._has_test))
             return self.readout.text()
         i = int(np.searchsorted(self._epochs, epoch))
         if i == self._epochs.size or (
@@ -179,6 +207,9 @@ class CostPlot(QWidget):
         for item in (self.v_line, self.h_line, self.marker):
             item.setVisible(math.isfinite(y) or item is self.v_line)
         text = f"epoch {x:,}   cost {cost:.6g}"
+        if self._test_epochs.size:
+            j = int(np.abs(self._test_epochs - epoch).argmin())
+            text += f"   test cost {self._test_costs[j]:.6g} (epoch {int(self._test_epochs[j]):,})"
         self.readout.setText(text)
         return text
 
@@ -193,7 +224,7 @@ class CostPlot(QWidget):
         view_box = self.plot_item.getViewBox()
         if not view_box.sceneBoundingRect().contains(scene_pos):
             self._hide_crosshair()
-            self.readout.setText(idle_text(self._cost_label))
+            self.readout.setText(idle_text(self._cost_label, self._has_test))
             return
         self.show_readout_at(view_box.mapSceneToView(scene_pos).x())
 

@@ -180,8 +180,20 @@ class OutputsPlot(QWidget):
         self.legend.addItem(curve, "samples classified right")
         self.curves.append(curve)
         self._add_target_line(100.0, plot_style.TARGET_PEN_COLOR, "all right", below=True)
-        self.legend.setVisible(False)  # one curve, named by the axis
-        self.note.setText(f"{dataset.n_samples} samples: the share classified right.")
+        if dataset.test is None:
+            self.legend.setVisible(False)  # one curve, named by the axis
+            self.note.setText(f"{dataset.n_samples} samples: the share classified right.")
+            return
+        # Beside it, the held-out samples': a gap between the two is what overfitting costs.
+        test_curve = self.plot_item.plot(
+            pen=plot_style.curve_pen(plot_style.PALETTE[1], dashed=True), antialias=True
+        )
+        self.legend.addItem(test_curve, "test samples classified right")
+        self.curves.append(test_curve)
+        self.note.setText(
+            f"The share classified right: {dataset.n_samples} training samples, and dashed, "
+            f"{dataset.test.n_samples} held-out test samples."
+        )
 
     def _add_target_line(
         self, value: float, color: str, label: str | None = None, below: bool = False
@@ -212,6 +224,15 @@ class OutputsPlot(QWidget):
             return  # a snapshot from a previous run still in flight
         if self.mode == "accuracy":
             row = np.array([100.0 * accuracy(outputs, self.dataset.y)])
+            test = self.dataset.test
+            if test is not None:
+                test_outputs = snapshot.test_outputs
+                right = (
+                    100.0 * accuracy(test_outputs, test.y)
+                    if test_outputs is not None and test_outputs.shape == test.y.shape
+                    else np.nan
+                )
+                row = np.append(row, right)
         else:
             row = np.array([outputs[i, j] for i, j in self.curve_keys])
         self.series.append(float(snapshot.epoch), row)

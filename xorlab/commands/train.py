@@ -120,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     diverged = None
     printed = 0
-    while trainer.step_count < target_steps:
+    while trainer.step_count < target_steps and trainer.stop is None:
         try:
             trainer.run(min(CHUNK_STEPS, target_steps - trainer.step_count))
         except DivergenceError as exc:
@@ -148,6 +148,8 @@ def run(args: argparse.Namespace) -> int:
                     "strategy": trainer.strategy_name,
                     "compile_seconds": compile_seconds,
                     "diverged": diverged,
+                    "stopped_by": trainer.stop.rule if trainer.stop else None,
+                    "stop_reason": trainer.stop.message if trainer.stop else None,
                 }
             )
         )
@@ -165,6 +167,8 @@ def run(args: argparse.Namespace) -> int:
             f"engine: {trainer.strategy_name} loop, compiled in {compile_seconds:.2f} s, "
             f"{rate:,.0f} steps/s"
         )
+        if trainer.stop:
+            print(f"stopped early: {trainer.stop.message}")
         if diverged:
             print(f"stopped: {diverged}", file=sys.stderr)
     if args.save:

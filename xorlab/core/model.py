@@ -112,6 +112,12 @@ def l2_penalty(params: Sequence[TensorVariable], net: NetworkSpec, l2: float) ->
     return l2 * sum(pt.sum((W[:-1] if net.bias else W) ** 2) for W in params)
 
 
+def l1_penalty(params: Sequence[TensorVariable], net: NetworkSpec, l1: float) -> TensorVariable:
+    """The L1 penalty on the weights (it pushes small weights to exactly 0); bias rows are
+    not penalised."""
+    return l1 * sum(pt.sum(pt.abs(W[:-1] if net.bias else W)) for W in params)
+
+
 def total_cost(
     params: Sequence[TensorVariable],
     X: TensorVariable,
@@ -120,12 +126,15 @@ def total_cost(
     training: TrainingSpec,
     output: TensorVariable | None = None,
 ) -> TensorVariable:
-    """Data cost plus the L2 penalty; ``output`` reuses an already built forward pass."""
+    """Data cost plus the L2 and L1 penalties; ``output`` reuses an already built forward
+    pass. A penalty of 0 is left out of the graph, so the tutorials' graphs stay as they were."""
     if output is None:
         output = forward(params, X, net)
     cost = data_cost(output, y, training.cost)
     if training.l2 > 0:
         cost = cost + l2_penalty(params, net, training.l2)
+    if training.l1 > 0:
+        cost = cost + l1_penalty(params, net, training.l1)
     return cost
 
 

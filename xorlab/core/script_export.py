@@ -109,6 +109,10 @@ def _cost_code(spec: ExperimentSpec, n_layers: int) -> str:
         weights = [f"W{i}[:-1]" if spec.network.bias else f"W{i}" for i in range(1, n_layers + 1)]
         penalty = " + ".join(f"pt.sum({w} ** 2)" for w in weights)
         code += f"\ncost = cost + {spec.training.l2!r} * ({penalty})  # L2, bias rows excluded"
+    if spec.training.l1 > 0:
+        weights = [f"W{i}[:-1]" if spec.network.bias else f"W{i}" for i in range(1, n_layers + 1)]
+        penalty = " + ".join(f"pt.sum(pt.abs({w}))" for w in weights)
+        code += f"\ncost = cost + {spec.training.l1!r} * ({penalty})  # L1, bias rows excluded"
     return code
 
 

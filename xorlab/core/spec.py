@@ -80,8 +80,13 @@ class TrainingSpec:
     schedule: str = "full"
     batch_size: int = 4
     l2: float = 0.0
+    l1: float = 0.0  # the L1 penalty's factor (bias rows are not penalised, as for L2)
     epochs: int = 60_000
     log_every: int = 10_000  # epochs between progress lines, as the tutorials print them
+    # Stop conditions (core.training.stop_rules); 0 turns each off.
+    target_cost: float = 0.0
+    plateau_epochs: int = 0
+    plateau_tolerance: float = 0.001  # relative improvement the plateau rule asks for
 
 
 @dataclass(frozen=True)
@@ -235,9 +240,13 @@ def validate(spec: ExperimentSpec) -> list[FieldError]:
     _check_number(errors, "training.learning_rate", tr.learning_rate, 0.0, 1e6, low_open=True)
     _check_number(errors, "training.momentum", tr.momentum, 0.0, 0.9999)
     _check_number(errors, "training.l2", tr.l2, 0.0, 10.0)
+    _check_number(errors, "training.l1", tr.l1, 0.0, 10.0)
     _check_number(errors, "training.batch_size", tr.batch_size, 1, 100_000)
     _check_number(errors, "training.epochs", tr.epochs, 1, MAX_EPOCHS)
     _check_number(errors, "training.log_every", tr.log_every, 1, MAX_EPOCHS)
+    _check_number(errors, "training.target_cost", tr.target_cost, 0.0, 1e6)
+    _check_number(errors, "training.plateau_epochs", tr.plateau_epochs, 0, MAX_EPOCHS)
+    _check_number(errors, "training.plateau_tolerance", tr.plateau_tolerance, 0.0, 0.99)
     if tr.cost == "bce" and net.output_activation != "sigmoid":
         errors.append(
             FieldError("training.cost", "binary cross-entropy needs a sigmoid output activation")

@@ -27,6 +27,7 @@ from xorlab.core.spec import ExperimentSpec, SpecError, validate
 from xorlab.core.strategies import STRATEGIES, LoopProblem, TrainingLoop, build_loop, plan
 from xorlab.core.training.held_out import HeldOutHistory, accuracy, held_out_interval
 from xorlab.core.training.split import split_dataset
+from xorlab.core.training.stop_rules import Stop, StopRules
 
 try:
     from numba.core.errors import NumbaPerformanceWarning
@@ -87,6 +88,9 @@ class TrainingSnapshot:
     test_steps: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
     test_costs: np.ndarray = field(default_factory=lambda: np.empty(0))
     test_accuracy: np.ndarray = field(default_factory=lambda: np.empty(0))
+    # Why the run ended before its epoch limit: the stop rule's name and message, or None.
+    stop_rule: str | None = None
+    stop_reason: str | None = None
 
 
 class Trainer:
@@ -132,6 +136,8 @@ class Trainer:
         self._epoch_costs: list[float] = []  # step costs of the epoch in progress
         self.log: deque[tuple[int, float]] = deque(maxlen=MAX_LOG_LINES)
         self.test_history = HeldOutHistory()
+        self.stop: Stop | None = None  # set when a stop rule ended the run
+        self._stop_rules = StopRules(tr)
 
     @property
     def test_dataset(self) -> Dataset | None:
@@ -229,7 +235,14 @@ class Trainer:
 
     @property
     def done(self) -> bool:
-        return self.step_count >= self.total_steps
+        return self.step_count >= self.total_steps or self.stop is not None
+
+    def set_stop_rules(self, spec: ExperimentSpec) -> None:
+        """Take the stop rules of ``spec`` (same network) mid-run: a run they stopped
+        may go on, and the plateau rule starts counting afresh."""
+        self.spec = spec
+        self.stop = None
+        self._stop_rules = StopRules(spec.training)
 
     def set_learning_rate(self, value: float) -> None:
         """Takes effect at the next step; no recompilation."""
@@ -245,11 +258,13 @@ class Trainer:
         epoch's weights.
         """
         n_steps = max(0, min(n_steps, self.total_steps - self.step_count))
+        if self.stop is not None:
+            n_steps = 0
         if self.test_dataset is None:
             return self._run_chunk(n_steps)
         parts = []
         self._record_test_point()
-        while n_steps > 0:
+        while n_steps > 0 and not self.done:
             interval = self._test_interval_steps()
             part = self._run_chunk(min(n_steps, interval - self.step_count % interval))
             self._record_test_point()
@@ -270,6 +285,17 @@ class Trainer:
         if _divergence_reason(costs, self.params):
             self.set_state(backup)
             self._replay_until_divergence(n_steps)
+        if self._stop_rules.active:
+            stop = self._stop_rules.check(*self._epoch_costs_of(costs)[:2])
+            if stop is not None:
+                # Run again from the chunk's start to the end of the stopping epoch: the
+                # same numbers, and the run ends where the rule says whatever the chunking.
+                needed = (stop.epoch + 1) * self.steps_per_epoch - self.step_count
+                if needed < n_steps:
+                    self.set_state(backup)
+                    costs = self._run_compiled(needed)
+                    n_steps = needed
+                self.stop = stop
         self._record(costs)
         return ChunkResult(n_steps, costs, seconds)
 
@@ -320,22 +346,29 @@ class Trainer:
         the full-batch cost) and their mean for the mean costs. A progress line, as the
         tutorials print every ``log_every`` epochs, holds the epoch's last step cost.
         """
-        # Vectorized: a tiny net runs millions of one-step epochs a second.
+        first_epoch, combined, per_epoch, rest = self._epoch_costs_of(costs)
+        self.step_count += costs.size
+        self._epoch_costs = rest.tolist()
+        if combined.size == 0:
+            return
+        epochs = first_epoch + np.arange(combined.size)
+        self.history.extend(epochs, combined)
+        logged = np.flatnonzero(epochs % self.spec.training.log_every == 0)
+        self.log.extend(zip(epochs[logged].tolist(), per_epoch[logged, -1].tolist(), strict=True))
+
+    def _epoch_costs_of(self, costs: np.ndarray) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+        """The epochs these step costs complete (with the carried part of the epoch in
+        progress): first epoch, each epoch's point, the step costs by epoch, and the steps
+        left over in an epoch not yet complete. Vectorized: a tiny net runs millions of
+        one-step epochs a second."""
         spe = self.steps_per_epoch
         carried = np.asarray(self._epoch_costs, dtype=np.float64)
         all_costs = np.concatenate([carried, costs]) if carried.size else costs
         first_epoch = (self.step_count - carried.size) // spe
-        self.step_count += costs.size
         n_epochs = all_costs.size // spe
         per_epoch = all_costs[: n_epochs * spe].reshape(n_epochs, spe)
-        self._epoch_costs = all_costs[n_epochs * spe :].tolist()
-        if n_epochs == 0:
-            return
         combined = per_epoch.sum(axis=1) if self.spec.training.cost == "sse" else per_epoch.mean(1)
-        epochs = first_epoch + np.arange(n_epochs)
-        self.history.extend(epochs, combined)
-        logged = np.flatnonzero(epochs % self.spec.training.log_every == 0)
-        self.log.extend(zip(epochs[logged].tolist(), per_epoch[logged, -1].tolist(), strict=True))
+        return first_epoch, combined, per_epoch, all_costs[n_epochs * spe :]
 
     # --- state -------------------------------------------------------------------------------
 
@@ -379,6 +412,8 @@ class Trainer:
         self._epoch_costs.clear()
         self.log.clear()
         self.test_history = HeldOutHistory()
+        self.stop = None
+        self._stop_rules = StopRules(self.spec.training)
 
     def evaluate(self, X: np.ndarray | None = None) -> tuple[np.ndarray, float]:
         """Outputs and cost of the current weights (on the training set by default)."""
@@ -420,6 +455,8 @@ class Trainer:
             grid_outputs=grid_outputs,
             optimizer_state=tuple(v.get_value() for v in self.state),
             learning_rate=float(self.learning_rate.get_value()),
+            stop_rule=None if self.stop is None else self.stop.rule,
+            stop_reason=None if self.stop is None else self.stop.message,
             **test,
         )
 

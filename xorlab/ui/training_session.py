@@ -45,6 +45,11 @@ log = logging.getLogger(__name__)
 COMMANDS_WITH_VALUES = ("learning_rate", "speed")
 
 
+def _stop_rules(spec: ExperimentSpec) -> tuple[float, int, float]:
+    tr = spec.training
+    return tr.target_cost, tr.plateau_epochs, tr.plateau_tolerance
+
+
 class TrainingSession(QObject, SessionCommands):
     """Moved to the worker thread; ``on_command`` receives the queued requests."""
 
@@ -223,7 +228,10 @@ class TrainingSession(QObject, SessionCommands):
             trainer.set_learning_rate(spec.training.learning_rate)
             self._do_reset()
             return
-        # Only the learning rate, epoch limit and log interval differ: none is compiled in.
+        # Only the learning rate, epoch limit, log interval or stop rules differ: none is
+        # compiled in.
+        if _stop_rules(spec) != _stop_rules(trainer.spec):
+            trainer.set_stop_rules(spec)
         trainer.spec = spec
         trainer.set_learning_rate(spec.training.learning_rate)
         if self._state == "done" and not trainer.done:

@@ -39,6 +39,7 @@ _NAMED: dict[type, str] = {
     ps.Log1p: "log1p",
     ps.Tanh: "tanh",
     ps.Abs: "abs",
+    ps.Sign: "sign",  # the gradient of abs (L1)
     psm.Sigmoid: "sigmoid",
     psm.Softplus: "softplus",
     ps.Clip: "clip",

@@ -31,8 +31,12 @@ NUMBER_FIELDS = {  # path: (objectName, kind)
     "training.momentum": ("builder.momentum", "float"),
     "training.batch_size": ("builder.batch_size", "int"),
     "training.l2": ("builder.l2", "float"),
+    "training.l1": ("builder.l1", "float"),
     "training.epochs": ("builder.epochs", "int"),
     "training.log_every": ("builder.log_every", "int"),
+    "training.target_cost": ("builder.target_cost", "float"),
+    "training.plateau_epochs": ("builder.plateau_epochs", "int"),
+    "training.plateau_tolerance": ("builder.plateau_tolerance", "float"),
 }
 CHOICE_FIELDS = {  # path: (objectName, [(label, value)])
     "dataset.name": ("builder.dataset", [(DATASET_LABELS.get(n, n), n) for n in DATASET_NAMES]),

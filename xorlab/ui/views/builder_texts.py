@@ -22,8 +22,12 @@ FIELD_LABELS = {
     "training.schedule": "Schedule",
     "training.batch_size": "Batch size",
     "training.l2": "L2 penalty",
+    "training.l1": "L1 penalty",
     "training.epochs": "Epochs",
     "training.log_every": "Log every",
+    "training.target_cost": "Stop at cost",
+    "training.plateau_epochs": "Stop after flat",
+    "training.plateau_tolerance": "Flat means under",
 }
 
 TOOLTIPS = {
@@ -83,10 +87,20 @@ TOOLTIPS = {
     "per epoch.",
     "training.l2": "Weight decay: adds this factor times the sum of squared weights to the "
     "cost, which keeps weights small and boundaries smooth. 0 turns it off.",
+    "training.l1": "Adds this factor times the sum of the weights' absolute values to the "
+    "cost. Unlike L2 it pulls every weight towards 0 by the same amount, so weights that do "
+    "not help end at exactly 0: the network uses fewer inputs and neurons. Bias weights are "
+    "not penalised. 0 turns it off.",
     "training.epochs": "How many passes over the whole training set to run. The 28-line "
     "tutorial runs 60000 full-batch steps.",
     "training.log_every": "Print a progress line (epoch and cost) every this many epochs, as "
     "the tutorials do.",
+    "training.target_cost": "Stop training as soon as an epoch's cost (the training cost, as "
+    "plotted) is at or below this value. 0 trains to the epoch limit.",
+    "training.plateau_epochs": "Stop when the cost has not improved for this many epochs in a "
+    "row: training has reached a plateau and more epochs would change little. 0 turns it off.",
+    "training.plateau_tolerance": "What counts as an improvement for the plateau rule: the "
+    "cost must fall below the best so far by more than this share of it (0.001 = 0.1%).",
     "csv_browse": "Choose a CSV file to train on.",
 }
 

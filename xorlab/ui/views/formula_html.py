@@ -102,6 +102,8 @@ def cost_block(trace: SampleTrace, spec: ExperimentSpec) -> str:
     penalty = ""
     if spec.training.l2 > 0:
         penalty = f" + {num(spec.training.l2)}·ΣW² (the L2 penalty; bias weights excluded)"
+    if spec.training.l1 > 0:
+        penalty += f" + {num(spec.training.l1)}·Σ|W| (the L1 penalty; bias weights excluded)"
     return (
         "<h2>2. Cost</h2>"
         '<p class="explain">The cost says how far the output is from the target: 0 is '
@@ -136,7 +138,15 @@ def _step_bg(step: float) -> str:
     return UP_BG if step > 0 else DOWN_BG if step < 0 else "#FFFFFF"
 
 
-def gradient_table(index: int, trace: SampleTrace, bias: bool, l2: float) -> str:
+def _penalty_terms(weight: float, l2: float, l1: float) -> str:
+    """The penalties' parts of one weight's gradient: 2·λ₂·w and λ₁·sign(w)."""
+    text = f" + 2·{num(l2)}·{_paren(weight)}" if l2 else ""
+    if l1:
+        text += f" + {num(l1)}·sign({num(weight)})"
+    return text
+
+
+def gradient_table(index: int, trace: SampleTrace, bias: bool, l2: float, l1: float = 0) -> str:
     layer = trace.layers[index]
     n_in, n_out = layer.gradient.shape
     header = ["weight from", *(f"to neuron {j + 1}" for j in range(n_out))]
@@ -146,7 +156,7 @@ def gradient_table(index: int, trace: SampleTrace, bias: bool, l2: float) -> str
         cells = "".join(
             f'<td align="right" style="background-color: {_step_bg(layer.step[i, j])};">'
             f"{_paren(layer.inputs[i])}·{_paren(layer.deltas[j])}"
-            f"{'' if l2 == 0 or bias_row else f' + 2·{num(l2)}·{_paren(layer.weights[i, j])}'} = "
+            f"{'' if bias_row else _penalty_terms(layer.weights[i, j], l2, l1)} = "
             f"{num(layer.gradient[i, j])}<br/><b>step {num(layer.step[i, j])}</b></td>"
             for j in range(n_out)
         )
@@ -177,7 +187,7 @@ def update_notes(result: FormulaResult) -> list[str]:
         notes.append(
             f"<b>Full batch:</b> the real update {combine} the gradients of all {n} samples, "
             f"so this sample's gradient is one of {n} parts of every step"
-            + (" (the L2 part counts once)." if tr.l2 > 0 else ".")
+            + (" (the penalties' part counts once)." if tr.l2 > 0 or tr.l1 > 0 else ".")
         )
     elif k > 1:
         notes.append(
@@ -230,10 +240,12 @@ def render_html(result: FormulaResult, sample_label: str) -> str:
         '<p class="explain">A weight\'s gradient is the input it carries times the δ of '
         "the neuron it feeds: ∂C/∂w = x·δ"
         + (" (plus 2λw from the L2 penalty)" if spec.training.l2 > 0 else "")
+        + (" (plus λ·sign(w) from the L1 penalty)" if spec.training.l1 > 0 else "")
         + f". Gradient descent moves every weight against its gradient: step = −η·∂C/∂w "
         f"with η = {lr}. Blue cells: the weight grows; orange: it shrinks.</p>",
     ]
-    parts += [gradient_table(i, trace, bias, spec.training.l2) for i in range(len(layers))]
+    tr = spec.training
+    parts += [gradient_table(i, trace, bias, tr.l2, tr.l1) for i in range(len(layers))]
     notes = update_notes(result)
     if notes:
         parts.append("<h2>What training really does</h2>")

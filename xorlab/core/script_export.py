@@ -16,6 +16,7 @@ from xorlab.core.experiment import atomic_write
 from xorlab.core.model import ADAM_BETA1, ADAM_BETA2, ADAM_EPS, BCE_CLIP, layer_shapes
 from xorlab.core.spec import COST_LABELS, OPTIMIZER_LABELS, ExperimentSpec
 from xorlab.core.trainer import batch_table
+from xorlab.core.training.shuffle import SHUFFLE_SALT, shuffles
 
 _ACTIVATION_CODE = {
     "sigmoid": "pt.sigmoid({})",
@@ -116,6 +117,22 @@ def _cost_code(spec: ExperimentSpec, n_layers: int) -> str:
     return code
 
 
+def _rows(training) -> str:
+    return "order[rows]" if shuffles(training) else "rows"
+
+
+def _epoch_order_code(spec: ExperimentSpec, dataset: Dataset) -> str:
+    """With shuffling, each epoch's sample order, drawn as xorlab draws it."""
+    if not shuffles(spec.training):
+        return ""
+    seed = spec.network.seed
+    return (
+        f"    # A new order every epoch, from the weight seed and the epoch number.\n"
+        f"    order = np.random.default_rng([{seed}, epoch, {SHUFFLE_SALT}])"
+        f".permutation({dataset.n_samples})\n"
+    )
+
+
 def export_script(spec: ExperimentSpec, dataset: Dataset) -> str:
     """Python source that trains ``spec`` on ``dataset`` with PyTensor and prints the result."""
     tr = spec.training
@@ -162,8 +179,8 @@ evaluate = pytensor.function([X, y], [output, cost])
 batches = {batches.tolist()!r}
 log = []
 for epoch in range({tr.epochs}):
-    for rows in batches:
-        step_cost = train(X_data[rows], y_data[rows])
+{_epoch_order_code(spec, dataset)}    for rows in batches:
+        step_cost = train(X_data[{_rows(tr)}], y_data[{_rows(tr)}])
     if epoch % {tr.log_every} == 0:
         log.append([epoch, float(step_cost)])
         if "--json" not in sys.argv:

@@ -79,6 +79,7 @@ class TrainingSpec:
     momentum: float = 0.9
     schedule: str = "full"
     batch_size: int = 4
+    shuffle: bool = False  # a new seeded sample order every epoch (sample/minibatch only)
     l2: float = 0.0
     l1: float = 0.0  # the L1 penalty's factor (bias rows are not penalised, as for L2)
     epochs: int = 60_000

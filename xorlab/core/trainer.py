@@ -26,6 +26,7 @@ from xorlab.core.history import CostHistory
 from xorlab.core.spec import ExperimentSpec, SpecError, validate
 from xorlab.core.strategies import STRATEGIES, LoopProblem, TrainingLoop, build_loop, plan
 from xorlab.core.training.held_out import HeldOutHistory, accuracy, held_out_interval
+from xorlab.core.training.shuffle import epoch_rows, shuffles
 from xorlab.core.training.split import split_dataset
 from xorlab.core.training.stop_rules import Stop, StopRules
 
@@ -137,6 +138,7 @@ class Trainer:
         self.log: deque[tuple[int, float]] = deque(maxlen=MAX_LOG_LINES)
         self.test_history = HeldOutHistory()
         self.stop: Stop | None = None  # set when a stop rule ended the run
+        self._shuffled_epoch = -1  # the epoch whose order the loop holds (shuffling)
         self._stop_rules = StopRules(tr)
 
     @property
@@ -193,6 +195,11 @@ class Trainer:
         (K, batch) matrix of rows of the batch table; both return the K step costs."""
         return build_loop(self._loop_problem(), self.requested_strategy)
 
+    @property
+    def shuffles(self) -> bool:
+        """Whether each epoch visits the samples in a new order (training.shuffle)."""
+        return shuffles(self.spec.training)
+
     def _loop_problem(self) -> LoopProblem:
         return LoopProblem(
             spec=self.spec,
@@ -203,6 +210,7 @@ class Trainer:
             state=tuple(self.state),
             learning_rate=self.learning_rate,
             mode=self.mode,
+            shuffle=self.shuffles,
         )
 
     @property
@@ -260,14 +268,21 @@ class Trainer:
         n_steps = max(0, min(n_steps, self.total_steps - self.step_count))
         if self.stop is not None:
             n_steps = 0
-        if self.test_dataset is None:
+        if self.test_dataset is None and not self.shuffles:
             return self._run_chunk(n_steps)
-        parts = []
-        self._record_test_point()
-        while n_steps > 0 and not self.done:
-            interval = self._test_interval_steps()
-            part = self._run_chunk(min(n_steps, interval - self.step_count % interval))
+        # Cut at test points and, when shuffling, at epoch ends (each epoch its own order).
+        intervals = []
+        if self.test_dataset is not None:
             self._record_test_point()
+            intervals.append(self._test_interval_steps())
+        if self.shuffles:
+            intervals.append(self.steps_per_epoch)
+        parts = []
+        while n_steps > 0 and not self.done:
+            to_boundary = min(i - self.step_count % i for i in intervals)
+            part = self._run_chunk(min(n_steps, to_boundary))
+            if self.test_dataset is not None:
+                self._record_test_point()
             parts.append(part)
             n_steps -= part.steps
         if len(parts) == 1:
@@ -300,7 +315,15 @@ class Trainer:
         return ChunkResult(n_steps, costs, seconds)
 
     def _run_compiled(self, n_steps: int) -> np.ndarray:
+        if self.shuffles:
+            self._use_epoch_order(self.epoch)
         return self.loop_fn.run(self.step_count % self.steps_per_epoch, n_steps)
+
+    def _use_epoch_order(self, epoch: int) -> None:
+        if self._shuffled_epoch != epoch:
+            rows = epoch_rows(self.batches, self.dataset.n_samples, self.spec.network.seed, epoch)
+            self.loop_fn.set_batch_data(self.dataset.X[rows], self.dataset.y[rows])
+            self._shuffled_epoch = epoch
 
     def _replay_until_divergence(self, n_steps: int) -> None:
         for _ in range(n_steps):
@@ -414,6 +437,7 @@ class Trainer:
         self.test_history = HeldOutHistory()
         self.stop = None
         self._stop_rules = StopRules(self.spec.training)
+        self._shuffled_epoch = -1
 
     def evaluate(self, X: np.ndarray | None = None) -> tuple[np.ndarray, float]:
         """Outputs and cost of the current weights (on the training set by default)."""

@@ -84,6 +84,7 @@ class BuilderPanel(QWidget):
                     part, key = path.split(".")
                     field.set_value(getattr(getattr(spec, part), key))
             self.bias_box.setChecked(spec.network.bias)
+            self.shuffle_box.setChecked(spec.training.shuffle)
             self.layer_list.set_layers(spec.network.hidden, spec.network.activations)
             self.csv_field.set_path(spec.dataset.path)
             if spec.dataset.name == "csv" and spec.dataset.path:
@@ -99,6 +100,7 @@ class BuilderPanel(QWidget):
         self.preset_combo.setEnabled(not locked)
         self.regenerate_button.setEnabled(not locked)
         self.bias_box.setEnabled(not locked)
+        self.shuffle_box.setEnabled(not locked)
         self.layer_list.set_locked(locked)
 
     def field_editor(self, path: str) -> QWidget:
@@ -107,6 +109,8 @@ class BuilderPanel(QWidget):
             return self.layer_list
         if path == "network.bias":
             return self.bias_box
+        if path == "training.shuffle":
+            return self.shuffle_box
         if path == "dataset.path":
             return self.csv_field.path_edit
         return self.fields[path].editor
@@ -175,8 +179,15 @@ class BuilderPanel(QWidget):
         for path in ("network.init", "network.seed"):
             self._add_row(form, path)
         layout.addWidget(network)
-        training_paths = [p for p in FIELD_LABELS if p.startswith("training.")]
+        training_paths = [p for p in FIELD_LABELS if p.startswith("training.") and p in self.fields]
         layout.addWidget(self._group("Training", training_paths))
+        self.shuffle_box = QCheckBox("new order every epoch")
+        self.shuffle_box.setObjectName("builder.shuffle")
+        self.shuffle_box.setToolTip(TOOLTIPS["training.shuffle"])
+        self.shuffle_box.toggled.connect(self._on_field_edited)
+        training_form = self._forms["training.schedule"]
+        row, _ = training_form.getWidgetPosition(self.fields["training.batch_size"])
+        training_form.insertRow(row + 1, self._label("training.shuffle"), self.shuffle_box)
         layout.addWidget(self.summary)
         layout.addStretch(1)
         scroll = ColumnScrollArea(content)
@@ -231,6 +242,7 @@ class BuilderPanel(QWidget):
             parts[part][key] = value
         parts["dataset"]["path"] = self.csv_field.path()
         parts["network"]["bias"] = self.bias_box.isChecked()
+        parts["training"]["shuffle"] = self.shuffle_box.isChecked()
         parts["network"]["hidden"], parts["network"]["activations"] = self.layer_list.layers()
         spec = last.with_changes(**parts)
         # A hidden field keeps its last valid value rather than block training unseen.
@@ -252,6 +264,10 @@ class BuilderPanel(QWidget):
             self._forms[path].setRowVisible(self.fields[path], self._relevant(path))
         self._forms["dataset.name"].setRowVisible(
             self.regenerate_button, self.fields["dataset.name"].value() in POINT_SETS
+        )
+        # A full batch sums over every sample: their order does not matter.
+        self._forms["training.schedule"].setRowVisible(
+            self.shuffle_box, self.fields["training.schedule"].value() != "full"
         )
         valid = not errors
         if valid and spec != self._spec:

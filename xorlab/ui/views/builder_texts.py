@@ -21,6 +21,7 @@ FIELD_LABELS = {
     "training.momentum": "Momentum",
     "training.schedule": "Schedule",
     "training.batch_size": "Batch size",
+    "training.shuffle": "Shuffle",
     "training.l2": "L2 penalty",
     "training.l1": "L1 penalty",
     "training.epochs": "Epochs",
@@ -85,6 +86,9 @@ TOOLTIPS = {
     "a time in order (as the beginner tutorial does), or small groups (mini-batches).",
     "training.batch_size": "Samples per mini-batch. Smaller batches take more, noisier steps "
     "per epoch.",
+    "training.shuffle": "Visit the samples in a new random order every epoch (drawn from the "
+    "weight seed, so a run still repeats exactly). Without it every epoch takes them in the "
+    "same order, as the tutorials do; a fixed order can make the steps pull in a cycle.",
     "training.l2": "Weight decay: adds this factor times the sum of squared weights to the "
     "cost, which keeps weights small and boundaries smooth. 0 turns it off.",
     "training.l1": "Adds this factor times the sum of the weights' absolute values to the "

@@ -16,6 +16,7 @@ import pytensor.tensor as pt
 from pytensor.tensor.variable import TensorVariable
 
 from xorlab.core.spec import NetworkSpec, TrainingSpec
+from xorlab.core.training.features import feature_graph, input_count, uses_features
 
 ADAM_BETA1 = 0.9
 ADAM_BETA2 = 0.999
@@ -26,7 +27,7 @@ BCE_CLIP = 1e-12
 
 def layer_shapes(net: NetworkSpec, n_inputs: int, n_outputs: int) -> list[tuple[int, int]]:
     """Weight matrix shapes, input to output; with bias units each has one extra last row."""
-    sizes = [n_inputs, *net.hidden, n_outputs]
+    sizes = [input_count(net, n_inputs), *net.hidden, n_outputs]
     extra = 1 if net.bias else 0
     return [(sizes[i] + extra, sizes[i + 1]) for i in range(len(sizes) - 1)]
 
@@ -75,8 +76,9 @@ class LayerGraph:
 def forward_layers(
     params: Sequence[TensorVariable], X: TensorVariable, net: NetworkSpec
 ) -> list[LayerGraph]:
-    """The forward pass layer by layer, for a batch X of shape (samples, inputs)."""
-    h = X
+    """The forward pass layer by layer, for a batch X of shape (samples, inputs); with
+    input features, the first layer's input is the features computed from X."""
+    h = feature_graph(X, net.features) if uses_features(net) else X
     layers = []
     for W, act in zip(params, [*net.activations, net.output_activation], strict=True):
         if net.bias:

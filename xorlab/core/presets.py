@@ -86,6 +86,26 @@ PRESETS: dict[str, Preset] = {
             ),
         ),
         Preset(
+            "circle-features",
+            "Circle from x1² and x2²",
+            "The circle again, but the inputs are the features x1² and x2² and the net has a "
+            "single linear neuron: in the squares the disc is simply x1² + x2² < r², so one "
+            "straight line in feature space is a circle in the plane.",
+            ExperimentSpec(
+                DatasetSpec("circle", size=200, noise=0.1, seed=0),
+                NetworkSpec(
+                    (1,),
+                    ("linear",),
+                    "sigmoid",
+                    bias=True,
+                    init="glorot",
+                    seed=1,
+                    features=("x1^2", "x2^2"),
+                ),
+                TrainingSpec("bce", "adam", 0.05, schedule="full", epochs=1_000, log_every=100),
+            ),
+        ),
+        Preset(
             "overfitting",
             "Overfitting",
             "60 noisy points, half held out as a test set, and a net far too big for them "

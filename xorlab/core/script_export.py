@@ -16,6 +16,7 @@ from xorlab.core.experiment import atomic_write
 from xorlab.core.model import ADAM_BETA1, ADAM_BETA2, ADAM_EPS, BCE_CLIP, layer_shapes
 from xorlab.core.spec import COST_LABELS, OPTIMIZER_LABELS, ExperimentSpec
 from xorlab.core.trainer import batch_table
+from xorlab.core.training.features import uses_features
 from xorlab.core.training.shuffle import SHUFFLE_SALT, shuffles
 
 _ACTIVATION_CODE = {
@@ -59,9 +60,28 @@ def _weights_code(spec: ExperimentSpec, dataset: Dataset) -> str:
     return "\n".join(lines)
 
 
+# Each input feature as PyTensor code on the (samples, 1) columns x1 and x2.
+_FEATURE_CODE = {
+    "x1": "x1",
+    "x2": "x2",
+    "x1^2": "x1 * x1",
+    "x2^2": "x2 * x2",
+    "x1*x2": "x1 * x2",
+    "sin(x1)": "pt.sin(x1)",
+    "sin(x2)": "pt.sin(x2)",
+}
+
+
 def _forward_code(spec: ExperimentSpec, n_layers: int) -> str:
     acts = [*spec.network.activations, spec.network.output_activation]
     lines = ["def forward(X):", "    h = X"]
+    if uses_features(spec.network):
+        columns = ", ".join(_FEATURE_CODE[name] for name in spec.network.features)
+        lines = [
+            "def forward(X):",
+            "    x1, x2 = X[:, 0:1], X[:, 1:2]",
+            f"    h = pt.concatenate([{columns}], axis=1)  # input features",
+        ]
     for i, act in enumerate(acts, start=1):
         if spec.network.bias:
             lines.append(

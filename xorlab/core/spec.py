@@ -16,6 +16,24 @@ INITS = ("uniform", "rand", "glorot")
 COSTS = ("sse", "mse", "bce")
 OPTIMIZERS = ("sgd", "momentum", "adam")
 SCHEDULES = ("full", "sample", "minibatch")
+# Input features for 2-D data (core.training.features); the raw inputs are the default.
+FEATURES = ("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)")
+RAW_FEATURES = ("x1", "x2")
+# Datasets that have exactly two inputs, the only ones features apply to (CSV is checked
+# when it is read).
+TWO_INPUT_DATASETS = (
+    "xor",
+    "xor-beginner",
+    "and",
+    "or",
+    "nand",
+    "nor",
+    "xnor",
+    "circle",
+    "gaussians",
+    "spiral",
+    "xor-quadrants",
+)
 
 INIT_LABELS = {
     "uniform": "uniform(-1, 1)",
@@ -67,6 +85,8 @@ class NetworkSpec:
     bias: bool = False
     init: str = "uniform"
     seed: int = 1234
+    # What enters the first layer: the raw inputs by default, or features of 2-D inputs.
+    features: tuple[str, ...] = RAW_FEATURES
 
 
 @dataclass(frozen=True)
@@ -107,6 +127,7 @@ class ExperimentSpec:
         data = asdict(self)
         data["network"]["hidden"] = list(self.network.hidden)
         data["network"]["activations"] = list(self.network.activations)
+        data["network"]["features"] = list(self.network.features)
         return data
 
     @classmethod
@@ -210,6 +231,20 @@ def _check_number(
         errors.append(FieldError(path, f"must be in {left}{low:g}, {high:g}], got {value:g}"))
 
 
+def _check_features(errors: list[FieldError], features: tuple[str, ...], dataset: str) -> None:
+    if not features:
+        errors.append(FieldError("network.features", "needs at least one feature"))
+        return
+    for name in features:
+        _check_choice(errors, "network.features", name, FEATURES)
+    if len(set(features)) != len(features):
+        errors.append(FieldError("network.features", "lists a feature twice"))
+    if tuple(features) != RAW_FEATURES and dataset not in (*TWO_INPUT_DATASETS, "csv"):
+        errors.append(
+            FieldError("network.features", f"features need two inputs; '{dataset}' has more")
+        )
+
+
 def validate(spec: ExperimentSpec) -> list[FieldError]:
     """Every problem with the spec as a readable message; an empty list means it can train.
 
@@ -234,6 +269,7 @@ def validate(spec: ExperimentSpec) -> list[FieldError]:
         _check_choice(errors, f"network.activations[{i}]", act, ACTIVATIONS)
     _check_choice(errors, "network.output_activation", net.output_activation, ACTIVATIONS)
     _check_choice(errors, "network.init", net.init, INITS)
+    _check_features(errors, net.features, spec.dataset.name)
     _check_number(errors, "network.seed", net.seed, 0, MAX_SEED)
     _check_choice(errors, "training.cost", tr.cost, COSTS)
     _check_choice(errors, "training.optimizer", tr.optimizer, OPTIMIZERS)

@@ -23,8 +23,9 @@ from xorlab.core import model
 from xorlab.core.datasets import Dataset, PlaneGrid, load_dataset
 from xorlab.core.function_cache import SharedFunction, compile_shared
 from xorlab.core.history import CostHistory
-from xorlab.core.spec import ExperimentSpec, SpecError, validate
+from xorlab.core.spec import ExperimentSpec, FieldError, SpecError, validate
 from xorlab.core.strategies import STRATEGIES, LoopProblem, TrainingLoop, build_loop, plan
+from xorlab.core.training.features import uses_features
 from xorlab.core.training.held_out import HeldOutHistory, accuracy, held_out_interval
 from xorlab.core.training.shuffle import epoch_rows, shuffles
 from xorlab.core.training.split import split_dataset
@@ -118,6 +119,16 @@ class Trainer:
         # The data as loaded, and its training part (held-out samples in ``.test``).
         self.full_dataset = dataset if dataset is not None else load_dataset(spec.dataset)
         self.dataset = split_dataset(self.full_dataset, spec.dataset)
+        if uses_features(spec.network) and self.dataset.n_inputs != 2:
+            raise SpecError(
+                [
+                    FieldError(
+                        "network.features",
+                        f"features need two inputs; '{self.dataset.name}' has "
+                        f"{self.dataset.n_inputs}",
+                    )
+                ]
+            )
         self.mode = mode
         net, tr = spec.network, spec.training
         self.initial_weights = model.init_weights(

@@ -64,6 +64,7 @@ OPS: dict[str, tuple[Callable[..., Value], str]] = {
     "log": (math.log, "math.log({0})"),
     "log1p": (math.log1p, "math.log1p({0})"),
     "tanh": (math.tanh, "math.tanh({0})"),
+    "sin": (math.sin, "math.sin({0})"),
     "abs": (abs, "abs({0})"),
     "sign": (_sign, "_sign({0})"),
     "sigmoid": (_sigmoid, "_sigmoid({0})"),

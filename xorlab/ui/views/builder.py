@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 
 from xorlab.core.datasets import POINT_SETS
 from xorlab.core.presets import PRESETS
-from xorlab.core.spec import MAX_SEED, ExperimentSpec, validate
+from xorlab.core.spec import MAX_SEED, RAW_FEATURES, ExperimentSpec, validate
+from xorlab.ui.builder.feature_field import FeatureField
 from xorlab.ui.views.builder_fields import (
     ERROR_COLOR,
     ChoiceField,
@@ -84,6 +85,7 @@ class BuilderPanel(QWidget):
                     part, key = path.split(".")
                     field.set_value(getattr(getattr(spec, part), key))
             self.bias_box.setChecked(spec.network.bias)
+            self.feature_field.set_value(spec.network.features)
             self.shuffle_box.setChecked(spec.training.shuffle)
             self.layer_list.set_layers(spec.network.hidden, spec.network.activations)
             self.csv_field.set_path(spec.dataset.path)
@@ -144,6 +146,10 @@ class BuilderPanel(QWidget):
             self.fields[path].combo.currentIndexChanged.connect(self._on_field_edited)
         self.csv_field = self.fields["dataset.path"] = CsvField()
         self.csv_field.changed.connect(self._on_field_edited)
+        self.feature_field = self.fields["network.features"] = FeatureField(
+            TOOLTIPS["network.features"]
+        )
+        self.feature_field.changed.connect(self._on_field_edited)
         self.bias_box = QCheckBox("constant 1 input")
         self.bias_box.setObjectName("builder.bias")
         self.bias_box.setToolTip(TOOLTIPS["network.bias"])
@@ -176,6 +182,7 @@ class BuilderPanel(QWidget):
         form.insertRow(0, self._label("network.hidden"))
         form.insertRow(1, self.layer_list)
         form.addRow(self._label("network.bias"), self.bias_box)
+        self._add_row(form, "network.features")
         for path in ("network.init", "network.seed"):
             self._add_row(form, path)
         layout.addWidget(network)
@@ -242,6 +249,11 @@ class BuilderPanel(QWidget):
             parts[part][key] = value
         parts["dataset"]["path"] = self.csv_field.path()
         parts["network"]["bias"] = self.bias_box.isChecked()
+        parts["network"]["features"] = (
+            self.feature_field.value()
+            if self._relevant("network.features")
+            else RAW_FEATURES  # data with more inputs: the raw inputs, whatever is checked
+        )
         parts["training"]["shuffle"] = self.shuffle_box.isChecked()
         parts["network"]["hidden"], parts["network"]["activations"] = self.layer_list.layers()
         spec = last.with_changes(**parts)

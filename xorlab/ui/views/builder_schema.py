@@ -18,6 +18,7 @@ from xorlab.core.spec import (
     OPTIMIZERS,
     SCHEDULE_LABELS,
     SCHEDULES,
+    TWO_INPUT_DATASETS,
 )
 from xorlab.ui.views.builder_texts import DATASET_LABELS
 
@@ -52,6 +53,7 @@ CONDITIONAL_FIELDS = (
     *POINT_SET_FIELDS,
     *SPLIT_FIELDS,
     "dataset.path",
+    "network.features",
     "training.momentum",
     "training.batch_size",
 )
@@ -61,6 +63,8 @@ def applies(path: str, dataset: str | None, optimizer: str | None, schedule: str
     """Whether field ``path`` applies to the chosen dataset, optimizer and schedule."""
     if path in POINT_SET_FIELDS:
         return dataset in POINT_SETS
+    if path == "network.features":  # Playground's features of the plane's x1 and x2
+        return dataset in TWO_INPUT_DATASETS or dataset == "csv"
     if path in SPLIT_FIELDS:  # truth tables are never split (core.training.split)
         return dataset in POINT_SETS or dataset == "csv"
     if path == "dataset.path":

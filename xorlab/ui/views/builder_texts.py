@@ -13,6 +13,7 @@ FIELD_LABELS = {
     "network.activations": "Hidden activations",
     "network.output_activation": "Output activation",
     "network.bias": "Bias units",
+    "network.features": "Input features",
     "network.init": "Initial weights",
     "network.seed": "Weight seed",
     "training.cost": "Cost",
@@ -67,6 +68,10 @@ TOOLTIPS = {
     "network.bias": "Append a constant 1 to every layer's input, so each neuron also learns "
     "an offset. Without it every boundary must pass through the origin; the 28-line "
     "tutorial works without, the beginner tutorial adds them.",
+    "network.features": "What the input neurons hold, for data with two inputs x1 and x2: "
+    "the inputs themselves, or features computed from them (squares, their product, "
+    "sines), as in TensorFlow Playground. With x1² and x2² a single linear neuron can draw "
+    "a circle; the network diagram and the Graph tab show the features.",
     "network.init": "How the starting weights are drawn. Training starts from these random "
     "weights; different draws can end in different solutions.",
     "network.seed": "Seed of the random starting weights: the same seed reproduces a run "

@@ -9,6 +9,7 @@ from html import escape
 
 from xorlab.core.formulas import LayerTrace, SampleTrace
 from xorlab.core.spec import COST_LABELS, ExperimentSpec
+from xorlab.core.training.features import uses_features
 from xorlab.ui.formula_job import FormulaResult
 
 HEAD_BG, SUM_BG, OUT_BG = "#EEF2F7", "#F7F7F7", "#E6F1FA"
@@ -55,10 +56,13 @@ def _row(first: str, cells: list[str], bg: str = "", bold: bool = False) -> str:
     return f'<tr><th align="left">{first}</th>{tds}</tr>'
 
 
-def _input_name(layer_index: int, i: int, bias_row: bool) -> str:
+def _input_name(layer_index: int, i: int, bias_row: bool, features: tuple[str, ...] = ()) -> str:
+    """A layer input's name; ``features``: the first layer's inputs when they are features."""
     if bias_row:
         return "bias 1"
-    return f"x{i + 1}" if layer_index == 0 else f"h{layer_index}[{i + 1}]"
+    if layer_index == 0:
+        return escape(features[i]) if i < len(features) else f"x{i + 1}"
+    return f"h{layer_index}[{i + 1}]"
 
 
 def _layer_title(index: int, layer: LayerTrace, last: bool) -> str:
@@ -68,13 +72,15 @@ def _layer_title(index: int, layer: LayerTrace, last: bool) -> str:
     return f"Layer {index + 1}: {kind} neuron{plural} ({n_out}, {escape(layer.activation)})"
 
 
-def forward_table(index: int, layer: LayerTrace, bias: bool, last: bool) -> str:
+def forward_table(
+    index: int, layer: LayerTrace, bias: bool, last: bool, features: tuple[str, ...] = ()
+) -> str:
     n_in, n_out = layer.inputs.size, layer.weighted_sums.size
     header = ["input", *(f"neuron {j + 1}" for j in range(n_out))]
     rows = []
     for i in range(n_in):
         bias_row = bias and i == n_in - 1
-        name = f"{_input_name(index, i, bias_row)} = {num(layer.inputs[i])}"
+        name = f"{_input_name(index, i, bias_row, features)} = {num(layer.inputs[i])}"
         cells = [
             f"{num(layer.weights[i, j])} × {_paren(layer.inputs[i])}"
             f' <span style="color:{MUTED}">= {num(layer.weights[i, j] * layer.inputs[i])}</span>'
@@ -146,7 +152,14 @@ def _penalty_terms(weight: float, l2: float, l1: float) -> str:
     return text
 
 
-def gradient_table(index: int, trace: SampleTrace, bias: bool, l2: float, l1: float = 0) -> str:
+def gradient_table(
+    index: int,
+    trace: SampleTrace,
+    bias: bool,
+    l2: float,
+    l1: float = 0,
+    features: tuple[str, ...] = (),
+) -> str:
     layer = trace.layers[index]
     n_in, n_out = layer.gradient.shape
     header = ["weight from", *(f"to neuron {j + 1}" for j in range(n_out))]
@@ -160,8 +173,18 @@ def gradient_table(index: int, trace: SampleTrace, bias: bool, l2: float, l1: fl
             f"{num(layer.gradient[i, j])}<br/><b>step {num(layer.step[i, j])}</b></td>"
             for j in range(n_out)
         )
-        rows.append(f'<tr><th align="left">{_input_name(index, i, bias_row)}</th>{cells}</tr>')
+        name = _input_name(index, i, bias_row, features)
+        rows.append(f'<tr><th align="left">{name}</th>{cells}</tr>')
     return f"<h3>Layer {index + 1}: W{index + 1}</h3>" + _table(rows, header)
+
+
+def _penalty_note(l2: float, l1: float) -> str:
+    names = [name for name, on in (("L2", l2 > 0), ("L1", l1 > 0)) if on]
+    if not names:
+        return "."
+    if len(names) == 1:
+        return f" (the {names[0]} part counts once)."
+    return " (the L2 and L1 parts count once)."
 
 
 def update_notes(result: FormulaResult) -> list[str]:
@@ -187,7 +210,7 @@ def update_notes(result: FormulaResult) -> list[str]:
         notes.append(
             f"<b>Full batch:</b> the real update {combine} the gradients of all {n} samples, "
             f"so this sample's gradient is one of {n} parts of every step"
-            + (" (the penalties' part counts once)." if tr.l2 > 0 or tr.l1 > 0 else ".")
+            + _penalty_note(tr.l2, tr.l1)
         )
     elif k > 1:
         notes.append(
@@ -224,7 +247,17 @@ def render_html(result: FormulaResult, sample_label: str) -> str:
         )
         + "</p>",
     ]
-    parts += [forward_table(i, layer, bias, i == len(layers) - 1) for i, layer in enumerate(layers)]
+    features = tuple(spec.network.features) if uses_features(spec.network) else ()
+    if features:
+        x1, x2 = (num(v) for v in trace.x[:2])
+        parts.append(
+            '<p class="explain">The first layer\'s inputs are the chosen features, computed '
+            f"from the sample's x1 = {x1} and x2 = {x2}: {escape(', '.join(features))}.</p>"
+        )
+    parts += [
+        forward_table(i, layer, bias, i == len(layers) - 1, features)
+        for i, layer in enumerate(layers)
+    ]
     parts.append(cost_block(trace, spec))
     parts += [
         "<h2>3. Backward pass</h2>",
@@ -245,7 +278,7 @@ def render_html(result: FormulaResult, sample_label: str) -> str:
         f"with η = {lr}. Blue cells: the weight grows; orange: it shrinks.</p>",
     ]
     tr = spec.training
-    parts += [gradient_table(i, trace, bias, tr.l2, tr.l1) for i in range(len(layers))]
+    parts += [gradient_table(i, trace, bias, tr.l2, tr.l1, features) for i in range(len(layers))]
     notes = update_notes(result)
     if notes:
         parts.append("<h2>What training really does</h2>")

@@ -21,7 +21,7 @@ def make_tutorial(spec, X, y, batches, weights):
     import pytensor
     import pytensor.tensor as pt
 
-    from xorlab.core import model
+    from xorlab.core.training import model
 
     params = [pytensor.shared(w.copy()) for w in weights]
     state = [pytensor.shared(s) for s in model.optimizer_state(spec.training, weights)]

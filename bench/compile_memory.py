@@ -36,13 +36,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from xorlab.core import function_cache  # noqa: E402
-from xorlab.core.datasets import plane_grid  # noqa: E402
-from xorlab.core.formulas import FormulaTracer  # noqa: E402
-from xorlab.core.graphs import build_graph  # noqa: E402
-from xorlab.core.presets import preset_spec  # noqa: E402
-from xorlab.core.spec import ExperimentSpec  # noqa: E402
-from xorlab.core.trainer import Trainer  # noqa: E402
+from xorlab.core.graphs.build import build_graph  # noqa: E402
+from xorlab.core.training import function_cache  # noqa: E402
+from xorlab.core.training.datasets import plane_grid  # noqa: E402
+from xorlab.core.training.formulas import FormulaTracer  # noqa: E402
+from xorlab.core.training.presets import preset_spec  # noqa: E402
+from xorlab.core.training.spec import ExperimentSpec  # noqa: E402
+from xorlab.core.training.trainer import Trainer  # noqa: E402
 
 WARM_UP = 3
 PAGE = os.sysconf("SC_PAGE_SIZE")

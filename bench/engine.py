@@ -31,11 +31,11 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import baselines  # noqa: E402
 
-from xorlab.core.datasets import load_dataset  # noqa: E402
-from xorlab.core.model import init_weights  # noqa: E402
-from xorlab.core.presets import preset_spec  # noqa: E402
-from xorlab.core.strategies.tensor_loop import jax_available  # noqa: E402
-from xorlab.core.trainer import Trainer  # noqa: E402
+from xorlab.core.training.datasets import load_dataset  # noqa: E402
+from xorlab.core.training.model import init_weights  # noqa: E402
+from xorlab.core.training.presets import preset_spec  # noqa: E402
+from xorlab.core.training.strategies.tensor_loop import jax_available  # noqa: E402
+from xorlab.core.training.trainer import Trainer  # noqa: E402
 
 CHECK_STEPS = 2000
 TOLERANCE = 1e-12
@@ -114,8 +114,8 @@ def measure(label, factories, total, repeats, results, checks, check_steps=CHECK
 
 COMPILE_SCRIPT = """
 import json, time, sys
-from xorlab.core.presets import preset_spec
-from xorlab.core.trainer import Trainer
+from xorlab.core.training.presets import preset_spec
+from xorlab.core.training.trainer import Trainer
 spec = preset_spec(sys.argv[1])
 start = time.perf_counter()
 trainer = Trainer(spec, strategy=sys.argv[2])

@@ -35,13 +35,13 @@ from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from xorlab.core.presets import preset_spec  # noqa: E402
-from xorlab.core.spec import MAX_EPOCHS  # noqa: E402
-from xorlab.core.trainer import Trainer  # noqa: E402
-from xorlab.ui import gui_gc  # noqa: E402
-from xorlab.ui.chunk_plan import FIRST_CHUNK_STEPS  # noqa: E402
-from xorlab.ui.gc_policy import CollectionPolicy  # noqa: E402
-from xorlab.ui.main_window import MainWindow  # noqa: E402
+from xorlab.app.chunk_plan import FIRST_CHUNK_STEPS  # noqa: E402
+from xorlab.app.gc_policy import CollectionPolicy  # noqa: E402
+from xorlab.core.training.presets import preset_spec  # noqa: E402
+from xorlab.core.training.spec import MAX_EPOCHS  # noqa: E402
+from xorlab.core.training.trainer import Trainer  # noqa: E402
+from xorlab.ui.runtime import gui_gc  # noqa: E402
+from xorlab.ui.shell.main_window import MainWindow  # noqa: E402
 
 LAG_INTERVAL_MS = 5
 CHUNK_SECONDS = 0.010  # TrainingWorker's default

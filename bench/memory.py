@@ -30,11 +30,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QEventLoop, QSettings, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from xorlab.core.history import CostHistory  # noqa: E402
-from xorlab.core.presets import preset_spec  # noqa: E402
-from xorlab.core.spec import MAX_EPOCHS  # noqa: E402
-from xorlab.core.trainer import Trainer  # noqa: E402
-from xorlab.ui.chunk_plan import FIRST_CHUNK_STEPS  # noqa: E402
+from xorlab.app.chunk_plan import FIRST_CHUNK_STEPS  # noqa: E402
+from xorlab.core.training.history import CostHistory  # noqa: E402
+from xorlab.core.training.presets import preset_spec  # noqa: E402
+from xorlab.core.training.spec import MAX_EPOCHS  # noqa: E402
+from xorlab.core.training.trainer import Trainer  # noqa: E402
 
 TARGET_MB = 20.0
 CHUNK_SECONDS = 0.010
@@ -118,7 +118,7 @@ def spin_until(predicate, timeout: float) -> None:
 
 
 def through_worker(steps: int) -> dict:
-    from xorlab.ui.worker import TrainingWorker
+    from xorlab.ui.runtime.worker import TrainingWorker
 
     worker = TrainingWorker()
     history = CostHistory()
@@ -137,7 +137,7 @@ def through_worker(steps: int) -> dict:
 
 
 def through_window(steps: int) -> dict:
-    from xorlab.ui.main_window import MainWindow
+    from xorlab.ui.shell.main_window import MainWindow
 
     folder = tempfile.mkdtemp(prefix="xorlab-memory-")
     settings = QSettings(str(Path(folder) / "bench.ini"), QSettings.Format.IniFormat)

@@ -4,11 +4,11 @@
     .venv/bin/python bench/render.py --repeats 5
 
 For xor-minimal and the spiral, the training step's graph (symbolic, and optimized: what
-actually runs) goes from DOT text to SVG (and PNG with dot) through xorlab.core.render, as the
-Graph tab does on its background thread. Reported: graph size, the time to build the graph
-view (PyTensor graph -> DOT), and the median render time per renderer; the wasm renderer's
-first call in a fresh process (it instantiates Graphviz compiled to WebAssembly) apart.
-Target: <= 100 ms with dot. Prints a table and one JSON line.
+actually runs) goes from DOT text to SVG (and PNG with dot) through xorlab.core.graphs.render,
+as the Graph tab does on its background thread. Reported: graph size, the time to build the
+graph view (PyTensor graph -> DOT), and the median render time per renderer; the wasm renderer's
+first call in a fresh process (it instantiates Graphviz compiled to WebAssembly) apart. Target:
+<= 100 ms with dot. Prints a table and one JSON line.
 """
 
 from __future__ import annotations
@@ -21,16 +21,16 @@ import subprocess
 import sys
 import time
 
-from xorlab.core.graphs import build_graph
-from xorlab.core.presets import preset_spec
-from xorlab.core.render import available_renderers, render_png, render_svg
-from xorlab.core.trainer import Trainer
+from xorlab.core.graphs.build import build_graph
+from xorlab.core.graphs.render import available_renderers, render_png, render_svg
+from xorlab.core.training.presets import preset_spec
+from xorlab.core.training.trainer import Trainer
 
 TARGET_MS = 100.0
 
 FIRST_WASM_CALL = """
 import sys, time
-from xorlab.core.render import render_svg
+from xorlab.core.graphs.render import render_svg
 dot = sys.stdin.read()
 start = time.perf_counter()
 render_svg(dot, renderer="wasm")

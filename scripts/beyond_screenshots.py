@@ -15,8 +15,8 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication
 from screenshot_support import settle, wait_until
 
-from xorlab.core.presets import preset_spec
-from xorlab.ui.main_window import MainWindow
+from xorlab.core.training.presets import preset_spec
+from xorlab.ui.shell.main_window import MainWindow
 
 
 def framed_over(back: QPixmap, front: QPixmap, title: str) -> QPixmap:

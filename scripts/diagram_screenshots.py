@@ -18,9 +18,9 @@ from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtWidgets import QApplication
 from screenshot_support import settle, wait_until
 
-from xorlab.core.presets import preset_spec
-from xorlab.ui.main_window import MainWindow
-from xorlab.ui.selection import SelectionRef
+from xorlab.core.training.presets import preset_spec
+from xorlab.ui.runtime.selection import SelectionRef
+from xorlab.ui.shell.main_window import MainWindow
 
 
 def trained_window(preset: str) -> MainWindow:

@@ -22,7 +22,7 @@ def _command_module(name: str):
 
 
 def _speed(text: str) -> str:
-    from xorlab.ui.speed_limit import RATES, speed_key  # Qt-free
+    from xorlab.app.speed_limit import RATES, speed_key  # Qt-free
 
     key = speed_key(text)
     if key is None:
@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     command = argv[0] if argv and argv[0] in COMMANDS else None
     args = build_parser(command).parse_args(argv)
     if args.command is None:
-        from xorlab.ui.launch import launch_gui
+        from xorlab.commands.qt_adapter import launch_gui
 
         return launch_gui(args)
     try:

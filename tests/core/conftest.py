@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from xorlab.core.presets import preset_spec
-from xorlab.core.spec import ExperimentSpec
-from xorlab.core.trainer import Trainer
+from xorlab.core.training.presets import preset_spec
+from xorlab.core.training.spec import ExperimentSpec
+from xorlab.core.training.trainer import Trainer
 
 _TRAINERS: dict[ExperimentSpec, Trainer] = {}
 

@@ -14,11 +14,11 @@ import pytest  # noqa: E402
 from PySide6.QtCore import QCoreApplication, QSettings  # noqa: E402
 
 from tests.ui.windows import WindowFactory  # noqa: E402
-from xorlab.core.presets import preset_spec  # noqa: E402
-from xorlab.core.spec import MAX_EPOCHS  # noqa: E402
-from xorlab.core.trainer import Trainer  # noqa: E402
-from xorlab.ui.background import leaked_background_threads  # noqa: E402
-from xorlab.ui.worker import running_worker_threads  # noqa: E402
+from xorlab.core.training.presets import preset_spec  # noqa: E402
+from xorlab.core.training.spec import MAX_EPOCHS  # noqa: E402
+from xorlab.core.training.trainer import Trainer  # noqa: E402
+from xorlab.ui.runtime.background import leaked_background_threads  # noqa: E402
+from xorlab.ui.runtime.worker import running_worker_threads  # noqa: E402
 
 # The tutorial network without an epoch limit worth the name: one compile serves every test.
 ENDLESS = preset_spec("xor-minimal").with_changes(training={"epochs": MAX_EPOCHS})

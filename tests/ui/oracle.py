@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from xorlab.core.trainer import Trainer
+from xorlab.core.training.trainer import Trainer
 
 
 def reference_weights(reference: Trainer, *chunks: tuple[int, float]) -> list[np.ndarray]:

@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QSettings
 
-from xorlab.core.spec import ExperimentSpec
-from xorlab.ui.main_window import MainWindow
+from xorlab.core.training.spec import ExperimentSpec
+from xorlab.ui.shell.main_window import MainWindow
 
 CLOSE_WAIT_MS = 30_000
 

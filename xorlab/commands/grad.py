@@ -16,7 +16,7 @@ import sys
 
 import numpy as np
 
-from xorlab.core.expression import (
+from xorlab.core.expression.expression import (
     CONSTANTS,
     FUNCTIONS,
     MAX_LENGTH,

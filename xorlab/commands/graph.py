@@ -16,8 +16,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from xorlab.core import render
-from xorlab.core.graphs import (
+from xorlab.commands.qt_adapter import rasterize_svg
+from xorlab.core.graphs import render
+from xorlab.core.graphs.build import (
     EXPRESSION_PARTS,
     STAGES,
     TARGETS,
@@ -27,13 +28,11 @@ from xorlab.core.graphs import (
     compare,
     graph_of_expression,
 )
-from xorlab.core.presets import PRESETS, preset_spec
+from xorlab.core.training.presets import PRESETS, preset_spec
 
 FORMATS = ("svg", "png", "dot", "txt")
 SUFFIX_FORMATS = {".svg": "svg", ".png": "png", ".dot": "dot", ".gv": "dot", ".txt": "txt"}
 MODES = ("NUMBA", "CVM", "FAST_RUN", "FAST_COMPILE")
-# Pixels per SVG point when the CLI rasterizes SVG itself (no Graphviz): sharp on HiDPI.
-RASTER_SCALE = 2.0
 
 
 class UsageError(Exception):
@@ -141,7 +140,11 @@ def _build_views(args: argparse.Namespace) -> tuple[GraphView, GraphView | None]
             raise UsageError("--target and --param are for networks, not --expression")
         if args.mode is not None:
             raise UsageError("--mode is for networks; expressions use the lab's own mode")
-        from xorlab.core.expression import ExpressionError, describe_error, parse_expression
+        from xorlab.core.expression.expression import (
+            ExpressionError,
+            describe_error,
+            parse_expression,
+        )
 
         try:
             expr = parse_expression(args.expression)
@@ -156,7 +159,7 @@ def _build_views(args: argparse.Namespace) -> tuple[GraphView, GraphView | None]
     target = args.target or "train"
     if args.param is not None and target != "grad":
         raise UsageError("--param only applies to --target grad")
-    from xorlab.core.trainer import Trainer
+    from xorlab.core.training.trainer import Trainer
 
     trainer = Trainer(preset_spec(args.preset), mode=args.mode)
     param = args.param or 0
@@ -179,37 +182,6 @@ def _encode(view: GraphView, fmt: str, renderer: str | None) -> bytes:
         # turns it into pixels.
         svg = render.render_svg(view.dot, renderer)
         return rasterize_svg(svg)
-
-
-def rasterize_svg(svg: str, scale: float = RASTER_SCALE) -> bytes:
-    """PNG bytes of an SVG drawn by QtSvg on a white background, with no window."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    try:
-        from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
-        from PySide6.QtGui import QColor, QImage, QPainter
-        from PySide6.QtSvg import QSvgRenderer
-        from PySide6.QtWidgets import QApplication
-    except ImportError as exc:
-        raise render.RenderUnavailable(f"Qt is not available to rasterize SVG: {exc}") from None
-    # A QApplication (not just QGuiApplication) so a later widget in this process still works.
-    _app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "xorlab"])
-    drawing = QSvgRenderer(QByteArray(svg.encode("utf-8")))
-    if not drawing.isValid():
-        raise render.RenderError("Qt could not read the SVG to rasterize it")
-    size = drawing.defaultSize()
-    image = QImage(
-        QSize(max(1, round(size.width() * scale)), max(1, round(size.height() * scale))),
-        QImage.Format.Format_ARGB32,
-    )
-    image.fill(QColor("white"))
-    painter = QPainter(image)
-    drawing.render(painter)
-    painter.end()
-    buffer = QBuffer()
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not image.save(buffer, "PNG"):
-        raise render.RenderError("Qt could not encode the PNG")
-    return bytes(buffer.data().data())
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

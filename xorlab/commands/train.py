@@ -7,8 +7,7 @@ import json
 import sys
 import time
 
-from xorlab.core.datasets import DatasetError, load_dataset
-from xorlab.core.experiment import (
+from xorlab.core.io.experiment import (
     ExperimentError,
     experiment_from_trainer,
     load_experiment,
@@ -16,10 +15,11 @@ from xorlab.core.experiment import (
     save_experiment,
 )
 from xorlab.core.io.spec_file import SpecFileError, load_spec
-from xorlab.core.presets import PRESETS, preset_spec
-from xorlab.core.spec import ExperimentSpec, FieldError, SpecError
-from xorlab.core.strategies import STRATEGIES, StrategyUnavailable
-from xorlab.core.trainer import DivergenceError, Trainer, batch_table
+from xorlab.core.training.datasets import DatasetError, load_dataset
+from xorlab.core.training.presets import PRESETS, preset_spec
+from xorlab.core.training.spec import ExperimentSpec, FieldError, SpecError
+from xorlab.core.training.strategies import STRATEGIES, StrategyUnavailable
+from xorlab.core.training.trainer import DivergenceError, Trainer, batch_table
 
 # Steps per compiled call; large enough that Python overhead vanishes, small enough that a
 # divergence rolls back little.

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from xorlab.core.io.spec_file import SpecFileError, load_spec, spec_from_json, spec_to_json
-from xorlab.core.presets import PRESETS
+from xorlab.core.training.presets import PRESETS
 
 
 @pytest.mark.parametrize("name", sorted(PRESETS))

@@ -11,13 +11,13 @@ import sys
 import numpy as np
 import pytest
 
-from xorlab.core.model import init_weights, layer_shapes
-from xorlab.core.neuron_maps import neuron_maps
-from xorlab.core.presets import preset_spec
-from xorlab.core.script_export import write_script
-from xorlab.core.spec import FEATURES, SpecError, validate
-from xorlab.core.trainer import Trainer
+from xorlab.core.io.script_export import write_script
 from xorlab.core.training.features import feature_values
+from xorlab.core.training.model import init_weights, layer_shapes
+from xorlab.core.training.neuron_maps import neuron_maps
+from xorlab.core.training.presets import preset_spec
+from xorlab.core.training.spec import FEATURES, SpecError, validate
+from xorlab.core.training.trainer import Trainer
 
 from ..reference import train_reference
 

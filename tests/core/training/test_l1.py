@@ -8,8 +8,8 @@ import pytensor
 import pytest
 from pytensor.graph.traversal import ancestors
 
-from xorlab.core.presets import preset_spec
-from xorlab.core.trainer import Trainer
+from xorlab.core.training.presets import preset_spec
+from xorlab.core.training.trainer import Trainer
 
 from ..reference import cost_and_grads
 

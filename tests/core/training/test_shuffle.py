@@ -10,11 +10,11 @@ import sys
 import numpy as np
 import pytest
 
-from xorlab.core.model import init_weights
-from xorlab.core.presets import preset_spec
-from xorlab.core.script_export import write_script
-from xorlab.core.trainer import Trainer
+from xorlab.core.io.script_export import write_script
+from xorlab.core.training.model import init_weights
+from xorlab.core.training.presets import preset_spec
 from xorlab.core.training.shuffle import SHUFFLE_SALT
+from xorlab.core.training.trainer import Trainer
 
 from ..reference import train_reference
 

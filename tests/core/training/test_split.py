@@ -11,14 +11,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from xorlab.core.datasets import load_dataset
-from xorlab.core.experiment import experiment_from_trainer, load_experiment, save_experiment
-from xorlab.core.model import init_weights
-from xorlab.core.presets import preset_spec
-from xorlab.core.spec import ExperimentSpec, validate
-from xorlab.core.trainer import Trainer
+from xorlab.core.io.experiment import experiment_from_trainer, load_experiment, save_experiment
+from xorlab.core.training.datasets import load_dataset
 from xorlab.core.training.held_out import held_out_interval
+from xorlab.core.training.model import init_weights
+from xorlab.core.training.presets import preset_spec
+from xorlab.core.training.spec import ExperimentSpec, validate
 from xorlab.core.training.split import SPLIT_SEED_SALT, held_out_rows, split_dataset
+from xorlab.core.training.trainer import Trainer
 
 from ..reference import forward, train_reference
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from xorlab.core.model import init_weights
-from xorlab.core.presets import preset_spec
-from xorlab.core.trainer import Trainer
+from xorlab.core.training.model import init_weights
+from xorlab.core.training.presets import preset_spec
+from xorlab.core.training.trainer import Trainer
 
 from ..reference import train_reference
 

@@ -3,14 +3,14 @@ the formulas' first layer name the features."""
 
 from __future__ import annotations
 
-from xorlab.core.formulas import FormulaTracer
-from xorlab.core.model import layer_shapes
-from xorlab.core.presets import PRESETS
-from xorlab.core.spec import RAW_FEATURES
-from xorlab.core.trainer import Trainer
-from xorlab.ui.views.builder import BuilderPanel
-from xorlab.ui.views.formula_html import forward_table, gradient_table
-from xorlab.ui.views.network_layout import architecture_for
+from xorlab.core.training.formulas import FormulaTracer
+from xorlab.core.training.model import layer_shapes
+from xorlab.core.training.presets import PRESETS
+from xorlab.core.training.spec import RAW_FEATURES
+from xorlab.core.training.trainer import Trainer
+from xorlab.ui.builder.panel import BuilderPanel
+from xorlab.ui.formulas.html import forward_table, gradient_table
+from xorlab.ui.network.layout import architecture_for
 
 SPEC = PRESETS["circle-features"].spec
 

@@ -3,8 +3,8 @@ the spec, and off in the tutorial presets."""
 
 from __future__ import annotations
 
-from xorlab.core.presets import PRESETS
-from xorlab.ui.views.builder import BuilderPanel
+from xorlab.core.training.presets import PRESETS
+from xorlab.ui.builder.panel import BuilderPanel
 
 
 def test_shuffle_box_edits_the_spec_and_hides_for_a_full_batch(qtbot):

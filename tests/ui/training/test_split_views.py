@@ -8,14 +8,14 @@ import numpy as np
 import pytest
 
 from tests.ui.windows import wait_for_state
-from xorlab.core.datasets import plane_grid
-from xorlab.core.spec import ExperimentSpec
-from xorlab.core.trainer import Trainer
-from xorlab.ui.views.boundary import BoundaryView
-from xorlab.ui.views.builder import BuilderPanel
-from xorlab.ui.views.cost_plot import CostPlot
-from xorlab.ui.views.outputs_plot import OutputsPlot
-from xorlab.ui.views.truth_table import TruthTable
+from xorlab.core.training.datasets import plane_grid
+from xorlab.core.training.spec import ExperimentSpec
+from xorlab.core.training.trainer import Trainer
+from xorlab.ui.builder.panel import BuilderPanel
+from xorlab.ui.training.boundary import BoundaryView
+from xorlab.ui.training.cost_plot import CostPlot
+from xorlab.ui.training.outputs_plot import OutputsPlot
+from xorlab.ui.training.truth_table import TruthTable
 
 # Small enough for the fused loop (compiles in well under a second), big enough (30 training
 # samples) for the outputs plot to show accuracy.

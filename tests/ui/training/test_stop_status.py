@@ -4,8 +4,8 @@ which rule it was."""
 from __future__ import annotations
 
 from tests.ui.windows import wait_for_state
-from xorlab.core.presets import preset_spec
-from xorlab.core.trainer import Trainer
+from xorlab.core.training.presets import preset_spec
+from xorlab.core.training.trainer import Trainer
 
 
 def test_status_bar_names_the_rule_that_stopped_the_run(make_window, qtbot):

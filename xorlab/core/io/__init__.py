@@ -1,1 +1,1 @@
-"""Reading and writing files: experiments, CSV data, spec files, exported scripts."""
+"""Files: experiment files, reading small text files safely, and the standalone-script export."""

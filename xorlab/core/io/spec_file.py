@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from xorlab.core.spec import ExperimentSpec, SpecError, validate
-from xorlab.core.text_files import read_small_text
+from xorlab.core.io.text_files import read_small_text
+from xorlab.core.training.spec import ExperimentSpec, SpecError, validate
 
 # A spec is a few hundred bytes; anything near this is not one.
 MAX_SPEC_BYTES = 1024 * 1024

@@ -1,2 +1,2 @@
-"""Training: spec, data, model, trainer and loops (the redesign moves the existing modules
-here); new training features live here from the start."""
+"""Training: the spec, datasets and presets, the model (graph builders), the Trainer and its loop
+strategies, cost history and the time-travel timeline."""

@@ -18,7 +18,7 @@ import numpy as np
 import pytensor.tensor as pt
 from pytensor.tensor.variable import TensorVariable
 
-from xorlab.core.spec import FEATURES, RAW_FEATURES, NetworkSpec
+from xorlab.core.training.spec import FEATURES, RAW_FEATURES, NetworkSpec
 
 # name -> column from (x1, x2) columns, with ``m`` numpy or pytensor.tensor (for sin).
 _COLUMNS: dict[str, Callable[[Any, Any, ModuleType], Any]] = {

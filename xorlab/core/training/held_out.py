@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from xorlab.core.history import DEFAULT_CAPACITY, CostHistory
+from xorlab.core.training.history import DEFAULT_CAPACITY, CostHistory
 
 # About this many test points per run, whatever its length.
 TEST_POINTS = 500

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from xorlab.core.spec import TrainingSpec
+from xorlab.core.training.spec import TrainingSpec
 
 # Mixed with the seed so the order does not repeat the initial weights' own draws.
 SHUFFLE_SALT = 0x5F1F_F1E5

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from xorlab.core.datasets import POINT_SETS, Dataset
-from xorlab.core.spec import DatasetSpec
+from xorlab.core.training.datasets import POINT_SETS, Dataset
+from xorlab.core.training.spec import DatasetSpec
 
 # Mixed into the dataset seed so the held-out samples do not follow the point generator's
 # own draws from RandomState(seed) (the circle's first draws are its radii).

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from xorlab.core.spec import TrainingSpec
+from xorlab.core.training.spec import TrainingSpec
 
 
 @dataclass(frozen=True)

@@ -1,1 +1,1 @@
-"""The experiment builder's widgets (the redesign moves the existing builder modules here)."""
+"""The experiment builder: every field of an ExperimentSpec as a validated widget."""

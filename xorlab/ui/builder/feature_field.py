@@ -6,8 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QWidget
 
-from xorlab.core.spec import FEATURES
-from xorlab.ui.views.builder_fields import FieldBox
+from xorlab.core.training.spec import FEATURES
+from xorlab.ui.builder.fields import FieldBox
 
 COLUMNS = 4  # check boxes per row: the panel is narrow
 

@@ -1,0 +1,228 @@
+"""The expression lab against independent references: numpy's f and the analytic f' of
+exp(sin(x**2)), the tutorial number f'(15) = 4.3474041, and the background runner it uses."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from xorlab.core.expression.expression import parse_expression
+from xorlab.core.graphs.build import graph_of_expression
+from xorlab.ui.expression.tab import DEFAULT_EXPRESSION, ExpressionTab
+from xorlab.ui.runtime.background import BackgroundRunner
+
+WAIT_MS = 30_000
+TUTORIAL_DERIVATIVE = 4.3474041  # d/dx exp(sin(x**2)) at 15
+
+
+def f_reference(x):
+    return np.exp(np.sin(x**2))
+
+
+def df_reference(x):
+    return 2 * x * np.cos(x**2) * np.exp(np.sin(x**2))
+
+
+@pytest.fixture
+def tab(qtbot):
+    tab = ExpressionTab()
+    qtbot.addWidget(tab)
+    tab.resize(1300, 800)
+    with qtbot.waitSignal(tab.result_shown, timeout=WAIT_MS):
+        tab.show()
+    yield tab
+    assert tab.shutdown(WAIT_MS)
+
+
+def settle(qtbot, tab: ExpressionTab) -> None:
+    qtbot.waitUntil(lambda: not tab.busy(), timeout=WAIT_MS)
+
+
+def shown_number(label) -> float:
+    return float(label.text().split()[0])
+
+
+def test_defaults_show_the_tutorial_derivative_and_its_check(tab):
+    assert tab.input.text() == DEFAULT_EXPRESSION and tab.point_box.value() == 15
+    df = shown_number(tab.df_value)
+    assert abs(df - TUTORIAL_DERIVATIVE) < 1e-6
+    assert abs(df - df_reference(15.0)) < 1e-8
+    assert abs(shown_number(tab.f_value) - f_reference(15.0)) < 1e-9
+    fd = shown_number(tab.fd_value)
+    assert abs(fd - df_reference(15.0)) < 1e-6
+    difference = shown_number(tab.diff_value)
+    assert difference == pytest.approx(tab.result.df - tab.result.fd, rel=1e-2, abs=1e-14)
+    assert abs(difference) < 1e-6 and "relative" in tab.diff_value.text()
+    assert "Cos" in tab.formula.text() and "Exp" in tab.formula.text()
+
+
+def test_plots_match_numpy_over_the_range(qtbot, tab):
+    xs, fs = tab.f_curve.getData()
+    np.testing.assert_allclose(xs, np.linspace(14, 16, len(xs)))
+    np.testing.assert_allclose(fs, f_reference(xs), rtol=1e-12)
+    _, dfs = tab.df_curve.getData()
+    np.testing.assert_allclose(dfs, df_reference(xs), rtol=1e-9, atol=1e-9)
+    curve = tab.f_curve
+    tab.set_range(-2.0, 3.0)
+    settle(qtbot, tab)
+    xs, fs = tab.f_curve.getData()
+    assert tab.f_curve is curve and (xs[0], xs[-1]) == (-2.0, 3.0)
+    np.testing.assert_allclose(fs, f_reference(xs), rtol=1e-12)
+    assert tab.point_line.value() == 15.0 and tab.f_marker.data["y"][0] == pytest.approx(
+        f_reference(15.0)
+    )
+
+
+def test_a_new_expression_and_point(qtbot, tab):
+    tab.input.set_text("x**3 - 2*x")
+    tab.point_box.setValue(2.0)
+    tab.compute()
+    settle(qtbot, tab)
+    assert shown_number(tab.f_value) == pytest.approx(4.0)
+    assert shown_number(tab.df_value) == pytest.approx(10.0)
+    assert shown_number(tab.fd_value) == pytest.approx(10.0, rel=1e-8)
+    assert "x**3 - 2*x" in tab.values_title.text()
+    # Outside the domain the values are undefined, not an error.
+    tab.set_expression("log(x)")
+    tab.set_point(-1.0)
+    settle(qtbot, tab)
+    assert "nan" in tab.f_value.text() and tab.input.error_column is None
+
+
+def test_a_bad_expression_marks_its_column_and_keeps_the_last_result(qtbot, tab):
+    good = tab.result
+    xs, fs = tab.f_curve.getData()
+    shown = tab.df_value.text()
+    tab.input.edit.selectAll()
+    qtbot.keyClicks(tab.input.edit, "exp(sin(x**2)) + 2x")
+    with qtbot.waitSignal(tab.problem_shown, timeout=WAIT_MS):
+        pass
+    assert tab.input.error_column == 18  # the "2" of "2x"
+    assert "syntax error" in tab.input.message.text() and tab.input.message.isVisible()
+    caret = tab.input.caret
+    assert caret.isVisible() and caret.x_position is not None
+    edit = tab.input.edit
+    assert caret.x() + caret.x_position == edit.x() + edit.column_x(18)  # right under it
+    assert edit.column_x(17) < edit.column_x(18) < edit.column_x(19)
+    assert tab.result is good and tab.df_value.text() == shown
+    np.testing.assert_array_equal(tab.f_curve.getData()[1], fs)
+    assert "last expression that worked" in tab.status.text()
+
+    tab.set_expression("exp(sin(y))")
+    settle(qtbot, tab)
+    assert tab.input.error_column == 9 and "unknown name 'y'" in tab.input.message.text()
+
+    tab.set_expression("x**3")
+    settle(qtbot, tab)
+    assert tab.input.error_column is None and not tab.input.message.isVisible()
+    assert shown_number(tab.df_value) == pytest.approx(3 * 15.0**2)
+
+
+def test_a_reversed_range_is_refused_and_the_plot_kept(qtbot, tab):
+    xs, _ = tab.f_curve.getData()
+    tab.set_range(3.0, 1.0)
+    assert tab.range_error.isVisible() and "from < to" in tab.range_error.text()
+    settle(qtbot, tab)
+    np.testing.assert_array_equal(tab.f_curve.getData()[0], xs)
+
+
+def test_graphs_of_f_and_its_derivative(qtbot, tab):
+    expr = parse_expression(DEFAULT_EXPRESSION)
+    graph = tab.canvas.graph
+    assert graph.stage == "symbolic" and graph.target == "expression"
+    assert graph.stats == graph_of_expression(expr, "both", "symbolic").stats
+    assert tab.canvas.is_drawn()
+    buttons = {b.property("stage"): b for b in tab.stage_group.buttons()}
+    qtbot.mouseClick(buttons["optimized"], Qt.MouseButton.LeftButton)
+    settle(qtbot, tab)
+    expected = graph_of_expression(expr, "both", "optimized")
+    assert tab.canvas.graph.stats == expected.stats
+    assert tab.graph_stats.text().startswith(f"{expected.stats.apply_nodes} ops")
+    parts = {b.property("part"): b for b in tab.part_group.buttons()}
+    qtbot.mouseClick(parts["df"], Qt.MouseButton.LeftButton)
+    settle(qtbot, tab)
+    assert "f'(x) of" in tab.canvas.graph.title
+    cos = next(n for n in tab.canvas.graph.nodes.values() if n.op_name == "Cos")
+    qtbot.mouseClick(tab.canvas.view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=tab.canvas.viewport_point_of(cos.id))  # fmt: skip
+    assert tab.details.node_id == cos.id and "Cos" in tab.details.browser.toPlainText()
+
+
+def test_without_a_renderer_the_graph_is_dot_text(qtbot, monkeypatch):
+    monkeypatch.setenv("XORLAB_RENDERER", "none")
+    tab = ExpressionTab()
+    qtbot.addWidget(tab)
+    try:
+        with qtbot.waitSignal(tab.result_shown, timeout=WAIT_MS):
+            tab.show()
+        assert not tab.canvas.is_drawn()
+        assert tab.canvas.dot_text.toPlainText() == tab.canvas.graph.dot
+        assert abs(shown_number(tab.df_value) - TUTORIAL_DERIVATIVE) < 1e-6
+    finally:
+        assert tab.shutdown(WAIT_MS)
+
+
+def test_fast_typing_computes_only_the_latest_text(qtbot, tab):
+    shown: list[str] = []
+    tab.result_shown.connect(lambda result: shown.append(result.request.text))
+    for text in ("x", "x*2", "x*2+1", "sin(x)*2+1"):
+        tab.set_expression(text)
+    settle(qtbot, tab)
+    qtbot.wait(50)
+    assert shown == ["sin(x)*2+1"]
+
+
+# --- the background runner ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def runner():
+    runner = BackgroundRunner("test-runner")
+    yield runner
+    assert runner.shutdown(WAIT_MS)
+
+
+def test_runner_merges_pending_jobs_of_a_kind(qtbot, runner):
+    gate = threading.Event()
+    ran: list[str] = []
+    finished: list[tuple[str, object]] = []
+    runner.job_finished.connect(lambda kind, result: finished.append((kind, result)))
+
+    def job(name: str) -> str:
+        if name == "first":
+            gate.wait(5)
+        ran.append(name)
+        return name
+
+    runner.submit("a", job, "first")
+    qtbot.waitUntil(lambda: runner._thread.busy("a") and not runner._thread._pending)
+    for name in ("second", "third", "fourth"):
+        runner.submit("a", job, name)
+    runner.submit("b", job, "other kind")
+    gate.set()
+    qtbot.waitUntil(lambda: not runner.is_busy(), timeout=WAIT_MS)
+    assert ran == ["first", "fourth", "other kind"]  # second and third were replaced
+    assert finished == [("a", "fourth"), ("b", "other kind")]  # "first" was superseded
+
+
+def test_runner_reports_failures_on_the_gui_thread(qtbot, runner):
+    def fail() -> None:
+        raise ValueError("bad input")
+
+    with qtbot.waitSignal(runner.job_failed, timeout=WAIT_MS) as blocker:
+        runner.submit("x", fail)
+    kind, error = blocker.args
+    assert kind == "x" and isinstance(error, ValueError) and str(error) == "bad input"
+
+
+def test_runner_shutdown_waits_for_the_running_job_and_ignores_later_ones(qtbot):
+    runner = BackgroundRunner("test-shutdown")
+    started = threading.Event()
+    runner.submit("slow", lambda: (started.set(), time.sleep(0.2)))
+    assert started.wait(5)
+    assert runner.shutdown(WAIT_MS) and not runner.is_running()
+    assert runner.submit("late", lambda: None) == 0 and not runner.is_running()

@@ -1,0 +1,289 @@
+"""What keeps the GUI smooth while training: how the worker paces its snapshots, the outbox's
+frame timing, plots that re-range in steps, and a truth table that re-fits only when needed.
+bench/gui.py measures the effect; these tests pin the behaviour, never a timing."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF
+
+from xorlab.app.pacing import GRID_SHARE, GUI_SHARE, GUI_SHARE_WHILE_GIL_HELD, SnapshotPacing
+from xorlab.app.requests import Requests
+from xorlab.core.training.datasets import Dataset
+from xorlab.core.training.strategies.scalar_loop import FusedScalarLoop
+from xorlab.core.training.strategies.tensor_loop import JaxScanLoop, ScanLoop
+from xorlab.core.training.trainer import TrainingSnapshot
+from xorlab.ui.runtime.outbox import MAX_FRAME_SECONDS, Outbox
+from xorlab.ui.runtime.training_session import TrainingSession
+from xorlab.ui.training.cost_plot import CostPlot
+from xorlab.ui.training.range_follow import GROW, RangeFollower
+from xorlab.ui.training.truth_table import TruthTable, output_text_width
+
+
+def snapshot(epoch: int, outputs: np.ndarray, costs: list[float] | None = None):
+    costs = costs or []
+    steps = np.arange(epoch - len(costs) + 1, epoch + 1, dtype=np.int64)
+    return TrainingSnapshot(epoch, epoch, (), outputs, 0.0, steps, np.array(costs, float))
+
+
+# --- the worker's pacing ---------------------------------------------------------------------
+
+
+class FakeOutbox:
+    def __init__(self, undelivered: int = 0, frame_seconds: float = 0.0):
+        self._undelivered = undelivered
+        self.frame_seconds = frame_seconds
+
+    def undelivered(self) -> int:
+        return self._undelivered
+
+
+def pacing_with(releases_gil: bool, outbox: FakeOutbox) -> SnapshotPacing:
+    pacing = SnapshotPacing(outbox, max_snapshot_rate=60.0, grid_rate=20.0)
+    pacing.releases_gil = releases_gil
+    return pacing
+
+
+def test_only_the_fused_loop_trains_on_while_the_gui_draws():
+    assert FusedScalarLoop.releases_gil
+    assert not ScanLoop.releases_gil and not JaxScanLoop.releases_gil
+
+
+@pytest.mark.parametrize("releases_gil", [True, False])
+def test_a_loop_holding_the_gil_waits_for_every_frame_a_free_one_only_at_milestones(
+    releases_gil,
+):
+    behind = pacing_with(releases_gil, FakeOutbox(undelivered=1))
+    caught_up = pacing_with(releases_gil, FakeOutbox(undelivered=0))
+    # A 1% milestone of a fast run must reach the GUI whole: both wait while it is behind.
+    assert behind.should_wait_for_gui(milestone=True)
+    assert behind.should_wait_for_gui(milestone=False) is not releases_gil
+    # Nothing undrawn: nobody waits.
+    assert not caught_up.should_wait_for_gui(milestone=True)
+    assert not caught_up.should_wait_for_gui(milestone=False)
+
+
+def test_snapshots_are_spaced_by_the_gui_frame_time_over_its_share():
+    fast_gui = pacing_with(True, FakeOutbox(frame_seconds=0.001))
+    assert fast_gui.snapshot_spacing() == pytest.approx(1 / 60)  # the rate cap
+    free = pacing_with(True, FakeOutbox(frame_seconds=0.02))
+    held = pacing_with(False, FakeOutbox(frame_seconds=0.02))
+    assert free.snapshot_spacing() == pytest.approx(0.02 / GUI_SHARE)
+    assert held.snapshot_spacing() == pytest.approx(0.02 / GUI_SHARE_WHILE_GIL_HELD)
+
+
+def test_the_boundary_map_is_spaced_by_its_cost():
+    pacing = pacing_with(True, FakeOutbox())
+    assert pacing.grid_spacing() == pytest.approx(1 / 20)  # the rate cap
+    pacing.note_grid_seconds(0.0002)  # XOR's 64 x 64 grid
+    assert pacing.grid_spacing() == pytest.approx(1 / 20)
+    pacing = pacing_with(False, FakeOutbox())
+    pacing.note_grid_seconds(0.008)  # the spiral's
+    assert pacing.grid_spacing() == pytest.approx(0.008 / GRID_SHARE)
+
+
+# --- the outbox --------------------------------------------------------------------------------
+
+
+def test_outbox_times_training_frames_only_and_merges_a_backlog(qtbot):
+    delivered: list[tuple[str, tuple]] = []
+    outbox = Outbox(lambda kind, args: delivered.append((kind, args)))
+    caught_up: list[int] = []
+    outbox.caught_up.connect(caught_up.append)
+
+    assert outbox.post("state_changed", "training") == 1  # a state change is not timed
+    qtbot.waitUntil(lambda: len(caught_up) == 1)
+    assert caught_up == [1]
+    assert outbox.frame_seconds == 0.0 and outbox.undelivered() == 0
+
+    ones = np.ones((4, 1))
+    outbox.post("snapshot", snapshot(10, ones, [0.5, 0.4]), (10, 100, 1.0))
+    outbox.post("snapshot", snapshot(12, ones * 2, [0.3, 0.2]), (12, 100, 1.0))
+    assert outbox.pending() == 1  # merged while the GUI had not taken the first
+    qtbot.waitUntil(lambda: len(caught_up) == 2)
+    assert caught_up == [1, 3]  # posts are numbered, merged or not
+    kind, (merged, progress) = delivered[-1]
+    assert kind == "snapshot" and progress == (12, 100, 1.0)
+    np.testing.assert_array_equal(merged.history_steps, [9, 10, 11, 12])
+    np.testing.assert_array_equal(merged.history_costs, [0.5, 0.4, 0.3, 0.2])
+    np.testing.assert_array_equal(merged.outputs, ones * 2)
+    assert 0 < outbox.frame_seconds <= MAX_FRAME_SECONDS
+
+
+def test_a_caught_up_sent_before_the_snapshot_waited_for_does_not_release_the_worker(qtbot):
+    # A GIL-free loop waits at a 1% milestone until the GUI has drawn it; a caught_up still
+    # queued from the previous frame must not let it run on and merge the milestone away.
+    session = TrainingSession(
+        Outbox(lambda kind, args: None),
+        Requests(),
+        chunk_seconds=0.01,
+        max_snapshot_rate=60,
+        grid_rate=20,
+        grid_resolution=8,
+        min_snapshots=100,
+        mode=None,
+    )
+    session._state, session._waiting_for_gui, session._last_post = "training", True, 5
+    session.on_gui_caught_up(4)
+    assert session._waiting_for_gui and not session._timer.isActive()
+    session.on_gui_caught_up(5)
+    assert not session._waiting_for_gui and session._timer.isActive()
+    session._timer.stop()
+
+
+# --- plots that re-range in steps ------------------------------------------------------------
+
+
+def test_cost_plot_view_grows_in_steps_not_at_every_snapshot(qtbot):
+    plot = CostPlot()
+    qtbot.addWidget(plot)
+    plot.resize(600, 400)
+    changes: list[object] = []
+    plot.plot_item.getViewBox().sigRangeChanged.connect(lambda *a: changes.append(a))
+    plot.reset(cost_label="sum of squared errors")
+    epochs = np.arange(0, 200_000)
+    costs = 1.0 / (1.0 + epochs / 1000.0)
+    for end in range(1000, 200_001, 1000):  # 200 snapshots of a falling cost
+        new = slice(end - 1000, end)
+        plot.on_snapshot(
+            TrainingSnapshot(end, end, (), np.zeros((4, 1)), 0.0, epochs[new], costs[new])
+        )
+    assert len(changes) < 25  # auto-range would change the view 200 times
+    (x0, x1), (y0, y1) = plot.plot_item.getViewBox().viewRange()
+    last = epochs[-1]
+    assert x0 == 0 and last <= x1 <= last * (1 + GROW) + 1
+    assert y0 < costs.min() and costs.max() < y1  # every point is in view
+
+
+def test_range_follower_yields_to_the_mouse_and_resumes_on_auto(qtbot):
+    plot = CostPlot()
+    qtbot.addWidget(plot)
+    follower: RangeFollower = plot.ranges
+    view_box = plot.plot_item.getViewBox()
+    follower.follow(0, 100, 0.1, 1.0)
+    assert follower.view_range()[0] == (0, 100 + GROW * 100)
+    view_box.translateBy(x=10)  # what a drag does
+    view_box.sigRangeChangedManually.emit([True, True])
+    assert not follower.following
+    follower.follow(0, 1000, 0.1, 1.0)
+    assert view_box.viewRange()[0][1] < 1000  # the reader's view is left alone
+    view_box.enableAutoRange()  # the "A" button
+    assert follower.following and not any(view_box.state["autoRange"])
+    assert view_box.viewRange()[0][1] == pytest.approx(1000 * (1 + GROW))
+
+
+def test_the_x_axis_grows_no_further_than_the_runs_epoch_limit(qtbot):
+    plot = CostPlot()
+    qtbot.addWidget(plot)
+    plot.reset(epochs=1000)
+    for end in (100, 400, 1000):
+        epochs = np.arange(end - 100, end)
+        plot.on_snapshot(
+            TrainingSnapshot(end, end, (), np.zeros((4, 1)), 0.0, epochs, 1.0 / (1 + epochs))
+        )
+        x0, x1 = plot.plot_item.getViewBox().viewRange()[0]
+        assert x1 <= 1000 * 1.02 + 1e-9  # without the limit: 100 * 1.5, 400 * 1.5, 999 * 1.5
+    assert x1 >= 999  # the whole run in view when it ends
+
+
+def test_log_axis_refits_y_to_the_logarithms(qtbot):
+    plot = CostPlot()
+    qtbot.addWidget(plot)
+    plot.reset()
+    costs = np.array([1.0, 0.1, 0.01, 0.001])
+    plot.on_snapshot(TrainingSnapshot(3, 3, (), np.zeros((4, 1)), 0.0, np.arange(4), costs))
+    plot.set_log_y(True)
+    (_x0, _x1), (y0, y1) = plot.plot_item.getViewBox().viewRange()
+    assert y0 < -3 < 0 < y1 < 1 and math.isfinite(y0)
+
+
+# --- the truth table -------------------------------------------------------------------------
+
+
+def test_truth_table_refits_its_columns_only_when_the_text_widens(qtbot, monkeypatch):
+    X = np.array([[0.0, 0.0], [1.0, 1.0]])
+    y = np.array([[0.0], [1.0]])
+    table = TruthTable()
+    qtbot.addWidget(table)
+    table.reset(Dataset("two", X, y, ("a", "b"), ("y",)))
+    fits: list[bool] = []
+    original = table.view.resizeColumnsToContents
+    monkeypatch.setattr(
+        table.view, "resizeColumnsToContents", lambda: (fits.append(True), original())
+    )
+    for k in range(5):
+        table.on_snapshot(snapshot(k, np.array([[0.1 * k], [0.5]])))
+    assert len(fits) == 1  # '0.xxxx' every time: measured once
+    table.on_snapshot(snapshot(5, np.array([[-12.5], [0.5]])))
+    assert len(fits) == 2
+    assert output_text_width(np.array([[-12.5]])) == len("-12.5000")
+    output_column = table.model.columnCount() - 2
+    text_width = table.view.fontMetrics().horizontalAdvance("-12.5000")
+    assert table.view.columnWidth(output_column) >= text_width
+
+
+def test_zoomed_cost_plot_still_reads_out_points(qtbot):
+    # Hover maps scene to view coordinates: it must agree with the follower's range.
+    plot = CostPlot()
+    qtbot.addWidget(plot)
+    plot.resize(640, 420)
+    plot.show()
+    qtbot.waitExposed(plot)
+    plot.reset()
+    costs = np.linspace(1.0, 0.5, 100)
+    plot.on_snapshot(TrainingSnapshot(99, 99, (), np.zeros((4, 1)), 0.0, np.arange(100), costs))
+    view_box = plot.plot_item.getViewBox()
+    scene_pos = view_box.mapViewToScene(QPointF(40, costs[40]))
+    plot.plot_widget.scene().sigMouseMoved.emit(scene_pos)
+    assert abs(plot.v_line.value() - 40) <= 1
+
+
+def test_compile_warms_every_block_length_of_a_per_length_loop_and_keeps_the_weights():
+    from xorlab.app.compile_steps import BLOCK_LEVELS, compile_steps
+    from xorlab.core.training.presets import preset_spec
+    from xorlab.core.training.trainer import Trainer
+
+    trainer = Trainer(preset_spec("xor-bias"), strategy="scan")
+    calls: list[int] = []
+    steps = compile_steps(trainer, None)
+    steps[0]()  # builds the loop
+    loop = trainer.loop_fn
+    loop.dynamic_length = False  # as the JAX loop, which compiles per block length
+    original_run = loop.run
+    loop.run = lambda position, n: (calls.append(n), original_run(position, n))[1]
+    before = trainer.get_state()
+    for step in steps[1:]:
+        step()
+    assert calls == [1] + [4**level for level in range(1, BLOCK_LEVELS)]  # 1: the first warm-up
+    for a, b in zip(trainer.get_state(), before, strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert trainer.step_count == 0
+
+
+def test_asking_twice_for_the_same_spec_compiles_it_once(qtbot):
+    # The builder's emit and MainWindow.load_spec both ask; a second request used to abandon
+    # the compile in progress and start over (22 s lost on a cold cache for the spiral).
+    from xorlab.core.training.presets import preset_spec
+    from xorlab.ui.runtime.worker import TrainingWorker
+
+    worker = TrainingWorker()
+    states: list[str] = []
+    compiles: list[float] = []
+    builds: list[object] = []  # each build (abandoned or not) starts with run_reset
+    worker.state_changed.connect(states.append)
+    worker.compiled.connect(compiles.append)
+    worker.run_reset.connect(lambda *args: builds.append(args))
+    worker.start()
+    try:
+        spec = preset_spec("xor-bias")
+        worker.set_spec(spec)
+        qtbot.waitUntil(lambda: states[-1:] == ["compiling"], timeout=30_000)
+        worker.set_spec(spec)
+        qtbot.waitUntil(lambda: states[-1:] == ["ready"], timeout=60_000)
+        qtbot.wait(50)
+        assert states == ["compiling", "ready"] and len(compiles) == 1 and len(builds) == 1
+    finally:
+        assert worker.shutdown(30_000)

@@ -1,0 +1,111 @@
+"""The expression lab's computation, run on the background runner's thread: parse, compile,
+evaluate at a point and over a range, check f' by finite differences, build and render the
+chosen graph. Plain Python (no Qt): the tab sends an ExpressionRequest, gets a result.
+
+Parsed expressions and rendered pictures are cached, so moving the point or switching the
+graph does not recompile or re-render what is already known.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+
+from xorlab.core.expression.expression import (
+    Expression,
+    derivative_formula,
+    evaluate,
+    evaluate_range,
+    finite_difference,
+    parse_expression,
+)
+from xorlab.core.graphs import render
+from xorlab.core.graphs.build import GraphView, graph_of_expression
+
+PARTS = {"f": "f(x)", "df": "f′(x)", "both": "f and f′"}
+PLOT_POINTS = 1001
+CACHE_SIZE = 16
+
+
+@dataclass(frozen=True)
+class ExpressionRequest:
+    text: str
+    at: float
+    x_min: float
+    x_max: float
+    part: str = "both"  # graphs.EXPRESSION_PARTS
+    stage: str = "symbolic"  # graphs.STAGES
+    points: int = PLOT_POINTS
+
+
+@dataclass(frozen=True, eq=False)
+class ExpressionResult:
+    request: ExpressionRequest
+    f: float  # f(at)
+    df: float  # f'(at), symbolic
+    fd: float  # central finite difference at ``at``
+    xs: np.ndarray
+    fs: np.ndarray
+    dfs: np.ndarray
+    graph: GraphView
+    svg: str | None  # None when nothing could render; ``render_problem`` says why
+    render_problem: str | None
+    formula: str  # f' as the compiled graph computes it
+
+    @property
+    def difference(self) -> float:
+        return self.df - self.fd
+
+
+class ExpressionLab:
+    """Holds the caches; ``compute`` runs on one background thread at a time."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._expressions: OrderedDict[str, Expression] = OrderedDict()
+        self._pictures: OrderedDict[str, str] = OrderedDict()
+
+    def expression(self, text: str) -> Expression:
+        """The parsed expression (cached by text); raises ExpressionError for bad text."""
+        with self._lock:
+            if text in self._expressions:
+                self._expressions.move_to_end(text)
+                return self._expressions[text]
+        expr = parse_expression(text)
+        with self._lock:
+            self._expressions[text] = expr
+            while len(self._expressions) > CACHE_SIZE:
+                self._expressions.popitem(last=False)
+        return expr
+
+    def compute(self, request: ExpressionRequest) -> ExpressionResult:
+        expr = self.expression(request.text)
+        f, df = evaluate(expr, request.at)
+        try:
+            fd = finite_difference(expr, request.at)
+        except ValueError:  # a point so large that no step changes it
+            fd = float("nan")
+        xs = np.linspace(request.x_min, request.x_max, request.points)
+        fs, dfs = evaluate_range(expr, xs)
+        graph = graph_of_expression(expr, request.part, request.stage)
+        svg, problem = self._picture(graph.dot)
+        formula = derivative_formula(expr)
+        return ExpressionResult(request, f, df, fd, xs, fs, dfs, graph, svg, problem, formula)
+
+    def _picture(self, dot: str) -> tuple[str | None, str | None]:
+        with self._lock:
+            svg = self._pictures.get(dot)
+        if svg is not None:
+            return svg, None
+        try:
+            svg = render.render_svg(dot)
+        except render.RenderError as exc:
+            return None, str(exc)
+        with self._lock:
+            self._pictures[dot] = svg
+            while len(self._pictures) > CACHE_SIZE:
+                self._pictures.popitem(last=False)
+        return svg, None

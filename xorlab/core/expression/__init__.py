@@ -1,0 +1,2 @@
+"""Expressions in x: the whitelisting parser, the PyTensor graph of f and f', evaluation and finite
+differences."""

@@ -1,0 +1,299 @@
+"""Experiment files: the spec, its data, trained weights and history as versioned JSON.
+
+JSON only (no pickle: opening a file must never run code), written atomically (a temporary
+file then a rename) so a crash mid-save never leaves a broken file, and read defensively:
+every way a file can be wrong becomes an ExperimentError that says what is wrong.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from xorlab.core.io.text_files import read_small_text
+from xorlab.core.training.datasets import Dataset, DatasetError, load_dataset
+from xorlab.core.training.model import layer_shapes, optimizer_state
+from xorlab.core.training.spec import ExperimentSpec, SpecError, validate
+
+FORMAT = "xorlab-experiment"
+VERSION = 1
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+class ExperimentError(ValueError):
+    """A file that cannot be saved or opened, with a message for the person who chose it."""
+
+
+@dataclass(frozen=True, eq=False)
+class Experiment:
+    spec: ExperimentSpec
+    dataset: Dataset
+    weights: tuple[np.ndarray, ...] | None = None  # None: untrained, use the initial draw
+    optimizer_state: tuple[np.ndarray, ...] = ()
+    step: int = 0
+    history: tuple[np.ndarray, np.ndarray] = field(
+        default_factory=lambda: (np.empty(0, np.int64), np.empty(0))
+    )
+    log: tuple[tuple[int, float], ...] = ()
+
+
+# --- writing ----------------------------------------------------------------------------
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so readers see the old file or the new one, never half."""
+    path = Path(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise ExperimentError(f"cannot write in {path.parent}: {exc.strerror or exc}") from exc
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise ExperimentError(f"cannot save {path.name}: {exc.strerror or exc}") from exc
+
+
+def _array(a: np.ndarray) -> dict[str, Any]:
+    return {"shape": list(a.shape), "data": np.asarray(a, dtype=np.float64).ravel().tolist()}
+
+
+def experiment_to_json(exp: Experiment) -> str:
+    epochs, costs = exp.history
+    doc = {
+        "format": FORMAT,
+        "version": VERSION,
+        "spec": exp.spec.to_dict(),
+        "dataset": {
+            "name": exp.dataset.name,
+            "inputs": list(exp.dataset.input_names),
+            "targets": list(exp.dataset.target_names),
+            "X": _array(exp.dataset.X),
+            "y": _array(exp.dataset.y),
+        },
+        "weights": None if exp.weights is None else [_array(w) for w in exp.weights],
+        "optimizer_state": [_array(s) for s in exp.optimizer_state],
+        "step": exp.step,
+        "history": {"epochs": epochs.tolist(), "costs": costs.tolist()},
+        "log": [list(line) for line in exp.log],
+    }
+    return json.dumps(doc, indent=1, allow_nan=False)
+
+
+def save_experiment(path: Path, exp: Experiment) -> None:
+    try:
+        text = experiment_to_json(exp)
+    except ValueError as exc:  # NaN or inf cannot be written as JSON
+        raise ExperimentError(f"the experiment holds non-finite numbers: {exc}") from exc
+    atomic_write(Path(path), text.encode("utf-8"))
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+def _need(doc: dict, key: str, kind: type | tuple[type, ...], where: str) -> Any:
+    if key not in doc:
+        raise ExperimentError(f"{where}: missing '{key}'")
+    value = doc[key]
+    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+        raise ExperimentError(f"{where}.{key}: wrong type ({type(value).__name__})")
+    return value
+
+
+def _read_array(doc: Any, where: str, shape: tuple[int, ...] | None = None) -> np.ndarray:
+    if not isinstance(doc, dict):
+        raise ExperimentError(f"{where}: must be an object with 'shape' and 'data'")
+    dims = _need(doc, "shape", list, where)
+    data = _need(doc, "data", list, where)
+    if not all(isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 10**6 for d in dims):
+        raise ExperimentError(f"{where}.shape: must be small non-negative integers")
+    if math.prod(dims) != len(data):
+        raise ExperimentError(f"{where}: shape {dims} does not match {len(data)} values")
+    if shape is not None and tuple(dims) != shape:
+        raise ExperimentError(f"{where}: shape {tuple(dims)}, the network needs {shape}")
+    try:
+        array = np.array(data, dtype=np.float64).reshape(dims)
+    except (TypeError, ValueError) as exc:
+        raise ExperimentError(f"{where}: values must be numbers") from exc
+    if not np.isfinite(array).all():
+        raise ExperimentError(f"{where}: holds NaN or infinite values")
+    return array
+
+
+def experiment_from_json(text: str) -> Experiment:
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ExperimentError(
+            f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
+            "the file may be truncated or not an experiment"
+        ) from exc
+    except RecursionError as exc:
+        raise ExperimentError("the JSON is nested too deeply") from exc
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise ExperimentError("this is not an xorlab experiment file")
+    version = doc.get("version")
+    if version != VERSION:
+        raise ExperimentError(
+            f"written by format version {version!r}; this xorlab reads version {VERSION}"
+        )
+    try:
+        spec = ExperimentSpec.from_dict(_need(doc, "spec", dict, "file"))
+    except SpecError as exc:
+        raise ExperimentError(f"spec: {exc}") from exc
+    except (TypeError, ValueError) as exc:
+        raise ExperimentError(f"spec: {exc}") from exc
+    errors = validate(spec)
+    if errors:
+        raise ExperimentError("spec: " + "; ".join(str(e) for e in errors))
+    dataset = _read_dataset(_need(doc, "dataset", dict, "file"), spec)
+    shapes = layer_shapes(spec.network, dataset.n_inputs, dataset.n_outputs)
+    raw_weights = doc.get("weights")
+    weights = None
+    if raw_weights is not None:
+        if not isinstance(raw_weights, list) or len(raw_weights) != len(shapes):
+            raise ExperimentError(f"weights: the network needs {len(shapes)} weight matrices")
+        weights = tuple(
+            _read_array(w, f"weights[{i}]", s)
+            for i, (w, s) in enumerate(zip(raw_weights, shapes, strict=True))
+        )
+    expected_state = optimizer_state(spec.training, [np.zeros(s) for s in shapes])
+    raw_state = doc.get("optimizer_state", [])
+    if not isinstance(raw_state, list) or len(raw_state) not in (0, len(expected_state)):
+        raise ExperimentError("optimizer_state: does not match the optimizer")
+    state = tuple(
+        _read_array(s, f"optimizer_state[{i}]", e.shape)
+        for i, (s, e) in enumerate(zip(raw_state, expected_state, strict=False))
+    )
+    step = doc.get("step", 0)
+    if not isinstance(step, int) or isinstance(step, bool) or step < 0:
+        raise ExperimentError("step: must be a non-negative integer")
+    return Experiment(spec, dataset, weights, state, step, _read_history(doc), _read_log(doc))
+
+
+def _read_dataset(doc: dict, spec: ExperimentSpec) -> Dataset:
+    X = _read_array(doc.get("X"), "dataset.X")
+    y = _read_array(doc.get("y"), "dataset.y")
+    if X.ndim != 2 or y.ndim != 2 or X.shape[0] != y.shape[0] or X.shape[0] == 0:
+        raise ExperimentError("dataset: X and y must be 2-D with the same number of rows")
+    names = doc.get("inputs", []), doc.get("targets", [])
+    if not all(isinstance(n, list) and all(isinstance(s, str) for s in n) for n in names):
+        raise ExperimentError("dataset: column names must be lists of text")
+    if len(names[0]) != X.shape[1] or len(names[1]) != y.shape[1]:
+        raise ExperimentError("dataset: column names do not match the data")
+    name = doc.get("name") if isinstance(doc.get("name"), str) else spec.dataset.name
+    return Dataset(name, X, y, tuple(names[0]), tuple(names[1]), f"from an experiment ({name})")
+
+
+def _read_history(doc: dict) -> tuple[np.ndarray, np.ndarray]:
+    raw = doc.get("history", {"epochs": [], "costs": []})
+    if not isinstance(raw, dict):
+        raise ExperimentError("history: must be an object")
+    try:
+        epochs = np.array(raw.get("epochs", []), dtype=np.int64)
+        costs = np.array(raw.get("costs", []), dtype=np.float64)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise ExperimentError("history: must hold numbers") from exc
+    if epochs.ndim != 1 or epochs.shape != costs.shape:
+        raise ExperimentError("history: epochs and costs must be lists of the same length")
+    return epochs, costs
+
+
+def _read_log(doc: dict) -> tuple[tuple[int, float], ...]:
+    raw = doc.get("log", [])
+    if not isinstance(raw, list):
+        raise ExperimentError("log: must be a list")
+    lines = []
+    for line in raw:
+        if (
+            not isinstance(line, list)
+            or len(line) != 2
+            or not isinstance(line[0], int)
+            or not isinstance(line[1], (int, float))
+        ):
+            raise ExperimentError("log: each line must be [epoch, cost]")
+        lines.append((line[0], float(line[1])))
+    return tuple(lines)
+
+
+def load_experiment(path: Path) -> Experiment:
+    path = Path(path)
+    return experiment_from_json(read_small_text(path, MAX_FILE_BYTES, ExperimentError))
+
+
+# --- trainers -----------------------------------------------------------------------------
+
+
+def experiment_from_trainer(trainer) -> Experiment:
+    """Capture a trainer's spec, data, weights, optimizer state and history (copies)."""
+    n = len(trainer.params)
+    state = trainer.get_state()
+    return Experiment(
+        spec=trainer.spec,
+        dataset=trainer.full_dataset,  # all samples: the spec's split is made again on opening
+        weights=tuple(state[:n]),
+        optimizer_state=tuple(state[n:]),
+        step=trainer.step_count,
+        history=trainer.history.data(),
+        log=tuple(trainer.log),
+    )
+
+
+def restore_into(trainer, exp: Experiment) -> None:
+    """Put a saved experiment's weights, state and history into a trainer.
+
+    The trainer may use other training settings (more epochs, another learning rate) but
+    needs the same network shapes; optimizer state carries over only for the same optimizer.
+    The partial cost of an epoch interrupted mid-way is not saved: its point is then summed
+    from the steps run after loading.
+    """
+    trainer.reset()
+    if exp.weights is not None:
+        try:
+            trainer.set_weights(list(exp.weights))
+        except ValueError as exc:
+            raise ExperimentError(f"the saved weights do not fit this network: {exc}") from exc
+        same_optimizer = exp.spec.training.optimizer == trainer.spec.training.optimizer
+        if same_optimizer and exp.optimizer_state:
+            trainer.set_state(list(exp.weights) + list(exp.optimizer_state))
+    trainer.step_count = min(exp.step, trainer.total_steps)
+    trainer.history.extend(*exp.history)
+    trainer.history.take_new()  # restored points are history, not news for the next snapshot
+    trainer.log.extend(exp.log)
+
+
+def dataset_for(spec: ExperimentSpec) -> Dataset:
+    """The dataset a spec names, with DatasetError turned into an ExperimentError."""
+    try:
+        return load_dataset(spec.dataset)
+    except DatasetError as exc:
+        raise ExperimentError(str(exc)) from exc
+
+
+# --- exports ------------------------------------------------------------------------------
+
+
+def export_weights_npz(path: Path, weights: list[np.ndarray]) -> None:
+    import io
+
+    buffer = io.BytesIO()
+    np.savez(buffer, **{f"W{i + 1}": w for i, w in enumerate(weights)})
+    atomic_write(Path(path), buffer.getvalue())
+
+
+def export_history_csv(path: Path, epochs: np.ndarray, costs: np.ndarray) -> None:
+    lines = ["epoch,cost"] + [
+        f"{e},{c!r}" for e, c in zip(epochs.tolist(), costs.tolist(), strict=True)
+    ]
+    atomic_write(Path(path), ("\n".join(lines) + "\n").encode("utf-8"))

@@ -1,0 +1,57 @@
+"""Which loop strategy serves an experiment best, from the crossovers bench/engine.py measured.
+
+- "fused" (generated scalar loop): fastest by far for tiny nets (~0.1 us/step on XOR against
+  ~2 us for a scan), but its code grows with batch x weights, and Numba's compile time with
+  code; past ``FUSED_NODE_BUDGET`` unrolled operations the wait outweighs the gain.
+- "jax" (PyTensor scan on JAX, only when JAX is installed): best for the larger nets.
+- "scan" (PyTensor scan on the default backend, Numba): always available.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from xorlab.core.training.strategies.base import LoopProblem, StrategyUnavailable, TrainingLoop
+from xorlab.core.training.strategies.scalar_loop import FusedScalarLoop, estimate_nodes
+from xorlab.core.training.strategies.tensor_loop import JaxScanLoop, ScanLoop, jax_available
+
+STRATEGIES = ("auto", "fused", "scan", "jax")
+__all__ = ["STRATEGIES", "build_loop", "estimate_nodes", "plan"]
+
+# Estimated unrolled operations up to which "auto" picks the fused loop. Numba compiles the
+# generated code at roughly FUSED_COMPILE_RATE operations a second (cold; warm is a file load).
+FUSED_NODE_BUDGET = 6_000
+
+_BUILDERS: dict[str, Callable[[LoopProblem], TrainingLoop]] = {
+    "fused": FusedScalarLoop,
+    "scan": ScanLoop,
+    "jax": JaxScanLoop,
+}
+
+
+def plan(problem: LoopProblem, requested: str = "auto") -> list[str]:
+    """Strategies to try, best first."""
+    if requested != "auto":
+        return [requested]
+    order = []
+    if estimate_nodes(problem) <= FUSED_NODE_BUDGET:
+        order.append("fused")
+    if jax_available() and problem.mode is None:
+        order.append("jax")
+    order.append("scan")
+    return order
+
+
+def build_loop(problem: LoopProblem, requested: str = "auto") -> TrainingLoop:
+    """Compile the first planned strategy that can serve ``problem``.
+
+    An explicitly requested strategy that cannot serve it raises StrategyUnavailable."""
+    if requested not in STRATEGIES:
+        raise ValueError(f"unknown strategy '{requested}'; choose one of {', '.join(STRATEGIES)}")
+    candidates = plan(problem, requested)
+    for name in candidates[:-1]:
+        try:
+            return _BUILDERS[name](problem)
+        except StrategyUnavailable:
+            continue
+    return _BUILDERS[candidates[-1]](problem)

@@ -1,0 +1,160 @@
+"""K steps in a PyTensor ``scan``: the model's matrix graph, run by PyTensor's backend.
+
+Compared with scanning over a (K, batch) matrix of sample rows and gathering ``X[rows]`` each
+step: a full-batch loop has no sequence at all (``n_steps`` only, X and y constants), and a
+mini-batch loop scans over batch positions and slices a constant (steps, batch, inputs) table,
+so every step reads contiguous memory and no index matrix is built per call.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+
+import numpy as np
+import pytensor
+import pytensor.tensor as pt
+
+from xorlab.core.training import model
+from xorlab.core.training.function_cache import SharedFunction, compile_shared
+from xorlab.core.training.strategies.base import LoopProblem, StrategyUnavailable, TrainingLoop
+from xorlab.core.training.strategies.numpy_tanh import MIN_VALUES, with_numpy_tanh
+
+
+class ScanLoop(TrainingLoop):
+    """The loop compiled in the trainer's mode (Numba by default)."""
+
+    name = "scan"
+    dynamic_length = True  # the backend runs a loop of any length without recompiling
+
+    def __init__(self, problem: LoopProblem, mode: str | None = None):
+        super().__init__(problem)
+        self.mode = mode if mode is not None else problem.mode
+        # Shared by every loop of the same computation (see core.function_cache): the final
+        # weights and state come back as outputs and are written to the shared variables.
+        self._call = self._compile()
+        self._fn = self._call.function
+        # Numba and JAX compile on the first call: make it now, leaving the state as it was.
+        saved = [np.array(v, copy=True) for v in self.read_state()]
+        self.run(0, 1)
+        self.write_state(saved)
+
+    def _compile(self) -> SharedFunction:
+        p = self.problem
+        net, tr = p.spec.network, p.spec.training
+        n_params = len(p.params)
+        carried = [*p.params, *p.state]
+        numpy_tanh = self.mode in (None, "NUMBA") and uses_large_tanh(p)
+
+        # Static shapes let sizes fold to constants (JAX needs them concrete); not the 1s,
+        # which would make a dimension broadcastable and the updates' types differ.
+        initial = [
+            pt.specify_shape(v, [d if d != 1 else None for d in v.get_value(borrow=True).shape])
+            for v in carried
+        ]
+
+        def step(Xb, yb, carried_now):
+            params, state = carried_now[:n_params], carried_now[n_params:]
+            cost, new_params, new_state = model.training_step(
+                params, state, Xb, yb, p.learning_rate, net, tr
+            )
+            outputs = [cost, *new_params, *new_state]
+            return with_numpy_tanh(outputs) if numpy_tanh else outputs
+
+        if p.full_batch and self.dynamic_length:
+            n_steps = pt.lscalar("n_steps")
+            X, y = pt.constant(np.ascontiguousarray(p.X)), pt.constant(np.ascontiguousarray(p.y))
+            inputs = [n_steps]
+            outputs = pytensor.scan(
+                lambda *c: step(X, y, c),
+                n_steps=n_steps,
+                outputs_info=[None, *initial],
+                return_updates=False,
+            )
+        else:
+            positions = pt.lvector("positions")
+            # Shared, not constants: a constant's static batch size of 1 trips a PyTensor
+            # rewrite into logging errors (conflicting assumptions about a 1x1 matrix).
+            Xs, ys = (pytensor.shared(np.ascontiguousarray(a)) for a in p.batch_data())
+            self._tables = (Xs, ys)  # replaced each epoch when shuffling
+            inputs = [positions]
+            static = not self.dynamic_length  # JAX needs static shapes (the bias column's)
+
+            def batch_of(table, pos):
+                if not static:
+                    return table[pos]
+                # Not a batch of 1: a static 1 x 1 ones column trips a PyTensor rewrite into
+                # logging errors.
+                batch, *rest = table.get_value(borrow=True).shape[1:]
+                return pt.specify_shape(table[pos], [batch if batch != 1 else None, *rest])
+
+            outputs = pytensor.scan(
+                lambda pos, *c: step(batch_of(Xs, pos), batch_of(ys, pos), c),
+                sequences=[positions],
+                outputs_info=[None, *initial],
+                return_updates=False,
+            )
+        costs, finals = outputs[0], outputs[1:]
+        return compile_shared(
+            inputs, [costs, *(seq[-1] for seq in finals)], self.mode, f"training_loop_{self.name}"
+        )
+
+    def set_batch_data(self, X: np.ndarray, y: np.ndarray) -> None:
+        # Shared variables are inputs of the cached function, passed at each call.
+        for table, value in zip(self._tables, (X, y), strict=True):
+            table.set_value(np.ascontiguousarray(value, dtype=np.float64), borrow=True)
+
+    def run(self, position: int, n_steps: int) -> np.ndarray:
+        if n_steps <= 0:
+            return np.empty(0)
+        if self.problem.full_batch and self.dynamic_length:
+            costs, *finals = self._call(n_steps)
+        else:
+            spe = self.problem.steps_per_epoch
+            costs, *finals = self._call((position + np.arange(n_steps)) % spe)
+        # Copies: JAX hands back read-only buffers the Numba-compiled evaluation cannot take.
+        self.write_state([np.array(value, dtype=np.float64) for value in finals])
+        return np.asarray(costs)
+
+
+class JaxScanLoop(ScanLoop):
+    """The same scan run by PyTensor's JAX backend (``pip install xorlab[jax]``)."""
+
+    name = "jax"
+    # XLA runs a block without the GIL, but each block's dispatch is Python: the app paces
+    # this loop like one holding the GIL (measured in bench/gui.py on the spiral: 0.90 of
+    # headless steps/s and p99 lag 12 ms that way, against 0.72 and 25 ms when training on
+    # while the GUI draws).
+    releases_gil = False
+    # JAX compiles a scan per length: a chunk runs as calls of lengths 4**i, i < LEVELS (n in
+    # base 4, the largest length repeated as needed), so at most LEVELS lengths get compiled.
+    dynamic_length = False
+    LEVELS = 10
+
+    def __init__(self, problem: LoopProblem):
+        if not jax_available():
+            raise StrategyUnavailable("JAX is not installed: pip install 'xorlab[jax]'")
+        super().__init__(problem, mode="JAX")
+
+    def run(self, position: int, n_steps: int) -> np.ndarray:
+        costs = []
+        spe = self.problem.steps_per_epoch
+        for level in reversed(range(self.LEVELS)):
+            block = 4**level
+            while n_steps >= block:
+                costs.append(super().run(position, block))
+                position = (position + block) % spe
+                n_steps -= block
+        return np.concatenate(costs) if costs else np.empty(0)
+
+
+def jax_available() -> bool:
+    return importlib.util.find_spec("jax") is not None
+
+
+def uses_large_tanh(problem: LoopProblem) -> bool:
+    """Whether a tanh layer holds enough values per step for numpy's tanh to pay off."""
+    net = problem.spec.network
+    return any(
+        act == "tanh" and problem.batch_size * units >= MIN_VALUES
+        for act, units in zip(net.activations, net.hidden, strict=True)
+    )

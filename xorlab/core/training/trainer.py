@@ -1,0 +1,529 @@
+"""Compiles a spec's training step and a K-step in-graph loop, and trains in chunks.
+
+One compiled call per step spends most of its time in Python, so training runs K steps per call
+in a loop compiled by a strategy (``xorlab.core.training.strategies``: a generated scalar loop
+for tiny nets, a PyTensor scan otherwise); the one-step function is kept for single steps and
+the graph view. Chunking never changes the numbers: every loop body is the same graph as the
+step.
+
+A Trainer is not thread-safe: compiled PyTensor functions must have a single owner.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from collections import deque
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+
+import numpy as np
+import pytensor
+
+from xorlab.core.training import model
+from xorlab.core.training.datasets import Dataset, PlaneGrid, load_dataset
+from xorlab.core.training.features import uses_features
+from xorlab.core.training.function_cache import SharedFunction, compile_shared
+from xorlab.core.training.held_out import HeldOutHistory, accuracy, held_out_interval
+from xorlab.core.training.history import CostHistory
+from xorlab.core.training.shuffle import epoch_rows, shuffles
+from xorlab.core.training.spec import ExperimentSpec, FieldError, SpecError, validate
+from xorlab.core.training.split import split_dataset
+from xorlab.core.training.stop_rules import Stop, StopRules
+from xorlab.core.training.strategies import STRATEGIES, LoopProblem, TrainingLoop, build_loop, plan
+
+try:
+    from numba.core.errors import NumbaPerformanceWarning
+
+    # A hint about operand layout in tiny matrix products, printed on every cold compile;
+    # it is not actionable for a user and clutters the terminal.
+    warnings.filterwarnings("ignore", category=NumbaPerformanceWarning)
+except ImportError:  # numba is optional for PyTensor's C backend
+    pass
+
+# A weight this large means the steps overshoot: sigmoids saturate, gradients vanish and the
+# net is stuck even when nothing is NaN yet. Sensible nets here stay far below it.
+WEIGHT_LIMIT = 1e4
+
+# Progress lines kept in memory; a run printing more keeps only the latest.
+MAX_LOG_LINES = 100_000
+
+
+class DivergenceError(RuntimeError):
+    """Training blew up; the weights were rolled back to the last good ones."""
+
+    def __init__(self, step: int, learning_rate: float, reason: str):
+        self.step, self.reason = step, reason  # step: 0-based index of the failing step
+        super().__init__(
+            f"training diverged at step {step + 1}: {reason}. The last good weights are kept; "
+            f"try a learning rate well below {learning_rate:g}."
+        )
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    steps: int  # steps run in this chunk
+    costs: np.ndarray  # the cost returned by each step, before its update
+    seconds: float
+
+
+@dataclass(frozen=True)
+class TrainingSnapshot:
+    """An immutable copy of the training state, safe to hand to another thread."""
+
+    step: int
+    epoch: int
+    weights: tuple[np.ndarray, ...]
+    outputs: np.ndarray  # the network's outputs on the training set
+    cost: float  # the cost of the current weights on the whole training set
+    history_steps: np.ndarray  # epoch numbers of the cost points since the last snapshot
+    history_costs: np.ndarray
+    # Outputs on a PlaneGrid's points, reshaped (resolution, resolution); 2-input data only.
+    grid_outputs: np.ndarray | None = None
+    # What else a training step reads, so a past step can be recomputed exactly (the Graph
+    # tab's values while replaying): the optimizer's state and the learning rate in use.
+    optimizer_state: tuple[np.ndarray, ...] = ()
+    learning_rate: float | None = None
+    # With a train/test split: the outputs and cost on the held-out samples now, and the
+    # test points (epoch, cost, accuracy) recorded since the last snapshot.
+    test_outputs: np.ndarray | None = None
+    test_cost: float | None = None
+    test_steps: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    test_costs: np.ndarray = field(default_factory=lambda: np.empty(0))
+    test_accuracy: np.ndarray = field(default_factory=lambda: np.empty(0))
+    # Why the run ended before its epoch limit: the stop rule's name and message, or None.
+    stop_rule: str | None = None
+    stop_reason: str | None = None
+
+
+class Trainer:
+    """Owns the shared weights of one experiment and the functions compiled for it."""
+
+    def __init__(
+        self,
+        spec: ExperimentSpec,
+        dataset: Dataset | None = None,
+        mode: str | None = None,
+        strategy: str = "auto",
+    ):
+        """``mode``: PyTensor mode of the compiled functions; ``strategy``: how the K-step
+        loop is compiled, one of ``STRATEGIES`` ("auto" picks by network and data size)."""
+        errors = validate(spec)
+        if errors:
+            raise SpecError(errors)
+        if strategy not in STRATEGIES:
+            raise ValueError(
+                f"unknown strategy '{strategy}'; choose one of {', '.join(STRATEGIES)}"
+            )
+        self.requested_strategy = strategy
+        self.spec = spec
+        # The data as loaded, and its training part (held-out samples in ``.test``).
+        self.full_dataset = dataset if dataset is not None else load_dataset(spec.dataset)
+        self.dataset = split_dataset(self.full_dataset, spec.dataset)
+        if uses_features(spec.network) and self.dataset.n_inputs != 2:
+            raise SpecError(
+                [
+                    FieldError(
+                        "network.features",
+                        f"features need two inputs; '{self.dataset.name}' has "
+                        f"{self.dataset.n_inputs}",
+                    )
+                ]
+            )
+        self.mode = mode
+        net, tr = spec.network, spec.training
+        self.initial_weights = model.init_weights(
+            net, self.dataset.n_inputs, self.dataset.n_outputs
+        )
+        self.params = [
+            pytensor.shared(w.copy(), name=f"W{i + 1}") for i, w in enumerate(self.initial_weights)
+        ]
+        self.state = [
+            pytensor.shared(s, name=f"opt_state{i}")
+            for i, s in enumerate(model.optimizer_state(tr, self.initial_weights))
+        ]
+        self.learning_rate = pytensor.shared(np.float64(tr.learning_rate), name="learning_rate")
+        self.batches = batch_table(self.dataset.n_samples, tr.schedule, tr.batch_size)
+        self.step_count = 0
+        self.history = CostHistory()
+        self._epoch_costs: list[float] = []  # step costs of the epoch in progress
+        self.log: deque[tuple[int, float]] = deque(maxlen=MAX_LOG_LINES)
+        self.test_history = HeldOutHistory()
+        self.stop: Stop | None = None  # set when a stop rule ended the run
+        self._shuffled_epoch = -1  # the epoch whose order the loop holds (shuffling)
+        self._stop_rules = StopRules(tr)
+
+    @property
+    def test_dataset(self) -> Dataset | None:
+        """The held-out samples, or None without a train/test split."""
+        return self.dataset.test
+
+    # --- compiled functions -------------------------------------------------------------
+
+    @cached_property
+    def symbolic(self) -> model.SymbolicModel:
+        return model.symbolic_model(self.params, self.spec.network, self.spec.training)
+
+    @cached_property
+    def step_fn(self) -> pytensor.compile.Function:
+        """One step on a batch (X, y): returns the cost before the step and applies it."""
+        sym = self.symbolic
+        cost, new_params, new_state = model.training_step(
+            self.params,
+            self.state,
+            sym.X,
+            sym.y,
+            self.learning_rate,
+            self.spec.network,
+            self.spec.training,
+        )
+        updates = [
+            *zip(self.params, new_params, strict=True),
+            *zip(self.state, new_state, strict=True),
+        ]
+        return pytensor.function(
+            [sym.X, sym.y], cost, updates=updates, mode=self.mode, name="training_step"
+        )
+
+    # evaluate_fn and predict_fn are shared by every trainer of the same network (function_cache):
+    # the app builds a trainer per structural edit, and each Numba compile's machine code stays
+    # in the process for good. The step function stays per trainer: its optimized graph, with
+    # the updates of the shared weights, is what the Graph tab shows.
+
+    @cached_property
+    def evaluate_fn(self) -> SharedFunction:
+        """Outputs and cost of the current weights on any (X, y)."""
+        sym = self.symbolic
+        return compile_shared([sym.X, sym.y], [sym.output, sym.cost], self.mode, "evaluate")
+
+    @cached_property
+    def predict_fn(self) -> SharedFunction:
+        sym = self.symbolic
+        return compile_shared([sym.X], sym.output, self.mode, "predict")
+
+    @cached_property
+    def loop_fn(self) -> TrainingLoop:
+        """K steps in one call: ``loop_fn.run(position, K)``, or ``loop_fn(rows)`` with a
+        (K, batch) matrix of rows of the batch table; both return the K step costs."""
+        return build_loop(self._loop_problem(), self.requested_strategy)
+
+    @property
+    def shuffles(self) -> bool:
+        """Whether each epoch visits the samples in a new order (training.shuffle)."""
+        return shuffles(self.spec.training)
+
+    def _loop_problem(self) -> LoopProblem:
+        return LoopProblem(
+            spec=self.spec,
+            X=np.asarray(self.dataset.X),
+            y=np.asarray(self.dataset.y),
+            batches=self.batches,
+            params=tuple(self.params),
+            state=tuple(self.state),
+            learning_rate=self.learning_rate,
+            mode=self.mode,
+            shuffle=self.shuffles,
+        )
+
+    @property
+    def strategy_name(self) -> str:
+        """The loop strategy in use, or the one "auto" plans to use if not compiled yet."""
+        if "loop_fn" in self.__dict__:
+            return self.loop_fn.name
+        return plan(self._loop_problem(), self.requested_strategy)[0]
+
+    def compile(self) -> float:
+        """Compile the functions training needs; returns the seconds it took."""
+        start = time.perf_counter()
+        _ = self.loop_fn, self.evaluate_fn
+        return time.perf_counter() - start
+
+    # --- training --------------------------------------------------------------------------
+
+    @property
+    def steps_per_epoch(self) -> int:
+        return self.batches.shape[0]
+
+    @property
+    def epoch(self) -> int:
+        """Completed epochs."""
+        return self.step_count // self.steps_per_epoch
+
+    @property
+    def total_steps(self) -> int:
+        return self.spec.training.epochs * self.steps_per_epoch
+
+    @property
+    def done(self) -> bool:
+        return self.step_count >= self.total_steps or self.stop is not None
+
+    def set_stop_rules(self, spec: ExperimentSpec) -> None:
+        """Take the stop rules of ``spec`` (same network) mid-run: a run they stopped
+        may go on, and the plateau rule starts counting afresh."""
+        self.spec = spec
+        self.stop = None
+        self._stop_rules = StopRules(spec.training)
+
+    def set_learning_rate(self, value: float) -> None:
+        """Takes effect at the next step; no recompilation."""
+        self.learning_rate.set_value(np.float64(value))
+
+    def run(self, n_steps: int) -> ChunkResult:
+        """Run up to ``n_steps`` steps (never past the epoch limit) in one compiled call.
+
+        When the chunk blows up (see ``_divergence_reason``) it is replayed one step at a
+        time from its start, so training keeps every good step, and DivergenceError names
+        the exact step that failed, with the weights as they were just before it. With a
+        train/test split the chunk is cut at each test point, so it is measured on that
+        epoch's weights.
+        """
+        n_steps = max(0, min(n_steps, self.total_steps - self.step_count))
+        if self.stop is not None:
+            n_steps = 0
+        if self.test_dataset is None and not self.shuffles:
+            return self._run_chunk(n_steps)
+        # Cut at test points and, when shuffling, at epoch ends (each epoch its own order).
+        intervals = []
+        if self.test_dataset is not None:
+            self._record_test_point()
+            intervals.append(self._test_interval_steps())
+        if self.shuffles:
+            intervals.append(self.steps_per_epoch)
+        parts = []
+        while n_steps > 0 and not self.done:
+            to_boundary = min(i - self.step_count % i for i in intervals)
+            part = self._run_chunk(min(n_steps, to_boundary))
+            if self.test_dataset is not None:
+                self._record_test_point()
+            parts.append(part)
+            n_steps -= part.steps
+        if len(parts) == 1:
+            return parts[0]
+        costs = np.concatenate([p.costs for p in parts]) if parts else np.empty(0)
+        return ChunkResult(costs.size, costs, sum(p.seconds for p in parts))
+
+    def _run_chunk(self, n_steps: int) -> ChunkResult:
+        if n_steps == 0:
+            return ChunkResult(0, np.empty(0), 0.0)
+        backup = self.get_state()
+        start = time.perf_counter()
+        costs = self._run_compiled(n_steps)
+        seconds = time.perf_counter() - start
+        if _divergence_reason(costs, self.params):
+            self.set_state(backup)
+            self._replay_until_divergence(n_steps)
+        if self._stop_rules.active:
+            stop = self._stop_rules.check(*self._epoch_costs_of(costs)[:2])
+            if stop is not None:
+                # Run again from the chunk's start to the end of the stopping epoch: the
+                # same numbers, and the run ends where the rule says whatever the chunking.
+                needed = (stop.epoch + 1) * self.steps_per_epoch - self.step_count
+                if needed < n_steps:
+                    self.set_state(backup)
+                    costs = self._run_compiled(needed)
+                    n_steps = needed
+                self.stop = stop
+        self._record(costs)
+        return ChunkResult(n_steps, costs, seconds)
+
+    def _run_compiled(self, n_steps: int) -> np.ndarray:
+        if self.shuffles:
+            self._use_epoch_order(self.epoch)
+        return self.loop_fn.run(self.step_count % self.steps_per_epoch, n_steps)
+
+    def _use_epoch_order(self, epoch: int) -> None:
+        if self._shuffled_epoch != epoch:
+            rows = epoch_rows(self.batches, self.dataset.n_samples, self.spec.network.seed, epoch)
+            self.loop_fn.set_batch_data(self.dataset.X[rows], self.dataset.y[rows])
+            self._shuffled_epoch = epoch
+
+    def _replay_until_divergence(self, n_steps: int) -> None:
+        for _ in range(n_steps):
+            backup = self.get_state()
+            costs = self._run_compiled(1)
+            reason = _divergence_reason(costs, self.params)
+            if reason:
+                self.set_state(backup)
+                raise DivergenceError(
+                    self.step_count, float(self.learning_rate.get_value()), reason
+                )
+            self._record(costs)
+        # Not reproducible step by step: should never happen, the graphs are the same.
+        raise RuntimeError("a chunk diverged but its steps one by one did not")
+
+    def _test_interval_steps(self) -> int:
+        return held_out_interval(self.spec.training.epochs) * self.steps_per_epoch
+
+    def _record_test_point(self) -> None:
+        """A test point at every interval's epoch and at the end of the run, once each."""
+        step = self.step_count
+        due = step % self._test_interval_steps() == 0 or self.done
+        if due and self.test_history.last_step != step:
+            _, cost, acc = self.evaluate_test()
+            self.test_history.append(step, self.epoch, cost, acc)
+
+    def evaluate_test(self) -> tuple[np.ndarray, float, float]:
+        """Outputs, cost and accuracy of the current weights on the held-out samples."""
+        test = self.test_dataset
+        if test is None:
+            raise ValueError("this experiment holds no samples out for testing")
+        out, cost = self.evaluate_fn(test.X, test.y)
+        out = np.asarray(out)
+        return out, float(cost), accuracy(out, np.asarray(test.y))
+
+    def run_epochs(self, n_epochs: int) -> ChunkResult:
+        return self.run(n_epochs * self.steps_per_epoch)
+
+    def _record(self, costs: np.ndarray) -> None:
+        """Fold step costs into one history point per epoch, and note the progress lines.
+
+        An epoch's point is the sum of its step costs for SSE (each sample counted once, like
+        the full-batch cost) and their mean for the mean costs. A progress line, as the
+        tutorials print every ``log_every`` epochs, holds the epoch's last step cost.
+        """
+        first_epoch, combined, per_epoch, rest = self._epoch_costs_of(costs)
+        self.step_count += costs.size
+        self._epoch_costs = rest.tolist()
+        if combined.size == 0:
+            return
+        epochs = first_epoch + np.arange(combined.size)
+        self.history.extend(epochs, combined)
+        logged = np.flatnonzero(epochs % self.spec.training.log_every == 0)
+        self.log.extend(zip(epochs[logged].tolist(), per_epoch[logged, -1].tolist(), strict=True))
+
+    def _epoch_costs_of(self, costs: np.ndarray) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+        """The epochs these step costs complete (with the carried part of the epoch in
+        progress): first epoch, each epoch's point, the step costs by epoch, and the steps
+        left over in an epoch not yet complete. Vectorized: a tiny net runs millions of
+        one-step epochs a second."""
+        spe = self.steps_per_epoch
+        carried = np.asarray(self._epoch_costs, dtype=np.float64)
+        all_costs = np.concatenate([carried, costs]) if carried.size else costs
+        first_epoch = (self.step_count - carried.size) // spe
+        n_epochs = all_costs.size // spe
+        per_epoch = all_costs[: n_epochs * spe].reshape(n_epochs, spe)
+        combined = per_epoch.sum(axis=1) if self.spec.training.cost == "sse" else per_epoch.mean(1)
+        return first_epoch, combined, per_epoch, all_costs[n_epochs * spe :]
+
+    # --- state -------------------------------------------------------------------------------
+
+    def get_weights(self) -> list[np.ndarray]:
+        return [p.get_value() for p in self.params]
+
+    def set_weights(self, weights: list[np.ndarray]) -> None:
+        for p, w in zip(self.params, weights, strict=True):
+            if w.shape != p.get_value(borrow=True).shape:
+                raise ValueError(f"{p.name} needs shape {p.get_value().shape}, got {w.shape}")
+            p.set_value(np.array(w, dtype=np.float64))
+
+    def get_state(self) -> list[np.ndarray]:
+        return [v.get_value() for v in (*self.params, *self.state)]
+
+    def set_state(self, values: list[np.ndarray]) -> None:
+        for var, value in zip((*self.params, *self.state), values, strict=True):
+            var.set_value(value)
+
+    def reseed(self, seed: int) -> None:
+        """New initial weights from another seed, and a fresh run; nothing is recompiled,
+        since the compiled functions never depend on the weights' values."""
+        net = replace(self.spec.network, seed=seed)
+        self.spec = replace(self.spec, network=net)
+        self.initial_weights = model.init_weights(
+            net, self.dataset.n_inputs, self.dataset.n_outputs
+        )
+        self.reset()
+
+    def reset(self) -> None:
+        """Back to the initial weights and an empty history, keeping the compiled functions."""
+        self.set_weights(self.initial_weights)
+        for var, value in zip(
+            self.state,
+            model.optimizer_state(self.spec.training, self.initial_weights),
+            strict=True,
+        ):
+            var.set_value(value)
+        self.step_count = 0
+        self.history = CostHistory()
+        self._epoch_costs.clear()
+        self.log.clear()
+        self.test_history = HeldOutHistory()
+        self.stop = None
+        self._stop_rules = StopRules(self.spec.training)
+        self._shuffled_epoch = -1
+
+    def evaluate(self, X: np.ndarray | None = None) -> tuple[np.ndarray, float]:
+        """Outputs and cost of the current weights (on the training set by default)."""
+        if X is None:
+            out, cost = self.evaluate_fn(self.dataset.X, self.dataset.y)
+            return np.asarray(out), float(cost)
+        return np.asarray(self.predict_fn(np.asarray(X, dtype=np.float64))), float("nan")
+
+    def snapshot(self, grid: PlaneGrid | None = None) -> TrainingSnapshot:
+        """Copies of the state, with the cost points since the last snapshot; with ``grid``
+        also the first output over that grid, for a decision-boundary map."""
+        outputs, cost = self.evaluate()
+        steps, costs = self.history.take_new()
+        grid_outputs = None
+        if grid is not None:
+            grid_outputs = self.evaluate(grid.points)[0][:, 0].reshape(
+                grid.resolution, grid.resolution
+            )
+        test: dict = {}
+        if self.test_dataset is not None:
+            self._record_test_point()  # the first snapshot of a run shows the start
+            test_outputs, test_cost, _ = self.evaluate_test()
+            test_steps, test_costs, test_accuracy = self.test_history.take_new()
+            test = dict(
+                test_outputs=test_outputs,
+                test_cost=test_cost,
+                test_steps=test_steps,
+                test_costs=test_costs,
+                test_accuracy=test_accuracy,
+            )
+        return TrainingSnapshot(
+            step=self.step_count,
+            epoch=self.epoch,
+            weights=tuple(self.get_weights()),
+            outputs=outputs,
+            cost=cost,
+            history_steps=steps,
+            history_costs=costs,
+            grid_outputs=grid_outputs,
+            optimizer_state=tuple(v.get_value() for v in self.state),
+            learning_rate=float(self.learning_rate.get_value()),
+            stop_rule=None if self.stop is None else self.stop.rule,
+            stop_reason=None if self.stop is None else self.stop.message,
+            **test,
+        )
+
+
+def _divergence_reason(costs: np.ndarray, params: list) -> str:
+    """Why training must stop, or "" when all is well."""
+    weights = [p.get_value(borrow=True) for p in params]
+    if not np.isfinite(costs).all():
+        return "the cost became NaN or infinite"
+    if not all(np.isfinite(w).all() for w in weights):
+        return "a weight became NaN or infinite"
+    largest = max(float(np.abs(w).max()) for w in weights)
+    if largest > WEIGHT_LIMIT:
+        return (
+            f"a weight grew to {largest:.3g} (beyond ±{WEIGHT_LIMIT:g}), so the neurons "
+            "saturate and learning stalls"
+        )
+    return ""
+
+
+def batch_table(n_samples: int, schedule: str, batch_size: int) -> np.ndarray:
+    """Sample indices of each step of an epoch, shape (steps per epoch, batch size).
+
+    Mini-batches take samples in dataset order; a short last batch is filled from the start
+    of the set so every step sees the same batch size and one compiled loop serves them all.
+    """
+    if schedule == "full":
+        return np.arange(n_samples, dtype=np.int64)[None, :]
+    if schedule == "sample":
+        return np.arange(n_samples, dtype=np.int64)[:, None]
+    size = min(batch_size, n_samples)
+    n_batches = -(-n_samples // size)
+    order = np.arange(n_batches * size, dtype=np.int64) % n_samples
+    return order.reshape(n_batches, size)

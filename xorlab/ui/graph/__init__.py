@@ -1,0 +1,2 @@
+"""The Graph tab: the network's PyTensor graphs, their legend, text, search, export and live node
+values."""

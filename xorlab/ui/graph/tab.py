@@ -1,0 +1,288 @@
+"""The Graph tab: the network's PyTensor graphs (forward pass, cost, gradient, training step),
+symbolic, optimized or side by side, with what the rewrites changed, a node inspector, the
+debugprint text, search, a colour legend and export.
+
+Graphs are built on the training worker's thread (``source.request_graph``) and drawn by a
+background runner (DOT -> SVG), so the GUI thread only shows results. The tab follows the
+spec (graph_feed.py): a newly compiled network is re-requested while the tab is visible, and
+during training the weights shown refresh twice a second, only while the tab is visible.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent
+from PySide6.QtWidgets import QWidget
+
+from xorlab.app.graph_request import GraphBundle
+from xorlab.core.graphs.build import TARGETS, GraphView
+from xorlab.ui.graph.export import GraphExporter
+from xorlab.ui.graph.feed import GraphFeed
+from xorlab.ui.graph.legend import present_categories, summary_html
+from xorlab.ui.graph.pictures import GraphPictures
+from xorlab.ui.graph.search import NodeSearch
+from xorlab.ui.graph.tab_layout import GraphTabLayout
+from xorlab.ui.widgets.node_details import node_title
+
+STAGES = ("symbolic", "optimized")
+MODES = ("symbolic", "optimized", "side")
+TARGET_LABELS = {
+    "output": "Forward pass",
+    "cost": "Cost",
+    "grad": "Gradient",
+    "train": "Training step",
+}
+
+
+class GraphTab(GraphTabLayout):
+    """``source`` is the TrainingWorker (or anything with ``request_graph(target, param)``,
+    a ``state`` and the signals graph_ready, graph_failed, compiled and state_changed)."""
+
+    graph_applied = Signal(object)  # GraphBundle: a newer bundle is on screen
+    drawn = Signal(str)  # stage: its picture (or the message why there is none) is shown
+    mode_changed = Signal(str)  # 'symbolic', 'optimized' or 'side' was chosen
+
+    def __init__(self, source: QObject | None = None, parent: QWidget | None = None):
+        super().__init__(TARGET_LABELS, TARGETS, parent)
+        self.source = source
+        self.bundle: GraphBundle | None = None
+        self.mode = "optimized"
+        # The weight asked for before the first graph lists the weights (a restored choice).
+        self.initial_param = 0
+        self.active_stage = "optimized"
+        self.node_search = NodeSearch()
+        self.pictures = GraphPictures(self.canvases, "xorlab-graph-render", self)
+        self.pictures.drawn.connect(self._on_drawn)
+        self.runner = self.pictures.runner
+        self.exporter = GraphExporter(self, self._shown_picture)
+        self.exporter.saved.connect(lambda path: self.set_status(f"Saved {path}"))
+        self.export_button.setMenu(self.exporter.menu)
+        self.export_actions = self.exporter.actions
+        self._connect()
+        self.feed = GraphFeed(self, source)  # asks the worker for graphs, applies the answers
+        self.refresh_timer = self.feed.refresh_timer
+        self.set_mode(self.mode)
+
+    # --- public API ---------------------------------------------------------------------------
+
+    @property
+    def target(self) -> str:
+        return self.target_box.currentData()
+
+    @property
+    def param(self) -> int:
+        index = self.param_box.currentIndex()
+        return index if index >= 0 else self.initial_param
+
+    def set_target(self, target: str, param: int = 0) -> None:
+        self.target_box.setCurrentIndex(self.target_box.findData(target))
+        if self.param_box.count() > param:
+            self.param_box.setCurrentIndex(param)
+        elif self.param_box.count() == 0:
+            self.initial_param = param  # no graph yet lists the weights
+        self.request_graph()
+
+    def set_choices(self, target: str, param: int = 0) -> None:
+        """Choose the target (and gradient weight) quietly, as restored settings do: asked for
+        when the tab is next shown. An unknown target is ignored."""
+        index = self.target_box.findData(target)
+        if index < 0:
+            return
+        self.target_box.blockSignals(True)
+        self.target_box.setCurrentIndex(index)
+        self.target_box.blockSignals(False)
+        self.param_label.setVisible(target == "grad")
+        self.param_box.setVisible(target == "grad")
+        self.initial_param = max(int(param), 0)
+        if 0 <= param < self.param_box.count():
+            self.param_box.setCurrentIndex(param)
+        if self.isVisible():
+            self.request_graph()
+
+    def set_mode(self, mode: str) -> None:
+        """'symbolic', 'optimized' or 'side' (both, side by side)."""
+        self.mode = mode
+        self.stage_buttons[mode].setChecked(True)
+        for stage, canvas in self.canvases.items():
+            canvas.setVisible(mode in (stage, "side"))
+        if mode != "side":
+            self._activate(mode)
+        else:
+            half = max(self.canvas_splitter.width() // 2, 100)
+            self.canvas_splitter.setSizes([half, half])
+        self._update_legend()
+        self.mode_changed.emit(mode)
+
+    def request_graph(self) -> None:
+        """Ask the worker for the current target's graphs (merged: only the latest is built)."""
+        self.feed.request()
+
+    def busy(self) -> bool:
+        """A graph is being built or drawn (automation waits for this before a screenshot)."""
+        return self.feed.awaiting or self.runner.is_busy()
+
+    def apply_bundle(self, bundle: GraphBundle) -> None:
+        """Show a bundle (normally from the worker's graph_ready)."""
+        self.bundle = bundle
+        self._update_params(bundle.param_names, bundle.request.param)
+        self.summary.setText(
+            summary_html(bundle.symbolic.stats, bundle.optimized.stats, bundle.comparison)
+        )
+        self.set_status("")
+        for stage in STAGES:
+            self.pictures.show(stage, bundle.stage(stage))
+        self._activate(self.active_stage)
+        self._update_legend()
+        if self.search.text():
+            self._update_matches(keep_selection=True)
+        self.graph_applied.emit(bundle)
+
+    def current_graph(self) -> GraphView | None:
+        return self.canvases[self.active_stage].graph
+
+    def select_node(self, node_id: str | None, stage: str | None = None) -> bool:
+        """Select a node in ``stage``'s graph (default: the active one) and describe it."""
+        stage = stage or self.active_stage
+        found = self.canvases[stage].select(node_id)
+        self._activate(stage)
+        return found
+
+    def find(self, text: str) -> list[str]:
+        """Search the active graph by name, op or id; selects the first match."""
+        self.search.setText(text)
+        return list(self.node_search.matches)
+
+    def find_next(self, step: int = 1) -> str | None:
+        """Select the next (or, with step -1, the previous) match."""
+        node_id = self.node_search.step(step)
+        if node_id is not None:
+            self.select_node(node_id)
+        self.match_label.setText(self.node_search.label_html())
+        return node_id
+
+    def export_to(self, fmt: str, path: str | Path) -> Path:
+        """Save the active graph as ``fmt`` (svg, png, dot, txt); ExportError when impossible."""
+        return self.exporter.export_to(fmt, path)
+
+    def export_interactively(self, fmt: str) -> Path | None:
+        """Ask for a file name, save, and say so (or why not)."""
+        return self.exporter.export_interactively(fmt)
+
+    def shutdown(self, timeout_ms: int | None = None) -> bool:
+        """Stop the renderer thread (closeEvent); True when it has stopped."""
+        self.refresh_timer.stop()
+        return self.runner.shutdown(timeout_ms)
+
+    # --- wiring -------------------------------------------------------------------------------
+
+    def _connect(self) -> None:
+        self.target_box.currentIndexChanged.connect(self._on_target_changed)
+        self.param_box.activated.connect(lambda _=0: self.request_graph())
+        for mode, button in self.stage_buttons.items():
+            button.clicked.connect(lambda _=False, m=mode: self.set_mode(m))
+        for stage, canvas in self.canvases.items():
+            canvas.node_selected.connect(lambda node_id, s=stage: self._on_canvas_selected(s))
+        self.details.node_link_activated.connect(self._on_link_activated)
+        self.text.node_clicked.connect(self._on_text_clicked)
+        self.search.textChanged.connect(lambda _: self._update_matches())
+        self.search.returnPressed.connect(self.find_next)
+        self.next_button.clicked.connect(lambda: self.find_next(1))
+        self.previous_button.clicked.connect(lambda: self.find_next(-1))
+        find_action = QAction(self)
+        find_action.setShortcut(QKeySequence.StandardKey.Find)
+        find_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        find_action.triggered.connect(lambda: self.search.setFocus())
+        self.addAction(find_action)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.request_graph()
+        self.feed.sync_refresh_timer()
+
+    def hideEvent(self, event) -> None:
+        super().hideEvent(event)
+        self.refresh_timer.stop()
+
+    # --- slots --------------------------------------------------------------------------------
+
+    @Slot(int)
+    def _on_target_changed(self, _index: int) -> None:
+        grad = self.target == "grad"
+        self.param_label.setVisible(grad)
+        self.param_box.setVisible(grad)
+        self.request_graph()
+
+    def _on_canvas_selected(self, stage: str) -> None:
+        self._activate(stage)
+
+    @Slot(str)
+    def _on_link_activated(self, node_id: str) -> None:
+        self.select_node(node_id)
+
+    @Slot(str)
+    def _on_text_clicked(self, node_id: str) -> None:
+        self.canvases[self.active_stage].select(node_id)
+        self.details.show_node(self.current_graph(), node_id)
+
+    @Slot(str)
+    def _on_drawn(self, stage: str) -> None:
+        self.exporter.set_pictures_available(self.pictures.render_problem is None)
+        self.drawn.emit(stage)
+
+    # --- internals ----------------------------------------------------------------------------
+
+    def _activate(self, stage: str) -> None:
+        """Make ``stage``'s graph the one described, searched and exported."""
+        self.active_stage = stage
+        canvas = self.canvases[stage]
+        for other, widget in self.canvases.items():
+            widget.setProperty("active", other == stage)
+        graph = canvas.graph
+        same_text = self.text.graph is not None and graph is not None
+        same_text = same_text and self.text.graph.text == graph.text
+        if not (same_text and self.text.selected == canvas.selected_id):
+            # A refresh of the same graph leaves the text where the reader scrolled it.
+            self.text.set_graph(graph)
+            self.text.highlight(canvas.selected_id)
+        self.text.graph = graph
+        self.details.show_node(graph, canvas.selected_id)
+        title = graph.title if graph is not None else ""
+        self.text_title.setText(f"<b>Debugprint</b> — {title}" if title else "<b>Debugprint</b>")
+        node = graph.nodes.get(canvas.selected_id or "") if graph is not None else None
+        self.details_title.setText(
+            f"<b>Node</b> — {node_title(node)}" if node is not None else "<b>Node</b>"
+        )
+
+    def _shown_picture(self) -> tuple[GraphView | None, str | None]:
+        canvas = self.canvases[self.active_stage]
+        return canvas.graph, canvas.svg
+
+    def set_status(self, text: str) -> None:
+        """A line above the graphs (rich text); empty hides it."""
+        self.status.setText(text)
+        self.status.setVisible(bool(text))
+
+    def _update_params(self, names: tuple[str, ...], param: int) -> None:
+        current = [self.param_box.itemText(i) for i in range(self.param_box.count())]
+        if current != list(names):
+            self.param_box.blockSignals(True)
+            self.param_box.clear()
+            self.param_box.addItems(list(names))
+            self.param_box.blockSignals(False)
+            current = list(names)
+        if self.target == "grad":
+            self.param_box.setCurrentIndex(param)
+
+    def _update_legend(self) -> None:
+        shown = [c.graph for s, c in self.canvases.items() if self.mode in (s, "side")]
+        categories = present_categories(shown)
+        self.legend.set_categories(categories)
+
+    def _update_matches(self, keep_selection: bool = False) -> None:
+        selected = self.canvases[self.active_stage].selected_id if keep_selection else None
+        first = self.node_search.update(self.current_graph(), self.search.text(), selected)
+        if first is not None:
+            self.select_node(first)
+        self.match_label.setText(self.node_search.label_html())

@@ -1,0 +1,65 @@
+"""The Graph tab's live values bar: "Live values for" [row chooser] [Show on the graph] note.
+
+Only the widgets and the row list; GraphValuesPanel (graph_values_panel.py) puts the bar on
+the tab, asks for the values and writes the note.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSizePolicy, QWidget
+
+from xorlab.core.training.datasets import Dataset
+from xorlab.ui.graph.values_text import row_text
+
+ALL_ROWS = -1  # the row chooser's data for "all N rows"
+
+
+class GraphValuesBar(QWidget):
+    """The row chooser (``row_box``), ``show_box``, the ``title`` and the ``note``."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("graph.values_bar")
+        self.row_box = QComboBox()
+        self.row_box.setObjectName("graph.values_row")
+        self.row_box.setToolTip("The training rows fed through the graph as its batch")
+        self.row_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.row_box.setMinimumContentsLength(18)
+        # The row keeps its width; a long note is cut on the right (its tooltip has it all).
+        self.row_box.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.show_box = QCheckBox("Show on the graph")
+        self.show_box.setObjectName("graph.show_values")
+        self.show_box.setToolTip(
+            "Label every node of the symbolic graph with its value for the chosen rows"
+        )
+        self.note = QLabel()
+        self.note.setObjectName("graph.values_note")
+        self.note.setStyleSheet("color: #57606A;")
+        self.note.setTextFormat(Qt.TextFormat.RichText)
+        self.note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.title = QLabel("Live values for")
+        self.title.setObjectName("graph.values_title")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.row_box)
+        layout.addSpacing(8)
+        layout.addWidget(self.show_box)
+        layout.addSpacing(8)
+        layout.addWidget(self.note, 1)
+
+    def fill_rows(self, dataset: Dataset, initial_row: int | None) -> None:
+        """List "all N rows" and each row of ``dataset``, keeping the chosen row when it
+        still exists (first time: ``initial_row``, None for all), without emitting."""
+        box = self.row_box
+        box.blockSignals(True)
+        previous = box.currentData()
+        box.clear()
+        box.addItem(f"all {dataset.n_samples} rows", ALL_ROWS)
+        for i in range(dataset.n_samples):
+            box.addItem(row_text(dataset, i), i)
+        wanted = previous if previous is not None else initial_row
+        index = box.findData(ALL_ROWS if wanted is None else wanted)
+        box.setCurrentIndex(index if index >= 0 else 1)
+        box.blockSignals(False)

@@ -1,0 +1,1 @@
+"""The network diagram: neurons, weights, neuron maps and the inline weight editor."""

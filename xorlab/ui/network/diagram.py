@@ -1,0 +1,298 @@
+"""The network diagram: neurons in layers with their bias units (the output layer's too), one
+line per weight, orange for positive and blue for negative, as wide as the weight is large;
+for 2-input data each neuron shows what it computes over the input plane.
+
+It follows the training worker: a snapshot re-pens the lines (no items are rebuilt), and the
+neuron maps come from a trainer job (neuron_maps, on the worker thread) about five times a
+second while training and once after every change of state. Hovering over a line shows its
+weight; clicking it selects it and opens an editor (training pauses first) whose value is set
+on the worker by another job, after which a snapshot shows it everywhere. The legend, maps
+box and status line are made in network_header.py.
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QObject, QPoint, QTimer, Signal, Slot
+from PySide6.QtGui import QHideEvent, QShowEvent
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from xorlab.app.network_jobs import (
+    NEURON_MAPS,
+    WEIGHT_EDIT,
+    DiagramData,
+    WeightEdit,
+    neuron_maps_job,
+    weight_edit_job,
+)
+from xorlab.core.training.datasets import Dataset
+from xorlab.core.training.trainer import TrainingSnapshot
+from xorlab.ui.network import header
+from xorlab.ui.network.layout import Architecture, architecture_for
+from xorlab.ui.network.paint import paint_maps, paint_selection
+from xorlab.ui.network.scene import NetworkScene
+from xorlab.ui.network.view import NetworkView
+from xorlab.ui.network.weight_editor import WeightEditor
+from xorlab.ui.runtime.selection import NOTHING, SelectionBus, SelectionRef
+
+DEFAULT_ASPECT = 1.2  # width / height laid out for before the view has a size
+RELAYOUT_CHANGE = 1.35  # re-lay out when the view's shape changes by more than this factor
+MAPS_INTERVAL_MS = 200  # neuron maps at ~5 Hz while training
+SETTLED_STATES = ("ready", "paused", "done", "stopped", "diverged")
+
+
+class NetworkDiagram(QWidget):
+    """``source`` is the TrainingWorker (or anything with its signals, ``state``, ``pause``
+    and ``submit_job``); ``bus`` links the selection with other views."""
+
+    weight_edited = Signal(object)  # WeightEdit, once the worker has applied it
+
+    def __init__(
+        self,
+        source: QObject | None = None,
+        bus: SelectionBus | None = None,
+        parent: QWidget | None = None,
+        replay: QObject | None = None,
+    ):
+        super().__init__(parent)
+        self.setObjectName("network_diagram")
+        self.source = source
+        # Time travel (replay.ReplayController): the diagram shows the snapshot it shows,
+        # maps included, and weights are edited only while live.
+        self.replay = replay
+        self.bus = bus if bus is not None else SelectionBus(self)
+        self.dataset: Dataset | None = None
+        self.network = None  # NetworkSpec of the compiled net, once a maps job has answered
+        self.maps_data: DiagramData | None = None
+        self.selection: SelectionRef = NOTHING
+        self.update_seconds: list[float] = []  # set_weights time per snapshot (last 200)
+        self._maps_pending = False
+        self._maps_wanted = False  # asked again while a request was out
+        self._built_aspect = DEFAULT_ASPECT
+
+        self.scene = NetworkScene(self)
+        self.view = NetworkView(self.scene)
+        self.editor = WeightEditor(self)
+        self.legend = header.legend_label()
+        self.maps_box = header.maps_box()
+        self.status = header.status_label()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 4)
+        layout.setSpacing(2)
+        layout.addLayout(header.header_layout(self.legend, self.maps_box))
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.status)
+        self._set_status("Hover over a line to read its weight; click it to edit.")
+
+        self.relayout_timer = QTimer(self)
+        self.relayout_timer.setSingleShot(True)
+        self.relayout_timer.setInterval(150)
+        self.relayout_timer.timeout.connect(self._on_relayout_timeout)
+        self.maps_timer = QTimer(self)
+        self.maps_timer.setInterval(MAPS_INTERVAL_MS)
+        self.maps_timer.timeout.connect(self.request_maps)
+        self.view.line_clicked.connect(self._on_line_clicked)
+        self.view.unit_clicked.connect(self._on_unit_clicked)
+        self.view.background_clicked.connect(self._on_background_clicked)
+        self.editor.accepted.connect(self._on_edit_accepted)
+        self.maps_box.toggled.connect(self._on_maps_toggled)
+        self.bus.selection_changed.connect(self._on_selection_changed)
+        if source is not None:
+            source.run_reset.connect(self.on_run_reset)
+            shown = replay.snapshot_shown if replay is not None else source.snapshot_ready
+            shown.connect(self.on_snapshot)
+            source.state_changed.connect(self._on_state_changed)
+            source.job_done.connect(self._on_job_done)
+            source.job_failed.connect(self._on_job_failed)
+
+    # --- public API ---------------------------------------------------------------------------
+
+    @property
+    def arch(self) -> Architecture | None:
+        return self.scene.arch
+
+    def on_run_reset(self, dataset: Dataset, _grid=None) -> None:
+        """A new run (or network): the next snapshot rebuilds the picture if its shape differs."""
+        self.dataset = dataset
+        self.maps_data = None
+        self.editor.cancel()
+        self.maps_box.setVisible(dataset.n_inputs == 2)
+        for key in self.scene.maps:
+            self.scene.set_map(*key, None)
+
+    @Slot(object)
+    def on_snapshot(self, snapshot: TrainingSnapshot) -> None:
+        start = time.perf_counter()
+        shapes = [w.shape for w in snapshot.weights]
+        if self.arch is None or self.arch.shapes() != shapes:
+            self._build(shapes)
+            self.relayout_timer.start()  # the panel may not have had its final size yet
+        self.scene.set_weights(snapshot.weights)
+        target = self.editor.target
+        if target is not None and not self.editor.field.isModified():
+            # The editor opened before the pause took effect: show the value it paused at.
+            self.editor.show_value(self.scene.weight_at(*target))
+        self.update_seconds = [*self.update_seconds[-199:], time.perf_counter() - start]
+        if getattr(self.source, "state", "") != "training":
+            self.request_maps()  # a step, an edit, a replayed epoch: maps for these weights
+
+    def request_maps(self) -> None:
+        """Ask the worker for fresh neuron maps (and the network's activations)."""
+        if self.source is None or not self.isVisible():
+            return  # hidden: showEvent asks again
+        if self._maps_pending:
+            self._maps_wanted = True
+            return
+        self._maps_pending, self._maps_wanted = True, False
+        self.source.submit_job(neuron_maps_job(self.scene.weights or None))
+
+    def select(self, ref: SelectionRef | None) -> None:
+        """Select in this diagram and every linked view."""
+        self.bus.select(ref)
+
+    def edit_weight(self, param: int, row: int, col: int, where: QPoint | None = None) -> None:
+        """Open the editor for ``W{param+1}[row, col]`` (pausing training first)."""
+        if getattr(self.replay, "is_replaying", False):
+            self._set_status(
+                "This is a past epoch: go back to live on the time-travel bar to edit weights.",
+                error=True,
+            )
+            return
+        if self.source is not None and getattr(self.source, "state", "") == "training":
+            self.source.pause()
+            self._set_status(f"Training paused to edit W{param + 1}[{row},{col}].")
+        if where is None:
+            index = self.scene.line_of(param, row, col)
+            view_point = self.view.viewport_point_of_line(index) if index is not None else None
+            where = view_point or QPoint(self.width() // 2, self.height() // 2)
+        at = self.view.viewport().mapTo(self, where)
+        self.editor.open_at(param, row, col, self.scene.weight_at(param, row, col), at)
+
+    # --- building -------------------------------------------------------------------------------
+
+    def _build(self, shapes: list[tuple[int, int]]) -> None:
+        arch = architecture_for(shapes, self.dataset, self.network)
+        weights = self.scene.weights
+        self._built_aspect = self._view_aspect()
+        self.scene.build(arch, self._built_aspect)
+        if [w.shape for w in weights] == shapes:
+            self.scene.set_weights(weights)
+        self.view.fit()
+        self._apply_selection(self.selection)
+        if self.maps_data is not None:
+            self._show_maps(self.maps_data)
+
+    def _view_aspect(self) -> float:
+        size = self.view.viewport().size()
+        left, top, right, bottom = self.view.margins()
+        width, height = size.width() - left - right, size.height() - top - bottom
+        if width < 50 or height < 50:
+            return DEFAULT_ASPECT
+        return min(max(width / height, 0.4), 3.0)
+
+    def _on_relayout_timeout(self) -> None:
+        change = self._view_aspect() / self._built_aspect
+        if self.arch is not None and max(change, 1 / change) > RELAYOUT_CHANGE:
+            self._build(self.arch.shapes())
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.relayout_timer.start()
+
+    def _show_maps(self, data: DiagramData) -> None:
+        if self.arch is not None:
+            paint_maps(self.scene, data.maps, self.maps_box.isChecked())
+
+    # --- selection ------------------------------------------------------------------------------
+
+    @Slot(object)
+    def _on_selection_changed(self, ref: SelectionRef) -> None:
+        self.selection = ref
+        self._apply_selection(ref)
+
+    def _apply_selection(self, ref: SelectionRef) -> None:
+        paint_selection(self.scene, ref)
+
+    # --- slots ----------------------------------------------------------------------------------
+
+    @Slot(int, QPoint)
+    def _on_line_clicked(self, index: int, where: QPoint) -> None:
+        p, r, c = (int(v) for v in self.scene.index[index])
+        self.select(SelectionRef.weight(p, r, c))
+        self.edit_weight(p, r, c, where)
+
+    @Slot(int, int)
+    def _on_unit_clicked(self, layer: int, unit: int) -> None:
+        self.editor.cancel()
+        self.select(SelectionRef.neuron(layer, unit))
+
+    @Slot()
+    def _on_background_clicked(self) -> None:
+        self.editor.cancel()
+        self.select(None)
+
+    @Slot(int, int, int, float)
+    def _on_edit_accepted(self, param: int, row: int, col: int, value: float) -> None:
+        if self.source is None:
+            return
+        self._set_status(f"Setting W{param + 1}[{row},{col}] to {value:g}…")
+        self.source.submit_job(weight_edit_job(param, row, col, value))
+
+    @Slot(str)
+    def _on_state_changed(self, state: str) -> None:
+        training = state == "training"
+        if training and self.isVisible():
+            self.maps_timer.start()
+        else:
+            self.maps_timer.stop()
+        if state in SETTLED_STATES:
+            self._maps_pending = False  # a new trainer answers afresh
+            self.request_maps()
+
+    @Slot(str, object)
+    def _on_job_done(self, kind: str, result: object) -> None:
+        if kind == NEURON_MAPS and isinstance(result, DiagramData):
+            self._maps_pending = False
+            if self._maps_wanted:
+                self.request_maps()
+            known = self.network
+            self.network, self.maps_data = result.network, result
+            if known != result.network and self.scene.weights:
+                self._build([w.shape for w in self.scene.weights])  # captions name activations
+            else:
+                self._show_maps(result)
+        elif kind == WEIGHT_EDIT and isinstance(result, WeightEdit):
+            self._set_status(
+                f"W{result.param + 1}[{result.row},{result.col}]: {result.old:.4g} → "
+                f"{result.new:.4g}. Resume training to see what the net does with it."
+            )
+            self.weight_edited.emit(result)
+            self.request_maps()
+
+    @Slot(str, str)
+    def _on_job_failed(self, kind: str, message: str) -> None:
+        if kind == NEURON_MAPS:
+            self._maps_pending = False
+            if self._maps_wanted:
+                self.request_maps()
+        elif kind == WEIGHT_EDIT:
+            self._set_status(f"The weight was not changed: {message}", error=True)
+
+    @Slot(bool)
+    def _on_maps_toggled(self, _checked: bool) -> None:
+        if self.maps_data is not None:
+            self._show_maps(self.maps_data)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if getattr(self.source, "state", "") == "training":
+            self.maps_timer.start()
+        self.request_maps()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self.maps_timer.stop()
+
+    def _set_status(self, text: str, error: bool = False) -> None:
+        self.status.setText(header.status_html(text, error))

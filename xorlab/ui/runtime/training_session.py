@@ -1,0 +1,288 @@
+"""The training session: owns a Trainer on the worker thread and runs it in timed chunks.
+
+Everything here runs on the worker thread (compiled PyTensor functions must have one owner);
+TrainingWorker in worker.py is the GUI-thread side that queues commands to it and re-emits
+what it posts to the Outbox. A chunk is sized to take about 10 ms, or to what a speed cap
+allows (chunk_plan.py), and the next one is scheduled by a timer rather than a loop, so the
+thread's event loop sees pause, stop and shutdown between chunks.
+
+Compiling a PyTensor function cannot be interrupted: compilation runs in steps (the training
+loop, evaluation, prediction, a warm-up call of each) and a shutdown or a newer spec is
+noticed between steps. The run-control commands, trainer jobs and graph requests the
+session serves between chunks are in session_commands.py.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Callable
+from dataclasses import replace
+
+from PySide6.QtCore import QObject, QThread, QTimer, Slot
+
+from xorlab.app.chunk_plan import ChunkPlan
+from xorlab.app.compile_steps import compile_steps
+from xorlab.app.graph_request import LatestGraphRequest
+from xorlab.app.pacing import SnapshotPacing
+from xorlab.app.requests import Requests, compile_key
+from xorlab.app.trainer_jobs import PendingJobs
+from xorlab.core.io.experiment import Experiment, ExperimentError, restore_into
+from xorlab.core.training.datasets import DatasetError, PlaneGrid, load_dataset, plane_grid
+from xorlab.core.training.spec import ExperimentSpec, SpecError
+from xorlab.core.training.strategies import StrategyUnavailable
+from xorlab.core.training.trainer import DivergenceError, Trainer
+from xorlab.ui.runtime.outbox import Outbox
+from xorlab.ui.runtime.session_commands import SessionCommands
+
+log = logging.getLogger(__name__)
+
+COMMANDS_WITH_VALUES = ("learning_rate", "speed")
+
+
+def _stop_rules(spec: ExperimentSpec) -> tuple[float, int, float]:
+    tr = spec.training
+    return tr.target_cost, tr.plateau_epochs, tr.plateau_tolerance
+
+
+class TrainingSession(QObject, SessionCommands):
+    """Moved to the worker thread; ``on_command`` receives the queued requests."""
+
+    def __init__(
+        self,
+        outbox: Outbox,
+        requests: Requests,
+        *,
+        chunk_seconds: float,
+        max_snapshot_rate: float,
+        grid_rate: float,
+        grid_resolution: int,
+        min_snapshots: int,
+        mode: str | None,
+    ):
+        super().__init__()
+        self._outbox = outbox
+        self._requests = requests
+        self.plan = ChunkPlan(chunk_seconds)
+        self.min_snapshots = min_snapshots  # per run, however fast it computes
+        self.pacing = SnapshotPacing(outbox, max_snapshot_rate, grid_rate)
+        self._grid_resolution = grid_resolution
+        self._mode = mode
+
+        self._trainer: Trainer | None = None
+        self._grid: PlaneGrid | None = None
+        self._state = "idle"
+        self._last_snapshot_time = 0.0
+        self._last_grid_time = 0.0
+        self._waiting_for_gui = False
+        self._last_post = 0  # the outbox number of the last snapshot posted
+
+        self.graph_requests = LatestGraphRequest()  # put by the GUI thread, taken here
+        self.jobs = PendingJobs()  # likewise
+
+        self._timer = QTimer(self)  # a child: moves to the worker thread with the session
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._on_tick)
+
+    @Slot(str, object)
+    def on_command(self, name: str, value: object) -> None:
+        if name == "shutdown":
+            self._timer.stop()
+            self._trainer = None  # compiled functions are released on their owner thread
+            QThread.currentThread().quit()
+            return
+        if self._requests.closing:
+            return
+        handler: Callable[..., None] = getattr(self, f"_do_{name}")
+        try:
+            handler(value) if name in COMMANDS_WITH_VALUES else handler()
+        except Exception as exc:  # a worker must report, never die
+            self._fail(exc)
+
+    @Slot()
+    def _on_tick(self) -> None:
+        trainer = self._trainer
+        if trainer is None or self._requests.closing or self._state != "training":
+            self._timer.stop()
+            return
+        started = time.perf_counter()
+        milestone = max(1, trainer.total_steps // self.min_snapshots)
+        wanted = milestone - trainer.step_count % milestone
+        steps = self.plan.take(wanted)
+        if not steps:  # under a speed cap
+            self._timer.start(max(1, math.ceil(self.plan.seconds_to_wait(wanted) * 1000)))
+            return
+        if self._timer.interval():
+            self._timer.setInterval(0)
+        try:
+            result = trainer.run(steps)
+        except DivergenceError as exc:
+            self._timer.stop()
+            self._publish_snapshot(force=True)
+            self._set_state("diverged")
+            self._outbox.post("diverged", str(exc))
+            return
+        except Exception as exc:
+            self._fail(exc)
+            return
+        self.plan.note_compute(result.steps, result.seconds)
+        if trainer.done:
+            self._timer.stop()
+            self.plan.measure(result.steps, time.perf_counter() - started, trainer.step_count)
+            self._publish_snapshot(force=True)
+            self._set_state("done")
+            return
+        at_milestone = trainer.step_count % milestone == 0
+        published = self._publish_snapshot(force=at_milestone)
+        self.plan.measure(result.steps, time.perf_counter() - started, trainer.step_count)
+        if published and self.pacing.should_wait_for_gui(milestone=at_milestone):
+            self._timer.stop()  # on_gui_caught_up restarts it
+            self._waiting_for_gui = True
+
+    @Slot("qint64")
+    def on_gui_caught_up(self, delivered_posts: int) -> None:
+        # Only once the snapshot waited for is drawn: an earlier caught_up may still be queued.
+        if self._waiting_for_gui and delivered_posts >= self._last_post:
+            self._waiting_for_gui = False
+            if self._state == "training" and not self._requests.closing:
+                self._timer.start()
+
+    def _do_spec(self) -> None:
+        spec, experiment, generation = self._requests.take_spec()
+        if spec is None:  # already taken by an earlier request: requests merge
+            return
+        trainer = self._trainer
+        same_graph = (
+            trainer is not None
+            and compile_key(trainer.spec) == compile_key(spec)
+            and trainer.requested_strategy == self._requests.strategy
+        )
+        if same_graph and experiment is None:
+            self._update_in_place(trainer, spec)
+        else:
+            self._build(spec, generation, experiment)
+
+    def _build(
+        self, spec: ExperimentSpec, generation: int, experiment: Experiment | None = None
+    ) -> None:
+        self._timer.stop()
+        self._trainer = None
+        self._set_state("compiling")
+        start = time.perf_counter()
+        try:
+            dataset = experiment.dataset if experiment else load_dataset(spec.dataset)
+            grid = plane_grid(dataset, self._grid_resolution) if dataset.n_inputs == 2 else None
+        except DatasetError as exc:
+            self._outbox.post("failed", f"Cannot load the dataset: {exc}")
+            self._set_state("error")
+            return
+        trainer = Trainer(spec, dataset, mode=self._mode, strategy=self._requests.strategy)
+        # The training part, its held-out samples in .test; the grid spans them all.
+        self._outbox.post("run_reset", trainer.dataset, grid)
+        for compile_step in compile_steps(trainer, grid):
+            if self._requests.superseded(generation):
+                return  # a newer spec's request is queued behind this one, or we are closing
+            compile_step()
+        if self._requests.superseded(generation):
+            return
+        self._trainer, self._grid = trainer, grid
+        self.pacing.releases_gil = trainer.loop_fn.releases_gil
+        self.plan.new_network()
+        self._outbox.post("compiled", time.perf_counter() - start)
+        self._outbox.post("engine_chosen", trainer.strategy_name)
+        if experiment is not None:
+            self._restore(trainer, experiment)
+            return
+        self._publish_snapshot(force=True)
+        self._set_state("ready")
+
+    def _restore(self, trainer: Trainer, experiment: Experiment) -> None:
+        """Weights, optimizer state and history from a saved experiment; the first snapshot
+        carries the whole saved cost history so the plot shows the run so far."""
+        try:
+            restore_into(trainer, experiment)
+        except ExperimentError as exc:
+            trainer.reset()
+            self._outbox.post("failed", f"Cannot restore the experiment's weights: {exc}")
+        epochs, costs = trainer.history.data()
+        snapshot = replace(trainer.snapshot(self._grid), history_steps=epochs, history_costs=costs)
+        self._last_snapshot_time = time.perf_counter()
+        self._outbox.post("snapshot", snapshot, self._progress_args())
+        if trainer.done:
+            self._set_state("done")
+        else:
+            self._set_state("paused" if trainer.step_count else "ready")
+
+    def _update_in_place(self, trainer: Trainer, spec: ExperimentSpec) -> None:
+        if spec == trainer.spec:
+            return
+        if spec.network.seed != trainer.spec.network.seed:
+            # Another initial draw is a new run, but needs no compile (nor its memory).
+            trainer.reseed(spec.network.seed)
+            trainer.spec = spec
+            trainer.set_learning_rate(spec.training.learning_rate)
+            self._do_reset()
+            return
+        # Only the learning rate, epoch limit, log interval or stop rules differ: none is
+        # compiled in.
+        if _stop_rules(spec) != _stop_rules(trainer.spec):
+            trainer.set_stop_rules(spec)
+        trainer.spec = spec
+        trainer.set_learning_rate(spec.training.learning_rate)
+        if self._state == "done" and not trainer.done:
+            self._set_state("paused")
+        elif self._state in ("ready", "training", "paused") and trainer.done:
+            self._timer.stop()
+            self._set_state("done")
+        self._publish_progress()
+
+    def _publish_snapshot(self, force: bool = False) -> bool:
+        trainer = self._trainer
+        if trainer is None:
+            return False
+        now = time.perf_counter()
+        if not force and not self._snapshot_due():
+            return False
+        with_grid = self._grid is not None and (
+            force or now - self._last_grid_time >= self.pacing.grid_spacing()
+        )
+        snapshot = trainer.snapshot(self._grid if with_grid else None)
+        if with_grid:
+            self.pacing.note_grid_seconds(time.perf_counter() - now)
+        self._last_snapshot_time = now
+        if with_grid:
+            self._last_grid_time = now
+        self._last_post = self._outbox.post("snapshot", snapshot, self._progress_args())
+        return True
+
+    def _snapshot_due(self) -> bool:
+        return time.perf_counter() - self._last_snapshot_time >= self.pacing.snapshot_spacing()
+
+    def _publish_progress(self) -> None:
+        self._outbox.post("progress", *self._progress_args())
+
+    def _progress_args(self) -> tuple[int, int, float]:
+        trainer = self._trainer
+        assert trainer is not None
+        return trainer.step_count, trainer.total_steps, self.plan.steps_per_second
+
+    def _set_state(self, state: str) -> None:
+        if state != self._state:
+            self._state = state
+            self._outbox.post("state_changed", state)
+
+    def _fail(self, exc: Exception) -> None:
+        log.error("training worker error", exc_info=exc)
+        self._timer.stop()
+        if isinstance(exc, SpecError):
+            message = f"The experiment is not valid: {exc}"
+        elif isinstance(exc, StrategyUnavailable):
+            message = (
+                f"The {self._requests.strategy} engine cannot train this network: {exc}. "
+                "Choose Auto (or another engine) under Train > Engine."
+            )
+        else:
+            message = f"{type(exc).__name__}: {exc}"
+        self._outbox.post("failed", message)
+        self._set_state("error")

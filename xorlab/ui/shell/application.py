@@ -1,0 +1,118 @@
+"""QApplication set-up (names for QSettings, Fusion style, palette, style sheet) and the run.
+
+The palette is set in code so every widget, including pyqtgraph's, agrees on the colours;
+resources/style.qss adds only spacing and the status colours that a palette cannot express.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QApplication
+
+import xorlab
+from xorlab.ui.shell.automation import Automation, initial_spec
+from xorlab.ui.shell.main_window import MainWindow
+
+ORGANIZATION = "xorlab"
+APPLICATION = "xorlab"
+RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+STYLE_SHEET = RESOURCES / "style.qss"
+
+# A calm light theme matching the plots' white backgrounds; the accent is the plots' blue.
+PALETTE = {
+    QPalette.ColorRole.Window: "#F3F4F6",
+    QPalette.ColorRole.WindowText: "#1F2328",
+    QPalette.ColorRole.Base: "#FFFFFF",
+    QPalette.ColorRole.AlternateBase: "#F6F8FA",
+    QPalette.ColorRole.Text: "#1F2328",
+    QPalette.ColorRole.Button: "#FBFBFC",
+    QPalette.ColorRole.ButtonText: "#1F2328",
+    QPalette.ColorRole.Highlight: "#0072B2",
+    QPalette.ColorRole.HighlightedText: "#FFFFFF",
+    QPalette.ColorRole.ToolTipBase: "#FFFFFF",
+    QPalette.ColorRole.ToolTipText: "#1F2328",
+    QPalette.ColorRole.PlaceholderText: "#8C959F",
+    QPalette.ColorRole.Link: "#0072B2",
+    QPalette.ColorRole.Mid: "#D0D7DE",
+    QPalette.ColorRole.Midlight: "#E6E9ED",
+    QPalette.ColorRole.Dark: "#AFB8C1",
+}
+DISABLED_TEXT = "#A0A7AF"
+
+
+def make_palette() -> QPalette:
+    palette = QPalette()
+    for role, color in PALETTE.items():
+        palette.setColor(role, QColor(color))
+    for role in (
+        QPalette.ColorRole.WindowText,
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.ButtonText,
+    ):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor(DISABLED_TEXT))
+    return palette
+
+
+def style_sheet() -> str:
+    """The app's style sheet, or none when the resources folder is not installed."""
+    try:
+        return STYLE_SHEET.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+
+
+def set_application_names() -> None:
+    """QSettings() reads these; set them before any settings object is made."""
+    QCoreApplication.setOrganizationName(ORGANIZATION)
+    QCoreApplication.setApplicationName(APPLICATION)
+    QCoreApplication.setApplicationVersion(xorlab.__version__)
+
+
+def apply_theme(app: QApplication) -> None:
+    app.setStyle("Fusion")
+    app.setPalette(make_palette())
+    font = app.font()
+    if font.pointSizeF() < 10:
+        font.setPointSizeF(10)
+    font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
+    app.setFont(font)
+    app.setStyleSheet(style_sheet())
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    set_application_names()
+    QApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
+    app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationDisplayName("xorlab")
+    apply_theme(app)
+    return app
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """Show the main window, follow the automation flags, and return the exit code."""
+    app = create_application()
+    spec, problem = initial_spec(args)
+    if problem:
+        print(f"xorlab: {problem}", file=sys.stderr)
+        if args.quit_when_done:
+            return 2
+    window = MainWindow(spec)
+    if spec is not None and args.experiment:
+        window.open_experiment(args.experiment)  # the weights and history too
+    automation = Automation(window, args)
+    window.show()
+    automation.start()
+    code = app.exec()
+    # The window normally stopped the worker when it closed; this covers app.quit() too.
+    window.worker.shutdown()
+    return automation.exit_code if automation.active else code

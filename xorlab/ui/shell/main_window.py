@@ -1,0 +1,277 @@
+"""The shell: builder dock, tabbed views, menus, toolbar and status bar, wired to the worker.
+
+Data flows one way: the builder edits a spec -> the worker compiles and trains it -> its
+snapshots update the views. The window itself only lays out its parts and remembers the
+layout: window_menus builds the menus and toolbar, window_routing routes the signals.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QMainWindow,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from xorlab.core.training.presets import PRESETS
+from xorlab.core.training.spec import ExperimentSpec
+from xorlab.core.training.trainer import TrainingSnapshot
+from xorlab.ui.builder.panel import BuilderPanel
+from xorlab.ui.expression.tab import ExpressionTab
+from xorlab.ui.formulas.panel import FormulaPanel
+from xorlab.ui.graph.tab import GraphTab
+from xorlab.ui.runtime.gui_gc import install as collect_garbage_on_gui_thread
+from xorlab.ui.runtime.replay import ReplayController
+from xorlab.ui.runtime.worker import TrainingWorker
+from xorlab.ui.shell import settings as saved
+from xorlab.ui.shell.actions import TrainingActions
+from xorlab.ui.shell.banner import MessageBanner
+from xorlab.ui.shell.engine_menu import EngineMenu
+from xorlab.ui.shell.file_controller import FileController
+from xorlab.ui.shell.help_dialogs import ShortcutsDialog
+from xorlab.ui.shell.network_views import NetworkViews
+from xorlab.ui.shell.speed_control import SpeedControl
+from xorlab.ui.shell.status_bar import TrainingStatusBar
+from xorlab.ui.shell.window_layout import repair_layout
+from xorlab.ui.shell.window_menus import build_menus_and_toolbar
+from xorlab.ui.shell.window_routing import WindowRouter
+from xorlab.ui.sweep.launcher import SweepLauncher
+from xorlab.ui.training.boundary import BoundaryView
+from xorlab.ui.training.cost_plot import CostPlot
+from xorlab.ui.training.outputs_plot import OutputsPlot
+from xorlab.ui.training.run_overlays import RunOverlays
+from xorlab.ui.training.timeline_bar import TimelineBar, training_page
+from xorlab.ui.training.truth_table import TruthTable
+
+DEFAULT_SIZE = (1500, 940)
+DOCK_WIDTH = 360  # the builder's combo boxes show their longest choices
+# How long closing waits for the worker before hiding and finishing in the background.
+CLOSE_WAIT_MS = 250
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        spec: ExperimentSpec | None = None,
+        settings: QSettings | None = None,
+        parent: QWidget | None = None,
+    ):
+        super().__init__(parent)
+        collect_garbage_on_gui_thread()  # see gui_gc: Qt garbage must not die on the worker
+        self.setObjectName("main_window")
+        self.setWindowTitle("xorlab")
+        self.settings = settings if settings is not None else QSettings()
+        self._closing = False
+        self._shortcuts_dialog: ShortcutsDialog | None = None
+
+        self.worker = TrainingWorker(self)
+        self.builder = BuilderPanel()
+        self.cost_plot = CostPlot()
+        self.outputs_plot = OutputsPlot()
+        self.boundary = BoundaryView()
+        self.truth_table = TruthTable()
+        self.graph_tab = GraphTab(self.worker)  # builds graphs on the worker's thread
+        self.expression_tab = ExpressionTab()
+        self.views = (self.cost_plot, self.outputs_plot, self.boundary, self.truth_table)
+        # Time travel: the state views show replay.snapshot_shown (live or a stored epoch).
+        self.replay = ReplayController(self.worker, parent=self)
+        marked = (self.cost_plot.plot_item, self.outputs_plot.plot_item)
+        self.timeline_bar = TimelineBar(self.replay, marked)
+        self.formula_panel = FormulaPanel(self.worker, self.replay)
+        self.run_overlays = RunOverlays(self.cost_plot, lambda: self.spec, self.worker, parent=self)
+        self.sweeps = SweepLauncher(self, lambda: self.spec, self.run_overlays)
+        self.banner = MessageBanner()
+        self.status = TrainingStatusBar()
+        self.setStatusBar(self.status)
+        self.engine = EngineMenu(self.worker, self.status, self.settings, self)  # Train > Engine
+        self.speed = SpeedControl(self.worker, self.settings, self)  # Train > Speed, toolbar
+        self.actions = TrainingActions(self)
+        self.experiment_files = FileController(self)  # File menu, title, unsaved changes
+
+        self._build_layout()
+        menus = build_menus_and_toolbar(self)
+        self.toolbar = menus.toolbar
+        self.quit_action = menus.quit_action
+        self.log_cost_action = menus.log_cost_action
+        self.router = WindowRouter(self)  # builder -> worker -> views, status, banner
+        self.network_views = NetworkViews(self)  # diagram dock, linked selection, live values
+        self._restore_settings()
+
+        initial = spec or saved.read_spec(self.settings) or PRESETS["xor-minimal"].spec
+        self.worker.start()
+        self.load_spec(initial)
+        self.experiment_files.mark_unmodified()
+
+    # --- public API ---------------------------------------------------------------------------
+
+    @property
+    def last_snapshot(self) -> TrainingSnapshot | None:
+        """The newest snapshot of the current run; None until the first one."""
+        return self.router.last_snapshot
+
+    @property
+    def spec(self) -> ExperimentSpec:
+        """The last valid spec: the one the worker compiles and trains."""
+        return self.builder.spec()
+
+    def load_spec(self, spec: ExperimentSpec) -> None:
+        """Show ``spec`` in the builder and start compiling it."""
+        self.builder.set_spec(spec)
+        self.worker.set_spec(self.builder.spec())  # merged with the builder's own emit
+
+    def open_preset(self, name: str) -> None:
+        """A new, untitled experiment from the preset ``name``."""
+        self.experiment_files.new_experiment(name)
+
+    def open_experiment(self, path: str) -> bool:
+        """Open a saved experiment: its network, data, weights and history."""
+        return self.experiment_files.open_path(path)
+
+    def start_training(self) -> None:
+        """Train now, or as soon as the compile in progress ends (automation uses this)."""
+        self.worker.train()
+
+    def add_tab(self, widget: QWidget, title: str) -> int:
+        """Add a view as a tab beside Training (e.g. Graph, Expression); returns its index."""
+        return self.tabs.addTab(widget, title)
+
+    def tab_names(self) -> list[str]:
+        return [self.tabs.tabText(i).replace("&", "") for i in range(self.tabs.count())]
+
+    def show_tab(self, name: str) -> bool:
+        """Switch to the tab titled ``name`` (any case); False when there is none."""
+        for i, title in enumerate(self.tab_names()):
+            if title.lower() == name.strip().lower():
+                self.tabs.setCurrentIndex(i)
+                return True
+        return False
+
+    # --- building -----------------------------------------------------------------------------
+
+    def _build_layout(self) -> None:
+        self.builder_dock = QDockWidget("Experiment", self)
+        self.builder_dock.setObjectName("builder_dock")
+        self.builder_dock.setWidget(self.builder)
+        self.builder_dock.setAllowedAreas(
+            Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.builder_dock)
+
+        self.top_splitter = self._splitter("top", Qt.Orientation.Horizontal, self.cost_plot)
+        self.top_splitter.addWidget(self.outputs_plot)
+        self.bottom_splitter = self._splitter("bottom", Qt.Orientation.Horizontal, self.boundary)
+        self.bottom_splitter.addWidget(self.truth_table)
+        self.training_splitter = self._splitter(
+            "training", Qt.Orientation.Vertical, self.top_splitter
+        )
+        self.training_splitter.addWidget(self.bottom_splitter)
+        self.training_splitter.setObjectName("training_tab")
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("main_tabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(training_page(self.training_splitter, self.timeline_bar), "Training")
+        self.add_tab(self.graph_tab, "Graph")
+        self.add_tab(self.expression_tab, "Expression")
+        self.add_tab(self.formula_panel, "Formulas")
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.setSpacing(6)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+        self._size_for_screen()
+
+    def _size_for_screen(self) -> None:
+        """A roomy first size that still fits the screen; saved geometry replaces it."""
+        available = self.screen().availableGeometry()
+        width = min(DEFAULT_SIZE[0], int(available.width() * 0.94))
+        height = min(DEFAULT_SIZE[1], int(available.height() * 0.94))
+        self.resize(width, height)
+        self.resizeDocks([self.builder_dock], [DOCK_WIDTH], Qt.Orientation.Horizontal)
+
+    def _splitter(self, name: str, orientation: Qt.Orientation, first: QWidget) -> QSplitter:
+        splitter = QSplitter(orientation)
+        splitter.setObjectName(f"splitter.{name}")
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(first)
+        return splitter
+
+    def show_shortcuts(self) -> None:
+        if self._shortcuts_dialog is None:
+            files = self.experiment_files
+            file_actions = [files.new_action, files.open_action, files.save_action]
+            actions = [*file_actions, files.save_as_action, *self.actions.all()]
+            actions += [self.speed.slower_action, self.speed.faster_action]
+            actions += [self.log_cost_action, self.quit_action]
+            self._shortcuts_dialog = ShortcutsDialog(actions, self)
+        if self._shortcuts_dialog.isVisible():
+            self._shortcuts_dialog.raise_()
+        else:
+            self._shortcuts_dialog.show()
+
+    # --- settings and closing -----------------------------------------------------------------
+
+    def _restore_settings(self) -> None:
+        s = self.settings
+        if (geometry := saved.read_bytes(s, saved.GEOMETRY)) is not None:
+            self.restoreGeometry(geometry)
+        if (state := saved.read_bytes(s, saved.WINDOW_STATE)) is not None:
+            self.restoreState(state)
+        for splitter in (self.training_splitter, self.top_splitter, self.bottom_splitter):
+            blob = saved.read_bytes(s, saved.splitter_key(splitter.objectName()))
+            if blob is not None:
+                splitter.restoreState(blob)
+        repair_layout(self)  # a state saved by another version or screen stays usable
+        self.log_cost_action.setChecked(saved.read_bool(s, saved.LOG_COST, False))
+        self._saved_tab = saved.read_str(s, saved.CURRENT_TAB)
+        # Tabs added after construction (Graph, Expression) exist once the loop runs.
+        QTimer.singleShot(0, self._restore_tab)
+
+    def _restore_tab(self) -> None:
+        if self._saved_tab:
+            self.show_tab(self._saved_tab)
+
+    def save_settings(self) -> bool:
+        s = self.settings
+        s.setValue(saved.GEOMETRY, self.saveGeometry())
+        s.setValue(saved.WINDOW_STATE, self.saveState())
+        for splitter in (self.training_splitter, self.top_splitter, self.bottom_splitter):
+            s.setValue(saved.splitter_key(splitter.objectName()), splitter.saveState())
+        s.setValue(saved.LOG_COST, self.log_cost_action.isChecked())
+        s.setValue(saved.CURRENT_TAB, self.tab_names()[self.tabs.currentIndex()])
+        saved.write_spec(s, self.spec)
+        return saved.sync(s)
+
+    def _runners(self):
+        """The tabs' background threads (expression compiles, graph rendering)."""
+        return (self.graph_tab.runner, self.expression_tab.runner, self.sweeps)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Stop the worker before the window goes. A compile step in progress cannot be cut
+        short: the window hides at once and closes for good when the step ends."""
+        if not self._closing and not self.experiment_files.may_close():
+            event.ignore()  # cancelled, or closing once the changes are saved
+            return
+        if not self._closing:
+            self._closing = True
+            self.save_settings()
+            self.worker.request_shutdown()
+            self.worker.finished.connect(self.close)
+            for runner in self._runners():
+                runner.request_shutdown()
+                runner.finished.connect(self.close)
+        stopped = [runner.wait(CLOSE_WAIT_MS) for runner in self._runners()]
+        if self.worker.wait(CLOSE_WAIT_MS) and all(stopped):
+            if self._shortcuts_dialog is not None:
+                self._shortcuts_dialog.close()
+            event.accept()
+            return
+        event.ignore()
+        self.hide()

@@ -1,0 +1,77 @@
+"""Puts the network diagram and the linked-view features into the main window.
+
+The diagram lives in a dock ("Network", right of the tabs by default) so it stays on screen
+beside the Training plots and the Graph tab alike: a selection made in either shows in the
+other. The Graph tab gains the selection link and the live values bar. The window only has to
+create this (before restoring its saved layout, so the dock's place is restored too).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu
+
+from xorlab.ui.graph.links import GraphSelectionLink
+from xorlab.ui.graph.values_panel import GraphValuesPanel
+from xorlab.ui.network.diagram import NetworkDiagram
+from xorlab.ui.runtime.selection import SelectionBus
+from xorlab.ui.shell.graph_tab_settings import GraphTabSettings
+
+DOCK_WIDTH = 400
+SCREEN_SHARE = 0.94  # the window never grows past this share of the screen
+SMALL_SCREEN = 1100  # narrower screens start with the dock hidden
+
+
+class NetworkViews:
+    """Owns the selection bus, the diagram dock, the Graph tab's link and values bar."""
+
+    def __init__(self, window: QMainWindow):
+        self.bus = SelectionBus(window)
+        # The diagram shows what the time-travel bar shows, like the other state views.
+        replay = getattr(window, "replay", None)
+        self.diagram = NetworkDiagram(window.worker, self.bus, replay=replay)
+        self.dock = QDockWidget("Network", window)
+        self.dock.setObjectName("network_dock")
+        self.dock.setWidget(self.diagram)
+        self.dock.setAllowedAreas(
+            Qt.DockWidgetArea.LeftDockWidgetArea
+            | Qt.DockWidgetArea.RightDockWidgetArea
+            | Qt.DockWidgetArea.BottomDockWidgetArea
+        )
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        # Room for the dock without squeezing the plots, where the screen has it (a saved
+        # geometry, restored after this, wins).
+        screen_width = window.screen().availableGeometry().width()
+        window.resize(
+            int(min(window.width() + DOCK_WIDTH, screen_width * SCREEN_SHARE)), window.height()
+        )
+        window.resizeDocks([self.dock], [DOCK_WIDTH], Qt.Orientation.Horizontal)
+        if screen_width < SMALL_SCREEN:
+            self.dock.hide()  # View > Network diagram shows it; the plots need the room
+        self.graph_link = GraphSelectionLink(window.graph_tab, self.bus)
+        # Live values follow time travel; the tab's choices are remembered between sessions.
+        self.graph_values = GraphValuesPanel(window.graph_tab, window.worker, replay)
+        settings = getattr(window, "settings", None)
+        if settings is not None:
+            self.graph_settings = GraphTabSettings(window.graph_tab, settings, self.graph_values)
+
+        self.show_action = self.dock.toggleViewAction()
+        self.show_action.setObjectName("action.show_network")
+        self.show_action.setText("&Network diagram")
+        self.show_action.setStatusTip("Show or hide the network diagram")
+        self.show_action.setShortcut(QKeySequence("Ctrl+Shift+N"))
+        view_menu = _menu(window, "View")
+        if view_menu is not None:
+            actions = view_menu.actions()
+            after = next((a for a in actions if a.objectName() == "action.show_builder"), None)
+            index = actions.index(after) + 1 if after is not None else 0
+            before = actions[index] if index < len(actions) else None
+            view_menu.insertAction(before, self.show_action)
+
+
+def _menu(window: QMainWindow, title: str) -> QMenu | None:
+    for action in window.menuBar().actions():
+        if action.text().replace("&", "") == title and action.menu() is not None:
+            return action.menu()
+    return None

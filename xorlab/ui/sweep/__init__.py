@@ -1,0 +1,1 @@
+"""Train > Sweep: the dialog, its table and the runner thread."""

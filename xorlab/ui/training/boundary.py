@@ -1,0 +1,195 @@
+"""The decision boundary of a 2-input network: its output over the plane as a heatmap, the
+0.5 contour where its answer flips, and the training points coloured by target."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt, Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from xorlab.core.training.datasets import Dataset, PlaneGrid
+from xorlab.core.training.trainer import TrainingSnapshot
+from xorlab.ui.widgets import plot_style
+
+# Many points draw smaller so the spirals' arms stay apart.
+POINT_SIZE, SMALL_POINT_SIZE, MANY_POINTS = 11, 7, 100
+
+
+class BoundaryView(QWidget):
+    """Where in the input plane the network answers 1, for datasets with exactly two inputs."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("boundary")
+        self.grid: PlaneGrid | None = None
+        self.dataset: Dataset | None = None
+        self.colormap = plot_style.boundary_colormap()
+
+        self.plot_widget = plot_style.make_plot_widget("Decision boundary", "x1", "x2")
+        self.plot_widget.setObjectName("boundary.plot")
+        self.plot_item = self.plot_widget.getPlotItem()
+        # The map fills the plot: a locked aspect left wide empty bands beside it whenever the
+        # panel was not square (axes from -1 to 2 around a map of -0.25..1.25).
+        self.plot_item.setAspectLocked(False)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setColorMap(self.colormap)
+        self.plot_item.addItem(self.image)
+        # Parented to the image so it shares the pixel -> plane transform.
+        self.contour = pg.IsocurveItem(
+            level=0.5, pen=pg.mkPen(plot_style.FOREGROUND, width=2), axisOrder="row-major"
+        )
+        self.contour.setParentItem(self.image)
+        self.points = pg.ScatterPlotItem(
+            size=11, pen=pg.mkPen(plot_style.FOREGROUND, width=1.2), hoverable=True, tip=_point_tip
+        )
+        self.plot_item.addItem(self.points)
+        # Held-out test samples: hollow rings in their class colour, so they read as "not
+        # trained on" and the map under them shows whether the network got them right.
+        self.test_points = pg.ScatterPlotItem(
+            size=11, brush=pg.mkBrush(0, 0, 0, 0), hoverable=True, tip=_point_tip
+        )
+        self.plot_item.addItem(self.test_points)
+        self.show_test_box = QCheckBox("Show test data")
+        self.show_test_box.setObjectName("boundary.show_test")
+        self.show_test_box.setChecked(True)
+        self.show_test_box.setToolTip(
+            "Draw the held-out test samples as hollow rings. The network never trained on "
+            "them: where a ring sits on the other class's colour, the network generalizes "
+            "wrongly there."
+        )
+        self.show_test_box.toggled.connect(self.test_points.setVisible)
+        self.show_test_box.setVisible(False)
+        self.color_bar = pg.ColorBarItem(
+            values=(0.0, 1.0),
+            colorMap=self.colormap,
+            interactive=False,
+            width=14,
+            label="network output",
+        )
+        self.color_bar.setImageItem(self.image, insert_in=self.plot_item)
+        for axis in ("left", "right"):
+            self.color_bar.getAxis(axis).setTextPen(pg.mkPen(plot_style.FOREGROUND))
+
+        self.placeholder = QLabel()
+        self.placeholder.setObjectName("boundary.placeholder")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setWordWrap(True)
+        self.placeholder.setMargin(24)
+        self.caption = QLabel("Blue: output near 0, orange: near 1, line: 0.5.")
+        self.caption.setToolTip(
+            "The shading is the network's output at every point of the plane: blue near 0, "
+            "white at 0.5, orange near 1. The black line is where the output crosses 0.5, the "
+            "boundary between the two answers. Dots are the training samples, coloured by "
+            "their target: a well-trained net puts every dot on its own colour."
+        )
+        self.caption.setWordWrap(True)
+        plot_page = QWidget()
+        plot_layout = QVBoxLayout(plot_page)
+        plot_layout.setContentsMargins(0, 0, 0, 0)
+        plot_layout.addWidget(self.plot_widget, 1)
+        caption_row = QHBoxLayout()
+        caption_row.addWidget(self.caption, 1)
+        caption_row.addWidget(self.show_test_box)
+        plot_layout.addLayout(caption_row)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(plot_page)
+        self.stack.addWidget(self.placeholder)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.stack)
+        self._show_placeholder("Choose a dataset with two inputs to see its decision boundary.")
+
+    def reset(self, dataset: Dataset, grid: PlaneGrid | None) -> None:
+        """Start over for a new run; ``grid`` is where the worker evaluates the network."""
+        self.dataset, self.grid = dataset, grid
+        self.image.clear()
+        self.contour.setData(None)
+        self.test_points.setData([])
+        self.show_test_box.setVisible(dataset.test is not None and dataset.n_inputs == 2)
+        if dataset.n_inputs != 2:
+            self.points.setData([])
+            self._show_placeholder(
+                f"The decision boundary is drawn for datasets with two inputs, one per axis. "
+                f"'{dataset.name}' has {dataset.n_inputs}: see the outputs and the table instead."
+            )
+            return
+        if grid is None:
+            self.points.setData([])
+            self._show_placeholder("No decision map was computed for this run.")
+            return
+        self.plot_item.setLabel("bottom", dataset.input_names[0])
+        self.plot_item.setLabel("left", dataset.input_names[1])
+        self._set_points(dataset)
+        self.fit_view()
+        self.stack.setCurrentIndex(0)
+
+    def fit_view(self) -> None:
+        """Show exactly the plane the map covers (it stays so as the panel is resized)."""
+        if self.grid is not None:
+            rect = self.pixel_rect()
+            self.plot_item.setRange(
+                xRange=(rect.left(), rect.right()), yRange=(rect.top(), rect.bottom()), padding=0
+            )
+
+    def _set_points(self, dataset: Dataset) -> None:
+        first = dataset.y[:, 0]
+        brushes = [pg.mkBrush(plot_style.CLASS_COLORS[int(t >= 0.5)]) for t in first]
+        size = POINT_SIZE if dataset.n_samples <= MANY_POINTS else SMALL_POINT_SIZE
+        self.points.setData(
+            pos=np.asarray(dataset.X), brush=brushes, data=_tips(dataset), size=size
+        )
+        test = dataset.test
+        if test is not None:
+            pens = [
+                pg.mkPen(plot_style.CLASS_COLORS[int(t >= 0.5)], width=2.2) for t in test.y[:, 0]
+            ]
+            self.test_points.setData(
+                pos=np.asarray(test.X), pen=pens, data=_tips(test, " (test)"), size=size
+            )
+
+    def _show_placeholder(self, text: str) -> None:
+        self.placeholder.setText(text)
+        self.stack.setCurrentIndex(1)
+
+    def pixel_rect(self) -> QRectF:
+        """The plane area the image covers: grid points are pixel centres, so half a grid
+        step of padding on every side."""
+        assert self.grid is not None
+        (x0, x1), (y0, y1) = self.grid.x_range, self.grid.y_range
+        n = self.grid.resolution
+        dx, dy = (x1 - x0) / (n - 1), (y1 - y0) / (n - 1)
+        return QRectF(x0 - dx / 2, y0 - dy / 2, n * dx, n * dy)
+
+    @Slot(object)
+    def on_snapshot(self, snapshot: TrainingSnapshot) -> None:
+        grid_outputs = snapshot.grid_outputs
+        if self.grid is None or grid_outputs is None:
+            return
+        n = self.grid.resolution
+        if grid_outputs.shape != (n, n):
+            return  # from a run with another grid
+        # Rows are y and columns x, as plane_grid lays its points out (x varying fastest).
+        self.image.setImage(grid_outputs, autoLevels=False, levels=(0.0, 1.0))
+        self.image.setRect(self.pixel_rect())
+        # Traced lazily at paint time (~2 ms for a 64 x 64 grid), so only when drawn.
+        self.contour.setData(grid_outputs, 0.5)
+
+
+def _point_tip(x: float, y: float, data: str) -> str:
+    return data
+
+
+def _tips(dataset: Dataset, suffix: str = "") -> list[str]:
+    names = dataset.input_names
+    return [
+        f"{names[0]}={a:g}, {names[1]}={b:g} → {t:g}{suffix}"
+        for (a, b), t in zip(dataset.X, dataset.y[:, 0], strict=True)
+    ]

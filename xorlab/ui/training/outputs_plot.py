@@ -1,0 +1,247 @@
+"""Each training sample's network output against epoch, with its target as a dashed line.
+
+Outputs arrive once per snapshot (not per step), so the x values are the snapshots' epochs.
+The buffer halves its resolution whenever it fills, so memory stays flat on long runs.
+Datasets with many samples get an accuracy curve instead of hundreds of lines.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from xorlab.core.training.datasets import Dataset
+from xorlab.core.training.trainer import TrainingSnapshot
+from xorlab.ui.training.range_follow import RangeFollower
+from xorlab.ui.training.truth_table import accuracy, is_binary
+from xorlab.ui.widgets import plot_style
+
+MAX_CURVES = 16
+DEFAULT_CAPACITY = 2048
+
+
+class SnapshotSeries:
+    """(epoch, row of values) points, keeping every other one whenever ``capacity`` fills."""
+
+    def __init__(self, width: int, capacity: int = DEFAULT_CAPACITY):
+        if capacity < 2:
+            raise ValueError("capacity must be at least 2")
+        self.capacity = capacity
+        self.stride = 1
+        self._x = np.empty(capacity, dtype=np.float64)
+        self._rows = np.empty((capacity, width), dtype=np.float64)
+        self._size = 0
+        self._seen = 0
+
+    def __len__(self) -> int:
+        return self._size
+
+    def append(self, x: float, row: np.ndarray) -> None:
+        keep = self._seen % self.stride == 0
+        self._seen += 1
+        if not keep:
+            return
+        if self._size == self.capacity:
+            self._x[: self.capacity // 2] = self._x[: self._size : 2]
+            self._rows[: self.capacity // 2] = self._rows[: self._size : 2]
+            self._size = self.capacity // 2
+            self.stride *= 2
+            if (self._seen - 1) % self.stride:
+                return
+        self._x[self._size] = x
+        self._rows[self._size] = row
+        self._size += 1
+
+    @property
+    def x(self) -> np.ndarray:
+        return self._x[: self._size].copy()
+
+    def column(self, j: int) -> np.ndarray:
+        return self._rows[: self._size, j].copy()
+
+
+def sample_label(dataset: Dataset, i: int, output: int) -> str:
+    """'1,0 → 1' (inputs → target), naming the output when there are several."""
+    inputs = ",".join(f"{v:g}" for v in dataset.X[i])
+    target = f"{dataset.y[i, output]:g}"
+    if dataset.n_outputs > 1:
+        target = f"{dataset.target_names[output]}={target}"
+    return f"{inputs} → {target}"
+
+
+class OutputsPlot(QWidget):
+    """The network's output for every training sample as training goes on."""
+
+    def __init__(self, parent: QWidget | None = None, capacity: int = DEFAULT_CAPACITY):
+        super().__init__(parent)
+        self.setObjectName("outputs")
+        self._capacity = capacity
+        self.dataset: Dataset | None = None
+        self.mode = "empty"  # "outputs" or "accuracy" once a dataset is set
+        self.series: SnapshotSeries | None = None
+        self.curves: list[pg.PlotDataItem] = []
+        self.curve_keys: list[tuple[int, int]] = []  # (sample, output) of each curve
+        self.target_lines: list[pg.GraphicsObject] = []
+        self._targets: list[float] = []
+        self._y_extent = (math.inf, -math.inf)  # of every value shown, targets included
+
+        self.layout_widget = pg.GraphicsLayoutWidget()
+        self.layout_widget.setBackground(plot_style.BACKGROUND)
+        self.layout_widget.setObjectName("outputs.plot")
+        self.plot_item = self.layout_widget.addPlot(row=0, col=0)
+        plot_style.style_plot_item(
+            self.plot_item, "Outputs during training", "epoch", "network output"
+        )
+        # The legend sits under the plot, so it never hides a curve and a narrow window
+        # still leaves the plot its width.
+        self.ranges = RangeFollower(self.plot_item)  # auto-range, in steps
+        self.legend = pg.LegendItem(
+            brush=plot_style.legend_brush(),
+            pen=pg.mkPen("#D0D0D0"),
+            labelTextColor=plot_style.FOREGROUND,
+            labelTextSize="9pt",
+        )
+        self.layout_widget.addItem(self.legend, row=1, col=0)
+        self.legend.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Maximum)
+        self.layout_widget.ci.layout.setAlignment(self.legend, Qt.AlignmentFlag.AlignHCenter)
+        self.note = QLabel("Start training to see how each sample's output moves.")
+        self.note.setObjectName("outputs.note")
+        self.note.setWordWrap(True)
+        self.note.setToolTip(
+            "Each curve is the network's output for one training sample, and the dashed lines "
+            "the targets: training pulls every curve towards its target. With many samples "
+            "the plot shows the share classified right instead: output on the same side of "
+            "0.5 as the 0/1 target."
+        )
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.layout_widget, 1)
+        layout.addWidget(self.note)
+
+    def reset(self, dataset: Dataset, epochs: int | None = None) -> None:
+        """Build the curves for a new run on ``dataset``; no data until the first snapshot.
+        ``epochs``, the run's epoch limit, bounds how far ahead the x axis grows."""
+        for item in [*self.curves, *self.target_lines]:
+            self.plot_item.removeItem(item)
+        self.legend.clear()
+        self.curves, self.curve_keys, self.target_lines = [], [], []
+        self.legend.setVisible(True)
+        self.dataset = dataset
+        n_curves = dataset.n_samples * dataset.n_outputs
+        binary = is_binary(dataset.y)
+        if n_curves > MAX_CURVES and binary:
+            self._build_accuracy_curve(dataset)
+        else:
+            self._build_output_curves(dataset, n_curves)
+        self.series = SnapshotSeries(len(self.curves), self._capacity)
+        self._targets = [float(line.value()) for line in self.target_lines]
+        self._y_extent = (math.inf, -math.inf)  # of every value shown, targets included
+        self.ranges.reset(epochs)
+
+    def _build_output_curves(self, dataset: Dataset, n_curves: int) -> None:
+        self.mode = "outputs"
+        self.plot_item.setLabel("left", "network output")
+        keys = [(i, j) for i in range(dataset.n_samples) for j in range(dataset.n_outputs)]
+        keys = keys[:MAX_CURVES]
+        self.legend.setColumnCount(2 if len(keys) <= 4 else 4)
+        targets = np.array([dataset.y[i, j] for i, j in keys])
+        shared_targets = len(np.unique(targets)) <= 4
+        for k, (i, j) in enumerate(keys):
+            color = plot_style.palette_color(k)
+            # Past 8 curves the palette repeats; a dotted pen keeps the second round distinct.
+            pen = plot_style.curve_pen(color)
+            if k >= len(plot_style.PALETTE):
+                pen.setStyle(pg.QtCore.Qt.PenStyle.DashDotLine)
+            curve = self.plot_item.plot(pen=pen, antialias=True)
+            self.legend.addItem(curve, sample_label(dataset, i, j))
+            self.curves.append(curve)
+            if not shared_targets:
+                self._add_target_line(targets[k], color)
+        if shared_targets:
+            for value in np.unique(targets):
+                self._add_target_line(
+                    value, plot_style.TARGET_PEN_COLOR, f"target {value:g}", below=value > 0.5
+                )
+        self.curve_keys = keys
+        if n_curves > MAX_CURVES:
+            self.note.setText(f"The first {MAX_CURVES} of {dataset.n_samples} samples.")
+        else:
+            self.note.setText("One curve per sample (inputs → target); dashed: targets.")
+
+    def _build_accuracy_curve(self, dataset: Dataset) -> None:
+        self.mode = "accuracy"
+        self.plot_item.setLabel("left", "accuracy (%)")
+        curve = self.plot_item.plot(pen=plot_style.curve_pen(plot_style.PALETTE[2]), antialias=True)
+        self.legend.addItem(curve, "samples classified right")
+        self.curves.append(curve)
+        self._add_target_line(100.0, plot_style.TARGET_PEN_COLOR, "all right", below=True)
+        if dataset.test is None:
+            self.legend.setVisible(False)  # one curve, named by the axis
+            self.note.setText(f"{dataset.n_samples} samples: the share classified right.")
+            return
+        # Beside it, the held-out samples': a gap between the two is what overfitting costs.
+        test_curve = self.plot_item.plot(
+            pen=plot_style.curve_pen(plot_style.PALETTE[1], dashed=True), antialias=True
+        )
+        self.legend.addItem(test_curve, "test samples classified right")
+        self.curves.append(test_curve)
+        self.note.setText(
+            f"The share classified right: {dataset.n_samples} training samples, and dashed, "
+            f"{dataset.test.n_samples} held-out test samples."
+        )
+
+    def _add_target_line(
+        self, value: float, color: str, label: str | None = None, below: bool = False
+    ) -> None:
+        # A label under the top line and over the bottom one stays inside the plot.
+        anchor = (0, 0) if below else (0, 1)
+        line = pg.InfiniteLine(
+            pos=float(value),
+            angle=0,
+            movable=False,
+            pen=plot_style.curve_pen(color, width=1.2, dashed=True),
+            label=label,
+            labelOpts={
+                "position": 0.01,
+                "color": plot_style.FOREGROUND,
+                "anchors": [anchor, anchor],
+            },
+        )
+        self.plot_item.addItem(line)
+        self.target_lines.append(line)
+
+    @Slot(object)
+    def on_snapshot(self, snapshot: TrainingSnapshot) -> None:
+        if self.series is None or self.dataset is None:
+            return
+        outputs = np.asarray(snapshot.outputs)
+        if outputs.shape != self.dataset.y.shape:
+            return  # a snapshot from a previous run still in flight
+        if self.mode == "accuracy":
+            row = np.array([100.0 * accuracy(outputs, self.dataset.y)])
+            test = self.dataset.test
+            if test is not None:
+                test_outputs = snapshot.test_outputs
+                right = (
+                    100.0 * accuracy(test_outputs, test.y)
+                    if test_outputs is not None and test_outputs.shape == test.y.shape
+                    else np.nan
+                )
+                row = np.append(row, right)
+        else:
+            row = np.array([outputs[i, j] for i, j in self.curve_keys])
+        self.series.append(float(snapshot.epoch), row)
+        x = self.series.x
+        for k, curve in enumerate(self.curves):
+            curve.setData(x, self.series.column(k))
+        finite = row[np.isfinite(row)]
+        self._y_extent = (
+            min(self._y_extent[0], *finite, *self._targets),
+            max(self._y_extent[1], *finite, *self._targets),
+        )
+        self.ranges.follow(float(x[0]), float(x[-1]), *self._y_extent)

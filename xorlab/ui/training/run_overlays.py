@@ -1,0 +1,167 @@
+"""Earlier runs on the cost plot: when a new run starts, the last one's curve stays behind,
+faded and labelled by how its settings differ from the current ones ("lr 0.5", "seed 3"),
+so changing one thing and training again shows what that change did. Sweep runs join them.
+
+Wraps a CostPlot without changing it: the curves and a legend are added to its plot item.
+At most ``max_runs`` earlier curves are kept, the oldest going first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtGui import QAction, QColor
+
+from xorlab.core.training.datasets import Dataset, PlaneGrid
+from xorlab.core.training.history import CostHistory
+from xorlab.core.training.spec import ExperimentSpec
+from xorlab.core.training.spec_diff import describe_difference
+from xorlab.ui.runtime.worker import TrainingWorker
+from xorlab.ui.training.cost_plot import CostPlot
+from xorlab.ui.widgets import plot_style
+
+MAX_RUNS = 8
+FADED_ALPHA = 130
+CURRENT_LABEL = "this run"
+# States in which the run on the plot has begun (trained, stepped or restored).
+STARTED = ("training", "paused", "done", "stopped", "diverged")
+
+
+@dataclass(eq=False)
+class EarlierRun:
+    spec: ExperimentSpec
+    epochs: np.ndarray
+    costs: np.ndarray
+    curve: pg.PlotDataItem
+    name: str = ""  # a fixed label (sweep runs); empty: labelled by difference
+    label: str = ""
+
+
+def faded_pen(index: int) -> pg.QtGui.QPen:
+    # Palette colour 0 is the current run's; earlier runs cycle through the others.
+    color = QColor(plot_style.PALETTE[1 + index % (len(plot_style.PALETTE) - 1)])
+    color.setAlpha(FADED_ALPHA)
+    pen = pg.mkPen(color=color, width=1.6)
+    pen.setCosmetic(True)
+    return pen
+
+
+class RunOverlays(QObject):
+    """Keeps earlier runs' cost curves on ``cost_plot``; ``spec_source`` gives the current
+    spec (the builder's) that labels are relative to."""
+
+    runs_changed = Signal()
+
+    def __init__(
+        self,
+        cost_plot: CostPlot,
+        spec_source: Callable[[], ExperimentSpec],
+        worker: TrainingWorker | None = None,
+        max_runs: int = MAX_RUNS,
+        parent: QObject | None = None,
+    ):
+        super().__init__(parent)
+        self.setObjectName("run_overlays")
+        self.cost_plot = cost_plot
+        self.spec_source = spec_source
+        self.max_runs = max_runs
+        self.runs: list[EarlierRun] = []
+        self._tracked: tuple[CostHistory, ExperimentSpec] | None = None
+        self._added = 0  # runs ever added: picks each new curve's colour
+
+        self.legend = pg.LegendItem(
+            offset=(-8, 8),
+            brush=plot_style.legend_brush(),
+            pen=pg.mkPen("#D0D0D0"),
+            labelTextColor=plot_style.FOREGROUND,
+            labelTextSize="8pt",
+        )
+        self.legend.setParentItem(cost_plot.plot_item.getViewBox())
+        self.legend.setVisible(False)
+
+        self.clear_action = QAction("&Clear earlier runs", self)
+        self.clear_action.setObjectName("action.clear_runs")
+        tip = "Remove the faded cost curves of earlier runs and sweeps from the cost plot"
+        self.clear_action.setStatusTip(tip)
+        self.clear_action.setToolTip(tip)
+        self.clear_action.setEnabled(False)
+        self.clear_action.triggered.connect(self.clear)
+        if worker is not None:
+            worker.state_changed.connect(self.on_state_changed)
+            worker.run_reset.connect(self.on_run_reset)
+
+    # --- public ----------------------------------------------------------------------------
+
+    def labels(self) -> list[str]:
+        return [run.label for run in self.runs]
+
+    def add_run(
+        self, spec: ExperimentSpec, epochs: np.ndarray, costs: np.ndarray, name: str = ""
+    ) -> EarlierRun | None:
+        """Keep a finished (or abandoned) run's curve; None when it has too few points."""
+        epochs, costs = np.asarray(epochs), np.asarray(costs, dtype=np.float64)
+        if epochs.size < 2:
+            return None
+        if len(self.runs) >= self.max_runs:
+            self._remove(self.runs[0])
+        curve = pg.PlotDataItem(pen=faded_pen(self._added), antialias=True)
+        curve.setDownsampling(auto=True, method="peak")
+        curve.setClipToView(True)
+        curve.setZValue(-1)  # under the current run's curve
+        self.cost_plot.plot_item.addItem(curve)  # takes on the plot's log mode
+        curve.setData(epochs, costs)
+        run = EarlierRun(spec, epochs.copy(), costs.copy(), curve, name)
+        self._added += 1
+        self.runs.append(run)
+        self.cost_plot.kept_in_view.append(curve)
+        self.relabel()
+        self.cost_plot.refit()
+        return run
+
+    @Slot()
+    def clear(self) -> None:
+        for run in list(self.runs):
+            self._remove(run)
+        self.relabel()
+        self.cost_plot.refit()
+
+    @Slot()
+    def relabel(self) -> None:
+        """Label every earlier run against the run on the plot (the current spec before one
+        starts) and rebuild the legend."""
+        current = self._tracked[1] if self._tracked is not None else self.spec_source()
+        self.legend.clear()
+        for run in self.runs:
+            run.label = run.name or describe_difference(run.spec, current)
+            self.legend.addItem(run.curve, run.label)
+        if self.runs:
+            self.legend.addItem(self.cost_plot.curve, CURRENT_LABEL)
+        self.legend.setVisible(bool(self.runs))
+        self.clear_action.setEnabled(bool(self.runs))
+        self.runs_changed.emit()
+
+    # --- from the worker -------------------------------------------------------------------
+
+    @Slot(str)
+    def on_state_changed(self, state: str) -> None:
+        if state in STARTED and self._tracked is None:
+            # The plot's history object is replaced at each reset, so holding this one keeps
+            # the run's points whatever order the reset slots run in.
+            self._tracked = (self.cost_plot.history, self.spec_source())
+            self.relabel()
+
+    @Slot(object, object)
+    def on_run_reset(self, dataset: Dataset | None = None, grid: PlaneGrid | None = None) -> None:
+        tracked, self._tracked = self._tracked, None
+        if tracked is not None:
+            history, spec = tracked
+            self.add_run(spec, *history.data())
+
+    def _remove(self, run: EarlierRun) -> None:
+        self.cost_plot.plot_item.removeItem(run.curve)
+        self.cost_plot.kept_in_view.remove(run.curve)
+        self.runs.remove(run)

@@ -1,0 +1,270 @@
+"""The training set as a table: inputs, target, the network's output and whether it is right.
+
+A Qt model serves the rows on demand, so a 100 000-row CSV costs no more widgets than XOR;
+a snapshot only announces that the output columns changed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Slot
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHeaderView,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+from xorlab.core.training.datasets import Dataset
+from xorlab.core.training.trainer import TrainingSnapshot
+from xorlab.ui.widgets import plot_style
+from xorlab.ui.widgets.fitted_table import FittedTableView
+
+THRESHOLD = 0.5
+RIGHT_MARK, WRONG_MARK = "✓", "✗"
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def is_binary(targets: np.ndarray) -> bool:
+    """True when every target is exactly 0 or 1, so 'right' means 'same side of 0.5'."""
+    return bool(np.isin(targets, (0.0, 1.0)).all())
+
+
+def correct_rows(outputs: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """Per sample: is every output on the same side of 0.5 as its 0/1 target?"""
+    return ((outputs >= THRESHOLD) == (targets >= THRESHOLD)).all(axis=1)
+
+
+def output_text_width(outputs: np.ndarray) -> int:
+    """Characters of the widest output as the table shows it (4 decimals, maybe a sign)."""
+    if outputs.size == 0:
+        return 0
+    return len(f"{float(np.abs(outputs).max()):.4f}") + int(bool((outputs < 0).any()))
+
+
+def accuracy(outputs: np.ndarray, targets: np.ndarray) -> float:
+    return float(correct_rows(outputs, targets).mean())
+
+
+class TruthTableModel(QAbstractTableModel):
+    """Columns: inputs, targets, outputs (4 decimals), then 'right?' for 0/1 targets."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.dataset: Dataset | None = None
+        self.outputs: np.ndarray | None = None
+        self.correct: np.ndarray | None = None
+        self.binary = False
+        self._headers: list[str] = []
+
+    def set_dataset(self, dataset: Dataset | None) -> None:
+        self.beginResetModel()
+        self.dataset, self.outputs, self.correct = dataset, None, None
+        self._headers = []
+        if dataset is not None:
+            self.binary = is_binary(dataset.y)
+            several = dataset.n_outputs > 1
+            self._headers = [
+                *dataset.input_names,
+                *(f"target {n}" if several else "target" for n in dataset.target_names),
+                *(f"output {n}" if several else "output" for n in dataset.target_names),
+            ]
+            if self.binary:
+                self._headers.append("right?")
+        self.endResetModel()
+
+    def set_outputs(self, outputs: np.ndarray) -> None:
+        if self.dataset is None or outputs.shape != self.dataset.y.shape:
+            return
+        self.outputs = np.array(outputs, dtype=np.float64)
+        if self.binary:
+            self.correct = correct_rows(self.outputs, self.dataset.y)
+        first = self.dataset.n_inputs + self.dataset.n_outputs
+        self.dataChanged.emit(
+            self.index(0, first),
+            self.index(self.rowCount() - 1, self.columnCount() - 1),
+            [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole],
+        )
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt signature)
+        if parent.isValid() or self.dataset is None:
+            return 0
+        return self.dataset.n_samples
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self._headers[section] if section < len(self._headers) else None
+        return str(section + 1)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or self.dataset is None:
+            return None
+        row, col = index.row(), index.column()
+        ds = self.dataset
+        n_in, n_out = ds.n_inputs, ds.n_outputs
+        kind = "input" if col < n_in else "target" if col < n_in + n_out else "output"
+        if col >= n_in + 2 * n_out:
+            kind = "right"
+        if role == Qt.ItemDataRole.DisplayRole:
+            if kind == "input":
+                return f"{ds.X[row, col]:.4g}"
+            if kind == "target":
+                return f"{ds.y[row, col - n_in]:.4g}"
+            if kind == "output":
+                return (
+                    "" if self.outputs is None else f"{self.outputs[row, col - n_in - n_out]:.4f}"
+                )
+            if self.correct is None:
+                return ""
+            return RIGHT_MARK if self.correct[row] else WRONG_MARK
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and kind == "right" and self.correct is not None:
+            color = plot_style.GOOD_COLOR if self.correct[row] else plot_style.BAD_COLOR
+            return QBrush(QColor(color))
+        if role == Qt.ItemDataRole.FontRole and kind == "right":
+            font = QFont()
+            font.setBold(True)
+            font.setPointSizeF(font.pointSizeF() * 1.25)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole and kind == "output" and self.outputs is not None:
+            return f"{self.outputs[row, col - n_in - n_out]!r}"
+        return None
+
+
+class TruthTable(QWidget):
+    """Every training sample with the network's current answer, and the accuracy so far."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("truth_table")
+        self.model = TruthTableModel(self)
+        self.view = FittedTableView()
+        self.view.setObjectName("truth_table.table")
+        self.view.setModel(self.model)
+        self.view.setAlternatingRowColors(True)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # Columns fit their text (and share out any spare width); the view asks for the width
+        # they need, so '0.9731' is neither cut to '0.9...' nor hidden behind a scroll bar.
+        # Fitted by hand when the text can have widened, not ResizeToContents: that measures
+        # ~1000 rows x every role on each snapshot (~10 ms for the spiral).
+        self._fitted_width = -1  # characters of the widest output the columns were fitted to
+        self.view.setTextElideMode(Qt.TextElideMode.ElideNone)
+        # Fixed row heights let the view skip measuring rows: big datasets scroll smoothly.
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.view.verticalHeader().setDefaultSectionSize(22)
+        self.view.setToolTip(
+            "Each row is one training sample. 'output' is what the network answers now; a "
+            f"0/1 target counts as right when the output is on the same side of {THRESHOLD}."
+        )
+        self.accuracy_label = QLabel("No outputs yet: start training.")
+        self.accuracy_label.setObjectName("truth_table.accuracy")
+        self.accuracy_label.setWordWrap(True)
+        font = self.accuracy_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.1)
+        self.accuracy_label.setFont(font)
+
+        # With a train/test split: which samples the table lists.
+        self.set_combo = QComboBox()
+        self.set_combo.setObjectName("truth_table.set")
+        self.set_combo.addItem("Training samples", "train")
+        self.set_combo.addItem("Test samples (held out)", "test")
+        self.set_combo.setToolTip(
+            "The training samples are what the network learns from; the test samples were "
+            "held out, so their accuracy shows how well it generalizes to points it never saw."
+        )
+        self.set_combo.currentIndexChanged.connect(self._on_set_changed)
+        self.set_combo.setVisible(False)
+        self._train: Dataset | None = None
+        self._outputs: dict[str, np.ndarray | None] = {"train": None, "test": None}
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.accuracy_label)
+        layout.addWidget(self.set_combo)
+        layout.addWidget(self.view, 1)
+
+    def reset(self, dataset: Dataset) -> None:
+        self._train = dataset
+        self._outputs = {"train": None, "test": None}
+        self.set_combo.setVisible(dataset.test is not None)
+        self._show(self.shown_set() if dataset.test is not None else "train")
+        samples = f"{dataset.n_samples:,} samples"
+        if dataset.test is not None:
+            samples = f"{dataset.n_samples:,} training and {dataset.test.n_samples:,} test samples"
+        self.accuracy_label.setText(f"{samples}. No outputs yet: start training.")
+
+    def shown_set(self) -> str:
+        """'train' or 'test': which samples the table lists."""
+        return self.set_combo.currentData()
+
+    def set_shown_set(self, which: str) -> None:
+        self.set_combo.setCurrentIndex(self.set_combo.findData(which))
+
+    def _show(self, which: str) -> None:
+        assert self._train is not None
+        dataset = self._train.test if which == "test" else self._train
+        self.model.set_dataset(dataset)
+        self._fitted_width = -1
+        outputs = self._outputs[which]
+        if outputs is not None:
+            self.model.set_outputs(outputs)
+            self._fitted_width = output_text_width(outputs)
+        self.view.resizeColumnsToContents()
+
+    @Slot(object)
+    def on_snapshot(self, snapshot: TrainingSnapshot) -> None:
+        train = self._train
+        if train is None or snapshot.outputs.shape != train.y.shape:
+            return
+        self._outputs["train"] = snapshot.outputs
+        test_outputs = snapshot.test_outputs
+        if train.test is not None and test_outputs is not None:
+            if test_outputs.shape == train.test.y.shape:
+                self._outputs["test"] = test_outputs
+        outputs = self._outputs[self.shown_set() if train.test is not None else "train"]
+        if outputs is None:
+            return
+        self.model.set_outputs(outputs)
+        width = output_text_width(outputs)
+        if width > self._fitted_width:
+            self.view.resizeColumnsToContents()
+            self._fitted_width = width
+        self.accuracy_label.setText(self.summary())
+
+    def summary(self) -> str:
+        train = self._train
+        if train is None or self._outputs["train"] is None:
+            return ""
+        parts = [_set_summary(train, self._outputs["train"])]
+        if train.test is not None and self._outputs["test"] is not None:
+            parts = [
+                "Training " + parts[0][0].lower() + parts[0][1:],
+                "test " + _set_summary(train.test, self._outputs["test"]).lower(),
+            ]
+        return "; ".join(parts)
+
+    @Slot(int)
+    def _on_set_changed(self, _index: int) -> None:
+        if self._train is not None and self._train.test is not None:
+            self._show(self.shown_set())
+
+
+def _set_summary(dataset: Dataset, outputs: np.ndarray) -> str:
+    if is_binary(dataset.y):
+        right = int(correct_rows(outputs, dataset.y).sum())
+        n = dataset.n_samples
+        return f"Accuracy: {right:,} of {n:,} right ({100 * right / n:.1f}%)"
+    mae = float(np.abs(outputs - dataset.y).mean())
+    return f"Targets are not 0/1: mean absolute error {mae:.4f}"

@@ -1,0 +1,2 @@
+"""Shared widgets used by several features: plot style, SVG graph canvas, node details, fitted
+tables and scroll areas."""

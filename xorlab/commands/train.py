@@ -7,6 +7,8 @@ import json
 import sys
 import time
 
+import numpy as np
+
 from xorlab.core.io.experiment import (
     ExperimentError,
     experiment_from_trainer,
@@ -16,6 +18,7 @@ from xorlab.core.io.experiment import (
 )
 from xorlab.core.io.spec_file import SpecFileError, load_spec
 from xorlab.core.training.datasets import DatasetError, load_dataset
+from xorlab.core.training.held_out import mean_abs_error
 from xorlab.core.training.presets import PRESETS, preset_spec
 from xorlab.core.training.spec import ExperimentSpec, FieldError, SpecError
 from xorlab.core.training.strategies import STRATEGIES, StrategyUnavailable
@@ -157,10 +160,14 @@ def run(args: argparse.Namespace) -> int:
         _print_log(trainer, printed)
         _print_result(trainer, outputs, cost, seconds)
         if test:
+            score = (
+                f"test accuracy: {100 * test['test_accuracy']:.1f}%"
+                if "test_accuracy" in test
+                else f"test mean absolute error: {test['test_error']:.6f}"
+            )
             print(
-                f"test cost: {test['test_cost']:.10f}  test accuracy: "
-                f"{100 * test['test_accuracy']:.1f}% ({trainer.test_dataset.n_samples} held-out "
-                "samples)"
+                f"test cost: {test['test_cost']:.10f}  {score} "
+                f"({trainer.test_dataset.n_samples} held-out samples)"
             )
         rate = trainer.step_count / seconds if seconds > 0 else float("inf")
         print(
@@ -184,7 +191,9 @@ def _test_figures(trainer: Trainer) -> dict[str, float]:
     """The held-out samples' cost and accuracy, when the spec splits its data."""
     if trainer.test_dataset is None:
         return {}
-    _, cost, accuracy = trainer.evaluate_test()
+    outputs, cost, accuracy = trainer.evaluate_test()
+    if np.isnan(accuracy):  # regression: an error, not an accuracy
+        return {"test_cost": cost, "test_error": mean_abs_error(outputs, trainer.test_dataset.y)}
     return {"test_cost": cost, "test_accuracy": accuracy}
 
 

@@ -23,10 +23,16 @@ def held_out_interval(epochs: int) -> int:
 
 
 def accuracy(outputs: np.ndarray, targets: np.ndarray) -> float:
-    """Share of rows whose every output is on the target's side of 0.5."""
-    if outputs.shape[0] == 0:
+    """Share of rows whose every output is on the target's side of 0.5; NaN for targets
+    that are not all 0 or 1 (regression: see ``mean_abs_error``)."""
+    if outputs.shape[0] == 0 or not np.isin(targets, (0.0, 1.0)).all():
         return float("nan")
     return float(np.mean(np.all((outputs >= 0.5) == (targets >= 0.5), axis=1)))
+
+
+def mean_abs_error(outputs: np.ndarray, targets: np.ndarray) -> float:
+    """How far the outputs are from real-valued targets, on average (regression's error)."""
+    return float(np.mean(np.abs(outputs - targets)))
 
 
 class HeldOutHistory:

@@ -106,6 +106,19 @@ PRESETS: dict[str, Preset] = {
             ),
         ),
         Preset(
+            "regression",
+            "Regression: gaussian bumps",
+            "Not a class but a number to predict: the height of six signed bumps over the "
+            "plane. A linear output and the mean squared error; the map shows the predicted "
+            "value, the points their target, and the table each error. A fifth of the points "
+            "is held out to test.",
+            ExperimentSpec(
+                DatasetSpec("gaussian-bumps", size=400, noise=0.05, seed=0, test_fraction=0.2),
+                NetworkSpec((12, 12), ("tanh", "tanh"), "linear", bias=True, init="glorot", seed=0),
+                TrainingSpec("mse", "adam", 0.01, schedule="full", epochs=2_000, log_every=200),
+            ),
+        ),
+        Preset(
             "overfitting",
             "Overfitting",
             "60 noisy points, half held out as a test set, and a net far too big for them "

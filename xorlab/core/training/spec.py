@@ -33,7 +33,11 @@ TWO_INPUT_DATASETS = (
     "gaussians",
     "spiral",
     "xor-quadrants",
+    "plane",
+    "gaussian-bumps",
 )
+# Regression datasets (real-valued targets): cross-entropy does not apply.
+REGRESSION_DATASETS = ("plane", "gaussian-bumps")
 
 INIT_LABELS = {
     "uniform": "uniform(-1, 1)",
@@ -287,6 +291,13 @@ def validate(spec: ExperimentSpec) -> list[FieldError]:
     if tr.cost == "bce" and net.output_activation != "sigmoid":
         errors.append(
             FieldError("training.cost", "binary cross-entropy needs a sigmoid output activation")
+        )
+    if tr.cost == "bce" and ds.name in REGRESSION_DATASETS:
+        errors.append(
+            FieldError(
+                "training.cost",
+                "a regression dataset needs a squared error (its targets are not 0 or 1)",
+            )
         )
     _check_number(errors, "dataset.size", ds.size, 4, 100_000)
     _check_number(errors, "dataset.noise", ds.noise, 0.0, 10.0)

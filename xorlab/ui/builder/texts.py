@@ -127,6 +127,8 @@ DATASET_LABELS = {
     "gaussians": "Two blobs (points)",
     "spiral": "Two spirals (points)",
     "xor-quadrants": "XOR quadrants (points)",
+    "plane": "Plane (regression)",
+    "gaussian-bumps": "Gaussian bumps (regression)",
     "csv": "Import CSV…",
 }
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Slot
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -17,8 +18,15 @@ from PySide6.QtWidgets import (
 
 from xorlab.core.training.datasets import Dataset, PlaneGrid
 from xorlab.core.training.trainer import TrainingSnapshot
+from xorlab.ui.training.truth_table import is_binary
 from xorlab.ui.widgets import plot_style
 
+CLASS_CAPTION = "Blue: output near 0, orange: near 1, line: 0.5."
+# Regression targets: saturated blue (low) through grey to orange (high), so the dots stand
+# out on the pale map of predictions.
+TARGET_COLORS = pg.ColorMap(
+    [0.0, 0.5, 1.0], [plot_style.CLASS_COLORS[0], "#B0B0B0", plot_style.CLASS_COLORS[1]]
+)
 # Many points draw smaller so the spirals' arms stay apart.
 POINT_SIZE, SMALL_POINT_SIZE, MANY_POINTS = 11, 7, 100
 
@@ -77,13 +85,17 @@ class BoundaryView(QWidget):
         self.color_bar.setImageItem(self.image, insert_in=self.plot_item)
         for axis in ("left", "right"):
             self.color_bar.getAxis(axis).setTextPen(pg.mkPen(plot_style.FOREGROUND))
+            # Predicted values print as they are, not as "500 (x0.001)".
+            self.color_bar.getAxis(axis).enableAutoSIPrefix(False)
 
         self.placeholder = QLabel()
         self.placeholder.setObjectName("boundary.placeholder")
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setWordWrap(True)
         self.placeholder.setMargin(24)
-        self.caption = QLabel("Blue: output near 0, orange: near 1, line: 0.5.")
+        self.regression = False
+        self.levels = (0.0, 1.0)  # the image's colour range
+        self.caption = QLabel(CLASS_CAPTION)
         self.caption.setToolTip(
             "The shading is the network's output at every point of the plane: blue near 0, "
             "white at 0.5, orange near 1. The black line is where the output crosses 0.5, the "
@@ -127,6 +139,7 @@ class BoundaryView(QWidget):
             return
         self.plot_item.setLabel("bottom", dataset.input_names[0])
         self.plot_item.setLabel("left", dataset.input_names[1])
+        self._set_scale(dataset)
         self._set_points(dataset)
         self.fit_view()
         self.stack.setCurrentIndex(0)
@@ -139,18 +152,45 @@ class BoundaryView(QWidget):
                 xRange=(rect.left(), rect.right()), yRange=(rect.top(), rect.bottom()), padding=0
             )
 
+    def _set_scale(self, dataset: Dataset) -> None:
+        """Classes: outputs from 0 to 1 and the 0.5 line. Real-valued targets (regression):
+        a map of the predicted value on the targets' range, with no boundary to draw."""
+        self.regression = not is_binary(dataset.y)
+        if self.regression:
+            every = dataset.y if dataset.test is None else np.vstack([dataset.y, dataset.test.y])
+            lo, hi = float(every[:, 0].min()), float(every[:, 0].max())
+            if hi - lo < 1e-9:
+                lo, hi = lo - 0.5, hi + 0.5
+            self.levels = (lo, hi)
+            self.plot_item.setTitle("Predicted value")
+            self.color_bar.setLevels(values=self.levels)
+            self.color_bar.getAxis("left").setLabel("predicted value")
+            self.caption.setText(
+                "Shading: the predicted value; dots: each target on the same colour scale."
+            )
+        else:
+            self.levels = (0.0, 1.0)
+            self.plot_item.setTitle("Decision boundary")
+            self.color_bar.setLevels(values=self.levels)
+            self.color_bar.getAxis("left").setLabel("network output")
+            self.caption.setText(CLASS_CAPTION)
+
+    def _point_color(self, target: float) -> QColor:
+        if not self.regression:
+            return QColor(plot_style.CLASS_COLORS[int(target >= 0.5)])
+        lo, hi = self.levels
+        return TARGET_COLORS.map((target - lo) / (hi - lo), mode="qcolor")
+
     def _set_points(self, dataset: Dataset) -> None:
         first = dataset.y[:, 0]
-        brushes = [pg.mkBrush(plot_style.CLASS_COLORS[int(t >= 0.5)]) for t in first]
+        brushes = [pg.mkBrush(self._point_color(t)) for t in first]
         size = POINT_SIZE if dataset.n_samples <= MANY_POINTS else SMALL_POINT_SIZE
         self.points.setData(
             pos=np.asarray(dataset.X), brush=brushes, data=_tips(dataset), size=size
         )
         test = dataset.test
         if test is not None:
-            pens = [
-                pg.mkPen(plot_style.CLASS_COLORS[int(t >= 0.5)], width=2.2) for t in test.y[:, 0]
-            ]
+            pens = [pg.mkPen(self._point_color(t), width=2.2) for t in test.y[:, 0]]
             self.test_points.setData(
                 pos=np.asarray(test.X), pen=pens, data=_tips(test, " (test)"), size=size
             )
@@ -177,8 +217,10 @@ class BoundaryView(QWidget):
         if grid_outputs.shape != (n, n):
             return  # from a run with another grid
         # Rows are y and columns x, as plane_grid lays its points out (x varying fastest).
-        self.image.setImage(grid_outputs, autoLevels=False, levels=(0.0, 1.0))
+        self.image.setImage(grid_outputs, autoLevels=False, levels=self.levels)
         self.image.setRect(self.pixel_rect())
+        if self.regression:
+            return  # a value to predict has no 0.5 boundary
         # Traced lazily at paint time (~2 ms for a 64 x 64 grid), so only when drawn.
         self.contour.setData(grid_outputs, 0.5)
 

@@ -76,7 +76,16 @@ class TruthTableModel(QAbstractTableModel):
             ]
             if self.binary:
                 self._headers.append("right?")
+            else:  # real-valued targets (regression): how far off each answer is
+                self._headers.append("error" if dataset.n_outputs == 1 else "mean |error|")
         self.endResetModel()
+
+    def row_errors(self) -> np.ndarray | None:
+        """Output minus target per row (one output), or the mean absolute error of the row."""
+        if self.outputs is None or self.dataset is None:
+            return None
+        diff = self.outputs - self.dataset.y
+        return diff[:, 0] if diff.shape[1] == 1 else np.abs(diff).mean(axis=1)
 
     def set_outputs(self, outputs: np.ndarray) -> None:
         if self.dataset is None or outputs.shape != self.dataset.y.shape:
@@ -124,6 +133,9 @@ class TruthTableModel(QAbstractTableModel):
                 return (
                     "" if self.outputs is None else f"{self.outputs[row, col - n_in - n_out]:.4f}"
                 )
+            if not self.binary:
+                errors = self.row_errors()
+                return "" if errors is None else f"{errors[row]:+.4f}"
             if self.correct is None:
                 return ""
             return RIGHT_MARK if self.correct[row] else WRONG_MARK
@@ -132,7 +144,7 @@ class TruthTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and kind == "right" and self.correct is not None:
             color = plot_style.GOOD_COLOR if self.correct[row] else plot_style.BAD_COLOR
             return QBrush(QColor(color))
-        if role == Qt.ItemDataRole.FontRole and kind == "right":
+        if role == Qt.ItemDataRole.FontRole and kind == "right" and self.binary:
             font = QFont()
             font.setBold(True)
             font.setPointSizeF(font.pointSizeF() * 1.25)
@@ -248,6 +260,13 @@ class TruthTable(QWidget):
         if train is None or self._outputs["train"] is None:
             return ""
         parts = [_set_summary(train, self._outputs["train"])]
+        if not is_binary(train.y):
+            mae = float(np.abs(self._outputs["train"] - train.y).mean())
+            text = f"Mean absolute error: {mae:.4f}"
+            if train.test is not None and self._outputs["test"] is not None:
+                test_mae = float(np.abs(self._outputs["test"] - train.test.y).mean())
+                text = f"Mean absolute error: training {mae:.4f}, test {test_mae:.4f}"
+            return text
         if train.test is not None and self._outputs["test"] is not None:
             parts = [
                 "Training " + parts[0][0].lower() + parts[0][1:],

@@ -20,6 +20,7 @@ from xorlab.core.io.spec_file import SpecFileError, load_spec
 from xorlab.core.training.datasets import DatasetError, load_dataset
 from xorlab.core.training.held_out import mean_abs_error
 from xorlab.core.training.presets import PRESETS, preset_spec
+from xorlab.core.training.progress_log import format_line
 from xorlab.core.training.spec import ExperimentSpec, FieldError, SpecError
 from xorlab.core.training.strategies import STRATEGIES, StrategyUnavailable
 from xorlab.core.training.trainer import DivergenceError, Trainer, batch_table
@@ -200,7 +201,7 @@ def _test_figures(trainer: Trainer) -> dict[str, float]:
 def _print_log(trainer: Trainer, already: int) -> int:
     lines = list(trainer.log)[already:]
     for epoch, cost in lines:
-        print(f"epoch {epoch:>7}  cost {cost:.10f}")
+        print(format_line(epoch, cost))
     return already + len(lines)
 
 

@@ -91,6 +91,8 @@ class TrainingSnapshot:
     test_steps: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
     test_costs: np.ndarray = field(default_factory=lambda: np.empty(0))
     test_accuracy: np.ndarray = field(default_factory=lambda: np.empty(0))
+    # The progress lines (epoch, cost) printed since the last snapshot (the Log view's).
+    log_lines: tuple[tuple[int, float], ...] = ()
     # Why the run ended before its epoch limit: the stop rule's name and message, or None.
     stop_rule: str | None = None
     stop_reason: str | None = None
@@ -150,6 +152,7 @@ class Trainer:
         self.log: deque[tuple[int, float]] = deque(maxlen=MAX_LOG_LINES)
         self.test_history = HeldOutHistory()
         self.stop: Stop | None = None  # set when a stop rule ended the run
+        self._unsent_log: list[tuple[int, float]] = []  # progress lines for the next snapshot
         self._shuffled_epoch = -1  # the epoch whose order the loop holds (shuffling)
         self._stop_rules = StopRules(tr)
 
@@ -389,7 +392,14 @@ class Trainer:
         epochs = first_epoch + np.arange(combined.size)
         self.history.extend(epochs, combined)
         logged = np.flatnonzero(epochs % self.spec.training.log_every == 0)
-        self.log.extend(zip(epochs[logged].tolist(), per_epoch[logged, -1].tolist(), strict=True))
+        lines = list(zip(epochs[logged].tolist(), per_epoch[logged, -1].tolist(), strict=True))
+        self.log.extend(lines)
+        self._unsent_log.extend(lines)
+        del self._unsent_log[:-MAX_LOG_LINES]
+
+    def _take_log(self) -> tuple[tuple[int, float], ...]:
+        lines, self._unsent_log = tuple(self._unsent_log), []
+        return lines
 
     def _epoch_costs_of(self, costs: np.ndarray) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
         """The epochs these step costs complete (with the carried part of the epoch in
@@ -449,6 +459,7 @@ class Trainer:
         self.test_history = HeldOutHistory()
         self.stop = None
         self._stop_rules = StopRules(self.spec.training)
+        self._unsent_log.clear()
         self._shuffled_epoch = -1
 
     def evaluate(self, X: np.ndarray | None = None) -> tuple[np.ndarray, float]:
@@ -491,6 +502,7 @@ class Trainer:
             grid_outputs=grid_outputs,
             optimizer_state=tuple(v.get_value() for v in self.state),
             learning_rate=float(self.learning_rate.get_value()),
+            log_lines=self._take_log(),
             stop_rule=None if self.stop is None else self.stop.rule,
             stop_reason=None if self.stop is None else self.stop.message,
             **test,

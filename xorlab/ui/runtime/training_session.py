@@ -206,7 +206,12 @@ class TrainingSession(QObject, SessionCommands):
             trainer.reset()
             self._outbox.post("failed", f"Cannot restore the experiment's weights: {exc}")
         epochs, costs = trainer.history.data()
-        snapshot = replace(trainer.snapshot(self._grid), history_steps=epochs, history_costs=costs)
+        snapshot = replace(
+            trainer.snapshot(self._grid),
+            history_steps=epochs,
+            history_costs=costs,
+            log_lines=tuple(trainer.log),  # the saved run's progress lines, for the Log view
+        )
         self._last_snapshot_time = time.perf_counter()
         self._outbox.post("snapshot", snapshot, self._progress_args())
         if trainer.done:

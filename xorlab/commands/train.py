@@ -19,6 +19,7 @@ from xorlab.core.io.experiment import (
 from xorlab.core.io.spec_file import SpecFileError, load_spec
 from xorlab.core.training.datasets import DatasetError, load_dataset
 from xorlab.core.training.held_out import mean_abs_error
+from xorlab.core.training.moments import MAX_MOMENTS
 from xorlab.core.training.presets import PRESETS, preset_spec
 from xorlab.core.training.progress_log import format_line
 from xorlab.core.training.spec import ExperimentSpec, FieldError, SpecError
@@ -124,9 +125,12 @@ def run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     diverged = None
     printed = 0
+    # Each chunk ends in a moment kept for --save (MAX_MOMENTS per run): a saved run then
+    # replays its outputs and time travel in the app.
+    chunk = min(CHUNK_STEPS, max(1, trainer.total_steps // MAX_MOMENTS))
     while trainer.step_count < target_steps and trainer.stop is None:
         try:
-            trainer.run(min(CHUNK_STEPS, target_steps - trainer.step_count))
+            trainer.run(min(chunk, target_steps - trainer.step_count))
         except DivergenceError as exc:
             diverged = str(exc)
             break

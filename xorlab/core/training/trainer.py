@@ -26,6 +26,7 @@ from xorlab.core.training.features import uses_features
 from xorlab.core.training.function_cache import SharedFunction, compile_shared
 from xorlab.core.training.held_out import HeldOutHistory, accuracy, held_out_interval
 from xorlab.core.training.history import CostHistory
+from xorlab.core.training.moments import Moment, moment_timeline
 from xorlab.core.training.shuffle import epoch_rows, shuffles
 from xorlab.core.training.spec import ExperimentSpec, FieldError, SpecError, validate
 from xorlab.core.training.split import split_dataset
@@ -153,6 +154,7 @@ class Trainer:
         self.test_history = HeldOutHistory()
         self.stop: Stop | None = None  # set when a stop rule ended the run
         self._unsent_log: list[tuple[int, float]] = []  # progress lines for the next snapshot
+        self.moments = moment_timeline()  # weights at log-spaced steps, for saved experiments
         self._shuffled_epoch = -1  # the epoch whose order the loop holds (shuffling)
         self._stop_rules = StopRules(tr)
 
@@ -280,6 +282,20 @@ class Trainer:
         train/test split the chunk is cut at each test point, so it is measured on that
         epoch's weights.
         """
+        if not len(self.moments):
+            self.note_moment()  # the start of the run
+        result = self._run_parts(n_steps)
+        if result.steps:
+            self.note_moment()
+        return result
+
+    def note_moment(self) -> None:
+        """Keep the current weights and optimizer state as a moment of the run."""
+        n = len(self.params)
+        state = self.get_state()
+        self.moments.add(Moment(self.step_count, self.epoch, tuple(state[:n]), tuple(state[n:])))
+
+    def _run_parts(self, n_steps: int) -> ChunkResult:
         n_steps = max(0, min(n_steps, self.total_steps - self.step_count))
         if self.stop is not None:
             n_steps = 0
@@ -460,6 +476,7 @@ class Trainer:
         self.stop = None
         self._stop_rules = StopRules(self.spec.training)
         self._unsent_log.clear()
+        self.moments = moment_timeline()
         self._shuffled_epoch = -1
 
     def evaluate(self, X: np.ndarray | None = None) -> tuple[np.ndarray, float]:

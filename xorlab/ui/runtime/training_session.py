@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
+import numpy as np
 from PySide6.QtCore import QObject, QThread, QTimer, Slot
 
 from xorlab.app.chunk_plan import ChunkPlan
@@ -32,13 +33,42 @@ from xorlab.core.io.experiment import Experiment, ExperimentError, restore_into
 from xorlab.core.training.datasets import DatasetError, PlaneGrid, load_dataset, plane_grid
 from xorlab.core.training.spec import ExperimentSpec, SpecError
 from xorlab.core.training.strategies import StrategyUnavailable
-from xorlab.core.training.trainer import DivergenceError, Trainer
+from xorlab.core.training.trainer import DivergenceError, Trainer, TrainingSnapshot
 from xorlab.ui.runtime.outbox import Outbox
 from xorlab.ui.runtime.session_commands import SessionCommands
 
 log = logging.getLogger(__name__)
 
 COMMANDS_WITH_VALUES = ("learning_rate", "speed")
+
+
+def moment_snapshot(trainer: Trainer, moment, grid: PlaneGrid | None) -> TrainingSnapshot:
+    """The snapshot of a saved moment, from the weights the trainer holds now (the moment's):
+    outputs, cost, boundary map and test outputs; no history points (those come whole)."""
+    outputs, cost = trainer.evaluate()
+    grid_outputs = None
+    if grid is not None:
+        grid_outputs = trainer.evaluate(grid.points)[0][:, 0].reshape(
+            grid.resolution, grid.resolution
+        )
+    test_outputs, test_cost = None, None
+    if trainer.test_dataset is not None:
+        test_outputs, test_cost, _ = trainer.evaluate_test()
+    empty = np.empty(0)
+    return TrainingSnapshot(
+        step=moment.step,
+        epoch=moment.epoch,
+        weights=tuple(np.array(w, copy=True) for w in moment.weights),
+        outputs=outputs,
+        cost=cost,
+        history_steps=empty.astype(np.int64),
+        history_costs=empty,
+        grid_outputs=grid_outputs,
+        optimizer_state=tuple(np.array(s, copy=True) for s in moment.optimizer_state),
+        learning_rate=float(trainer.learning_rate.get_value()),
+        test_outputs=test_outputs,
+        test_cost=test_cost,
+    )
 
 
 def _stop_rules(spec: ExperimentSpec) -> tuple[float, int, float]:
@@ -205,12 +235,17 @@ class TrainingSession(QObject, SessionCommands):
         except ExperimentError as exc:
             trainer.reset()
             self._outbox.post("failed", f"Cannot restore the experiment's weights: {exc}")
+        self._post_moments(trainer)
         epochs, costs = trainer.history.data()
+        test_steps, test_costs, test_accuracy = trainer.test_history.data()
         snapshot = replace(
             trainer.snapshot(self._grid),
             history_steps=epochs,
             history_costs=costs,
             log_lines=tuple(trainer.log),  # the saved run's progress lines, for the Log view
+            test_steps=test_steps,
+            test_costs=test_costs,
+            test_accuracy=test_accuracy,
         )
         self._last_snapshot_time = time.perf_counter()
         self._outbox.post("snapshot", snapshot, self._progress_args())
@@ -218,6 +253,24 @@ class TrainingSession(QObject, SessionCommands):
             self._set_state("done")
         else:
             self._set_state("paused" if trainer.step_count else "ready")
+
+    def _post_moments(self, trainer: Trainer) -> None:
+        """A snapshot of each saved moment before the last, so the outputs plot and time
+        travel show the opened run's past, as they showed it when the run was live."""
+        final = trainer.get_state()
+        moments = [trainer.moments[i] for i in range(len(trainer.moments))]
+        for moment in moments:
+            if moment.step >= trainer.step_count:
+                continue
+            if len(moment.optimizer_state) == len(trainer.state):
+                trainer.set_state([*moment.weights, *moment.optimizer_state])
+            else:
+                trainer.set_weights(list(moment.weights))
+            snapshot = moment_snapshot(trainer, moment, self._grid)
+            self._outbox.post("snapshot", snapshot, self._progress_args())
+            # A progress item between two snapshots keeps them apart (snapshots merge).
+            self._outbox.post("progress", *self._progress_args())
+        trainer.set_state(final)
 
     def _update_in_place(self, trainer: Trainer, spec: ExperimentSpec) -> None:
         if spec == trainer.spec:

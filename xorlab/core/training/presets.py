@@ -123,7 +123,7 @@ PRESETS: dict[str, Preset] = {
             "Overfitting",
             "60 noisy points, half held out as a test set, and a net far too big for them "
             "(two tanh layers of 16). The training cost falls towards zero while the test "
-            "cost turns up after ~100 epochs: the net learns the noise of its 30 points by "
+            "cost turns up after ~240 epochs: the net learns the noise of its 30 points by "
             "heart, and the test accuracy drops.",
             ExperimentSpec(
                 DatasetSpec("gaussians", size=60, noise=0.5, seed=1, test_fraction=0.5),

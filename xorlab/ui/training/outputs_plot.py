@@ -210,7 +210,8 @@ class OutputsPlot(QWidget):
         self.mode = "accuracy"
         self.plot_item.setLabel("left", "accuracy (%)")
         curve = self.plot_item.plot(pen=plot_style.curve_pen(plot_style.PALETTE[2]), antialias=True)
-        self.legend.addItem(curve, "samples classified right")
+        name = "samples" if dataset.test is None else "training samples"
+        self.legend.addItem(curve, f"{name} classified right")
         self.curves.append(curve)
         self._add_target_line(100.0, plot_style.TARGET_PEN_COLOR, "all right", below=True)
         if dataset.test is None:

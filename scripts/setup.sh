@@ -2,8 +2,19 @@
 # Installs what xorlab needs on a fresh Debian-like machine: Graphviz, Xvfb and Qt's xcb
 # libraries through apt (when apt is usable), and the Python packages in ./.venv.
 # Safe to run again: each step is skipped when it is already done.
+#   --desktop   also install a launcher (desktop entry and icon) for this user, in
+#               ~/.local/share/applications and ~/.local/share/icons, starting ./.venv's app
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+DESKTOP=0
+for arg in "$@"; do
+    case "$arg" in
+        --desktop) DESKTOP=1 ;;
+        -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+        *) echo "setup: unknown option $arg (try --help)" >&2; exit 2 ;;
+    esac
+done
 
 APT_PACKAGES=(
     graphviz            # `dot` renders computation graphs (a pip-only fallback exists)
@@ -53,5 +64,36 @@ install_python_packages() {
     fi
 }
 
+# The launcher runs this checkout's venv: Exec is its absolute path.
+install_desktop_entry() {
+    local data="${XDG_DATA_HOME:-$HOME/.local/share}"
+    local apps="$data/applications" icons="$data/icons/hicolor/scalable/apps"
+    mkdir -p "$apps" "$icons"
+    cp resources/xorlab.svg "$icons/xorlab.svg"
+    # Quoted as the desktop entry format wants (\ " ` $ escaped), so any folder name works.
+    local exec_path
+    exec_path="$(pwd)/.venv/bin/xorlab"
+    exec_path="${exec_path//\\/\\\\}"
+    exec_path="${exec_path//\"/\\\"}"
+    exec_path="${exec_path//\`/\\\`}"
+    exec_path="${exec_path//\$/\\\$}"
+    local line
+    while IFS= read -r line; do
+        case "$line" in
+            Exec=*) printf 'Exec="%s"\n' "$exec_path" ;;
+            *) printf '%s\n' "$line" ;;
+        esac
+    done <resources/xorlab.desktop >"$apps/xorlab.desktop"
+    command -v update-desktop-database >/dev/null && update-desktop-database -q "$apps" || true
+    echo "setup: installed $apps/xorlab.desktop and $icons/xorlab.svg"
+}
+
+if [ "${XORLAB_SETUP_DESKTOP_ONLY:-0}" = 1 ]; then  # the tests install the entry alone
+    install_desktop_entry
+    exit 0
+fi
 install_system_packages
 install_python_packages
+if [ "$DESKTOP" = 1 ]; then
+    install_desktop_entry
+fi

@@ -1,6 +1,8 @@
 """`python main.py train` as a user runs it."""
 
 import json
+import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -63,10 +65,17 @@ def test_train_steps_seed_and_lr_options():
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["--lr", "-1"], "training.learning_rate"),
+        (["--lr", "-1"], "--lr: must be in (0, 1e+06], got -1"),
+        (["--lr", "-1e-3"], "--lr: must be in (0, 1e+06], got -0.001"),  # parsed, then refused
         (["--steps", "0"], "--steps: must be at least 1"),
-        (["--epochs", "0"], "training.epochs"),
+        (["--steps", "100000001"], "--steps: must be at most 100000000, got 100000001"),
+        (["--epochs", "0"], "--epochs: must be in [1, 1e+08], got 0"),
+        (["--epochs", "100000001"], "--epochs: must be in [1, 1e+08], got 100000001"),
+        (["--epochs", "1" + "0" * 400], "--epochs: must be at most 1e+08, got 401 digits"),
+        (["--seed", "-1e3"], "invalid int value: '-1e3'"),
         (["--preset", "nope"], "invalid choice"),
+        (["--save", ""], "no file name given"),
+        (["--save", "."], "'.' names a folder"),
     ],
 )
 def test_bad_options_exit_2_with_a_message(args, message):
@@ -99,4 +108,91 @@ def test_broken_experiment_and_unwritable_save_give_messages(tmp_path):
     result = _main("train", "--experiment", str(bad))
     assert result.returncode == 2 and "not valid JSON" in result.stderr
     result = _main("train", "--steps", "5", "--save", str(tmp_path / "missing" / "x.json"))
-    assert result.returncode == 1 and "cannot write" in result.stderr
+    # checked before training: a usage error, with no progress printed
+    assert result.returncode == 2 and "cannot write" in result.stderr and not result.stdout
+
+
+def test_save_onto_a_device_is_refused_before_training_and_left_intact(tmp_path):
+    # A device node of our own (the same as /dev/null): a regression must never get to
+    # replace the machine's real /dev/null.
+    device = tmp_path / "null"
+    try:
+        os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    except PermissionError:
+        pytest.skip("creating a device node needs root")
+    link = tmp_path / "link.json"
+    link.symlink_to(device)
+    for target in (device, link):
+        result = _main("train", "--steps", "5", "--save", str(target))
+        assert result.returncode == 2 and not result.stdout
+        assert "is a character device; it was left as it was" in result.stderr
+    assert stat.S_ISCHR(os.stat(device).st_mode) and link.is_symlink()
+
+
+def test_training_a_finished_experiment_says_nothing_trained(tmp_path):
+    path = tmp_path / "done.json"
+    assert _main("train", "--epochs", "3", "--save", str(path)).returncode == 0
+    result = _main("train", "--experiment", str(path))
+    assert result.returncode == 0, result.stderr
+    assert "nothing to train: the experiment has run all its 3 steps" in result.stdout
+    assert "steps/s" not in result.stdout  # used to claim billions of steps per second
+    data = json.loads(_main("train", "--experiment", str(path), "--json").stdout)
+    assert data["steps"] == 3 and data["trained_steps"] == 0
+
+
+# --- Ctrl+C and SIGTERM: stop between chunks, report, save, exit 128 + signal -------------
+
+
+def _interrupted(tmp_path, number, *args):
+    saved = tmp_path / "stopped.json"
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "main.py"), "train", *args, "--save", str(saved)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    first = process.stdout.readline()  # a progress line: training is under way
+    assert first.startswith("epoch"), first + process.stderr.read()
+    process.send_signal(number)
+    # Read on from the same buffered reader: communicate() would skip what it holds.
+    out, err = process.stdout.read(), process.stderr.read()
+    process.wait(timeout=300)
+    process.stdout.close()
+    process.stderr.close()
+    return process.returncode, first + out, err, saved
+
+
+@pytest.mark.parametrize(("name", "code"), [("SIGINT", 130), ("SIGTERM", 143)])
+def test_a_signal_stops_at_the_next_chunk_reports_and_saves(tmp_path, name, code):
+    import signal
+
+    from xorlab.core.io.experiment import load_experiment
+
+    rc, out, err, saved = _interrupted(
+        tmp_path, getattr(signal, name), "--preset", "xor-minimal", "--epochs", "100000000"
+    )
+    assert rc == code, err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+    assert "stopped by" in err and "saved to" in err
+    exp = load_experiment(saved)
+    assert 0 < exp.step < 100_000_000
+    assert exp.step % 20_000 == 0  # whole chunks: never cut mid-call
+    lines = out.splitlines()
+    assert lines[0] == "epoch       0  cost 1.0682484369"
+    assert f"trained {exp.step} steps" in out and "cost: " in out
+    printed = [line for line in lines if line.startswith("epoch")]
+    assert printed == [f"epoch {e:>7}  cost {c:.10f}" for e, c in exp.log], out
+
+
+def test_ctrl_c_in_the_spiral_scan_loop_has_no_numba_error(tmp_path):
+    import signal
+
+    from xorlab.core.io.experiment import load_experiment
+
+    rc, out, err, saved = _interrupted(
+        tmp_path, signal.SIGINT, "--preset", "spiral", "--backend", "scan", "--epochs", "1000000"
+    )
+    assert rc == 130, err
+    assert "Traceback" not in err and "TypeError" not in err
+    assert load_experiment(saved).step > 0 and "outputs: [" in out

@@ -1,2 +1,3 @@
 """Qt-free application logic the UI runs: pacing, chunk plans, speed limits, worker job requests,
-GC policy. Testable headless; imports the core, never Qt."""
+GC policy, which maps over the plane the snapshots carry. Testable headless; imports the core,
+never Qt."""

@@ -17,10 +17,13 @@ import numpy as np
 from xorlab.core.expression.expression import (
     Expression,
     derivative_formula,
-    evaluate,
-    evaluate_range,
     finite_difference,
     parse_expression,
+)
+from xorlab.core.expression.values import (
+    PointValues,
+    evaluate_point,
+    evaluate_range_as_written,
 )
 from xorlab.core.graphs import render
 from xorlab.core.graphs.build import GraphView, graph_of_expression
@@ -44,8 +47,8 @@ class ExpressionRequest:
 @dataclass(frozen=True, eq=False)
 class ExpressionResult:
     request: ExpressionRequest
-    f: float  # f(at)
-    df: float  # f'(at), symbolic
+    f: float  # f(at) as written (nan where undefined)
+    df: float  # f'(at), symbolic, as written; nan where f is undefined
     fd: float  # central finite difference at ``at``
     xs: np.ndarray
     fs: np.ndarray
@@ -54,6 +57,7 @@ class ExpressionResult:
     svg: str | None  # None when nothing could render; ``render_problem`` says why
     render_problem: str | None
     formula: str  # f' as the compiled graph computes it
+    point: PointValues  # reasons where undefined; notes where rewrites change a value
 
     @property
     def difference(self) -> float:
@@ -83,17 +87,22 @@ class ExpressionLab:
 
     def compute(self, request: ExpressionRequest) -> ExpressionResult:
         expr = self.expression(request.text)
-        f, df = evaluate(expr, request.at)
+        # The expression as written: PyTensor's rewrites would make 0/0 equal 1.
+        point = evaluate_point(expr, request.at)
+        f, df = point.f, point.df if point.df_defined else float("nan")
         try:
-            fd = finite_difference(expr, request.at)
+            # Differences of the optimized f would invent a slope where f is undefined.
+            fd = finite_difference(expr, request.at) if point.f_defined else float("nan")
         except ValueError:  # a point so large that no step changes it
             fd = float("nan")
         xs = np.linspace(request.x_min, request.x_max, request.points)
-        fs, dfs = evaluate_range(expr, xs)
+        fs, dfs = evaluate_range_as_written(expr, xs)
         graph = graph_of_expression(expr, request.part, request.stage)
         svg, problem = self._picture(graph.dot)
         formula = derivative_formula(expr)
-        return ExpressionResult(request, f, df, fd, xs, fs, dfs, graph, svg, problem, formula)
+        return ExpressionResult(
+            request, f, df, fd, xs, fs, dfs, graph, svg, problem, formula, point
+        )
 
     def _picture(self, dot: str) -> tuple[str | None, str | None]:
         with self._lock:

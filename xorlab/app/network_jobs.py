@@ -14,6 +14,7 @@ from xorlab.app.trainer_jobs import TrainerJob
 from xorlab.core.graphs.build import GraphView
 from xorlab.core.graphs.values import graph_values
 from xorlab.core.training.neuron_maps import NeuronMaps, neuron_maps
+from xorlab.core.training.plane_maps import NeuronImages, neuron_images
 from xorlab.core.training.spec import NetworkSpec
 from xorlab.core.training.trainer import Trainer, TrainingSnapshot
 
@@ -29,6 +30,7 @@ class DiagramData:
     network: NetworkSpec
     maps: NeuronMaps | None  # None unless the data has exactly two inputs
     step: int
+    images: NeuronImages | None = None  # ``maps`` coloured on the worker, when asked
 
 
 @dataclass(frozen=True)
@@ -40,20 +42,28 @@ class WeightEdit:
     new: float
 
 
-def neuron_maps_job(weights: tuple[np.ndarray, ...] | None = None) -> TrainerJob:
+def neuron_maps_job(
+    weights: tuple[np.ndarray, ...] | None = None, palette: np.ndarray | None = None
+) -> TrainerJob:
     """Maps for ``weights`` (the ones the diagram shows: live, or a replayed epoch's), or
-    for the trainer's current weights when None."""
-    return TrainerJob(NEURON_MAPS, lambda trainer: _diagram_data(trainer, weights))
+    for the trainer's current weights when None; coloured through ``palette`` if given."""
+    return TrainerJob(NEURON_MAPS, lambda trainer: _diagram_data(trainer, weights, palette))
 
 
-def _diagram_data(trainer: Trainer, weights: tuple[np.ndarray, ...] | None = None) -> DiagramData:
-    maps = None
+def _diagram_data(
+    trainer: Trainer,
+    weights: tuple[np.ndarray, ...] | None = None,
+    palette: np.ndarray | None = None,
+) -> DiagramData:
+    maps = images = None
     if trainer.dataset.n_inputs == 2:
         shapes = [p.get_value(borrow=True).shape for p in trainer.params]
         if weights is not None and [w.shape for w in weights] != shapes:
             weights = None  # from before a new network was compiled
         maps = neuron_maps(trainer, weights=weights)
-    return DiagramData(trainer.spec.network, maps, trainer.step_count)
+        if palette is not None:
+            images = neuron_images(maps, trainer.spec.network, palette)
+    return DiagramData(trainer.spec.network, maps, trainer.step_count, images)
 
 
 def weight_edit_job(param: int, row: int, col: int, value: float) -> TrainerJob:

@@ -7,9 +7,11 @@ the GIL (the fused loop) trains on another core while the GUI draws, so it need 
 Either way a frame costs the GUI thread time (the outbox measures it), and snapshots are
 spaced so drawing takes no more than a share of that thread: small while the GIL is held
 (training throughput), half otherwise (the rest is for the person using the window).
-The decision-boundary map costs the worker a pass over a grid of points (~0.2 ms for XOR,
-~8 ms for the spiral's 3 tanh layers of 16 on 64 x 64 points), so it is computed at most
-grid_rate times a second and no more often than keeps it to GRID_SHARE of training time.
+The maps over the plane (the decision map, and the neuron maps while the Network dock shows
+them) cost the worker one forward pass over a grid of points (~0.2 ms for XOR; the spiral's
+3 tanh layers of 16: ~0.6 ms on 32 x 32 points, 2.4 ms on 64 x 64 with one BLAS thread, see
+app/live_maps.py), so they are computed at most grid_rate times a second and no more often
+than keeps them to GRID_SHARE of training time.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Protocol
 
 GUI_SHARE_WHILE_GIL_HELD = 0.12
 GUI_SHARE = 0.5
-GRID_SHARE = 0.04
+GRID_SHARE = 0.06
 
 
 class FrameSource(Protocol):

@@ -24,10 +24,13 @@ from xorlab.core.expression.expression import (
     ExpressionError,
     derivative_formula,
     describe_error,
-    evaluate,
-    evaluate_range,
     finite_difference,
     parse_expression,
+)
+from xorlab.core.expression.values import (
+    describe_value,
+    evaluate_point,
+    evaluate_range_as_written,
 )
 
 DEFAULT_POINTS = 11
@@ -94,24 +97,40 @@ def _point_count(text: str) -> int:
 
 
 def _print_point(expr: Expression, args: argparse.Namespace) -> None:
-    f, df = evaluate(expr, args.at)
-    check = finite_difference(expr, args.at) if args.check else None
+    point = evaluate_point(expr, args.at)  # the expression as written, not as rewritten
+    f, df = point.f, point.df if point.df_defined else math.nan
+    check = None
+    if args.check:  # differences of the rewritten f would invent a slope where f is undefined
+        check = finite_difference(expr, args.at) if point.f_defined else math.nan
     if args.json:
-        record = {"expression": expr.text, "x": args.at, "f": f, "df": df}
+        record = {
+            "expression": expr.text,
+            "x": args.at,
+            "f": f,
+            "df": df,
+            "f_undefined": point.f_reason or None,
+            "df_undefined": point.df_reason or None,
+            "optimized": {"f": point.optimized_f, "df": point.optimized_df},
+            "notes": list(point.notes),
+        }
         if check is not None:
             record["finite_difference"] = check
         _print_json(record)
         return
     at = _short(args.at)
-    print(f"f({at}) = {f!r}")
-    print(f"f'({at}) = {df!r}")
-    if check is not None:
+    print(f"f({at}) = {describe_value(point.f, point.f_reason)}")
+    print(f"f'({at}) = {describe_value(df, point.df_reason)}")
+    if check is not None and not point.f_defined:
+        print("finite difference = undefined (f is not finite here)")
+    elif check is not None:
         print(f"finite difference = {check!r}  (|f' - fd| = {abs(df - check):.3g})")
+    for note in point.notes:
+        print(f"note: {note}")
 
 
 def _print_range(expr: Expression, args: argparse.Namespace) -> None:
     xs = np.linspace(args.range[0], args.range[1], args.points)
-    fs, dfs = evaluate_range(expr, xs)
+    fs, dfs = evaluate_range_as_written(expr, xs)
     if args.json:
         _print_json({"expression": expr.text, "x": xs, "f": fs, "df": dfs})
         return
@@ -119,6 +138,8 @@ def _print_range(expr: Expression, args: argparse.Namespace) -> None:
     print(f"{x_title:>14}  {f_title:>22}  {df_title:>22}")
     for x, f, df in zip(xs, fs, dfs, strict=True):
         print(f"{x:>14.8g}  {f:>22.15g}  {df:>22.15g}")
+    if not np.isfinite(fs).all():
+        print("(nan: undefined there, as written; inf: beyond double range)")
 
 
 def _print_formula(expr: Expression, args: argparse.Namespace) -> None:

@@ -11,9 +11,7 @@ Exit codes: 0 done, 1 the graph could not be rendered or written (nothing is wri
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from xorlab.commands.qt_adapter import rasterize_svg
@@ -28,6 +26,7 @@ from xorlab.core.graphs.build import (
     compare,
     graph_of_expression,
 )
+from xorlab.core.io.safe_files import SafeFileError, check_target, write_atomically
 from xorlab.core.training.presets import PRESETS, preset_spec
 
 FORMATS = ("svg", "png", "dot", "txt")
@@ -102,11 +101,9 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write("\n")
     else:
         try:
-            _write_atomically(Path(args.output), data)
-        except OSError as exc:
-            print(
-                f"xorlab graph: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr
-            )
+            write_atomically(args.output, data)
+        except SafeFileError as exc:
+            print(f"xorlab graph: {exc}", file=sys.stderr)
             return 1
     if args.stats:
         _print_stats(view, other)
@@ -118,6 +115,10 @@ def _output_format(args: argparse.Namespace) -> str:
         parent = Path(args.output).parent
         if not parent.is_dir():
             raise UsageError(f"the folder '{parent}' does not exist")
+        try:
+            check_target(args.output)  # a device, FIFO or folder is refused before drawing
+        except SafeFileError as exc:
+            raise UsageError(str(exc)) from None
     fmt = args.format
     if fmt is None and args.output is not None:
         fmt = SUFFIX_FORMATS.get(Path(args.output).suffix.lower())
@@ -182,19 +183,6 @@ def _encode(view: GraphView, fmt: str, renderer: str | None) -> bytes:
         # turns it into pixels.
         svg = render.render_svg(view.dot, renderer)
         return rasterize_svg(svg)
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path`` and rename it, so a failure never leaves a
-    half-written file behind (or clobbers a good one)."""
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _print_stats(view: GraphView, other: GraphView | None) -> None:

@@ -9,6 +9,7 @@ import time
 
 import numpy as np
 
+from xorlab.commands.stop_signals import StopRequest, stop_on_signals
 from xorlab.core.io.experiment import (
     ExperimentError,
     experiment_from_trainer,
@@ -16,13 +17,14 @@ from xorlab.core.io.experiment import (
     restore_into,
     save_experiment,
 )
+from xorlab.core.io.safe_files import check_target
 from xorlab.core.io.spec_file import SpecFileError, load_spec
-from xorlab.core.training.datasets import DatasetError, load_dataset
+from xorlab.core.training.datasets import DatasetError, load_dataset, target_problem
 from xorlab.core.training.held_out import mean_abs_error
 from xorlab.core.training.moments import MAX_MOMENTS
 from xorlab.core.training.presets import PRESETS, preset_spec
 from xorlab.core.training.progress_log import format_line
-from xorlab.core.training.spec import ExperimentSpec, FieldError, SpecError
+from xorlab.core.training.spec import MAX_EPOCHS, ExperimentSpec, FieldError, SpecError, validate
 from xorlab.core.training.strategies import STRATEGIES, StrategyUnavailable
 from xorlab.core.training.trainer import DivergenceError, Trainer, batch_table
 
@@ -85,6 +87,26 @@ def _spec_from_args(args: argparse.Namespace) -> ExperimentSpec:
     return preset_spec(args.preset).with_changes(**_spec_changes(args))
 
 
+# The flags that set spec fields, so an error names what the user typed.
+FLAGS = {
+    "training.epochs": "--epochs",
+    "training.learning_rate": "--lr",
+    "network.seed": "--seed",
+}
+
+
+def _flag_errors(exc: SpecError, args: argparse.Namespace) -> SpecError:
+    """``exc`` with each field the user set by a flag named by that flag."""
+    given = {field for field, flag in FLAGS.items() if _flag_value(args, flag) is not None}
+    return SpecError(
+        [FieldError(FLAGS[e.field], e.message) if e.field in given else e for e in exc.errors]
+    )
+
+
+def _flag_value(args: argparse.Namespace, flag: str) -> object:
+    return getattr(args, flag.removeprefix("--"))
+
+
 def _build_trainer(args: argparse.Namespace) -> Trainer:
     """The trainer the options ask for; a saved experiment continues where it stopped."""
     saved = load_experiment(args.experiment) if args.experiment else None
@@ -95,7 +117,14 @@ def _build_trainer(args: argparse.Namespace) -> Trainer:
     else:
         base = preset_spec(args.preset)
     spec = base.with_changes(**_spec_changes(args))
+    try:
+        if errors := validate(spec):
+            raise SpecError(errors)
+    except SpecError as exc:
+        raise _flag_errors(exc, args) from None
     dataset = saved.dataset if saved else load_dataset(spec.dataset)
+    if wrong := target_problem(dataset, spec.training.cost):
+        raise wrong
     if args.steps is not None:
         if args.steps < 1:
             raise SpecError([FieldError("--steps", "must be at least 1")])
@@ -105,6 +134,11 @@ def _build_trainer(args: argparse.Namespace) -> Trainer:
             per_epoch = len(
                 batch_table(dataset.n_samples, spec.training.schedule, spec.training.batch_size)
             )
+            room = MAX_EPOCHS * per_epoch - done
+            if args.steps > room:
+                raise SpecError(
+                    [FieldError("--steps", f"must be at most {room}, got {args.steps}")]
+                )
             spec = spec.with_changes(training={"epochs": -(-(done + args.steps) // per_epoch)})
     trainer = Trainer(spec, dataset, strategy=args.backend)
     if saved:
@@ -113,12 +147,20 @@ def _build_trainer(args: argparse.Namespace) -> Trainer:
 
 
 def run(args: argparse.Namespace) -> int:
+    with stop_on_signals() as stop:
+        return _run(args, stop)
+
+
+def _run(args: argparse.Namespace, stop: StopRequest) -> int:
     try:
+        if args.save is not None:
+            check_target(args.save, ExperimentError)  # before training, not after
         trainer = _build_trainer(args)
         compile_seconds = trainer.compile()
     except (SpecError, SpecFileError, DatasetError, ExperimentError, StrategyUnavailable) as exc:
         print(f"xorlab train: {exc}", file=sys.stderr)
         return 2
+    first_step = trainer.step_count
     target_steps = trainer.total_steps
     if args.steps is not None:
         target_steps = min(trainer.step_count + args.steps, trainer.total_steps)
@@ -128,7 +170,8 @@ def run(args: argparse.Namespace) -> int:
     # Each chunk ends in a moment kept for --save (MAX_MOMENTS per run): a saved run then
     # replays its outputs and time travel in the app.
     chunk = min(CHUNK_STEPS, max(1, trainer.total_steps // MAX_MOMENTS))
-    while trainer.step_count < target_steps and trainer.stop is None:
+    # The signal only sets a flag: each chunk runs whole, then the loop looks at it.
+    while trainer.step_count < target_steps and not stop.requested and trainer.stop is None:
         try:
             trainer.run(min(chunk, target_steps - trainer.step_count))
         except DivergenceError as exc:
@@ -137,6 +180,7 @@ def run(args: argparse.Namespace) -> int:
         if not args.json:
             printed = _print_log(trainer, printed)
     seconds = time.perf_counter() - start
+    trained = trainer.step_count - first_step
     outputs, cost = trainer.evaluate()
     test = _test_figures(trainer)
     if args.json:
@@ -151,19 +195,21 @@ def run(args: argparse.Namespace) -> int:
                     "cost": cost,
                     "log": [[epoch, c] for epoch, c in trainer.log],
                     "steps": trainer.step_count,
+                    "trained_steps": trained,
                     "epochs": trainer.epoch,
                     "seconds": seconds,
                     "strategy": trainer.strategy_name,
                     "compile_seconds": compile_seconds,
                     "diverged": diverged,
-                    "stopped_by": trainer.stop.rule if trainer.stop else None,
+                    # A stop rule (target_cost, plateau) or a signal (SIGINT, SIGTERM).
+                    "stopped_by": trainer.stop.rule if trainer.stop else (stop.name or None),
                     "stop_reason": trainer.stop.message if trainer.stop else None,
                 }
             )
         )
     else:
         _print_log(trainer, printed)
-        _print_result(trainer, outputs, cost, seconds)
+        _print_result(trainer, outputs, cost, seconds, trained)
         if test:
             score = (
                 f"test accuracy: {100 * test['test_accuracy']:.1f}%"
@@ -174,21 +220,30 @@ def run(args: argparse.Namespace) -> int:
                 f"test cost: {test['test_cost']:.10f}  {score} "
                 f"({trainer.test_dataset.n_samples} held-out samples)"
             )
-        rate = trainer.step_count / seconds if seconds > 0 else float("inf")
-        print(
-            f"engine: {trainer.strategy_name} loop, compiled in {compile_seconds:.2f} s, "
-            f"{rate:,.0f} steps/s"
-        )
+        if trained:
+            print(
+                f"engine: {trainer.strategy_name} loop, compiled in {compile_seconds:.2f} s, "
+                f"{trained / seconds if seconds > 0 else float('inf'):,.0f} steps/s"
+            )
         if trainer.stop:
             print(f"stopped early: {trainer.stop.message}")
         if diverged:
             print(f"stopped: {diverged}", file=sys.stderr)
+        if stop.requested:
+            print(
+                f"stopped by {stop.name} after {trainer.step_count} of {target_steps} steps",
+                file=sys.stderr,
+            )
     if args.save:
         try:
             save_experiment(args.save, experiment_from_trainer(trainer))
         except ExperimentError as exc:
             print(f"xorlab train: {exc}", file=sys.stderr)
             return 1
+        if stop.requested and not args.json:
+            print(f"saved to {args.save}", file=sys.stderr)
+    if stop.requested:
+        return stop.exit_code
     return 1 if diverged else 0
 
 
@@ -206,12 +261,24 @@ def _print_log(trainer: Trainer, already: int) -> int:
     lines = list(trainer.log)[already:]
     for epoch, cost in lines:
         print(format_line(epoch, cost))
+    sys.stdout.flush()  # progress shows at once through a pipe (| tee) too
     return already + len(lines)
 
 
-def _print_result(trainer: Trainer, outputs, cost: float, seconds: float) -> None:
+def _print_result(trainer: Trainer, outputs, cost: float, seconds: float, trained: int) -> None:
     ds = trainer.dataset
-    print(f"\ntrained {trainer.step_count} steps ({trainer.epoch} epochs) in {seconds:.2f} s")
+    if trained == trainer.step_count:
+        print(f"\ntrained {trained} steps ({trainer.epoch} epochs) in {seconds:.2f} s")
+    elif trained:
+        print(
+            f"\ntrained {trained} more steps in {seconds:.2f} s, "
+            f"{trainer.step_count} in all ({trainer.epoch} epochs)"
+        )
+    else:
+        print(
+            f"\nnothing to train: the experiment has run all its {trainer.step_count} steps "
+            f"({trainer.epoch} epochs); add --steps or --epochs to go on"
+        )
     if ds.n_samples <= 32:
         print("inputs -> target : output")
         for x, t, o in zip(ds.X, ds.y, outputs, strict=True):

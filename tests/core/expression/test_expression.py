@@ -436,15 +436,17 @@ def test_grad_range_table_and_json(parsed, capsys):
     assert grad.run(_grad_args("log(x)", "--range", "-1", "2", "--points", "4")) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == ["x", "f(x)", "f'(x)"]
-    assert [line.split() for line in lines[1:]] == [
-        ["-1", "nan", "-1"], ["0", "-inf", "inf"], ["1", "0", "1"],
+    # As written: where f is undefined (log of -1, log of 0) so is f' (issue 10).
+    assert [line.split() for line in lines[1:5]] == [
+        ["-1", "nan", "nan"], ["0", "-inf", "nan"], ["1", "0", "1"],
         ["2", "0.693147180559945", "0.5"],
     ]  # fmt: skip
+    assert lines[5] == "(nan: undefined there, as written; inf: beyond double range)"
     assert grad.run(_grad_args("log(x)", "--range", "-1", "2", "--points", "4", "--json")) == 0
     record = json.loads(capsys.readouterr().out)
     assert record["x"] == [-1.0, 0.0, 1.0, 2.0]
     assert record["f"][:2] == [None, None]  # nan and -inf have no JSON spelling
-    assert record["df"] == [-1.0, None, 1.0, 0.5]
+    assert record["df"] == [None, None, 1.0, 0.5]
 
 
 def test_grad_without_a_point_prints_the_optimized_derivative(capsys):

@@ -136,3 +136,124 @@ def test_exports_write_weights_and_history(tmp_path, minimal_trainer):
     rows = (tmp_path / "h.csv").read_text().splitlines()
     assert rows[0] == "epoch,cost" and len(rows) == 21
     assert float(rows[5].split(",")[1]) == costs[4]
+
+
+# --- numbers JSON allows but Python cannot hold, duplicate keys, wrong kinds (issue 10) ----
+
+
+def _with(doc, path, value):
+    """A copy of ``doc`` as JSON text with the value at ``path`` (keys and indexes) set."""
+    doc = json.loads(json.dumps(doc))
+    node = doc
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    return json.dumps(doc)
+
+
+HOSTILE_NUMBERS = {
+    # name: (text from a valid doc, the field the message must name)
+    "int of 5000 digits": (
+        lambda d: _with(d, ["step"], 0).replace('"step": 0', '"step": ' + "9" * 5000),
+        "step",
+    ),
+    "epochs of 40 digits": (
+        lambda d: json.dumps(d).replace(
+            f'"epochs": {d["spec"]["training"]["epochs"]}', '"epochs": ' + "1" * 40, 1
+        ),
+        "spec.training.epochs",
+    ),
+    "float beyond double": (
+        lambda d: json.dumps(d).replace(
+            '"learning_rate": ' + json.dumps(d["spec"]["training"]["learning_rate"]),
+            '"learning_rate": 1e400',
+        ),
+        "spec.training.learning_rate",
+    ),
+    "weight beyond double": (
+        lambda d: json.dumps(d).replace(json.dumps(d["weights"][0]["data"][0]), "-1e999", 1),
+        "weights[0].data[0]",
+    ),
+    "NaN in history": (
+        lambda d: _with(d, ["history", "costs", 3], 0.123456789).replace("0.123456789", "NaN"),
+        "history.costs[3]",
+    ),
+    "Infinity in history": (
+        lambda d: _with(d, ["history", "costs", 2], 0.123456789).replace("0.123456789", "Infinity"),
+        "history.costs[2]",
+    ),
+    "duplicate key": (
+        lambda d: json.dumps(d).replace('"step":', '"step": 1, "step":', 1),
+        "file: the key 'step'",
+    ),
+    "duplicate key inside": (
+        lambda d: json.dumps(d).replace('"seed":', '"seed": 1, "seed":', 1),
+        "spec.dataset: the key 'seed'",
+    ),
+    "weights as strings": (
+        lambda d: _with(d, ["weights", 0, "data", 1], "0.5"),
+        "weights[0].data[1]",
+    ),
+    "weights as booleans": (
+        lambda d: _with(d, ["weights", 1, "data", 0], True),
+        "weights[1].data[0]",
+    ),
+    "zero-width inputs": (
+        lambda d: _with(d, ["dataset", "X"], {"shape": [4, 0], "data": []}),
+        "dataset.X",
+    ),
+    "zero-width targets": (
+        lambda d: _with(d, ["dataset", "y"], {"shape": [4, 0], "data": []}),
+        "dataset.y",
+    ),
+    "history epoch as text": (
+        lambda d: _with(d, ["history", "epochs", 0], "0"),
+        "history.epochs[0]",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE_NUMBERS))
+def test_hostile_values_are_one_error_naming_the_field(tmp_path, minimal_trainer, case):
+    minimal_trainer.run(5)
+    make, field_name = HOSTILE_NUMBERS[case]
+    path = tmp_path / "hostile.json"
+    path.write_text(make(_valid_doc(minimal_trainer)))
+    with pytest.raises(ex.ExperimentError) as info:
+        ex.load_experiment(path)
+    assert str(info.value).startswith(field_name), str(info.value)
+
+
+def test_whatever_loads_also_saves_a_non_finite_cost_becomes_null(tmp_path, minimal_trainer):
+    minimal_trainer.run(6)
+    doc = _valid_doc(minimal_trainer)
+    doc["history"]["costs"][2] = None  # how a cost that was not finite is written
+    path = tmp_path / "null.json"
+    path.write_text(json.dumps(doc))
+    loaded = ex.load_experiment(path)
+    assert np.isnan(loaded.history[1][2])
+    again = tmp_path / "again.json"
+    ex.save_experiment(again, loaded)  # used to fail: NaN cannot be written as JSON
+    assert json.loads(again.read_text())["history"]["costs"][2] is None
+    np.testing.assert_array_equal(ex.load_experiment(again).history[1], loaded.history[1])
+
+
+def test_a_trained_history_with_an_infinite_cost_saves(tmp_path, minimal_trainer):
+    minimal_trainer.run(4)
+    exp = ex.experiment_from_trainer(minimal_trainer)
+    epochs, costs = exp.history
+    costs = costs.copy()
+    costs[1] = np.inf
+    hurt = ex.Experiment(
+        exp.spec,
+        exp.dataset,
+        exp.weights,
+        exp.optimizer_state,
+        exp.step,
+        (epochs, costs),
+        ((0, float("nan")),),
+    )
+    ex.save_experiment(tmp_path / "inf.json", hurt)
+    loaded = ex.load_experiment(tmp_path / "inf.json")
+    assert np.isnan(loaded.history[1][1]) and np.isnan(loaded.log[0][1])
+    assert loaded.history[1][0] == costs[0]

@@ -8,7 +8,9 @@ from xorlab.core.training.datasets import (
     parse_csv,
     plane_grid,
     read_csv,
+    target_problem,
 )
+from xorlab.core.training.presets import preset_spec
 from xorlab.core.training.spec import DatasetSpec
 
 
@@ -111,3 +113,55 @@ def test_plane_grid_spans_the_points_with_x_varying_fastest():
     assert grid.points[1, 0] > grid.points[0, 0] and grid.points[1, 1] == grid.points[0, 1]
     with pytest.raises(DatasetError):
         plane_grid(load_dataset(DatasetSpec("parity3")))
+
+
+# --- hostile CSV (issue 10) ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, message, line, column",
+    [
+        ("a,b,y\n0,1,1\n0," + "9" * 140_000 + ",1\n", "over 128 KiB", 3, None),
+        ('a,b,y\n0,1,1\n0,"' + "x" * 140_000 + "\n", "over 128 KiB", 3, None),  # open quote
+        ("a,b,y\n0,1,1\n0,\u0661,1\n", "digits other than 0-9", 3, 2),  # Arabic-Indic 1
+        ("a,b,y\n\uff11,0,1\n", "digits other than 0-9", 2, 1),  # fullwidth 1
+        ("a,b,y\n0,1,\u0967\n", "digits other than 0-9", 2, 3),  # Devanagari 1
+        ("a,b,y\n0,1_000,1\n", "not a plain decimal number", 2, 2),
+        ("a,b,y\n0,1e999,1\n", "beyond double range", 2, 2),
+        ("a,b,y\n0,infinity,1\n", "holds infinity", 2, 2),
+    ],
+)
+def test_hostile_csv_cells_name_the_line_and_column(text, message, line, column):
+    with pytest.raises(DatasetError, match=message) as info:
+        parse_csv(text)
+    assert (info.value.line, info.value.column) == (line, column)
+
+
+def test_plain_numbers_still_read():
+    ds = parse_csv("a,b,y\n -1.5 ,+.5,1\n2.,3e-2,0\n1E+2,0,1\n")
+    np.testing.assert_array_equal(ds.X, [[-1.5, 0.5], [2.0, 0.03], [100.0, 0.0]])
+    assert ds.row_lines == (2, 3, 4)
+
+
+def test_classification_targets_outside_0_1_name_line_and_column():
+    ds = parse_csv("a,b,y\n0,1,1\n\n0,0,0\n1,1,2.5\n1,0,-1\n")
+    assert target_problem(ds, "mse") is None and target_problem(ds, "sse") is None
+    problem = target_problem(ds, "bce")
+    assert (problem.line, problem.column) == (5, 3)
+    assert "target 'y' is 2.5" in str(problem) and "(2 outside)" in str(problem)
+    assert target_problem(parse_csv("a,y\n0,0\n1,1\n0.5,0.25\n"), "bce") is None
+
+
+def test_a_bce_experiment_on_a_regression_csv_is_refused_by_train(tmp_path, capsys):
+    from xorlab.cli import main
+    from xorlab.core.io.experiment import Experiment, experiment_to_json
+
+    text = "a,b,y\n0,0,0\n0,1,3\n1,0,1\n1,1,0\n"
+    spec = preset_spec("xor-minimal").with_changes(
+        dataset={"name": "csv", "path": "reg.csv"}, training={"cost": "bce", "epochs": 1}
+    )
+    path = tmp_path / "exp.json"
+    path.write_text(experiment_to_json(Experiment(spec, parse_csv(text))))
+    assert main(["train", "--experiment", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "dataset.y: row 2: target 'y' is 3" in err and "Traceback" not in err

@@ -72,9 +72,30 @@ def test_plots_match_numpy_over_the_range(qtbot, tab):
     xs, fs = tab.f_curve.getData()
     assert tab.f_curve is curve and (xs[0], xs[-1]) == (-2.0, 3.0)
     np.testing.assert_allclose(fs, f_reference(xs), rtol=1e-12)
-    assert tab.point_line.value() == 15.0 and tab.f_marker.data["y"][0] == pytest.approx(
-        f_reference(15.0)
-    )
+    assert tab.point_line.value() == 15.0
+    # x = 15 lies outside the new range: the range stays as asked, not stretched to 15.
+    (x0, x1), _ = tab.f_plot.getViewBox().viewRange()
+    assert -2.2 < x0 <= -2.0 and 3.0 <= x1 < 3.2 and len(tab.f_marker.data) == 0
+
+
+def test_a_point_outside_the_range_does_not_move_the_range(qtbot, tab):
+    tab.set_point(1.5)  # the range stays 14..16
+    settle(qtbot, tab)
+    (x0, x1), _ = tab.f_plot.getViewBox().viewRange()
+    assert 13.9 < x0 <= 14.0 and 16.0 <= x1 < 16.1
+    # f' is linked to f's x axis (aligned by pixel, its axis labels being wider).
+    (x0, x1), _ = tab.df_plot.getViewBox().viewRange()
+    assert 13.9 < x0 < 14.1 and 15.9 < x1 < 16.1
+    assert len(tab.f_marker.data) == 0 and len(tab.df_marker.data) == 0
+    # Its values are still computed, against numpy.
+    assert shown_number(tab.f_value) == pytest.approx(f_reference(1.5), rel=1e-9)
+    assert shown_number(tab.df_value) == pytest.approx(df_reference(1.5), rel=1e-8)
+    # Back inside the range: the markers come back, at the curve's values.
+    tab.set_point(15.5)
+    settle(qtbot, tab)
+    assert tab.f_marker.data["y"][0] == pytest.approx(f_reference(15.5), rel=1e-12)
+    (x0, x1), _ = tab.f_plot.getViewBox().viewRange()
+    assert 13.9 < x0 <= 14.0 and 16.0 <= x1 < 16.1
 
 
 def test_a_new_expression_and_point(qtbot, tab):
@@ -90,7 +111,30 @@ def test_a_new_expression_and_point(qtbot, tab):
     tab.set_expression("log(x)")
     tab.set_point(-1.0)
     settle(qtbot, tab)
-    assert "nan" in tab.f_value.text() and tab.input.error_column is None
+    assert tab.f_value.text() == "undefined (log of a negative number (-1))"
+    assert tab.df_value.text() == "undefined (f is not finite here)"  # 1/x is -1: no f there
+    assert tab.input.error_column is None
+    assert "formula PyTensor built for f′ gives -1.0" in tab.truth_note.text()
+
+
+@pytest.mark.parametrize(
+    ("text", "reason", "optimized"),
+    [("0/0", "0/0", "1.0"), ("(x-x)/(x-x)", "0/0", "1.0"), ("x*0/0", "0/0", "3.0")],
+)
+def test_the_value_as_written_and_the_rewrite_that_changes_it(qtbot, tab, text, reason, optimized):
+    tab.set_expression(text)
+    tab.set_point(3.0)
+    settle(qtbot, tab)
+    assert tab.f_value.text() == f"undefined ({reason})"  # PyTensor's rewrites said {optimized}
+    assert tab.truth_note.isVisible()
+    assert f"optimized graph gives f = {optimized} (as written: undefined)" in tab.truth_note.text()
+    assert tab.fd_value.text() == "undefined (f is not finite here)"  # not the rewritten slope
+    _, fs = tab.f_curve.getData()
+    assert np.isnan(fs).all()  # undefined over the whole range, as written
+    assert tab.f_marker.data["y"].size == 0
+    tab.set_expression("x**2")
+    settle(qtbot, tab)
+    assert not tab.truth_note.isVisible() and shown_number(tab.f_value) == 9.0
 
 
 def test_a_bad_expression_marks_its_column_and_keeps_the_last_result(qtbot, tab):

@@ -322,3 +322,19 @@ def weight(tab: GraphTab, name: str) -> np.ndarray:
     return next(
         n.value for n in graph.nodes.values() if n.kind == "variable" and n.names[0] == name
     )
+
+
+def test_a_used_intermediate_is_not_described_as_unused():
+    from xorlab.core.expression.expression import parse_expression
+    from xorlab.core.graphs.build import graph_of_expression
+    from xorlab.ui.widgets.node_details import category_text
+
+    view = graph_of_expression(parse_expression("exp(sin(x**2))"), "both", "symbolic")
+    intermediates = [
+        n for n in view.nodes.values() if n.kind == "variable" and n.category == "intermediate"
+    ]
+    used = [n for n in intermediates if n.outputs]
+    assert used  # sin(x**2) feeds exp, for one
+    for node in used:
+        assert "nobody uses" not in node.detail and "nobody uses" not in category_text(node)
+        assert "other ops use" in category_text(node)

@@ -402,7 +402,7 @@ CORRUPT_FILES = {
         lambda doc, p: p.write_text(
             json.dumps(_with(doc, "weights.0.data", ["a"] * len(doc["weights"][0]["data"])))
         ),
-        "must be numbers",
+        'weights[0].data[0]: "a" is not a number',
     ),
     "step is text": (
         lambda doc, p: p.write_text(json.dumps(_with(doc, "step", "three"))),
@@ -416,7 +416,7 @@ CORRUPT_FILES = {
         lambda doc, p: p.write_text(
             json.dumps(doc).replace(json.dumps(doc["weights"][0]["data"][0]), "NaN", 1)
         ),
-        "NaN or infinite",
+        "weights[0].data[0]: NaN is not a number JSON allows",
     ),
     "weights of another shape": (
         lambda doc, p: p.write_text(
@@ -430,7 +430,20 @@ CORRUPT_FILES = {
     ),
     "over 64 MiB": (lambda doc, p: os.truncate(_touch(p), 65 * 2**20), "the limit is 64 MiB"),
     "missing": (lambda doc, p: None, "No such file"),
-    "a folder": (lambda doc, p: p.mkdir(), "Is a directory"),
+    "a folder": (lambda doc, p: p.mkdir(), "it is a folder"),
+    # issue 10: a FIFO used to hang the window for good, /dev/zero to end in MemoryError
+    "a FIFO": (lambda doc, p: os.mkfifo(p), "a FIFO"),
+    "link to /dev/zero": (lambda doc, p: p.symlink_to("/dev/zero"), "a character device"),
+    "duplicate key": (
+        lambda doc, p: p.write_text(json.dumps(doc).replace('"step":', '"step": 0, "step":')),
+        "the key 'step' appears more than once",
+    ),
+    "int of 5000 digits": (
+        lambda doc, p: p.write_text(
+            json.dumps(_with(doc, "step", 7)).replace('"step": 7', '"step": ' + "7" * 5000)
+        ),
+        "step: an integer of 5,000 digits",
+    ),
 }
 
 
@@ -502,7 +515,26 @@ BAD_CSVS = {
     ),
     "too many columns": (",".join(f"c{i}" for i in range(70)) + "\n", "the limit is 64"),
     "missing": (None, "cannot read"),
+    # issue 10
+    "field over 128 KiB": ('a,b,target\n0,"' + "1" * 200_000 + '",1\n', "Line 2: a field is over"),
+    "Arabic-Indic digits": ("a,b,target\n0,\u0661,1\n", "column 2: '\u0661' in column 'b' uses"),
+    "a FIFO": (lambda p: os.mkfifo(p), "a FIFO"),
+    "link to /dev/urandom": (lambda p: p.symlink_to("/dev/urandom"), "a character device"),
 }
+
+
+def test_classification_targets_outside_0_1_are_an_inline_message(qtbot, make_window, tmp_path):
+    good = tmp_path / "good.csv"
+    good.write_text("a,b,target\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n")
+    bce = MINIMAL.with_changes(dataset={"name": "csv", "path": str(good)}, training={"cost": "bce"})
+    window = make_window(bce)
+    assert window.builder.is_valid()
+    bad = tmp_path / "scores.csv"
+    bad.write_text("a,b,target\n0,0,0\n0,1,7\n1,0,1\n")
+    window.builder.load_csv(str(bad))
+    error = window.builder.findChild(QLabel, "builder.csv_path.error")
+    assert "line 3, column 3: target 'target' is 7" in error.text().lower(), error.text()
+    assert not window.builder.is_valid() and window.spec == bce
 
 
 @pytest.mark.parametrize("case", sorted(BAD_CSVS))

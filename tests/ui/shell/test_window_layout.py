@@ -7,7 +7,7 @@ from __future__ import annotations
 import base64
 
 import pytest
-from PySide6.QtCore import QByteArray, QRectF, QSettings, Qt
+from PySide6.QtCore import QByteArray, QRect, QRectF, QSettings, Qt
 from PySide6.QtWidgets import QComboBox, QGraphicsSimpleTextItem
 
 from tests.ui.windows import step
@@ -17,6 +17,7 @@ from xorlab.core.training.spec import DatasetSpec
 from xorlab.ui.network.layout import TITLE_LEVELS, Architecture
 from xorlab.ui.network.scene import NetworkScene
 from xorlab.ui.network.view import NetworkView
+from xorlab.ui.shell import screen_fit
 from xorlab.ui.shell import settings as saved
 from xorlab.ui.training.boundary import BoundaryView
 
@@ -33,6 +34,14 @@ SQUEEZED_GEOMETRY = (
     "AdnQywADAAAAAAABAAAAGQAABP0AAAPEAAAAAQAAABkAAAT9AAADxAAAAAAAAAAABkAAAAABAAAAGQAABP0AAAPE"
 )
 ROOMY = (1504, 940)  # the window's first size on a 1600 x 1000 screen
+
+
+@pytest.fixture(autouse=True)
+def roomy_screen(monkeypatch):
+    """These windows are sized for a 1600 x 1000 screen (the offscreen one is 800 x 800, which
+    the window would shrink to fit, as it must on a real screen of that size)."""
+    screen = QRect(0, 0, 1600, 1000)
+    monkeypatch.setattr(screen_fit, "available_rect", lambda _window: screen)
 
 
 def settle(qtbot) -> None:

@@ -10,6 +10,7 @@ from PySide6.QtCore import QModelIndex, QPointF, Qt
 
 from xorlab.core.training.datasets import Dataset, load_dataset, plane_grid
 from xorlab.core.training.history import CostHistory
+from xorlab.core.training.plane_maps import snapshot_with_maps
 from xorlab.core.training.presets import preset_spec
 from xorlab.core.training.spec import DatasetSpec
 from xorlab.core.training.trainer import Trainer, TrainingSnapshot
@@ -40,7 +41,7 @@ def run():
     snapshots = []
     for epochs in CHUNKS:
         trainer.run_epochs(epochs)
-        snapshots.append(trainer.snapshot(grid))
+        snapshots.append(snapshot_with_maps(trainer, grid))
     return trainer.dataset, grid, snapshots
 
 
@@ -164,7 +165,7 @@ def test_output_curves_follow_each_sample(qtbot, run):
         x, y = curve.getData()
         np.testing.assert_array_equal(x, epochs)
         np.testing.assert_array_equal(y, [s.outputs[i, 0] for s in snapshots])
-    labels = [label.text for _sample, label in plot.legend.items]
+    labels = plot.legend.entries
     assert labels == ["1,0 → 1", "0,0 → 0", "0,1 → 1", "1,1 → 0"]  # the tutorial's order
     assert sorted(line.value() for line in plot.target_lines) == [0.0, 1.0]
     # After 43800 epochs the net is close to the tutorial's answers.
@@ -305,8 +306,11 @@ def test_boundary_image_is_the_grid_in_the_right_place(qtbot, run):
         assert view.image.image[row, col] == pytest.approx(expected, abs=1e-9)
     # The trained net: near 1 at (1, 0), near 0 at (1, 1) - not a transposed picture.
     assert numpy_forward(snap.weights, np.array([[1.0, 0.0]]))[0, 0] > 0.8
-    assert view.contour.data is snap.grid_outputs
-    assert not view.contour.boundingRect().isEmpty()
+    # The contour is the worker's segments, drawn as they came: pairs of points.
+    x, y = view.contour.getData()
+    np.testing.assert_array_equal(x, snap.plane.contour[:, [0, 2]].ravel())
+    np.testing.assert_array_equal(y, snap.plane.contour[:, [1, 3]].ravel())
+    assert len(x) > 0 and not view.contour.boundingRect().isEmpty()
 
 
 def test_boundary_ignores_snapshots_without_a_grid(qtbot, run):

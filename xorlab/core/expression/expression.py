@@ -33,6 +33,7 @@ from xorlab.core.expression.parser import (  # noqa: F401  (public names live he
     ExpressionError,
     build_graph_of,
 )
+from xorlab.core.expression.rewrite_log import rewrite_failures
 
 # numpy ufuncs take at most 32 operands, and the rewrites merge long sums and products
 # (x+x+...+x, or the product rule applied many times) into one n-ary node that PerformLinker
@@ -81,6 +82,9 @@ class Expression:
     f: TensorVariable
     df: TensorVariable
     _compiled: dict[str, Function] = field(default_factory=dict, init=False, repr=False)
+    # Rewrites PyTensor skipped because they failed ("local_pow_to_nested_squaring on
+    # Pow(x, inf)"), captured from its log so no traceback reaches stderr.
+    rewrite_failures: list[str] = field(default_factory=list, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
 
@@ -175,7 +179,7 @@ def _compile(
         if key not in expr._compiled:
             inputs, outputs = build()
             # Constant folding may overflow (9.0**9**9 -> inf): that is the intended value.
-            with np.errstate(all="ignore"):
+            with np.errstate(all="ignore"), rewrite_failures() as failures:
                 expr._compiled[key] = pytensor.function(
                     inputs,
                     outputs,
@@ -183,4 +187,5 @@ def _compile(
                     on_unused_input="ignore",
                     name=f"{key} f, f' of {expr.text}",
                 )
+            expr.rewrite_failures.extend(f for f in failures if f not in expr.rewrite_failures)
         return expr._compiled[key]

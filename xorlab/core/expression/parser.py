@@ -99,6 +99,11 @@ def _parse_ast(text: str) -> tuple[ast.Expression, _Source]:
     if not line:
         raise ExpressionError("the expression is empty", 1)
     for index, char in enumerate(line):
+        if "\ud800" <= char <= "\udfff":
+            # A byte that is not UTF-8 (Python keeps it as a lone surrogate from argv).
+            raise ExpressionError(
+                "invalid text: the expression is not valid UTF-8 here", prefix + index + 1
+            )
         if char in "\r\n\x00":
             what = "a null character" if char == "\x00" else "a line break"
             raise ExpressionError(

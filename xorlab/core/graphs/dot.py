@@ -14,12 +14,16 @@ from xorlab.core.graphs.nodes import EdgeInfo, NodeInfo
 from xorlab.core.graphs.ops import FILL_COLOURS
 
 FONT = "Helvetica"
+_CONTROL_PICTURES = {c: 0x2400 + c for c in range(32) if c != ord("\n")} | {127: 0x2421}
 
 
 def quoted(text: str) -> str:
     """A DOT quoted string. pydot leaves strings that look quoted or like HTML (``<...>``)
     as they are, so every value is quoted here, where the escaping is known to be right."""
     escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\r", "")
+    # Other control characters (NUL...) cannot appear in the SVG (XML) Graphviz writes:
+    # show them as their Unicode control pictures (U+2400 + code), visible and harmless.
+    escaped = escaped.translate(_CONTROL_PICTURES)
     return '"' + escaped.replace("\n", "\\n") + '"'
 
 

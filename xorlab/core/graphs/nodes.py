@@ -202,7 +202,8 @@ def _variable_info(var: Variable, ids: dict[object, str], users: list[str]) -> N
     else:
         title = name or (str(var) if var.owner is not None else "input")
     label = f"{title}\n{short_type(var)}"
-    detail = f"{title}\n{graph_ops.VARIABLE_CATEGORIES[category]}\ntype: {var.type}"
+    described = graph_ops.variable_description(category, bool(users))
+    detail = f"{title}\n{described}\ntype: {var.type}"
     # Shared values change as training runs, so only constants print theirs into the
     # (cached) drawing; NodeInfo.value always holds the current value.
     if isinstance(var, Constant) and value is not None and value.size <= 64:

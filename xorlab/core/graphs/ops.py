@@ -114,6 +114,17 @@ def fused_expressions(op: Op) -> list[str]:
     return [str(pprint(out)) for out in op.scalar_op.fgraph.outputs]
 
 
+USED_INTERMEDIATE = "intermediate value: one op's result that other ops use"
+
+
+def variable_description(category: str, used: bool) -> str:
+    """What a variable of ``category`` is, in words; an intermediate value is described as
+    unused only when nothing uses it (the legend's colour is for that case)."""
+    if category == "intermediate" and used:
+        return USED_INTERMEDIATE
+    return VARIABLE_CATEGORIES[category]
+
+
 def variable_category(var: Variable) -> str:
     """'constant', 'shared', 'input' or 'intermediate' for a variable inside a graph."""
     if isinstance(var, Constant):

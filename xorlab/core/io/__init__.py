@@ -1,1 +1,2 @@
-"""Files: experiment files, reading small text files safely, and the standalone-script export."""
+"""Files: experiment files, safe reading and writing of the files a person names, strict
+JSON numbers, and the standalone-script export."""

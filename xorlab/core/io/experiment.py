@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,8 +16,10 @@ from typing import Any
 import numpy as np
 
 from xorlab.core.io.run_record import held_out_to_doc, moments_to_doc, read_held_out, read_moments
+from xorlab.core.io.safe_files import write_atomically
+from xorlab.core.io.strict_json import JsonFieldError, loads_strict
 from xorlab.core.io.text_files import read_small_text
-from xorlab.core.training.datasets import Dataset, DatasetError, load_dataset
+from xorlab.core.training.datasets import Dataset, DatasetError, load_dataset, target_problem
 from xorlab.core.training.model import layer_shapes, optimizer_state
 from xorlab.core.training.moments import Moment
 from xorlab.core.training.spec import ExperimentSpec, SpecError, validate
@@ -53,25 +53,19 @@ class Experiment:
 
 
 def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so readers see the old file or the new one, never half."""
-    path = Path(path)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise ExperimentError(f"cannot write in {path.parent}: {exc.strerror or exc}") from exc
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise ExperimentError(f"cannot save {path.name}: {exc.strerror or exc}") from exc
+    """Write ``data`` to ``path`` so readers see the old file or the new one, never half
+    (through a symlink, refusing devices and folders: xorlab.core.io.safe_files)."""
+    write_atomically(path, data, ExperimentError)
 
 
 def _array(a: np.ndarray) -> dict[str, Any]:
     return {"shape": list(a.shape), "data": np.asarray(a, dtype=np.float64).ravel().tolist()}
+
+
+def _finite_or_null(values: list[float]) -> list[float | None]:
+    # JSON has no NaN or infinity: a cost that was not finite is written as null (the
+    # standard way) so the work can always be saved, and is read back as NaN.
+    return [v if math.isfinite(v) else None for v in values]
 
 
 def experiment_to_json(exp: Experiment) -> str:
@@ -90,8 +84,8 @@ def experiment_to_json(exp: Experiment) -> str:
         "weights": None if exp.weights is None else [_array(w) for w in exp.weights],
         "optimizer_state": [_array(s) for s in exp.optimizer_state],
         "step": exp.step,
-        "history": {"epochs": epochs.tolist(), "costs": costs.tolist()},
-        "log": [list(line) for line in exp.log],
+        "history": {"epochs": epochs.tolist(), "costs": _finite_or_null(costs.tolist())},
+        "log": [[epoch, *_finite_or_null([cost])] for epoch, cost in exp.log],
         "moments": moments_to_doc(exp.moments, _array),
         "test_history": None if exp.test_history is None else held_out_to_doc(exp.test_history),
     }
@@ -129,9 +123,13 @@ def _read_array(doc: Any, where: str, shape: tuple[int, ...] | None = None) -> n
         raise ExperimentError(f"{where}: shape {dims} does not match {len(data)} values")
     if shape is not None and tuple(dims) != shape:
         raise ExperimentError(f"{where}: shape {tuple(dims)}, the network needs {shape}")
+    for i, value in enumerate(data):
+        if type(value) not in (int, float):  # no text, no true/false, no null
+            shown = json.dumps(value)[:20]
+            raise ExperimentError(f"{where}.data[{i}]: {shown} is not a number")
     try:
         array = np.array(data, dtype=np.float64).reshape(dims)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:
         raise ExperimentError(f"{where}: values must be numbers") from exc
     if not np.isfinite(array).all():
         raise ExperimentError(f"{where}: holds NaN or infinite values")
@@ -140,7 +138,9 @@ def _read_array(doc: Any, where: str, shape: tuple[int, ...] | None = None) -> n
 
 def experiment_from_json(text: str) -> Experiment:
     try:
-        doc = json.loads(text)
+        doc = loads_strict(text)
+    except JsonFieldError as exc:
+        raise ExperimentError(str(exc)) from exc
     except json.JSONDecodeError as exc:
         raise ExperimentError(
             f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
@@ -165,6 +165,8 @@ def experiment_from_json(text: str) -> Experiment:
     if errors:
         raise ExperimentError("spec: " + "; ".join(str(e) for e in errors))
     dataset = _read_dataset(_need(doc, "dataset", dict, "file"), spec)
+    if wrong := target_problem(dataset, spec.training.cost):
+        raise ExperimentError(f"dataset.y: {wrong}")
     shapes = layer_shapes(spec.network, dataset.n_inputs, dataset.n_outputs)
     raw_weights = doc.get("weights")
     weights = None
@@ -213,6 +215,9 @@ def _read_dataset(doc: dict, spec: ExperimentSpec) -> Dataset:
     y = _read_array(doc.get("y"), "dataset.y")
     if X.ndim != 2 or y.ndim != 2 or X.shape[0] != y.shape[0] or X.shape[0] == 0:
         raise ExperimentError("dataset: X and y must be 2-D with the same number of rows")
+    for label, array in (("dataset.X", X), ("dataset.y", y)):
+        if array.shape[1] == 0:
+            raise ExperimentError(f"{label}: has no columns (shape {list(array.shape)})")
     names = doc.get("inputs", []), doc.get("targets", [])
     if not all(isinstance(n, list) and all(isinstance(s, str) for s in n) for n in names):
         raise ExperimentError("dataset: column names must be lists of text")
@@ -226,14 +231,19 @@ def _read_history(doc: dict) -> tuple[np.ndarray, np.ndarray]:
     raw = doc.get("history", {"epochs": [], "costs": []})
     if not isinstance(raw, dict):
         raise ExperimentError("history: must be an object")
-    try:
-        epochs = np.array(raw.get("epochs", []), dtype=np.int64)
-        costs = np.array(raw.get("costs", []), dtype=np.float64)
-    except (TypeError, ValueError, OverflowError) as exc:
-        raise ExperimentError("history: must hold numbers") from exc
-    if epochs.ndim != 1 or epochs.shape != costs.shape:
+    epochs, costs = raw.get("epochs", []), raw.get("costs", [])
+    if not isinstance(epochs, list) or not isinstance(costs, list) or len(epochs) != len(costs):
         raise ExperimentError("history: epochs and costs must be lists of the same length")
-    return epochs, costs
+    for i, epoch in enumerate(epochs):
+        if type(epoch) is not int or epoch < 0:
+            raise ExperimentError(f"history.epochs[{i}]: must be a non-negative integer")
+    for i, cost in enumerate(costs):
+        if cost is not None and type(cost) not in (int, float):
+            raise ExperimentError(f"history.costs[{i}]: must be a number (or null)")
+    return (
+        np.array(epochs, dtype=np.int64),
+        np.array([math.nan if c is None else c for c in costs], dtype=np.float64),
+    )
 
 
 def _read_log(doc: dict) -> tuple[tuple[int, float], ...]:
@@ -245,11 +255,11 @@ def _read_log(doc: dict) -> tuple[tuple[int, float], ...]:
         if (
             not isinstance(line, list)
             or len(line) != 2
-            or not isinstance(line[0], int)
-            or not isinstance(line[1], (int, float))
+            or type(line[0]) is not int
+            or (line[1] is not None and type(line[1]) not in (int, float))
         ):
-            raise ExperimentError("log: each line must be [epoch, cost]")
-        lines.append((line[0], float(line[1])))
+            raise ExperimentError(f"log[{len(lines)}]: each line must be [epoch, cost]")
+        lines.append((line[0], math.nan if line[1] is None else float(line[1])))
     return tuple(lines)
 
 

@@ -173,7 +173,11 @@ import numpy as np
 import pytensor
 import pytensor.tensor as pt
 
-# The training data: inputs, then targets ({dataset.name}).
+# The training data: inputs, then targets. Every name read from a file is written with
+# repr(), so no text in a dataset or file name can end a line and become code.
+dataset_name = {dataset.name!r}
+input_names = {list(dataset.input_names)!r}
+target_names = {list(dataset.target_names)!r}
 X_data = {_literal(dataset.X)}
 y_data = {_literal(dataset.y)}
 

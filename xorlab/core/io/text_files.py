@@ -9,19 +9,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from xorlab.core.io.safe_files import read_bounded
+
 
 def read_small_text(
     path: Path, limit_bytes: int, error: type[Exception], encoding: str = "utf-8"
 ) -> str:
-    """The file's text, or ``error`` (too large, unreadable, not text in ``encoding``)."""
+    """The file's text, or ``error`` (not a regular file, too large, unreadable, not text).
+
+    A FIFO, device or /proc file is refused or read only up to the limit (read_bounded).
+    """
+    data = read_bounded(path, limit_bytes, error)
     try:
-        size = path.stat().st_size
-        if size > limit_bytes:
-            raise error(
-                f"{path.name} is {size / 2**20:.0f} MiB; the limit is {limit_bytes // 2**20} MiB"
-            )
-        return path.read_text(encoding=encoding)
-    except OSError as exc:
-        raise error(f"cannot read {path}: {exc.strerror or exc}") from exc
+        return data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise error(f"{path.name} is not a text file (not UTF-8)") from exc
+        raise error(f"{Path(path).name} is not a text file (not UTF-8)") from exc

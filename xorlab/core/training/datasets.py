@@ -10,6 +10,7 @@ import csv
 import io
 import itertools
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,11 @@ from xorlab.core.training.spec import DatasetSpec
 MAX_CSV_BYTES = 20 * 1024 * 1024
 MAX_CSV_ROWS = 100_000
 MAX_CSV_COLUMNS = 64
+# The csv module's own limit (128 KiB per field), said in our words rather than its error.
+MAX_CSV_FIELD = 128 * 1024
+# A plain decimal number in ASCII. float() also takes '1_000', ' nan', 'infinity' and digits
+# of any script ('١٢' is 12), which a spreadsheet would not read: refuse those here.
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 
 
 @dataclass(frozen=True, eq=False)
@@ -34,6 +40,7 @@ class Dataset:
     # The held-out samples when this is the training part of a train/test split
     # (core.training.split); None otherwise.
     test: Dataset | None = None
+    row_lines: tuple[int, ...] = ()  # a CSV row's line in its file, for messages; else empty
 
     def __post_init__(self) -> None:
         for arr in (self.X, self.y):
@@ -250,8 +257,8 @@ def _is_target(header: str) -> bool:
 
 
 def parse_csv(text: str, name: str = "csv") -> Dataset:
-    rows = list(csv.reader(io.StringIO(text)))
-    rows = [(i + 1, r) for i, r in enumerate(rows) if any(cell.strip() for cell in r)]
+    rows = _csv_rows(text)
+    rows = [(line, r) for line, r in rows if any(cell.strip() for cell in r)]
     if not rows:
         raise DatasetError("the file is empty")
     header_line, header = rows[0]
@@ -274,15 +281,7 @@ def parse_csv(text: str, name: str = "csv") -> Dataset:
         if len(row) != len(header):
             raise DatasetError(f"has {len(row)} values, the header has {len(header)}", line)
         for c, cell in enumerate(row):
-            try:
-                value = float(cell)
-            except ValueError:
-                raise DatasetError(
-                    f"'{cell.strip()[:20]}' in column '{header[c]}' is not a number", line, c + 1
-                ) from None
-            if not math.isfinite(value):
-                raise DatasetError(f"column '{header[c]}' holds {cell.strip()}", line, c + 1)
-            values[r, c] = value
+            values[r, c] = _number(cell, header[c], line, c + 1)
     marked = [_is_target(h) for h in header]
     n_targets = sum(marked) or 1
     if any(marked) and marked[-n_targets:] != [True] * n_targets:
@@ -296,7 +295,65 @@ def parse_csv(text: str, name: str = "csv") -> Dataset:
         tuple(header[:-n_targets]),
         tuple(header[-n_targets:]),
         f"imported from {name}.csv",
+        tuple(line for line, _ in body),
     )
+
+
+def _csv_rows(text: str) -> list[tuple[int, list[str]]]:
+    """(line number, cells) of each record; a record may span lines inside quotes."""
+    reader = csv.reader(io.StringIO(text))
+    rows = []
+    try:
+        for cells in reader:
+            rows.append((reader.line_num, cells))
+    except csv.Error as exc:
+        line = reader.line_num
+        if "field larger than field limit" in str(exc):
+            raise DatasetError(
+                f"a field is over {MAX_CSV_FIELD // 1024} KiB (an unclosed quote?)", line
+            ) from None
+        raise DatasetError(f"cannot read the CSV here: {exc}", line) from None
+    return rows
+
+
+def _number(cell: str, column: str, line: int, col: int) -> float:
+    text = cell.strip()
+    if not _NUMBER.fullmatch(text):
+        if not _looks_numeric(text):
+            raise DatasetError(f"'{text[:20]}' in column '{column}' is not a number", line, col)
+        if not text.isascii():
+            raise DatasetError(
+                f"'{text[:20]}' in column '{column}' uses digits other than 0-9", line, col
+            )
+        value = float(text)
+        if not math.isfinite(value):
+            raise DatasetError(f"column '{column}' holds {text}", line, col)
+        raise DatasetError(
+            f"'{text[:20]}' in column '{column}' is not a plain decimal number", line, col
+        )
+    value = float(text)
+    if not math.isfinite(value):  # 1e999
+        raise DatasetError(f"column '{column}' holds {text}, beyond double range", line, col)
+    return value
+
+
+def target_problem(dataset: Dataset, cost: str) -> DatasetError | None:
+    """Why ``dataset`` cannot be learned with ``cost``, or None: binary cross-entropy needs
+    targets in [0, 1] (class probabilities). Names the CSV line and column when known."""
+    if cost != "bce":
+        return None
+    outside = np.argwhere((dataset.y < 0) | (dataset.y > 1))
+    if not len(outside):
+        return None
+    row, col = (int(i) for i in outside[0])
+    value = float(dataset.y[row, col])
+    message = (
+        f"target '{dataset.target_names[col]}' is {value:g}; binary cross-entropy "
+        f"(classification) needs targets from 0 to 1 ({len(outside)} outside)"
+    )
+    if dataset.row_lines:
+        return DatasetError(message, dataset.row_lines[row], dataset.n_inputs + col + 1)
+    return DatasetError(f"row {row + 1}: {message}")
 
 
 def _looks_numeric(cell: str) -> bool:

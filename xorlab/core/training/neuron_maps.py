@@ -17,12 +17,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import pytensor
 import pytensor.tensor as pt
 
 from xorlab.core.training import model
 from xorlab.core.training.datasets import Dataset, PlaneGrid, plane_grid
 from xorlab.core.training.features import feature_values, uses_features
+from xorlab.core.training.function_cache import SharedFunction, compile_shared
 from xorlab.core.training.trainer import Trainer
 
 # Coarse on purpose: a map is drawn some 30 pixels wide, and 24x24 points cost well under a
@@ -44,13 +44,11 @@ class NeuronMaps:
     step: int  # the trainer's step count when the maps were taken
 
 
-_FUNCTIONS: weakref.WeakKeyDictionary[Trainer, pytensor.compile.Function] = (
-    weakref.WeakKeyDictionary()
-)
+_FUNCTIONS: weakref.WeakKeyDictionary[Trainer, SharedFunction] = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()
 
 
-def activations_fn(trainer: Trainer) -> pytensor.compile.Function:
+def activations_fn(trainer: Trainer) -> SharedFunction:
     """(X, W1, W2, ...) -> [activations of layer 1, ..., output], compiled once per trainer.
 
     The weights are inputs, not the trainer's shared variables, so maps can be drawn for any
@@ -61,11 +59,10 @@ def activations_fn(trainer: Trainer) -> pytensor.compile.Function:
         X = pt.matrix("X_plane", dtype="float64")
         weights = [pt.matrix(f"{p.name}_shown", dtype="float64") for p in trainer.params]
         layers = model.forward_layers(weights, X, trainer.spec.network)
-        fn = pytensor.function(
-            [X, *weights],
-            [layer.activations for layer in layers],
-            mode=INSPECT_MODE,
-            name="neuron_maps",
+        # Shared by every trainer of the same network (function_cache): the live views' maps
+        # come from it, so each rebuild of a network seen before compiles nothing.
+        fn = compile_shared(
+            [X, *weights], [layer.activations for layer in layers], INSPECT_MODE, "neuron_maps"
         )
         with _LOCK:
             _FUNCTIONS[trainer] = fn
@@ -92,7 +89,7 @@ def layer_activations(
     return [np.array(a, copy=True) for a in activations_fn(trainer)(X, *chosen)]
 
 
-def _input_values(trainer: Trainer, points: np.ndarray) -> np.ndarray:
+def input_values(trainer: Trainer, points: np.ndarray) -> np.ndarray:
     """What each input neuron holds over the plane: x1 and x2, or the chosen features."""
     net = trainer.spec.network
     if uses_features(net):
@@ -118,7 +115,7 @@ def neuron_maps(
     layers = layer_activations(trainer, grid.points, weights)
     return NeuronMaps(
         grid=grid,
-        inputs=_input_values(trainer, grid.points).reshape(res, res, -1),
+        inputs=input_values(trainer, grid.points).reshape(res, res, -1),
         layers=tuple(a.reshape(res, res, a.shape[1]) for a in layers),
         step=trainer.step_count,
     )

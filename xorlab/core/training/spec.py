@@ -228,11 +228,31 @@ def _check_number(
     *,
     low_open: bool = False,
 ) -> None:
-    if not math.isfinite(value):
+    try:
+        finite = math.isfinite(value)
+    except OverflowError:  # an int beyond float range
+        errors.append(
+            FieldError(path, f"must be at most {exact(high)}, got {len(str(value))} digits")
+        )
+        return
+    if not finite:
         errors.append(FieldError(path, "must be a finite number"))
     elif value < low or (low_open and value == low) or value > high:
         left = "(" if low_open else "["
-        errors.append(FieldError(path, f"must be in {left}{low:g}, {high:g}], got {value:g}"))
+        errors.append(
+            FieldError(path, f"must be in {left}{exact(low)}, {exact(high)}], got {exact(value)}")
+        )
+
+
+def exact(value: float) -> str:
+    """``value`` as short as ``:g`` where that is exact, else every digit it needs, so a
+    message never shows a bound and a value that look alike (1e+08 vs 100000001)."""
+    short = f"{value:g}"
+    if float(short) == value:
+        return short
+    if isinstance(value, int) or float(value).is_integer():
+        return str(int(value))
+    return repr(float(value))
 
 
 def _check_features(errors: list[FieldError], features: tuple[str, ...], dataset: str) -> None:

@@ -97,6 +97,10 @@ class TrainingSnapshot:
     # Why the run ended before its epoch limit: the stop rule's name and message, or None.
     stop_rule: str | None = None
     stop_reason: str | None = None
+    # The live views' maps over the plane, a core.training.plane_maps.PlaneMaps (which builds
+    # on this module, hence no annotation): ``grid_outputs`` is its ``output`` when both are
+    # set. See plane_maps.snapshot_with_maps.
+    plane: object | None = None
 
 
 class Trainer:
@@ -488,7 +492,8 @@ class Trainer:
 
     def snapshot(self, grid: PlaneGrid | None = None) -> TrainingSnapshot:
         """Copies of the state, with the cost points since the last snapshot; with ``grid``
-        also the first output over that grid, for a decision-boundary map."""
+        also the first output over that grid, for a decision-boundary map (the live views'
+        maps: plane_maps.snapshot_with_maps)."""
         outputs, cost = self.evaluate()
         steps, costs = self.history.take_new()
         grid_outputs = None

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QCheckBox, QGridLayout, QWidget
 from xorlab.core.training.spec import FEATURES
 from xorlab.ui.builder.fields import FieldBox
 
-COLUMNS = 4  # check boxes per row: the panel is narrow
+COLUMNS = 2  # check boxes per row: the panel is narrow
 
 
 class FeatureField(FieldBox):

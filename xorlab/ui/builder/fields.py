@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from xorlab.core.training.datasets import DatasetError, read_csv
+from xorlab.core.training.datasets import Dataset, DatasetError, read_csv, target_problem
 from xorlab.ui.builder.texts import TOOLTIPS
 
 ERROR_COLOR = "#B3261E"
@@ -200,6 +200,7 @@ class CsvField(FieldBox):
         self.info.setWordWrap(True)
         self.layout().addWidget(self.info)
         self._loaded: tuple[str, str | None] | None = None  # (path, error)
+        self._dataset: Dataset | None = None  # the file's data when it loaded
         self.path_edit.textChanged.connect(self._on_path_text_changed)
         self.path_edit.editingFinished.connect(self._on_path_editing_finished)
         self.browse_button.clicked.connect(self._on_browse_button_clicked)
@@ -219,10 +220,10 @@ class CsvField(FieldBox):
         try:
             ds = read_csv(Path(path))
         except DatasetError as exc:
-            self._loaded = (path, str(exc))
+            self._loaded, self._dataset = (path, str(exc)), None
             self.info.setText("")
         else:
-            self._loaded = (path, None)
+            self._loaded, self._dataset = (path, None), ds
             self.info.setText(
                 f"{ds.n_samples:,} samples: {', '.join(ds.input_names)} → "
                 f"{', '.join(ds.target_names)}"
@@ -231,13 +232,15 @@ class CsvField(FieldBox):
         self.changed.emit()
         return self._loaded[1] is None
 
-    def problem(self) -> str | None:
-        """Why the current path cannot be trained on, or None."""
+    def problem(self, cost: str = "") -> str | None:
+        """Why the current path cannot be trained on with ``cost``, or None."""
         path = self.path()
         if not path:
             return "choose a CSV file with Browse…"
         if self._loaded is None or self._loaded[0] != path:
             return "press Enter (or Browse…) to load this file"
+        if self._dataset is not None and (wrong := target_problem(self._dataset, cost)):
+            return str(wrong)
         return self._loaded[1]
 
     def _on_path_text_changed(self, _text: str) -> None:

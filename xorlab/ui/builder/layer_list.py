@@ -59,6 +59,7 @@ class LayerList(QWidget):
     added or removed."""
 
     layers_changed = Signal()
+    locked_changed = Signal(bool)  # training began (True) or ended (False)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -155,9 +156,16 @@ class LayerList(QWidget):
             row.size.setStyleSheet(INVALID_STYLE if i in sizes else "")
             row.activation.setStyleSheet(INVALID_STYLE if i in activations else "")
 
+    @property
+    def locked(self) -> bool:
+        return self._locked
+
     def set_locked(self, locked: bool) -> None:
+        changed = locked != self._locked
         self._locked = locked
         self._update_enabled()
+        if changed:
+            self.locked_changed.emit(locked)
 
     # --- slots -----------------------------------------------------------------------------
 

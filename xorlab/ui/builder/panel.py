@@ -264,7 +264,9 @@ class BuilderPanel(QWidget):
                 spec = spec.with_changes(**{part: {key: getattr(getattr(last, part), key)}})
         for problem in validate(spec):
             errors.setdefault(problem.field, problem.message)
-        if spec.dataset.name == "csv" and (csv_problem := self.csv_field.problem()):
+        if spec.dataset.name == "csv" and (
+            csv_problem := self.csv_field.problem(spec.training.cost)
+        ):
             errors["dataset.path"] = csv_problem
         return spec, errors
 

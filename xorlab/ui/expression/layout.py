@@ -35,9 +35,11 @@ from xorlab.ui.widgets.graph_canvas import GraphCanvas
 from xorlab.ui.widgets.node_details import NodeDetails
 
 LIMIT = 1e6
+PLOT_MIN_HEIGHT = 130
+CANVAS_MIN_HEIGHT = 220
 STAGE_LABELS = {"symbolic": "Symbolic", "optimized": "Optimized"}
 VALUE_ROWS = (
-    ("f_value", "f(x)", "The function's value at x"),
+    ("f_value", "f(x)", "The function's value at x, as written (before PyTensor's rewrites)"),
     ("df_value", "f′(x), symbolic", "PyTensor's derivative, built by differentiating the graph"),
     (
         "fd_value",
@@ -164,8 +166,19 @@ class ExpressionTabLayout(QWidget):
                 grid.addWidget(name, row_index, 0)
                 grid.addWidget(value, row_index, 1)
             setattr(self, attr, value)
+        # Where f is undefined, or PyTensor's rewrites change a value: said here in words.
+        self.truth_note = QLabel()
+        self.truth_note.setObjectName("expression.truth_note")
+        self.truth_note.setWordWrap(True)
+        self.truth_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.truth_note.setStyleSheet("color: #8a4b00;")
+        self.truth_note.hide()
+        grid.addWidget(self.truth_note, len(VALUE_ROWS) + 2, 0, 1, 2)
         grid.setColumnStretch(1, 1)
 
+        # Readable when the page stacks its halves and scrolls (a narrow window).
+        for plot in (self.f_plot, self.df_plot):
+            plot.setMinimumHeight(PLOT_MIN_HEIGHT)
         left = QSplitter(Qt.Orientation.Vertical)
         left.setObjectName("expression.plots_splitter")
         for widget in (self.f_plot, self.df_plot, values):
@@ -191,6 +204,7 @@ class ExpressionTabLayout(QWidget):
         )
         graph_splitter = QSplitter(Qt.Orientation.Vertical)
         graph_splitter.setObjectName("expression.graph_splitter")
+        self.canvas.setMinimumHeight(CANVAS_MIN_HEIGHT)
         graph_splitter.addWidget(self.canvas)
         graph_splitter.addWidget(self.details)
         graph_splitter.setSizes([520, 200])

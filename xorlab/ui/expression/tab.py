@@ -27,13 +27,16 @@ DEFAULT_POINT = 15.0
 DEFAULT_RANGE = (14.0, 16.0)
 DEBOUNCE_MS = 250  # typing pauses this long before the text is computed
 JOB = "expression"
+X_PADDING = 0.02  # share of the plotted range left beside it
 
 
-def format_number(value: float, digits: int = 10) -> str:
+def format_number(value: float, digits: int = 10, reason: str = "") -> str:
+    """'0.3945162777', 'undefined (0/0)', '+inf (overflow: ...)'."""
     if math.isnan(value):
-        return "nan (undefined here)"
+        return f"undefined ({reason or 'nan'})"
     if math.isinf(value):
-        return "+inf" if value > 0 else "-inf"
+        sign = "+inf" if value > 0 else "-inf"
+        return f"{sign} ({reason})" if reason else sign
     return f"{value:.{digits}g}"
 
 
@@ -126,8 +129,14 @@ class ExpressionTab(ExpressionTabLayout):
         self.df_curve.setData(xs, _finite(result.dfs), connect="finite")
         self.point_line.setValue(request.at)
         self.df_point_line.setValue(request.at)
-        self.f_marker.setData([request.at], [result.f] if math.isfinite(result.f) else [])
-        self.df_marker.setData([request.at], [result.df] if math.isfinite(result.df) else [])
+        # The plotted range is the one asked for: a point outside it is not drawn there (its
+        # values are in the table) rather than stretching the axis to reach it.
+        inside = request.x_min <= request.at <= request.x_max
+        for marker, value in ((self.f_marker, result.f), (self.df_marker, result.df)):
+            shown = inside and math.isfinite(value)
+            marker.setData([request.at] if shown else [], [value] if shown else [])
+        self.f_plot.getViewBox().enableAutoRange(x=False)
+        self.f_plot.setXRange(request.x_min, request.x_max, padding=X_PADDING)
         self._show_values(result)
         self.canvas.set_graph(result.graph)
         if result.svg is not None:
@@ -156,9 +165,13 @@ class ExpressionTab(ExpressionTabLayout):
     def _show_values(self, result: ExpressionResult) -> None:
         at = result.request.at
         self.values_title.setText(f"<b>At x = {at:g}</b> &nbsp; f(x) = {result.request.text}")
-        self.f_value.setText(format_number(result.f))
-        self.df_value.setText(format_number(result.df))
-        self.fd_value.setText(format_number(result.fd))
+        point = result.point
+        self.f_value.setText(format_number(result.f, reason=point.f_reason))
+        self.df_value.setText(format_number(result.df, reason=point.df_reason))
+        self.truth_note.setText("\n".join(point.notes))
+        self.truth_note.setVisible(bool(point.notes))
+        no_f = "" if point.f_defined else "f is not finite here"
+        self.fd_value.setText(format_number(result.fd, reason=no_f))
         self.formula.setText(result.formula)
         difference = result.difference
         if math.isfinite(difference):

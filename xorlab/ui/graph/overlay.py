@@ -102,6 +102,7 @@ class CanvasOverlay:
         labels keep their size while the graph zooms; hide the ones with no room."""
         view = self.canvas.view
         boxes = [view.mapFromScene(rect).boundingRect() for rect, _ in self.labels]
+        frame = view.mapFromScene(view.sceneRect()).boundingRect().united(view.viewport().rect())
         taken: list[QRect] = []
         for (_rect, item), box in sorted(
             zip(self.labels, boxes, strict=True), key=lambda pair: (pair[1].top(), pair[1].left())
@@ -116,8 +117,11 @@ class CanvasOverlay:
                 QRect(mid_x - w // 2, box.top() - 3 - h, w, h),
             ]
             others = [b for b in boxes if b != box]
+            # Within the picture: a label past its edge would be cut off where no scrolling
+            # reaches (a node at the right edge gets its label on the left).
+            inside = [c for c in candidates if frame.contains(c)]
             chosen = next(
-                (c for c in candidates if not any(c.intersects(o) for o in (*others, *taken))),
+                (c for c in inside if not any(c.intersects(o) for o in (*others, *taken))),
                 None,
             )
             # A label with no free place waits for the reader to zoom in, rather than

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QWidget
 
 from xorlab.app.graph_request import GraphBundle
 from xorlab.core.graphs.build import TARGETS, GraphView
+from xorlab.ui.graph.canvas_link import CanvasLink
 from xorlab.ui.graph.export import GraphExporter
 from xorlab.ui.graph.feed import GraphFeed
 from xorlab.ui.graph.legend import present_categories, summary_html
@@ -63,6 +64,8 @@ class GraphTab(GraphTabLayout):
         self._connect()
         self.feed = GraphFeed(self, source)  # asks the worker for graphs, applies the answers
         self.refresh_timer = self.feed.refresh_timer
+        # Side by side, both panes zoom and scroll together.
+        self.canvas_link = CanvasLink(self.canvases["symbolic"], self.canvases["optimized"], self)
         self.set_mode(self.mode)
 
     # --- public API ---------------------------------------------------------------------------
@@ -112,6 +115,7 @@ class GraphTab(GraphTabLayout):
         else:
             half = max(self.canvas_splitter.width() // 2, 100)
             self.canvas_splitter.setSizes([half, half])
+        self.canvas_link.set_enabled(mode == "side")
         self._update_legend()
         self.mode_changed.emit(mode)
 
@@ -229,6 +233,8 @@ class GraphTab(GraphTabLayout):
     @Slot(str)
     def _on_drawn(self, stage: str) -> None:
         self.exporter.set_pictures_available(self.pictures.render_problem is None)
+        if self.mode == "side":
+            self.canvas_link.set_enabled(True)  # the new picture joins the other's view
         self.drawn.emit(stage)
 
     # --- internals ----------------------------------------------------------------------------

@@ -113,6 +113,15 @@ class GraphTabLayout(QWidget):
             segments.addWidget(button)
         bar.addLayout(segments)
         bar.addStretch(1)
+        self.focus_button = _tool_button(
+            "graph.focus",
+            "Focus",
+            "Give the graph the whole window: hide the Experiment and Network panels and the "
+            "node details while this is on",
+        )
+        self.focus_button.setCheckable(True)
+        self.focus_button.setAutoRaise(False)
+        bar.addWidget(self.focus_button)
         bar.addWidget(self.export_button)
         find_row = QHBoxLayout()
         find_row.setSpacing(2)

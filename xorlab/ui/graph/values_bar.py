@@ -13,6 +13,7 @@ from xorlab.core.training.datasets import Dataset
 from xorlab.ui.graph.values_text import row_text
 
 ALL_ROWS = -1  # the row chooser's data for "all N rows"
+NOTE_MIN_WIDTH = 120
 
 
 class GraphValuesBar(QWidget):
@@ -26,7 +27,7 @@ class GraphValuesBar(QWidget):
         self.row_box.setToolTip("The training rows fed through the graph as its batch")
         self.row_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.row_box.setMinimumContentsLength(18)
-        # The row keeps its width; a long note is cut on the right (its tooltip has it all).
+        # The row keeps its width; a long note wraps beside it.
         self.row_box.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.show_box = QCheckBox("Show on the graph")
         self.show_box.setObjectName("graph.show_values")
@@ -37,7 +38,10 @@ class GraphValuesBar(QWidget):
         self.note.setObjectName("graph.values_note")
         self.note.setStyleSheet("color: #57606A;")
         self.note.setTextFormat(Qt.TextFormat.RichText)
-        self.note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # Wrapped, never cut ("symbolic grapl"): a narrow tab gives it a second line.
+        self.note.setWordWrap(True)
+        self.note.setMinimumWidth(NOTE_MIN_WIDTH)
+        self.note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
         self.title = QLabel("Live values for")
         self.title.setObjectName("graph.values_title")
         layout = QHBoxLayout(self)

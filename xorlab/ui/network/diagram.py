@@ -2,9 +2,11 @@
 line per weight, orange for positive and blue for negative, as wide as the weight is large;
 for 2-input data each neuron shows what it computes over the input plane.
 
-It follows the training worker: a snapshot re-pens the lines (no items are rebuilt), and the
-neuron maps come from a trainer job (neuron_maps, on the worker thread) about five times a
-second while training and once after every change of state. Hovering over a line shows its
+It follows the training worker: a snapshot re-pens the lines (no items are rebuilt). While
+the diagram is on screen the worker puts every neuron's map, as ready pictures, into the
+snapshots (TrainingWorker.set_neuron_maps); a replayed epoch's maps, and those after a change
+of state, come from a trainer job (neuron_maps, on the worker thread). Hidden, the diagram
+keeps only the newest snapshot and draws it when shown. Hovering over a line shows its
 weight; clicking it selects it and opens an editor (training pauses first) whose value is set
 on the worker by another job, after which a snapshot shows it everywhere. The legend, maps
 box and status line are made in network_header.py.
@@ -12,6 +14,7 @@ box and status line are made in network_header.py.
 
 from __future__ import annotations
 
+import math
 import time
 
 from PySide6.QtCore import QObject, QPoint, QTimer, Signal, Slot
@@ -28,18 +31,32 @@ from xorlab.app.network_jobs import (
 )
 from xorlab.core.training.datasets import Dataset
 from xorlab.core.training.trainer import TrainingSnapshot
-from xorlab.ui.network import header
+from xorlab.ui.network import header, style
 from xorlab.ui.network.layout import Architecture, architecture_for
+from xorlab.ui.network.map_popup import MapPopup
 from xorlab.ui.network.paint import paint_maps, paint_selection
 from xorlab.ui.network.scene import NetworkScene
+from xorlab.ui.network.structure_controls import BUTTON, FROM_BOTTOM, StructureControls
 from xorlab.ui.network.view import NetworkView
 from xorlab.ui.network.weight_editor import WeightEditor
 from xorlab.ui.runtime.selection import NOTHING, SelectionBus, SelectionRef
+from xorlab.ui.widgets.visibility import out_of_sight
 
 DEFAULT_ASPECT = 1.2  # width / height laid out for before the view has a size
 RELAYOUT_CHANGE = 1.35  # re-lay out when the view's shape changes by more than this factor
-MAPS_INTERVAL_MS = 200  # neuron maps at ~5 Hz while training
 SETTLED_STATES = ("ready", "paused", "done", "stopped", "diverged")
+STRUCTURE_ROOM = BUTTON + FROM_BOTTOM + 2  # pixels under the network for the +/- buttons
+# While training, the diagram redraws at most this often, and no more often than keeps its
+# painting (measured) to PAINT_SHARE of the time: its ~600 lines for the spiral cost more
+# than all the other views together, and every line is redrawn when any pen changes.
+MIN_REDRAW_SECONDS = 1 / 30
+PAINT_SHARE = 0.25
+# A repaint longer than this makes the window stutter (a wide net: 2-64-64-64-1 has ~8,600
+# lines, ~0.2-0.5 s to paint): such repaints may take at most SLOW_PAINT_SHARE of the time,
+# so at most 1% of the window's moments are late because of them.
+LAG_BUDGET = 0.016
+SLOW_PAINT_SHARE = 0.01
+MAX_SMOOTH_PAINT = 0.1  # seconds a jagged repaint may take for the settled one to be smooth
 
 
 class NetworkDiagram(QWidget):
@@ -70,10 +87,22 @@ class NetworkDiagram(QWidget):
         self._maps_pending = False
         self._maps_wanted = False  # asked again while a request was out
         self._built_aspect = DEFAULT_ASPECT
+        self._held: TrainingSnapshot | None = None  # the newest snapshot, while hidden
+        self._skipped: TrainingSnapshot | None = None  # not drawn yet: redrawn too recently
+        self._last_drawn = -math.inf  # perf_counter of the last snapshot drawn
+        self.redraws = 0  # snapshots drawn (benchmarks count them)
+        self.clock = time.perf_counter  # tests pace the redraws on a fake clock
+        self._slow_note = False  # the status line says the lines follow slowly
+        self._live_maps: bool | None = None  # what the worker was last told
 
         self.scene = NetworkScene(self)
         self.view = NetworkView(self.scene)
         self.editor = WeightEditor(self)
+        self.map_popup = MapPopup(self)
+        self.structure = StructureControls(self.view)
+        self.view.extra_bottom = STRUCTURE_ROOM
+        self.view.fitted.connect(self.structure.place)
+        self.view.unit_hovered.connect(self._on_unit_hovered)
         self.legend = header.legend_label()
         self.maps_box = header.maps_box()
         self.status = header.status_label()
@@ -82,6 +111,7 @@ class NetworkDiagram(QWidget):
         layout.setSpacing(2)
         layout.addLayout(header.header_layout(self.legend, self.maps_box))
         layout.addWidget(self.view, 1)
+        layout.addLayout(self.structure.layer_row())
         layout.addWidget(self.status)
         self._set_status("Hover over a line to read its weight; click it to edit.")
 
@@ -89,9 +119,6 @@ class NetworkDiagram(QWidget):
         self.relayout_timer.setSingleShot(True)
         self.relayout_timer.setInterval(150)
         self.relayout_timer.timeout.connect(self._on_relayout_timeout)
-        self.maps_timer = QTimer(self)
-        self.maps_timer.setInterval(MAPS_INTERVAL_MS)
-        self.maps_timer.timeout.connect(self.request_maps)
         self.view.line_clicked.connect(self._on_line_clicked)
         self.view.unit_clicked.connect(self._on_unit_clicked)
         self.view.background_clicked.connect(self._on_background_clicked)
@@ -123,19 +150,57 @@ class NetworkDiagram(QWidget):
 
     @Slot(object)
     def on_snapshot(self, snapshot: TrainingSnapshot) -> None:
+        if out_of_sight(self):
+            self._held = snapshot  # drawn when shown: nobody sees the ones in between
+            return
+        self._held = None
         start = time.perf_counter()
+        now = self.clock()
+        interval = self.redraw_interval()
+        if self._training() and now - self._last_drawn < interval:
+            self._skipped = snapshot  # a later one (or the settled one) is drawn instead
+            if interval >= 1.0 and not self._slow_note:
+                self._slow_note = True
+                self._set_status(
+                    f"Drawing these {len(self.scene.lines):,} lines takes "
+                    f"{self.view.fast_paint_seconds * 1000:.0f} ms: while training they are "
+                    f"redrawn every {interval:.0f} s, and as soon as training pauses."
+                )
+            return
+        self._skipped, self._last_drawn = None, now
+        self.redraws += 1
         shapes = [w.shape for w in snapshot.weights]
         if self.arch is None or self.arch.shapes() != shapes:
             self._build(shapes)
             self.relayout_timer.start()  # the panel may not have had its final size yet
         self.scene.set_weights(snapshot.weights)
+        self.view.refresh_hover()  # the line under the mouse in its new colour at once
         target = self.editor.target
         if target is not None and not self.editor.field.isModified():
             # The editor opened before the pause took effect: show the value it paused at.
             self.editor.show_value(self.scene.weight_at(*target))
-        self.update_seconds = [*self.update_seconds[-199:], time.perf_counter() - start]
-        if getattr(self.source, "state", "") != "training":
+        plane = snapshot.plane
+        if plane is not None and plane.neuron_images is not None and plane.neurons is not None:
+            # The worker's live maps, of these very weights: no job needed.
+            self.maps_data = DiagramData(
+                self.network, plane.neurons, plane.step, plane.neuron_images
+            )
+            self._show_maps(self.maps_data)
+        elif getattr(self.source, "state", "") != "training" or self._replaying():
             self.request_maps()  # a step, an edit, a replayed epoch: maps for these weights
+        self.update_seconds = [*self.update_seconds[-199:], time.perf_counter() - start]
+
+    def redraw_interval(self) -> float:
+        """Seconds between redraws while training, from the time a repaint takes while
+        training (without antialiasing)."""
+        paint = self.view.fast_paint_seconds  # 0 until measured: redraw, and measure
+        interval = max(MIN_REDRAW_SECONDS, paint / PAINT_SHARE)
+        if paint > LAG_BUDGET:
+            interval = max(interval, paint / SLOW_PAINT_SHARE)
+        return interval
+
+    def _training(self) -> bool:
+        return getattr(self.source, "state", "") == "training" and not self._replaying()
 
     def request_maps(self) -> None:
         """Ask the worker for fresh neuron maps (and the network's activations)."""
@@ -145,7 +210,7 @@ class NetworkDiagram(QWidget):
             self._maps_wanted = True
             return
         self._maps_pending, self._maps_wanted = True, False
-        self.source.submit_job(neuron_maps_job(self.scene.weights or None))
+        self.source.submit_job(neuron_maps_job(self.scene.weights or None, style.map_palette()))
 
     def select(self, ref: SelectionRef | None) -> None:
         """Select in this diagram and every linked view."""
@@ -202,7 +267,19 @@ class NetworkDiagram(QWidget):
 
     def _show_maps(self, data: DiagramData) -> None:
         if self.arch is not None:
-            paint_maps(self.scene, data.maps, self.maps_box.isChecked())
+            paint_maps(self.scene, data.maps, self.maps_box.isChecked(), data.images)
+
+    def _replaying(self) -> bool:
+        return bool(getattr(self.replay, "is_replaying", False))
+
+    def _tell_worker_about_maps(self) -> None:
+        """Live neuron maps in the snapshots only while someone can see them."""
+        wanted = self.isVisible() and self.maps_box.isChecked()
+        setter = getattr(self.source, "set_neuron_maps", None)
+        if setter is None or wanted == self._live_maps:
+            return
+        self._live_maps = wanted
+        setter(style.map_palette() if wanted else None)
 
     # --- selection ------------------------------------------------------------------------------
 
@@ -221,6 +298,14 @@ class NetworkDiagram(QWidget):
         p, r, c = (int(v) for v in self.scene.index[index])
         self.select(SelectionRef.weight(p, r, c))
         self.edit_weight(p, r, c, where)
+
+    @Slot(int, int, QPoint)
+    def _on_unit_hovered(self, layer: int, unit: int, global_point: QPoint) -> None:
+        maps = self.maps_data.maps if self.maps_data is not None else None
+        if layer < 0 or self.arch is None or not self.maps_box.isChecked():
+            self.map_popup.hide_map()
+            return
+        self.map_popup.show_unit(self.arch, maps, layer, unit, global_point)
 
     @Slot(int, int)
     def _on_unit_clicked(self, layer: int, unit: int) -> None:
@@ -241,11 +326,15 @@ class NetworkDiagram(QWidget):
 
     @Slot(str)
     def _on_state_changed(self, state: str) -> None:
-        training = state == "training"
-        if training and self.isVisible():
-            self.maps_timer.start()
-        else:
-            self.maps_timer.stop()
+        # Smooth once settled, unless even the jagged repaint is slow (a wide net's thousands
+        # of lines): antialiasing triples it, and the window would freeze for a second.
+        slow = self.view.fast_paint_seconds > MAX_SMOOTH_PAINT
+        self.view.set_fast(state == "training" or slow)
+        if state != "training" and self._slow_note:
+            self._slow_note = False
+            self._set_status("Hover over a line to read its weight; click it to edit.")
+        if state != "training" and self._skipped is not None:
+            self.on_snapshot(self._skipped)  # the run's last snapshot came before the state
         if state in SETTLED_STATES:
             self._maps_pending = False  # a new trainer answers afresh
             self.request_maps()
@@ -262,6 +351,9 @@ class NetworkDiagram(QWidget):
                 self._build([w.shape for w in self.scene.weights])  # captions name activations
             else:
                 self._show_maps(result)
+            popup = self.map_popup
+            if popup.unit is not None and self.arch is not None:  # the map under the mouse
+                popup.show_unit(self.arch, result.maps, *popup.unit, popup.pointer)
         elif kind == WEIGHT_EDIT and isinstance(result, WeightEdit):
             self._set_status(
                 f"W{result.param + 1}[{result.row},{result.col}]: {result.old:.4g} → "
@@ -281,18 +373,21 @@ class NetworkDiagram(QWidget):
 
     @Slot(bool)
     def _on_maps_toggled(self, _checked: bool) -> None:
+        self._tell_worker_about_maps()
         if self.maps_data is not None:
             self._show_maps(self.maps_data)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if getattr(self.source, "state", "") == "training":
-            self.maps_timer.start()
-        self.request_maps()
+        self._tell_worker_about_maps()
+        if self._held is not None:
+            self.on_snapshot(self._held)
+        self.request_maps()  # what the held snapshot may lack (a settled run's maps)
 
     def hideEvent(self, event: QHideEvent) -> None:
         super().hideEvent(event)
-        self.maps_timer.stop()
+        self.map_popup.hide_map()
+        self._tell_worker_about_maps()
 
     def _set_status(self, text: str, error: bool = False) -> None:
         self.status.setText(header.status_html(text, error))

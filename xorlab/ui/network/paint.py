@@ -6,24 +6,36 @@ from __future__ import annotations
 import numpy as np
 
 from xorlab.core.training.neuron_maps import NeuronMaps
+from xorlab.core.training.plane_maps import NeuronImages
 from xorlab.ui.network import style
 from xorlab.ui.network.layout import Architecture
 from xorlab.ui.network.scene import NetworkScene
 from xorlab.ui.runtime.selection import SelectionRef
 
 
-def paint_maps(scene: NetworkScene, maps: NeuronMaps | None, enabled: bool) -> None:
+def paint_maps(
+    scene: NetworkScene,
+    maps: NeuronMaps | None,
+    enabled: bool,
+    images: NeuronImages | None = None,
+) -> None:
     """Each unit's map (inputs included) as its picture; none for layers too wide to read,
-    when ``enabled`` is off, or for maps of another architecture."""
+    when ``enabled`` is off, or for maps of another architecture. ``images``: the maps
+    already coloured (by the worker), so drawing them is only making pixmaps."""
     arch = scene.arch
     if arch is None:
         return
     show = maps is not None and enabled and maps_fit(maps, arch)
+    if images is not None and tuple(len(layer) for layer in images) != tuple(arch.sizes):
+        images = None
     for layer, size in enumerate(arch.sizes):
         too_many = size > style.MAX_MAP_UNITS
         for unit in range(size):
             pixmap = None
-            if show and not too_many:
+            if show and not too_many and images is not None:
+                picture = images[layer][unit]
+                pixmap = style.rgba_pixmap(picture) if picture is not None else None
+            elif show and not too_many:
                 values = layer_map(maps, layer, unit)
                 if values is not None:
                     activation = "input" if layer == 0 else _activation(arch, layer)

@@ -12,7 +12,11 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage, QPainterPath, QPen, QPixmap
 
+from xorlab.core.training.map_images import colorize, value_range
+from xorlab.core.training.plane_maps import MAX_MAP_UNITS as PLANE_MAX_MAP_UNITS
 from xorlab.ui.widgets.plot_style import CLASS_COLORS, boundary_colormap
+
+__all__ = ["value_range"]  # kept here for the diagram's callers; defined in the core
 
 POSITIVE_COLOR = CLASS_COLORS[1]  # vermillion-orange
 NEGATIVE_COLOR = CLASS_COLORS[0]  # blue
@@ -37,7 +41,7 @@ WIDTH_STEP = 0.25  # widths are quantized so an unchanged-looking pen is not set
 ALPHA_LEVELS = 8
 DIMMED_OPACITY = 0.12
 # Layers with more units than this show no maps: dozens of tiny pictures read as noise.
-MAX_MAP_UNITS = 16
+MAX_MAP_UNITS = PLANE_MAX_MAP_UNITS
 
 
 def weight_scale(max_abs: float) -> float:
@@ -105,21 +109,6 @@ def _lut() -> np.ndarray:
     return _LUT
 
 
-def value_range(activation: str, values: np.ndarray) -> tuple[float, float]:
-    """The value shown white-centred blue-to-orange: the activation's own range when it has
-    one, else symmetric about 0 over what the map shows."""
-    if activation == "sigmoid":
-        return 0.0, 1.0
-    if activation == "tanh":
-        return -1.0, 1.0
-    if activation == "input":
-        lo, hi = float(np.min(values)), float(np.max(values))
-        return (lo, hi) if hi > lo else (lo - 1, hi + 1)
-    bound = float(np.max(np.abs(values))) if values.size else 1.0
-    bound = bound if math.isfinite(bound) and bound > 1e-12 else 1.0
-    return -bound, bound
-
-
 def activation_glyph(activation: str, radius: float) -> QPainterPath | None:
     """A small drawing of the activation's curve over z in [-3, 3], for a neuron's face."""
     z = np.linspace(-3.0, 3.0, 25)
@@ -143,11 +132,19 @@ def activation_glyph(activation: str, radius: float) -> QPainterPath | None:
     return path
 
 
+def map_palette() -> np.ndarray:
+    """The maps' colours, (256, 4) uint8: the worker colours maps through it."""
+    return _lut()
+
+
 def map_image(values: np.ndarray, low: float, high: float) -> QPixmap:
     """A (rows, columns) map as a picture, row 0 at the bottom like the plane's y axis."""
-    scaled = (np.asarray(values, dtype=np.float64) - low) / (high - low)
-    index = np.clip(np.nan_to_num(scaled, nan=0.5) * 255, 0, 255).astype(np.uint8)
-    rgba = np.ascontiguousarray(_lut()[index[::-1]])
+    return rgba_pixmap(colorize(np.asarray(values)[::-1], low, high, _lut()))
+
+
+def rgba_pixmap(rgba: np.ndarray) -> QPixmap:
+    """A ready (rows, columns, 4) uint8 RGBA picture (made on the worker) as a pixmap."""
+    rgba = np.ascontiguousarray(rgba, dtype=np.uint8)
     height, width = rgba.shape[:2]
     image = QImage(rgba.data, width, height, 4 * width, QImage.Format.Format_RGBA8888)
     return QPixmap.fromImage(image.copy())  # copy: the numpy buffer goes away

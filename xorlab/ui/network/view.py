@@ -3,6 +3,8 @@ the mouse (weight value, neuron), outlines the hovered line, and reports clicks.
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPen, QResizeEvent
 from PySide6.QtWidgets import QFrame, QGraphicsView, QToolTip
@@ -23,12 +25,18 @@ class NetworkView(QGraphicsView):
     unit_clicked = Signal(int, int)
     background_clicked = Signal()
     line_hovered = Signal(int)
+    unit_hovered = Signal(int, int, QPoint)  # layer, unit, global point; (-1, -1) on leaving
+    fitted = Signal()  # the network was fitted to the view (controls on it follow)
 
     def __init__(self, scene: NetworkScene, name: str = "network.view"):
         super().__init__(scene)
         self.setObjectName(name)
         self.network = scene
         self.hovered = -1
+        self.hovered_unit: tuple[int, int] | None = None
+        self.extra_bottom = 0  # pixels under the network kept for controls drawn there
+        self.paint_seconds = 0.0  # smoothed time a repaint takes
+        self.fast_paint_seconds = 0.0  # the same, of repaints without antialiasing
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setRenderHints(
             QPainter.RenderHint.Antialiasing
@@ -70,6 +78,7 @@ class NetworkView(QGraphicsView):
         if (1, 0) in centres:
             self.network.fit_titles((centres[(1, 0)].x() - centres[(0, 0)].x()) * zoom)
         self.network.hide_crowded_captions(self.viewportTransform())
+        self.fitted.emit()
 
     def margins(self) -> tuple[int, int, int, int]:
         """Pixels around the units for the captions: the sides as wide as the input and
@@ -81,7 +90,7 @@ class NetworkView(QGraphicsView):
             int(max(left + offset, MIN_SIDE_MARGIN)),
             top,
             int(max(right + offset, MIN_SIDE_MARGIN)),
-            bottom,
+            bottom + self.extra_bottom,
         )
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -123,7 +132,25 @@ class NetworkView(QGraphicsView):
         title = arch.layer_title(layer).replace("\n", ", ")
         return f"{name} ({title})\nits incoming weights: column {unit} of W{layer}"
 
+    def set_fast(self, fast: bool) -> None:
+        """Jagged lines while training (a third of the paint time: ~600 antialiased lines
+        are most of the spiral's diagram), smooth ones once it settles."""
+        smooth = not fast
+        if bool(self.renderHints() & QPainter.RenderHint.Antialiasing) != smooth:
+            self.setRenderHint(QPainter.RenderHint.Antialiasing, smooth)
+            self.viewport().update()
+
     def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            start = time.perf_counter()
+            handled = super().viewportEvent(event)
+            seconds = time.perf_counter() - start
+            old = self.paint_seconds
+            self.paint_seconds = seconds if old == 0 else 0.7 * old + 0.3 * seconds
+            if not self.renderHints() & QPainter.RenderHint.Antialiasing:
+                old = self.fast_paint_seconds
+                self.fast_paint_seconds = seconds if old == 0 else 0.7 * old + 0.3 * seconds
+            return handled
         if event.type() == QEvent.Type.ToolTip:
             text = self.describe(*self.thing_at(event.pos()))
             if text:
@@ -133,12 +160,14 @@ class NetworkView(QGraphicsView):
             return True
         if event.type() == QEvent.Type.Leave:
             self._hover(-1)
+            self._hover_unit(None, QPoint())
         return super().viewportEvent(event)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         super().mouseMoveEvent(event)
         kind, where = self.thing_at(event.position().toPoint())
         self._hover(where[0] if kind == "line" else -1)
+        self._hover_unit(where if kind == "unit" else None, event.globalPosition().toPoint())
         cursor = Qt.CursorShape.PointingHandCursor if kind else Qt.CursorShape.ArrowCursor
         self.viewport().setCursor(cursor)
 
@@ -160,6 +189,20 @@ class NetworkView(QGraphicsView):
         x1, y1, x2, y2 = self.network.segments[index]
         # A third of the way along: the middles of a layer's lines often cross each other.
         return self.mapFromScene(QPointF(x1 + (x2 - x1) / 3, y1 + (y2 - y1) / 3))
+
+    def _hover_unit(self, unit: tuple[int, int] | None, global_point: QPoint) -> None:
+        if unit == self.hovered_unit:
+            return
+        self.hovered_unit = unit
+        self.unit_hovered.emit(*(unit if unit is not None else (-1, -1)), global_point)
+
+    def refresh_hover(self) -> None:
+        """Redraw the hovered line's outline from its current pen: after a weight edit or a
+        snapshot its sign's colour and its width may have changed under the mouse."""
+        if self.hovered < 0:
+            return  # nothing under the mouse: nothing to redraw
+        index, self.hovered = self.hovered, -1
+        self._hover(index)
 
     def _hover(self, index: int) -> None:
         if index == self.hovered:

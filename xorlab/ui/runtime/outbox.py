@@ -36,7 +36,7 @@ MAX_FRAME_SECONDS = 0.25  # one slow frame (a modal dialog opening) must not thr
 
 def merge_snapshots(older: TrainingSnapshot, newer: TrainingSnapshot) -> TrainingSnapshot:
     """``newer`` carrying the cost points (training and test) and progress lines of both;
-    the latest boundary map either had."""
+    the latest maps either had."""
     return replace(
         newer,
         history_steps=np.concatenate([older.history_steps, newer.history_steps]),
@@ -47,6 +47,7 @@ def merge_snapshots(older: TrainingSnapshot, newer: TrainingSnapshot) -> Trainin
         test_costs=np.concatenate([older.test_costs, newer.test_costs]),
         test_accuracy=np.concatenate([older.test_accuracy, newer.test_accuracy]),
         log_lines=older.log_lines + newer.log_lines,
+        plane=newer.plane if newer.plane is not None else older.plane,
     )
 
 

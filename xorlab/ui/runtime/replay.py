@@ -125,7 +125,15 @@ class ReplayController(QObject):
     def on_snapshot(self, snapshot: TrainingSnapshot) -> None:
         self.latest = snapshot
         if snapshot.grid_outputs is not None or not self._needs_grid:
-            self.timeline.add(replace(snapshot, history_steps=_NO_STEPS, history_costs=_NO_COSTS))
+            # Stored without the neuron maps (~350 KB a spiral snapshot): a replayed epoch's
+            # come from the diagram's job, for that epoch's weights.
+            plane = snapshot.plane
+            if plane is not None and plane.neurons is not None:
+                plane = replace(plane, neurons=None, neuron_images=None)
+            stored = replace(
+                snapshot, history_steps=_NO_STEPS, history_costs=_NO_COSTS, plane=plane
+            )
+            self.timeline.add(stored)
             self.timeline_changed.emit()
         if self.replayed is None:
             self.snapshot_shown.emit(snapshot)

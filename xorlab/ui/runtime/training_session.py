@@ -26,11 +26,22 @@ from PySide6.QtCore import QObject, QThread, QTimer, Slot
 from xorlab.app.chunk_plan import ChunkPlan
 from xorlab.app.compile_steps import compile_steps
 from xorlab.app.graph_request import LatestGraphRequest
+from xorlab.app.live_maps import LiveMaps
 from xorlab.app.pacing import SnapshotPacing
 from xorlab.app.requests import Requests, compile_key
 from xorlab.app.trainer_jobs import PendingJobs
-from xorlab.core.io.experiment import Experiment, ExperimentError, restore_into
-from xorlab.core.training.datasets import DatasetError, PlaneGrid, load_dataset, plane_grid
+from xorlab.core.io.experiment import (
+    Experiment,
+    ExperimentError,
+    restore_into,
+)
+from xorlab.core.training.datasets import (
+    DatasetError,
+    PlaneGrid,
+    load_dataset,
+    plane_grid,
+    target_problem,
+)
 from xorlab.core.training.spec import ExperimentSpec, SpecError
 from xorlab.core.training.strategies import StrategyUnavailable
 from xorlab.core.training.trainer import DivergenceError, Trainer, TrainingSnapshot
@@ -39,7 +50,7 @@ from xorlab.ui.runtime.session_commands import SessionCommands
 
 log = logging.getLogger(__name__)
 
-COMMANDS_WITH_VALUES = ("learning_rate", "speed")
+COMMANDS_WITH_VALUES = ("learning_rate", "speed", "neuron_maps")
 
 
 def moment_snapshot(trainer: Trainer, moment, grid: PlaneGrid | None) -> TrainingSnapshot:
@@ -98,6 +109,7 @@ class TrainingSession(QObject, SessionCommands):
         self.min_snapshots = min_snapshots  # per run, however fast it computes
         self.pacing = SnapshotPacing(outbox, max_snapshot_rate, grid_rate)
         self._grid_resolution = grid_resolution
+        self.maps = LiveMaps()  # which maps over the plane the snapshots carry
         self._mode = mode
 
         self._trainer: Trainer | None = None
@@ -202,6 +214,8 @@ class TrainingSession(QObject, SessionCommands):
         start = time.perf_counter()
         try:
             dataset = experiment.dataset if experiment else load_dataset(spec.dataset)
+            if wrong := target_problem(dataset, spec.training.cost):
+                raise wrong
             grid = plane_grid(dataset, self._grid_resolution) if dataset.n_inputs == 2 else None
         except DatasetError as exc:
             self._outbox.post("failed", f"Cannot load the dataset: {exc}")
@@ -209,6 +223,7 @@ class TrainingSession(QObject, SessionCommands):
             return
         trainer = Trainer(spec, dataset, mode=self._mode, strategy=self._requests.strategy)
         # The training part, its held-out samples in .test; the grid spans them all.
+        self.maps.new_run(trainer.dataset, grid)
         self._outbox.post("run_reset", trainer.dataset, grid)
         for compile_step in compile_steps(trainer, grid):
             if self._requests.superseded(generation):
@@ -238,8 +253,9 @@ class TrainingSession(QObject, SessionCommands):
         self._post_moments(trainer)
         epochs, costs = trainer.history.data()
         test_steps, test_costs, test_accuracy = trainer.test_history.data()
+        snapshot = self._with_maps(trainer, trainer.snapshot(), settled=True)
         snapshot = replace(
-            trainer.snapshot(self._grid),
+            snapshot,
             history_steps=epochs,
             history_costs=costs,
             log_lines=tuple(trainer.log),  # the saved run's progress lines, for the Log view
@@ -266,7 +282,7 @@ class TrainingSession(QObject, SessionCommands):
                 trainer.set_state([*moment.weights, *moment.optimizer_state])
             else:
                 trainer.set_weights(list(moment.weights))
-            snapshot = moment_snapshot(trainer, moment, self._grid)
+            snapshot = self._with_maps(trainer, moment_snapshot(trainer, moment, None), True)
             self._outbox.post("snapshot", snapshot, self._progress_args())
             # A progress item between two snapshots keeps them apart (snapshots merge).
             self._outbox.post("progress", *self._progress_args())
@@ -305,14 +321,28 @@ class TrainingSession(QObject, SessionCommands):
         with_grid = self._grid is not None and (
             force or now - self._last_grid_time >= self.pacing.grid_spacing()
         )
-        snapshot = trainer.snapshot(self._grid if with_grid else None)
+        snapshot = trainer.snapshot()
         if with_grid:
-            self.pacing.note_grid_seconds(time.perf_counter() - now)
+            # A forced snapshot is one the run settles on (or a milestone): the fine map.
+            snapshot = self._with_maps(trainer, snapshot, settled=force)
+            if self.maps.last_seconds is not None:
+                self.pacing.note_grid_seconds(self.maps.last_seconds)
         self._last_snapshot_time = now
         if with_grid:
             self._last_grid_time = now
         self._last_post = self._outbox.post("snapshot", snapshot, self._progress_args())
         return True
+
+    def _with_maps(self, trainer: Trainer, snapshot, settled: bool):
+        maps = self.maps.compute(trainer, settled)
+        if maps is None:
+            return snapshot
+        return replace(snapshot, grid_outputs=maps.output, plane=maps)
+
+    def _do_neuron_maps(self, palette) -> None:
+        """Neuron maps (coloured through ``palette``) in the snapshots from now on, or none
+        (a settled run's maps come by the diagram's job, network_jobs.neuron_maps_job)."""
+        self.maps.want_neuron_maps(palette)
 
     def _snapshot_due(self) -> bool:
         return time.perf_counter() - self._last_snapshot_time >= self.pacing.snapshot_spacing()

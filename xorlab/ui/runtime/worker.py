@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
 import shiboken6
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 
@@ -74,7 +75,7 @@ class TrainingWorker(QObject, ThreadHandle):
         *,
         chunk_seconds: float = 0.010,
         max_snapshot_rate: float = 60.0,
-        grid_rate: float = 20.0,
+        grid_rate: float = 60.0,
         grid_resolution: int = 64,
         min_snapshots: int = 100,
         mode: str | None = None,
@@ -168,6 +169,12 @@ class TrainingWorker(QObject, ThreadHandle):
         if steps_per_second is not None and not (0 < steps_per_second < math.inf):
             raise ValueError(f"a speed must be a positive number of steps/s: {steps_per_second}")
         self._post("speed", None if steps_per_second is None else float(steps_per_second))
+
+    def set_neuron_maps(self, palette: np.ndarray | None) -> None:
+        """While training, snapshots carry every neuron's map over the plane as pictures
+        coloured through ``palette`` (256, 4) uint8, computed on the worker; None stops it
+        (the diagram is hidden, or shows no maps). From the next snapshot on."""
+        self._post("neuron_maps", None if palette is None else np.array(palette, np.uint8))
 
     def submit_job(self, job: TrainerJob) -> None:
         """Run ``job.run(trainer)`` on the worker thread between chunks; answered by job_done

@@ -8,20 +8,18 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 import xorlab
+from xorlab.ui.shell import app_resources
 from xorlab.ui.shell.automation import Automation, initial_spec
 from xorlab.ui.shell.main_window import MainWindow
 
 ORGANIZATION = "xorlab"
 APPLICATION = "xorlab"
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
-STYLE_SHEET = RESOURCES / "style.qss"
 
 # A calm light theme matching the plots' white backgrounds; the accent is the plots' blue.
 PALETTE = {
@@ -59,11 +57,8 @@ def make_palette() -> QPalette:
 
 
 def style_sheet() -> str:
-    """The app's style sheet, or none when the resources folder is not installed."""
-    try:
-        return STYLE_SHEET.read_text(encoding="utf-8")
-    except OSError:
-        return ""
+    """The app's style sheet (shipped in the wheel too), or none when it is missing."""
+    return app_resources.read_text(app_resources.STYLE_SHEET)
 
 
 def set_application_names() -> None:
@@ -94,6 +89,10 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     )
     app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationDisplayName("xorlab")
+    app.setWindowIcon(app_resources.app_icon())
+    # Matches the desktop entry's StartupWMClass and file name, so the taskbar groups the
+    # window under the installed launcher and its icon.
+    QGuiApplication.setDesktopFileName("xorlab")
     apply_theme(app)
     return app
 

@@ -7,10 +7,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Slot
+from PySide6.QtCore import QBuffer, QIODevice, QObject, QTimer, Slot
 
 from xorlab.app.speed_limit import FULL
 from xorlab.core.io.experiment import ExperimentError, load_experiment
+from xorlab.core.io.safe_files import SafeFileError, write_atomically
 from xorlab.core.training.presets import PRESETS
 from xorlab.core.training.spec import ExperimentSpec
 
@@ -101,7 +102,9 @@ class Automation(QObject):
             self._finish()
 
     def _finish(self) -> None:
-        busy = getattr(self.window.tabs.currentWidget(), "busy", None)
+        page = self.window.tabs.currentWidget()
+        page = getattr(page, "content", page)  # a page in a StackingPage
+        busy = getattr(page, "busy", None)
         if callable(busy) and busy() and self._busy_waited < BUSY_LIMIT_MS:
             self._busy_waited += BUSY_POLL_MS
             QTimer.singleShot(BUSY_POLL_MS, self._finish)
@@ -119,8 +122,16 @@ class Automation(QObject):
         if target.parent and not target.parent.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
         pixmap = self.window.grab()
-        if pixmap.isNull() or not pixmap.save(str(target)):
+        fmt = (target.suffix.lstrip(".") or "png").upper()
+        buffer = QBuffer()
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        if pixmap.isNull() or not pixmap.save(buffer, fmt):
             print(f"xorlab: could not save the screenshot to {target}", file=sys.stderr)
+            return False
+        try:  # the same safe writer as every save: atomic, through symlinks, the umask
+            write_atomically(target, bytes(buffer.data().data()))
+        except SafeFileError as exc:
+            print(f"xorlab: could not save the screenshot: {exc}", file=sys.stderr)
             return False
         print(f"xorlab: saved a screenshot to {target}", file=sys.stderr)
         return True

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QSettings, Slot
 from PySide6.QtGui import QAction, QActionGroup
-from PySide6.QtWidgets import QLabel, QMenu, QStatusBar, QWidget
+from PySide6.QtWidgets import QMenu, QStatusBar, QWidget
 
 from xorlab.core.training.strategies import STRATEGIES
 from xorlab.core.training.strategies.tensor_loop import jax_available
 from xorlab.ui.runtime.worker import TrainingWorker
+from xorlab.ui.widgets.squeeze_label import SqueezeLabel
 
 SETTINGS_KEY = "training/engine"
 ENGINE_TEXT = {"auto": "&Auto", "fused": "&Fused loop", "scan": "&Scan", "jax": "&JAX"}
@@ -63,7 +64,7 @@ class EngineMenu(QObject):
             self.group.addAction(action)
             self.menu.addAction(action)
             self.actions[name] = action
-        self.label = QLabel()
+        self.label = SqueezeLabel()
         self.label.setObjectName("status.engine")
         status_bar.addPermanentWidget(self.label)
         worker.engine_chosen.connect(self._on_engine_chosen)

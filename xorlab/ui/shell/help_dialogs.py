@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import platform
 from html import escape
 
+from PySide6.QtCore import qVersion
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
@@ -18,6 +20,31 @@ XOR tutorials, whose numbers it reproduces exactly.</p>
 <p>Headless: <code>python main.py train --preset xor-minimal</code>,
 <code>python main.py grad</code>, <code>python main.py graph</code>.</p>
 """
+
+
+def component_versions() -> dict[str, str]:
+    """What this copy of xorlab runs on, for the About box and bug reports."""
+    import PySide6
+    import pytensor
+
+    from xorlab.core.graphs.render import graphviz_version
+
+    return {
+        "Python": platform.python_version(),
+        "PySide6": PySide6.__version__,
+        "Qt": qVersion(),
+        "PyTensor": pytensor.__version__,
+        "Graphviz": graphviz_version(),
+    }
+
+
+def about_html(versions: dict[str, str] | None = None) -> str:
+    versions = component_versions() if versions is None else versions
+    rows = "".join(
+        f"<tr><td style='padding-right:12px'>{escape(name)}</td><td>{escape(value)}</td></tr>"
+        for name, value in versions.items()
+    )
+    return f"{ABOUT_HTML}<table cellspacing='2'>{rows}</table>"
 
 
 def shortcuts_html(actions: list[QAction]) -> str:

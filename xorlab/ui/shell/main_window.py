@@ -24,17 +24,21 @@ from xorlab.core.training.trainer import TrainingSnapshot
 from xorlab.ui.builder.panel import BuilderPanel
 from xorlab.ui.expression.tab import ExpressionTab
 from xorlab.ui.formulas.panel import FormulaPanel
+from xorlab.ui.graph.focus_mode import FocusMode
 from xorlab.ui.graph.tab import GraphTab
 from xorlab.ui.runtime.gui_gc import install as collect_garbage_on_gui_thread
 from xorlab.ui.runtime.replay import ReplayController
 from xorlab.ui.runtime.worker import TrainingWorker
+from xorlab.ui.shell import screen_fit
 from xorlab.ui.shell import settings as saved
 from xorlab.ui.shell.actions import TrainingActions
+from xorlab.ui.shell.app_resources import app_icon
 from xorlab.ui.shell.banner import MessageBanner
 from xorlab.ui.shell.engine_menu import EngineMenu
 from xorlab.ui.shell.file_controller import FileController
 from xorlab.ui.shell.help_dialogs import ShortcutsDialog
 from xorlab.ui.shell.network_views import NetworkViews
+from xorlab.ui.shell.screen_fit import ScreenFit
 from xorlab.ui.shell.speed_control import SpeedControl
 from xorlab.ui.shell.status_bar import TrainingStatusBar
 from xorlab.ui.shell.window_layout import repair_layout
@@ -48,6 +52,7 @@ from xorlab.ui.training.outputs_plot import OutputsPlot
 from xorlab.ui.training.run_overlays import RunOverlays
 from xorlab.ui.training.timeline_bar import TimelineBar, training_page
 from xorlab.ui.training.truth_table import TruthTable
+from xorlab.ui.widgets.stacking_page import StackingPage
 
 DEFAULT_SIZE = (1500, 940)
 DOCK_WIDTH = 360  # the builder's combo boxes show their longest choices
@@ -66,6 +71,7 @@ class MainWindow(QMainWindow):
         collect_garbage_on_gui_thread()  # see gui_gc: Qt garbage must not die on the worker
         self.setObjectName("main_window")
         self.setWindowTitle("xorlab")
+        self.setWindowIcon(app_icon())
         self.settings = settings if settings is not None else QSettings()
         self._closing = False
         self._shortcuts_dialog: ShortcutsDialog | None = None
@@ -102,7 +108,14 @@ class MainWindow(QMainWindow):
         self.log_cost_action = menus.log_cost_action
         self.router = WindowRouter(self)  # builder -> worker -> views, status, banner
         self.network_views = NetworkViews(self)  # diagram dock, linked selection, live values
+        # Within the screen whatever is shown: the Network dock tabifies when room runs out.
+        self.fit_guard = ScreenFit(self, self.builder_dock, self.network_views.dock, self.tabs)
         self._restore_settings()
+        self.fit_guard.fit()
+        # The Graph tab's Focus button: the graph gets the whole window.
+        self.graph_focus = FocusMode(
+            self.graph_tab, self.tabs, [self.builder_dock, self.network_views.dock]
+        )
 
         initial = spec or saved.read_spec(self.settings) or PRESETS["xor-minimal"].spec
         self.worker.start()
@@ -178,7 +191,8 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(training_page(self.training_splitter, self.timeline_bar), "Training")
         self.add_tab(self.graph_tab, "Graph")
-        self.add_tab(self.expression_tab, "Expression")
+        # Its plots and graph stack when the window is narrow (a laptop with both docks).
+        self.add_tab(StackingPage(self.expression_tab, self.expression_tab.splitter), "Expression")
         self.add_tab(self.formula_panel, "Formulas")
         self.add_tab(self.log_view, "Log")
 
@@ -193,7 +207,7 @@ class MainWindow(QMainWindow):
 
     def _size_for_screen(self) -> None:
         """A roomy first size that still fits the screen; saved geometry replaces it."""
-        available = self.screen().availableGeometry()
+        available = screen_fit.available_rect(self)
         width = min(DEFAULT_SIZE[0], int(available.width() * 0.94))
         height = min(DEFAULT_SIZE[1], int(available.height() * 0.94))
         self.resize(width, height)
@@ -242,6 +256,7 @@ class MainWindow(QMainWindow):
             self.show_tab(self._saved_tab)
 
     def save_settings(self) -> bool:
+        self.graph_focus.set_on(False)  # the docks hidden by focus mode are saved as shown
         s = self.settings
         s.setValue(saved.GEOMETRY, self.saveGeometry())
         s.setValue(saved.WINDOW_STATE, self.saveState())

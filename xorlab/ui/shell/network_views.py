@@ -16,7 +16,9 @@ from xorlab.ui.graph.links import GraphSelectionLink
 from xorlab.ui.graph.values_panel import GraphValuesPanel
 from xorlab.ui.network.diagram import NetworkDiagram
 from xorlab.ui.runtime.selection import SelectionBus
+from xorlab.ui.shell import screen_fit
 from xorlab.ui.shell.graph_tab_settings import GraphTabSettings
+from xorlab.ui.shell.structure_edits import StructureEdits
 
 DOCK_WIDTH = 400
 SCREEN_SHARE = 0.94  # the window never grows past this share of the screen
@@ -42,13 +44,21 @@ class NetworkViews:
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         # Room for the dock without squeezing the plots, where the screen has it (a saved
         # geometry, restored after this, wins).
-        screen_width = window.screen().availableGeometry().width()
+        screen_width = screen_fit.available_rect(window).width()
         window.resize(
             int(min(window.width() + DOCK_WIDTH, screen_width * SCREEN_SHARE)), window.height()
         )
         window.resizeDocks([self.dock], [DOCK_WIDTH], Qt.Orientation.Horizontal)
         if screen_width < SMALL_SCREEN:
             self.dock.hide()  # View > Network diagram shows it; the plots need the room
+        # +/- on the diagram edit the builder's layer list, as a user would there.
+        builder = getattr(window, "builder", None)
+        if builder is not None:
+            self.structure_edits = StructureEdits(builder, self.diagram.structure)
+        # The cost after a weight edit is marked on the cost plot, as the status bar says it.
+        cost_plot = getattr(window, "cost_plot", None)
+        if cost_plot is not None:
+            self.diagram.weight_edited.connect(lambda _edit: cost_plot.expect_edit())
         self.graph_link = GraphSelectionLink(window.graph_tab, self.bus)
         # Live values follow time travel; the tab's choices are remembered between sessions.
         self.graph_values = GraphValuesPanel(window.graph_tab, window.worker, replay)

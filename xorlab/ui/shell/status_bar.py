@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
 
+from xorlab.ui.widgets.squeeze_label import SqueezeLabel
+
 STATE_TEXT = {
     "idle": "Idle",
     "compiling": "Compiling…",
@@ -60,7 +62,8 @@ class TrainingStatusBar(QStatusBar):
         self.progress_bar.setObjectName("status.progress")
         self.progress_bar.setRange(0, PROGRESS_RESOLUTION)
         self.progress_bar.setTextVisible(False)
-        self.progress_bar.setFixedWidth(160)
+        self.progress_bar.setMaximumWidth(160)
+        self.progress_bar.setMinimumWidth(40)
         self.progress_bar.setToolTip("Progress toward the epoch limit.")
         for widget in (self.epoch_label, self.cost_label, self.rate_label, self.progress_bar):
             self.addPermanentWidget(widget)
@@ -73,7 +76,7 @@ class TrainingStatusBar(QStatusBar):
         self.set_cost(None)
 
     def _label(self, name: str, tip: str) -> QLabel:
-        label = QLabel()
+        label = SqueezeLabel()  # ends in "…" on a narrow window rather than widening it
         label.setObjectName(name)
         label.setToolTip(tip)
         return label

@@ -10,6 +10,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDockWidget, QMainWindow
 
+from xorlab.ui.shell import screen_fit
+
 
 def repair_layout(window: QMainWindow) -> None:
     """Repair now, and again once the window has been laid out on screen (a restored state
@@ -45,7 +47,7 @@ def _min_width(dock: QDockWidget) -> int:
 def _fit_screen(window: QMainWindow) -> None:
     if window.isMaximized() or window.isFullScreen():
         return
-    available = window.screen().availableGeometry()
+    available = screen_fit.available_rect(window)
     width = min(window.width(), available.width())
     height = min(window.height(), available.height())
     if (width, height) != (window.width(), window.height()):

@@ -15,7 +15,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMenu, QMessageBox, QToolBar
 
 from xorlab.core.training.presets import PRESETS
-from xorlab.ui.shell.help_dialogs import ABOUT_HTML
+from xorlab.ui.shell.help_dialogs import about_html
 
 if TYPE_CHECKING:
     from xorlab.ui.shell.main_window import MainWindow
@@ -131,5 +131,6 @@ def _build_help_menu(window: MainWindow, help_menu: QMenu) -> None:
     shortcuts.triggered.connect(window.show_shortcuts)
     about = make_action(window, "about", "&About xorlab", "What xorlab is")
     about.setMenuRole(QAction.MenuRole.AboutRole)
-    about.triggered.connect(lambda: QMessageBox.about(window, "About xorlab", ABOUT_HTML))
+    # Versions read when asked (`dot -V` takes a few milliseconds), not at every start.
+    about.triggered.connect(lambda: QMessageBox.about(window, "About xorlab", about_html()))
     help_menu.addActions([shortcuts, about])

@@ -111,8 +111,18 @@ class WindowRouter(QObject):
 
     @Slot(str)
     def _on_diverged(self, message: str) -> None:
-        self.window.banner.show_message("Training diverged.", message, "warning")
+        title, body = divergence_banner(message)
+        self.window.banner.show_message(title, body, "warning")
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:
         self.window.banner.show_message("Something went wrong.", message, "error")
+
+
+def divergence_banner(message: str) -> tuple[str, str]:
+    """(title, text) for the banner: "Training diverged at step 2." and the reason, rather
+    than the title and the trainer's message both saying that training diverged."""
+    head, sep, rest = message.partition(": ")
+    if sep and head.lower().startswith("training diverged"):
+        return head[0].upper() + head[1:] + ".", rest[:1].upper() + rest[1:]
+    return "Training diverged.", message

@@ -1,12 +1,17 @@
 """The decision boundary of a 2-input network: its output over the plane as a heatmap, the
-0.5 contour where its answer flips, and the training points coloured by target."""
+0.5 contour where its answer flips, and the training points coloured by target.
+
+The worker sends both ready (TrainingSnapshot.plane: the values, on a coarser grid while
+training, and the contour as segments), so a redraw only hands arrays to pyqtgraph. A hidden
+view (another tab shown) keeps only the newest snapshot and draws it when shown again.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Slot
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -20,6 +25,7 @@ from xorlab.core.training.datasets import Dataset, PlaneGrid
 from xorlab.core.training.trainer import TrainingSnapshot
 from xorlab.ui.training.truth_table import is_binary
 from xorlab.ui.widgets import plot_style
+from xorlab.ui.widgets.visibility import out_of_sight
 
 CLASS_CAPTION = "Blue: output near 0, orange: near 1, line: 0.5."
 # Regression targets: saturated blue (low) through grey to orange (high), so the dots stand
@@ -50,11 +56,13 @@ class BoundaryView(QWidget):
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setColorMap(self.colormap)
         self.plot_item.addItem(self.image)
-        # Parented to the image so it shares the pixel -> plane transform.
-        self.contour = pg.IsocurveItem(
-            level=0.5, pen=pg.mkPen(plot_style.FOREGROUND, width=2), axisOrder="row-major"
+        # In plane coordinates; pairs of points are the worker's segments.
+        self.contour = pg.PlotCurveItem(
+            pen=pg.mkPen(plot_style.FOREGROUND, width=2), connect="pairs", antialias=True
         )
-        self.contour.setParentItem(self.image)
+        self.plot_item.addItem(self.contour)
+        self.shown_grid: PlaneGrid | None = None  # the grid of the map on screen
+        self._held: TrainingSnapshot | None = None  # the newest one, while hidden
         self.points = pg.ScatterPlotItem(
             size=11, pen=pg.mkPen(plot_style.FOREGROUND, width=1.2), hoverable=True, tip=_point_tip
         )
@@ -122,8 +130,9 @@ class BoundaryView(QWidget):
     def reset(self, dataset: Dataset, grid: PlaneGrid | None) -> None:
         """Start over for a new run; ``grid`` is where the worker evaluates the network."""
         self.dataset, self.grid = dataset, grid
+        self.shown_grid, self._held = None, None
         self.image.clear()
-        self.contour.setData(None)
+        self.contour.setData([], [])
         self.test_points.setData([])
         self.show_test_box.setVisible(dataset.test is not None and dataset.n_inputs == 2)
         if dataset.n_inputs != 2:
@@ -199,30 +208,42 @@ class BoundaryView(QWidget):
         self.placeholder.setText(text)
         self.stack.setCurrentIndex(1)
 
-    def pixel_rect(self) -> QRectF:
-        """The plane area the image covers: grid points are pixel centres, so half a grid
-        step of padding on every side."""
-        assert self.grid is not None
-        (x0, x1), (y0, y1) = self.grid.x_range, self.grid.y_range
-        n = self.grid.resolution
+    def pixel_rect(self, grid: PlaneGrid | None = None) -> QRectF:
+        """The plane area the image of ``grid`` (default: the run's) covers: grid points are
+        pixel centres, so half a grid step of padding on every side."""
+        grid = grid if grid is not None else self.grid
+        assert grid is not None
+        (x0, x1), (y0, y1) = grid.x_range, grid.y_range
+        n = grid.resolution
         dx, dy = (x1 - x0) / (n - 1), (y1 - y0) / (n - 1)
         return QRectF(x0 - dx / 2, y0 - dy / 2, n * dx, n * dy)
 
     @Slot(object)
     def on_snapshot(self, snapshot: TrainingSnapshot) -> None:
-        grid_outputs = snapshot.grid_outputs
-        if self.grid is None or grid_outputs is None:
+        maps = snapshot.plane
+        if self.grid is None or maps is None:
             return
-        n = self.grid.resolution
-        if grid_outputs.shape != (n, n):
-            return  # from a run with another grid
+        if maps.grid.x_range != self.grid.x_range or maps.grid.y_range != self.grid.y_range:
+            return  # from a run on other data
+        if out_of_sight(self):
+            self._held = snapshot  # drawn when shown: nobody sees the ones in between
+            return
+        self._held = None
         # Rows are y and columns x, as plane_grid lays its points out (x varying fastest).
-        self.image.setImage(grid_outputs, autoLevels=False, levels=self.levels)
-        self.image.setRect(self.pixel_rect())
+        self.image.setImage(maps.output, autoLevels=False, levels=self.levels)
+        if maps.grid is not self.shown_grid:
+            self.image.setRect(self.pixel_rect(maps.grid))
+            self.shown_grid = maps.grid
         if self.regression:
-            return  # a value to predict has no 0.5 boundary
-        # Traced lazily at paint time (~2 ms for a 64 x 64 grid), so only when drawn.
-        self.contour.setData(grid_outputs, 0.5)
+            self.contour.setData([], [])  # a value to predict has no 0.5 boundary
+            return
+        segments = maps.contour
+        self.contour.setData(segments[:, 0::2].ravel(), segments[:, 1::2].ravel())
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._held is not None:
+            self.on_snapshot(self._held)
 
 
 def _point_tip(x: float, y: float, data: str) -> str:

@@ -15,9 +15,24 @@ from xorlab.core.training.history import DEFAULT_CAPACITY, CostHistory
 from xorlab.core.training.trainer import TrainingSnapshot
 from xorlab.ui.training.range_follow import RangeFollower
 from xorlab.ui.widgets import plot_style
+from xorlab.ui.widgets.flow_legend import FlowLegend
 
 IDLE_TEXT = "Hover over the curve to read a point."
 TEST_COLOR = plot_style.PALETTE[1]
+PLOT_MIN_HEIGHT = 150
+SHORT_CURVE = 3  # a curve with fewer points is drawn with dots: one point has no line
+
+
+def mark_short_curve(curve: pg.PlotDataItem, points: int) -> None:
+    """Dots on a curve of one or two points (a run that diverged at once), none on longer
+    curves, whose thousands of dots would cost every repaint."""
+    symbol = "o" if 0 < points < SHORT_CURVE else None
+    if curve.opts["symbol"] != symbol:
+        curve.setSymbol(symbol)
+        if symbol:
+            curve.setSymbolSize(6)
+            curve.setSymbolPen(curve.opts["pen"])
+            curve.setSymbolBrush(curve.opts["pen"].color())
 
 
 def idle_text(cost_label: str | None, test: bool = False) -> str:
@@ -37,6 +52,7 @@ class CostPlot(QWidget):
         self._costs = np.empty(0, dtype=np.float64)
         self._cost_label: str | None = None
         self._has_test = False
+        self._framing_all = False  # the axes last took in the earlier runs too
 
         self.plot_widget = plot_style.make_plot_widget(
             "Cost during training",
@@ -78,6 +94,18 @@ class CostPlot(QWidget):
         for item in (self.v_line, self.h_line, self.marker):
             item.setVisible(False)
             self.plot_item.addItem(item, ignoreBounds=True)
+        # The cost right after each weight edit made in the network diagram (the status bar
+        # shows the same number): a point off the curve, until the run starts afresh.
+        self.edit_points = pg.ScatterPlotItem(
+            size=11,
+            symbol="star",
+            pen=pg.mkPen(plot_style.FOREGROUND),
+            brush=pg.mkBrush(plot_style.PALETTE[1]),
+        )
+        self.edit_points.setVisible(False)  # drawn (and painted) only once there is an edit
+        self.plot_item.addItem(self.edit_points, ignoreBounds=True)
+        self.edits: list[tuple[float, float]] = []  # (epoch, cost) of each edit
+        self._edit_expected = False
 
         self.log_y_box = QCheckBox("log scale")
         self.log_y_box.setObjectName("cost.log_y")
@@ -86,6 +114,17 @@ class CostPlot(QWidget):
             "factors of ten while the linear plot looks flat; a log axis shows that progress."
         )
         self.log_y_box.toggled.connect(self._on_log_y_toggled)
+        self.fit_all_box = QCheckBox("all runs")
+        self.fit_all_box.setObjectName("cost.fit_all")
+        self.fit_all_box.setToolTip(
+            "Fit the axes to every run on the plot. Off: the axes follow the current run and "
+            "earlier runs are drawn within its frame."
+        )
+        self.fit_all_box.toggled.connect(lambda _on: self.refit())
+        # Earlier runs and sweeps (run_overlays.py) are named here, under the plot, never
+        # over it.
+        self.legend = FlowLegend("cost.legend")
+        self.legend.hide()
         self.readout = QLabel(IDLE_TEXT)
         self.readout.setObjectName("cost.readout")
         self.readout.setToolTip(
@@ -97,10 +136,13 @@ class CostPlot(QWidget):
 
         bar = QHBoxLayout()
         bar.addWidget(self.readout, 1)
+        bar.addWidget(self.fit_all_box)
         bar.addWidget(self.log_y_box)
+        self.plot_widget.setMinimumHeight(PLOT_MIN_HEIGHT)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.plot_widget, 1)
+        layout.addWidget(self.legend)
         layout.addLayout(bar)
 
         self.plot_widget.scene().sigMouseMoved.connect(self._on_mouse_moved)
@@ -124,6 +166,10 @@ class CostPlot(QWidget):
         self._test_costs = np.empty(0, dtype=np.float64)
         self.test_curve.setData([], [])
         self._has_test = dataset is not None and dataset.test is not None
+        mark_short_curve(self.curve, 0)
+        self.edits, self._edit_expected = [], False
+        self.edit_points.setData([], [])
+        self.edit_points.setVisible(False)
         if cost_label:
             # Named under the plot: a long name in the title or on the axis widens the plot
             # past what a narrow window gives it.
@@ -132,8 +178,26 @@ class CostPlot(QWidget):
         self.readout.setText(idle_text(self._cost_label, self._has_test))
         self.ranges.reset(epochs)
 
+    def expect_edit(self) -> None:
+        """A weight was just edited: the next snapshot's cost is the cost after the edit."""
+        self._edit_expected = True
+
+    def _mark_edit(self, epoch: float, cost: float) -> None:
+        self.edits.append((epoch, cost))
+        xs, ys = np.array(self.edits).T
+        if self.is_log_y():
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ys = np.log10(ys)
+        finite = np.isfinite(ys)
+        self.edit_points.setData(xs[finite], ys[finite])
+        self.edit_points.setVisible(bool(finite.any()))
+        self.readout.setText(f"After the weight edit: cost {cost:.6g} (the star).")
+
     @Slot(object)
     def on_snapshot(self, snapshot: TrainingSnapshot) -> None:
+        if self._edit_expected:
+            self._edit_expected = False
+            self._mark_edit(float(snapshot.epoch), float(snapshot.cost))
         new_test = snapshot.test_steps.size > 0
         if new_test:
             self.test_history.extend(snapshot.test_steps, snapshot.test_costs)
@@ -145,16 +209,27 @@ class CostPlot(QWidget):
             self.history.extend(snapshot.history_steps, snapshot.history_costs)
             self._epochs, self._costs = self.history.data()
             self.curve.setData(self._epochs, self._costs)
+            mark_short_curve(self.curve, self._epochs.size)
         self._follow()
 
     def test_data(self) -> tuple[np.ndarray, np.ndarray]:
         """The test curve's points (epochs, costs); empty without a train/test split."""
         return self._test_epochs.copy(), self._test_costs.copy()
 
+    def fits_all_runs(self) -> bool:
+        """The axes take in every run: asked for, or the current run has no points yet."""
+        return self.fit_all_box.isChecked() or self._epochs.size == 0
+
     def _follow(self) -> None:
+        # The test curve (a train/test split) is part of the current run.
         epochs = np.concatenate([self._epochs, self._test_epochs])
         costs = np.concatenate([self._costs, self._test_costs])
-        if self.kept_in_view:
+        framing_all = bool(self.kept_in_view) and self.fits_all_runs()
+        if framing_all != self._framing_all:
+            # The follower only widens its frame: start afresh from the new set of curves.
+            self._framing_all = framing_all
+            self.ranges.reset(self.ranges.x_limit)
+        if framing_all:
             kept = [(item.xData, item.yData) for item in self.kept_in_view]  # not clipped
             epochs = np.concatenate([epochs, *(x for x, _ in kept if x is not None)])
             costs = np.concatenate([costs, *(y for _, y in kept if y is not None)])
@@ -178,6 +253,10 @@ class CostPlot(QWidget):
             self.log_y_box.setChecked(on)  # comes back through _on_log_y_toggled
             return
         self.plot_item.setLogMode(x=False, y=on)
+        if self.edits:  # a scatter's points are set in view coordinates: set them afresh
+            edits, self.edits = self.edits, []
+            for epoch, cost in edits:
+                self._mark_edit(epoch, cost)
         self.ranges.refit_y()
         self._follow()
         self._hide_crosshair()

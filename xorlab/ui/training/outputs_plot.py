@@ -11,16 +11,22 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from xorlab.core.training.datasets import Dataset
 from xorlab.core.training.trainer import TrainingSnapshot
 from xorlab.ui.training.range_follow import RangeFollower
 from xorlab.ui.training.truth_table import accuracy, is_binary
 from xorlab.ui.widgets import plot_style
+from xorlab.ui.widgets.flow_legend import FlowLegend
 
 MAX_CURVES = 16
+PLOT_MIN_HEIGHT = 150  # the plot itself, whatever the legend under it needs
+OUTPUTS_TITLE = "Outputs during training"
+ACCURACY_TITLE = "Accuracy during training"
+ACCURACY_HEADROOM = 112.0  # % at the top of the accuracy plot: the label's room
+TITLE_STYLE = {"color": plot_style.FOREGROUND, "size": plot_style.TITLE_SIZE}
 DEFAULT_CAPACITY = 2048
 
 
@@ -104,18 +110,11 @@ class OutputsPlot(QWidget):
         plot_style.style_plot_item(
             self.plot_item, "Outputs during training", "epoch", "network output"
         )
-        # The legend sits under the plot, so it never hides a curve and a narrow window
-        # still leaves the plot its width.
+        # Under the plot, in lines that wrap: it never hides a curve nor runs past the edge,
+        # and the plot keeps a readable height (3-bit parity has eight entries).
         self.ranges = RangeFollower(self.plot_item)  # auto-range, in steps
-        self.legend = pg.LegendItem(
-            brush=plot_style.legend_brush(),
-            pen=pg.mkPen("#D0D0D0"),
-            labelTextColor=plot_style.FOREGROUND,
-            labelTextSize="9pt",
-        )
-        self.layout_widget.addItem(self.legend, row=1, col=0)
-        self.legend.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Maximum)
-        self.layout_widget.ci.layout.setAlignment(self.legend, Qt.AlignmentFlag.AlignHCenter)
+        self.layout_widget.setMinimumHeight(PLOT_MIN_HEIGHT)
+        self.legend = FlowLegend("outputs.legend")
         self.note = QLabel("Start training to see how each sample's output moves.")
         self.note.setObjectName("outputs.note")
         self.note.setWordWrap(True)
@@ -129,6 +128,7 @@ class OutputsPlot(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.layout_widget, 1)
+        layout.addWidget(self.legend)
         layout.addWidget(self.note)
 
     def reset(self, dataset: Dataset, epochs: int | None = None) -> None:
@@ -136,9 +136,7 @@ class OutputsPlot(QWidget):
         ``epochs``, the run's epoch limit, bounds how far ahead the x axis grows."""
         for item in [*self.curves, *self.target_lines]:
             self.plot_item.removeItem(item)
-        self.legend.clear()
         self.curves, self.curve_keys, self.target_lines = [], [], []
-        self.legend.setVisible(True)
         self.dataset = dataset
         n_curves = dataset.n_samples * dataset.n_outputs
         binary = is_binary(dataset.y)
@@ -158,7 +156,8 @@ class OutputsPlot(QWidget):
         self.plot_item.setLabel("left", "network output")
         keys = [(i, j) for i in range(dataset.n_samples) for j in range(dataset.n_outputs)]
         keys = keys[:MAX_CURVES]
-        self.legend.setColumnCount(2 if len(keys) <= 4 else 4)
+        self.plot_item.setTitle(OUTPUTS_TITLE, **TITLE_STYLE)
+        entries = []
         targets = np.array([dataset.y[i, j] for i, j in keys])
         shared_targets = len(np.unique(targets)) <= 4
         for k, (i, j) in enumerate(keys):
@@ -168,7 +167,7 @@ class OutputsPlot(QWidget):
             if k >= len(plot_style.PALETTE):
                 pen.setStyle(pg.QtCore.Qt.PenStyle.DashDotLine)
             curve = self.plot_item.plot(pen=pen, antialias=True)
-            self.legend.addItem(curve, sample_label(dataset, i, j))
+            entries.append((sample_label(dataset, i, j), pen))
             self.curves.append(curve)
             if not shared_targets:
                 self._add_target_line(targets[k], color)
@@ -178,6 +177,7 @@ class OutputsPlot(QWidget):
                     value, plot_style.TARGET_PEN_COLOR, f"target {value:g}", below=value > 0.5
                 )
         self.curve_keys = keys
+        self.legend.set_entries(entries)
         if n_curves > MAX_CURVES:
             self.note.setText(f"The first {MAX_CURVES} of {dataset.n_samples} samples.")
         else:
@@ -188,19 +188,19 @@ class OutputsPlot(QWidget):
         of the outputs says how far off they are, training and test samples alike."""
         self.mode = "error"
         self.plot_item.setLabel("left", "mean absolute error")
-        curve = self.plot_item.plot(pen=plot_style.curve_pen(plot_style.PALETTE[2]), antialias=True)
-        self.legend.addItem(curve, "training samples")
+        self.plot_item.setTitle("Mean absolute error during training", **TITLE_STYLE)
+        pen = plot_style.curve_pen(plot_style.PALETTE[2])
+        curve = self.plot_item.plot(pen=pen, antialias=True)
         self.curves.append(curve)
         self._add_target_line(0.0, plot_style.TARGET_PEN_COLOR, "no error", below=False)
         if dataset.test is None:
-            self.legend.setVisible(False)
+            self.legend.set_entries([])
             self.note.setText(f"{dataset.n_samples} samples: how far the outputs are, on average.")
             return
-        test_curve = self.plot_item.plot(
-            pen=plot_style.curve_pen(plot_style.PALETTE[1], dashed=True), antialias=True
-        )
-        self.legend.addItem(test_curve, "test samples")
+        test_pen = plot_style.curve_pen(plot_style.PALETTE[1], dashed=True)
+        test_curve = self.plot_item.plot(pen=test_pen, antialias=True)
         self.curves.append(test_curve)
+        self.legend.set_entries([("training samples", pen), ("test samples", test_pen)])
         self.note.setText(
             f"How far the outputs are from the targets, on average: {dataset.n_samples} "
             f"training samples, and dashed, {dataset.test.n_samples} held-out test samples."
@@ -209,21 +209,26 @@ class OutputsPlot(QWidget):
     def _build_accuracy_curve(self, dataset: Dataset) -> None:
         self.mode = "accuracy"
         self.plot_item.setLabel("left", "accuracy (%)")
-        curve = self.plot_item.plot(pen=plot_style.curve_pen(plot_style.PALETTE[2]), antialias=True)
-        name = "samples" if dataset.test is None else "training samples"
-        self.legend.addItem(curve, f"{name} classified right")
+        self.plot_item.setTitle(ACCURACY_TITLE, **TITLE_STYLE)
+        pen = plot_style.curve_pen(plot_style.PALETTE[2])
+        curve = self.plot_item.plot(pen=pen, antialias=True)
         self.curves.append(curve)
-        self._add_target_line(100.0, plot_style.TARGET_PEN_COLOR, "all right", below=True)
+        # The label sits above the 100 % line, in headroom the curve never reaches.
+        self._add_target_line(100.0, plot_style.TARGET_PEN_COLOR, "all right", below=False)
         if dataset.test is None:
-            self.legend.setVisible(False)  # one curve, named by the axis
+            self.legend.set_entries([])  # one curve, named by the axis and the title
             self.note.setText(f"{dataset.n_samples} samples: the share classified right.")
             return
         # Beside it, the held-out samples': a gap between the two is what overfitting costs.
-        test_curve = self.plot_item.plot(
-            pen=plot_style.curve_pen(plot_style.PALETTE[1], dashed=True), antialias=True
-        )
-        self.legend.addItem(test_curve, "test samples classified right")
+        test_pen = plot_style.curve_pen(plot_style.PALETTE[1], dashed=True)
+        test_curve = self.plot_item.plot(pen=test_pen, antialias=True)
         self.curves.append(test_curve)
+        self.legend.set_entries(
+            [
+                ("training samples classified right", pen),
+                ("test samples classified right", test_pen),
+            ]
+        )
         self.note.setText(
             f"The share classified right: {dataset.n_samples} training samples, and dashed, "
             f"{dataset.test.n_samples} held-out test samples."
@@ -275,8 +280,10 @@ class OutputsPlot(QWidget):
         for k, curve in enumerate(self.curves):
             curve.setData(x, self.series.column(k))
         finite = row[np.isfinite(row)]
+        # Accuracy: room above 100 % for the "all right" label.
+        top = [ACCURACY_HEADROOM] if self.mode == "accuracy" else []
         self._y_extent = (
             min(self._y_extent[0], *finite, *self._targets),
-            max(self._y_extent[1], *finite, *self._targets),
+            max(self._y_extent[1], *finite, *self._targets, *top),
         )
         self.ranges.follow(float(x[0]), float(x[-1]), *self._y_extent)

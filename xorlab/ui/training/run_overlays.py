@@ -19,12 +19,12 @@ from PySide6.QtGui import QAction, QColor
 from xorlab.core.training.datasets import Dataset, PlaneGrid
 from xorlab.core.training.history import CostHistory
 from xorlab.core.training.spec import ExperimentSpec
-from xorlab.core.training.spec_diff import describe_difference
+from xorlab.core.training.spec_diff import SAME, describe_difference
 from xorlab.ui.runtime.worker import TrainingWorker
-from xorlab.ui.training.cost_plot import CostPlot
+from xorlab.ui.training.cost_plot import CostPlot, mark_short_curve
 from xorlab.ui.widgets import plot_style
 
-MAX_RUNS = 8
+MAX_RUNS = 16  # a 12-run sweep stays whole
 FADED_ALPHA = 130
 CURRENT_LABEL = "this run"
 # States in which the run on the plot has begun (trained, stepped or restored).
@@ -39,6 +39,7 @@ class EarlierRun:
     curve: pg.PlotDataItem
     name: str = ""  # a fixed label (sweep runs); empty: labelled by difference
     label: str = ""
+    number: int = 0  # the how-manieth run this session, for runs that differ in nothing
 
 
 def faded_pen(index: int) -> pg.QtGui.QPen:
@@ -73,15 +74,10 @@ class RunOverlays(QObject):
         self._tracked: tuple[CostHistory, ExperimentSpec] | None = None
         self._added = 0  # runs ever added: picks each new curve's colour
 
-        self.legend = pg.LegendItem(
-            offset=(-8, 8),
-            brush=plot_style.legend_brush(),
-            pen=pg.mkPen("#D0D0D0"),
-            labelTextColor=plot_style.FOREGROUND,
-            labelTextSize="8pt",
-        )
-        self.legend.setParentItem(cost_plot.plot_item.getViewBox())
-        self.legend.setVisible(False)
+        self.legend = cost_plot.legend  # under the plot: never over a curve
+        self._numbers: dict[int, int] = {}  # id(run) -> its run number
+        self._runs_started = 0  # numbers runs "run 2", "run 3" where nothing else differs
+        self._current_number = 0
 
         self.clear_action = QAction("&Clear earlier runs", self)
         self.clear_action.setObjectName("action.clear_runs")
@@ -100,11 +96,16 @@ class RunOverlays(QObject):
         return [run.label for run in self.runs]
 
     def add_run(
-        self, spec: ExperimentSpec, epochs: np.ndarray, costs: np.ndarray, name: str = ""
+        self,
+        spec: ExperimentSpec,
+        epochs: np.ndarray,
+        costs: np.ndarray,
+        name: str = "",
+        number: int | None = None,
     ) -> EarlierRun | None:
         """Keep a finished (or abandoned) run's curve; None when it has too few points."""
         epochs, costs = np.asarray(epochs), np.asarray(costs, dtype=np.float64)
-        if epochs.size < 2:
+        if epochs.size < 1:
             return None
         if len(self.runs) >= self.max_runs:
             self._remove(self.runs[0])
@@ -114,7 +115,9 @@ class RunOverlays(QObject):
         curve.setZValue(-1)  # under the current run's curve
         self.cost_plot.plot_item.addItem(curve)  # takes on the plot's log mode
         curve.setData(epochs, costs)
+        mark_short_curve(curve, epochs.size)  # a run that diverged at once: its one point
         run = EarlierRun(spec, epochs.copy(), costs.copy(), curve, name)
+        run.number = number if number is not None else self._next_number()
         self._added += 1
         self.runs.append(run)
         self.cost_plot.kept_in_view.append(curve)
@@ -134,13 +137,20 @@ class RunOverlays(QObject):
         """Label every earlier run against the run on the plot (the current spec before one
         starts) and rebuild the legend."""
         current = self._tracked[1] if self._tracked is not None else self.spec_source()
-        self.legend.clear()
+        entries = []
         for run in self.runs:
-            run.label = run.name or describe_difference(run.spec, current)
-            self.legend.addItem(run.curve, run.label)
+            label = run.name or describe_difference(run.spec, current)
+            if label == SAME:  # nothing differs but the run itself: say which run
+                label = f"run {run.number}"
+            run.label = label
+            entries.append((label, run.curve.opts["pen"]))
         if self.runs:
-            self.legend.addItem(self.cost_plot.curve, CURRENT_LABEL)
-        self.legend.setVisible(bool(self.runs))
+            current_label = CURRENT_LABEL
+            if any(run.label == f"run {run.number}" for run in self.runs):
+                number = self._current_number or self._runs_started + 1
+                current_label = f"{CURRENT_LABEL} (run {number})"
+            entries.append((current_label, self.cost_plot.curve.opts["pen"]))
+        self.legend.set_entries(entries if self.runs else [])
         self.clear_action.setEnabled(bool(self.runs))
         self.runs_changed.emit()
 
@@ -152,6 +162,7 @@ class RunOverlays(QObject):
             # The plot's history object is replaced at each reset, so holding this one keeps
             # the run's points whatever order the reset slots run in.
             self._tracked = (self.cost_plot.history, self.spec_source())
+            self._current_number = self._next_number()
             self.relabel()
 
     @Slot(object, object)
@@ -159,7 +170,12 @@ class RunOverlays(QObject):
         tracked, self._tracked = self._tracked, None
         if tracked is not None:
             history, spec = tracked
-            self.add_run(spec, *history.data())
+            number, self._current_number = self._current_number, 0
+            self.add_run(spec, *history.data(), number=number)
+
+    def _next_number(self) -> int:
+        self._runs_started += 1
+        return self._runs_started
 
     def _remove(self, run: EarlierRun) -> None:
         self.cost_plot.plot_item.removeItem(run.curve)

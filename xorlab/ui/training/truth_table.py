@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Slot
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -24,10 +24,21 @@ from xorlab.core.training.datasets import Dataset
 from xorlab.core.training.trainer import TrainingSnapshot
 from xorlab.ui.widgets import plot_style
 from xorlab.ui.widgets.fitted_table import FittedTableView
+from xorlab.ui.widgets.visibility import out_of_sight
 
 THRESHOLD = 0.5
 RIGHT_MARK, WRONG_MARK = "✓", "✗"
 _Index = QModelIndex | QPersistentModelIndex
+_CENTER = int(Qt.AlignmentFlag.AlignCenter)
+_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.FontRole,
+        Qt.ItemDataRole.ToolTipRole,
+    }
+)
 
 
 def is_binary(targets: np.ndarray) -> bool:
@@ -59,14 +70,33 @@ class TruthTableModel(QAbstractTableModel):
         self.dataset: Dataset | None = None
         self.outputs: np.ndarray | None = None
         self.correct: np.ndarray | None = None
+        self.errors: np.ndarray | None = None  # per row, for real-valued targets
         self.binary = False
         self._headers: list[str] = []
+        # Per column: what it shows and which column of X, y or outputs; data() runs for
+        # every visible cell and role on each repaint, so it looks these up, nothing more.
+        self._columns: list[tuple[str, int]] = []
+        self._rows = 0
+        self._brushes = {
+            True: QBrush(QColor(plot_style.GOOD_COLOR)),
+            False: QBrush(QColor(plot_style.BAD_COLOR)),
+        }
+        self._mark_font = QFont()
+        self._mark_font.setBold(True)
+        self._mark_font.setPointSizeF(self._mark_font.pointSizeF() * 1.25)
 
     def set_dataset(self, dataset: Dataset | None) -> None:
         self.beginResetModel()
-        self.dataset, self.outputs, self.correct = dataset, None, None
-        self._headers = []
+        self.dataset, self.outputs, self.correct, self.errors = dataset, None, None, None
+        self._headers, self._columns, self._rows = [], [], 0
         if dataset is not None:
+            n_in, n_out = dataset.n_inputs, dataset.n_outputs
+            self._rows = dataset.n_samples
+            self._columns = [
+                *(("input", j) for j in range(n_in)),
+                *(("target", j) for j in range(n_out)),
+                *(("output", j) for j in range(n_out)),
+            ]
             self.binary = is_binary(dataset.y)
             several = dataset.n_outputs > 1
             self._headers = [
@@ -76,8 +106,10 @@ class TruthTableModel(QAbstractTableModel):
             ]
             if self.binary:
                 self._headers.append("right?")
+                self._columns.append(("right", 0))
             else:  # real-valued targets (regression): how far off each answer is
                 self._headers.append("error" if dataset.n_outputs == 1 else "mean |error|")
+                self._columns.append(("error", 0))
         self.endResetModel()
 
     def row_errors(self) -> np.ndarray | None:
@@ -93,6 +125,8 @@ class TruthTableModel(QAbstractTableModel):
         self.outputs = np.array(outputs, dtype=np.float64)
         if self.binary:
             self.correct = correct_rows(self.outputs, self.dataset.y)
+        else:
+            self.errors = self.row_errors()
         first = self.dataset.n_inputs + self.dataset.n_outputs
         self.dataChanged.emit(
             self.index(0, first),
@@ -101,9 +135,7 @@ class TruthTableModel(QAbstractTableModel):
         )
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt signature)
-        if parent.isValid() or self.dataset is None:
-            return 0
-        return self.dataset.n_samples
+        return 0 if parent.isValid() else self._rows
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._headers)
@@ -116,41 +148,32 @@ class TruthTableModel(QAbstractTableModel):
         return str(section + 1)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or self.dataset is None:
+        # The view asks each visible cell for a dozen roles on every repaint; most have no
+        # answer, so they leave before any work (the spiral's table took ~9 ms a frame).
+        if role not in _ROLES or not index.isValid() or self.dataset is None:
             return None
-        row, col = index.row(), index.column()
-        ds = self.dataset
-        n_in, n_out = ds.n_inputs, ds.n_outputs
-        kind = "input" if col < n_in else "target" if col < n_in + n_out else "output"
-        if col >= n_in + 2 * n_out:
-            kind = "right"
+        row = index.row()
+        kind, j = self._columns[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            if kind == "input":
-                return f"{ds.X[row, col]:.4g}"
-            if kind == "target":
-                return f"{ds.y[row, col - n_in]:.4g}"
             if kind == "output":
-                return (
-                    "" if self.outputs is None else f"{self.outputs[row, col - n_in - n_out]:.4f}"
-                )
-            if not self.binary:
-                errors = self.row_errors()
-                return "" if errors is None else f"{errors[row]:+.4f}"
+                return "" if self.outputs is None else f"{self.outputs[row, j]:.4f}"
+            if kind == "input":
+                return f"{self.dataset.X[row, j]:.4g}"
+            if kind == "target":
+                return f"{self.dataset.y[row, j]:.4g}"
+            if kind == "error":
+                return "" if self.errors is None else f"{self.errors[row]:+.4f}"
             if self.correct is None:
                 return ""
             return RIGHT_MARK if self.correct[row] else WRONG_MARK
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignCenter)
+            return _CENTER
         if role == Qt.ItemDataRole.ForegroundRole and kind == "right" and self.correct is not None:
-            color = plot_style.GOOD_COLOR if self.correct[row] else plot_style.BAD_COLOR
-            return QBrush(QColor(color))
-        if role == Qt.ItemDataRole.FontRole and kind == "right" and self.binary:
-            font = QFont()
-            font.setBold(True)
-            font.setPointSizeF(font.pointSizeF() * 1.25)
-            return font
+            return self._brushes[bool(self.correct[row])]
+        if role == Qt.ItemDataRole.FontRole and kind == "right":
+            return self._mark_font
         if role == Qt.ItemDataRole.ToolTipRole and kind == "output" and self.outputs is not None:
-            return f"{self.outputs[row, col - n_in - n_out]!r}"
+            return f"{self.outputs[row, j]!r}"
         return None
 
 
@@ -172,6 +195,7 @@ class TruthTable(QWidget):
         # Fitted by hand when the text can have widened, not ResizeToContents: that measures
         # ~1000 rows x every role on each snapshot (~10 ms for the spiral).
         self._fitted_width = -1  # characters of the widest output the columns were fitted to
+        self._held: TrainingSnapshot | None = None  # the newest snapshot, while hidden
         self.view.setTextElideMode(Qt.TextElideMode.ElideNone)
         # Fixed row heights let the view skip measuring rows: big datasets scroll smoothly.
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -208,6 +232,7 @@ class TruthTable(QWidget):
         layout.addWidget(self.view, 1)
 
     def reset(self, dataset: Dataset) -> None:
+        self._held = None
         self._train = dataset
         self._outputs = {"train": None, "test": None}
         self.set_combo.setVisible(dataset.test is not None)
@@ -240,6 +265,10 @@ class TruthTable(QWidget):
         train = self._train
         if train is None or snapshot.outputs.shape != train.y.shape:
             return
+        if out_of_sight(self):
+            self._held = snapshot  # shown when the table is: nobody sees the ones between
+            return
+        self._held = None
         self._outputs["train"] = snapshot.outputs
         test_outputs = snapshot.test_outputs
         if train.test is not None and test_outputs is not None:
@@ -254,6 +283,11 @@ class TruthTable(QWidget):
             self.view.resizeColumnsToContents()
             self._fitted_width = width
         self.accuracy_label.setText(self.summary())
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._held is not None:
+            self.on_snapshot(self._held)
 
     def summary(self) -> str:
         train = self._train

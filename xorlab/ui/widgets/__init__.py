@@ -1,2 +1,2 @@
 """Shared widgets used by several features: plot style, SVG graph canvas, node details, fitted
-tables and scroll areas."""
+tables and scroll areas, and when an out-of-sight view may skip a redraw (visibility)."""

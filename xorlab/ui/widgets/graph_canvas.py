@@ -9,6 +9,9 @@ canvas says so and shows the DOT text instead.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+
 from PySide6.QtCore import QByteArray, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainterPath, QPen
 from PySide6.QtSvg import QSvgRenderer
@@ -31,6 +34,9 @@ from xorlab.ui.widgets.svg_view import ElidedLabel, SvgView
 
 SELECTION_COLOR = "#0072B2"
 FIT_MAX_ZOOM = 1.6  # a small graph is not blown up to fill a large window
+MIN_LABEL_PIXELS = 9.0  # the first view of a graph is readable: node labels this tall at least
+DEFAULT_LABEL_SIZE = 10.0  # graph_dot's node font size, when the SVG does not say
+_FONT_SIZE = re.compile(r'font-size="([0-9.]+)"')
 HIT_PIXELS = 5.0  # how close to an edge's line a click must land, on screen
 
 
@@ -49,6 +55,10 @@ class GraphCanvas(QWidget):
         self._renderer = QSvgRenderer(self)
         self._item: QGraphicsSvgItem | None = None
         self._marks: list[QGraphicsPathItem] = []
+        self.label_size = DEFAULT_LABEL_SIZE  # of node labels, in scene units
+        # The first view is refitted as the canvas gets its size, until the user zooms.
+        self.auto_view = False
+        self.fitting = False  # the view is being set by a fit, not by the user
 
         self.view = SvgView(f"{name}.view", self.id_at, self.info_at)
         self.view.clicked.connect(self._on_view_clicked)
@@ -138,8 +148,9 @@ class GraphCanvas(QWidget):
         scene.addItem(self._item)
         scene.setSceneRect(self._item.boundingRect().adjusted(-12, -12, 12, 12))
         self._shapes = find_shapes(svg, self._renderer)
+        self.label_size = label_size(svg)
         self._show_page(0)
-        self.fit_to_window()
+        self.readable_fit()
         if self.selected_id:
             self._mark(self.selected_id)
         return True
@@ -235,6 +246,44 @@ class GraphCanvas(QWidget):
         self.view.centerOn(self._item.boundingRect().center())
         self._on_zoom_changed(self.view.zoom())
 
+    def readable_zoom(self) -> float:
+        """The least zoom at which node labels are MIN_LABEL_PIXELS tall on screen."""
+        return MIN_LABEL_PIXELS / max(self.label_size, 1e-6)
+
+    def label_pixels(self) -> float:
+        """How tall node labels are on screen now."""
+        return self.label_size * self.view.zoom()
+
+    def readable_fit(self) -> None:
+        """The first view of a graph: the whole graph if its labels are readable so, else as
+        wide as the window allows with readable labels, scrolled to its top (where the inputs
+        are), the rest a scroll away."""
+        if self._item is None:
+            return
+        self.fitting = True
+        try:
+            self._readable_fit()
+        finally:
+            self.fitting = False
+        self.auto_view = True
+
+    def _readable_fit(self) -> None:
+        self.fit_to_window()
+        if self.label_pixels() >= MIN_LABEL_PIXELS:
+            return
+        viewport = self.view.viewport().size()
+        rect = self.view.sceneRect()
+        width_fit = viewport.width() / max(rect.width(), 1e-6)
+        zoom = min(max(width_fit, self.readable_zoom()), FIT_MAX_ZOOM)
+        self.view.set_zoom(zoom)
+        # The top of the graph (its inputs), centred on the topmost node: at this zoom the
+        # middle of the top edge is often only edges.
+        nodes = [shape.bounds for shape in self._shapes.values() if shape.kind == "node"]
+        x = min(nodes, key=lambda b: b.top()).center().x() if nodes else rect.center().x()
+        visible_height = viewport.height() / zoom
+        self.view.centerOn(QPointF(x, rect.top() + visible_height / 2))
+        self._on_zoom_changed(self.view.zoom())
+
     def actual_size(self) -> None:
         self.view.set_zoom(1.0)
 
@@ -247,6 +296,13 @@ class GraphCanvas(QWidget):
 
     def _on_zoom_changed(self, zoom: float) -> None:
         self.zoom_label.setText(f"{zoom * 100:.0f}%")
+        if not self.fitting:
+            self.auto_view = False  # the user's zoom stays through resizes
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.auto_view:
+            self.readable_fit()
 
     def _shapes_of(self, node_id: str) -> list[Shape]:
         if node_id in self._shapes:
@@ -297,3 +353,12 @@ class GraphCanvas(QWidget):
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def label_size(svg: str) -> float:
+    """The font size most of the SVG's text is set in (node labels outnumber the rest)."""
+    sizes = Counter(float(v) for v in _FONT_SIZE.findall(svg))
+    if not sizes:
+        return DEFAULT_LABEL_SIZE
+    # The most common size, the larger of ties: node labels rather than edge labels.
+    return max(sizes.items(), key=lambda item: (item[1], item[0]))[0]

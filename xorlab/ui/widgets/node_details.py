@@ -20,7 +20,12 @@ from PySide6.QtWidgets import (
 )
 
 from xorlab.core.graphs.build import GraphView, NodeInfo
-from xorlab.core.graphs.ops import FILL_COLOURS, OP_CATEGORIES, VARIABLE_CATEGORIES
+from xorlab.core.graphs.ops import (
+    FILL_COLOURS,
+    OP_CATEGORIES,
+    VARIABLE_CATEGORIES,
+    variable_description,
+)
 
 LINK_SCHEME = "node"
 # Bigger arrays show their shape and first rows/columns; a weight of a lab net is smaller.
@@ -40,6 +45,8 @@ def node_title(info: NodeInfo) -> str:
 
 
 def category_text(info: NodeInfo) -> str:
+    if info.kind == "variable" and info.category in VARIABLE_CATEGORIES:
+        return variable_description(info.category, bool(info.outputs))
     described = {**OP_CATEGORIES, **VARIABLE_CATEGORIES}
     return described.get(info.category, info.category)
 

@@ -1,0 +1,72 @@
+"""Which grid a snapshot's maps use: fine when settled or cheap, coarse while training when
+the fine one would cost over the budget; the values are the network's at those points."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from xorlab.app.live_maps import LiveMaps
+from xorlab.core.training.datasets import plane_grid
+from xorlab.core.training.plane_maps import plane_maps
+from xorlab.core.training.presets import preset_spec
+from xorlab.core.training.trainer import Trainer
+
+from ..core.reference import forward
+
+PALETTE = np.zeros((256, 4), dtype=np.uint8)
+
+
+@pytest.fixture(scope="module")
+def trainer() -> Trainer:
+    return Trainer(preset_spec("circle"))
+
+
+def numpy_output(trainer, points):
+    net = trainer.spec.network
+    acts = [*net.activations, net.output_activation]
+    return forward(trainer.get_weights(), points, acts, net.bias)[1][:, 0]
+
+
+def test_fine_when_settled_coarse_while_training_over_budget(trainer):
+    maps = LiveMaps(coarse_resolution=16, budget=1e-3)
+    fine = plane_grid(trainer.dataset, 48)
+    maps.new_run(trainer.dataset, fine)
+    assert maps.coarse.resolution == 16 and maps.neuron_grid.resolution == 24
+    maps.seconds_per_point = 1e-6  # 48 x 48 points: 2.3 ms, over the 1 ms budget
+    assert maps.grid_for(settled=True) is fine
+    assert maps.grid_for(settled=False) is maps.coarse
+    maps.seconds_per_point = 1e-7  # 0.23 ms: fine fits
+    assert maps.grid_for(settled=False) is fine
+    maps.want_neuron_maps(PALETTE)  # 576 more points: 0.28 ms, still fits
+    assert maps.grid_for(settled=False) is fine
+    maps.seconds_per_point = 3.5e-7  # 0.8 ms without the neuron maps, 1.01 ms with them
+    assert maps.grid_for(settled=False) is maps.coarse
+    maps.want_neuron_maps(None)
+    assert maps.grid_for(settled=False) is fine
+
+
+def test_coarse_maps_are_the_networks_outputs_at_the_coarse_points(trainer):
+    maps = LiveMaps(coarse_resolution=16, budget=0.0)  # never fine while training
+    maps.new_run(trainer.dataset, plane_grid(trainer.dataset, 64))
+    maps.want_neuron_maps(PALETTE)
+    maps.compute(trainer, settled=True)
+    assert maps.last_seconds is None  # a trainer's first maps compile: not timed
+    live = maps.compute(trainer, settled=False)
+    assert live.grid is maps.coarse and live.output.shape == (16, 16)
+    np.testing.assert_allclose(
+        live.output.ravel(), numpy_output(trainer, maps.coarse.points), rtol=0, atol=1e-12
+    )
+    assert live.neurons is not None and live.neuron_images is not None
+    assert maps.last_seconds > 0 and maps.seconds_per_point > 0
+    settled = maps.compute(trainer, settled=True)
+    assert settled.grid is maps.fine and settled.output.shape == (64, 64)
+    np.testing.assert_array_equal(
+        settled.output, plane_maps(trainer, maps.fine).output
+    )  # the same forward pass, with or without the neuron maps beside it
+
+
+def test_no_grid_no_maps(trainer):
+    maps = LiveMaps()
+    maps.new_run(trainer.dataset, None)
+    assert maps.compute(trainer, settled=True) is None and maps.neuron_grid is None

@@ -1,0 +1,139 @@
+"""The expression lab's values as written, the reasons where undefined, and notes where
+PyTensor's rewrites change a value (issue 10). Oracles: numpy on the same formula."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from xorlab.cli import main
+from xorlab.core.expression.expression import derivative_formula, parse_expression
+from xorlab.core.expression.values import (
+    describe_value,
+    evaluate_point,
+    evaluate_range_as_written,
+)
+
+# text, x, f as written (numpy), reason, optimized f PyTensor's rewrites give
+UNDEFINED = [
+    ("0/0", 3.0, "0/0", 1.0),
+    ("(x-x)/(x-x)", 3.0, "0/0", 1.0),
+    ("x*0/0", 3.0, "0/0", 3.0),
+    ("x**(0/0)", 3.0, "0/0", 3.0),
+    ("(1/0-1/0)*x", 3.0, "infinity − infinity, after division by zero (1/0)", 0.0),
+    ("x**(1/0)*0", 3.0, "0 × infinity, after division by zero (1/0)", 0.0),
+]
+
+
+@pytest.mark.parametrize(("text", "at", "reason", "optimized"), UNDEFINED)
+def test_undefined_as_written_with_its_reason_and_the_rewrite_noted(text, at, reason, optimized):
+    point = evaluate_point(parse_expression(text), at)
+    assert math.isnan(point.f) and point.f_reason == reason
+    assert not point.df_defined and point.df_reason == "f is not finite here"
+    assert point.optimized_f == optimized  # what the lab used to show, with no note
+    assert any(
+        f"optimized graph gives f = {optimized!r} (as written: undefined)" in note
+        for note in point.notes
+    )
+    assert describe_value(point.f, point.f_reason) == f"undefined ({reason})"
+
+
+def test_log_of_a_negative_number_marks_f_prime_undefined_too():
+    point = evaluate_point(parse_expression("log(x)"), -1.0)
+    with np.errstate(all="ignore"):
+        assert math.isnan(point.f) and np.isnan(np.log(-1.0))
+    assert point.f_reason == "log of a negative number (-1)"
+    assert point.df == -1.0 and not point.df_defined  # 1/x, but f is not defined there
+    assert any("formula PyTensor built for f′ gives -1.0" in n for n in point.notes)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("x**(10**10**10)", "overflow: 10 ** 1e+10 is beyond double range"),
+        ("x**(1/0)", "division by zero (1/0)"),
+        ("exp(1000)*x", "overflow: exp(1000) is beyond double range"),
+    ],
+)
+def test_overflowing_constants_are_named_and_no_traceback_is_printed(capfd, text, reason):
+    expr = parse_expression(text)
+    point = evaluate_point(expr, 3.0)
+    derivative_formula(expr)
+    evaluate_range_as_written(expr, np.linspace(-2, 2, 5))
+    assert point.f == math.inf and point.f_reason == reason
+    assert capfd.readouterr().err == ""
+
+
+# Every input of this shape made PyTensor's local_pow_to_nested_squaring call int(inf) and
+# print its traceback: 62 of a 240-input grid (24 shapes x 10 hostile constants), all of
+# this one rewrite. A sample of them, one per base.
+POW_INF = [
+    "x**(1/0)",
+    "x**(-1/0)",
+    "x**(10**10**10)",
+    "x**(2**1024)",
+    "tanh(x)**(1/0)",
+    "exp(x)**(-(10**10**10))",
+    "abs(x)**(1e308*10)",
+    "sqrt(x)**(1/0)",
+    "x**(1/0)/x",
+    "x**(2*(1/0))",
+]
+
+
+def test_no_rewriter_traceback_reaches_stderr(capfd):
+    for text in POW_INF:
+        expr = parse_expression(text)
+        evaluate_point(expr, 3.0)
+        derivative_formula(expr)
+        assert expr.rewrite_failures, text
+        assert any("rewrite failed and was skipped" in n for n in evaluate_point(expr, 2).notes)
+    assert capfd.readouterr().err == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "f", "df"),
+    [
+        ("exp(sin(x**2))", 15.0, np.exp(np.sin(225.0)), 4.3474041),
+        ("x**3 - 2*x", -1.5, (-1.5) ** 3 + 3.0, 3 * 2.25 - 2),
+        ("log(1+x)", 0.5, np.log(1.5), 1 / 1.5),
+        ("sqrt(x)", 4.0, 2.0, 0.25),
+        ("3", 1.0, 3.0, 0.0),
+    ],
+)
+def test_defined_values_match_numpy_and_the_optimized_graph(text, at, f, df):
+    point = evaluate_point(parse_expression(text), at)
+    assert point.f == pytest.approx(f, rel=1e-12) and point.df == pytest.approx(df, rel=1e-7)
+    assert point.f_reason == point.df_reason == "" and point.notes == ()
+    assert point.optimized_f == pytest.approx(point.f, rel=1e-12)
+
+
+def test_a_range_as_written_is_undefined_where_the_expression_is():
+    xs = np.linspace(-2, 2, 9)
+    fs, dfs = evaluate_range_as_written(parse_expression("(x-x)/(x-x)"), xs)
+    assert np.isnan(fs).all() and np.isnan(dfs).all()
+    fs, dfs = evaluate_range_as_written(parse_expression("log(x)"), xs)
+    with np.errstate(all="ignore"):
+        np.testing.assert_array_equal(fs, np.log(xs))
+    assert np.isnan(dfs[xs <= 0]).all()
+    np.testing.assert_allclose(dfs[xs > 0], 1 / xs[xs > 0], rtol=1e-12)
+
+
+def test_the_cli_prints_the_value_as_written_and_the_lesson(capsys):
+    assert main(["grad", "0/0", "--at", "3"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "f(3) = undefined (0/0)"
+    assert out[1] == "f'(3) = undefined (f is not finite here)"
+    assert any(line.startswith("note: PyTensor's optimized graph gives f = 1.0") for line in out)
+    assert main(["grad", "log(x)", "--at", "-1"]) == 0
+    out = capsys.readouterr().out
+    assert "f(-1) = undefined (log of a negative number (-1))" in out
+    assert "f'(-1) = undefined" in out
+
+
+def test_the_cli_check_invents_no_slope_where_f_is_undefined(capsys):
+    assert main(["grad", "x*0/0", "--at", "3", "--check"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[2] == "finite difference = undefined (f is not finite here)"  # was 1.0

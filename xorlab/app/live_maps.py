@@ -1,0 +1,88 @@
+"""Which maps over the input plane a snapshot carries, and how fine, on the worker thread.
+
+A snapshot of a 2-input run carries the decision map and, while the Network dock shows
+neuron maps, every neuron's map, from one forward pass (core.training.plane_maps). While
+training, a map whose points would cost more than ``budget`` seconds is taken on a coarser
+grid (the spiral's 3 x 16 tanh net: ~2.4 ms for 64 x 64 points on one core, ~0.6 ms for
+32 x 32), so maps can follow every snapshot; a settled snapshot (pause, stop, step, the end
+of a run, a milestone) always has the fine grid. Coarse or fine, the values are the
+network's own outputs at the grid's points.
+
+Qt-free; owned by the training session, on its thread.
+"""
+
+from __future__ import annotations
+
+import time
+import weakref
+
+import numpy as np
+
+from xorlab.core.training.datasets import Dataset, PlaneGrid, plane_grid
+from xorlab.core.training.neuron_maps import map_grid
+from xorlab.core.training.plane_maps import PlaneMaps, plane_maps
+from xorlab.core.training.trainer import Trainer
+
+COARSE_RESOLUTION = 32
+LIVE_MAP_BUDGET = 0.002  # seconds a live snapshot's maps may take at the fine resolution
+
+
+class LiveMaps:
+    """The grids of the current run and the choice between them."""
+
+    def __init__(self, coarse_resolution: int = COARSE_RESOLUTION, budget: float = LIVE_MAP_BUDGET):
+        self.coarse_resolution = coarse_resolution
+        self.budget = budget
+        self.fine: PlaneGrid | None = None
+        self.coarse: PlaneGrid | None = None
+        self.neuron_grid: PlaneGrid | None = None
+        self.palette: np.ndarray | None = None  # set while neuron maps are wanted
+        self.seconds_per_point = 0.0  # smoothed cost of the forward pass per grid point
+        # What the last maps took; None when they compiled the forward pass (a trainer's
+        # first maps), which says nothing of what the next ones will cost.
+        self.last_seconds: float | None = None
+        self._timed: weakref.ref[Trainer] | None = None  # the trainer whose maps are warm
+
+    def new_run(self, dataset: Dataset, fine: PlaneGrid | None) -> None:
+        """The grids for ``dataset``; ``fine`` is the run's decision grid (None: no maps)."""
+        self.fine = fine
+        self.coarse = self.neuron_grid = None
+        if fine is not None:
+            coarse = min(self.coarse_resolution, fine.resolution)
+            self.coarse = fine if coarse == fine.resolution else plane_grid(dataset, coarse)
+            self.neuron_grid = map_grid(dataset)
+
+    def want_neuron_maps(self, palette: np.ndarray | None) -> None:
+        """Neuron maps in every snapshot with maps, coloured through ``palette`` (256, 4)
+        uint8; None: the decision map only (nobody looks at neuron maps)."""
+        self.palette = None if palette is None else np.array(palette, dtype=np.uint8)
+
+    def grid_for(self, settled: bool) -> PlaneGrid | None:
+        """The fine grid when ``settled`` or when it fits the budget, else the coarse one."""
+        if self.fine is None or settled:
+            return self.fine
+        points = len(self.fine.points)
+        if self.palette is not None and self.neuron_grid is not None:
+            points += len(self.neuron_grid.points)
+        if self.seconds_per_point * points < self.budget:
+            return self.fine
+        return self.coarse
+
+    def compute(self, trainer: Trainer, settled: bool) -> PlaneMaps | None:
+        """The maps of ``trainer``'s current weights, timed for the budget."""
+        grid = self.grid_for(settled)
+        if grid is None:
+            return None
+        wanted = self.palette is not None
+        start = time.perf_counter()
+        maps = plane_maps(trainer, grid, self.neuron_grid if wanted else None, self.palette)
+        self.last_seconds = time.perf_counter() - start
+        if self._timed is None or self._timed() is not trainer:
+            self._timed = weakref.ref(trainer)
+            self.last_seconds = None  # compiled just now
+            return maps
+        points = len(grid.points) + (len(self.neuron_grid.points) if wanted else 0)
+        per_point = self.last_seconds / points
+        old = self.seconds_per_point
+        self.seconds_per_point = per_point if old == 0 else 0.7 * old + 0.3 * per_point
+        return maps

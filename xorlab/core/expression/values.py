@@ -1,0 +1,227 @@
+"""The value of an expression as written, and why it is undefined where it is.
+
+PyTensor's rewrites assume the expression is defined: x/x becomes 1, x*0 becomes 0, so the
+optimized graph says (x-x)/(x-x) = 1 at 3 and 0/0 = 1. A lab about differentiation must
+show the value of what the learner wrote. Here the graph is compiled with no rewrites at
+all (the Python linker runs each op in numpy, in the order written), every intermediate
+value is kept, and the first op that turned finite inputs into nan or inf names the
+reason ("0/0", "log of a negative number"). Where the optimized graph's value differs,
+a note says so: that difference is itself a lesson about rewrites.
+
+PyTensor's rewriter logs a traceback when a rewrite fails (x**inf makes one call int(inf));
+the compile captures those (xorlab.core.expression.rewrite_log) and they become notes here.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pytensor
+import pytensor.tensor as pt
+from pytensor.compile.mode import Mode
+from pytensor.graph.basic import Apply, Constant
+from pytensor.graph.replace import vectorize_graph
+from pytensor.graph.traversal import ancestors, io_toposort
+from pytensor.tensor.elemwise import Elemwise
+
+from xorlab.core.expression.expression import Expression, evaluate
+
+# No rewrites at all: each op runs as written, so 0/0 is nan and not the 1 of x/x -> 1.
+AS_WRITTEN_MODE = Mode(linker="py", optimizer=None)
+
+
+@dataclass(frozen=True)
+class PointValues:
+    """f and f' at one x as written, why each is undefined (empty if defined), and notes."""
+
+    at: float
+    f: float
+    df: float
+    f_reason: str
+    df_reason: str
+    optimized_f: float
+    optimized_df: float
+    notes: tuple[str, ...]
+
+    @property
+    def f_defined(self) -> bool:
+        return math.isfinite(self.f)
+
+    @property
+    def df_defined(self) -> bool:
+        return math.isfinite(self.f) and math.isfinite(self.df)
+
+
+# --- as written -----------------------------------------------------------------------
+
+
+def _as_written_scalar(expr: Expression):
+    """x -> every intermediate value of f and f', compiled with no rewrites (cached)."""
+    with expr._lock:
+        cached = expr._compiled.get("as-written")
+        if cached is None:
+            order = io_toposort([expr.x], [expr.f, expr.df])
+            outputs = [out for node in order for out in node.outputs]
+            fn = pytensor.function(
+                [expr.x],
+                outputs or [expr.f],
+                mode=AS_WRITTEN_MODE,
+                on_unused_input="ignore",
+                name=f"as written: {expr.text}",
+            )
+            cached = expr._compiled["as-written"] = (fn, order, outputs)
+        return cached
+
+
+def evaluate_point(expr: Expression, at: float) -> PointValues:
+    """f and f' at ``at`` as written, the reasons where undefined, and how the optimized
+    graph differs. Never raises for a value outside the domain."""
+    at = float(at)
+    fn, order, outputs = _as_written_scalar(expr)
+    with np.errstate(all="ignore"):
+        optimized_f, optimized_df = evaluate(expr, at)  # compiles (and rewrites) once
+    failures = list(expr.rewrite_failures)
+    with expr._lock, np.errstate(all="ignore"):
+        values = fn(at)
+    known = {out: float(np.asarray(v)) for out, v in zip(outputs, values, strict=True)}
+    known[expr.x] = at
+    f, df = _value(expr.f, known), _value(expr.df, known)
+    f_reason = "" if math.isfinite(f) else _origin(expr.f, order, known)
+    if not math.isfinite(f):
+        df_reason = "f is not finite here"
+    else:
+        df_reason = "" if math.isfinite(df) else _origin(expr.df, order, known)
+    notes = []
+    if not math.isfinite(f) and math.isfinite(df):
+        notes.append(
+            f"f is not finite at x = {at:g} ({f_reason}), so f′ is undefined there, though "
+            f"the formula PyTensor built for f′ gives {df!r}."
+        )
+    changed = [
+        f"{name} = {optimized!r} (as written: {_shown(written)})"
+        for name, written, optimized in (("f", f, optimized_f), ("f′", df, optimized_df))
+        if _differs(written, optimized)
+    ]
+    if changed:
+        notes.append(
+            f"PyTensor's optimized graph gives {' and '.join(changed)}: rewrites such as "
+            "x/x → 1 and x*0 → 0 assume the expression is defined, and change its value "
+            "where it is not."
+        )
+    notes += [
+        f"A PyTensor rewrite failed and was skipped ({failure}): a constant overflows."
+        if "inf" in failure
+        else f"A PyTensor rewrite failed and was skipped ({failure})."
+        for failure in failures
+    ]
+    return PointValues(at, f, df, f_reason, df_reason, optimized_f, optimized_df, tuple(notes))
+
+
+def evaluate_range_as_written(expr: Expression, xs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(f(xs), f'(xs)) as written, element by element; nan or inf where undefined."""
+    points = np.asarray(xs, dtype=np.float64)
+    with expr._lock:
+        fn = expr._compiled.get("as-written vector")
+        if fn is None:
+            vector = pt.dvector("xs")
+            fs = vectorize_graph(expr.f, {expr.x: vector}) + pt.zeros_like(vector)
+            dfs = vectorize_graph(expr.df, {expr.x: vector}) + pt.zeros_like(vector)
+            fn = expr._compiled["as-written vector"] = pytensor.function(
+                [vector], [fs, dfs], mode=AS_WRITTEN_MODE, on_unused_input="ignore"
+            )
+    with expr._lock, np.errstate(all="ignore"):
+        f, df = fn(points.ravel())
+    f, df = np.array(f, dtype=np.float64), np.array(df, dtype=np.float64)
+    df[~np.isfinite(f)] = np.nan  # where f is undefined, so is f'
+    return f.reshape(points.shape), df.reshape(points.shape)
+
+
+def describe_value(value: float, reason: str) -> str:
+    """'1.5', or 'undefined (0/0)' for nan, 'inf (overflow: ...)' for an infinity."""
+    if math.isnan(value):
+        return f"undefined ({reason})" if reason else "undefined"
+    if math.isinf(value):
+        sign = "+inf" if value > 0 else "-inf"
+        return f"{sign} ({reason})" if reason else sign
+    return repr(value)
+
+
+def _value(variable, known: dict) -> float:
+    if isinstance(variable, Constant):
+        return float(np.asarray(variable.data))
+    return known[variable]
+
+
+def _shown(value: float) -> str:
+    return "undefined" if math.isnan(value) else repr(value)
+
+
+def _differs(written: float, optimized: float) -> bool:
+    if math.isnan(written) or math.isnan(optimized):
+        return math.isnan(written) != math.isnan(optimized)
+    if math.isinf(written) or math.isinf(optimized):
+        return written != optimized
+    return abs(written - optimized) > 1e-9 * max(1.0, abs(written))
+
+
+def _origin(output, order: list[Apply], known: dict) -> str:
+    """Why ``output`` is nan or inf: the first op in its graph that made a nan from no nan
+    (for a nan) or an infinity from finite inputs, and where an infinity it used came from."""
+    relevant = set(ancestors([output]))
+    nodes = [node for node in order if node.outputs[0] in relevant]
+
+    def first(want_nan: bool) -> str:
+        for node in nodes:
+            result = _value(node.outputs[0], known)
+            args = [_value(v, known) for v in node.inputs]
+            if want_nan and math.isnan(result) and not any(math.isnan(a) for a in args):
+                reason = _reason(node, args, result)
+                if any(math.isinf(a) for a in args) and (source := first(False)):
+                    reason += f", after {source}"
+                return reason
+            if not want_nan and math.isinf(result) and all(math.isfinite(a) for a in args):
+                return _reason(node, args, result)
+        return ""
+
+    value = _value(output, known)
+    found = first(math.isnan(value))
+    if found:
+        return found
+    if isinstance(output, Constant):
+        return "a constant beyond double range"
+    return "not a finite number"
+
+
+def _reason(node: Apply, args: list[float], result: float) -> str:
+    op = node.op.scalar_op if isinstance(node.op, Elemwise) else node.op
+    name = type(op).__name__.lower()
+    shown = ", ".join(f"{a:g}" for a in args)
+    a = args[0] if args else math.nan
+    b = args[1] if len(args) > 1 else math.nan
+    if name in ("truediv", "intdiv", "true_divide") and b == 0:
+        return "0/0" if a == 0 else f"division by zero ({a:g}/0)"
+    if name.startswith("log") and a < 0:
+        return f"log of a negative number ({shown})"
+    if name.startswith("log") and a == 0:
+        return "log of 0"
+    if name == "sqrt" and a < 0:
+        return f"square root of a negative number ({a:g})"
+    if name == "pow":
+        if a == 0 and b < 0:
+            return f"0 to a negative power ({b:g})"
+        if a < 0 and not float(b).is_integer():
+            return f"a negative number to a fractional power ({a:g} ** {b:g})"
+        if math.isinf(result):
+            return f"overflow: {a:g} ** {b:g} is beyond double range"
+    if name == "mul" and math.isnan(result):
+        return "0 × infinity"
+    if name in ("add", "sub") and math.isnan(result):
+        return "infinity − infinity"
+    if math.isinf(result) and all(math.isfinite(v) for v in args):
+        if name in ("exp", "exp2", "cosh", "sinh", "mul", "add", "sub", "sqr", "expm1"):
+            return f"overflow: {name}({shown}) is beyond double range"
+    if math.isnan(result) and name in ("arcsin", "arccos", "arctanh", "arccosh"):
+        return f"{name} outside its domain ({shown})"
+    return f"{name}({shown}) = {result!r}"

@@ -1,4 +1,5 @@
-"""Command-line front: no sub-command starts the GUI; `train`, `grad` and `graph` run headless.
+"""Command-line front: no sub-command starts the GUI; `train`, `grad`, `graph` and
+`landscape` run headless.
 
 Sub-commands live in xorlab.commands, one module each with ``add_parser(subparsers)`` and
 ``run(args)``, imported only when named so the GUI starts without loading them all.
@@ -26,6 +27,7 @@ COMMANDS = {
     "train": "train a network headless and print the tutorial's progress lines",
     "grad": "differentiate an expression in x symbolically and evaluate it",
     "graph": "render a network's symbolic or optimized PyTensor graph",
+    "landscape": "the cost surface around the trained weights and the path training took",
 }
 
 
@@ -68,7 +70,9 @@ def add_gui_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The full parser; with ``command`` only that sub-command's module is imported."""
+    """The parser; only ``command``'s module is imported, for its options (none without a
+    command: ``--help`` and the GUI need only the commands' one-line help, and importing a
+    command imports PyTensor, ~0.5-1 s)."""
     parser = argparse.ArgumentParser(
         prog="python main.py",
         description="xorlab: a lab for learning how neural networks and symbolic "
@@ -77,7 +81,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     add_gui_arguments(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, help_text in COMMANDS.items():
-        if command in (None, name):
+        if command == name:
             _command_module(name).add_parser(sub)
         else:
             sub.add_parser(name, help=help_text)

@@ -169,8 +169,17 @@ def test_a_signal_stops_at_the_next_chunk_reports_and_saves(tmp_path, name, code
 
     from xorlab.core.io.experiment import load_experiment
 
+    # A named engine compiles before training: every chunk is CHUNK_STEPS long (with "auto" the
+    # first ones run on the quick tier, QUICK_CHUNK_STEPS each).
     rc, out, err, saved = _interrupted(
-        tmp_path, getattr(signal, name), "--preset", "xor-minimal", "--epochs", "100000000"
+        tmp_path,
+        getattr(signal, name),
+        "--preset",
+        "xor-minimal",
+        "--backend",
+        "fused",
+        "--epochs",
+        "100000000",
     )
     assert rc == code, err
     assert "Traceback" not in err and "KeyboardInterrupt" not in err

@@ -16,6 +16,9 @@ from collections.abc import Callable
 from xorlab.app.speed_limit import SpeedLimit
 
 FIRST_CHUNK_STEPS = 64
+# The quick tier takes 0.3-10 ms a step: its first chunk is one step, so the first point
+# comes at once; the chunk then doubles toward chunk_seconds.
+QUICK_FIRST_CHUNK_STEPS = 1
 RATE_SMOOTHING = 0.2  # weight of the newest chunk in the rate shown
 
 
@@ -30,9 +33,9 @@ class ChunkPlan:
         self._clock = clock
         self._origin = (clock(), 0)  # under a cap the rate is of wall time since this
 
-    def new_network(self) -> None:
+    def new_network(self, first_steps: int = FIRST_CHUNK_STEPS) -> None:
         """Another compiled loop: its speed is unknown again."""
-        self.chunk_steps = FIRST_CHUNK_STEPS
+        self.chunk_steps = first_steps
 
     def start(self, step_count: int) -> None:
         """Training starts or resumes at ``step_count``: a pause earns no steps."""

@@ -1,7 +1,12 @@
 """What "compiling" means for the worker, as a list of short uninterruptible steps.
 
 A PyTensor compile cannot be cut short, so the worker runs these one at a time and checks
-between them whether a newer spec arrived or the app is closing.
+between them whether a newer spec arrived or the app is closing. Only what the first point
+needs is compiled here, all of it in the quick tier's mode (milliseconds, no native code):
+the quick training step, the evaluation and, for a boundary map, the prediction. Then the
+fast loop starts compiling on a background thread (``Trainer.compile_in_background``),
+warm-up calls included, and training switches to it between chunks. It starts last: a
+compile on another thread would take half the interpreter from these.
 """
 
 from __future__ import annotations
@@ -12,39 +17,14 @@ from typing import Any
 from xorlab.core.training.datasets import PlaneGrid
 from xorlab.core.training.trainer import Trainer
 
-# Block lengths 4**i, i < BLOCK_LEVELS, cover the worker's ~10 ms chunks down to 0.6 us/step.
-BLOCK_LEVELS = 7
-
 
 def compile_steps(trainer: Trainer, grid: PlaneGrid | None) -> list[Callable[[], Any]]:
-    """Compile the training loop and the evaluation (and, for a boundary map, prediction).
-
-    The first call of a function still JIT-compiles (Numba), which would otherwise land on
-    the first chunk of training; each function gets a warm-up call that leaves the weights
-    as they were.
-    """
-
-    def warm_up_loop() -> None:
-        state = trainer.get_state()
-        trainer.loop_fn(trainer.batches[:1])
-        trainer.set_state(state)
-
-    def warm_up_block(n_steps: int) -> None:
-        # A loop compiled per length (JAX: blocks of 4**i steps) would otherwise compile
-        # each new block length in the first chunks of training, ~0.5 s each, stalling it.
-        if getattr(trainer.loop_fn, "dynamic_length", True):
-            return
-        state = trainer.get_state()
-        trainer.loop_fn.run(0, n_steps)
-        trainer.set_state(state)
-
+    """Start the tiers, then compile the evaluation (and prediction) a snapshot calls."""
     steps: list[Callable[[], Any]] = [
-        lambda: trainer.loop_fn,
-        warm_up_loop,
-        *(lambda n=4**level: warm_up_block(n) for level in range(1, BLOCK_LEVELS)),
+        lambda: trainer.start_tiered(background=False),
         lambda: trainer.evaluate_fn,
         trainer.evaluate,
     ]
     if grid is not None:
         steps += [lambda: trainer.predict_fn, lambda: trainer.evaluate(grid.points[:1])]
-    return steps
+    return [*steps, trainer.compile_in_background]

@@ -26,11 +26,15 @@ from xorlab.core.training.presets import PRESETS, preset_spec
 from xorlab.core.training.progress_log import format_line
 from xorlab.core.training.spec import MAX_EPOCHS, ExperimentSpec, FieldError, SpecError, validate
 from xorlab.core.training.strategies import STRATEGIES, StrategyUnavailable
+from xorlab.core.training.tiers import QUICK_TIER_YIELD
 from xorlab.core.training.trainer import DivergenceError, Trainer, batch_table
 
 # Steps per compiled call; large enough that Python overhead vanishes, small enough that a
 # divergence rolls back little.
 CHUNK_STEPS = 20_000
+# Steps per call on the quick tier (~0.3-10 ms each), so the fast loop takes over soon after
+# its background compile ends.
+QUICK_CHUNK_STEPS = 16
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -156,7 +160,7 @@ def _run(args: argparse.Namespace, stop: StopRequest) -> int:
         if args.save is not None:
             check_target(args.save, ExperimentError)  # before training, not after
         trainer = _build_trainer(args)
-        compile_seconds = trainer.compile()
+        compile_seconds = _prepare(trainer, args.backend)
     except (SpecError, SpecFileError, DatasetError, ExperimentError, StrategyUnavailable) as exc:
         print(f"xorlab train: {exc}", file=sys.stderr)
         return 2
@@ -167,13 +171,19 @@ def _run(args: argparse.Namespace, stop: StopRequest) -> int:
     start = time.perf_counter()
     diverged = None
     printed = 0
+    quick_steps = 0  # steps trained on the quick tier before the fast loop took over
     # Each chunk ends in a moment kept for --save (MAX_MOMENTS per run): a saved run then
     # replays its outputs and time travel in the app.
-    chunk = min(CHUNK_STEPS, max(1, trainer.total_steps // MAX_MOMENTS))
+    moment_chunk = max(1, trainer.total_steps // MAX_MOMENTS)
     # The signal only sets a flag: each chunk runs whole, then the loop looks at it.
     while trainer.step_count < target_steps and not stop.requested and trainer.stop is None:
+        chunk = min(CHUNK_STEPS if trainer.at_full_speed else QUICK_CHUNK_STEPS, moment_chunk)
         try:
-            trainer.run(min(chunk, target_steps - trainer.step_count))
+            result = trainer.run(min(chunk, target_steps - trainer.step_count))
+            if not trainer.at_full_speed:
+                quick_steps = trainer.step_count
+                if trainer.compiling_in_background:
+                    time.sleep(result.seconds * QUICK_TIER_YIELD)
         except DivergenceError as exc:
             diverged = str(exc)
             break
@@ -198,8 +208,9 @@ def _run(args: argparse.Namespace, stop: StopRequest) -> int:
                     "trained_steps": trained,
                     "epochs": trainer.epoch,
                     "seconds": seconds,
-                    "strategy": trainer.strategy_name,
+                    "strategy": trainer.tier,
                     "compile_seconds": compile_seconds,
+                    "quick_tier_steps": quick_steps,
                     "diverged": diverged,
                     # A stop rule (target_cost, plateau) or a signal (SIGINT, SIGTERM).
                     "stopped_by": trainer.stop.rule if trainer.stop else (stop.name or None),
@@ -221,8 +232,10 @@ def _run(args: argparse.Namespace, stop: StopRequest) -> int:
                 f"({trainer.test_dataset.n_samples} held-out samples)"
             )
         if trained:
+            warm_up = f" after {quick_steps:,} steps on the quick tier" if quick_steps else ""
             print(
-                f"engine: {trainer.strategy_name} loop, compiled in {compile_seconds:.2f} s, "
+                f"engine: {trainer.tier} loop{warm_up}, training began after "
+                f"{compile_seconds:.2f} s, "
                 f"{trained / seconds if seconds > 0 else float('inf'):,.0f} steps/s"
             )
         if trainer.stop:
@@ -255,6 +268,19 @@ def _test_figures(trainer: Trainer) -> dict[str, float]:
     if np.isnan(accuracy):  # regression: an error, not an accuracy
         return {"test_cost": cost, "test_error": mean_abs_error(outputs, trainer.test_dataset.y)}
     return {"test_cost": cost, "test_accuracy": accuracy}
+
+
+def _prepare(trainer: Trainer, backend: str) -> float:
+    """Seconds until training can begin. "auto" starts at once on the quick tier while the
+    fast loop compiles in the background (a cold compile of a large net takes tens of
+    seconds); a named engine is compiled first, so one that cannot serve the network is an
+    error before any step."""
+    start = time.perf_counter()
+    if backend == "auto":
+        trainer.start_tiered()
+    else:
+        trainer.compile()
+    return time.perf_counter() - start
 
 
 def _print_log(trainer: Trainer, already: int) -> int:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -63,20 +62,6 @@ def test_png_from_dot(train_view):
 
 @needs_dot
 @needs_wasm
-def test_render_times_of_the_training_step(train_view, record_property):
-    render.warm_up("wasm")  # the first WebAssembly call loads the module; measured apart
-    times = {}
-    for renderer in ("dot", "wasm"):
-        start = time.perf_counter()
-        for _ in range(3):
-            render.render_svg(train_view.dot, renderer)
-        times[renderer] = (time.perf_counter() - start) / 3
-        record_property(f"svg_seconds_{renderer}", times[renderer])
-    print(
-        f"\ntraining-step SVG: dot {times['dot'] * 1e3:.1f} ms, wasm {times['wasm'] * 1e3:.1f} ms"
-    )
-
-
 def test_no_graphviz_png_says_what_to_do(train_view, monkeypatch):
     monkeypatch.setattr(render, "dot_program", lambda: None)
     assert render.available_renderers() == (("wasm",) if render.wasm_installed() else ())

@@ -118,7 +118,7 @@ def test_neuron_maps_equal_a_numpy_forward_pass(qtbot, bias_trainer):
     weights = bias_trainer.get_weights()
     diagram.on_snapshot(fake_snapshot(weights))
     data = _diagram_data(bias_trainer)  # what the worker's job returns
-    diagram._on_job_done(NEURON_MAPS, data)
+    diagram._on_maps_done(data)
     assert diagram.arch.activations == ("sigmoid", "sigmoid")
     grid = plane_grid(bias_trainer.dataset, MAP_RESOLUTION)
     hidden = 1 / (
@@ -170,7 +170,7 @@ def test_wide_layers_get_no_maps_and_stay_fast(qtbot):
         0,
     )
     network = replace(preset_spec("circle").network, hidden=(20,), activations=("tanh",))
-    diagram._on_job_done(NEURON_MAPS, DiagramData(network, maps, 0))
+    diagram._on_maps_done(DiagramData(network, maps, 0))
     shown = {key for key, p in diagram.scene.maps.items() if p.isVisible()}
     assert shown == {(0, 0), (0, 1), (2, 0)}  # 20 hidden units: too many to draw
 

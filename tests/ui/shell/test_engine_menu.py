@@ -11,8 +11,9 @@ from tests.ui.windows import wait_for_state
 from xorlab.core.training.presets import preset_spec
 from xorlab.core.training.strategies.tensor_loop import jax_available
 from xorlab.core.training.trainer import Trainer
-from xorlab.ui.shell.engine_menu import SETTINGS_KEY, available_engines
+from xorlab.ui.shell.engine_menu import available_engines
 from xorlab.ui.shell.main_window import MainWindow
+from xorlab.ui.shell.settings import ENGINE
 
 MINIMAL = preset_spec("xor-minimal")
 TUTORIAL_OUTPUTS = [0.921668, 0.117385, 0.921574, 0.048511]
@@ -52,8 +53,20 @@ def test_the_menu_offers_the_engines_this_installation_has(qtbot, make_window):
     # xor-minimal is tiny: "auto" compiles the fused loop.
     qtbot.waitUntil(lambda: window.engine.chosen == "fused")
     assert window.status.findChild(type(window.engine.label), "status.engine").text() == (
-        "engine: fused (auto)"
+        "full speed (fused, auto)"
     )
+
+
+def test_the_status_bar_says_warming_up_until_the_fast_loop_takes_over(qtbot, make_window):
+    window = make_window()
+    # The window's own first compile (xor-minimal) ends first, so its signals are not counted.
+    qtbot.waitUntil(lambda: window.engine.chosen == "fused", timeout=60_000)
+    label = window.engine.label
+    shown: list[str] = []
+    window.worker.engine_chosen.connect(lambda _name: shown.append(label.text()))
+    window.engine.actions["scan"].trigger()  # a fresh compile: the quick tier first
+    qtbot.waitUntil(lambda: window.engine.chosen == "scan", timeout=60_000)
+    assert shown == ["warming up (python)", "full speed (scan)"]
 
 
 def test_choosing_scan_recompiles_and_still_trains_to_the_tutorial_numbers(qtbot, make_window):
@@ -64,7 +77,7 @@ def test_choosing_scan_recompiles_and_still_trains_to_the_tutorial_numbers(qtbot
     qtbot.waitUntil(lambda: window.engine.chosen == "scan", timeout=60_000)
     wait_for_state(qtbot, window, "ready", timeout=COMPILE_MS)
     assert "compiling" in states
-    assert window.engine.label.text() == "engine: scan"
+    assert window.engine.label.text() == "full speed (scan)"
     locked: dict[str, bool] = {}
     window.worker.state_changed.connect(
         lambda state: locked.setdefault(state, not window.engine.group.isEnabled())
@@ -90,7 +103,7 @@ def test_the_choice_is_remembered(qtbot, make_window, tmp_path):
     first.engine.choose("scan")
     qtbot.waitUntil(lambda: first.engine.chosen == "scan", timeout=60_000)
     first.close()
-    assert QSettings(path, QSettings.Format.IniFormat).value(SETTINGS_KEY) == "scan"
+    assert QSettings(path, QSettings.Format.IniFormat).value(ENGINE.key) == "scan"
     second = make_window(settings_path=path)
     assert second.engine.requested == "scan"
     qtbot.waitUntil(lambda: second.engine.chosen == "scan", timeout=60_000)
@@ -104,7 +117,7 @@ def test_an_engine_that_cannot_serve_the_network_says_so_and_auto_recovers(qtbot
     assert "fused engine cannot train this network" in window.banner.text()
     window.engine.choose("auto")
     wait_for_state(qtbot, window, "ready", timeout=COMPILE_MS)
-    assert window.engine.chosen in ("scan", "jax")
+    qtbot.waitUntil(lambda: window.engine.chosen in ("scan", "jax"), timeout=COMPILE_MS)
 
 
 def test_the_backend_flag_picks_the_engine_for_this_session_only(qtbot, make_window, tmp_path):
@@ -117,5 +130,5 @@ def test_the_backend_flag_picks_the_engine_for_this_session_only(qtbot, make_win
     Automation(window, args)
     assert window.engine.requested == "scan"
     qtbot.waitUntil(lambda: window.engine.chosen == "scan", timeout=60_000)
-    saved = QSettings(path, QSettings.Format.IniFormat).value(SETTINGS_KEY)
+    saved = QSettings(path, QSettings.Format.IniFormat).value(ENGINE.key)
     assert saved == "auto"  # the menu's remembered choice is untouched

@@ -18,7 +18,8 @@ from xorlab.core.io.script_export import export_script
 from xorlab.core.training.presets import preset_spec
 from xorlab.core.training.trainer import Trainer
 from xorlab.ui.shell import file_dialogs
-from xorlab.ui.shell.recent_files import MAX_RECENT, RECENT_KEY, RecentFiles
+from xorlab.ui.shell.recent_files import MAX_RECENT, RecentFiles
+from xorlab.ui.shell.settings import RECENT_FILES
 
 MINIMAL = preset_spec("xor-minimal")
 BIAS = preset_spec("xor-bias")
@@ -184,7 +185,7 @@ def test_open_recent_keeps_eight_and_drops_missing_files_with_a_message(
 )
 def test_recent_list_reads_whatever_the_settings_hold(tmp_path, stored):
     settings = QSettings(str(tmp_path / "r.ini"), QSettings.Format.IniFormat)
-    settings.setValue(RECENT_KEY, stored)
+    settings.setValue(RECENT_FILES.key, stored)
     paths = RecentFiles(settings).paths()
     assert all(isinstance(p, str) and p for p in paths)
     if isinstance(stored, list):

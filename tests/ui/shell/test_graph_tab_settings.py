@@ -45,7 +45,7 @@ def test_choices_are_written_as_they_change_and_read_back(qtbot, tmp_path):
     settings.sync()
 
     again = QSettings(path, QSettings.Format.IniFormat)
-    assert again.value(saved.GRAPH_TARGET) == "grad"
+    assert again.value(saved.GRAPH_TARGET.key) == "grad"
     restored, restored_panel, _ = make_tab(qtbot, again)
     assert restored.target == "grad" and restored.param == 1
     assert restored.param_box.isVisibleTo(restored)

@@ -13,7 +13,7 @@ from tests.ui.windows import wait_for_state
 from xorlab.app.speed_limit import SPEEDS
 from xorlab.core.training.presets import preset_spec
 from xorlab.ui.shell.automation import Automation
-from xorlab.ui.shell.speed_control import SETTINGS_KEY
+from xorlab.ui.shell.settings import SPEED
 
 MINIMAL = preset_spec("xor-minimal")
 KEYS = [key for key, _rate, _text in SPEEDS]
@@ -74,7 +74,7 @@ def test_a_capped_window_trains_slowly_then_at_full_speed_on_request(qtbot, make
 def test_an_unknown_saved_speed_falls_back_to_full(make_window, tmp_path):
     path = str(tmp_path / "odd.ini")
     settings = QSettings(path, QSettings.Format.IniFormat)
-    settings.setValue(SETTINGS_KEY, "warp 9")
+    settings.setValue(SPEED.key, "warp 9")
     settings.sync()
     window = make_window(MINIMAL, settings_path=path)
     assert window.speed.key == "full"
@@ -92,10 +92,10 @@ def test_an_unknown_saved_speed_falls_back_to_full(make_window, tmp_path):
 def test_command_line_speed(make_window, tmp_path, flags, expected):
     path = str(tmp_path / "saved.ini")
     settings = QSettings(path, QSettings.Format.IniFormat)
-    settings.setValue(SETTINGS_KEY, "10")
+    settings.setValue(SPEED.key, "10")
     settings.sync()
     window = make_window(MINIMAL, settings_path=path)
     Automation(window, argparse.Namespace(**flags))
     assert window.speed.key == expected
     # A flag is for this session only: the saved choice is still the person's.
-    assert QSettings(path, QSettings.Format.IniFormat).value(SETTINGS_KEY) == "10"
+    assert QSettings(path, QSettings.Format.IniFormat).value(SPEED.key) == "10"

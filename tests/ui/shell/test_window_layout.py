@@ -51,8 +51,8 @@ def settle(qtbot) -> None:
 def test_a_squeezed_saved_state_restores_readable_docks(qtbot, make_window, tmp_path):
     path = str(tmp_path / "squeezed.ini")
     settings = QSettings(path, QSettings.Format.IniFormat)
-    settings.setValue(saved.WINDOW_STATE, QByteArray(base64.b64decode(SQUEEZED_STATE)))
-    settings.setValue(saved.GEOMETRY, QByteArray(base64.b64decode(SQUEEZED_GEOMETRY)))
+    settings.setValue(saved.WINDOW_STATE.key, QByteArray(base64.b64decode(SQUEEZED_STATE)))
+    settings.setValue(saved.GEOMETRY.key, QByteArray(base64.b64decode(SQUEEZED_GEOMETRY)))
     settings.sync()
     window = make_window(MINIMAL, wait_until=None, settings_path=path)
     settle(qtbot)

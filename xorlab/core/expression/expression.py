@@ -24,6 +24,7 @@ from pytensor.printing import pp
 from pytensor.tensor.elemwise import Elemwise
 from pytensor.tensor.variable import TensorVariable
 
+from xorlab.core import pytensor_setup  # noqa: F401  (settings applied on import)
 from xorlab.core.expression.parser import (  # noqa: F401  (public names live here too)
     CONSTANTS,
     FUNCTIONS,
@@ -106,10 +107,11 @@ def compiled_vector(expr: Expression) -> Function:
 
     def build() -> tuple[list[TensorVariable], list[TensorVariable]]:
         xs = pt.dvector("xs")
-        # f is elementwise, so d sum(f(xs)) / d xs_i = f'(xs_i); adding zeros gives a
-        # constant f (e.g. "3") the length of xs.
-        fs = vectorize_graph(expr.f, {expr.x: xs}) + pt.zeros_like(xs)
-        return [xs], [fs, pytensor.grad(fs.sum(), xs, disconnected_inputs="ignore")]
+        # f and f' are scalar graphs of x, so both map over a vector element by element: no
+        # second gradient to build (it doubled a long expression's time). Adding zeros gives a
+        # constant (f of "3", or its f') the length of xs.
+        fs, dfs = vectorize_graph([expr.f, expr.df], {expr.x: xs})
+        return [xs], [fs + pt.zeros_like(xs), dfs + pt.zeros_like(xs)]
 
     return _compile(expr, "vector", build)
 

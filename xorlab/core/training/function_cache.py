@@ -67,6 +67,15 @@ class SharedFunction:
         """The compiled function itself; its inputs are the explicit ones then ``shared``."""
         return self._entry.function
 
+    def rebound(self, mapping: dict[SharedVariable, SharedVariable]) -> SharedFunction:
+        """The same compiled function bound to other shared variables (same types): each of
+        ``shared`` found in ``mapping`` is replaced by its value there."""
+        shared = [mapping.get(var, var) for var in self.shared]
+        for old, new in zip(self.shared, shared, strict=True):
+            if old.type != new.type:
+                raise TypeError(f"cannot rebind {old.name}: {old.type} != {new.type}")
+        return SharedFunction(self._entry, shared, self._single)
+
     def __call__(self, *args: Any) -> Any:
         values = [var.get_value(borrow=True) for var in self.shared]
         with self._entry.lock:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pytensor
 import pytensor.tensor as pt
 from pytensor.tensor.variable import TensorVariable
 
+from xorlab.core import pytensor_setup  # noqa: F401  (settings applied on import)
 from xorlab.core.training.features import feature_graph, input_count, uses_features
 from xorlab.core.training.spec import NetworkSpec, TrainingSpec
 
@@ -204,7 +206,15 @@ class SymbolicModel:
     params: tuple  # shared variables W1, W2, ...
     output: TensorVariable
     cost: TensorVariable
-    grads: tuple
+
+    @cached_property
+    def grads(self) -> tuple:
+        """d cost / d W for each weight matrix; built on first use (the Graph tab), since a
+        snapshot's evaluation needs none and a large net's gradient graph takes a while."""
+        grads = pytensor.grad(self.cost, list(self.params))
+        for p, g in zip(self.params, grads, strict=True):
+            g.name = f"d cost / d {p.name}"
+        return tuple(grads)
 
 
 def symbolic_model(params: Sequence, net: NetworkSpec, training: TrainingSpec) -> SymbolicModel:
@@ -214,7 +224,4 @@ def symbolic_model(params: Sequence, net: NetworkSpec, training: TrainingSpec) -
     output.name = "output"
     cost = total_cost(params, X, y, net, training)
     cost.name = "cost"
-    grads = pytensor.grad(cost, list(params))
-    for p, g in zip(params, grads, strict=True):
-        g.name = f"d cost / d {p.name}"
-    return SymbolicModel(X, y, tuple(params), output, cost, tuple(grads))
+    return SymbolicModel(X, y, tuple(params), output, cost)

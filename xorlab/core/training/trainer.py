@@ -6,6 +6,12 @@ for tiny nets, a PyTensor scan otherwise); the one-step function is kept for sin
 the graph view. Chunking never changes the numbers: every loop body is the same graph as the
 step.
 
+That fast loop can take seconds to compile for a network never seen before, so
+``start_tiered`` trains at once on a quick tier (``core.training.quick_loop``) while the fast
+loop compiles in the background, and ``run`` hands over between chunks
+(``core.training.tiers``). The functions a snapshot calls (evaluation, prediction) run tens
+of times a second at most, so they use the quick tier's mode too and never wait for Numba.
+
 A Trainer is not thread-safe: compiled PyTensor functions must have a single owner.
 """
 
@@ -27,20 +33,18 @@ from xorlab.core.training.function_cache import SharedFunction, compile_shared
 from xorlab.core.training.held_out import HeldOutHistory, accuracy, held_out_interval
 from xorlab.core.training.history import CostHistory
 from xorlab.core.training.moments import Moment, moment_timeline
+from xorlab.core.training.quick_loop import QUICK_MODE, QuickLoop
 from xorlab.core.training.shuffle import epoch_rows, shuffles
 from xorlab.core.training.spec import ExperimentSpec, FieldError, SpecError, validate
 from xorlab.core.training.split import split_dataset
 from xorlab.core.training.stop_rules import Stop, StopRules
 from xorlab.core.training.strategies import STRATEGIES, LoopProblem, TrainingLoop, build_loop, plan
+from xorlab.core.training.tiers import COMPILE_LOCK, BackgroundCompile
 
-try:
-    from numba.core.errors import NumbaPerformanceWarning
-
-    # A hint about operand layout in tiny matrix products, printed on every cold compile;
-    # it is not actionable for a user and clutters the terminal.
-    warnings.filterwarnings("ignore", category=NumbaPerformanceWarning)
-except ImportError:  # numba is optional for PyTensor's C backend
-    pass
+# Numba's hint about operand layout in tiny matrix products (NumbaPerformanceWarning), printed
+# on every cold compile, is not actionable for a user and clutters the terminal. Matched by
+# message: importing Numba for its class would add ~1 s to the window's start.
+warnings.filterwarnings("ignore", message=r".* is faster on contiguous arrays")
 
 # A weight this large means the steps overshoot: sigmoids saturate, gradients vanish and the
 # net is stuck even when nothing is NaN yet. Sensible nets here stay far below it.
@@ -48,6 +52,10 @@ WEIGHT_LIMIT = 1e4
 
 # Progress lines kept in memory; a run printing more keeps only the latest.
 MAX_LOG_LINES = 100_000
+
+# Block lengths 4**i, i < BLOCK_LEVELS, that a loop compiled per length (JAX) compiles in the
+# background before the hand-over: they cover ~10 ms chunks down to 0.6 us/step.
+BLOCK_LEVELS = 7
 
 
 class DivergenceError(RuntimeError):
@@ -155,6 +163,10 @@ class Trainer:
         self.history = CostHistory()
         self._epoch_costs: list[float] = []  # step costs of the epoch in progress
         self.log: deque[tuple[int, float]] = deque(maxlen=MAX_LOG_LINES)
+        self._fast_loop: TrainingLoop | None = None  # the strategy's loop, once compiled
+        self._quick_loop: QuickLoop | None = None  # the quick tier, while it is needed
+        self._background: BackgroundCompile | None = None  # the fast loop compiling
+        self.background_seconds: float | None = None  # how long that compile took
         self.test_history = HeldOutHistory()
         self.stop: Stop | None = None  # set when a stop rule ended the run
         self._unsent_log: list[tuple[int, float]] = []  # progress lines for the next snapshot
@@ -203,18 +215,94 @@ class Trainer:
     def evaluate_fn(self) -> SharedFunction:
         """Outputs and cost of the current weights on any (X, y)."""
         sym = self.symbolic
-        return compile_shared([sym.X, sym.y], [sym.output, sym.cost], self.mode, "evaluate")
+        return compile_shared([sym.X, sym.y], [sym.output, sym.cost], QUICK_MODE, "evaluate")
 
     @cached_property
     def predict_fn(self) -> SharedFunction:
         sym = self.symbolic
-        return compile_shared([sym.X], sym.output, self.mode, "predict")
+        return compile_shared([sym.X], sym.output, QUICK_MODE, "predict")
 
-    @cached_property
+    @property
     def loop_fn(self) -> TrainingLoop:
-        """K steps in one call: ``loop_fn.run(position, K)``, or ``loop_fn(rows)`` with a
-        (K, batch) matrix of rows of the batch table; both return the K step costs."""
-        return build_loop(self._loop_problem(), self.requested_strategy)
+        """The fast loop, K steps in one call: ``loop_fn.run(position, K)``, or
+        ``loop_fn(rows)`` with a (K, batch) matrix of rows of the batch table; both return
+        the K step costs. Compiled on first use, or waited for when compiling in the
+        background (``start_tiered``), which also hands training over to it."""
+        if self._fast_loop is None:
+            if self._background is not None:
+                self._adopt_background()
+            else:
+                with COMPILE_LOCK:  # never beside another trainer's background compile
+                    self._fast_loop = build_loop(self._loop_problem(), self.requested_strategy)
+                self._shuffled_epoch = -1  # a new loop holds the problem's order
+        assert self._fast_loop is not None
+        return self._fast_loop
+
+    def start_tiered(self, background: bool = True) -> None:
+        """Make training start at once: compile the quick tier now (a fraction of a second)
+        and, unless ``background`` is False (then ``compile_in_background`` does it), the
+        fast loop on a background thread; ``run`` switches to it between chunks once it is
+        ready. Does nothing once the fast loop is compiled or compiling."""
+        if self._fast_loop is not None or self._background is not None:
+            return
+        if self._quick_loop is None:
+            self._quick_loop = QuickLoop(self._loop_problem())
+        if background:
+            self.compile_in_background()
+
+    def compile_in_background(self) -> None:
+        """Start compiling the fast loop on a background thread (see ``start_tiered``).
+        Started after what the first point needs (the quick step, evaluation, prediction)
+        has compiled, so those do not share the interpreter with it."""
+        if self._fast_loop is not None or self._background is not None:
+            return
+        self._background = BackgroundCompile(
+            self._loop_problem(),
+            self.requested_strategy,
+            warm_blocks=[4**level for level in range(1, BLOCK_LEVELS)],
+        )
+
+    def hand_over(self) -> bool:
+        """Switch to the fast loop if its background compile has finished; True if this call
+        switched. Raises what the compile raised (e.g. StrategyUnavailable). Call it only
+        between chunks, on the thread that trains."""
+        if self._background is None or not self._background.done:
+            return False
+        self._adopt_background()
+        return True
+
+    def _adopt_background(self) -> None:
+        background, self._background = self._background, None
+        assert background is not None
+        self.background_seconds = background.seconds
+        self._fast_loop = background.result()
+        self._quick_loop = None
+        self._shuffled_epoch = -1  # the new loop holds the problem's order, not the epoch's
+
+    @property
+    def tier(self) -> str:
+        """The loop training runs on now: "python" (the quick tier) or the fast loop's name
+        (which "auto" plans to use when nothing is compiled yet)."""
+        if self._fast_loop is None and self._quick_loop is not None:
+            return self._quick_loop.name
+        return self.strategy_name
+
+    @property
+    def compiling_in_background(self) -> bool:
+        """The fast loop's background compile is still running."""
+        return self._background is not None and not self._background.done
+
+    @property
+    def at_full_speed(self) -> bool:
+        """The fast loop is compiled and in use."""
+        return self._fast_loop is not None
+
+    @property
+    def running_loop(self) -> TrainingLoop:
+        """The loop the next chunk runs on (compiling the fast loop if no tier is set up)."""
+        if self._fast_loop is None and self._quick_loop is not None:
+            return self._quick_loop
+        return self.loop_fn
 
     @property
     def shuffles(self) -> bool:
@@ -237,8 +325,8 @@ class Trainer:
     @property
     def strategy_name(self) -> str:
         """The loop strategy in use, or the one "auto" plans to use if not compiled yet."""
-        if "loop_fn" in self.__dict__:
-            return self.loop_fn.name
+        if self._fast_loop is not None:
+            return self._fast_loop.name
         return plan(self._loop_problem(), self.requested_strategy)[0]
 
     def compile(self) -> float:
@@ -328,6 +416,7 @@ class Trainer:
     def _run_chunk(self, n_steps: int) -> ChunkResult:
         if n_steps == 0:
             return ChunkResult(0, np.empty(0), 0.0)
+        self.hand_over()
         backup = self.get_state()
         start = time.perf_counter()
         costs = self._run_compiled(n_steps)
@@ -352,12 +441,12 @@ class Trainer:
     def _run_compiled(self, n_steps: int) -> np.ndarray:
         if self.shuffles:
             self._use_epoch_order(self.epoch)
-        return self.loop_fn.run(self.step_count % self.steps_per_epoch, n_steps)
+        return self.running_loop.run(self.step_count % self.steps_per_epoch, n_steps)
 
     def _use_epoch_order(self, epoch: int) -> None:
         if self._shuffled_epoch != epoch:
             rows = epoch_rows(self.batches, self.dataset.n_samples, self.spec.network.seed, epoch)
-            self.loop_fn.set_batch_data(self.dataset.X[rows], self.dataset.y[rows])
+            self.running_loop.set_batch_data(self.dataset.X[rows], self.dataset.y[rows])
             self._shuffled_epoch = epoch
 
     def _replay_until_divergence(self, n_steps: int) -> None:

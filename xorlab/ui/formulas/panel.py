@@ -9,9 +9,7 @@ an earlier epoch, the trace uses that epoch's weights.
 
 from __future__ import annotations
 
-import time
-
-from PySide6.QtCore import QTimer, Slot
+from PySide6.QtCore import Slot
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -24,13 +22,15 @@ from PySide6.QtWidgets import (
 )
 
 from xorlab.app.formula_job import KIND, FormulaResult, trace_job
+from xorlab.app.run_state import SETTLED, RunState
+from xorlab.app.sample_names import sample_label
 from xorlab.core.training.datasets import Dataset, PlaneGrid
 from xorlab.core.training.formulas import explain
 from xorlab.core.training.trainer import TrainingSnapshot
 from xorlab.ui.formulas.html import render_html
+from xorlab.ui.runtime.job_request import JobRequest
 from xorlab.ui.runtime.replay import ReplayController
 from xorlab.ui.runtime.worker import TrainingWorker
-from xorlab.ui.training.outputs_plot import sample_label
 
 REFRESH_INTERVAL_S = 0.33  # ~3 traces a second while training: readable, and cheap
 MAX_LISTED_SAMPLES = 1000  # a combo box of 100 000 rows would take seconds to fill
@@ -57,10 +57,16 @@ class FormulaPanel(QWidget):
         self.replay = replay
         self.dataset: Dataset | None = None
         self.result: FormulaResult | None = None
-        self._ticket = 0  # the request whose answer is wanted
-        self._in_flight = False
-        self._dirty = False
-        self._last_request = -1e9
+        self._ticket = 0  # the run whose answers are wanted
+        # One trace out at a time, a few a second at most, only while shown (job_request).
+        self.job = JobRequest(
+            self._send,
+            ready=lambda: self.dataset is not None and self.isVisible(),
+            min_interval_s=REFRESH_INTERVAL_S,
+            parent=self,
+        ).answered_by(worker, KIND)
+        self.job.finished.connect(self._on_traced)
+        self.job.failed.connect(self._on_trace_failed)
 
         self.sample_box = QComboBox()
         self.sample_box.setObjectName("formulas.sample")
@@ -88,13 +94,7 @@ class FormulaPanel(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.view, 1)
 
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self._request_if_due)
-
         worker.run_reset.connect(self.on_run_reset)
-        worker.job_done.connect(self._on_job_done)
-        worker.job_failed.connect(self._on_job_failed)
         worker.state_changed.connect(self._on_state_changed)
         if replay is not None:
             replay.snapshot_shown.connect(self.on_snapshot)
@@ -111,7 +111,7 @@ class FormulaPanel(QWidget):
 
     def busy(self) -> bool:
         """A trace is on its way or due (screenshots wait for it)."""
-        return self._in_flight or (self._dirty and self.dataset is not None)
+        return self.job.pending or (self.job.wanted and self.dataset is not None)
 
     # --- inputs ----------------------------------------------------------------------------
 
@@ -122,7 +122,7 @@ class FormulaPanel(QWidget):
         same_data = self.dataset is not None and _same_samples(self.dataset, dataset)
         self.dataset = dataset
         self._ticket += 1  # answers about the old run are dropped
-        self._in_flight = False
+        self.job.forget()
         self.result = None
         self.sample_box.blockSignals(True)
         self.sample_box.clear()
@@ -134,75 +134,47 @@ class FormulaPanel(QWidget):
             self.sample_box.setToolTip(f"The first {shown:,} of {dataset.n_samples:,} samples")
         self.view.clear()
         self.status.setText("Tracing…")
-        self._mark_dirty()
+        self.job.ask()
 
     @Slot(object)
     def on_snapshot(self, snapshot: TrainingSnapshot) -> None:
-        self._mark_dirty()
+        self.job.ask()
 
     # --- requests --------------------------------------------------------------------------
 
-    def _mark_dirty(self) -> None:
-        self._dirty = True
-        self._schedule()
-
-    def _schedule(self) -> None:
-        if not self._dirty or self._in_flight or self.dataset is None or not self.isVisible():
-            return
-        wait = self._last_request + REFRESH_INTERVAL_S - time.perf_counter()
-        if wait <= 0:
-            self._request()
-        elif not self._timer.isActive():
-            self._timer.start(int(wait * 1000) + 1)
-
-    @Slot()
-    def _request_if_due(self) -> None:
-        self._schedule()
-
-    def _request(self) -> None:
-        self._dirty = False
-        self._in_flight = True
-        self._last_request = time.perf_counter()
+    def _send(self) -> bool:
         replayed = self.replay.replayed if self.replay is not None else None
         if replayed is None:
             job = trace_job(self._ticket, self.sample())
         else:
             job = trace_job(self._ticket, self.sample(), replayed.weights, replayed.epoch)
         self.worker.submit_job(job)
+        return True
 
     # --- answers ---------------------------------------------------------------------------
 
-    @Slot(str, object)
-    def _on_job_done(self, kind: str, result: object) -> None:
-        if kind != KIND:
-            return
-        self._in_flight = False
+    @Slot(object)
+    def _on_traced(self, result: object) -> None:
         if isinstance(result, FormulaResult) and result.ticket == self._ticket:
             if result.trace.sample == self.sample():
                 self.result = result
                 self._show()
-        self._schedule()
 
-    @Slot(str, str)
-    def _on_job_failed(self, kind: str, message: str) -> None:
-        if kind != KIND:
-            return
-        self._in_flight = False
+    @Slot(str)
+    def _on_trace_failed(self, message: str) -> None:
         self.status.setText(f"Cannot trace this sample: {message}")
-        self._schedule()
 
     @Slot(str)
     def _on_state_changed(self, state: str) -> None:
-        if state in ("ready", "paused", "done", "stopped", "diverged"):
-            self._mark_dirty()  # the final weights of this stretch, within one interval
-        elif state in ("compiling", "error"):
+        if state in SETTLED:
+            self.job.ask()  # the final weights of this stretch, within one interval
+        elif state in (RunState.COMPILING, RunState.ERROR):
             self.status.setText(WAITING_TEXT)
 
     @Slot(int)
     def _on_sample_changed(self, index: int) -> None:
         if index >= 0:
-            self._last_request = -1e9  # answer a click at once
-            self._mark_dirty()
+            self.job.ask_now()  # answer a click at once
 
     @Slot(bool)
     def _on_plain_toggled(self, plain: bool) -> None:
@@ -210,7 +182,7 @@ class FormulaPanel(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        self._schedule()  # hidden panels skip refreshes; catch up when shown
+        self.job.pump()  # hidden panels skip refreshes; catch up when shown
 
     def _show(self) -> None:
         result, dataset = self.result, self.dataset

@@ -29,6 +29,7 @@ import numpy as np
 from PySide6.QtCore import QEvent, QObject, QTimer, Slot
 
 from xorlab.app.network_jobs import GRAPH_VALUES, graph_values_job
+from xorlab.app.run_state import SETTLED, RunState
 from xorlab.core.graphs.build import GraphView, NodeInfo
 from xorlab.core.graphs.values import GraphValues, summarize
 from xorlab.core.training.datasets import Dataset
@@ -46,9 +47,10 @@ from xorlab.ui.graph.values_text import (
     optimized_note,
     rows_text,
 )
+from xorlab.ui.runtime.job_request import JobRequest
 
 REFRESH_MS = 500  # ~2 Hz while training
-SETTLED_STATES = ("ready", "paused", "done", "stopped", "diverged")
+SETTLED_STATES = SETTLED
 
 
 class GraphValuesPanel(QObject):
@@ -65,8 +67,10 @@ class GraphValuesPanel(QObject):
         self.dataset: Dataset | None = None
         self.overlay = CanvasOverlay(tab.canvases["symbolic"])
         tab.canvases["symbolic"].view.zoom_changed.connect(lambda _z: self.overlay.arrange())
-        self._pending = False
-        self._wanted = False  # asked again while a job was out
+        # One values job out at a time; asks meanwhile merge into one more (job_request).
+        self.job = JobRequest(self._send, parent=self)
+        self.job.finished.connect(self._on_values)
+        self.job.failed.connect(self._on_values_failed)
 
         self.bar = GraphValuesBar()
         self.row_box, self.show_box = self.bar.row_box, self.bar.show_box
@@ -87,8 +91,7 @@ class GraphValuesPanel(QObject):
         if source is not None:
             source.run_reset.connect(self.on_run_reset)
             source.state_changed.connect(self._on_state_changed)
-            source.job_done.connect(self._on_job_done)
-            source.job_failed.connect(self._on_job_failed)
+            self.job.answered_by(source, GRAPH_VALUES)
         if replay is not None:
             replay.replay_changed.connect(self._on_replay_changed)
         tab.mode_changed.connect(lambda _mode: self._update_note())
@@ -116,19 +119,19 @@ class GraphValuesPanel(QObject):
 
     def request(self) -> None:
         """Ask the worker for the values of the symbolic graph on screen."""
+        self.job.ask()
+
+    def _send(self) -> bool:
         bundle = self.tab.bundle
         if self.source is None or bundle is None or not self.tab.isVisible():
-            return
-        if self._pending:
-            self._wanted = True
-            return
-        self._pending, self._wanted = True, False
+            return False
         request = bundle.request
         self.source.submit_job(
             graph_values_job(
                 request.target, request.param, self.rows, bundle.symbolic, self.replayed
             )
         )
+        return True
 
     @property
     def replayed(self) -> TrainingSnapshot | None:
@@ -158,7 +161,7 @@ class GraphValuesPanel(QObject):
         return value, f"for {rows_text(values)}, {moment_text(values)}: {summary}"
 
     def busy(self) -> bool:
-        return self._pending
+        return self.job.pending
 
     # --- slots --------------------------------------------------------------------------------
 
@@ -202,36 +205,28 @@ class GraphValuesPanel(QObject):
 
     @Slot(str)
     def _on_state_changed(self, state: str) -> None:
-        if state == "training" and self.tab.isVisible():
+        if state == RunState.TRAINING and self.tab.isVisible():
             self.timer.start()
         else:
             self.timer.stop()
         if state in SETTLED_STATES:
-            self._pending = False  # a new network answers afresh
+            self.job.forget()  # a new network answers afresh
             self.request()
 
-    @Slot(str, object)
-    def _on_job_done(self, kind: str, result: object) -> None:
-        if kind != GRAPH_VALUES or not isinstance(result, GraphValues):
+    @Slot(object)
+    def _on_values(self, result: object) -> None:
+        if not isinstance(result, GraphValues):
             return
-        self._pending = False
         self.values = result
         self.tab.details.refresh(self.tab.details.graph)
         self._draw_labels()
         self._update_note()
-        if self._wanted:
-            self.request()
 
-    @Slot(str, str)
-    def _on_job_failed(self, kind: str, message: str) -> None:
-        if kind != GRAPH_VALUES:
-            return
-        self._pending = False
+    @Slot(str)
+    def _on_values_failed(self, message: str) -> None:
         self.values = None
         self._draw_labels()
         self.note.setText(f"No values: {html.escape(message)}")
-        if self._wanted:
-            self.request()
 
     # --- internals ----------------------------------------------------------------------------
 
@@ -279,7 +274,7 @@ class GraphValuesPanel(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Refresh only while the tab is on screen (it is hidden behind other tabs)."""
         if watched is self.tab and event.type() in (QEvent.Type.Show, QEvent.Type.Hide):
-            training = getattr(self.source, "state", "") == "training"
+            training = getattr(self.source, "state", "") == RunState.TRAINING
             if event.type() == QEvent.Type.Show and training:
                 self.timer.start()
             elif event.type() == QEvent.Type.Hide:

@@ -29,6 +29,7 @@ from xorlab.app.network_jobs import (
     neuron_maps_job,
     weight_edit_job,
 )
+from xorlab.app.run_state import SETTLED, RunState
 from xorlab.core.training.datasets import Dataset
 from xorlab.core.training.trainer import TrainingSnapshot
 from xorlab.ui.network import header, style
@@ -39,12 +40,13 @@ from xorlab.ui.network.scene import NetworkScene
 from xorlab.ui.network.structure_controls import BUTTON, FROM_BOTTOM, StructureControls
 from xorlab.ui.network.view import NetworkView
 from xorlab.ui.network.weight_editor import WeightEditor
+from xorlab.ui.runtime.job_request import JobRequest
 from xorlab.ui.runtime.selection import NOTHING, SelectionBus, SelectionRef
 from xorlab.ui.widgets.visibility import out_of_sight
 
 DEFAULT_ASPECT = 1.2  # width / height laid out for before the view has a size
 RELAYOUT_CHANGE = 1.35  # re-lay out when the view's shape changes by more than this factor
-SETTLED_STATES = ("ready", "paused", "done", "stopped", "diverged")
+SETTLED_STATES = SETTLED
 STRUCTURE_ROOM = BUTTON + FROM_BOTTOM + 2  # pixels under the network for the +/- buttons
 # While training, the diagram redraws at most this often, and no more often than keeps its
 # painting (measured) to PAINT_SHARE of the time: its ~600 lines for the spiral cost more
@@ -84,8 +86,6 @@ class NetworkDiagram(QWidget):
         self.maps_data: DiagramData | None = None
         self.selection: SelectionRef = NOTHING
         self.update_seconds: list[float] = []  # set_weights time per snapshot (last 200)
-        self._maps_pending = False
-        self._maps_wanted = False  # asked again while a request was out
         self._built_aspect = DEFAULT_ASPECT
         self._held: TrainingSnapshot | None = None  # the newest snapshot, while hidden
         self._skipped: TrainingSnapshot | None = None  # not drawn yet: redrawn too recently
@@ -132,6 +132,11 @@ class NetworkDiagram(QWidget):
             source.state_changed.connect(self._on_state_changed)
             source.job_done.connect(self._on_job_done)
             source.job_failed.connect(self._on_job_failed)
+            # One maps job out at a time; asks meanwhile merge into one more (job_request).
+            self.maps_request = JobRequest(
+                self._send_maps_job, ready=self.isVisible, parent=self
+            ).answered_by(source, NEURON_MAPS)
+            self.maps_request.finished.connect(self._on_maps_done)
 
     # --- public API ---------------------------------------------------------------------------
 
@@ -186,7 +191,7 @@ class NetworkDiagram(QWidget):
                 self.network, plane.neurons, plane.step, plane.neuron_images
             )
             self._show_maps(self.maps_data)
-        elif getattr(self.source, "state", "") != "training" or self._replaying():
+        elif getattr(self.source, "state", "") != RunState.TRAINING or self._replaying():
             self.request_maps()  # a step, an edit, a replayed epoch: maps for these weights
         self.update_seconds = [*self.update_seconds[-199:], time.perf_counter() - start]
 
@@ -200,17 +205,17 @@ class NetworkDiagram(QWidget):
         return interval
 
     def _training(self) -> bool:
-        return getattr(self.source, "state", "") == "training" and not self._replaying()
+        return getattr(self.source, "state", "") == RunState.TRAINING and not self._replaying()
 
     def request_maps(self) -> None:
         """Ask the worker for fresh neuron maps (and the network's activations)."""
         if self.source is None or not self.isVisible():
             return  # hidden: showEvent asks again
-        if self._maps_pending:
-            self._maps_wanted = True
-            return
-        self._maps_pending, self._maps_wanted = True, False
+        self.maps_request.ask()
+
+    def _send_maps_job(self) -> bool:
         self.source.submit_job(neuron_maps_job(self.scene.weights or None, style.map_palette()))
+        return True
 
     def select(self, ref: SelectionRef | None) -> None:
         """Select in this diagram and every linked view."""
@@ -224,7 +229,7 @@ class NetworkDiagram(QWidget):
                 error=True,
             )
             return
-        if self.source is not None and getattr(self.source, "state", "") == "training":
+        if self.source is not None and getattr(self.source, "state", "") == RunState.TRAINING:
             self.source.pause()
             self._set_status(f"Training paused to edit W{param + 1}[{row},{col}].")
         if where is None:
@@ -329,22 +334,19 @@ class NetworkDiagram(QWidget):
         # Smooth once settled, unless even the jagged repaint is slow (a wide net's thousands
         # of lines): antialiasing triples it, and the window would freeze for a second.
         slow = self.view.fast_paint_seconds > MAX_SMOOTH_PAINT
-        self.view.set_fast(state == "training" or slow)
-        if state != "training" and self._slow_note:
+        self.view.set_fast(state == RunState.TRAINING or slow)
+        if state != RunState.TRAINING and self._slow_note:
             self._slow_note = False
             self._set_status("Hover over a line to read its weight; click it to edit.")
-        if state != "training" and self._skipped is not None:
+        if state != RunState.TRAINING and self._skipped is not None:
             self.on_snapshot(self._skipped)  # the run's last snapshot came before the state
         if state in SETTLED_STATES:
-            self._maps_pending = False  # a new trainer answers afresh
+            self.maps_request.forget()  # a new trainer answers afresh
             self.request_maps()
 
-    @Slot(str, object)
-    def _on_job_done(self, kind: str, result: object) -> None:
-        if kind == NEURON_MAPS and isinstance(result, DiagramData):
-            self._maps_pending = False
-            if self._maps_wanted:
-                self.request_maps()
+    @Slot(object)
+    def _on_maps_done(self, result: object) -> None:
+        if isinstance(result, DiagramData):
             known = self.network
             self.network, self.maps_data = result.network, result
             if known != result.network and self.scene.weights:
@@ -354,7 +356,10 @@ class NetworkDiagram(QWidget):
             popup = self.map_popup
             if popup.unit is not None and self.arch is not None:  # the map under the mouse
                 popup.show_unit(self.arch, result.maps, *popup.unit, popup.pointer)
-        elif kind == WEIGHT_EDIT and isinstance(result, WeightEdit):
+
+    @Slot(str, object)
+    def _on_job_done(self, kind: str, result: object) -> None:
+        if kind == WEIGHT_EDIT and isinstance(result, WeightEdit):
             self._set_status(
                 f"W{result.param + 1}[{result.row},{result.col}]: {result.old:.4g} → "
                 f"{result.new:.4g}. Resume training to see what the net does with it."
@@ -364,11 +369,7 @@ class NetworkDiagram(QWidget):
 
     @Slot(str, str)
     def _on_job_failed(self, kind: str, message: str) -> None:
-        if kind == NEURON_MAPS:
-            self._maps_pending = False
-            if self._maps_wanted:
-                self.request_maps()
-        elif kind == WEIGHT_EDIT:
+        if kind == WEIGHT_EDIT:
             self._set_status(f"The weight was not changed: {message}", error=True)
 
     @Slot(bool)

@@ -6,10 +6,15 @@ what it posts to the Outbox. A chunk is sized to take about 10 ms, or to what a 
 allows (chunk_plan.py), and the next one is scheduled by a timer rather than a loop, so the
 thread's event loop sees pause, stop and shutdown between chunks.
 
-Compiling a PyTensor function cannot be interrupted: compilation runs in steps (the training
-loop, evaluation, prediction, a warm-up call of each) and a shutdown or a newer spec is
-noticed between steps. The run-control commands, trainer jobs and graph requests the
-session serves between chunks are in session_commands.py.
+Compiling a PyTensor function cannot be interrupted: compilation runs in steps (the quick
+tier's step, evaluation, prediction) and a shutdown or a newer spec is noticed between
+steps. Training starts on the quick tier; the fast loop compiles on a background thread and
+takes over between chunks (``Trainer.hand_over``, checked after each chunk and, while not
+training, by a poll timer), and ``engine_chosen`` says which loop runs. Between chunks the
+session also serves the queued commands: run control (train, resume, pause, stop, one
+epoch's step, reset), the learning rate and speed, the views' trainer jobs and graph requests
+(``on_command`` dispatches ``name`` to ``_do_<name>``); they read and change the session's
+state, so they run only on its thread.
 """
 
 from __future__ import annotations
@@ -23,12 +28,13 @@ from dataclasses import replace
 import numpy as np
 from PySide6.QtCore import QObject, QThread, QTimer, Slot
 
-from xorlab.app.chunk_plan import ChunkPlan
+from xorlab.app.chunk_plan import FIRST_CHUNK_STEPS, QUICK_FIRST_CHUNK_STEPS, ChunkPlan
 from xorlab.app.compile_steps import compile_steps
-from xorlab.app.graph_request import LatestGraphRequest
+from xorlab.app.graph_request import LatestGraphRequest, build_bundle
 from xorlab.app.live_maps import LiveMaps
 from xorlab.app.pacing import SnapshotPacing
 from xorlab.app.requests import Requests, compile_key
+from xorlab.app.run_state import STEPPABLE, RunState
 from xorlab.app.trainer_jobs import PendingJobs
 from xorlab.core.io.experiment import (
     Experiment,
@@ -44,13 +50,16 @@ from xorlab.core.training.datasets import (
 )
 from xorlab.core.training.spec import ExperimentSpec, SpecError
 from xorlab.core.training.strategies import StrategyUnavailable
+from xorlab.core.training.tiers import QUICK_TIER_YIELD
 from xorlab.core.training.trainer import DivergenceError, Trainer, TrainingSnapshot
 from xorlab.ui.runtime.outbox import Outbox
-from xorlab.ui.runtime.session_commands import SessionCommands
 
 log = logging.getLogger(__name__)
 
 COMMANDS_WITH_VALUES = ("learning_rate", "speed", "neuron_maps")
+
+# How often an idle session looks whether the background compile of the fast loop finished.
+HANDOVER_POLL_MS = 50
 
 
 def moment_snapshot(trainer: Trainer, moment, grid: PlaneGrid | None) -> TrainingSnapshot:
@@ -87,7 +96,7 @@ def _stop_rules(spec: ExperimentSpec) -> tuple[float, int, float]:
     return tr.target_cost, tr.plateau_epochs, tr.plateau_tolerance
 
 
-class TrainingSession(QObject, SessionCommands):
+class TrainingSession(QObject):
     """Moved to the worker thread; ``on_command`` receives the queued requests."""
 
     def __init__(
@@ -114,7 +123,7 @@ class TrainingSession(QObject, SessionCommands):
 
         self._trainer: Trainer | None = None
         self._grid: PlaneGrid | None = None
-        self._state = "idle"
+        self._state = RunState.IDLE
         self._last_snapshot_time = 0.0
         self._last_grid_time = 0.0
         self._waiting_for_gui = False
@@ -126,11 +135,16 @@ class TrainingSession(QObject, SessionCommands):
         self._timer = QTimer(self)  # a child: moves to the worker thread with the session
         self._timer.setInterval(0)
         self._timer.timeout.connect(self._on_tick)
+        self._tier = ""  # the loop the trainer runs on, as last posted
+        self._handover_timer = QTimer(self)
+        self._handover_timer.setInterval(HANDOVER_POLL_MS)
+        self._handover_timer.timeout.connect(self._on_handover_poll)
 
     @Slot(str, object)
     def on_command(self, name: str, value: object) -> None:
         if name == "shutdown":
             self._timer.stop()
+            self._handover_timer.stop()
             self._trainer = None  # compiled functions are released on their owner thread
             QThread.currentThread().quit()
             return
@@ -145,7 +159,7 @@ class TrainingSession(QObject, SessionCommands):
     @Slot()
     def _on_tick(self) -> None:
         trainer = self._trainer
-        if trainer is None or self._requests.closing or self._state != "training":
+        if trainer is None or self._requests.closing or self._state != RunState.TRAINING:
             self._timer.stop()
             return
         started = time.perf_counter()
@@ -158,11 +172,12 @@ class TrainingSession(QObject, SessionCommands):
         if self._timer.interval():
             self._timer.setInterval(0)
         try:
-            result = trainer.run(steps)
+            result = trainer.run(steps)  # hands over to the fast loop first when it is ready
+            self._note_tier()
         except DivergenceError as exc:
             self._timer.stop()
             self._publish_snapshot(force=True)
-            self._set_state("diverged")
+            self._set_state(RunState.DIVERGED)
             self._outbox.post("diverged", str(exc))
             return
         except Exception as exc:
@@ -173,7 +188,7 @@ class TrainingSession(QObject, SessionCommands):
             self._timer.stop()
             self.plan.measure(result.steps, time.perf_counter() - started, trainer.step_count)
             self._publish_snapshot(force=True)
-            self._set_state("done")
+            self._set_state(RunState.DONE)
             return
         at_milestone = trainer.step_count % milestone == 0
         published = self._publish_snapshot(force=at_milestone)
@@ -181,13 +196,43 @@ class TrainingSession(QObject, SessionCommands):
         if published and self.pacing.should_wait_for_gui(milestone=at_milestone):
             self._timer.stop()  # on_gui_caught_up restarts it
             self._waiting_for_gui = True
+        elif trainer.compiling_in_background:  # leave the compile its share of the interpreter
+            self._timer.start(max(1, round(result.seconds * QUICK_TIER_YIELD * 1000)))
+
+    @Slot()
+    def _on_handover_poll(self) -> None:
+        trainer = self._trainer
+        if trainer is None or trainer.at_full_speed:
+            self._handover_timer.stop()
+            return
+        if self._state == "training":
+            return  # the next chunk hands over
+        try:
+            trainer.hand_over()
+            self._note_tier()
+        except Exception as exc:
+            self._fail(exc)
+
+    def _note_tier(self) -> None:
+        """Tell the GUI which loop runs, once it changed (the quick tier, then the fast loop)."""
+        trainer = self._trainer
+        if trainer is None or trainer.tier == self._tier:
+            return
+        self._tier = trainer.tier
+        self.pacing.releases_gil = trainer.running_loop.releases_gil
+        self.plan.new_network(
+            FIRST_CHUNK_STEPS if trainer.at_full_speed else QUICK_FIRST_CHUNK_STEPS
+        )
+        self._outbox.post("engine_chosen", self._tier)
+        if trainer.at_full_speed:
+            self._handover_timer.stop()
 
     @Slot("qint64")
     def on_gui_caught_up(self, delivered_posts: int) -> None:
         # Only once the snapshot waited for is drawn: an earlier caught_up may still be queued.
         if self._waiting_for_gui and delivered_posts >= self._last_post:
             self._waiting_for_gui = False
-            if self._state == "training" and not self._requests.closing:
+            if self._state == RunState.TRAINING and not self._requests.closing:
                 self._timer.start()
 
     def _do_spec(self) -> None:
@@ -209,8 +254,10 @@ class TrainingSession(QObject, SessionCommands):
         self, spec: ExperimentSpec, generation: int, experiment: Experiment | None = None
     ) -> None:
         self._timer.stop()
+        self._handover_timer.stop()
         self._trainer = None
-        self._set_state("compiling")
+        self._tier = ""
+        self._set_state(RunState.COMPILING)
         start = time.perf_counter()
         try:
             dataset = experiment.dataset if experiment else load_dataset(spec.dataset)
@@ -219,7 +266,7 @@ class TrainingSession(QObject, SessionCommands):
             grid = plane_grid(dataset, self._grid_resolution) if dataset.n_inputs == 2 else None
         except DatasetError as exc:
             self._outbox.post("failed", f"Cannot load the dataset: {exc}")
-            self._set_state("error")
+            self._set_state(RunState.ERROR)
             return
         trainer = Trainer(spec, dataset, mode=self._mode, strategy=self._requests.strategy)
         # The training part, its held-out samples in .test; the grid spans them all.
@@ -232,15 +279,15 @@ class TrainingSession(QObject, SessionCommands):
         if self._requests.superseded(generation):
             return
         self._trainer, self._grid = trainer, grid
-        self.pacing.releases_gil = trainer.loop_fn.releases_gil
-        self.plan.new_network()
         self._outbox.post("compiled", time.perf_counter() - start)
-        self._outbox.post("engine_chosen", trainer.strategy_name)
+        self._note_tier()
+        if not trainer.at_full_speed:
+            self._handover_timer.start()
         if experiment is not None:
             self._restore(trainer, experiment)
             return
         self._publish_snapshot(force=True)
-        self._set_state("ready")
+        self._set_state(RunState.READY)
 
     def _restore(self, trainer: Trainer, experiment: Experiment) -> None:
         """Weights, optimizer state and history from a saved experiment; the first snapshot
@@ -266,9 +313,9 @@ class TrainingSession(QObject, SessionCommands):
         self._last_snapshot_time = time.perf_counter()
         self._outbox.post("snapshot", snapshot, self._progress_args())
         if trainer.done:
-            self._set_state("done")
+            self._set_state(RunState.DONE)
         else:
-            self._set_state("paused" if trainer.step_count else "ready")
+            self._set_state(RunState.PAUSED if trainer.step_count else RunState.READY)
 
     def _post_moments(self, trainer: Trainer) -> None:
         """A snapshot of each saved moment before the last, so the outputs plot and time
@@ -304,11 +351,11 @@ class TrainingSession(QObject, SessionCommands):
             trainer.set_stop_rules(spec)
         trainer.spec = spec
         trainer.set_learning_rate(spec.training.learning_rate)
-        if self._state == "done" and not trainer.done:
-            self._set_state("paused")
-        elif self._state in ("ready", "training", "paused") and trainer.done:
+        if self._state == RunState.DONE and not trainer.done:
+            self._set_state(RunState.PAUSED)
+        elif self._state in (RunState.READY, RunState.TRAINING, RunState.PAUSED) and trainer.done:
             self._timer.stop()
-            self._set_state("done")
+            self._set_state(RunState.DONE)
         self._publish_progress()
 
     def _publish_snapshot(self, force: bool = False) -> bool:
@@ -373,4 +420,105 @@ class TrainingSession(QObject, SessionCommands):
         else:
             message = f"{type(exc).__name__}: {exc}"
         self._outbox.post("failed", message)
-        self._set_state("error")
+        self._set_state(RunState.ERROR)
+
+    # --- the queued commands (run control, jobs, graphs, rate, speed) ----------------------
+
+    def _do_train(self) -> None:
+        if self._trainer is None or self._state == RunState.TRAINING:
+            return
+        if self._state in (RunState.DONE, RunState.STOPPED):
+            self._do_reset()
+        self._start_training()
+
+    def _do_resume(self) -> None:
+        if self._trainer is not None and self._state in STEPPABLE:
+            self._start_training()
+
+    def _start_training(self) -> None:
+        assert self._trainer is not None
+        if self._trainer.done:
+            self._set_state(RunState.DONE)
+            return
+        self._waiting_for_gui = False
+        self.plan.start(self._trainer.step_count)
+        self._set_state(RunState.TRAINING)
+        self._timer.start(0)
+
+    def _do_pause(self) -> None:
+        if self._state == RunState.TRAINING:
+            self._timer.stop()
+            self._publish_snapshot(force=True)
+            self._set_state(RunState.PAUSED)
+
+    def _do_stop(self) -> None:
+        if self._state in (RunState.TRAINING, RunState.PAUSED):
+            self._timer.stop()
+            self._publish_snapshot(force=True)
+            self._set_state(RunState.STOPPED)
+
+    def _do_step(self) -> None:
+        trainer = self._trainer
+        if trainer is None or self._state not in STEPPABLE:
+            return
+        spe = trainer.steps_per_epoch
+        try:
+            trainer.run(spe - trainer.step_count % spe)
+        except DivergenceError as exc:
+            self._publish_snapshot(force=True)
+            self._set_state(RunState.DIVERGED)
+            self._outbox.post("diverged", str(exc))
+            return
+        self._publish_snapshot(force=True)
+        self._set_state(RunState.DONE if trainer.done else RunState.PAUSED)
+
+    def _do_reset(self) -> None:
+        trainer = self._trainer
+        if trainer is None:
+            return
+        self._timer.stop()
+        trainer.reset()
+        self._outbox.post("run_reset", trainer.dataset, self._grid)
+        self._publish_snapshot(force=True)
+        self._set_state(RunState.READY)
+
+    def _do_jobs(self) -> None:
+        for job in self.jobs.take_all():
+            if self._trainer is None:
+                self._outbox.post("job_failed", job.kind, "No network is compiled yet.")
+                continue
+            try:
+                result = job.run(self._trainer)
+            except Exception as exc:  # a view's job must never stop training
+                log.warning("trainer job %s failed", job.kind, exc_info=exc)
+                self._outbox.post("job_failed", job.kind, str(exc))
+                continue
+            self._outbox.post("job_done", job.kind, result)
+            if job.changes_weights:
+                self._publish_snapshot(force=True)
+
+    def _do_graph(self) -> None:
+        request = self.graph_requests.take()
+        if request is None:  # served by an earlier command: requests merge
+            return
+        if self._trainer is None:
+            self._outbox.post("graph_failed", "No network is compiled yet.")
+            return
+        try:
+            bundle = build_bundle(self._trainer, request)
+        except Exception as exc:  # a graph that cannot be shown must not stop training
+            log.warning("graph request failed", exc_info=exc)
+            self._outbox.post("graph_failed", f"Cannot build the graph: {exc}")
+            return
+        self._outbox.post("graph_ready", bundle)
+
+    def _do_learning_rate(self, value: float) -> None:
+        if self._trainer is not None:
+            self._trainer.set_learning_rate(value)
+
+    def _do_speed(self, value: float | None) -> None:
+        """Cap training at ``value`` steps per second (None: as fast as it goes), from the
+        next chunk; the rate shown restarts so it reports the new speed, not a blend."""
+        self.plan.set_speed(value, self._trainer.step_count if self._trainer else 0)
+        if self._state == RunState.TRAINING and not self._waiting_for_gui:
+            self._timer.start(0)

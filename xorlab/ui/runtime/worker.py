@@ -29,6 +29,7 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal
 
 from xorlab.app.graph_request import GraphRequest
 from xorlab.app.requests import Requests
+from xorlab.app.run_state import RunState
 from xorlab.app.trainer_jobs import TrainerJob
 from xorlab.core.io.experiment import Experiment
 from xorlab.core.training.spec import ExperimentSpec
@@ -36,9 +37,7 @@ from xorlab.ui.runtime.outbox import Outbox
 from xorlab.ui.runtime.thread_handle import ThreadHandle
 from xorlab.ui.runtime.training_session import TrainingSession
 
-STATES = (
-    "idle", "compiling", "ready", "training", "paused", "stopped", "done", "diverged", "error"
-)  # fmt: skip
+STATES = tuple(RunState)
 
 # Every QThread a worker started, so tests can fail when one is left running.
 _started_threads: list[QThread] = []
@@ -58,7 +57,8 @@ class TrainingWorker(QObject, ThreadHandle):
     snapshot_ready = Signal(object)  # TrainingSnapshot
     progress = Signal("qint64", "qint64", float)  # step, total steps, steps per second
     compiled = Signal(float)  # seconds
-    engine_chosen = Signal(str)  # the loop strategy compiled: "fused", "scan" or "jax"
+    # The loop training runs on: "python" (the quick tier, at once) then "fused", "scan" or "jax"
+    engine_chosen = Signal(str)
     diverged = Signal(str)
     failed = Signal(str)
     graph_ready = Signal(object)  # graph_request.GraphBundle
@@ -81,7 +81,7 @@ class TrainingWorker(QObject, ThreadHandle):
         mode: str | None = None,
     ):
         super().__init__(parent)
-        self._state = "idle"
+        self._state = RunState.IDLE
         self._requests = Requests()
         self._outbox = Outbox(self._deliver)
         self._session = TrainingSession(
@@ -107,7 +107,7 @@ class TrainingWorker(QObject, ThreadHandle):
         self._thread.finished.connect(self.finished)
 
     @property
-    def state(self) -> str:
+    def state(self) -> RunState:
         """The last state delivered to the GUI thread."""
         return self._state
 
@@ -120,7 +120,7 @@ class TrainingWorker(QObject, ThreadHandle):
         """Compile ``spec`` in the background; of rapid edits only the latest is compiled.
         Asking again for the spec last asked for does nothing (unless it failed): a compile
         in progress would be abandoned and redone (the builder and load_spec both ask)."""
-        if spec == self._requests.last_spec and self._state != "error":
+        if spec == self._requests.last_spec and self._state != RunState.ERROR:
             return
         self._requests.put_spec(spec)
         self._post("spec")
@@ -212,5 +212,5 @@ class TrainingWorker(QObject, ThreadHandle):
             self.progress.emit(*progress)
             return
         if kind == "state_changed":
-            self._state = args[0]
+            self._state = RunState(args[0])
         getattr(self, kind).emit(*args)

@@ -1,17 +1,31 @@
-"""The training actions (menu, toolbar and shortcuts share them) and when each is allowed."""
+"""The training actions (menu, toolbar and shortcuts share them) and when each is allowed;
+``make_action``, how every menu action in the shell is made."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QStyle, QWidget
 
+from xorlab.app.run_state import SETTLED, STEPPABLE, RunState
+
 # States in which a compiled run exists that Train can start or continue.
-TRAINABLE = ("ready", "paused", "done", "stopped", "diverged")
-STEPPABLE = ("ready", "paused", "diverged")
-STOPPABLE = ("training", "paused")
-RESETTABLE = ("paused", "done", "stopped", "diverged")
+TRAINABLE = SETTLED
+STOPPABLE = (RunState.TRAINING, RunState.PAUSED)
+RESETTABLE = (RunState.PAUSED, RunState.DONE, RunState.STOPPED, RunState.DIVERGED)
+
+
+def make_action(parent: QObject, name: str, text: str, tip: str, shortcut: str = "") -> QAction:
+    """An action named ``action.<name>`` whose tip shows in the status bar and as a tooltip."""
+    action = QAction(text, parent)
+    action.setObjectName(f"action.{name}")
+    action.setStatusTip(tip)
+    action.setToolTip(tip)
+    if shortcut:
+        action.setShortcut(QKeySequence(shortcut))
+    return action
 
 
 @dataclass(frozen=True)
@@ -68,7 +82,7 @@ class TrainingActions:
             self.actions["reset"],
         )
         self.pause_resume.setObjectName("action.pause_resume")
-        self.update("idle", valid=True)
+        self.update(RunState.IDLE, valid=True)
 
     @staticmethod
     def _set_text(action: QAction, text: ActionText) -> None:
@@ -86,10 +100,10 @@ class TrainingActions:
     def update(self, state: str, valid: bool) -> None:
         """Enable what makes sense in ``state``; nothing trains while the builder is invalid."""
         self.train.setEnabled(valid and state in TRAINABLE)
-        paused = state == "paused"
+        paused = state == RunState.PAUSED
         self._set_text(self.pause_resume, TEXTS["resume" if paused else "pause"])
         self.pause_resume.setIcon(self.play_icon if paused else self.pause_icon)
-        self.pause_resume.setEnabled(state == "training" or (paused and valid))
+        self.pause_resume.setEnabled(state == RunState.TRAINING or (paused and valid))
         self.step.setEnabled(valid and state in STEPPABLE)
         self.stop.setEnabled(state in STOPPABLE)
         self.reset.setEnabled(state in RESETTABLE)

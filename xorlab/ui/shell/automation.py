@@ -9,6 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QIODevice, QObject, QTimer, Slot
 
+from xorlab.app.run_state import RunState
 from xorlab.app.speed_limit import FULL
 from xorlab.core.io.experiment import ExperimentError, load_experiment
 from xorlab.core.io.safe_files import SafeFileError, write_atomically
@@ -16,8 +17,8 @@ from xorlab.core.training.presets import PRESETS
 from xorlab.core.training.spec import ExperimentSpec
 
 # States that end an automated run: training reached one of these, or never started.
-FINISHED = ("done", "stopped", "diverged", "error")
-SETTLED = ("ready", *FINISHED)
+FINISHED = (RunState.DONE, RunState.STOPPED, RunState.DIVERGED, RunState.ERROR)
+SETTLED = (RunState.READY, *FINISHED)
 # Let the views paint the last snapshot before the window is grabbed.
 SETTLE_MS = 200
 # A tab still drawing in the background (Graph, Expression: their busy()) gets this long more.
@@ -89,7 +90,7 @@ class Automation(QObject):
         if self._finished or state not in waiting_for:
             return
         self._finished = True
-        if state == "error":
+        if state == RunState.ERROR:
             self.exit_code = 1
         QTimer.singleShot(SETTLE_MS, self._finish)
 

@@ -3,7 +3,8 @@
 "Auto" lets the core pick by network size (xorlab.core.training.strategies.choose); the others force
 one strategy, e.g. to compare speeds on the same network. A change recompiles the current
 experiment as a fresh run, so the menu is locked while a run is training or paused, like the
-builder. The status bar shows the engine compiled (what "Auto" chose) beside the steps/s.
+builder. The status bar shows the loop running beside the steps/s: "warming up (python)"
+while the engine's loop compiles in the background, then "full speed (fused, auto)".
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ from PySide6.QtCore import QObject, QSettings, Slot
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMenu, QStatusBar, QWidget
 
+from xorlab.app.run_state import UNDER_WAY, RunState
 from xorlab.core.training.strategies import STRATEGIES
 from xorlab.core.training.strategies.tensor_loop import jax_available
 from xorlab.ui.runtime.worker import TrainingWorker
+from xorlab.ui.shell import settings as saved
 from xorlab.ui.widgets.squeeze_label import SqueezeLabel
 
-SETTINGS_KEY = "training/engine"
 ENGINE_TEXT = {"auto": "&Auto", "fused": "&Fused loop", "scan": "&Scan", "jax": "&JAX"}
 ENGINE_TIPS = {
     "auto": "Pick by network size: the fused loop for tiny nets, else JAX when installed, "
@@ -27,7 +29,13 @@ ENGINE_TIPS = {
     "scan": "PyTensor's scan compiled with Numba: works for every network.",
     "jax": "The same scan on PyTensor's JAX backend: good for larger networks.",
 }
-LOCKED_STATES = ("training", "paused")
+# The quick tier every run starts on while the engine's loop compiles in the background.
+WARM_UP_TIP = (
+    "Training started at once on PyTensor's Python linker (compiled in milliseconds, slow "
+    "per step) while the engine's loop compiles in the background; it takes over between "
+    "chunks with the same weights, optimizer state and history."
+)
+LOCKED_STATES = UNDER_WAY
 
 
 def available_engines() -> list[str]:
@@ -70,8 +78,8 @@ class EngineMenu(QObject):
         worker.engine_chosen.connect(self._on_engine_chosen)
         worker.state_changed.connect(self._on_state_changed)
         self.chosen = ""  # the strategy compiled last
-        saved = settings.value(SETTINGS_KEY, "auto")
-        self.choose(saved if isinstance(saved, str) and saved in self.actions else "auto")
+        name = saved.ENGINE.read(settings)
+        self.choose(name if name in self.actions else saved.ENGINE.default)
 
     @property
     def requested(self) -> str:
@@ -85,7 +93,7 @@ class EngineMenu(QObject):
             return False
         self.actions[name].setChecked(True)
         if remember:
-            self.settings.setValue(SETTINGS_KEY, name)
+            saved.ENGINE.write(self.settings, name)
         self.worker.set_strategy(name)
         self._update_label()
         return True
@@ -98,7 +106,7 @@ class EngineMenu(QObject):
     @Slot(str)
     def _on_state_changed(self, state: str) -> None:
         self.group.setEnabled(state not in LOCKED_STATES)
-        if state == "compiling":
+        if state == RunState.COMPILING:
             self.chosen = ""
             self._update_label()
 
@@ -107,10 +115,14 @@ class EngineMenu(QObject):
         if not self.chosen:
             self.label.setText("")
             return
-        text = f"engine: {self.chosen}"
+        if self.chosen not in ENGINE_TIPS:  # the quick tier
+            self.label.setText(f"warming up ({self.chosen})")
+            self.label.setToolTip(WARM_UP_TIP)
+            return
+        text = f"full speed ({self.chosen}"
         if requested == "auto":
-            text += " (auto)"
-        self.label.setText(text)
+            text += ", auto"
+        self.label.setText(text + ")")
         self.label.setToolTip(
             f"The training loop compiled for this network: {ENGINE_TIPS[self.chosen]} "
             "Change it under Train > Engine."

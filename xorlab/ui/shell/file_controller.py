@@ -20,6 +20,7 @@ from PySide6.QtGui import QAction
 from xorlab.core.io.experiment import ExperimentError, load_experiment
 from xorlab.core.training.presets import PRESETS
 from xorlab.ui.shell import settings as saved
+from xorlab.ui.shell.actions import make_action
 from xorlab.ui.shell.change_tracker import Baseline, ChangeTracker
 from xorlab.ui.shell.experiment_save_job import SAVE_JOB, SaveOutcome, save_job, saved_baseline
 from xorlab.ui.shell.exports import Exports
@@ -33,8 +34,7 @@ from xorlab.ui.shell.file_dialogs import (
     ask_to_save,
     can_ask,
 )
-from xorlab.ui.shell.recent_files import LAST_FOLDER_KEY, RecentFiles, RecentFilesMenu
-from xorlab.ui.shell.window_menus import make_action
+from xorlab.ui.shell.recent_files import RecentFiles, RecentFilesMenu
 
 DEFAULT_PRESET = "xor-minimal"
 
@@ -100,7 +100,7 @@ class FileController(QObject):
         return next((n for n, p in PRESETS.items() if p.spec == spec), "experiment")
 
     def last_folder(self) -> str:
-        return saved.read_str(self.window.settings, LAST_FOLDER_KEY)
+        return saved.LAST_FOLDER.read(self.window.settings)
 
     def open_path(self, path: str) -> bool:
         """Show the experiment saved in ``path``; a file that cannot be used is a message
@@ -226,7 +226,7 @@ class FileController(QObject):
 
     def _remember(self, path: str) -> None:
         self.recent.add(path)
-        self.window.settings.setValue(LAST_FOLDER_KEY, str(Path(path).absolute().parent))
+        saved.LAST_FOLDER.write(self.window.settings, str(Path(path).absolute().parent))
 
     def _set_path(self, path: str | None) -> None:
         self.path = str(Path(path).absolute()) if path else None

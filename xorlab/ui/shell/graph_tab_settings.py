@@ -48,24 +48,24 @@ class GraphTabSettings(QObject):
 
     def restore(self) -> None:
         s, tab = self.settings, self.tab
-        target = saved.read_str(s, saved.GRAPH_TARGET)
-        param = saved.read_int(s, saved.GRAPH_PARAM, 0)
+        target = saved.GRAPH_TARGET.read(s)
+        param = saved.GRAPH_PARAM.read(s)
         if tab.target_box.findData(target) >= 0:
             tab.set_choices(target, param if 0 <= param < MAX_PARAM else 0)
-        mode = saved.read_str(s, saved.GRAPH_MODE)
+        mode = saved.GRAPH_MODE.read(s)
         if mode in MODES:
             tab.set_mode(mode)
         for splitter in self._splitters():
-            blob = saved.read_bytes(s, saved.splitter_key(splitter.objectName()))
+            blob = saved.splitter(splitter.objectName()).read(s)
             if blob is not None:
                 splitter.restoreState(blob)  # False (ignored) for a blob that makes no sense
         if self.panel is not None:
-            row = saved.read_int(s, saved.GRAPH_VALUES_ROW, 0)
+            row = saved.GRAPH_VALUES_ROW.read(s)
             if row == ALL_ROWS:
                 self.panel.initial_row = None
             elif row >= 0:
                 self.panel.initial_row = row  # a row the data lacks falls back to row 1
-            if saved.read_bool(s, saved.GRAPH_SHOW_VALUES, False):
+            if saved.GRAPH_SHOW_VALUES.read(s):
                 self.panel.show_box.setChecked(True)
 
     def _splitters(self) -> tuple[QSplitter, ...]:
@@ -75,26 +75,26 @@ class GraphTabSettings(QObject):
 
     @Slot(int)
     def _on_target_changed(self, _index: int) -> None:
-        self.settings.setValue(saved.GRAPH_TARGET, self.tab.target)
+        saved.GRAPH_TARGET.write(self.settings, self.tab.target)
 
     @Slot(int)
     def _on_param_changed(self, index: int) -> None:
         if index >= 0 and self.tab.target == "grad":
-            self.settings.setValue(saved.GRAPH_PARAM, index)
+            saved.GRAPH_PARAM.write(self.settings, index)
 
     @Slot(str)
     def _on_mode_changed(self, mode: str) -> None:
-        self.settings.setValue(saved.GRAPH_MODE, mode)
+        saved.GRAPH_MODE.write(self.settings, mode)
 
     def _on_splitter_moved(self, splitter: QSplitter) -> None:
-        self.settings.setValue(saved.splitter_key(splitter.objectName()), splitter.saveState())
+        saved.splitter(splitter.objectName()).write(self.settings, splitter.saveState())
 
     @Slot(bool)
     def _on_show_values_toggled(self, checked: bool) -> None:
-        self.settings.setValue(saved.GRAPH_SHOW_VALUES, checked)
+        saved.GRAPH_SHOW_VALUES.write(self.settings, checked)
 
     @Slot(int)
     def _on_row_chosen(self, _index: int) -> None:
         row = self.panel.row_box.currentData() if self.panel is not None else None
         if row is not None:
-            self.settings.setValue(saved.GRAPH_VALUES_ROW, int(row))
+            saved.GRAPH_VALUES_ROW.write(self.settings, int(row))

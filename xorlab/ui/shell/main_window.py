@@ -26,6 +26,7 @@ from xorlab.ui.expression.tab import ExpressionTab
 from xorlab.ui.formulas.panel import FormulaPanel
 from xorlab.ui.graph.focus_mode import FocusMode
 from xorlab.ui.graph.tab import GraphTab
+from xorlab.ui.landscape.landscape_tab import LandscapeTab
 from xorlab.ui.runtime.gui_gc import install as collect_garbage_on_gui_thread
 from xorlab.ui.runtime.replay import ReplayController
 from xorlab.ui.runtime.worker import TrainingWorker
@@ -42,8 +43,8 @@ from xorlab.ui.shell.screen_fit import ScreenFit
 from xorlab.ui.shell.speed_control import SpeedControl
 from xorlab.ui.shell.status_bar import TrainingStatusBar
 from xorlab.ui.shell.window_layout import repair_layout
-from xorlab.ui.shell.window_menus import build_menus_and_toolbar
-from xorlab.ui.shell.window_routing import WindowRouter
+from xorlab.ui.shell.window_menus import MenuParts, build_menus_and_toolbar
+from xorlab.ui.shell.window_routing import RoutedParts, WindowRouter
 from xorlab.ui.sweep.launcher import SweepLauncher
 from xorlab.ui.training.boundary import BoundaryView
 from xorlab.ui.training.cost_plot import CostPlot
@@ -102,12 +103,44 @@ class MainWindow(QMainWindow):
         self.experiment_files = FileController(self)  # File menu, title, unsaved changes
 
         self._build_layout()
-        menus = build_menus_and_toolbar(self)
+        menus = build_menus_and_toolbar(
+            self,
+            MenuParts(
+                files=self.experiment_files,
+                actions=self.actions,
+                engine_menu=self.engine.menu,
+                speed=self.speed,
+                train_extras=(self.sweeps.action, self.run_overlays.clear_action),
+                builder_dock=self.builder_dock,
+                graph_export_actions=tuple(self.graph_tab.export_actions.values()),
+                show_tab=self.show_tab,
+                show_shortcuts=self.show_shortcuts,
+            ),
+        )
         self.toolbar = menus.toolbar
         self.quit_action = menus.quit_action
         self.log_cost_action = menus.log_cost_action
-        self.router = WindowRouter(self)  # builder -> worker -> views, status, banner
+        routed = RoutedParts(
+            self.builder,
+            self.worker,
+            self.replay,
+            self.cost_plot,
+            self.outputs_plot,
+            self.boundary,
+            self.truth_table,
+            self.status,
+            self.banner,
+            self.actions,
+            self.log_cost_action,
+        )
+        self.router = WindowRouter(routed, self)  # builder -> worker -> views, status, banner
         self.network_views = NetworkViews(self)  # diagram dock, linked selection, live values
+        # The cost surface around the shown weights; weights picked in the diagram or the
+        # Graph tab can be its axes.
+        self.landscape_tab = LandscapeTab(
+            self.worker, self.replay, self.network_views.bus, lambda: self.spec
+        )
+        self.add_tab(self.landscape_tab, "Landscape")
         # Within the screen whatever is shown: the Network dock tabifies when room runs out.
         self.fit_guard = ScreenFit(self, self.builder_dock, self.network_views.dock, self.tabs)
         self._restore_settings()
@@ -237,17 +270,17 @@ class MainWindow(QMainWindow):
 
     def _restore_settings(self) -> None:
         s = self.settings
-        if (geometry := saved.read_bytes(s, saved.GEOMETRY)) is not None:
+        if (geometry := saved.GEOMETRY.read(s)) is not None:
             self.restoreGeometry(geometry)
-        if (state := saved.read_bytes(s, saved.WINDOW_STATE)) is not None:
+        if (state := saved.WINDOW_STATE.read(s)) is not None:
             self.restoreState(state)
         for splitter in (self.training_splitter, self.top_splitter, self.bottom_splitter):
-            blob = saved.read_bytes(s, saved.splitter_key(splitter.objectName()))
+            blob = saved.splitter(splitter.objectName()).read(s)
             if blob is not None:
                 splitter.restoreState(blob)
         repair_layout(self)  # a state saved by another version or screen stays usable
-        self.log_cost_action.setChecked(saved.read_bool(s, saved.LOG_COST, False))
-        self._saved_tab = saved.read_str(s, saved.CURRENT_TAB)
+        self.log_cost_action.setChecked(saved.LOG_COST.read(s))
+        self._saved_tab = saved.CURRENT_TAB.read(s)
         # Tabs added after construction (Graph, Expression) exist once the loop runs.
         QTimer.singleShot(0, self._restore_tab)
 
@@ -258,18 +291,23 @@ class MainWindow(QMainWindow):
     def save_settings(self) -> bool:
         self.graph_focus.set_on(False)  # the docks hidden by focus mode are saved as shown
         s = self.settings
-        s.setValue(saved.GEOMETRY, self.saveGeometry())
-        s.setValue(saved.WINDOW_STATE, self.saveState())
+        saved.GEOMETRY.write(s, self.saveGeometry())
+        saved.WINDOW_STATE.write(s, self.saveState())
         for splitter in (self.training_splitter, self.top_splitter, self.bottom_splitter):
-            s.setValue(saved.splitter_key(splitter.objectName()), splitter.saveState())
-        s.setValue(saved.LOG_COST, self.log_cost_action.isChecked())
-        s.setValue(saved.CURRENT_TAB, self.tab_names()[self.tabs.currentIndex()])
+            saved.splitter(splitter.objectName()).write(s, splitter.saveState())
+        saved.LOG_COST.write(s, self.log_cost_action.isChecked())
+        saved.CURRENT_TAB.write(s, self.tab_names()[self.tabs.currentIndex()])
         saved.write_spec(s, self.spec)
         return saved.sync(s)
 
     def _runners(self):
-        """The tabs' background threads (expression compiles, graph rendering)."""
-        return (self.graph_tab.runner, self.expression_tab.runner, self.sweeps)
+        """The tabs' background threads (expression compiles, graph rendering, landscapes)."""
+        return (
+            self.graph_tab.runner,
+            self.expression_tab.runner,
+            self.landscape_tab.runner,
+            self.sweeps,
+        )
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Stop the worker before the window goes. A compile step in progress cannot be cut

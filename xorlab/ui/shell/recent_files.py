@@ -18,8 +18,6 @@ from xorlab.ui.shell import settings as saved
 
 log = logging.getLogger(__name__)
 
-RECENT_KEY = "files/recent"
-LAST_FOLDER_KEY = "files/last_folder"
 MAX_RECENT = 8
 
 
@@ -31,16 +29,7 @@ class RecentFiles:
         self.limit = limit
 
     def paths(self) -> list[str]:
-        try:
-            value = self.settings.value(RECENT_KEY, [])
-        except Exception:  # a corrupt value can fail to deserialize
-            return []
-        if isinstance(value, str):
-            value = [value]  # INI files store a one-item list as text
-        if not isinstance(value, list):
-            return []
-        paths = [p for p in value if isinstance(p, str) and p.strip()]
-        return list(dict.fromkeys(paths))[: self.limit]
+        return saved.RECENT_FILES.read(self.settings)[: self.limit]
 
     def add(self, path: str) -> None:
         path = str(Path(path).absolute())
@@ -53,7 +42,7 @@ class RecentFiles:
         self._write([])
 
     def _write(self, paths: list[str]) -> None:
-        self.settings.setValue(RECENT_KEY, paths[: self.limit])
+        saved.RECENT_FILES.write(self.settings, paths[: self.limit])
         saved.sync(self.settings)  # a read-only file is logged there; the list lives on in memory
 
 

@@ -1,4 +1,5 @@
-"""What the app remembers between runs, read defensively.
+"""What the app remembers between runs: every setting declared once (app/settings.Setting),
+read defensively.
 
 Settings files get edited by hand, copied between versions and made read-only; none of that
 may stop the app from starting. Every value is type-checked on the way in and anything
@@ -13,77 +14,44 @@ import logging
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from xorlab.app.settings import Setting, as_bool, as_int, as_str, as_str_list, one_of
+from xorlab.app.speed_limit import FULL, RATES
 from xorlab.core.training.spec import ExperimentSpec, SpecError, validate
 
 log = logging.getLogger(__name__)
 
-GEOMETRY = "window/geometry"
-WINDOW_STATE = "window/state"
-LAST_SPEC = "experiment/last_spec"
-LOG_COST = "view/log_cost"
-CURRENT_TAB = "view/tab"
-GRAPH_TARGET = "graph/target"
-GRAPH_PARAM = "graph/param"
-GRAPH_MODE = "graph/mode"
-GRAPH_VALUES_ROW = "graph/values_row"
-GRAPH_SHOW_VALUES = "graph/show_values"
 
-
-def splitter_key(name: str) -> str:
-    return f"splitters/{name}"
-
-
-def read_bytes(settings: QSettings, key: str) -> QByteArray | None:
-    """A saved geometry or state blob, or None when missing or of the wrong type."""
-    try:
-        value = settings.value(key)
-    except Exception:  # a corrupt value can fail to deserialize
-        return None
+def _blob(value: object) -> QByteArray | None:
+    """A saved geometry or state blob (not empty)."""
     return value if isinstance(value, QByteArray) and not value.isEmpty() else None
 
 
-def read_bool(settings: QSettings, key: str, default: bool) -> bool:
-    try:
-        value = settings.value(key, default)
-    except Exception:
-        return default
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.lower() in ("true", "false"):
-        return value.lower() == "true"  # INI files store booleans as text
-    return default
+# Every setting the app keeps, declared once: key, default, how a stored value is checked.
+GEOMETRY = Setting("window/geometry", None, _blob)
+WINDOW_STATE = Setting("window/state", None, _blob)
+LAST_SPEC = Setting("experiment/last_spec", "", as_str)  # JSON; read_spec checks it
+LOG_COST = Setting("view/log_cost", False, as_bool)
+CURRENT_TAB = Setting("view/tab", "", as_str)
+GRAPH_TARGET = Setting("graph/target", "", as_str)
+GRAPH_PARAM = Setting("graph/param", 0, as_int)
+GRAPH_MODE = Setting("graph/mode", "", as_str)
+GRAPH_VALUES_ROW = Setting("graph/values_row", 0, as_int)
+GRAPH_SHOW_VALUES = Setting("graph/show_values", False, as_bool)
+ENGINE = Setting("training/engine", "auto", as_str)  # the Engine menu checks it is installed
+SPEED = Setting("training/speed", FULL, one_of(RATES))
+RECENT_FILES = Setting("files/recent", [], as_str_list)
+LAST_FOLDER = Setting("files/last_folder", "", as_str)
 
 
-def read_int(settings: QSettings, key: str, default: int) -> int:
-    """An integer, or ``default`` when missing or not a whole number (INI files store text)."""
-    try:
-        value = settings.value(key, default)
-    except Exception:
-        return default
-    if isinstance(value, bool):
-        return default
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str):
-        try:
-            return int(value.strip())
-        except ValueError:
-            return default
-    return default
-
-
-def read_str(settings: QSettings, key: str, default: str = "") -> str:
-    try:
-        value = settings.value(key, default)
-    except Exception:
-        return default
-    return value if isinstance(value, str) else default
+def splitter(name: str) -> Setting[QByteArray | None]:
+    """A splitter's sizes, by the splitter's objectName."""
+    return Setting(f"splitters/{name}", None, _blob)
 
 
 def read_spec(settings: QSettings) -> ExperimentSpec | None:
     """The spec saved at the last exit, or None when there is none or it no longer makes
     sense (an older format, a hand edit, a CSV file that moved is fine: loading reports it)."""
-    text = read_str(settings, LAST_SPEC)
+    text = LAST_SPEC.read(settings)
     if not text:
         return None
     try:
@@ -98,7 +66,7 @@ def read_spec(settings: QSettings) -> ExperimentSpec | None:
 
 
 def write_spec(settings: QSettings, spec: ExperimentSpec) -> None:
-    settings.setValue(LAST_SPEC, json.dumps(spec.to_dict()))
+    LAST_SPEC.write(settings, json.dumps(spec.to_dict()))
 
 
 def sync(settings: QSettings) -> bool:

@@ -13,10 +13,10 @@ from PySide6.QtCore import QObject, QSettings, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QComboBox, QMenu, QWidget
 
-from xorlab.app.speed_limit import FULL, RATES, SPEEDS
+from xorlab.app.speed_limit import RATES, SPEEDS
 from xorlab.ui.runtime.worker import TrainingWorker
+from xorlab.ui.shell import settings as saved
 
-SETTINGS_KEY = "training/speed"
 TIP = (
     "How fast training may go. Full speed trains as fast as the engine can; a cap in steps "
     "per second lets you watch the outputs and the boundary change. The numbers trained are "
@@ -61,8 +61,7 @@ class SpeedControl(QObject):
         self.combo.activated.connect(self._on_combo_activated)
 
         self.key = ""
-        saved = settings.value(SETTINGS_KEY, FULL)
-        self.choose(saved if isinstance(saved, str) and saved in RATES else FULL, remember=False)
+        self.choose(saved.SPEED.read(settings), remember=False)
 
     @property
     def rate(self) -> float | None:
@@ -76,7 +75,7 @@ class SpeedControl(QObject):
         self.actions[key].setChecked(True)
         self.combo.setCurrentIndex(self.combo.findData(key))
         if remember:
-            self.settings.setValue(SETTINGS_KEY, key)
+            saved.SPEED.write(self.settings, key)
         if key != self.key:
             self.key = key
             self.worker.set_speed(RATES[key])

@@ -4,29 +4,30 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
 
+from xorlab.app.run_state import RunState
 from xorlab.ui.widgets.squeeze_label import SqueezeLabel
 
 STATE_TEXT = {
-    "idle": "Idle",
-    "compiling": "Compiling…",
-    "ready": "Ready",
-    "training": "Training",
-    "paused": "Paused",
-    "stopped": "Stopped",
-    "done": "Done",
-    "diverged": "Diverged",
-    "error": "Error",
+    RunState.IDLE: "Idle",
+    RunState.COMPILING: "Compiling…",
+    RunState.READY: "Ready",
+    RunState.TRAINING: "Training",
+    RunState.PAUSED: "Paused",
+    RunState.STOPPED: "Stopped",
+    RunState.DONE: "Done",
+    RunState.DIVERGED: "Diverged",
+    RunState.ERROR: "Error",
 }
 STATE_TIPS = {
-    "idle": "No experiment yet.",
-    "compiling": "PyTensor is compiling the network's training loop on the worker thread.",
-    "ready": "Compiled: press Train (Ctrl+Return).",
-    "training": "Training on the worker thread; Space pauses.",
-    "paused": "Paused: Space resumes, Ctrl+Right trains one more epoch.",
-    "stopped": "Stopped early: Train starts a fresh run.",
-    "done": "Reached the epoch limit: Train starts a fresh run.",
-    "diverged": "Training blew up; the last good weights are kept. Lower the learning rate.",
-    "error": "Something went wrong: see the message above the plots.",
+    RunState.IDLE: "No experiment yet.",
+    RunState.COMPILING: "PyTensor is compiling the network's training loop on the worker thread.",
+    RunState.READY: "Compiled: press Train (Ctrl+Return).",
+    RunState.TRAINING: "Training on the worker thread; Space pauses.",
+    RunState.PAUSED: "Paused: Space resumes, Ctrl+Right trains one more epoch.",
+    RunState.STOPPED: "Stopped early: Train starts a fresh run.",
+    RunState.DONE: "Reached the epoch limit: Train starts a fresh run.",
+    RunState.DIVERGED: "Training blew up; the last good weights are kept. Lower the learning rate.",
+    RunState.ERROR: "Something went wrong: see the message above the plots.",
 }
 STOP_TEXT = {"target_cost": "target cost reached", "plateau": "cost plateau"}
 PROGRESS_RESOLUTION = 1000  # QProgressBar takes ints: large step counts are scaled
@@ -68,11 +69,11 @@ class TrainingStatusBar(QStatusBar):
         for widget in (self.epoch_label, self.cost_label, self.rate_label, self.progress_bar):
             self.addPermanentWidget(widget)
         self.insertPermanentWidget(0, self.state_label)
-        self.state = "idle"
+        self.state = RunState.IDLE
         self.stop_rule: str | None = None
         self.stop_reason: str | None = None
         self.steps_per_epoch = 1
-        self.set_state("idle")
+        self.set_state(RunState.IDLE)
         self.set_cost(None)
 
     def _label(self, name: str, tip: str) -> QLabel:
@@ -84,7 +85,7 @@ class TrainingStatusBar(QStatusBar):
     def set_state(self, state: str) -> None:
         self.state = state
         text, tip = STATE_TEXT.get(state, state), STATE_TIPS.get(state, "")
-        if state == "done" and self.stop_reason:
+        if state == RunState.DONE and self.stop_reason:
             # Which stop rule ended the run before its epoch limit.
             text = f"Done: {STOP_TEXT.get(self.stop_rule, self.stop_rule)}"
             tip = f"Stopped early: {self.stop_reason}. Train starts a fresh run."
@@ -94,7 +95,7 @@ class TrainingStatusBar(QStatusBar):
         self.state_label.setProperty("state", state)
         self.state_label.style().unpolish(self.state_label)
         self.state_label.style().polish(self.state_label)
-        if state not in ("training", "done"):
+        if state not in (RunState.TRAINING, RunState.DONE):
             self.rate_label.setText("")
 
     def set_stop_reason(self, rule: str | None, reason: str | None) -> None:
@@ -113,7 +114,7 @@ class TrainingStatusBar(QStatusBar):
         fraction = step / total_steps if total_steps > 0 else 0.0
         self.progress_bar.setValue(round(min(max(fraction, 0.0), 1.0) * PROGRESS_RESOLUTION))
         self.progress_bar.setToolTip(f"{100 * fraction:.1f}% of the epoch limit")
-        if self.state in ("training", "done"):
+        if self.state in (RunState.TRAINING, RunState.DONE):
             self.rate_label.setText(format_rate(steps_per_second))
 
     def set_cost(self, cost: float | None) -> None:

@@ -2,37 +2,42 @@
 
 Building them is separate from the window so the shell only routes signals; the actions
 themselves belong to their features (files, training, engine, speed, sweeps) and are only
-placed here. Every action gets an ``action.<name>`` objectName for tests and automation.
+placed here (``MenuParts`` names them). Every action gets an ``action.<name>`` objectName for
+tests and automation.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMenu, QMessageBox, QToolBar
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QMessageBox, QToolBar
 
 from xorlab.core.training.presets import PRESETS
+from xorlab.ui.shell.actions import TrainingActions, make_action
+from xorlab.ui.shell.file_controller import FileController
 from xorlab.ui.shell.help_dialogs import about_html
-
-if TYPE_CHECKING:
-    from xorlab.ui.shell.main_window import MainWindow
+from xorlab.ui.shell.speed_control import SpeedControl
 
 # View > tab entries: (tab title, menu text); their shortcuts are Ctrl+1, Ctrl+2, ...
 SHOWN_TABS = (("Training", "&Training"), ("Graph", "&Graph"), ("Expression", "E&xpression lab"))
 
 
-def make_action(parent: QObject, name: str, text: str, tip: str, shortcut: str = "") -> QAction:
-    """An action named ``action.<name>`` whose tip shows in the status bar and as a tooltip."""
-    action = QAction(text, parent)
-    action.setObjectName(f"action.{name}")
-    action.setStatusTip(tip)
-    action.setToolTip(tip)
-    if shortcut:
-        action.setShortcut(QKeySequence(shortcut))
-    return action
+@dataclass(frozen=True)
+class MenuParts:
+    """The actions and menus the features own, which the menus and toolbar place."""
+
+    files: FileController  # File: new, open, recent, save, exports
+    actions: TrainingActions  # Train and the toolbar: train, pause, step, stop, reset
+    engine_menu: QMenu  # Train > Engine
+    speed: SpeedControl  # Train > Speed, and the toolbar's speed box
+    train_extras: tuple[QAction, ...]  # the rest of Train (sweeps, clear earlier runs)
+    builder_dock: QDockWidget  # View > Experiment panel
+    graph_export_actions: tuple[QAction, ...]  # File > Export graph
+    show_tab: Callable[[str], None]  # View > Training, Graph, Expression lab
+    show_shortcuts: Callable[[], None]  # Help > Keyboard shortcuts
 
 
 @dataclass(frozen=True)
@@ -44,25 +49,25 @@ class WindowMenus:
     log_cost_action: QAction
 
 
-def build_menus_and_toolbar(window: MainWindow) -> WindowMenus:
-    """Fill ``window``'s menu bar and add its training toolbar."""
+def build_menus_and_toolbar(window: QMainWindow, parts: MenuParts) -> WindowMenus:
+    """Fill ``window``'s menu bar with ``parts`` and add its training toolbar."""
     menu_bar = window.menuBar()
-    quit_action = _build_file_menu(window, menu_bar.addMenu("&File"))
+    quit_action = _build_file_menu(window, parts, menu_bar.addMenu("&File"))
 
     train_menu = menu_bar.addMenu("&Train")
-    train_menu.addActions(window.actions.all())
+    train_menu.addActions(parts.actions.all())
     train_menu.addSeparator()
-    train_menu.addMenu(window.engine.menu)
-    train_menu.addMenu(window.speed.menu)
-    train_menu.addActions([window.sweeps.action, window.run_overlays.clear_action])
+    train_menu.addMenu(parts.engine_menu)
+    train_menu.addMenu(parts.speed.menu)
+    train_menu.addActions(list(parts.train_extras))
 
     view_menu = menu_bar.addMenu("&View")
-    dock_action = window.builder_dock.toggleViewAction()
+    dock_action = parts.builder_dock.toggleViewAction()
     dock_action.setObjectName("action.show_builder")
     dock_action.setText("&Experiment panel")
     dock_action.setStatusTip("Show or hide the experiment builder")
     view_menu.addAction(dock_action)
-    toolbar = _build_toolbar(window)
+    toolbar = _build_toolbar(window, parts)
     toolbar_action = toolbar.toggleViewAction()
     toolbar_action.setObjectName("action.show_toolbar")
     toolbar_action.setText("&Toolbar")
@@ -78,16 +83,16 @@ def build_menus_and_toolbar(window: MainWindow) -> WindowMenus:
         show = make_action(
             window, f"show_{name.lower()}", text, f"Show the {name} tab", f"Ctrl+{key}"
         )
-        show.triggered.connect(lambda _=False, n=name: window.show_tab(n))
+        show.triggered.connect(lambda _=False, n=name: parts.show_tab(n))
         view_menu.addAction(show)
 
-    _build_help_menu(window, menu_bar.addMenu("&Help"))
+    _build_help_menu(window, parts, menu_bar.addMenu("&Help"))
     return WindowMenus(toolbar, quit_action, log_cost_action)
 
 
-def _build_file_menu(window: MainWindow, file_menu: QMenu) -> QAction:
+def _build_file_menu(window: QMainWindow, parts: MenuParts, file_menu: QMenu) -> QAction:
     """File: new/open/recent/presets, save, exports, quit; returns the Quit action."""
-    files = window.experiment_files
+    files = parts.files
     file_menu.addActions([files.new_action, files.open_action])
     file_menu.addMenu(files.recent_menu)
     presets_menu = file_menu.addMenu("Open &preset")
@@ -102,7 +107,7 @@ def _build_file_menu(window: MainWindow, file_menu: QMenu) -> QAction:
     files.exports.add_to_menu(file_menu)
     export_menu = file_menu.addMenu("&Export graph")
     export_menu.setObjectName("menu.export_graph")
-    export_menu.addActions(list(window.graph_tab.export_actions.values()))
+    export_menu.addActions(list(parts.graph_export_actions))
     file_menu.addSeparator()
     quit_action = make_action(window, "quit", "&Quit", "Close xorlab", "Ctrl+Q")
     quit_action.setMenuRole(QAction.MenuRole.QuitRole)
@@ -111,24 +116,24 @@ def _build_file_menu(window: MainWindow, file_menu: QMenu) -> QAction:
     return quit_action
 
 
-def _build_toolbar(window: MainWindow) -> QToolBar:
+def _build_toolbar(window: QMainWindow, parts: MenuParts) -> QToolBar:
     toolbar = QToolBar("Training")
     toolbar.setObjectName("training_toolbar")
     toolbar.setMovable(False)
     toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-    toolbar.addActions(window.actions.all())
+    toolbar.addActions(parts.actions.all())
     toolbar.addSeparator()
     toolbar.addWidget(QLabel(" Speed "))
-    toolbar.addWidget(window.speed.combo)
+    toolbar.addWidget(parts.speed.combo)
     window.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
     return toolbar
 
 
-def _build_help_menu(window: MainWindow, help_menu: QMenu) -> None:
+def _build_help_menu(window: QMainWindow, parts: MenuParts, help_menu: QMenu) -> None:
     shortcuts = make_action(
         window, "shortcuts", "&Keyboard shortcuts", "List the keyboard shortcuts", "F1"
     )
-    shortcuts.triggered.connect(window.show_shortcuts)
+    shortcuts.triggered.connect(parts.show_shortcuts)
     about = make_action(window, "about", "&About xorlab", "What xorlab is")
     about.setMenuRole(QAction.MenuRole.AboutRole)
     # Versions read when asked (`dot -V` takes a few milliseconds), not at every start.

@@ -14,6 +14,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from xorlab.app.sample_names import sample_label
 from xorlab.core.training.datasets import Dataset
 from xorlab.core.training.trainer import TrainingSnapshot
 from xorlab.ui.training.range_follow import RangeFollower
@@ -68,15 +69,6 @@ class SnapshotSeries:
 
     def column(self, j: int) -> np.ndarray:
         return self._rows[: self._size, j].copy()
-
-
-def sample_label(dataset: Dataset, i: int, output: int) -> str:
-    """'1,0 → 1' (inputs → target), naming the output when there are several."""
-    inputs = ",".join(f"{v:g}" for v in dataset.X[i])
-    target = f"{dataset.y[i, output]:g}"
-    if dataset.n_outputs > 1:
-        target = f"{dataset.target_names[output]}={target}"
-    return f"{inputs} → {target}"
 
 
 def _percent_right(outputs: np.ndarray, targets: np.ndarray) -> float:

@@ -16,6 +16,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QAction, QColor
 
+from xorlab.app.run_state import RunState
 from xorlab.core.training.datasets import Dataset, PlaneGrid
 from xorlab.core.training.history import CostHistory
 from xorlab.core.training.spec import ExperimentSpec
@@ -28,7 +29,7 @@ MAX_RUNS = 16  # a 12-run sweep stays whole
 FADED_ALPHA = 130
 CURRENT_LABEL = "this run"
 # States in which the run on the plot has begun (trained, stepped or restored).
-STARTED = ("training", "paused", "done", "stopped", "diverged")
+STARTED = (RunState.TRAINING, RunState.PAUSED, RunState.DONE, RunState.STOPPED, RunState.DIVERGED)
 
 
 @dataclass(eq=False)

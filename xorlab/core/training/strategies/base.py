@@ -94,6 +94,11 @@ class TrainingLoop(ABC):
         the problem's (a shuffled epoch); only for a problem with ``shuffle``."""
         raise NotImplementedError(f"the {self.name} loop cannot change its batches")
 
+    def rebind(self, problem: LoopProblem) -> None:
+        """Train ``problem``'s shared variables from now on: the same computation compiled
+        on other (shadow) variables of the same types (see core/training/tiers.py)."""
+        self.problem = problem
+
     def read_state(self) -> list[np.ndarray]:
         return [v.get_value(borrow=True) for v in (*self.problem.params, *self.problem.state)]
 

@@ -17,7 +17,6 @@ import pytensor.tensor as pt
 from xorlab.core.training import model
 from xorlab.core.training.function_cache import SharedFunction, compile_shared
 from xorlab.core.training.strategies.base import LoopProblem, StrategyUnavailable, TrainingLoop
-from xorlab.core.training.strategies.numpy_tanh import MIN_VALUES, with_numpy_tanh
 
 
 class ScanLoop(TrainingLoop):
@@ -44,6 +43,9 @@ class ScanLoop(TrainingLoop):
         n_params = len(p.params)
         carried = [*p.params, *p.state]
         numpy_tanh = self.mode in (None, "NUMBA") and uses_large_tanh(p)
+        if numpy_tanh:
+            # Imported here: it imports Numba (~1 s), which the window need not wait for.
+            from xorlab.core.training.strategies.numpy_tanh import with_numpy_tanh
 
         # Static shapes let sizes fold to constants (JAX needs them concrete); not the 1s,
         # which would make a dimension broadcastable and the updates' types differ.
@@ -103,6 +105,18 @@ class ScanLoop(TrainingLoop):
         for table, value in zip(self._tables, (X, y), strict=True):
             table.set_value(np.ascontiguousarray(value, dtype=np.float64), borrow=True)
 
+    def rebind(self, problem: LoopProblem) -> None:
+        old = self.problem
+        mapping = dict(
+            zip(
+                (*old.params, *old.state, old.learning_rate),
+                (*problem.params, *problem.state, problem.learning_rate),
+                strict=True,
+            )
+        )
+        self._call = self._call.rebound(mapping)
+        super().rebind(problem)
+
     def run(self, position: int, n_steps: int) -> np.ndarray:
         if n_steps <= 0:
             return np.empty(0)
@@ -153,6 +167,8 @@ def jax_available() -> bool:
 
 def uses_large_tanh(problem: LoopProblem) -> bool:
     """Whether a tanh layer holds enough values per step for numpy's tanh to pay off."""
+    from xorlab.core.training.strategies.numpy_tanh import MIN_VALUES
+
     net = problem.spec.network
     return any(
         act == "tanh" and problem.batch_size * units >= MIN_VALUES

@@ -1,0 +1,385 @@
+"""Latency: how long a learner waits, cold (empty PyTensor and Numba caches) and warm.
+
+Prints one JSON line per measurement (``"item"`` names the issue's item), each from a fresh
+process, with the load average beside it:
+
+- ``first_point`` (item 1, 2): headless, as the worker does it: from a spec never trained in
+  this process to its first snapshot (quick-tier step, evaluation, decision-map grid), then
+  time to full speed (the fast loop compiled in the background takes over), and steps/s on
+  the quick tier and on the fast loop; over the presets and random never-seen networks
+  (2-3 hidden layers of 9-40 neurons). Cold, then warm (the same cache, now filled by the
+  presets: the random networks stay never seen).
+- ``window`` (items 1, 3, 5): the real MainWindow offscreen in a fresh process: process
+  start -> window shown -> Train enabled -> (Train clicked at once) first plotted point ->
+  full speed; then a never-seen network loaded into the running window and trained.
+- ``tutorial`` (item 7): 60,000 xor-minimal steps at full speed, Train -> Done, in the window.
+- ``expression`` (item 4): a 100-term expression (``x**x/x**x/...``, 499 characters) through
+  the Expression tab's computation: f, f', value check, plot, symbolic and optimized graphs.
+- ``startup`` (item 5): ``python main.py --help``, ``grad --help`` and a ``grad`` evaluation.
+
+    .venv/bin/python bench/latency.py            # ~5 minutes on 2 cores
+    .venv/bin/python bench/latency.py --quick    # xor presets, one random net: ~2 minutes
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+T0 = time.perf_counter()  # as close to the process start as a script gets
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PRESETS = ("xor-minimal", "xor-bias", "parity3", "circle", "spiral")
+FULL_SPEED_TIMEOUT_S = 180.0
+
+
+def load() -> float:
+    return round(os.getloadavg()[0], 2)
+
+
+def random_networks(count: int, seed: int) -> list[dict]:
+    """Point-set networks of 2-3 hidden layers of 9-40 neurons, as the builder allows."""
+    import random
+
+    rng = random.Random(seed)
+    nets = []
+    for _ in range(count):
+        layers = rng.randint(2, 3)
+        nets.append(
+            {
+                "preset": rng.choice(["circle", "spiral"]),
+                "network": {
+                    "hidden": [rng.randint(9, 40) for _ in range(layers)],
+                    "activations": [rng.choice(["tanh", "relu", "sigmoid"])] * layers,
+                },
+            }
+        )
+    return nets
+
+
+def spec_of(case: dict):
+    from xorlab.core.training.presets import preset_spec
+
+    spec = preset_spec(case["preset"])
+    if "network" in case:
+        net = {k: tuple(v) for k, v in case["network"].items()}
+        spec = spec.with_changes(network=net)
+    return spec
+
+
+def label(case: dict) -> str:
+    if "network" not in case:
+        return case["preset"]
+    sizes = "-".join(str(n) for n in case["network"]["hidden"])
+    return f"{case['preset']} {sizes} {case['network']['activations'][0]}"
+
+
+# --- children (each in a fresh process) ------------------------------------------------------
+
+
+def _to_first_point(spec):
+    """A new Trainer of ``spec`` up to its first snapshot, in the worker's order
+    (ui/compile_steps.py): quick step, evaluation, grid prediction, then the background
+    compile starts, then Train: one step and a snapshot."""
+    from xorlab.core.training.datasets import plane_grid
+    from xorlab.core.training.trainer import Trainer
+
+    start = time.perf_counter()
+    trainer = Trainer(spec)
+    grid = plane_grid(trainer.dataset, 64) if trainer.dataset.n_inputs == 2 else None
+    trainer.start_tiered(background=False)
+    trainer.evaluate()
+    if grid is not None:
+        trainer.evaluate(grid.points[:1])
+    trainer.compile_in_background()
+    trainer.run(1)
+    trainer.snapshot(grid)
+    return trainer, grid, start, time.perf_counter() - start
+
+
+def child_first_point(case: dict) -> dict:
+    import numpy as np
+
+    from xorlab.core.training.presets import preset_spec
+    from xorlab.core.training.tiers import QUICK_TIER_YIELD
+
+    imported = time.perf_counter() - T0
+    # The first network in a process also pays one-off imports and set-up (scipy.special,
+    # PyTensor's linker modules): measured apart, on a network of another shape.
+    other = "parity3" if case["preset"] != "parity3" else "xor-bias"
+    first_trainer, _, _, first_in_process = _to_first_point(preset_spec(other))
+    first_trainer._background and first_trainer._background.wait()
+    trainer, grid, start, first_point = _to_first_point(spec_of(case))
+    # The quick tier trains in ~10 ms chunks, with a snapshot every ~50 ms, as the worker does.
+    quick_steps, quick_seconds, chunk, last_snapshot = 0, 0.0, 1, time.perf_counter()
+    while not trainer.at_full_speed and time.perf_counter() - start < FULL_SPEED_TIMEOUT_S:
+        tier_before = trainer.tier
+        t = time.perf_counter()
+        trainer.run(chunk)
+        took = time.perf_counter() - t
+        if trainer.done:
+            trainer.reset()
+        if tier_before == "python" and not trainer.at_full_speed:
+            quick_steps, quick_seconds = quick_steps + chunk, quick_seconds + took
+            chunk = max(1, min(chunk * 2, int(chunk * 0.010 / max(took, 1e-9))))
+            if trainer.compiling_in_background:  # as the worker does
+                time.sleep(took * QUICK_TIER_YIELD)
+        if time.perf_counter() - last_snapshot > 0.05:
+            trainer.snapshot(grid)
+            last_snapshot = time.perf_counter()
+    full_speed = time.perf_counter() - start if trainer.at_full_speed else None
+    fast_rate = None
+    if trainer.at_full_speed:
+        steps, t, chunk = 0, time.perf_counter(), 64
+        while time.perf_counter() - t < 1.0:
+            took = time.perf_counter()
+            if trainer.done:
+                trainer.reset()
+            steps += trainer.run(chunk).steps
+            took = time.perf_counter() - took
+            chunk = max(1, min(chunk * 2, int(chunk * 0.010 / max(took, 1e-9))))
+        fast_rate = steps / (time.perf_counter() - t)
+    return {
+        "import_s": round(imported, 3),
+        "first_network_in_process_s": round(first_in_process, 3),
+        "spec_to_first_point_s": round(first_point, 3),
+        "spec_to_full_speed_s": None if full_speed is None else round(full_speed, 2),
+        "background_compile_s": trainer.background_seconds and round(trainer.background_seconds, 2),
+        "strategy": trainer.tier,
+        "quick_steps_per_s": round(quick_steps / quick_seconds) if quick_seconds else None,
+        "fast_steps_per_s": None if fast_rate is None else round(float(np.round(fast_rate))),
+    }
+
+
+def _wait(app, predicate, timeout: float) -> float | None:
+    start = time.perf_counter()
+    while not predicate():
+        if time.perf_counter() - start > timeout:
+            return None
+        app.processEvents()
+        time.sleep(0.001)
+    return time.perf_counter()
+
+
+def _open_window():
+    from PySide6.QtCore import QSettings
+
+    from xorlab.ui.shell.application import create_application
+    from xorlab.ui.shell.main_window import MainWindow
+
+    app = create_application()
+    folder = tempfile.mkdtemp(prefix="xorlab-latency-")
+    settings = QSettings(os.path.join(folder, "bench.ini"), QSettings.Format.IniFormat)
+    return app, MainWindow, settings
+
+
+def _train_to_first_point(app, window) -> tuple[float | None, float]:
+    curve = window.cost_plot.curve
+    clicked = time.perf_counter()
+    window.actions.train.trigger()
+    seen = _wait(app, lambda: curve.xData is not None and len(curve.xData) > 0, 60)
+    return (None if seen is None else seen - clicked), clicked
+
+
+def child_window(case: dict) -> dict:
+    from xorlab.core.training.presets import preset_spec
+
+    app, MainWindow, settings = _open_window()
+    window = MainWindow(preset_spec(case["preset"]), settings=settings)
+    window.show()
+    shown = _wait(app, window.isVisible, 30)
+    enabled = _wait(app, window.actions.train.isEnabled, 120)
+    first_point, clicked = _train_to_first_point(app, window)
+    full = _wait(app, lambda: window.engine.chosen not in ("", "python"), FULL_SPEED_TIMEOUT_S)
+    out = {
+        "process_to_window_s": round(shown - T0, 3),
+        "window_to_train_enabled_s": None if enabled is None else round(enabled - shown, 3),
+        "train_to_first_point_s": first_point and round(first_point, 3),
+        "train_to_full_speed_s": None if full is None else round(full - clicked, 2),
+        "strategy": window.engine.chosen,
+    }
+    edit = case.get("edit")
+    if edit:  # a never-seen network, trained as soon as Train is enabled
+        window.actions.stop.trigger()
+        _wait(app, lambda: window.worker.state == "stopped", 30)
+        edited = time.perf_counter()
+        window.load_spec(spec_of(edit))
+        enabled = _wait(
+            app,
+            lambda: window.worker.state == "ready" and window.actions.train.isEnabled(),
+            120,
+        )
+        first_point, clicked = _train_to_first_point(app, window)
+        full = _wait(app, lambda: window.engine.chosen not in ("", "python"), FULL_SPEED_TIMEOUT_S)
+        out.update(
+            {
+                "network": label(edit),
+                "edit_to_train_enabled_s": None if enabled is None else round(enabled - edited, 3),
+                "edit_train_to_first_point_s": first_point and round(first_point, 3),
+                "edit_train_to_full_speed_s": None if full is None else round(full - clicked, 2),
+                "edit_strategy": window.engine.chosen,
+            }
+        )
+    window.close()
+    _wait(app, lambda: not window.worker.is_running(), 60)
+    return out
+
+
+def child_tutorial(_case: dict) -> dict:
+    from xorlab.core.training.presets import preset_spec
+
+    app, MainWindow, settings = _open_window()
+    window = MainWindow(preset_spec("xor-minimal"), settings=settings)
+    window.show()
+    _wait(app, window.actions.train.isEnabled, 120)
+    states: list[str] = []
+    window.worker.state_changed.connect(states.append)
+    runs = []
+    for _ in range(3):  # the first may start on the quick tier; the others at full speed
+        strategy = window.engine.chosen
+        states.clear()
+        clicked = time.perf_counter()
+        window.actions.train.trigger()
+        done = _wait(app, lambda: "done" in states, 300)
+        runs.append(
+            {
+                "train_to_done_s": None if done is None else round(done - clicked, 3),
+                "started_on": strategy,
+            }
+        )
+    snapshot = window.router.last_snapshot
+    window.close()
+    _wait(app, lambda: not window.worker.is_running(), 60)
+    result = {"runs": runs}
+    if snapshot is not None:
+        result["outputs"] = [round(float(v), 6) for v in snapshot.outputs[:, 0]]
+        result["cost"] = round(float(snapshot.cost), 10)
+    return result
+
+
+def child_expression(_case: dict) -> dict:
+    import math
+
+    from xorlab.app.expression_job import ExpressionLab, ExpressionRequest
+
+    text = "/".join(["x**x"] * 100)
+    lab = ExpressionLab()
+    times = {}
+    for stage in ("symbolic", "optimized"):
+        start = time.perf_counter()
+        result = lab.compute(ExpressionRequest(text, 1.5, 0.5, 3.0, "both", stage))
+        times[f"{stage}_s"] = round(time.perf_counter() - start, 2)
+    return {
+        "characters": len(text),
+        **times,
+        "f": result.f,
+        "df": result.df,
+        "fd": result.fd,
+        "rendered": result.svg is not None,
+        "agree": bool(math.isclose(result.df, result.fd, rel_tol=1e-6)),
+    }
+
+
+CHILDREN = {
+    "first_point": child_first_point,
+    "window": child_window,
+    "tutorial": child_tutorial,
+    "expression": child_expression,
+}
+
+
+# --- the parent ---------------------------------------------------------------------------------
+
+
+def run_child(kind: str, case: dict, cache: str | None, timeout: float = 900) -> dict:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    if cache is not None:
+        env["PYTENSOR_FLAGS"] = f"base_compiledir={cache}"
+        env["NUMBA_CACHE_DIR"] = os.path.join(cache, "numba")
+    before = load()
+    try:
+        proc = subprocess.run(
+            [sys.executable, __file__, "--child", kind, json.dumps(case)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired:
+        return {"error": f"not finished in {timeout:.0f} s", "load": [before, load()]}
+    if proc.returncode:
+        return {"error": proc.stderr[-2000:]}
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result["load"] = [before, load()]
+    return result
+
+
+def emit(record: dict) -> None:
+    print(json.dumps(record), flush=True)
+
+
+def wall(args: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, os.path.join(REPO, "main.py"), *args], capture_output=True)
+    return round(time.perf_counter() - start, 3)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="xor presets, one random net")
+    parser.add_argument("--random", type=int, default=3, help="random never-seen networks")
+    parser.add_argument("--seed", type=int, default=int(time.time()))
+    parser.add_argument("--expression-timeout", type=float, default=240, metavar="S")
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        kind, case = args.child
+        print(json.dumps(CHILDREN[kind](json.loads(case))))
+        return 0
+
+    presets = ("xor-minimal", "xor-bias") if args.quick else PRESETS
+    nets = random_networks(1 if args.quick else args.random, args.seed)
+    emit({"bench": "latency", "load": load(), "nproc": os.cpu_count(), "seed": args.seed})
+    with tempfile.TemporaryDirectory(prefix="xorlab-latency-cache-") as cache:
+        for cache_kind in ("cold", "warm"):
+            for preset in presets:
+                case = {"preset": preset}
+                result = run_child("first_point", case, cache)
+                emit({"item": "first_point", "case": preset, "cache": cache_kind, **result})
+        for case in nets:  # never seen, with the cache warm from the presets
+            result = run_child("first_point", case, cache)
+            emit({"item": "first_point", "case": label(case), "cache": "presets", **result})
+    # The window, each in a fresh process and a fresh cache (cold) or the cache it left (warm).
+    with tempfile.TemporaryDirectory(prefix="xorlab-latency-cache-") as cache:
+        for cache_kind in ("cold", "warm"):
+            case = {"preset": "xor-minimal", "edit": nets[0]}
+            result = run_child("window", case, cache)
+            emit({"item": "window", "case": "xor-minimal", "cache": cache_kind, **result})
+        if not args.quick:
+            with tempfile.TemporaryDirectory(prefix="xorlab-latency-cache-") as cold:
+                result = run_child("window", {"preset": "spiral"}, cold)
+                emit({"item": "window", "case": "spiral", "cache": "cold", **result})
+        result = run_child("tutorial", {}, cache)
+        emit({"item": "tutorial", "cache": "warm", **result})
+    result = run_child("expression", {}, None, timeout=args.expression_timeout)
+    emit({"item": "expression", **result})
+    before = load()
+    emit(
+        {
+            "item": "startup",
+            "help_s": wall(["--help"]),
+            "grad_help_s": wall(["grad", "--help"]),
+            "grad_at_s": wall(["grad", "exp(sin(x**2))", "--at", "15"]),
+            "load": [before, load()],
+        }
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

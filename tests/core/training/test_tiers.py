@@ -1,0 +1,138 @@
+"""Tiered training: the quick tier gives the oracle's numbers, and a run that hands over to
+the fast loop between chunks gives the numbers of a run that never switched (to 1e-12)."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+from tests.core.training.test_trainer import TUTORIAL_OUTPUTS
+from xorlab.core.training import tiers
+from xorlab.core.training.presets import preset_spec
+from xorlab.core.training.quick_loop import QuickLoop
+from xorlab.core.training.spec import ExperimentSpec
+from xorlab.core.training.strategies import StrategyUnavailable, build_loop
+from xorlab.core.training.trainer import BLOCK_LEVELS, Trainer
+
+from ..reference import train_reference
+
+# A point set trained by Adam on mini-batches (the spiral's recipe, small enough for the
+# quick tier's few milliseconds a step).
+POINTS_ADAM = preset_spec("circle").with_changes(
+    dataset={"size": 48},
+    network={"hidden": (5,)},
+    training={"schedule": "minibatch", "batch_size": 16, "learning_rate": 0.05},
+)
+CASES: dict[str, tuple[ExperimentSpec, str]] = {
+    "xor-minimal full batch, fused": (preset_spec("xor-minimal"), "auto"),
+    "xor-bias per sample, fused": (preset_spec("xor-bias"), "auto"),
+    "points mini-batch adam, scan": (POINTS_ADAM, "scan"),
+}
+
+
+@pytest.fixture
+def gate(monkeypatch):
+    """Holds every background compile until set, so a test decides when the fast loop is
+    ready (the hand-over point) whatever the machine's speed."""
+    opened = threading.Event()
+
+    def gated_build(problem, strategy):
+        assert opened.wait(120)
+        return build_loop(problem, strategy)
+
+    monkeypatch.setattr(tiers, "build_loop", gated_build)
+    yield opened
+    opened.set()
+
+
+def assert_same_run(a: Trainer, b: Trainer) -> None:
+    assert a.step_count == b.step_count and a.epoch == b.epoch
+    for x, y in zip(a.get_state(), b.get_state(), strict=True):  # weights, optimizer state
+        np.testing.assert_allclose(x, y, rtol=0, atol=1e-12)
+    for x, y in zip(a.history.data(), b.history.data(), strict=True):
+        np.testing.assert_allclose(x, y, rtol=0, atol=1e-12)
+    assert [e for e, _ in a.log] == [e for e, _ in b.log]
+    np.testing.assert_allclose([c for _, c in a.log], [c for _, c in b.log], rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_quick_tier_matches_the_numpy_oracle(case):
+    spec, _ = CASES[case]
+    t = Trainer(spec)
+    loop = QuickLoop(t._loop_problem())
+    costs = np.concatenate([loop.run(0, 5), loop.run(5 % t.steps_per_epoch, 25)])
+    ds = t.dataset
+    weights, ref_costs = train_reference(
+        spec, np.asarray(ds.X), np.asarray(ds.y), t.initial_weights, 30, t.batches
+    )
+    np.testing.assert_allclose(costs, ref_costs, rtol=0, atol=1e-12)
+    for w, r in zip(t.get_weights(), weights, strict=True):
+        np.testing.assert_allclose(w, r, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_a_run_that_switched_tiers_equals_one_that_never_did(case, gate):
+    spec, strategy = CASES[case]
+    tiered = Trainer(spec, strategy=strategy)
+    tiered.start_tiered()
+    # 7 steps: mid-epoch for the per-sample and mini-batch schedules (4 and 3 steps each).
+    tiered.run(3)
+    tiered.run(4)
+    assert tiered.tier == "python" and not tiered.at_full_speed
+    tiered.set_learning_rate(spec.training.learning_rate * 0.5)  # a change made while warming
+    gate.set()
+    tiered._background.wait(120)
+    tiered.run(200)  # hands over first
+    assert tiered.at_full_speed and tiered.tier == tiered.loop_fn.name != "python"
+
+    never = Trainer(spec, strategy=strategy)
+    never.run(7)
+    never.set_learning_rate(spec.training.learning_rate * 0.5)
+    never.run(200)
+    assert never.tier == tiered.tier
+    assert_same_run(tiered, never)
+
+
+def test_tutorial_numbers_stay_exact_through_a_hand_over(gate):
+    t = Trainer(preset_spec("xor-minimal"))
+    t.start_tiered()
+    t.run(100)
+    gate.set()
+    assert t.loop_fn.name == "fused"  # waited for the background compile; trains on it
+    while not t.done:
+        t.run(20_000)
+    outputs, cost = t.evaluate()
+    np.testing.assert_allclose(outputs[:, 0], TUTORIAL_OUTPUTS, atol=5e-7)
+    assert cost == pytest.approx(0.0284190137, abs=5e-11)
+
+
+def test_background_compile_warms_per_length_blocks_on_shadow_state(monkeypatch):
+    t = Trainer(preset_spec("xor-bias"), strategy="scan")
+    calls: list[int] = []
+
+    def per_length_build(problem, strategy):
+        loop = build_loop(problem, strategy)
+        loop.dynamic_length = False  # as the JAX loop, which compiles per block length
+        run = loop.run
+        loop.run = lambda position, n: (calls.append(n), run(position, n))[1]
+        return loop
+
+    monkeypatch.setattr(tiers, "build_loop", per_length_build)
+    before = t.get_state()
+    t.start_tiered()
+    assert t.loop_fn.name == "scan"  # waited for the background compile
+    assert calls == [4**level for level in range(1, BLOCK_LEVELS)]
+    for a, b in zip(t.get_state(), before, strict=True):
+        np.testing.assert_array_equal(a, b)  # the warm-up ran on shadow copies
+    assert t.step_count == 0
+
+
+def test_a_fast_loop_that_cannot_compile_is_raised_at_the_hand_over():
+    t = Trainer(preset_spec("spiral"), strategy="fused")  # far past the fused loop's limit
+    t.start_tiered()
+    t._background.wait(120)
+    with pytest.raises(StrategyUnavailable):
+        t.run(1)
+    assert t.step_count == 0 and t.tier == "python"

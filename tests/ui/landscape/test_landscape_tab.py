@@ -1,0 +1,170 @@
+"""The Landscape tab in the real window: live numbers against the Training tab and the core,
+each direction kind, picked weights, time travel, merging, and extreme values."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF
+
+from tests.ui.windows import wait_for_state
+from xorlab.core.landscape.colour_scale import colour_scale, displayed
+from xorlab.core.landscape.surface import LandscapeRequest, RecordedPath
+from xorlab.core.training.datasets import load_dataset
+from xorlab.core.training.presets import preset_spec
+from xorlab.ui.landscape import landscape_tab as tab_module
+from xorlab.ui.runtime.selection import SelectionRef
+
+SHORT = preset_spec("xor-minimal").with_changes(training={"epochs": 3000, "learning_rate": 0.5})
+WAIT = 60_000
+
+
+def _trained_window(make_window, qtbot):
+    window = make_window(SHORT)
+    assert window.show_tab("Landscape")
+    window.actions.train.trigger()
+    qtbot.waitUntil(lambda: window.worker.state == "done", timeout=WAIT)
+    return window
+
+
+def _wait_for(qtbot, tab, predicate):
+    qtbot.waitUntil(lambda: not tab.busy() and tab.landscape is not None, timeout=WAIT)
+    qtbot.waitUntil(lambda: predicate(tab.landscape), timeout=WAIT)
+    return tab.landscape
+
+
+def test_the_live_landscape_is_the_training_tabs_cost_and_follows_time_travel(make_window, qtbot):
+    window = _trained_window(make_window, qtbot)
+    tab = window.landscape_tab
+    last = window.last_snapshot
+    land = _wait_for(qtbot, tab, lambda land: land.path_epochs[-1] == last.epoch)
+    assert land.kind == "pca"  # the default: the path lies in the plane
+    assert land.centre_cost == pytest.approx(last.cost, rel=1e-12)
+    for got, want in zip(land.centre, last.weights, strict=True):
+        np.testing.assert_array_equal(got, want)
+    # What is drawn is the landscape's data: the image, the path, the current point.
+    plot = tab.plot
+    np.testing.assert_array_equal(plot.image.image, displayed(land.costs, plot.scale))
+    xs, ys = plot.path.getData()
+    np.testing.assert_allclose(xs, land.path_coords[:, 0])
+    np.testing.assert_allclose(ys, land.path_coords[:, 1])
+    assert len(xs) == len(window.replay.timeline)  # every stored snapshot is on the path
+    assert plot.point.getData()[0].tolist() == [0.0]
+    assert f"cost at the centre {land.centre_cost:.6g}" in tab.status.text()
+    # Hovering reads the computed cost of the grid point under the mouse.
+    a, b = land.alphas[3], land.betas[30]
+    plot._on_mouse_moved(plot.plane.vb.mapViewToScene(QPointF(a + 1e-9, b)))
+    assert plot.readout.text().endswith(f"cost {land.costs[3, 30]:.6g}")
+    assert plot.readout_at(10 * land.span, 0.0) == ""
+    # The same numbers as the core, computed independently of the tab.
+    ds = load_dataset(SHORT.dataset)
+    again = tab_module.landscape_job(
+        SHORT, ds, last.weights, LandscapeRequest("pca"), tab._path_until(last), None
+    )
+    np.testing.assert_allclose(land.costs, again.costs, rtol=1e-12)
+
+    # Time travel moves the point and the path to the replayed epoch.
+    replay = window.replay
+    index = len(replay.timeline) // 2
+    replay.show_index(index)
+    shown = replay.shown
+    land = _wait_for(qtbot, tab, lambda land: land.path_epochs[-1] == shown.epoch)
+    assert shown.epoch < last.epoch
+    for got, want in zip(land.centre, shown.weights, strict=True):
+        np.testing.assert_array_equal(got, want)
+    assert land.centre_cost == pytest.approx(shown.cost, rel=1e-12)
+    assert len(land.path_epochs) == index + 1  # the path stops at the replayed epoch
+    assert "time travel" in tab.plot.plane.titleLabel.text
+    replay.go_live()
+    _wait_for(qtbot, tab, lambda land: land.path_epochs[-1] == last.epoch)
+
+
+def test_each_direction_kind_picked_weights_and_extremes(make_window, qtbot):
+    """One trained window walks through the kinds (training is the slow part of these tests)."""
+    window = _trained_window(make_window, qtbot)
+    tab = window.landscape_tab
+    for kind in ("random", "gradient"):
+        tab.controls.set_kind(kind)
+        land = _wait_for(qtbot, tab, lambda land, kind=kind: land.kind == kind)
+        if kind == "gradient":
+            assert land.betas is None and tab.plot.stack.currentWidget() is tab.plot.line_widget
+            lr = window.last_snapshot.learning_rate
+            assert land.step == pytest.approx(lr * _grad_norm(land))
+            _, ys = tab.plot.curve.getData()
+            np.testing.assert_allclose(ys, land.costs)
+        else:
+            assert land.costs.shape == (41, 41)
+            assert tab.plot.stack.currentWidget() is tab.plot.plane_widget
+
+    # Two weights picked in the diagram are the axes.
+    tab.controls.set_kind("weights")
+    bus = window.network_views.bus
+    bus.select(SelectionRef.weight(0, 1, 2))
+    bus.select(SelectionRef.weight(1, 0, 0))
+    land = _wait_for(qtbot, tab, lambda land: land.axis_names[0].startswith("W1[1,2]"))
+    assert land.axis_names[1].startswith("W2[0,0]")
+    assert tab.controls.picks_label.text() == "W1[1,2] × W2[0,0]"
+    # The path's coordinates are exactly those two weights' offsets from the centre.
+    first = window.replay.timeline[0].weights
+    centre = window.last_snapshot.weights
+    np.testing.assert_allclose(
+        land.path_coords[0],
+        [first[0][1, 2] - centre[0][1, 2], first[1][0, 0] - centre[1][0, 0]],
+        atol=1e-12,
+    )
+
+    # A huge span, then log colours: a drawn surface, never a blank one.
+    tab.controls.set_kind("random")
+    tab.controls.auto_span.setChecked(False)
+    tab.controls.span.setValue(1e6)
+    land = _wait_for(qtbot, tab, lambda land: land.span == 1e6 and land.kind == "random")
+    tab.controls.log.setChecked(True)
+    image = tab.plot.image.image
+    assert np.isfinite(image).all() and np.ptp(image) > 0
+    assert tab.plot.scale.log
+    np.testing.assert_array_equal(image, displayed(land.costs, colour_scale(land.costs, True)))
+
+
+def _grad_norm(land):
+    note = next(n for n in land.notes if n.startswith("|gradient|"))
+    return float(note.split("=")[1])
+
+
+def test_requests_merge_and_wait_for_the_tab(make_window, qtbot, monkeypatch):
+    window = make_window(SHORT)
+    tab = window.landscape_tab
+    calls = []
+    real = tab_module.landscape_job
+    monkeypatch.setattr(tab_module, "landscape_job", lambda *args: calls.append(1) or real(*args))
+    tab.throttle.setInterval(3_600_000)  # the throttle ends only when the test says so
+    window.actions.train.trigger()
+    wait_for_state(qtbot, window, "done", WAIT)
+    assert calls == [] and tab.landscape is None  # hidden: nothing computed
+    assert window.show_tab("Landscape")
+    land = _wait_for(qtbot, tab, lambda land: True)
+    for _ in range(20):  # snapshots while the throttle runs: one request, at its end
+        window.replay.snapshot_shown.emit(window.last_snapshot)
+    assert tab.throttle.isActive() and tab.busy()
+    tab.throttle.stop()
+    tab._on_throttle_timeout()
+    qtbot.waitUntil(lambda: not tab.busy(), timeout=WAIT)
+    assert len(calls) <= 3 and tab.landscape is not land
+
+
+def test_a_pca_request_before_any_path_shows_random_directions_and_says_why(make_window, qtbot):
+    window = make_window(SHORT)
+    assert window.show_tab("Landscape")
+    window.actions.step.trigger()
+    tab = window.landscape_tab
+    land = _wait_for(qtbot, tab, lambda land: True)
+    assert land.kind == "random"
+    assert any("at least 3" in note for note in land.notes)
+    assert "at least 3" in tab.status.text()
+
+
+def test_landscape_job_of_another_networks_weights_is_a_message():
+    ds = load_dataset(SHORT.dataset)
+    with pytest.raises(ValueError, match="do not fit"):
+        tab_module.landscape_job(
+            SHORT, ds, (np.zeros((3, 3)),), LandscapeRequest("random"), RecordedPath(), None
+        )

@@ -41,10 +41,21 @@ def test_feature_values_match_the_formulas():
     np.testing.assert_array_equal(feature_values(X, ("x2^2",)), X[:, 1:2] ** 2)
 
 
-@pytest.mark.parametrize("strategy", ["fused", "scan"])
+def trainer_on(strategy: str) -> Trainer:
+    """A trainer whose loop is ``strategy``; "python" is the quick tier, which a network
+    trains on while its fast loop compiles (no fast loop is compiled here)."""
+    if strategy == "python":
+        t = Trainer(SPEC)
+        t.start_tiered(background=False)
+    else:
+        t = Trainer(SPEC, strategy=strategy)
+    assert t.tier == strategy
+    return t
+
+
+@pytest.mark.parametrize("strategy", ["fused", "scan", "python"])
 def test_loops_train_on_the_features_like_numpy(strategy):
-    t = Trainer(SPEC, strategy=strategy)
-    assert t.strategy_name == strategy
+    t = trainer_on(strategy)
     assert [w.shape for w in t.get_weights()] == [(8, 2), (3, 1)]
     t.run(t.total_steps)
     F = plain_features(t.dataset.X)

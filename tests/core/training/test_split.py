@@ -12,11 +12,11 @@ import numpy as np
 import pytest
 
 from xorlab.core.io.experiment import experiment_from_trainer, load_experiment, save_experiment
-from xorlab.core.training.datasets import load_dataset
+from xorlab.core.training.datasets import load_dataset, parse_csv
 from xorlab.core.training.held_out import held_out_interval
 from xorlab.core.training.model import init_weights
 from xorlab.core.training.presets import preset_spec
-from xorlab.core.training.spec import ExperimentSpec, validate
+from xorlab.core.training.spec import DatasetSpec, ExperimentSpec, validate
 from xorlab.core.training.split import SPLIT_SEED_SALT, held_out_rows, split_dataset
 from xorlab.core.training.trainer import Trainer
 
@@ -79,6 +79,18 @@ def test_split_holds_out_a_seeded_share_and_keeps_every_sample_once():
         np.testing.assert_array_equal(train.y, full.y[keep])
         assert train.test.n_samples == round(full.n_samples * fraction)
     assert not np.array_equal(held_out_rows(200, 0.2, 0), held_out_rows(200, 0.2, 1))
+
+
+def test_both_parts_of_a_split_csv_keep_each_samples_line():
+    # Blank lines between the rows make a sample's line differ from its index.
+    text = "a,b,y\n" + "".join(f"{i},{-i},{i % 2}\n" + "\n" * (i % 3) for i in range(10))
+    full = parse_csv(text)
+    spec = DatasetSpec("csv", test_fraction=0.3, seed=2)
+    train = split_dataset(full, spec)
+    for part in (train, train.test):
+        assert len(part.row_lines) == part.n_samples
+        for x, line in zip(part.X[:, 0], part.row_lines, strict=True):
+            assert full.row_lines[int(x)] == line  # sample i was written as "i,-i,..."
 
 
 def test_no_split_for_a_zero_fraction_nor_for_truth_tables():

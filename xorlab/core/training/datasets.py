@@ -295,7 +295,7 @@ def parse_csv(text: str, name: str = "csv") -> Dataset:
         tuple(header[:-n_targets]),
         tuple(header[-n_targets:]),
         f"imported from {name}.csv",
-        tuple(line for line, _ in body),
+        row_lines=tuple(line for line, _ in body),
     )
 
 

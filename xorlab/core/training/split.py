@@ -53,6 +53,8 @@ def split_dataset(dataset: Dataset, spec: DatasetSpec) -> Dataset:
             dataset.target_names,
             f"{dataset.description} ({what})" if dataset.description else what,
             test=test,
+            # CSV messages name the file's line of a sample, in either part.
+            row_lines=tuple(dataset.row_lines[r] for r in rows) if dataset.row_lines else (),
         )
 
     test = part(held_out, "test samples")

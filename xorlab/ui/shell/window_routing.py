@@ -136,7 +136,10 @@ class WindowRouter(QObject):
 
     def _on_latest(self, snapshot: TrainingSnapshot | None) -> None:
         """The run's newest snapshot (None: a new run has none yet)."""
-        self.parts.status.set_cost(None if snapshot is None else snapshot.cost)
+        status = self.parts.status
+        status.set_cost(None if snapshot is None else snapshot.cost)
+        if snapshot is not None:
+            status.set_stop_reason(snapshot.stop_rule, snapshot.stop_reason)
 
     @Slot(float)
     def _on_compiled(self, seconds: float) -> None:

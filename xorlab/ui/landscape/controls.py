@@ -27,11 +27,15 @@ from xorlab.core.landscape.surface import (
 )
 
 DEFAULT_PICKS = (WeightPick(0, 0, 0), WeightPick(1, 0, 0))  # the first weight of W1 and W2
+# Which samples the cost is computed on: the training set (the cost training minimises, the
+# default) or the held-out test set of a train/test split.
+SAMPLES = {"training": "training set", "test": "test set"}
 
 
 class LandscapeControls(QWidget):
     changed = Signal()  # a choice changed: the landscape needs recomputing
     log_changed = Signal(bool)  # only the colour scale changed: redraw, no recompute
+    picks_changed = Signal()  # the picked weights changed (they matter to "two weights" only)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -76,10 +80,21 @@ class LandscapeControls(QWidget):
         self.grid.setToolTip("Grid points a side")
         self.log = QCheckBox("log colours")
         self.log.setObjectName("landscape.log")
+        self.samples = QComboBox()
+        self.samples.setObjectName("landscape.samples")
+        for key, label in SAMPLES.items():
+            self.samples.addItem(label, key)
+        self.samples.setToolTip(
+            "Training set: the cost training minimises (what the Training tab's cost curve "
+            "shows).\nTest set: the same total cost on the held-out samples of a train/test "
+            "split."
+        )
 
         # Two rows, so the tab never makes the window wider than the narrowest layout allows
         # (one row asked for ~700 px).
         directions = QHBoxLayout()
+        directions.addWidget(QLabel("Cost on"))
+        directions.addWidget(self.samples)
         directions.addWidget(QLabel("Directions"))
         for widget in (self.kind, self.seed, self.picks_label):
             directions.addWidget(widget)
@@ -97,6 +112,7 @@ class LandscapeControls(QWidget):
 
         self.kind.currentIndexChanged.connect(self._on_kind_changed)
         self.seed.valueChanged.connect(self.changed)
+        self.samples.currentIndexChanged.connect(self.changed)
         self.auto_span.toggled.connect(self._on_auto_span)
         # Without keyboard tracking a spin box reports a value once it is entered (Return,
         # focus out) or stepped with the arrows, not at every digit typed.
@@ -119,6 +135,15 @@ class LandscapeControls(QWidget):
             picks=self.picks if kind == "weights" else None,
         )
 
+    def samples_choice(self) -> str:
+        """ "training" or "test": which samples the cost is computed on."""
+        return self.samples.currentData()
+
+    def set_samples(self, samples: str) -> None:
+        if samples not in SAMPLES:
+            raise ValueError(f"unknown samples '{samples}'")
+        self.samples.setCurrentIndex(self.samples.findData(samples))
+
     def set_kind(self, kind: str) -> None:
         if kind not in KINDS:
             raise ValueError(f"unknown directions '{kind}'")
@@ -129,9 +154,16 @@ class LandscapeControls(QWidget):
         axes changed."""
         if pick == self.picks[1]:
             return False
-        self.picks = (self.picks[1], pick)
-        self._sync_visible()
+        self.set_picks((self.picks[1], pick))
         return True
+
+    def set_picks(self, picks: tuple[WeightPick, WeightPick]) -> None:
+        """Both axes at once (restored settings); the tab recomputes on ``changed`` only."""
+        if picks == self.picks:
+            return
+        self.picks = picks
+        self._sync_visible()
+        self.picks_changed.emit()
 
     def _sync_visible(self) -> None:
         kind = self.kind.currentData()

@@ -1,5 +1,6 @@
 """The Landscape tab's choices (samples, directions, seed, picked weights, span, grid, log
-colours) are saved as they change and come back in a new window; unusable saved values are ignored."""
+colours) are saved as they change and come back in a new window; unusable saved values are
+ignored."""
 
 from __future__ import annotations
 

@@ -205,6 +205,8 @@ def _print_summary(landscape: Landscape, trainer: Trainer, cost: float, diverged
         print(f": cost {finite.min():.6g} to {finite.max():.6g}, lowest at ({at})")
     else:
         print(": no finite cost")
+    if landscape.gradient_norm is not None:
+        print(f"|gradient| at the centre {landscape.gradient_norm:.6g}")
     if landscape.step is not None:
         print(f"one step lands at {landscape.step:.6g}: cost {landscape.step_cost:.10g}")
     print(f"path: {len(landscape.path_epochs)} snapshots, epochs {_epoch_range(landscape)}")

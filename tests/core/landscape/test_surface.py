@@ -77,8 +77,14 @@ def test_one_step_lands_where_gradient_descent_goes(trainer_for):
         learning_rate=lr,
     )  # fmt: skip
     assert land.betas is None and land.costs.shape == (9,)
+    before = [w.copy() for w in trainer.get_weights()]
     trainer.run(1)
     assert land.step_cost == pytest.approx(trainer.snapshot().cost, rel=1e-10)
+    # A gradient descent step moves the weights by lr * gradient: |gradient| is that over lr.
+    after = trainer.get_weights()
+    moved = np.sqrt(sum(np.sum((a - b) ** 2) for a, b in zip(after, before, strict=True)))
+    assert land.gradient_norm == pytest.approx(moved / lr, rel=1e-8)
+    assert land.step == pytest.approx(moved, rel=1e-8)
     assert land.step_cost < land.centre_cost
     assert land.alphas[-1] == pytest.approx(2 * land.step)
 

@@ -9,11 +9,13 @@ from PySide6.QtCore import QPointF
 
 from tests.ui.windows import wait_for_state
 from xorlab.core.landscape.colour_scale import colour_scale, displayed
-from xorlab.core.landscape.surface import LandscapeRequest, RecordedPath
+from xorlab.core.landscape.surface import Landscape, LandscapeRequest, RecordedPath
 from xorlab.core.training.datasets import load_dataset
 from xorlab.core.training.presets import preset_spec
 from xorlab.ui.landscape import landscape_tab as tab_module
+from xorlab.ui.landscape.landscape_plot import LandscapePlot
 from xorlab.ui.runtime.selection import SelectionRef
+from xorlab.ui.widgets import plot_style
 
 SHORT = preset_spec("xor-minimal").with_changes(training={"epochs": 3000, "learning_rate": 0.5})
 WAIT = 60_000
@@ -89,7 +91,13 @@ def test_each_direction_kind_picked_weights_and_extremes(make_window, qtbot):
         if kind == "gradient":
             assert land.betas is None and tab.plot.stack.currentWidget() is tab.plot.line_widget
             lr = window.last_snapshot.learning_rate
-            assert land.step == pytest.approx(lr * _grad_norm(land))
+            assert land.step == pytest.approx(lr * land.gradient_norm)
+            assert f"|gradient| {land.gradient_norm:.4g}" in tab.status.text()
+            assert plot_style.BAD_COLOR not in tab.status.text()  # facts, not warnings
+            # Log colours on a line within one decade: a linear axis, and the tab says so.
+            tab.controls.log.setChecked(True)
+            assert not tab.plot.line_log and "linear axis" in tab.status.text()
+            tab.controls.log.setChecked(False)
             _, ys = tab.plot.curve.getData()
             np.testing.assert_allclose(ys, land.costs)
         else:
@@ -123,11 +131,6 @@ def test_each_direction_kind_picked_weights_and_extremes(make_window, qtbot):
     assert np.isfinite(image).all() and np.ptp(image) > 0
     assert tab.plot.scale.log
     np.testing.assert_array_equal(image, displayed(land.costs, colour_scale(land.costs, True)))
-
-
-def _grad_norm(land):
-    note = next(n for n in land.notes if n.startswith("|gradient|"))
-    return float(note.split("=")[1])
 
 
 def test_requests_merge_and_wait_for_the_tab(make_window, qtbot, monkeypatch):
@@ -168,3 +171,20 @@ def test_landscape_job_of_another_networks_weights_is_a_message():
         tab_module.landscape_job(
             SHORT, ds, (np.zeros((3, 3)),), LandscapeRequest("random"), RecordedPath(), None
         )
+
+
+def test_the_line_takes_a_log_axis_only_over_a_decade_or_more(qtbot):
+    plot = LandscapePlot()
+    qtbot.addWidget(plot)
+    plot.set_log(True)
+    alphas = np.linspace(-1.0, 1.0, 5)
+    for costs, log in (([1e-3, 1e-2, 1e-1, 1.0, 10.0], True), ([1.0, 1.1, 1.2, 1.3, 2.0], False)):
+        land = Landscape(
+            "gradient", (np.zeros((2, 1)),), ((np.ones((2, 1)),),), alphas, None,
+            np.array(costs), costs[2], np.empty(0, dtype=np.int64), np.empty((0, 1)),
+            np.empty(0), ("distance downhill along -gradient",),
+        )  # fmt: skip
+        message = plot.show_landscape(tab_module.LandscapeResult(land, {}), "t")
+        assert plot.line_log is log and ("linear axis" in message) is not log
+        _, ys = plot.curve.getData()
+        np.testing.assert_allclose(ys, np.log10(costs) if log else costs)

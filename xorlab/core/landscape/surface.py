@@ -83,7 +83,8 @@ class Landscape:
     explained: tuple[float, float] | None = None  # PCA: share of the path's variance
     step: float | None = None  # 1-D mode: where one gradient step at the learning rate lands
     step_cost: float | None = None
-    notes: tuple[str, ...] = field(default_factory=tuple)
+    gradient_norm: float | None = None  # 1-D mode: |gradient| at the centre
+    notes: tuple[str, ...] = field(default_factory=tuple)  # what went wrong or was left out
 
     @property
     def span(self) -> float:
@@ -106,6 +107,9 @@ class Landscape:
             "explained_variance": None if self.explained is None else list(self.explained),
             "step": self.step,
             "step_cost": None if self.step_cost is None else _json_number(self.step_cost),
+            "gradient_norm": None
+            if self.gradient_norm is None
+            else _json_number(self.gradient_norm),
             "notes": list(self.notes),
         }
 
@@ -195,9 +199,6 @@ def _line(functions, X, y, centre, request, epochs, walked, learning_rate) -> La
     values = plane_costs(functions, X, y, centre, [direction], coords)
     costs = values[len(extra) :]
     projection = project(walked, centre, [direction])
-    notes = [f"|gradient| = {norm:.6g}"]
-    if step is not None:
-        notes.append(f"one step at learning rate {learning_rate:g} moves {step:.6g}")
     return Landscape(
         "gradient",
         centre,
@@ -212,7 +213,8 @@ def _line(functions, X, y, centre, request, epochs, walked, learning_rate) -> La
         ("distance downhill along -gradient",),
         step=step,
         step_cost=None if step is None else float(values[1]),
-        notes=tuple(notes + _overflow_notes(costs)),
+        gradient_norm=float(norm),
+        notes=tuple(_overflow_notes(costs)),
     )
 
 

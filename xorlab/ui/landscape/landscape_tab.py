@@ -226,8 +226,13 @@ class LandscapeTab(QWidget):
         parts = [f"cost at the centre {land.centre_cost:.6g}"]
         if land.betas is not None and len(land.path_epochs) > 1:
             parts.append(f"path from epoch {land.path_epochs[0]} (orange) to the red point")
+        if land.gradient_norm is not None:
+            parts.append(f"|gradient| {land.gradient_norm:.4g}")
         if land.step is not None and land.step_cost is not None:
-            parts.append(f"one step lands at {land.step:.4g}, cost {land.step_cost:.6g}")
+            parts.append(
+                f"one step at the learning rate moves {land.step:.4g} and lands at cost "
+                f"{land.step_cost:.6g} (orange)"
+            )
         if land.kind in ("random", "pca") and len(land.path_residuals) > 1:
             off = float(np.nanmax(land.path_residuals))
             parts.append(f"path shown projected (farthest snapshot {off:.3g} off the plane)")

@@ -33,6 +33,7 @@ class LandscapePlot(QWidget):
         self.landscape: Landscape | None = None
         self.result = None  # the LandscapeResult drawn
         self.title = ""
+        self.cost_name = "cost"
         self.scale: ColourScale | None = None
         self.log = False
         self.line_log = False  # the 1-D axis is logarithmic (log asked, costs span a decade)
@@ -113,6 +114,7 @@ class LandscapePlot(QWidget):
         self.result = result
         self.landscape = result.landscape
         self.title = title
+        self.cost_name = f"{result.samples} cost"  # training or test: said on every axis
         if result.landscape.betas is None:
             return self._draw_line(result.landscape, title)
         return self._draw_plane(result.landscape, result.drawings[self.log], title)
@@ -133,7 +135,8 @@ class LandscapePlot(QWidget):
         segments = drawing.contours.reshape(-1, 2)
         self.contours.setData(segments[:, 0], segments[:, 1])
         self.color_bar.setLevels((self.scale.low, self.scale.high))
-        self.color_bar.getAxis("left").setLabel("log10 cost" if self.log else "cost")
+        name = self.cost_name
+        self.color_bar.getAxis("left").setLabel(f"log10 {name}" if self.log else name)
         coords = land.path_coords
         finite = coords[np.isfinite(coords).all(axis=1)] if len(coords) else coords
         if len(finite):
@@ -178,6 +181,7 @@ class LandscapePlot(QWidget):
             ]
         self.line_points.setData(points)
         self.line.setTitle(title, color=plot_style.FOREGROUND, size=plot_style.TITLE_SIZE)
+        self.line.setLabel("left", self.cost_name)
         finite = costs[np.isfinite(costs)]
         if finite.size and not log:
             top = min(float(finite.max()), self.scale.high)

@@ -11,6 +11,7 @@ from tests.ui.windows import wait_for_state
 from xorlab.core.landscape.colour_scale import colour_scale, displayed
 from xorlab.core.landscape.surface import Landscape, LandscapeRequest, RecordedPath
 from xorlab.core.training.datasets import load_dataset
+from xorlab.core.training.model import init_weights
 from xorlab.core.training.presets import preset_spec
 from xorlab.ui.landscape import landscape_tab as tab_module
 from xorlab.ui.landscape.landscape_plot import LandscapePlot
@@ -188,3 +189,38 @@ def test_the_line_takes_a_log_axis_only_over_a_decade_or_more(qtbot):
         assert plot.line_log is log and ("linear axis" in message) is not log
         _, ys = plot.curve.getData()
         np.testing.assert_allclose(ys, np.log10(costs) if log else costs)
+
+
+def test_the_test_samples_cost_is_the_training_tabs_test_cost(make_window, qtbot):
+    spec = preset_spec("overfitting").with_changes(training={"epochs": 40})
+    window = make_window(spec)
+    assert window.show_tab("Landscape")
+    window.actions.train.trigger()
+    qtbot.waitUntil(lambda: window.worker.state == "done", timeout=WAIT)
+    tab, last = window.landscape_tab, window.last_snapshot
+    land = _wait_for(qtbot, tab, lambda land: land.path_epochs[-1] == last.epoch)
+    # By default the cost training minimises, on the training part of the split; said so.
+    n_train, n_test = tab.dataset.n_samples, tab.dataset.test.n_samples
+    assert (n_train, n_test) == (30, 30)
+    assert land.centre_cost == pytest.approx(last.cost, rel=1e-12)
+    assert tab.plot.plane.titleLabel.text.startswith("Training cost around the weights")
+    assert f"training cost at the centre {last.cost:.6g} (30 training samples" in (
+        tab.status.text()
+    )
+    assert tab.plot.color_bar.getAxis("left").labelText == "training cost"
+    tab.controls.set_samples("test")
+    land = _wait_for(qtbot, tab, lambda land: tab.result.samples == "test")
+    assert land.centre_cost == pytest.approx(last.test_cost, rel=1e-12)
+    assert tab.plot.plane.titleLabel.text.startswith("Test cost around the weights")
+    assert "test cost at the centre" in tab.status.text() and "30 held-out" in tab.status.text()
+    assert tab.plot.color_bar.getAxis("left").labelText == "test cost"
+
+
+def test_test_samples_asked_of_an_experiment_without_a_split_are_a_note():
+    ds = load_dataset(SHORT.dataset)
+    centre = tuple(init_weights(SHORT.network, ds.n_inputs, ds.n_outputs))
+    result = tab_module.drawing_job(
+        SHORT, ds, centre, LandscapeRequest("random", grid=5), RecordedPath(), None, "test"
+    )
+    assert result.samples == "training" and "no test samples" in result.note
+    assert result.n_samples == 4

@@ -209,7 +209,12 @@ def _print_summary(landscape: Landscape, trainer: Trainer, cost: float, diverged
     if landscape.gradient_norm is not None:
         print(f"|gradient| at the centre {landscape.gradient_norm:.6g}")
     if landscape.step is not None:
-        print(f"one step lands at {landscape.step:.6g}: cost {landscape.step_cost:.10g}")
+        print(
+            f"one full-batch gradient descent step (learning rate x |gradient|) lands at "
+            f"{landscape.step:.6g}: cost {landscape.step_cost:.10g}"
+        )
+        if trainer.spec.training.optimizer != "sgd":
+            print(f"note: {trainer.spec.training.optimizer} takes other steps than this one")
     print(f"path: {len(landscape.path_epochs)} snapshots, epochs {_epoch_range(landscape)}")
     scale = colour_scale(costs)
     for note in (*landscape.notes, scale.message, diverged):

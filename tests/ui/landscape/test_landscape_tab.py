@@ -95,6 +95,9 @@ def test_each_direction_kind_picked_weights_and_extremes(make_window, qtbot):
             assert land.step == pytest.approx(lr * land.gradient_norm)
             assert f"|gradient| {land.gradient_norm:.4g}" in tab.status.text()
             assert plot_style.BAD_COLOR not in tab.status.text()  # facts, not warnings
+            assert "gradient descent step" in tab.status.text() and "Adam" not in (
+                tab.status.text()
+            )
             # Log colours on a line within one decade: a linear axis, and the tab says so.
             tab.controls.log.setChecked(True)
             assert not tab.plot.line_log and "linear axis" in tab.status.text()
@@ -214,6 +217,10 @@ def test_the_test_samples_cost_is_the_training_tabs_test_cost(make_window, qtbot
     assert tab.plot.plane.titleLabel.text.startswith("Test cost around the weights")
     assert "test cost at the centre" in tab.status.text() and "30 held-out" in tab.status.text()
     assert tab.plot.color_bar.getAxis("left").labelText == "test cost"
+    # The 1-D mode marks plain gradient descent's step, and says Adam steps otherwise.
+    tab.controls.set_kind("gradient")
+    land = _wait_for(qtbot, tab, lambda land: land.kind == "gradient")
+    assert "Adam" in tab.status.text() and tab.plot.line.getAxis("left").labelText == ("test cost")
 
 
 def test_test_samples_asked_of_an_experiment_without_a_split_are_a_note():

@@ -32,6 +32,11 @@ from xorlab.ui.runtime.background import BackgroundRunner
 from xorlab.ui.widgets import plot_style
 
 JOB = "landscape"
+# The 1-D mode marks plain gradient descent's step; these optimizers take other steps.
+OWN_STEPS = {
+    "momentum": "; momentum's steps also carry its velocity",
+    "adam": "; Adam's steps are scaled weight by weight, so they land elsewhere",
+}
 REFRESH_MS = 400  # at most ~2.5 surfaces a second while training: each may take 0.5 s
 
 
@@ -94,8 +99,9 @@ def drawing_job(
             log: surface_drawing(land.costs, land.alphas, land.betas, log) for log in (False, True)
         }
     used = dataset if test is None else test
+    samples_used = "training" if test is None else "test"
     return LandscapeResult(
-        land, drawings, "training" if test is None else "test", used.n_samples, note
+        land, drawings, samples_used, used.n_samples, note, spec.training.optimizer
     )
 
 
@@ -106,6 +112,7 @@ class LandscapeResult:
     samples: str = "training"  # whose cost: "training" (what training minimises) or "test"
     n_samples: int = 0
     note: str = ""  # why the samples differ from those asked for
+    optimizer: str = "sgd"  # the run's: the 1-D mode's step is plain gradient descent's
 
 
 class LandscapeTab(QWidget):
@@ -272,8 +279,9 @@ class LandscapeTab(QWidget):
             parts.append(f"|gradient| {land.gradient_norm:.4g}")
         if land.step is not None and land.step_cost is not None:
             parts.append(
-                f"one step at the learning rate moves {land.step:.4g} and lands at cost "
-                f"{land.step_cost:.6g} (orange)"
+                f"one full-batch gradient descent step at the learning rate moves "
+                f"{land.step:.4g} and lands at cost {land.step_cost:.6g} (orange)"
+                + OWN_STEPS.get(result.optimizer, "")
             )
         if land.kind in ("random", "pca") and len(land.path_residuals) > 1:
             off = float(np.nanmax(land.path_residuals))

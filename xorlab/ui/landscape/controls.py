@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QHBoxLayout,
     QLabel,
+    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -29,7 +30,10 @@ from xorlab.core.landscape.surface import (
 DEFAULT_PICKS = (WeightPick(0, 0, 0), WeightPick(1, 0, 0))  # the first weight of W1 and W2
 # Which samples the cost is computed on: the training set (the cost training minimises, the
 # default) or the held-out test set of a train/test split.
-SAMPLES = {"training": "training set", "test": "test set"}
+SAMPLES = {"training": "training cost", "test": "test cost"}
+# The directions box may shrink to this many characters (its text elided) before the tab
+# asks for more width: the tab's minimum width is the window's too.
+KIND_MIN_CHARS = 8
 
 
 class LandscapeControls(QWidget):
@@ -85,20 +89,28 @@ class LandscapeControls(QWidget):
         for key, label in SAMPLES.items():
             self.samples.addItem(label, key)
         self.samples.setToolTip(
-            "Training set: the cost training minimises (what the Training tab's cost curve "
-            "shows).\nTest set: the same total cost on the held-out samples of a train/test "
-            "split."
+            "Training cost: the cost training minimises, on the training samples (the "
+            "Training tab's cost).\nTest cost: the same total cost on the held-out samples of "
+            "a train/test split."
         )
 
         # Two rows, so the tab never makes the window wider than the narrowest layout allows
-        # (one row asked for ~700 px).
+        # (one row asked for ~700 px). The directions box takes its full width when there is
+        # room and shrinks first when there is not.
+        natural = self.kind.sizeHint().width()
+        self.kind.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.kind.setMinimumContentsLength(KIND_MIN_CHARS)
+        self.kind.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.kind.setMaximumWidth(natural)
         directions = QHBoxLayout()
-        directions.addWidget(QLabel("Cost on"))
         directions.addWidget(self.samples)
         directions.addWidget(QLabel("Directions"))
-        for widget in (self.kind, self.seed, self.picks_label):
+        directions.addWidget(self.kind, 1)
+        for widget in (self.seed, self.picks_label):
             directions.addWidget(widget)
-        directions.addStretch(1)
+        directions.addStretch(0)
         extent = QHBoxLayout()
         extent.addWidget(QLabel("Span"))
         for widget in (self.auto_span, self.span, self.grid, self.log):

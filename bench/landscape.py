@@ -11,6 +11,8 @@ Rows per preset:
   process (steady when other work shares the cores); targets: tutorial <= 50 ms, spiral <= 1 s
   (on the median wall time);
 - ``grid-one-call``: the same with the whole grid in one call (no cache-sized blocks);
+- ``peak MB``: the most memory numpy held at once during one grid (tracemalloc, which sees
+  numpy's buffers), in blocks and in one call: what the blocks save;
 - ``drawing``: the tab's whole background job, grid plus colour scales and contour lines;
 - ``baseline``: one compiled call per grid point, ``Trainer.evaluate`` after setting the
   weights (what a loop over the grid would do), in the same process: the ratio is its time
@@ -32,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 
 import numpy as np
 
@@ -83,6 +86,17 @@ def timings_ms(call, repeats: int) -> dict:
     return {"median": statistics.median(wall), "best": min(wall), "cpu": statistics.median(cpu)}
 
 
+def peak_mb(call) -> float:
+    """The most memory allocated at once during ``call`` (numpy reports its buffers to
+    tracemalloc), in MB; measured in a call of its own, since tracing slows allocation."""
+    tracemalloc.start()
+    try:
+        call()
+        return tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+
+
 def cold(preset: str, compiledir: str) -> dict:
     env = dict(os.environ, PYTENSOR_FLAGS=f"base_compiledir={compiledir}")
     proc = subprocess.run(
@@ -129,6 +143,7 @@ def bench(preset: str, repeats: int, with_cold: bool) -> dict:
         "grid_points": GRID * GRID,
         "block": batched_cost.block_size(ds.n_samples, functions.widest),
         **{f"grid_{k}_ms": v for k, v in timings_ms(grid, repeats).items()},
+        "grid_peak_mb": peak_mb(grid),
         "baseline_ms": baseline_ms,
         "agrees": agree,
     }
@@ -136,6 +151,7 @@ def bench(preset: str, repeats: int, with_cold: bool) -> dict:
     batched_cost.BLOCK_BYTES = 2**62
     try:
         row["grid_one_call_ms"] = median_ms(grid, repeats)
+        row["grid_one_call_peak_mb"] = peak_mb(grid)
     finally:
         batched_cost.BLOCK_BYTES = saved
     row["drawing_ms"] = median_ms(
@@ -161,7 +177,7 @@ def main() -> int:
     rows = [bench(p, args.repeats, not args.no_cold) for p in ("xor-minimal", "spiral")]
     print(
         f"{'preset':<12} {'grid ms':>9} {'best':>7} {'cpu':>7} {'one call':>9} {'drawing':>9} "
-        f"{'baseline':>10} "
+        f"{'peak MB':>13} {'baseline':>10} "
         f"{'ratio':>7} {'target':>7}  cold compile / first grid   warm-cache compile / grid"
     )
     for r in rows:
@@ -171,7 +187,9 @@ def main() -> int:
         print(
             f"{r['preset']:<12} {r['grid_ms']:9.1f} {r['grid_best_ms']:7.1f} "
             f"{r['grid_cpu_ms']:7.1f} {r['grid_one_call_ms']:9.1f} "
-            f"{r['drawing_ms']:9.1f} {r['baseline_ms']:10.1f} {r['speedup']:6.1f}x "
+            f"{r['drawing_ms']:9.1f} "
+            f"{r['grid_peak_mb']:6.1f}/{r['grid_one_call_peak_mb']:6.1f} "
+            f"{r['baseline_ms']:10.1f} {r['speedup']:6.1f}x "
             f"{'met' if r['meets_target'] else 'MISSED':>7}  {cold_text:<26} {warm_text}"
         )
     print(json.dumps({"landscape": rows}))

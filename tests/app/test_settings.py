@@ -3,7 +3,16 @@ as the default, never raises; INI files' text forms are understood."""
 
 from __future__ import annotations
 
-from xorlab.app.settings import Setting, as_bool, as_int, as_str, as_str_list, one_of
+from xorlab.app.settings import (
+    Setting,
+    as_bool,
+    as_float,
+    as_int,
+    as_str,
+    as_str_list,
+    one_of,
+    within,
+)
 
 
 class DictStore:
@@ -47,3 +56,14 @@ def test_ini_text_forms_are_understood():
     assert Setting("n", 0, as_int).read(store) == 42
     assert Setting("files", [], as_str_list).read(store) == ["/a.json"]
     assert Setting("many", [], as_str_list).read(store) == ["/a", "/b"]
+
+
+def test_numbers_in_a_range():
+    store = DictStore(span="2.5", huge=1e300, nan="nan", inf="inf", yes=True, grid=" 21 ", big=500)
+    assert Setting("span", 1.0, as_float).read(store) == 2.5
+    assert Setting("nan", 1.0, as_float).read(store) == 1.0  # not a number
+    assert Setting("inf", 1.0, as_float).read(store) == 1.0
+    assert Setting("yes", 1.0, as_float).read(store) == 1.0  # a bool is not a number
+    assert Setting("huge", 1.0, within(as_float, 1e-4, 1e6)).read(store) == 1.0
+    assert Setting("grid", 41, within(as_int, 3, 101)).read(store) == 21
+    assert Setting("big", 41, within(as_int, 3, 101)).read(store) == 41

@@ -100,6 +100,8 @@ def test_text_output_names_the_centre_cost(capsys):
         (["--directions", "weights:W9[0,0],W1[0,0]"], "W1 to W2"),
         (["--grid", "1"], "grid"),
         (["--span", "-1"], "span"),
+        (["--lr", "-1"], "--lr"),  # named by the flag, as train names it
+        (["--cost-on", "test"], "no test samples"),
         (["--spec", "/nonexistent/spec.json"], "cannot read"),
         (["--experiment", "/nonexistent/run.json"], "cannot read"),
     ],
@@ -126,3 +128,18 @@ def test_a_bad_spec_file_is_a_message(capsys, tmp_path):
     bad.write_text('{"network": {"hidden": [0]}}')
     assert main(["landscape", "--spec", str(bad)]) == 2
     assert "network.hidden" in capsys.readouterr().err
+
+
+def test_the_test_samples_landscape_is_the_test_cost_train_reports(capsys):
+    """--cost-on test: the held-out samples' cost along the same directions; its centre is
+    the test cost `train` prints for the same run."""
+    common = ["--preset", "overfitting", "--epochs", "30"]
+    assert main(["train", *common, "--json"]) == 0
+    trained = json.loads(capsys.readouterr().out)
+    on_test = _json(capsys, *common, "--grid", "5", "--cost-on", "test")
+    on_training = _json(capsys, *common, "--grid", "5")
+    assert (on_test["cost_on"], on_test["samples"], on_training["samples"]) == ("test", 30, 30)
+    assert on_test["centre_cost"] == pytest.approx(trained["test_cost"], rel=1e-10)
+    assert on_training["centre_cost"] == pytest.approx(trained["cost"], rel=1e-10)
+    assert on_test["directions"] == on_training["directions"]
+    assert on_test["costs"] != on_training["costs"]

@@ -9,6 +9,7 @@ and ``setValue`` (the declarations live in ui/shell/settings.py).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
@@ -64,6 +65,32 @@ def as_int(value: object) -> int | None:
         except ValueError:
             return None
     return None
+
+
+def as_float(value: object) -> float | None:
+    """A finite number (INI files store text); a bool is not one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        number = float(value)
+    elif isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            return None
+    else:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def within(parse: Callable[[object], T | None], low: T, high: T) -> Callable[[object], T | None]:
+    """``parse``, then only values in [low, high] (a spin box's range)."""
+
+    def parse_within(value: object) -> T | None:
+        parsed = parse(value)
+        return parsed if parsed is not None and low <= parsed <= high else None
+
+    return parse_within
 
 
 def as_str(value: object) -> str | None:

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import numpy as np
 
-from xorlab.core.io.experiment import ExperimentError, atomic_write, load_experiment, restore_into
+from xorlab.commands.experiment_source import SOURCE_ERRORS, add_source_options, load_source
+from xorlab.core.io.experiment import ExperimentError, atomic_write
 from xorlab.core.io.png import encode_png
-from xorlab.core.io.spec_file import SpecFileError, load_spec
 from xorlab.core.landscape.batched_cost import cost_functions
 from xorlab.core.landscape.colour_scale import colour_scale
 from xorlab.core.landscape.directions import DirectionError, parse_picks
@@ -24,12 +24,13 @@ from xorlab.core.landscape.surface import (
     RecordedPath,
     compute_landscape,
 )
-from xorlab.core.training.datasets import DatasetError, load_dataset
-from xorlab.core.training.presets import PRESETS, preset_spec
-from xorlab.core.training.spec import SpecError
 from xorlab.core.training.strategies import STRATEGIES, StrategyUnavailable
 from xorlab.core.training.trainer import DivergenceError, Trainer
 
+_SAMPLES_NAMES = {
+    "training": "training samples (the cost training minimises)",
+    "test": "held-out test samples",
+}
 # Snapshots recorded along a headless run, log-spaced in epochs like the app's timeline.
 PATH_POINTS = 200
 CHUNK_STEPS = 20_000
@@ -44,15 +45,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "cost(W + a*d1 + b*d2). Prints the surface and the projected path of the recorded "
         "snapshots; -o draws it.",
     )
-    source = parser.add_mutually_exclusive_group()
-    source.add_argument("--preset", choices=sorted(PRESETS), help="train this preset")
-    source.add_argument("--experiment", metavar="FILE", help="a saved experiment (not trained)")
-    source.add_argument(
-        "--spec", metavar="FILE", help="train a spec file (the 'spec' part of an experiment)"
+    add_source_options(
+        parser, experiment_help="a saved experiment, at its saved weights (not trained)"
     )
     parser.add_argument("--epochs", type=int, help="epochs to train (default: the spec's)")
-    parser.add_argument("--seed", type=int, help="seed of the initial weights, as in train")
-    parser.add_argument("--lr", type=float, help="learning rate, as in train")
     parser.add_argument(
         "--grid", type=int, default=DEFAULT_GRID, help=f"points a side (default {DEFAULT_GRID})"
     )
@@ -68,6 +64,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--span", type=float, help="half-width of the plane (default: fitted to the path)"
+    )
+    parser.add_argument(
+        "--cost-on",
+        choices=("training", "test"),
+        default="training",
+        help="whose cost: the training samples (the cost training minimises; default) or the "
+        "held-out test samples of a train/test split, along the same directions",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("-o", "--output", metavar="PNG", help="draw the landscape to PNG")
@@ -92,19 +95,9 @@ def _request(args: argparse.Namespace) -> LandscapeRequest:
 
 
 def _trainer(args: argparse.Namespace) -> tuple[Trainer, bool]:
-    """The trainer to look at, and whether it is to be trained here."""
-    if args.experiment:
-        saved = load_experiment(args.experiment)
-        trainer = Trainer(saved.spec, saved.dataset, strategy=args.backend)
-        restore_into(trainer, saved)
-        return trainer, False
-    spec = load_spec(args.spec) if args.spec else preset_spec(args.preset or "xor-minimal")
-    network = {} if args.seed is None else {"seed": args.seed}
-    training = {} if args.epochs is None else {"epochs": args.epochs}
-    if args.lr is not None:
-        training["learning_rate"] = args.lr
-    spec = spec.with_changes(network=network, training=training)
-    return Trainer(spec, load_dataset(spec.dataset), strategy=args.backend), True
+    """The trainer to look at, and whether it is to be trained here (not a saved one)."""
+    source = load_source(args)
+    return source.trainer(args.backend), source.saved is None
 
 
 def train_recording(trainer: Trainer, points: int = PATH_POINTS) -> tuple[RecordedPath, str]:
@@ -135,14 +128,12 @@ def run(args: argparse.Namespace) -> int:
         trainer, to_train = _trainer(args)
         if to_train:
             trainer.compile()
-    except (
-        SpecError,
-        SpecFileError,
-        DatasetError,
-        ExperimentError,
-        StrategyUnavailable,
-        DirectionError,
-    ) as exc:
+        test = trainer.test_dataset
+        if args.cost_on == "test" and test is None:
+            raise DirectionError(
+                "--cost-on test: this spec holds no test samples (set dataset.test_fraction)"
+            )
+    except (*SOURCE_ERRORS, StrategyUnavailable, DirectionError) as exc:
         print(f"xorlab landscape: {exc}", file=sys.stderr)
         return 2
     if to_train:
@@ -161,16 +152,26 @@ def run(args: argparse.Namespace) -> int:
             request,
             path,
             float(trainer.learning_rate.get_value()),
+            cost_on=(test.X, test.y) if args.cost_on == "test" else None,
         )
     except DirectionError as exc:
         print(f"xorlab landscape: {exc}", file=sys.stderr)
         return 2
-    _, trained_cost = trainer.evaluate()
+    # The cost train reports for these weights (on the same samples): the centre's.
+    trained_cost = trainer.evaluate_test()[1] if args.cost_on == "test" else trainer.evaluate()[1]
+    samples = test.n_samples if args.cost_on == "test" else ds.n_samples
     if args.json:
         doc = landscape.to_json()
-        doc.update(epochs=trainer.epoch, trained_cost=trained_cost, diverged=diverged or None)
+        doc.update(
+            epochs=trainer.epoch,
+            trained_cost=trained_cost,
+            cost_on=args.cost_on,
+            samples=samples,
+            diverged=diverged or None,
+        )
         print(json.dumps(doc, allow_nan=False))
     else:
+        print(f"cost on the {samples} {_SAMPLES_NAMES[args.cost_on]}")
         _print_summary(landscape, trainer, trained_cost, diverged)
     if args.output:
         return _write_picture(args, landscape)
@@ -205,8 +206,15 @@ def _print_summary(landscape: Landscape, trainer: Trainer, cost: float, diverged
         print(f": cost {finite.min():.6g} to {finite.max():.6g}, lowest at ({at})")
     else:
         print(": no finite cost")
+    if landscape.gradient_norm is not None:
+        print(f"|gradient| at the centre {landscape.gradient_norm:.6g}")
     if landscape.step is not None:
-        print(f"one step lands at {landscape.step:.6g}: cost {landscape.step_cost:.10g}")
+        print(
+            f"one full-batch gradient descent step (learning rate x |gradient|) lands at "
+            f"{landscape.step:.6g}: cost {landscape.step_cost:.10g}"
+        )
+        if trainer.spec.training.optimizer != "sgd":
+            print(f"note: {trainer.spec.training.optimizer} takes other steps than this one")
     print(f"path: {len(landscape.path_epochs)} snapshots, epochs {_epoch_range(landscape)}")
     scale = colour_scale(costs)
     for note in (*landscape.notes, scale.message, diverged):

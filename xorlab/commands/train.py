@@ -6,25 +6,27 @@ import argparse
 import json
 import sys
 import time
+from dataclasses import replace
 
 import numpy as np
 
+from xorlab.commands.experiment_source import (
+    DEFAULT_PRESET,
+    SOURCE_ERRORS,
+    add_source_options,
+    load_source,
+)
 from xorlab.commands.stop_signals import StopRequest, stop_on_signals
 from xorlab.core.files.safe_files import check_target
 from xorlab.core.io.experiment import (
     ExperimentError,
     experiment_from_trainer,
-    load_experiment,
-    restore_into,
     save_experiment,
 )
-from xorlab.core.io.spec_file import SpecFileError, load_spec
-from xorlab.core.training.datasets import DatasetError, load_dataset, target_problem
 from xorlab.core.training.held_out import mean_abs_error
 from xorlab.core.training.moments import MAX_MOMENTS
-from xorlab.core.training.presets import PRESETS, preset_spec
 from xorlab.core.training.progress_log import format_line
-from xorlab.core.training.spec import MAX_EPOCHS, ExperimentSpec, FieldError, SpecError, validate
+from xorlab.core.training.spec import MAX_EPOCHS, FieldError, SpecError
 from xorlab.core.training.strategies import STRATEGIES, StrategyUnavailable
 from xorlab.core.training.tiers import QUICK_TIER_YIELD
 from xorlab.core.training.trainer import DivergenceError, Trainer, batch_table
@@ -45,27 +47,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "(the cost of the epoch's last step, before its update, as the tutorials print it), "
         "then the outputs and cost of the trained network.",
     )
-    parser.add_argument(
-        "--preset", default="xor-minimal", choices=sorted(PRESETS), help="what to train"
+    add_source_options(
+        parser, experiment_help="continue training a saved experiment where it stopped"
     )
     length = parser.add_mutually_exclusive_group()
     length.add_argument("--epochs", type=int, help="epochs (passes over the data) to train")
     length.add_argument("--steps", type=int, help="parameter updates to train")
-    parser.add_argument("--seed", type=int, help="seed of the initial weights")
-    parser.add_argument("--lr", type=float, help="learning rate")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead")
-    source = parser.add_mutually_exclusive_group()
-    source.add_argument(
-        "--experiment",
-        metavar="FILE",
-        help="continue training a saved experiment (overrides --preset)",
-    )
-    source.add_argument(
-        "--spec",
-        metavar="FILE",
-        help="train the spec in FILE: JSON with 'dataset', 'network' and 'training' sections, "
-        "the 'spec' part of an experiment file (overrides --preset)",
-    )
     parser.add_argument("--save", metavar="FILE", help="save the trained experiment to FILE")
     parser.add_argument(
         "--backend",
@@ -76,59 +64,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
 
 
-def _spec_changes(args: argparse.Namespace) -> dict[str, dict]:
-    network, training = {}, {}
-    if args.seed is not None:
-        network["seed"] = args.seed
-    if args.lr is not None:
-        training["learning_rate"] = args.lr
-    if args.epochs is not None:
-        training["epochs"] = args.epochs
-    return {k: v for k, v in (("network", network), ("training", training)) if v}
-
-
-def _spec_from_args(args: argparse.Namespace) -> ExperimentSpec:
-    return preset_spec(args.preset).with_changes(**_spec_changes(args))
-
-
-# The flags that set spec fields, so an error names what the user typed.
-FLAGS = {
-    "training.epochs": "--epochs",
-    "training.learning_rate": "--lr",
-    "network.seed": "--seed",
-}
-
-
-def _flag_errors(exc: SpecError, args: argparse.Namespace) -> SpecError:
-    """``exc`` with each field the user set by a flag named by that flag."""
-    given = {field for field, flag in FLAGS.items() if _flag_value(args, flag) is not None}
-    return SpecError(
-        [FieldError(FLAGS[e.field], e.message) if e.field in given else e for e in exc.errors]
-    )
-
-
-def _flag_value(args: argparse.Namespace, flag: str) -> object:
-    return getattr(args, flag.removeprefix("--"))
-
-
 def _build_trainer(args: argparse.Namespace) -> Trainer:
     """The trainer the options ask for; a saved experiment continues where it stopped."""
-    saved = load_experiment(args.experiment) if args.experiment else None
-    if saved:
-        base = saved.spec
-    elif args.spec:
-        base = load_spec(args.spec)
-    else:
-        base = preset_spec(args.preset)
-    spec = base.with_changes(**_spec_changes(args))
-    try:
-        if errors := validate(spec):
-            raise SpecError(errors)
-    except SpecError as exc:
-        raise _flag_errors(exc, args) from None
-    dataset = saved.dataset if saved else load_dataset(spec.dataset)
-    if wrong := target_problem(dataset, spec.training.cost):
-        raise wrong
+    source = load_source(args)
+    spec, dataset, saved = source.spec, source.dataset, source.saved
     if args.steps is not None:
         if args.steps < 1:
             raise SpecError([FieldError("--steps", "must be at least 1")])
@@ -144,10 +83,7 @@ def _build_trainer(args: argparse.Namespace) -> Trainer:
                     [FieldError("--steps", f"must be at most {room}, got {args.steps}")]
                 )
             spec = spec.with_changes(training={"epochs": -(-(done + args.steps) // per_epoch)})
-    trainer = Trainer(spec, dataset, strategy=args.backend)
-    if saved:
-        restore_into(trainer, saved)
-    return trainer
+    return replace(source, spec=spec).trainer(args.backend)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -161,7 +97,7 @@ def _run(args: argparse.Namespace, stop: StopRequest) -> int:
             check_target(args.save, ExperimentError)  # before training, not after
         trainer = _build_trainer(args)
         compile_seconds = _prepare(trainer, args.backend)
-    except (SpecError, SpecFileError, DatasetError, ExperimentError, StrategyUnavailable) as exc:
+    except (*SOURCE_ERRORS, StrategyUnavailable) as exc:
         print(f"xorlab train: {exc}", file=sys.stderr)
         return 2
     first_step = trainer.step_count
@@ -198,7 +134,9 @@ def _run(args: argparse.Namespace, stop: StopRequest) -> int:
             json.dumps(
                 {
                     **test,
-                    "preset": None if args.spec or args.experiment else args.preset,
+                    "preset": None
+                    if args.spec or args.experiment
+                    else args.preset or DEFAULT_PRESET,
                     "outputs": outputs[:, 0].tolist()
                     if outputs.shape[1] == 1
                     else outputs.tolist(),
@@ -258,6 +196,11 @@ def _run(args: argparse.Namespace, stop: StopRequest) -> int:
     if stop.requested:
         return stop.exit_code
     return 1 if diverged else 0
+
+
+def _preset_name(args: argparse.Namespace) -> str | None:
+    """The preset trained, for --json; None for a spec file or a saved experiment."""
+    return None if args.spec or args.experiment else args.preset or DEFAULT_PRESET
 
 
 def _test_figures(trainer: Trainer) -> dict[str, float]:

@@ -16,7 +16,8 @@ _FUNCTIONS: dict = {}
 
 
 def functions_for(spec: ExperimentSpec):
-    key = (spec.network, spec.training.cost, spec.training.l2, spec.dataset)
+    # Every field the batched cost depends on (the cost and its penalties, the network).
+    key = (spec.network, spec.training.cost, spec.training.l2, spec.training.l1, spec.dataset)
     if key not in _FUNCTIONS:
         ds = load_dataset(spec.dataset)
         _FUNCTIONS[key] = (

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -77,8 +78,14 @@ def test_one_step_lands_where_gradient_descent_goes(trainer_for):
         learning_rate=lr,
     )  # fmt: skip
     assert land.betas is None and land.costs.shape == (9,)
+    before = [w.copy() for w in trainer.get_weights()]
     trainer.run(1)
     assert land.step_cost == pytest.approx(trainer.snapshot().cost, rel=1e-10)
+    # A gradient descent step moves the weights by lr * gradient: |gradient| is that over lr.
+    after = trainer.get_weights()
+    moved = np.sqrt(sum(np.sum((a - b) ** 2) for a, b in zip(after, before, strict=True)))
+    assert land.gradient_norm == pytest.approx(moved / lr, rel=1e-8)
+    assert land.step == pytest.approx(moved, rel=1e-8)
     assert land.step_cost < land.centre_cost
     assert land.alphas[-1] == pytest.approx(2 * land.step)
 
@@ -143,3 +150,31 @@ def test_weights_of_another_network_are_a_message():
     _, functions, ds, centre = _setup()
     with pytest.raises(DirectionError, match="do not fit"):
         compute_landscape(functions, ds.X, ds.y, centre[:1], LandscapeRequest(grid=3))
+
+
+@pytest.mark.parametrize("kind", ["weights", "gradient"])
+def test_cost_on_other_samples_keeps_the_directions_and_is_their_numpy_cost(kind):
+    """The test set's landscape: the same plane (the 1-D mode: the training gradient, the
+    step training takes), every value the cost of those other samples."""
+    spec, functions, ds, centre = _setup()
+    other = replace(ds, X=ds.X[::-1] * 0.5 + 0.25, y=1.0 - ds.y)  # any other samples
+    picks = (WeightPick(0, 0, 1), WeightPick(1, 3, 0))
+    request = LandscapeRequest(kind, grid=5, span=1.5, picks=picks if kind == "weights" else None)
+    on_training = compute_landscape(functions, ds.X, ds.y, centre, request, learning_rate=0.5)
+    on_other = compute_landscape(
+        functions, ds.X, ds.y, centre, request, learning_rate=0.5, cost_on=(other.X, other.y)
+    )
+    for a, b in zip(on_training.directions[0], on_other.directions[0], strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert on_other.step == on_training.step
+    assert on_other.centre_cost == pytest.approx(_numpy_cost(spec, other, centre), rel=1e-12)
+    if kind == "weights":
+        weights = [w.copy() for w in centre]
+        weights[0][0, 1] += on_other.alphas[0]
+        weights[1][3, 0] += on_other.betas[4]
+        assert on_other.costs[0, 4] == pytest.approx(_numpy_cost(spec, other, weights), rel=1e-11)
+    else:
+        direction = on_other.directions[0]
+        weights = [w + on_other.alphas[1] * d for w, d in zip(centre, direction, strict=True)]
+        assert on_other.costs[1] == pytest.approx(_numpy_cost(spec, other, weights), rel=1e-11)
+    assert on_other.centre_cost != pytest.approx(on_training.centre_cost)

@@ -32,6 +32,9 @@ def test_each_choice_changes_the_request_once(controls, qtbot):
     controls.grid.setValue(21)
     controls.grid.setValue(21)  # no change: no request
     assert [r.kind for r in changes] == ["random"] * 5
+    controls.set_samples("test")  # the same request on other samples: recomputed
+    assert len(changes) == 6 and controls.samples_choice() == "test"
+    changes.pop()
     last = changes[-1]
     assert (last.seed, last.span, last.grid) == (9, 2.5, 21)
     assert controls.seed.isVisible()
@@ -54,3 +57,5 @@ def test_picked_weights_are_the_newest_two(controls):
 def test_an_unknown_kind_is_refused(controls):
     with pytest.raises(ValueError):
         controls.set_kind("sideways")
+    with pytest.raises(ValueError):
+        controls.set_samples("validation")

@@ -10,10 +10,13 @@ from PySide6.QtCore import QPointF
 from tests.ui.windows import wait_for_state
 from xorlab.app.selection import SelectionRef
 from xorlab.core.landscape.colour_scale import colour_scale, displayed
-from xorlab.core.landscape.surface import LandscapeRequest, RecordedPath
+from xorlab.core.landscape.surface import Landscape, LandscapeRequest, RecordedPath
 from xorlab.core.training.datasets import load_dataset
+from xorlab.core.training.model import init_weights
 from xorlab.core.training.presets import preset_spec
 from xorlab.ui.landscape import landscape_tab as tab_module
+from xorlab.ui.landscape.landscape_plot import LandscapePlot
+from xorlab.ui.widgets import plot_style
 
 SHORT = preset_spec("xor-minimal").with_changes(training={"epochs": 3000, "learning_rate": 0.5})
 WAIT = 60_000
@@ -89,7 +92,16 @@ def test_each_direction_kind_picked_weights_and_extremes(make_window, qtbot):
         if kind == "gradient":
             assert land.betas is None and tab.plot.stack.currentWidget() is tab.plot.line_widget
             lr = window.last_snapshot.learning_rate
-            assert land.step == pytest.approx(lr * _grad_norm(land))
+            assert land.step == pytest.approx(lr * land.gradient_norm)
+            assert f"|gradient| {land.gradient_norm:.4g}" in tab.status.text()
+            assert plot_style.BAD_COLOR not in tab.status.text()  # facts, not warnings
+            assert "gradient descent step" in tab.status.text() and "Adam" not in (
+                tab.status.text()
+            )
+            # Log colours on a line within one decade: a linear axis, and the tab says so.
+            tab.controls.log.setChecked(True)
+            assert not tab.plot.line_log and "linear axis" in tab.status.text()
+            tab.controls.log.setChecked(False)
             _, ys = tab.plot.curve.getData()
             np.testing.assert_allclose(ys, land.costs)
         else:
@@ -123,11 +135,6 @@ def test_each_direction_kind_picked_weights_and_extremes(make_window, qtbot):
     assert np.isfinite(image).all() and np.ptp(image) > 0
     assert tab.plot.scale.log
     np.testing.assert_array_equal(image, displayed(land.costs, colour_scale(land.costs, True)))
-
-
-def _grad_norm(land):
-    note = next(n for n in land.notes if n.startswith("|gradient|"))
-    return float(note.split("=")[1])
 
 
 def test_requests_merge_and_wait_for_the_tab(make_window, qtbot, monkeypatch):
@@ -168,3 +175,59 @@ def test_landscape_job_of_another_networks_weights_is_a_message():
         tab_module.landscape_job(
             SHORT, ds, (np.zeros((3, 3)),), LandscapeRequest("random"), RecordedPath(), None
         )
+
+
+def test_the_line_takes_a_log_axis_only_over_a_decade_or_more(qtbot):
+    plot = LandscapePlot()
+    qtbot.addWidget(plot)
+    plot.set_log(True)
+    alphas = np.linspace(-1.0, 1.0, 5)
+    for costs, log in (([1e-3, 1e-2, 1e-1, 1.0, 10.0], True), ([1.0, 1.1, 1.2, 1.3, 2.0], False)):
+        land = Landscape(
+            "gradient", (np.zeros((2, 1)),), ((np.ones((2, 1)),),), alphas, None,
+            np.array(costs), costs[2], np.empty(0, dtype=np.int64), np.empty((0, 1)),
+            np.empty(0), ("distance downhill along -gradient",),
+        )  # fmt: skip
+        message = plot.show_landscape(tab_module.LandscapeResult(land, {}), "t")
+        assert plot.line_log is log and ("linear axis" in message) is not log
+        _, ys = plot.curve.getData()
+        np.testing.assert_allclose(ys, np.log10(costs) if log else costs)
+
+
+def test_the_test_samples_cost_is_the_training_tabs_test_cost(make_window, qtbot):
+    spec = preset_spec("overfitting").with_changes(training={"epochs": 40})
+    window = make_window(spec)
+    assert window.show_tab("Landscape")
+    window.actions.train.trigger()
+    qtbot.waitUntil(lambda: window.worker.state == "done", timeout=WAIT)
+    tab, last = window.landscape_tab, window.last_snapshot
+    land = _wait_for(qtbot, tab, lambda land: land.path_epochs[-1] == last.epoch)
+    # By default the cost training minimises, on the training part of the split; said so.
+    n_train, n_test = tab.dataset.n_samples, tab.dataset.test.n_samples
+    assert (n_train, n_test) == (30, 30)
+    assert land.centre_cost == pytest.approx(last.cost, rel=1e-12)
+    assert tab.plot.plane.titleLabel.text.startswith("Training cost around the weights")
+    assert f"training cost at the centre {last.cost:.6g} (30 training samples" in (
+        tab.status.text()
+    )
+    assert tab.plot.color_bar.getAxis("left").labelText == "training cost"
+    tab.controls.set_samples("test")
+    land = _wait_for(qtbot, tab, lambda land: tab.result.samples == "test")
+    assert land.centre_cost == pytest.approx(last.test_cost, rel=1e-12)
+    assert tab.plot.plane.titleLabel.text.startswith("Test cost around the weights")
+    assert "test cost at the centre" in tab.status.text() and "30 held-out" in tab.status.text()
+    assert tab.plot.color_bar.getAxis("left").labelText == "test cost"
+    # The 1-D mode marks plain gradient descent's step, and says Adam steps otherwise.
+    tab.controls.set_kind("gradient")
+    land = _wait_for(qtbot, tab, lambda land: land.kind == "gradient")
+    assert "Adam" in tab.status.text() and tab.plot.line.getAxis("left").labelText == ("test cost")
+
+
+def test_test_samples_asked_of_an_experiment_without_a_split_are_a_note():
+    ds = load_dataset(SHORT.dataset)
+    centre = tuple(init_weights(SHORT.network, ds.n_inputs, ds.n_outputs))
+    result = tab_module.drawing_job(
+        SHORT, ds, centre, LandscapeRequest("random", grid=5), RecordedPath(), None, "test"
+    )
+    assert result.samples == "training" and "no test samples" in result.note
+    assert result.n_samples == 4

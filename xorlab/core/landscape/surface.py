@@ -83,7 +83,8 @@ class Landscape:
     explained: tuple[float, float] | None = None  # PCA: share of the path's variance
     step: float | None = None  # 1-D mode: where one gradient step at the learning rate lands
     step_cost: float | None = None
-    notes: tuple[str, ...] = field(default_factory=tuple)
+    gradient_norm: float | None = None  # 1-D mode: |gradient| at the centre
+    notes: tuple[str, ...] = field(default_factory=tuple)  # what went wrong or was left out
 
     @property
     def span(self) -> float:
@@ -106,6 +107,9 @@ class Landscape:
             "explained_variance": None if self.explained is None else list(self.explained),
             "step": self.step,
             "step_cost": None if self.step_cost is None else _json_number(self.step_cost),
+            "gradient_norm": None
+            if self.gradient_norm is None
+            else _json_number(self.gradient_norm),
             "notes": list(self.notes),
         }
 
@@ -118,26 +122,37 @@ def compute_landscape(
     request: LandscapeRequest,
     path: RecordedPath = RecordedPath(),
     learning_rate: float | None = None,
+    cost_on: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Landscape:
     """The landscape ``request`` asks for around ``centre`` (DirectionError if it cannot be
     made: a message for the person who asked). Weights so large that norms or costs overflow
-    give infinite or NaN values and a note, never an exception."""
+    give infinite or NaN values and a note, never an exception.
+
+    (X, y) are the training samples: the cost is theirs, and so is the gradient of the 1-D
+    mode (the step training takes). ``cost_on`` = (X, y) of other samples (the held-out test
+    set) evaluates the cost on those instead, along the same directions."""
     request.check()
     with np.errstate(all="ignore"):
-        return _compute(functions, X, y, centre, request, path, learning_rate)
+        return _compute(functions, X, y, centre, request, path, learning_rate, cost_on)
 
 
-def _compute(functions, X, y, centre, request, path, learning_rate) -> Landscape:
+def _compute(functions, X, y, centre, request, path, learning_rate, cost_on) -> Landscape:
     centre = tuple(np.asarray(w, dtype=np.float64) for w in centre)
     shapes = [w.shape for w in centre]
     if tuple(shapes) != functions.shapes:
         raise DirectionError(f"weights of shapes {shapes} do not fit this network")
     X, y = np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    if cost_on is None:
+        cost_X, cost_y = X, y
+    else:
+        cost_X, cost_y = (np.asarray(a, dtype=np.float64) for a in cost_on)
     kept = [(e, w) for e, w in zip(path.epochs, path.weights, strict=True) if _fits(w, shapes)]
     epochs = np.array([e for e, _ in kept], dtype=np.int64)
     walked = [w for _, w in kept]
     if request.kind == "gradient":
-        return _line(functions, X, y, centre, request, epochs, walked, learning_rate)
+        return _line(
+            functions, (X, y), (cost_X, cost_y), centre, request, epochs, walked, learning_rate
+        )
     explained = None
     notes: list[str] = []
     if request.kind == "random":
@@ -159,7 +174,7 @@ def _compute(functions, X, y, centre, request, path, learning_rate) -> Landscape
     axis = np.linspace(-span, span, request.grid)
     grid_a, grid_b = np.meshgrid(axis, axis, indexing="ij")
     coords = np.concatenate([[[0.0, 0.0]], np.stack([grid_a.ravel(), grid_b.ravel()], axis=1)])
-    values = plane_costs(functions, X, y, centre, directions, coords)
+    values = plane_costs(functions, cost_X, cost_y, centre, directions, coords)
     costs = values[1:].reshape(request.grid, request.grid)
     notes += _overflow_notes(costs)
     return Landscape(
@@ -179,8 +194,10 @@ def _compute(functions, X, y, centre, request, path, learning_rate) -> Landscape
     )
 
 
-def _line(functions, X, y, centre, request, epochs, walked, learning_rate) -> Landscape:
-    grad = gradient(functions, X, y, centre)
+def _line(
+    functions, training, cost_on, centre, request, epochs, walked, learning_rate
+) -> Landscape:
+    grad = gradient(functions, *training, centre)
     direction, norm = gradient_direction(grad)
     step = None if learning_rate is None else float(learning_rate) * norm
     if request.span is not None:
@@ -192,12 +209,9 @@ def _line(functions, X, y, centre, request, epochs, walked, learning_rate) -> La
     axis = np.linspace(-span, span, request.grid)
     extra = [0.0] if step is None else [0.0, step]
     coords = np.concatenate([extra, axis])[:, None]
-    values = plane_costs(functions, X, y, centre, [direction], coords)
+    values = plane_costs(functions, *cost_on, centre, [direction], coords)
     costs = values[len(extra) :]
     projection = project(walked, centre, [direction])
-    notes = [f"|gradient| = {norm:.6g}"]
-    if step is not None:
-        notes.append(f"one step at learning rate {learning_rate:g} moves {step:.6g}")
     return Landscape(
         "gradient",
         centre,
@@ -212,7 +226,8 @@ def _line(functions, X, y, centre, request, epochs, walked, learning_rate) -> La
         ("distance downhill along -gradient",),
         step=step,
         step_cost=None if step is None else float(values[1]),
-        notes=tuple(notes + _overflow_notes(costs)),
+        gradient_norm=float(norm),
+        notes=tuple(_overflow_notes(costs)),
     )
 
 

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QHBoxLayout,
     QLabel,
+    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -27,11 +28,18 @@ from xorlab.core.landscape.surface import (
 )
 
 DEFAULT_PICKS = (WeightPick(0, 0, 0), WeightPick(1, 0, 0))  # the first weight of W1 and W2
+# Which samples the cost is computed on: the training set (the cost training minimises, the
+# default) or the held-out test set of a train/test split.
+SAMPLES = {"training": "training cost", "test": "test cost"}
+# The directions box may shrink to this many characters (its text elided) before the tab
+# asks for more width: the tab's minimum width is the window's too.
+KIND_MIN_CHARS = 8
 
 
 class LandscapeControls(QWidget):
     changed = Signal()  # a choice changed: the landscape needs recomputing
     log_changed = Signal(bool)  # only the colour scale changed: redraw, no recompute
+    picks_changed = Signal()  # the picked weights changed (they matter to "two weights" only)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -76,14 +84,33 @@ class LandscapeControls(QWidget):
         self.grid.setToolTip("Grid points a side")
         self.log = QCheckBox("log colours")
         self.log.setObjectName("landscape.log")
+        self.samples = QComboBox()
+        self.samples.setObjectName("landscape.samples")
+        for key, label in SAMPLES.items():
+            self.samples.addItem(label, key)
+        self.samples.setToolTip(
+            "Training cost: the cost training minimises, on the training samples (the "
+            "Training tab's cost).\nTest cost: the same total cost on the held-out samples of "
+            "a train/test split."
+        )
 
         # Two rows, so the tab never makes the window wider than the narrowest layout allows
-        # (one row asked for ~700 px).
+        # (one row asked for ~700 px). The directions box takes its full width when there is
+        # room and shrinks first when there is not.
+        natural = self.kind.sizeHint().width()
+        self.kind.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.kind.setMinimumContentsLength(KIND_MIN_CHARS)
+        self.kind.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.kind.setMaximumWidth(natural)
         directions = QHBoxLayout()
+        directions.addWidget(self.samples)
         directions.addWidget(QLabel("Directions"))
-        for widget in (self.kind, self.seed, self.picks_label):
+        directions.addWidget(self.kind, 1)
+        for widget in (self.seed, self.picks_label):
             directions.addWidget(widget)
-        directions.addStretch(1)
+        directions.addStretch(0)
         extent = QHBoxLayout()
         extent.addWidget(QLabel("Span"))
         for widget in (self.auto_span, self.span, self.grid, self.log):
@@ -97,6 +124,7 @@ class LandscapeControls(QWidget):
 
         self.kind.currentIndexChanged.connect(self._on_kind_changed)
         self.seed.valueChanged.connect(self.changed)
+        self.samples.currentIndexChanged.connect(self.changed)
         self.auto_span.toggled.connect(self._on_auto_span)
         # Without keyboard tracking a spin box reports a value once it is entered (Return,
         # focus out) or stepped with the arrows, not at every digit typed.
@@ -119,6 +147,15 @@ class LandscapeControls(QWidget):
             picks=self.picks if kind == "weights" else None,
         )
 
+    def samples_choice(self) -> str:
+        """ "training" or "test": which samples the cost is computed on."""
+        return self.samples.currentData()
+
+    def set_samples(self, samples: str) -> None:
+        if samples not in SAMPLES:
+            raise ValueError(f"unknown samples '{samples}'")
+        self.samples.setCurrentIndex(self.samples.findData(samples))
+
     def set_kind(self, kind: str) -> None:
         if kind not in KINDS:
             raise ValueError(f"unknown directions '{kind}'")
@@ -129,9 +166,16 @@ class LandscapeControls(QWidget):
         axes changed."""
         if pick == self.picks[1]:
             return False
-        self.picks = (self.picks[1], pick)
-        self._sync_visible()
+        self.set_picks((self.picks[1], pick))
         return True
+
+    def set_picks(self, picks: tuple[WeightPick, WeightPick]) -> None:
+        """Both axes at once (restored settings); the tab recomputes on ``changed`` only."""
+        if picks == self.picks:
+            return
+        self.picks = picks
+        self._sync_visible()
+        self.picks_changed.emit()
 
     def _sync_visible(self) -> None:
         kind = self.kind.currentData()

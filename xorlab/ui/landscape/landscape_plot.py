@@ -22,6 +22,8 @@ PATH_COLOUR = "#FFFFFF"
 OUTLINE_COLOUR = "#202020"
 START_COLOUR = "#E69F00"
 POINT_COLOUR = "#D81B3C"
+# The 1-D mode draws log colours as a log cost axis when the costs span at least this ratio.
+LOG_AXIS_MIN_RATIO = 10.0
 
 
 class LandscapePlot(QWidget):
@@ -31,8 +33,10 @@ class LandscapePlot(QWidget):
         self.landscape: Landscape | None = None
         self.result = None  # the LandscapeResult drawn
         self.title = ""
+        self.cost_name = "cost"
         self.scale: ColourScale | None = None
         self.log = False
+        self.line_log = False  # the 1-D axis is logarithmic (log asked, costs span a decade)
 
         self.plane_widget = plot_style.make_plot_widget("Cost around the weights", "a", "b")
         self.plane_widget.setObjectName("landscape.plane")
@@ -110,6 +114,7 @@ class LandscapePlot(QWidget):
         self.result = result
         self.landscape = result.landscape
         self.title = title
+        self.cost_name = f"{result.samples} cost"  # training or test: said on every axis
         if result.landscape.betas is None:
             return self._draw_line(result.landscape, title)
         return self._draw_plane(result.landscape, result.drawings[self.log], title)
@@ -130,7 +135,8 @@ class LandscapePlot(QWidget):
         segments = drawing.contours.reshape(-1, 2)
         self.contours.setData(segments[:, 0], segments[:, 1])
         self.color_bar.setLevels((self.scale.low, self.scale.high))
-        self.color_bar.getAxis("left").setLabel("log10 cost" if self.log else "cost")
+        name = self.cost_name
+        self.color_bar.getAxis("left").setLabel(f"log10 {name}" if self.log else name)
         coords = land.path_coords
         finite = coords[np.isfinite(coords).all(axis=1)] if len(coords) else coords
         if len(finite):
@@ -149,10 +155,16 @@ class LandscapePlot(QWidget):
 
     def _draw_line(self, land: Landscape, title: str) -> str:
         self.stack.setCurrentWidget(self.line_widget)
-        self.scale = colour_scale(land.costs, self.log)  # same clipping rules for the y range
         costs = np.where(np.isfinite(land.costs), land.costs, np.nan)
-        self.line.setLogMode(y=self.log)
-        shown = costs if not self.log else np.where(costs > 0, costs, np.nan)
+        log, note = self.log, ""
+        positive = costs[costs > 0]
+        if log and not (positive.size and positive.max() >= LOG_AXIS_MIN_RATIO * positive.min()):
+            # A log axis over less than a decade has no tick inside it: an unlabelled axis.
+            log, note = False, "the costs on this line span less than a factor of 10: linear axis"
+        self.line_log = log
+        self.scale = colour_scale(land.costs, log)  # same clipping rules for the y range
+        self.line.setLogMode(y=log)
+        shown = costs if not log else np.where(costs > 0, costs, np.nan)
         self.curve.setData(land.alphas, shown, connect="finite")
         points = [{"pos": (0.0, land.centre_cost), "brush": pg.mkBrush(POINT_COLOUR)}]
         if land.step is not None and land.step_cost is not None:
@@ -161,7 +173,7 @@ class LandscapePlot(QWidget):
             points.append({"pos": (land.step, land.step_cost), "brush": pg.mkBrush(START_COLOUR)})
         else:
             self.step_line.hide()
-        if self.log:
+        if log:
             points = [
                 {**p, "pos": (p["pos"][0], np.log10(p["pos"][1]))}
                 for p in points
@@ -169,12 +181,13 @@ class LandscapePlot(QWidget):
             ]
         self.line_points.setData(points)
         self.line.setTitle(title, color=plot_style.FOREGROUND, size=plot_style.TITLE_SIZE)
+        self.line.setLabel("left", self.cost_name)
         finite = costs[np.isfinite(costs)]
-        if finite.size and not self.log:
+        if finite.size and not log:
             top = min(float(finite.max()), self.scale.high)
             low = float(finite.min())
             self.line.setYRange(low, top if top > low else low + 1.0, padding=0.05)
         else:
             self.line.enableAutoRange(axis="y")
         self.line.setXRange(float(land.alphas[0]), float(land.alphas[-1]), padding=0.02)
-        return self.scale.message
+        return "; ".join(m for m in (note, self.scale.message) if m)

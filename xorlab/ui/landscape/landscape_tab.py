@@ -32,6 +32,11 @@ from xorlab.ui.runtime.background import BackgroundRunner
 from xorlab.ui.widgets import plot_style
 
 JOB = "landscape"
+# The 1-D mode marks plain gradient descent's step; these optimizers take other steps.
+OWN_STEPS = {
+    "momentum": "; momentum's steps also carry its velocity",
+    "adam": "; Adam's steps are scaled weight by weight, so they land elsewhere",
+}
 REFRESH_MS = 400  # at most ~2.5 surfaces a second while training: each may take 0.5 s
 
 
@@ -42,37 +47,72 @@ def landscape_job(
     request: LandscapeRequest,
     path: RecordedPath,
     learning_rate: float | None,
+    test: Dataset | None = None,
 ) -> Landscape:
-    """Runs on the background thread: compile (cached) and evaluate. The principal
-    directions need a path of a few snapshots; until training has made one, the tab shows
-    random directions and says why, rather than an empty plot."""
+    """Runs on the background thread: compile (cached) and evaluate, on the training
+    samples ``dataset`` or, given ``test``, on those held-out samples (the directions and
+    the 1-D mode's gradient still come from training). The principal directions need a path
+    of a few snapshots; until training has made one, the tab shows random directions and
+    says why, rather than an empty plot."""
     functions = cost_functions(spec.network, spec.training, dataset.n_inputs, dataset.n_outputs)
+    cost_on = None if test is None else (test.X, test.y)
+
+    def compute(req: LandscapeRequest) -> Landscape:
+        return _compute(functions, dataset.X, dataset.y, centre, req, path, learning_rate, cost_on)
+
     try:
-        return _compute(functions, dataset.X, dataset.y, centre, request, path, learning_rate)
+        return compute(request)
     except DirectionError as exc:
         if request.kind != "pca":
             raise
-        fallback = replace(request, kind="random")
-        land = _compute(functions, dataset.X, dataset.y, centre, fallback, path, learning_rate)
+        land = compute(replace(request, kind="random"))
         return replace(land, notes=(*land.notes, f"{exc}; random directions meanwhile"))
 
 
-def drawing_job(*args) -> LandscapeResult:
-    """The landscape and, for a plane, its colour ranges and contour lines for both colour
-    scales, so switching to log colours only redraws."""
-    land = landscape_job(*args)
+def samples_to_use(dataset: Dataset, asked: str) -> tuple[Dataset | None, str]:
+    """The held-out samples to compute on (None: the training samples), and a note when the
+    test set was asked for but this experiment holds none out."""
+    if asked != "test":
+        return None, ""
+    if dataset.test is None:
+        return None, "no test samples here (set a test split in the builder): training cost shown"
+    return dataset.test, ""
+
+
+def drawing_job(
+    spec: ExperimentSpec,
+    dataset: Dataset,
+    centre: tuple[np.ndarray, ...],
+    request: LandscapeRequest,
+    path: RecordedPath,
+    learning_rate: float | None,
+    samples: str = "training",
+) -> LandscapeResult:
+    """The landscape on the ``samples`` asked for ("training" or "test") and, for a plane,
+    its colour ranges and contour lines for both colour scales, so switching to log colours
+    only redraws."""
+    test, note = samples_to_use(dataset, samples)
+    land = landscape_job(spec, dataset, centre, request, path, learning_rate, test)
     drawings = {}
     if land.betas is not None:
         drawings = {
             log: surface_drawing(land.costs, land.alphas, land.betas, log) for log in (False, True)
         }
-    return LandscapeResult(land, drawings)
+    used = dataset if test is None else test
+    samples_used = "training" if test is None else "test"
+    return LandscapeResult(
+        land, drawings, samples_used, used.n_samples, note, spec.training.optimizer
+    )
 
 
 @dataclass(frozen=True, eq=False)
 class LandscapeResult:
     landscape: Landscape
     drawings: dict[bool, SurfaceDrawing]  # by log colour scale; empty in the 1-D mode
+    samples: str = "training"  # whose cost: "training" (what training minimises) or "test"
+    n_samples: int = 0
+    note: str = ""  # why the samples differ from those asked for
+    optimizer: str = "sgd"  # the run's: the 1-D mode's step is plain gradient descent's
 
 
 class LandscapeTab(QWidget):
@@ -87,6 +127,7 @@ class LandscapeTab(QWidget):
         self.spec_source = spec_source
         self.dataset: Dataset | None = None
         self.landscape: Landscape | None = None
+        self.result: LandscapeResult | None = None  # the landscape and what it was computed on
         self.computing_first = True  # the first job compiles: say so
 
         self.controls = LandscapeControls()
@@ -147,6 +188,7 @@ class LandscapeTab(QWidget):
             self.controls.request(),
             self._path_until(snapshot),
             snapshot.learning_rate,
+            self.controls.samples_choice(),
         )
         self._title = _title(snapshot, self.replay)
         return True
@@ -210,7 +252,9 @@ class LandscapeTab(QWidget):
             return
         self.computing_first = False
         self.landscape = result.landscape
-        message = self.plot.show_landscape(result, getattr(self, "_title", ""))
+        self.result = result
+        title = f"{result.samples.capitalize()} cost {getattr(self, '_title', '')}"
+        message = self.plot.show_landscape(result, title)
         self._show_notes(result.landscape, message)
 
     @Slot(str, object)
@@ -223,15 +267,26 @@ class LandscapeTab(QWidget):
     # --- text -------------------------------------------------------------------------------
 
     def _show_notes(self, land: Landscape, scale_message: str) -> None:
-        parts = [f"cost at the centre {land.centre_cost:.6g}"]
+        result = self.result
+        if result.samples == "test":
+            whose = f"{result.n_samples} held-out samples; training minimises the training cost"
+        else:
+            whose = f"{result.n_samples} training samples: the cost training minimises"
+        parts = [f"{result.samples} cost at the centre {land.centre_cost:.6g} ({whose})"]
         if land.betas is not None and len(land.path_epochs) > 1:
             parts.append(f"path from epoch {land.path_epochs[0]} (orange) to the red point")
+        if land.gradient_norm is not None:
+            parts.append(f"|gradient| {land.gradient_norm:.4g}")
         if land.step is not None and land.step_cost is not None:
-            parts.append(f"one step lands at {land.step:.4g}, cost {land.step_cost:.6g}")
+            parts.append(
+                f"one full-batch gradient descent step at the learning rate moves "
+                f"{land.step:.4g} and lands at cost {land.step_cost:.6g} (orange)"
+                + OWN_STEPS.get(result.optimizer, "")
+            )
         if land.kind in ("random", "pca") and len(land.path_residuals) > 1:
             off = float(np.nanmax(land.path_residuals))
             parts.append(f"path shown projected (farthest snapshot {off:.3g} off the plane)")
-        notes = [n for n in (*land.notes, scale_message) if n]
+        notes = [n for n in (result.note, *land.notes, scale_message) if n]
         text = html.escape(" · ".join(parts))
         if notes:
             warn = html.escape("; ".join(notes))
@@ -247,6 +302,4 @@ class LandscapeTab(QWidget):
 
 def _title(snapshot: TrainingSnapshot, replay) -> str:
     replaying = replay is not None and replay.is_replaying
-    return f"Cost around the weights at epoch {snapshot.epoch}" + (
-        " (time travel)" if replaying else ""
-    )
+    return f"around the weights at epoch {snapshot.epoch}" + (" (time travel)" if replaying else "")

@@ -42,6 +42,7 @@ from xorlab.ui.shell.banner import MessageBanner
 from xorlab.ui.shell.engine_menu import EngineMenu
 from xorlab.ui.shell.file_controller import FileController
 from xorlab.ui.shell.help_dialogs import ShortcutsDialog
+from xorlab.ui.shell.landscape_tab_settings import LandscapeTabSettings
 from xorlab.ui.shell.network_views import NetworkViews
 from xorlab.ui.shell.screen_fit import ScreenFit
 from xorlab.ui.shell.speed_control import SpeedControl
@@ -148,6 +149,7 @@ class MainWindow(QMainWindow):
             self.worker, self.replay, self.network_views.bus, lambda: self.spec
         )
         self.add_tab(self.landscape_tab, "Landscape")
+        self.landscape_settings = LandscapeTabSettings(self.landscape_tab.controls, self.settings)
         # Within the screen whatever is shown: the Network dock tabifies when room runs out.
         self.fit_guard = ScreenFit(self, self.builder_dock, self.network_views.dock, self.tabs)
         self._restore_settings()

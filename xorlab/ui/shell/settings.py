@@ -14,8 +14,19 @@ import logging
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from xorlab.app.settings import Setting, as_bool, as_int, as_str, as_str_list, one_of
+from xorlab.app.settings import (
+    Setting,
+    as_bool,
+    as_float,
+    as_int,
+    as_str,
+    as_str_list,
+    one_of,
+    within,
+)
 from xorlab.app.speed_limit import FULL, RATES
+from xorlab.core.landscape.directions import DirectionError, WeightPick, parse_picks
+from xorlab.core.landscape.surface import DEFAULT_GRID, KINDS, MAX_GRID, MAX_SPAN, MIN_GRID
 from xorlab.core.training.spec import ExperimentSpec, SpecError, validate
 
 log = logging.getLogger(__name__)
@@ -41,6 +52,27 @@ ENGINE = Setting("training/engine", "auto", as_str)  # the Engine menu checks it
 SPEED = Setting("training/speed", FULL, one_of(RATES))
 RECENT_FILES = Setting("files/recent", [], as_str_list)
 LAST_FOLDER = Setting("files/last_folder", "", as_str)
+
+
+def _picks(value: object) -> tuple[WeightPick, WeightPick] | None:
+    """Two weights as the app names them, 'W1[0,1],W2[2,0]'."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return parse_picks(value)
+    except DirectionError:
+        return None
+
+
+# The Landscape tab's choices (the gradient kind is its 1-D mode).
+LANDSCAPE_KIND = Setting("landscape/directions", "pca", one_of(KINDS))
+LANDSCAPE_SEED = Setting("landscape/seed", 0, within(as_int, 0, 999_999))
+LANDSCAPE_PICKS = Setting("landscape/picks", None, _picks)  # None: the controls' default
+LANDSCAPE_AUTO_SPAN = Setting("landscape/auto_span", True, as_bool)
+LANDSCAPE_SPAN = Setting("landscape/span", 1.0, within(as_float, 1e-4, MAX_SPAN))
+LANDSCAPE_GRID = Setting("landscape/grid", DEFAULT_GRID, within(as_int, MIN_GRID, MAX_GRID))
+LANDSCAPE_LOG = Setting("landscape/log", False, as_bool)
+LANDSCAPE_SAMPLES = Setting("landscape/samples", "training", one_of(("training", "test")))
 
 
 def splitter(name: str) -> Setting[QByteArray | None]:

@@ -196,6 +196,23 @@ def test_graphs_of_f_and_its_derivative(qtbot, tab):
     assert tab.details.node_id == cos.id and "Cos" in tab.details.browser.toPlainText()
 
 
+def test_a_partly_optimized_graph_is_said_to_be_so(qtbot, tab, monkeypatch):
+    from xorlab.core.expression import expression as expression_module
+
+    assert tab.rewrite_note.isHidden()
+    # No rewrite budget at all: as for a long expression whose rewrites run out of time.
+    monkeypatch.setattr(expression_module, "REWRITE_BUDGET_S", 0.0)
+    monkeypatch.setattr(expression_module, "REWRITE_FLOOR", 0)
+    with qtbot.waitSignal(tab.result_shown, timeout=WAIT_MS):
+        tab.set_expression("x**x/x**x/x**x")
+    assert tab.rewrite_note.isVisible() and "Partly optimized" in tab.rewrite_note.text()
+    assert shown_number(tab.f_value) == pytest.approx(15.0**-15.0, rel=1e-9)
+    monkeypatch.undo()
+    with qtbot.waitSignal(tab.result_shown, timeout=WAIT_MS):
+        tab.set_expression(DEFAULT_EXPRESSION)
+    assert tab.rewrite_note.isHidden()
+
+
 def test_without_a_renderer_the_graph_is_dot_text(qtbot, monkeypatch):
     monkeypatch.setenv("XORLAB_RENDERER", "none")
     tab = ExpressionTab()

@@ -255,6 +255,12 @@ class ExpressionTab(QWidget):
         graph_bar.addWidget(self.graph_stats)
         self.part_group.buttons()[-1].setChecked(True)  # f and f'
         self.stage_group.buttons()[0].setChecked(True)  # symbolic
+        # Said where the graph is: a long expression's rewrites were stopped by the budget.
+        self.rewrite_note = QLabel()
+        self.rewrite_note.setObjectName("expression.rewrite_note")
+        self.rewrite_note.setWordWrap(True)
+        self.rewrite_note.setStyleSheet("color: #8a4b00;")
+        self.rewrite_note.hide()
         self.canvas = GraphCanvas("expression.canvas")
         self.details = NodeDetails(
             "expression.details", empty_text="Click a node in the graph to see what it computes."
@@ -269,6 +275,7 @@ class ExpressionTab(QWidget):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addLayout(graph_bar)
+        right_layout.addWidget(self.rewrite_note)
         right_layout.addWidget(graph_splitter, 1)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -362,6 +369,8 @@ class ExpressionTab(QWidget):
         self.graph_stats.setText(
             f"{result.graph.stats.apply_nodes} ops, {result.graph.stats.variables} values"
         )
+        self.rewrite_note.setText(result.rewrite_limit)
+        self.rewrite_note.setVisible(bool(result.rewrite_limit))
         self.status.setText("")
         self.result_shown.emit(result)
 

@@ -35,6 +35,10 @@ CACHE_SIZE = 16
 # (with dot.py's quick layout, quiet), and the whole answer is meant to come within a second.
 # They are shown as text, with a word saying why.
 MAX_DRAWN_OPS = 400
+# Layout time also depends on the graph's shape: a 249-op product with 742 edges (83 factors
+# of (x+1), optimized) took 7-17 s at load 3, a 262-op tanh chain 3 s. Past this the graph
+# is shown as text, and the verdict is remembered for that graph.
+LAYOUT_TIMEOUT_S = 1.5
 
 
 @dataclass(frozen=True)
@@ -77,7 +81,8 @@ class ExpressionLab:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._expressions: OrderedDict[str, Expression] = OrderedDict()
-        self._pictures: OrderedDict[str, str] = OrderedDict()
+        # DOT -> (SVG, None) or (None, why it could not be drawn)
+        self._pictures: OrderedDict[str, tuple[str | None, str | None]] = OrderedDict()
 
     def expression(self, text: str) -> Expression:
         """The parsed expression (cached by text); raises ExpressionError for bad text."""
@@ -121,15 +126,17 @@ class ExpressionLab:
             )
         dot = graph.dot
         with self._lock:
-            svg = self._pictures.get(dot)
-        if svg is not None:
-            return svg, None
+            known = self._pictures.get(dot)
+        if known is not None:
+            return known
         try:
-            svg = render.render_svg(dot)
-        except render.RenderError as exc:
+            known = render.render_svg(dot, timeout=LAYOUT_TIMEOUT_S), None
+        except render.RenderUnavailable as exc:  # nothing installed: not remembered
             return None, str(exc)
+        except render.RenderError as exc:  # too slow or failed: remembered, not retried
+            known = None, str(exc)
         with self._lock:
-            self._pictures[dot] = svg
+            self._pictures[dot] = known
             while len(self._pictures) > CACHE_SIZE:
                 self._pictures.popitem(last=False)
-        return svg, None
+        return known

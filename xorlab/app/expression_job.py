@@ -18,6 +18,7 @@ from xorlab.core.expression.expression import (
     Expression,
     derivative_formula,
     finite_difference,
+    is_compiled,
     parse_expression,
 )
 from xorlab.core.expression.values import (
@@ -61,7 +62,7 @@ class ExpressionResult:
     xs: np.ndarray
     fs: np.ndarray
     dfs: np.ndarray
-    graph: GraphView
+    graph: GraphView | None  # None in a first answer (``complete`` False) for the optimized stage
     svg: str | None  # None when nothing could render; ``render_problem`` says why
     render_problem: str | None
     formula: str  # f' as the compiled graph computes it
@@ -69,6 +70,9 @@ class ExpressionResult:
     # '' or a sentence: the rewrite budget stopped PyTensor's rewrites (a long expression), so
     # the optimized graph and the formula are partly optimized.
     rewrite_limit: str = ""
+    # False for a first answer, computed before the optimized compile: formula '' and no
+    # optimized graph or notes on its values; the complete answer follows.
+    complete: bool = True
 
     @property
     def difference(self) -> float:
@@ -97,10 +101,19 @@ class ExpressionLab:
                 self._expressions.popitem(last=False)
         return expr
 
-    def compute(self, request: ExpressionRequest) -> ExpressionResult:
+    def optimized_pending(self, text: str) -> bool:
+        """Whether ``text`` still needs its optimized compile: then ``compute(request,
+        optimized=False)`` answers first (a long expression's compile takes ~1 s)."""
+        with self._lock:
+            expr = self._expressions.get(text)
+        return expr is None or not is_compiled(expr)
+
+    def compute(self, request: ExpressionRequest, optimized: bool = True) -> ExpressionResult:
+        """Everything the tab shows; with ``optimized=False``, all but what needs PyTensor's
+        rewrites (the formula, the optimized graph, the notes comparing its values)."""
         expr = self.expression(request.text)
         # The expression as written: PyTensor's rewrites would make 0/0 equal 1.
-        point = evaluate_point(expr, request.at)
+        point = evaluate_point(expr, request.at, optimized)
         f, df = point.f, point.df if point.df_defined else float("nan")
         try:
             # Differences of the optimized f would invent a slope where f is undefined.
@@ -109,12 +122,14 @@ class ExpressionLab:
             fd = float("nan")
         xs = np.linspace(request.x_min, request.x_max, request.points)
         fs, dfs = evaluate_range_as_written(expr, xs)
-        graph = graph_of_expression(expr, request.part, request.stage)
-        svg, problem = self._picture(graph)
-        formula = derivative_formula(expr)
+        graph, svg, problem = None, None, None
+        if optimized or request.stage == "symbolic":
+            graph = graph_of_expression(expr, request.part, request.stage)
+            svg, problem = self._picture(graph)
+        formula = derivative_formula(expr) if optimized else ""
         limit = " ".join(expr.rewrite_limits)
         return ExpressionResult(
-            request, f, df, fd, xs, fs, dfs, graph, svg, problem, formula, point, limit
+            request, f, df, fd, xs, fs, dfs, graph, svg, problem, formula, point, limit, optimized
         )
 
     def _picture(self, graph: GraphView) -> tuple[str | None, str | None]:

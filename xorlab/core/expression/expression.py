@@ -124,6 +124,12 @@ def compiled_scalar(expr: Expression, budget: RewriteBudget | None = None) -> Fu
     return _compile(expr, "scalar", lambda: ([expr.x], [expr.f, expr.df]), budget)
 
 
+def is_compiled(expr: Expression) -> bool:
+    """Whether ``compiled_scalar(expr)`` is ready (it returns at once)."""
+    with expr._lock:
+        return "scalar" in expr._compiled
+
+
 def compiled_vector(expr: Expression, budget: RewriteBudget | None = None) -> Function:
     """The compiled function xs -> [f(xs), f'(xs)] on a float64 vector, element by element."""
 

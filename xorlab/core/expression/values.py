@@ -60,13 +60,16 @@ def _as_written(expr: Expression) -> list[Apply]:
         return order
 
 
-def evaluate_point(expr: Expression, at: float) -> PointValues:
+def evaluate_point(expr: Expression, at: float, optimized: bool = True) -> PointValues:
     """f and f' at ``at`` as written, the reasons where undefined, and how the optimized
-    graph differs. Never raises for a value outside the domain."""
+    graph differs (with ``optimized=False``, not compiled: its values are nan and no note
+    compares them). Never raises for a value outside the domain."""
     at = float(at)
     order = _as_written(expr)
-    with np.errstate(all="ignore"):
-        optimized_f, optimized_df = evaluate(expr, at)  # compiles (and rewrites) once
+    optimized_f = optimized_df = math.nan
+    if optimized:
+        with np.errstate(all="ignore"):
+            optimized_f, optimized_df = evaluate(expr, at)  # compiles (and rewrites) once
     failures = list(expr.rewrite_failures)
     known = {var: float(value) for var, value in as_written.run(order, expr.x, at).items()}
     f, df = _value(expr.f, known), _value(expr.df, known)
@@ -82,9 +85,9 @@ def evaluate_point(expr: Expression, at: float) -> PointValues:
             f"the formula PyTensor built for f′ gives {df!r}."
         )
     changed = [
-        f"{name} = {optimized!r} (as written: {_shown(written)})"
-        for name, written, optimized in (("f", f, optimized_f), ("f′", df, optimized_df))
-        if _differs(written, optimized)
+        f"{name} = {optimized_value!r} (as written: {_shown(written)})"
+        for name, written, optimized_value in (("f", f, optimized_f), ("f′", df, optimized_df))
+        if optimized and _differs(written, optimized_value)
     ]
     if changed:
         notes.append(

@@ -51,6 +51,9 @@ DEFAULT_POINT = 15.0
 DEFAULT_RANGE = (14.0, 16.0)
 DEBOUNCE_MS = 250  # typing pauses this long before the text is computed
 JOB = "expression"
+# The first answer for an expression not compiled yet: values, plots and the symbolic graph,
+# before PyTensor's rewrites (~1 s for a long expression); JOB follows with the rest.
+JOB_FIRST = "expression, first answer"
 LIMIT = 1e6
 PLOT_MIN_HEIGHT = 130
 CANVAS_MIN_HEIGHT = 220
@@ -325,10 +328,16 @@ class ExpressionTab(QWidget):
             return
         self.range_error.hide()
         self.status.setText("Computing…")
+        if self.lab.optimized_pending(request.text):
+            self.runner.submit(JOB_FIRST, self.lab.compute, request, False)
+        else:
+            self.runner.cancel(JOB_FIRST)
         self.runner.submit(JOB, self.lab.compute, request)
 
     def busy(self) -> bool:
-        return self._debounce.isActive() or self.runner.is_busy(JOB)
+        return (
+            self._debounce.isActive() or self.runner.is_busy(JOB) or self.runner.is_busy(JOB_FIRST)
+        )
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -344,7 +353,8 @@ class ExpressionTab(QWidget):
     @Slot(str, object)
     def _on_job_finished(self, _kind: str, result: ExpressionResult) -> None:
         self.input.clear_error()
-        self.result = result
+        if result.complete:
+            self.result = result
         request = result.request
         xs = result.xs
         self.f_curve.setData(xs, _finite(result.fs), connect="finite")
@@ -360,6 +370,20 @@ class ExpressionTab(QWidget):
         self.f_plot.getViewBox().enableAutoRange(x=False)
         self.f_plot.setXRange(request.x_min, request.x_max, padding=X_PADDING)
         self._show_values(result)
+        if result.graph is not None:
+            self._show_graph(result)
+        else:
+            self.canvas.show_message("Optimizing: PyTensor is rewriting this graph…")
+            self.graph_stats.setText("")
+        self.rewrite_note.setText(result.rewrite_limit)
+        self.rewrite_note.setVisible(bool(result.rewrite_limit))
+        if not result.complete:
+            self.status.setText("Optimizing…")
+            return
+        self.status.setText("")
+        self.result_shown.emit(result)
+
+    def _show_graph(self, result: ExpressionResult) -> None:
         self.canvas.set_graph(result.graph)
         if result.svg is not None:
             self.canvas.set_svg(result.svg)
@@ -369,10 +393,6 @@ class ExpressionTab(QWidget):
         self.graph_stats.setText(
             f"{result.graph.stats.apply_nodes} ops, {result.graph.stats.variables} values"
         )
-        self.rewrite_note.setText(result.rewrite_limit)
-        self.rewrite_note.setVisible(bool(result.rewrite_limit))
-        self.status.setText("")
-        self.result_shown.emit(result)
 
     @Slot(str, object)
     def _on_job_failed(self, _kind: str, error: object) -> None:
@@ -396,7 +416,7 @@ class ExpressionTab(QWidget):
         self.truth_note.setVisible(bool(point.notes))
         no_f = "" if point.f_defined else "f is not finite here"
         self.fd_value.setText(format_number(result.fd, reason=no_f))
-        self.formula.setText(result.formula)
+        self.formula.setText(result.formula if result.complete else "optimizing…")
         difference = result.difference
         if math.isfinite(difference):
             scale = max(abs(result.df), 1e-300)

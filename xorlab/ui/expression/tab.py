@@ -18,6 +18,7 @@ everything else keeps showing the last good result.
 
 from __future__ import annotations
 
+import html
 import math
 
 import numpy as np
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QSizePolicy,
     QSplitter,
     QToolButton,
     QVBoxLayout,
@@ -100,6 +102,8 @@ def _segments(group: QButtonGroup, prefix: str, labels: dict[str, str], key: str
 
 
 X_PADDING = 0.02  # share of the plotted range left beside it
+TITLE_CHARACTERS = 80  # of the expression, in the values panel's title
+FORMULA_CHARACTERS = 600  # of f' as compiled (a 100-term quotient's runs to ~10,000)
 
 
 def format_number(value: float, digits: int = 10, reason: str = "") -> str:
@@ -208,6 +212,9 @@ class ExpressionTab(QWidget):
         grid = QGridLayout(values)
         self.values_title = QLabel("<b>At x</b>")
         self.values_title.setObjectName("expression.values_title")
+        # A 500-character expression (or its derivative's formula) has no place to break:
+        # these labels take the width they are given instead of widening the window.
+        self.values_title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         grid.addWidget(self.values_title, 0, 0, 1, 2)
         for row_index, (attr, text_, tip) in enumerate(VALUE_ROWS, start=1):
             name = QLabel(text_)
@@ -219,6 +226,8 @@ class ExpressionTab(QWidget):
             size = "10pt" if attr == "formula" else "11pt"
             value.setStyleSheet(f"font-family: monospace; font-size: {size};")
             value.setWordWrap(attr == "formula")
+            if attr == "formula":
+                value.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             if attr == "formula":  # long: under its name, across the panel
                 grid.addWidget(name, row_index, 0, 1, 2)
                 grid.addWidget(value, row_index + 1, 0, 1, 2)
@@ -408,7 +417,8 @@ class ExpressionTab(QWidget):
 
     def _show_values(self, result: ExpressionResult) -> None:
         at = result.request.at
-        self.values_title.setText(f"<b>At x = {at:g}</b> &nbsp; f(x) = {result.request.text}")
+        text = _shortened(result.request.text, TITLE_CHARACTERS)
+        self.values_title.setText(f"<b>At x = {at:g}</b> &nbsp; f(x) = {html.escape(text)}")
         point = result.point
         self.f_value.setText(format_number(result.f, reason=point.f_reason))
         self.df_value.setText(format_number(result.df, reason=point.df_reason))
@@ -416,7 +426,10 @@ class ExpressionTab(QWidget):
         self.truth_note.setVisible(bool(point.notes))
         no_f = "" if point.f_defined else "f is not finite here"
         self.fd_value.setText(format_number(result.fd, reason=no_f))
-        self.formula.setText(result.formula if result.complete else "optimizing…")
+        formula = _shortened(
+            result.formula, FORMULA_CHARACTERS, " (the optimized graph has it all)"
+        )
+        self.formula.setText(formula if result.complete else "optimizing…")
         difference = result.difference
         if math.isfinite(difference):
             scale = max(abs(result.df), 1e-300)
@@ -443,6 +456,11 @@ class ExpressionTab(QWidget):
     def _on_link_activated(self, node_id: str) -> None:
         self.canvas.select(node_id)
         self.details.show_node(self.canvas.graph, node_id)
+
+
+def _shortened(text: str, limit: int, more: str = "") -> str:
+    """``text``, or its first ``limit`` characters, an ellipsis and ``more``."""
+    return text if len(text) <= limit else f"{text[:limit]}…{more}"
 
 
 def _finite(values: np.ndarray) -> np.ndarray:

@@ -15,7 +15,8 @@ process, with the load average beside it:
 - ``tutorial`` (item 7): 60,000 xor-minimal steps at full speed, Train -> Done, in the window.
 - ``expression`` (item 4): a 100-term expression (``x**x/x**x/...``, 499 characters) through
   the Expression tab's computation: f, f', value check, plot, symbolic and optimized graphs.
-- ``startup`` (item 5): ``python main.py --help``, ``grad --help`` and a ``grad`` evaluation.
+- ``startup`` (item 5): ``python main.py --help``, ``grad --help`` and a ``grad`` evaluation,
+  beside a bare interpreter's start, ``import pytensor`` and the window's module imports.
 
     .venv/bin/python bench/latency.py            # ~5 minutes on 2 cores
     .venv/bin/python bench/latency.py --quick    # xor presets, one random net: ~2 minutes
@@ -266,22 +267,38 @@ def child_expression(_case: dict) -> dict:
     import math
 
     from xorlab.app.expression_job import ExpressionLab, ExpressionRequest
+    from xorlab.core.expression.expression import parse_expression
 
     text = "/".join(["x**x"] * 100)
+    imported = time.perf_counter() - T0
+    start = time.perf_counter()
+    parse_expression(text)  # parse and pytensor.grad alone, in a throw-away Expression
+    parse = time.perf_counter() - start
     lab = ExpressionLab()
     times = {}
+    # As the tab asks: a first answer (values, plots, symbolic graph), then the complete one
+    # (the optimized compile and formula), then the optimized graph when its button is hit.
+    start = time.perf_counter()
+    request = ExpressionRequest(text, 1.5, 0.5, 3.0, "both", "symbolic")
+    lab.compute(request, optimized=False)
+    times["first_answer_s"] = round(time.perf_counter() - start, 2)
     for stage in ("symbolic", "optimized"):
         start = time.perf_counter()
         result = lab.compute(ExpressionRequest(text, 1.5, 0.5, 3.0, "both", stage))
         times[f"{stage}_s"] = round(time.perf_counter() - start, 2)
+    times["total_s"] = round(sum(times.values()), 2)
     return {
         "characters": len(text),
+        "import_s": round(imported, 2),
+        "parse_and_grad_s": round(parse, 2),
         **times,
         "f": result.f,
         "df": result.df,
         "fd": result.fd,
         "rendered": result.svg is not None,
         "agree": bool(math.isclose(result.df, result.fd, rel_tol=1e-6)),
+        "rewrites_limited": bool(result.rewrite_limit),
+        "optimized_ops": result.graph.stats.apply_nodes,
     }
 
 
@@ -329,14 +346,26 @@ def wall(args: list[str]) -> float:
     return round(time.perf_counter() - start, 3)
 
 
+def wall_code(code: str) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True)
+    return round(time.perf_counter() - start, 3)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="xor presets, one random net")
     parser.add_argument("--random", type=int, default=3, help="random never-seen networks")
     parser.add_argument("--seed", type=int, default=int(time.time()))
     parser.add_argument("--expression-timeout", type=float, default=240, metavar="S")
+    parser.add_argument(
+        "--items",
+        default="first_point,window,expression,startup",
+        help="comma-separated: which measurements to run (default: all)",
+    )
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    items = set(args.items.split(","))
     if args.child:
         kind, case = args.child
         print(json.dumps(CHILDREN[kind](json.loads(case))))
@@ -345,6 +374,19 @@ def main() -> int:
     presets = ("xor-minimal", "xor-bias") if args.quick else PRESETS
     nets = random_networks(1 if args.quick else args.random, args.seed)
     emit({"bench": "latency", "load": load(), "nproc": os.cpu_count(), "seed": args.seed})
+    if "first_point" in items:
+        first_points(presets, nets)
+    if "window" in items:
+        windows(nets, args.quick)
+    if "expression" in items:
+        result = run_child("expression", {}, None, timeout=args.expression_timeout)
+        emit({"item": "expression", **result})
+    if "startup" in items:
+        startup()
+    return 0
+
+
+def first_points(presets: tuple[str, ...], nets: list[dict]) -> None:
     with tempfile.TemporaryDirectory(prefix="xorlab-latency-cache-") as cache:
         for cache_kind in ("cold", "warm"):
             for preset in presets:
@@ -354,20 +396,24 @@ def main() -> int:
         for case in nets:  # never seen, with the cache warm from the presets
             result = run_child("first_point", case, cache)
             emit({"item": "first_point", "case": label(case), "cache": "presets", **result})
+
+
+def windows(nets: list[dict], quick: bool) -> None:
     # The window, each in a fresh process and a fresh cache (cold) or the cache it left (warm).
     with tempfile.TemporaryDirectory(prefix="xorlab-latency-cache-") as cache:
         for cache_kind in ("cold", "warm"):
             case = {"preset": "xor-minimal", "edit": nets[0]}
             result = run_child("window", case, cache)
             emit({"item": "window", "case": "xor-minimal", "cache": cache_kind, **result})
-        if not args.quick:
+        if not quick:
             with tempfile.TemporaryDirectory(prefix="xorlab-latency-cache-") as cold:
                 result = run_child("window", {"preset": "spiral"}, cold)
                 emit({"item": "window", "case": "spiral", "cache": "cold", **result})
         result = run_child("tutorial", {}, cache)
         emit({"item": "tutorial", "cache": "warm", **result})
-    result = run_child("expression", {}, None, timeout=args.expression_timeout)
-    emit({"item": "expression", **result})
+
+
+def startup() -> None:
     before = load()
     emit(
         {
@@ -375,10 +421,13 @@ def main() -> int:
             "help_s": wall(["--help"]),
             "grad_help_s": wall(["grad", "--help"]),
             "grad_at_s": wall(["grad", "exp(sin(x**2))", "--at", "15"]),
+            # What those are made of: a bare interpreter, PyTensor's import, the window's.
+            "python_s": wall_code("pass"),
+            "import_pytensor_s": wall_code("import pytensor"),
+            "import_window_modules_s": wall_code("import xorlab.ui.shell.main_window"),
             "load": [before, load()],
         }
     )
-    return 0
 
 
 if __name__ == "__main__":

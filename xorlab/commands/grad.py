@@ -13,25 +13,13 @@ import argparse
 import json
 import math
 import sys
+from typing import TYPE_CHECKING
 
-import numpy as np
+# PyTensor-free: `grad --help` must not pay for importing PyTensor (see run()).
+from xorlab.core.expression.parser import CONSTANTS, FUNCTIONS, MAX_LENGTH
 
-from xorlab.core.expression.expression import (
-    CONSTANTS,
-    FUNCTIONS,
-    MAX_LENGTH,
-    Expression,
-    ExpressionError,
-    derivative_formula,
-    describe_error,
-    finite_difference,
-    parse_expression,
-)
-from xorlab.core.expression.values import (
-    describe_value,
-    evaluate_point,
-    evaluate_range_as_written,
-)
+if TYPE_CHECKING:
+    from xorlab.core.expression.expression import Expression
 
 DEFAULT_POINTS = 11
 MAX_POINTS = 100_000  # a table longer than this is a typo, and would flood the terminal
@@ -73,6 +61,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here, not at the top: PyTensor (and numpy) cost most of this command's start.
+    from xorlab.core.expression.expression import (
+        ExpressionError,
+        describe_error,
+        parse_expression,
+    )
+
     try:
         expr = parse_expression(args.expression)
     except ExpressionError as error:
@@ -97,6 +92,9 @@ def _point_count(text: str) -> int:
 
 
 def _print_point(expr: Expression, args: argparse.Namespace) -> None:
+    from xorlab.core.expression.expression import finite_difference
+    from xorlab.core.expression.values import describe_value, evaluate_point
+
     point = evaluate_point(expr, args.at)  # the expression as written, not as rewritten
     f, df = point.f, point.df if point.df_defined else math.nan
     check = None
@@ -111,7 +109,7 @@ def _print_point(expr: Expression, args: argparse.Namespace) -> None:
             "f_undefined": point.f_reason or None,
             "df_undefined": point.df_reason or None,
             "optimized": {"f": point.optimized_f, "df": point.optimized_df},
-            "notes": list(point.notes),
+            "notes": [*point.notes, *expr.rewrite_limits],
         }
         if check is not None:
             record["finite_difference"] = check
@@ -124,11 +122,15 @@ def _print_point(expr: Expression, args: argparse.Namespace) -> None:
         print("finite difference = undefined (f is not finite here)")
     elif check is not None:
         print(f"finite difference = {check!r}  (|f' - fd| = {abs(df - check):.3g})")
-    for note in point.notes:
+    for note in (*point.notes, *expr.rewrite_limits):
         print(f"note: {note}")
 
 
 def _print_range(expr: Expression, args: argparse.Namespace) -> None:
+    import numpy as np
+
+    from xorlab.core.expression.values import evaluate_range_as_written
+
     xs = np.linspace(args.range[0], args.range[1], args.points)
     fs, dfs = evaluate_range_as_written(expr, xs)
     if args.json:
@@ -143,16 +145,22 @@ def _print_range(expr: Expression, args: argparse.Namespace) -> None:
 
 
 def _print_formula(expr: Expression, args: argparse.Namespace) -> None:
+    from xorlab.core.expression.expression import derivative_formula
+
     formula = derivative_formula(expr)
     if args.json:
-        _print_json({"expression": expr.text, "df_formula": formula})
+        _print_json({"expression": expr.text, "df_formula": formula, "notes": expr.rewrite_limits})
     else:
         print(f"f(x) = {expr.text.strip()}")
         print(f"f'(x) = {formula}")
+        for note in expr.rewrite_limits:
+            print(f"note: {note}")
 
 
 def _print_json(record: dict) -> None:
     # JSON has no nan or inf: a value outside the domain is printed as null.
+    import numpy as np
+
     def plain(value: object) -> object:
         if isinstance(value, np.ndarray):
             return [plain(v) for v in value.tolist()]

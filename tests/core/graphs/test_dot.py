@@ -66,3 +66,56 @@ def test_the_svg_of_every_hostile_label_together_is_one_node_each():
     groups, texts = _svg_nodes(list(HOSTILE.values()))
     assert len(groups) == len(HOSTILE)
     assert "数据" in texts and "<script>" in texts and "\u2400" in texts
+
+
+def _written_by_pydot(nodes, edges, title: str) -> str:
+    """The DOT text as pydot writes it from the same attributes: the reference to_dot
+    reproduces without pydot's slow per-attribute quoting."""
+    import pydot
+
+    from xorlab.core.graphs import dot
+
+    graph = pydot.Dot(
+        "graph", graph_type="digraph", rankdir="TB", fontname=dot.FONT,
+        tooltip=dot.quoted(title or "PyTensor graph"), bgcolor="white", nodesep="0.25",
+        ranksep="0.35",
+    )  # fmt: skip
+    if sum(node.drawn_as == "node" for node in nodes.values()) > dot.LARGE_GRAPH_NODES:
+        for name, value in dot.QUICK_LAYOUT.items():
+            graph.set(name, value)
+    graph.set_node_defaults(fontname=dot.FONT, fontsize="10", style="filled", penwidth="0.8")
+    graph.set_edge_defaults(fontname=dot.FONT, fontsize="8", arrowsize="0.6", color="#555555")
+    for node in nodes.values():
+        if node.drawn_as == "node":
+            graph.add_node(pydot.Node(node.id, **dot._node(node)))
+    for edge in edges:
+        graph.add_edge(pydot.Edge(edge.source, edge.target, **dot._edge(edge, nodes)))
+    return graph.to_string()
+
+
+@pytest.mark.parametrize("text", ["exp(sin(x**2))", "/".join(["x**x"] * 12)])
+def test_the_dot_text_is_what_pydot_writes(text):
+    from xorlab.core.expression.expression import parse_expression
+    from xorlab.core.graphs.view import graph_from_outputs
+
+    expr = parse_expression(text)
+    view = graph_from_outputs([expr.f, expr.df], ["f(x)", "f'(x)"], title=text)
+    nodes, edges = view.nodes, view.edges
+    assert view.dot == _written_by_pydot(nodes, edges, text)
+    large = sum(node.drawn_as == "node" for node in nodes.values()) > 100
+    assert ("splines=line" in view.dot) == large
+
+
+def test_hostile_labels_are_written_as_pydot_writes_them():
+    nodes = {
+        f"n{i}": dataclasses.replace(_node(t), id=f"n{i}") for i, t in enumerate(HOSTILE.values())
+    }
+    assert to_dot(nodes, (), title="t") == _written_by_pydot(nodes, (), "t")
+
+
+def test_a_training_step_graph_is_written_as_pydot_writes_it(minimal_trainer):
+    from xorlab.core.graphs.build import build_graph
+
+    view = build_graph(minimal_trainer, "train", "symbolic")
+    assert any(edge.kind == "update" for edge in view.edges)
+    assert view.dot == _written_by_pydot(view.nodes, view.edges, view.title)

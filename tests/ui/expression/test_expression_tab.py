@@ -196,6 +196,51 @@ def test_graphs_of_f_and_its_derivative(qtbot, tab):
     assert tab.details.node_id == cos.id and "Cos" in tab.details.browser.toPlainText()
 
 
+def test_a_partly_optimized_graph_is_said_to_be_so(qtbot, tab, monkeypatch):
+    from xorlab.core.expression import expression as expression_module
+
+    assert tab.rewrite_note.isHidden()
+    # No rewrite budget at all: as for a long expression whose rewrites run out of time.
+    monkeypatch.setattr(expression_module, "REWRITE_BUDGET_S", 0.0)
+    monkeypatch.setattr(expression_module, "REWRITE_FLOOR", 0)
+    with qtbot.waitSignal(tab.result_shown, timeout=WAIT_MS):
+        tab.set_expression("x**x/x**x/x**x")
+    assert tab.rewrite_note.isVisible() and "Partly optimized" in tab.rewrite_note.text()
+    assert shown_number(tab.f_value) == pytest.approx(15.0**-15.0, rel=1e-9)
+    monkeypatch.undo()
+    with qtbot.waitSignal(tab.result_shown, timeout=WAIT_MS):
+        tab.set_expression(DEFAULT_EXPRESSION)
+    assert tab.rewrite_note.isHidden()
+
+
+def test_values_and_the_symbolic_graph_come_before_the_optimized_compile(qtbot, tab, monkeypatch):
+    release = threading.Event()
+    compute = tab.lab.compute
+
+    def held_compute(request, optimized=True):
+        if optimized:  # the optimized compile waits until the first answer was looked at
+            release.wait(WAIT_MS / 1000)
+        return compute(request, optimized)
+
+    monkeypatch.setattr(tab.lab, "compute", held_compute)
+    try:
+        tab.set_expression("x**3 + x")
+        qtbot.waitUntil(lambda: tab.status.text() == "Optimizing…", timeout=WAIT_MS)
+        assert shown_number(tab.df_value) == pytest.approx(3 * 15.0**2 + 1, rel=1e-9)
+        assert shown_number(tab.fd_value) == pytest.approx(3 * 15.0**2 + 1, rel=1e-6)
+        assert tab.formula.text() == "optimizing…"
+        assert tab.canvas.graph.stage == "symbolic" and "x**3 + x" in tab.canvas.graph.title
+        assert tab.result.request.text == DEFAULT_EXPRESSION  # the last complete answer
+        with qtbot.waitSignal(tab.result_shown, timeout=WAIT_MS):
+            release.set()
+    finally:
+        release.set()
+    assert tab.result.request.text == "x**3 + x" and tab.status.text() == ""
+    assert "optimizing" not in tab.formula.text() and "x" in tab.formula.text()
+    # Compiled now: moving the point needs no first answer.
+    assert not tab.lab.optimized_pending("x**3 + x")
+
+
 def test_without_a_renderer_the_graph_is_dot_text(qtbot, monkeypatch):
     monkeypatch.setenv("XORLAB_RENDERER", "none")
     tab = ExpressionTab()

@@ -1,6 +1,12 @@
-"""Expressions in one variable x: the graph of f (from the safe parser in
-expression_parser.py), its derivative by ``pytensor.grad``, and compiled evaluation at a
-point, over a range, and by finite differences as an independent check.
+"""Expressions in one variable x: the graph of f (from the safe parser in parser.py), its
+derivative by ``pytensor.grad``, and compiled evaluation at a point, over a range, and by
+finite differences as an independent check.
+
+Two runs of the same graph: as written (no rewrites, no compile: as_written.py; the values
+shown) and compiled (PyTensor's rewrites within a time budget; the graph and formula shown,
+and a note where its values differ). Rewrites grow much faster than the expression, so the
+optimized one may be partial for a long expression (rewrite_budget.py); the as-written one
+takes milliseconds at any length the parser accepts.
 """
 
 from __future__ import annotations
@@ -8,6 +14,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pytensor
@@ -25,6 +32,7 @@ from pytensor.tensor.elemwise import Elemwise
 from pytensor.tensor.variable import TensorVariable
 
 from xorlab.core import pytensor_setup  # noqa: F401  (settings applied on import)
+from xorlab.core.expression import as_written
 from xorlab.core.expression.parser import (  # noqa: F401  (public names live here too)
     CONSTANTS,
     FUNCTIONS,
@@ -34,6 +42,7 @@ from xorlab.core.expression.parser import (  # noqa: F401  (public names live he
     ExpressionError,
     build_graph_of,
 )
+from xorlab.core.expression.rewrite_budget import BudgetedRewriter, RewriteBudget
 from xorlab.core.expression.rewrite_log import rewrite_failures
 
 # numpy ufuncs take at most 32 operands, and the rewrites merge long sums and products
@@ -69,6 +78,14 @@ COMPILE_MODE = Mode(
     linker="py", optimizer=RewriteDatabaseQuery(include=["fast_run"], exclude=["fusion"])
 ).register((in2out(_split_wide_sums_and_products), 49.4))  # after merge2, before inplace
 
+# Seconds PyTensor's rewrites may take for one compiled function of an expression, once
+# REWRITE_FLOOR node rewrites have run (those always do, so a short expression is rewritten
+# fully at any load: see rewrite_budget.py). Quiet, expressions of up to ~25 characters
+# finished their rewrites in 0.04-0.3 s; a 100-term quotient takes minutes. The expression
+# tab's whole answer (values, plots, both graphs) is meant to come within a second.
+REWRITE_BUDGET_S = 0.35
+REWRITE_FLOOR = 1000
+
 
 @dataclass(frozen=True, eq=False)
 class Expression:
@@ -82,10 +99,12 @@ class Expression:
     x: TensorVariable
     f: TensorVariable
     df: TensorVariable
-    _compiled: dict[str, Function] = field(default_factory=dict, init=False, repr=False)
+    _compiled: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
     # Rewrites PyTensor skipped because they failed ("local_pow_to_nested_squaring on
     # Pow(x, inf)"), captured from its log so no traceback reaches stderr.
     rewrite_failures: list[str] = field(default_factory=list, init=False, repr=False)
+    # Sentences saying the rewrite budget ran out (RewriteBudget.describe), one per compile.
+    rewrite_limits: list[str] = field(default_factory=list, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
 
@@ -97,12 +116,21 @@ def parse_expression(text: str) -> Expression:
     return Expression(text=text, x=x, f=f, df=df)
 
 
-def compiled_scalar(expr: Expression) -> Function:
-    """The compiled function x -> [f(x), f'(x)]; its `maker.fgraph` is the optimized graph."""
-    return _compile(expr, "scalar", lambda: ([expr.x], [expr.f, expr.df]))
+def compiled_scalar(expr: Expression, budget: RewriteBudget | None = None) -> Function:
+    """The compiled function x -> [f(x), f'(x)]; its `maker.fgraph` is the optimized graph.
+
+    Rewritten within ``budget`` (default REWRITE_BUDGET_S); `expr.rewrite_limits` says when
+    that stopped the rewrites. Compiled once per expression."""
+    return _compile(expr, "scalar", lambda: ([expr.x], [expr.f, expr.df]), budget)
 
 
-def compiled_vector(expr: Expression) -> Function:
+def is_compiled(expr: Expression) -> bool:
+    """Whether ``compiled_scalar(expr)`` is ready (it returns at once)."""
+    with expr._lock:
+        return "scalar" in expr._compiled
+
+
+def compiled_vector(expr: Expression, budget: RewriteBudget | None = None) -> Function:
     """The compiled function xs -> [f(xs), f'(xs)] on a float64 vector, element by element."""
 
     def build() -> tuple[list[TensorVariable], list[TensorVariable]]:
@@ -113,7 +141,16 @@ def compiled_vector(expr: Expression) -> Function:
         fs, dfs = vectorize_graph([expr.f, expr.df], {expr.x: xs})
         return [xs], [fs + pt.zeros_like(xs), dfs + pt.zeros_like(xs)]
 
-    return _compile(expr, "vector", build)
+    return _compile(expr, "vector", build, budget)
+
+
+def written_f(expr: Expression, at: float) -> float:
+    """f(at) as written: no rewrites, no compile (as_written.py), so quick at any length."""
+    with expr._lock:
+        order = expr._compiled.get("as-written f")
+        if order is None:
+            order = expr._compiled["as-written f"] = as_written.program(expr.x, [expr.f])
+    return float(as_written.value_of(expr.f, as_written.run(order, expr.x, at)))
 
 
 def evaluate(expr: Expression, at: float) -> tuple[float, float]:
@@ -135,7 +172,8 @@ def evaluate_range(expr: Expression, xs: np.ndarray) -> tuple[np.ndarray, np.nda
 
 
 def finite_difference(expr: Expression, at: float, h: float | None = None) -> float:
-    """f'(at) from values of f alone: an independent check of the symbolic derivative.
+    """f'(at) from values of f as written alone: an independent check of the symbolic
+    derivative, and one that needs no rewrites (they take minutes for a long expression).
 
     Central differences D(h) = (f(at+h) - f(at-h)) / 2h with steps h and h/2, combined by
     Richardson extrapolation, (4 D(h/2) - D(h)) / 3, which cancels the h**2 error term. A
@@ -152,9 +190,7 @@ def _central_difference(expr: Expression, at: float, h: float) -> float:
     h = (at + h) - at  # the step actually representable around `at`
     if h == 0.0:
         raise ValueError(f"step h is too small to change x = {at}")
-    f_plus, _ = evaluate(expr, at + h)
-    f_minus, _ = evaluate(expr, at - h)
-    return (f_plus - f_minus) / (2.0 * h)
+    return (written_f(expr, at + h) - written_f(expr, at - h)) / (2.0 * h)
 
 
 def derivative_formula(expr: Expression) -> str:
@@ -176,18 +212,28 @@ def _compile(
     expr: Expression,
     key: str,
     build: Callable[[], tuple[list[TensorVariable], list[TensorVariable]]],
+    budget: RewriteBudget | None,
 ) -> Function:
     with expr._lock:
         if key not in expr._compiled:
             inputs, outputs = build()
+            budget = budget or RewriteBudget(REWRITE_BUDGET_S, min_attempts=REWRITE_FLOOR)
+            # A freshly queried rewrite sequence (COMPILE_MODE's), run within the budget.
+            rewriter = BudgetedRewriter(
+                COMPILE_MODE.optimizer, budget, required=[_split_wide_sums_and_products]
+            )
+            mode = Mode(linker="py", optimizer=rewriter)
             # Constant folding may overflow (9.0**9**9 -> inf): that is the intended value.
             with np.errstate(all="ignore"), rewrite_failures() as failures:
                 expr._compiled[key] = pytensor.function(
                     inputs,
                     outputs,
-                    mode=COMPILE_MODE,
+                    mode=mode,
                     on_unused_input="ignore",
                     name=f"{key} f, f' of {expr.text}",
                 )
             expr.rewrite_failures.extend(f for f in failures if f not in expr.rewrite_failures)
+            limit = budget.describe()
+            if limit and limit not in expr.rewrite_limits:
+                expr.rewrite_limits.append(limit)
         return expr._compiled[key]

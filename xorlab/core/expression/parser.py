@@ -13,9 +13,10 @@ import math
 import operator
 import warnings
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import pytensor.tensor as pt
-from pytensor.tensor.variable import TensorVariable
+if TYPE_CHECKING:
+    from pytensor.tensor.variable import TensorVariable
 
 MAX_LENGTH = 500
 # Levels of nested operations. Rewrite time grows steeply with nesting: 30-level towers
@@ -25,10 +26,11 @@ MAX_DEPTH = 30
 
 VARIABLE = "x"
 CONSTANTS: dict[str, float] = {"pi": math.pi, "e": math.e}
-FUNCTIONS: dict[str, Callable[[TensorVariable], TensorVariable]] = {
-    name: getattr(pt, name)
-    for name in ("exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "abs")
-}
+# Names of pytensor.tensor functions. Only names here: this module is imported by `grad
+# --help` and the window, which must not pay for importing PyTensor (~1 s cold).
+FUNCTIONS: tuple[str, ...] = (
+    "exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "abs"
+)  # fmt: skip
 _BINARY_OPS: dict[type[ast.operator], Callable[[TensorVariable, TensorVariable], TensorVariable]]
 _BINARY_OPS = {
     ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
@@ -166,7 +168,9 @@ class _Builder:
     """Walks a parsed tree, checking each node against the whitelist as it builds the graph."""
 
     def __init__(self, source: _Source, x: TensorVariable) -> None:
-        self._source, self._x = source, x
+        import pytensor.tensor as pt  # only when a graph is built (see FUNCTIONS)
+
+        self._source, self._x, self._pt = source, x, pt
 
     def _error(self, message: str, node: ast.AST) -> ExpressionError:
         return ExpressionError(message, self._source.column(getattr(node, "col_offset", 0)))
@@ -219,13 +223,13 @@ class _Builder:
             number = math.inf
         if not math.isfinite(number):
             raise self._error("number too large", node)
-        return pt.constant(number, dtype="float64")
+        return self._pt.constant(number, dtype="float64")
 
     def _name(self, node: ast.Name) -> TensorVariable:
         if node.id == VARIABLE:
             return self._x
         if node.id in CONSTANTS:
-            return pt.constant(CONSTANTS[node.id], dtype="float64")
+            return self._pt.constant(CONSTANTS[node.id], dtype="float64")
         if node.id in FUNCTIONS:
             raise self._error(f"'{node.id}' is a function; call it like {node.id}(x)", node)
         constants = ", ".join(CONSTANTS)
@@ -247,4 +251,4 @@ class _Builder:
             raise self._error(f"{name}() takes no keyword arguments", node.keywords[0])
         if len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
             raise self._error(f"{name}() takes exactly one argument", node)
-        return FUNCTIONS[name](self.build(node.args[0]))
+        return getattr(self._pt, name)(self.build(node.args[0]))

@@ -2,8 +2,8 @@
 
 PyTensor's rewrites assume the expression is defined: x/x becomes 1, x*0 becomes 0, so the
 optimized graph says (x-x)/(x-x) = 1 at 3 and 0/0 = 1. A lab about differentiation must
-show the value of what the learner wrote. Here the graph is compiled with no rewrites at
-all (the Python linker runs each op in numpy, in the order written), every intermediate
+show the value of what the learner wrote. Here the graph runs with no rewrites at all
+(as_written.py: each op in numpy, in the order written, no compile), every intermediate
 value is kept, and the first op that turned finite inputs into nan or inf names the
 reason ("0/0", "log of a negative number"). Where the optimized graph's value differs,
 a note says so: that difference is itself a lesson about rewrites.
@@ -18,18 +18,12 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-import pytensor
-import pytensor.tensor as pt
-from pytensor.compile.mode import Mode
 from pytensor.graph.basic import Apply, Constant
-from pytensor.graph.replace import vectorize_graph
-from pytensor.graph.traversal import ancestors, io_toposort
+from pytensor.graph.traversal import ancestors
 from pytensor.tensor.elemwise import Elemwise
 
+from xorlab.core.expression import as_written
 from xorlab.core.expression.expression import Expression, evaluate
-
-# No rewrites at all: each op runs as written, so 0/0 is nan and not the 1 of x/x -> 1.
-AS_WRITTEN_MODE = Mode(linker="py", optimizer=None)
 
 
 @dataclass(frozen=True)
@@ -57,36 +51,27 @@ class PointValues:
 # --- as written -----------------------------------------------------------------------
 
 
-def _as_written_scalar(expr: Expression):
-    """x -> every intermediate value of f and f', compiled with no rewrites (cached)."""
+def _as_written(expr: Expression) -> list[Apply]:
+    """The ops of f and f' in the order they run as written (cached on the expression)."""
     with expr._lock:
-        cached = expr._compiled.get("as-written")
-        if cached is None:
-            order = io_toposort([expr.x], [expr.f, expr.df])
-            outputs = [out for node in order for out in node.outputs]
-            fn = pytensor.function(
-                [expr.x],
-                outputs or [expr.f],
-                mode=AS_WRITTEN_MODE,
-                on_unused_input="ignore",
-                name=f"as written: {expr.text}",
-            )
-            cached = expr._compiled["as-written"] = (fn, order, outputs)
-        return cached
+        order = expr._compiled.get("as-written")
+        if order is None:
+            order = expr._compiled["as-written"] = as_written.program(expr.x, [expr.f, expr.df])
+        return order
 
 
-def evaluate_point(expr: Expression, at: float) -> PointValues:
+def evaluate_point(expr: Expression, at: float, optimized: bool = True) -> PointValues:
     """f and f' at ``at`` as written, the reasons where undefined, and how the optimized
-    graph differs. Never raises for a value outside the domain."""
+    graph differs (with ``optimized=False``, not compiled: its values are nan and no note
+    compares them). Never raises for a value outside the domain."""
     at = float(at)
-    fn, order, outputs = _as_written_scalar(expr)
-    with np.errstate(all="ignore"):
-        optimized_f, optimized_df = evaluate(expr, at)  # compiles (and rewrites) once
+    order = _as_written(expr)
+    optimized_f = optimized_df = math.nan
+    if optimized:
+        with np.errstate(all="ignore"):
+            optimized_f, optimized_df = evaluate(expr, at)  # compiles (and rewrites) once
     failures = list(expr.rewrite_failures)
-    with expr._lock, np.errstate(all="ignore"):
-        values = fn(at)
-    known = {out: float(np.asarray(v)) for out, v in zip(outputs, values, strict=True)}
-    known[expr.x] = at
+    known = {var: float(value) for var, value in as_written.run(order, expr.x, at).items()}
     f, df = _value(expr.f, known), _value(expr.df, known)
     f_reason = "" if math.isfinite(f) else _origin(expr.f, order, known)
     if not math.isfinite(f):
@@ -100,9 +85,9 @@ def evaluate_point(expr: Expression, at: float) -> PointValues:
             f"the formula PyTensor built for f′ gives {df!r}."
         )
     changed = [
-        f"{name} = {optimized!r} (as written: {_shown(written)})"
-        for name, written, optimized in (("f", f, optimized_f), ("f′", df, optimized_df))
-        if _differs(written, optimized)
+        f"{name} = {optimized_value!r} (as written: {_shown(written)})"
+        for name, written, optimized_value in (("f", f, optimized_f), ("f′", df, optimized_df))
+        if optimized and _differs(written, optimized_value)
     ]
     if changed:
         notes.append(
@@ -121,21 +106,15 @@ def evaluate_point(expr: Expression, at: float) -> PointValues:
 
 def evaluate_range_as_written(expr: Expression, xs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(f(xs), f'(xs)) as written, element by element; nan or inf where undefined."""
-    points = np.asarray(xs, dtype=np.float64)
-    with expr._lock:
-        fn = expr._compiled.get("as-written vector")
-        if fn is None:
-            vector = pt.dvector("xs")
-            fs = vectorize_graph(expr.f, {expr.x: vector}) + pt.zeros_like(vector)
-            dfs = vectorize_graph(expr.df, {expr.x: vector}) + pt.zeros_like(vector)
-            fn = expr._compiled["as-written vector"] = pytensor.function(
-                [vector], [fs, dfs], mode=AS_WRITTEN_MODE, on_unused_input="ignore"
-            )
-    with expr._lock, np.errstate(all="ignore"):
-        f, df = fn(points.ravel())
-    f, df = np.array(f, dtype=np.float64), np.array(df, dtype=np.float64)
+    points = np.asarray(xs, dtype=np.float64).ravel()
+    known = as_written.run(_as_written(expr), expr.x, points)
+    # Copies the length of the points: a constant f ("3") or f' is one 0-d value.
+    f, df = (
+        np.array(np.broadcast_to(as_written.value_of(var, known), points.shape), dtype=np.float64)
+        for var in (expr.f, expr.df)
+    )
     df[~np.isfinite(f)] = np.nan  # where f is undefined, so is f'
-    return f.reshape(points.shape), df.reshape(points.shape)
+    return f.reshape(np.shape(xs)), df.reshape(np.shape(xs))
 
 
 def describe_value(value: float, reason: str) -> str:

@@ -5,10 +5,11 @@ The values are those of the SYMBOLIC graph (graphs.build_graph(..., "symbolic"))
 expressions as model.py builds them, before PyTensor's rewrites. Its variables are the very
 ones the view numbers (the same outputs walked by graph_nodes.collect give the same ids), so
 "v13" here is "v13" on screen. One function computing all of its intermediate variables at
-once is compiled per trainer and graph, in FAST_COMPILE mode (the default Numba backend would
-JIT every one of the dozens of ops on the first call, tens of seconds). The optimized graph's
-values are not computed: its variables live inside a compiled function, and the numbers are
-the same expressions' anyway.
+once is compiled per trainer and graph, with FAST_COMPILE's rewrites on the Python linker (the
+default Numba backend would JIT every one of the dozens of ops on the first call, tens of
+seconds; FAST_COMPILE's own linker builds PyTensor's C module with g++ on a cold cache). The
+optimized graph's values are not computed: its variables live inside a compiled function,
+and the numbers are the same expressions' anyway.
 
 Shared variables (the weights, the optimizer state, the learning rate) show their current
 value, or a snapshot's (``at=``: a replayed epoch); the 'update of W1' output of the training
@@ -35,9 +36,9 @@ from pytensor.graph.fg import FunctionGraph
 from xorlab.core.graphs.build import symbolic_outputs
 from xorlab.core.graphs.nodes import NodeInfo, OutputSlot, collect
 from xorlab.core.graphs.view import GraphError, GraphView
+from xorlab.core.pytensor_setup import INSPECT_MODE  # the Python linker: see there
 from xorlab.core.training.trainer import Trainer, TrainingSnapshot
 
-INSPECT_MODE = "FAST_COMPILE"  # see the module docstring
 # Arrays up to this many elements are written out in full in a summary.
 INLINE_SIZE = 6
 

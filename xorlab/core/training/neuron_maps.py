@@ -3,8 +3,9 @@
 The network diagram draws these as small pictures inside the neurons, so a learner sees the
 hidden units carve the plane and the output combine them. The activations come from the same
 symbolic forward pass the trainer trains (``model.forward_layers`` on ``trainer.params``),
-compiled once per trainer in PyTensor's FAST_COMPILE mode: the default (Numba) backend JIT-
-compiles every op on the first call, seconds that would stall training for a picture.
+compiled once per trainer with FAST_COMPILE's rewrites on the Python linker: the default
+(Numba) backend JIT-compiles every op on the first call, seconds that would stall training for
+a picture (and FAST_COMPILE's own linker builds a C module with g++ on a cold cache).
 
 Threads: like the Trainer, call these on the thread that owns it (they read its weights).
 """
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pytensor.tensor as pt
 
+from xorlab.core.pytensor_setup import INSPECT_MODE  # the Python linker: see there
 from xorlab.core.training import model
 from xorlab.core.training.datasets import Dataset, PlaneGrid, plane_grid
 from xorlab.core.training.features import feature_values, uses_features
@@ -28,8 +30,6 @@ from xorlab.core.training.trainer import Trainer
 # Coarse on purpose: a map is drawn some 30 pixels wide, and 24x24 points cost well under a
 # millisecond to evaluate.
 MAP_RESOLUTION = 24
-# Inspection functions run on one row or a small grid; compiling fast matters, running fast not.
-INSPECT_MODE = "FAST_COMPILE"
 
 
 @dataclass(frozen=True, eq=False)

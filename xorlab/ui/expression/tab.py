@@ -18,6 +18,7 @@ everything else keeps showing the last good result.
 
 from __future__ import annotations
 
+import html
 import math
 
 import numpy as np
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QSizePolicy,
     QSplitter,
     QToolButton,
     QVBoxLayout,
@@ -51,6 +53,9 @@ DEFAULT_POINT = 15.0
 DEFAULT_RANGE = (14.0, 16.0)
 DEBOUNCE_MS = 250  # typing pauses this long before the text is computed
 JOB = "expression"
+# The first answer for an expression not compiled yet: values, plots and the symbolic graph,
+# before PyTensor's rewrites (~1 s for a long expression); JOB follows with the rest.
+JOB_FIRST = "expression, first answer"
 LIMIT = 1e6
 PLOT_MIN_HEIGHT = 130
 CANVAS_MIN_HEIGHT = 220
@@ -97,6 +102,8 @@ def _segments(group: QButtonGroup, prefix: str, labels: dict[str, str], key: str
 
 
 X_PADDING = 0.02  # share of the plotted range left beside it
+TITLE_CHARACTERS = 80  # of the expression, in the values panel's title
+FORMULA_CHARACTERS = 600  # of f' as compiled (a 100-term quotient's runs to ~10,000)
 
 
 def format_number(value: float, digits: int = 10, reason: str = "") -> str:
@@ -205,6 +212,9 @@ class ExpressionTab(QWidget):
         grid = QGridLayout(values)
         self.values_title = QLabel("<b>At x</b>")
         self.values_title.setObjectName("expression.values_title")
+        # A 500-character expression (or its derivative's formula) has no place to break:
+        # these labels take the width they are given instead of widening the window.
+        self.values_title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         grid.addWidget(self.values_title, 0, 0, 1, 2)
         for row_index, (attr, text_, tip) in enumerate(VALUE_ROWS, start=1):
             name = QLabel(text_)
@@ -216,6 +226,8 @@ class ExpressionTab(QWidget):
             size = "10pt" if attr == "formula" else "11pt"
             value.setStyleSheet(f"font-family: monospace; font-size: {size};")
             value.setWordWrap(attr == "formula")
+            if attr == "formula":
+                value.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             if attr == "formula":  # long: under its name, across the panel
                 grid.addWidget(name, row_index, 0, 1, 2)
                 grid.addWidget(value, row_index + 1, 0, 1, 2)
@@ -255,6 +267,12 @@ class ExpressionTab(QWidget):
         graph_bar.addWidget(self.graph_stats)
         self.part_group.buttons()[-1].setChecked(True)  # f and f'
         self.stage_group.buttons()[0].setChecked(True)  # symbolic
+        # Said where the graph is: a long expression's rewrites were stopped by the budget.
+        self.rewrite_note = QLabel()
+        self.rewrite_note.setObjectName("expression.rewrite_note")
+        self.rewrite_note.setWordWrap(True)
+        self.rewrite_note.setStyleSheet("color: #8a4b00;")
+        self.rewrite_note.hide()
         self.canvas = GraphCanvas("expression.canvas")
         self.details = NodeDetails(
             "expression.details", empty_text="Click a node in the graph to see what it computes."
@@ -269,6 +287,7 @@ class ExpressionTab(QWidget):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addLayout(graph_bar)
+        right_layout.addWidget(self.rewrite_note)
         right_layout.addWidget(graph_splitter, 1)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -318,10 +337,16 @@ class ExpressionTab(QWidget):
             return
         self.range_error.hide()
         self.status.setText("Computing…")
+        if self.lab.optimized_pending(request.text):
+            self.runner.submit(JOB_FIRST, self.lab.compute, request, False)
+        else:
+            self.runner.cancel(JOB_FIRST)
         self.runner.submit(JOB, self.lab.compute, request)
 
     def busy(self) -> bool:
-        return self._debounce.isActive() or self.runner.is_busy(JOB)
+        return (
+            self._debounce.isActive() or self.runner.is_busy(JOB) or self.runner.is_busy(JOB_FIRST)
+        )
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -337,7 +362,8 @@ class ExpressionTab(QWidget):
     @Slot(str, object)
     def _on_job_finished(self, _kind: str, result: ExpressionResult) -> None:
         self.input.clear_error()
-        self.result = result
+        if result.complete:
+            self.result = result
         request = result.request
         xs = result.xs
         self.f_curve.setData(xs, _finite(result.fs), connect="finite")
@@ -353,6 +379,20 @@ class ExpressionTab(QWidget):
         self.f_plot.getViewBox().enableAutoRange(x=False)
         self.f_plot.setXRange(request.x_min, request.x_max, padding=X_PADDING)
         self._show_values(result)
+        if result.graph is not None:
+            self._show_graph(result)
+        else:
+            self.canvas.show_message("Optimizing: PyTensor is rewriting this graph…")
+            self.graph_stats.setText("")
+        self.rewrite_note.setText(result.rewrite_limit)
+        self.rewrite_note.setVisible(bool(result.rewrite_limit))
+        if not result.complete:
+            self.status.setText("Optimizing…")
+            return
+        self.status.setText("")
+        self.result_shown.emit(result)
+
+    def _show_graph(self, result: ExpressionResult) -> None:
         self.canvas.set_graph(result.graph)
         if result.svg is not None:
             self.canvas.set_svg(result.svg)
@@ -362,8 +402,6 @@ class ExpressionTab(QWidget):
         self.graph_stats.setText(
             f"{result.graph.stats.apply_nodes} ops, {result.graph.stats.variables} values"
         )
-        self.status.setText("")
-        self.result_shown.emit(result)
 
     @Slot(str, object)
     def _on_job_failed(self, _kind: str, error: object) -> None:
@@ -379,7 +417,8 @@ class ExpressionTab(QWidget):
 
     def _show_values(self, result: ExpressionResult) -> None:
         at = result.request.at
-        self.values_title.setText(f"<b>At x = {at:g}</b> &nbsp; f(x) = {result.request.text}")
+        text = _shortened(result.request.text, TITLE_CHARACTERS)
+        self.values_title.setText(f"<b>At x = {at:g}</b> &nbsp; f(x) = {html.escape(text)}")
         point = result.point
         self.f_value.setText(format_number(result.f, reason=point.f_reason))
         self.df_value.setText(format_number(result.df, reason=point.df_reason))
@@ -387,7 +426,10 @@ class ExpressionTab(QWidget):
         self.truth_note.setVisible(bool(point.notes))
         no_f = "" if point.f_defined else "f is not finite here"
         self.fd_value.setText(format_number(result.fd, reason=no_f))
-        self.formula.setText(result.formula)
+        formula = _shortened(
+            result.formula, FORMULA_CHARACTERS, " (the optimized graph has it all)"
+        )
+        self.formula.setText(formula if result.complete else "optimizing…")
         difference = result.difference
         if math.isfinite(difference):
             scale = max(abs(result.df), 1e-300)
@@ -414,6 +456,11 @@ class ExpressionTab(QWidget):
     def _on_link_activated(self, node_id: str) -> None:
         self.canvas.select(node_id)
         self.details.show_node(self.canvas.graph, node_id)
+
+
+def _shortened(text: str, limit: int, more: str = "") -> str:
+    """``text``, or its first ``limit`` characters, an ellipsis and ``more``."""
+    return text if len(text) <= limit else f"{text[:limit]}…{more}"
 
 
 def _finite(values: np.ndarray) -> np.ndarray:

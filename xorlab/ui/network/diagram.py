@@ -33,6 +33,7 @@ from xorlab.app.run_state import SETTLED, RunState
 from xorlab.core.training.datasets import Dataset
 from xorlab.core.training.trainer import TrainingSnapshot
 from xorlab.ui.network import header, style
+from xorlab.ui.network.edge_pictures import EdgePictures
 from xorlab.ui.network.layout import Architecture, architecture_for
 from xorlab.ui.network.map_popup import MapPopup
 from xorlab.ui.network.paint import paint_maps, paint_selection
@@ -40,6 +41,7 @@ from xorlab.ui.network.scene import NetworkScene
 from xorlab.ui.network.structure_controls import BUTTON, FROM_BOTTOM, StructureControls
 from xorlab.ui.network.view import NetworkView
 from xorlab.ui.network.weight_editor import WeightEditor
+from xorlab.ui.runtime.background import BackgroundRunner
 from xorlab.ui.runtime.job_request import JobRequest
 from xorlab.ui.runtime.selection import NOTHING, SelectionBus, SelectionRef
 from xorlab.ui.widgets.visibility import out_of_sight
@@ -73,6 +75,7 @@ class NetworkDiagram(QWidget):
         bus: SelectionBus | None = None,
         parent: QWidget | None = None,
         replay: QObject | None = None,
+        runner: BackgroundRunner | None = None,
     ):
         super().__init__(parent)
         self.setObjectName("network_diagram")
@@ -96,6 +99,8 @@ class NetworkDiagram(QWidget):
         self._live_maps: bool | None = None  # what the worker was last told
 
         self.scene = NetworkScene(self)
+        # With a runner, the lines are painted on its thread and the GUI thread blits them.
+        self.pictures = EdgePictures(runner, self) if runner is not None else None
         self.view = NetworkView(self.scene)
         self.editor = WeightEditor(self)
         self.map_popup = MapPopup(self)
@@ -167,7 +172,7 @@ class NetworkDiagram(QWidget):
             if interval >= 1.0 and not self._slow_note:
                 self._slow_note = True
                 self._set_status(
-                    f"Drawing these {len(self.scene.lines):,} lines takes "
+                    f"Drawing these {len(self.scene.edges):,} lines takes "
                     f"{self.view.fast_paint_seconds * 1000:.0f} ms: while training they are "
                     f"redrawn every {interval:.0f} s, and as soon as training pauses."
                 )
@@ -246,6 +251,8 @@ class NetworkDiagram(QWidget):
         weights = self.scene.weights
         self._built_aspect = self._view_aspect()
         self.scene.build(arch, self._built_aspect)
+        if self.pictures is not None:
+            self.pictures.attach(self.scene.edges)
         if [w.shape for w in weights] == shapes:
             self.scene.set_weights(weights)
         self.view.fit()
@@ -333,7 +340,7 @@ class NetworkDiagram(QWidget):
     def _on_state_changed(self, state: str) -> None:
         # Smooth once settled, unless even the jagged repaint is slow (a wide net's thousands
         # of lines): antialiasing triples it, and the window would freeze for a second.
-        slow = self.view.fast_paint_seconds > MAX_SMOOTH_PAINT
+        slow = self.view.fast_paint_seconds > MAX_SMOOTH_PAINT and self.pictures is None
         self.view.set_fast(state == RunState.TRAINING or slow)
         if state != RunState.TRAINING and self._slow_note:
             self._slow_note = False

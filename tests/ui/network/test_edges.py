@@ -12,8 +12,8 @@ from PySide6.QtGui import QColor, QImage, QPainter, QTransform
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView
 
 from xorlab.ui.network import style
-from xorlab.ui.network.edge_pictures import EdgePictures
-from xorlab.ui.network.edges import NO_KEY, EdgesItem, paint_lines
+from xorlab.ui.network.edge_pictures import KIND, PAINT_SHARE, EdgePictures
+from xorlab.ui.network.edges import NO_KEY, EdgePicture, EdgesItem, ViewKey, paint_lines
 from xorlab.ui.runtime.background import BackgroundRunner
 
 
@@ -160,5 +160,22 @@ def test_pictures_painted_on_a_thread_are_the_lines_and_are_blitted(qtbot):
         at = QTransform(*edges.picture.view.transform).map(QPointF((x1 + x2) / 2, y1))
         pixel = edges.picture.image.pixelColor(at.toPoint())
         assert pixel.red() > pixel.blue()
+    finally:
+        assert runner.shutdown(30_000)
+
+
+def test_pictures_follow_each_other_no_more_often_than_painting_allows(qtbot):
+    runner = BackgroundRunner("test-diagram-pacing")
+    try:
+        pictures = EdgePictures(runner)
+        edges = EdgesItem(horizontal_lines(3), style.PenCache())
+        pictures.attach(edges)
+        assert pictures.interval() == pytest.approx(1 / 30)
+        image = QImage(4, 4, QImage.Format.Format_ARGB32_Premultiplied)
+        view = ViewKey((1.0, 0, 0, 0, 1.0, 0, 0, 0, 1.0), 4, 4, 1.0, False)
+        # Pictures that take half a second to paint come at most every 2 s (a quarter).
+        pictures._on_job_finished(KIND, EdgePicture(edges.version, view, image, 0.5))
+        assert pictures.interval() == pytest.approx(0.5 / PAINT_SHARE)
+        assert pictures.render_seconds == 0.5
     finally:
         assert runner.shutdown(30_000)

@@ -179,6 +179,7 @@ class NetworkDiagram(QWidget):
             return
         self._skipped, self._last_drawn = None, now
         self.redraws += 1
+        self._note_slow_pictures()
         shapes = [w.shape for w in snapshot.weights]
         if self.arch is None or self.arch.shapes() != shapes:
             self._build(shapes)
@@ -199,6 +200,21 @@ class NetworkDiagram(QWidget):
         elif getattr(self.source, "state", "") != RunState.TRAINING or self._replaying():
             self.request_maps()  # a step, an edit, a replayed epoch: maps for these weights
         self.update_seconds = [*self.update_seconds[-199:], time.perf_counter() - start]
+
+    def _note_slow_pictures(self) -> None:
+        """Say so when the lines' pictures, painted on their thread, follow the weights
+        seconds apart (thousands of lines; the neurons' maps keep up)."""
+        pictures = self.pictures
+        if pictures is None or self._slow_note or not self._training():
+            return
+        interval = pictures.interval()
+        if interval >= 1.0:
+            self._slow_note = True
+            self._set_status(
+                f"Painting these {len(self.scene.edges):,} lines takes "
+                f"{pictures.render_seconds * 1000:.0f} ms: while training they follow the "
+                f"weights every {interval:.1f} s, and at once when training pauses."
+            )
 
     def redraw_interval(self) -> float:
         """Seconds between redraws while training, from the time a repaint takes while
@@ -347,6 +363,8 @@ class NetworkDiagram(QWidget):
             self._set_status("Hover over a line to read its weight; click it to edit.")
         if state != RunState.TRAINING and self._skipped is not None:
             self.on_snapshot(self._skipped)  # the run's last snapshot came before the state
+        if state != RunState.TRAINING and self.pictures is not None:
+            self.pictures.hurry()  # the settled lines, smooth, without waiting
         if state in SETTLED_STATES:
             self.maps_request.forget()  # a new trainer answers afresh
             self.request_maps()

@@ -39,6 +39,7 @@ class EdgePictures(QObject):
         self._sent_to: EdgesItem | None = None
         self.render_seconds = 0.0  # smoothed time a picture takes to paint, on its thread
         self.pictures = 0  # pictures taken into the diagram
+        self._hurry = False
         self.request = JobRequest(self._send, min_interval_s=MIN_INTERVAL, clock=clock, parent=self)
         runner.job_finished.connect(self._on_job_finished)
         runner.job_failed.connect(self._on_job_failed)
@@ -52,8 +53,17 @@ class EdgePictures(QObject):
         """Seconds from one picture to the next, at least."""
         return self.request.min_interval_s
 
+    def hurry(self) -> None:
+        """The next picture without waiting out the interval (training has settled)."""
+        self._hurry = True
+        if self.edges is not None and not self.edges.picture_is_current():
+            self.request.ask_now()
+
     def _on_stale(self, _view: ViewKey) -> None:
-        self.request.ask()
+        if self._hurry:
+            self.request.ask_now()
+        else:
+            self.request.ask()
 
     def _send(self) -> bool:
         edges = self.edges
@@ -71,10 +81,14 @@ class EdgePictures(QObject):
         seconds = picture.seconds
         self.render_seconds = seconds if old == 0 else 0.7 * old + 0.3 * seconds
         self.request.min_interval_s = max(MIN_INTERVAL, self.render_seconds / PAINT_SHARE)
-        if self._sent_to is self.edges and self.edges is not None:
-            if self.edges.take_picture(picture):
-                self.pictures += 1
+        edges = self.edges
+        if self._sent_to is edges and edges is not None and edges.take_picture(picture):
+            self.pictures += 1
+            if self._hurry and edges.picture_is_current():
+                self._hurry = False
         self.request.answer(picture)
+        if self._hurry and edges is not None and not edges.picture_is_current():
+            self.request.ask_now()
 
     @Slot(str, object)
     def _on_job_failed(self, kind: str, _error: object) -> None:

@@ -12,9 +12,9 @@ Qt call, so a picture painted on another thread in one call would stall the GUI 
 long. ``render_picture`` therefore paints one line per call: between calls the GIL passes
 to whichever thread waits for it. With a picture renderer attached (``on_stale``), the item
 blits the newest picture painted for the view's transform and asks for a new one when the
-pens changed; the lines follow the weights a render behind. Without one (a bare scene, a
-print), it paints its lines itself, cached in device pixels so a repaint that is not about
-the lines is a blit.
+pens changed; the lines follow the weights a render behind (and a new diagram shows its
+lines once the first picture is painted). Without one (a bare scene, a print), it paints its
+lines itself, cached in device pixels so a repaint that is not about the lines is a blit.
 
 Drawing order: dimmed lines first, then the selection's; within each, thin and faint pens
 before wide and strong ones, so the large weights are on top where lines cross.
@@ -48,7 +48,11 @@ def _unknown_pen() -> QPen:
 
 
 def paint_lines(
-    painter: QPainter, segments: np.ndarray, runs: list[Run], pens: style.PenCache
+    painter: QPainter,
+    segments: np.ndarray,
+    runs: list[Run],
+    pens: style.PenCache,
+    pause: Callable[[], None] | None = None,
 ) -> None:
     """Paint ``segments`` (sorted by run, C-contiguous float64) run by run, one line per
     call; dimmed runs at DIMMED_OPACITY.
@@ -56,7 +60,8 @@ def paint_lines(
     One line per call, not a run per call: Qt strokes the lines of one call as one path, and
     an antialiased path of many crossing lines costs 2-3 times as much (609 lines: 61 against
     164 ms; jagged, about the same). Each line its own stroke also blends where lines cross
-    as separate items did. And a call holds the GIL for one line only."""
+    as separate items did. And a call holds the GIL for one line only. ``pause()`` is called
+    after every line (a background painter gives the GIL away there)."""
     unknown = _unknown_pen()
     base = segments.ctypes.data
     opacity = painter.opacity()
@@ -66,6 +71,8 @@ def paint_lines(
         for i in range(start, stop):
             # drawLines(const QLineF *lines, int count) over the array's own memory.
             painter.drawLines(shiboken6.wrapInstance(base + i * LINE_BYTES, QLineF), 1)
+            if pause is not None:
+                pause()
     painter.setOpacity(opacity)
 
 
@@ -119,6 +126,27 @@ class EdgePicture:
     seconds: float  # painting it took, on its thread
 
 
+class GilBreaks:
+    """Called after each line a background thread paints: every BUSY_SECONDS it sleeps a
+    little. A thread that keeps the GIL busy makes every other thread wait up to Python's
+    switch interval (5 ms) each time it wants the GIL back, and the GUI thread wants it for
+    every slot and paint; sleeping hands it over at once."""
+
+    BUSY_SECONDS = 0.002
+    SLEEP_SECONDS = 0.0003
+
+    def __init__(self) -> None:
+        self._since = time.perf_counter()
+        self.breaks = 0
+
+    def __call__(self) -> None:
+        now = time.perf_counter()
+        if now - self._since >= self.BUSY_SECONDS:
+            time.sleep(self.SLEEP_SECONDS)
+            self.breaks += 1
+            self._since = time.perf_counter()
+
+
 def render_picture(job: PictureJob) -> EdgePicture:
     """The lines of ``job`` on a transparent image the size of its view: safe on any thread
     (QImage and QPainter, with pens of its own)."""
@@ -134,7 +162,7 @@ def render_picture(job: PictureJob) -> EdgePicture:
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, view.antialias)
     painter.setWorldTransform(QTransform(*view.transform))
-    paint_lines(painter, job.segments, job.runs, style.PenCache())
+    paint_lines(painter, job.segments, job.runs, style.PenCache(), GilBreaks())
     painter.end()
     return EdgePicture(job.version, view, image, time.perf_counter() - start)
 
@@ -246,9 +274,10 @@ class EdgesItem(QGraphicsItem):
         return PictureJob(self.version, self._sorted.copy(), list(self._runs), view)
 
     def take_picture(self, picture: EdgePicture) -> bool:
-        """Show ``picture`` (painted by render_picture) from the next repaint on; False when
-        it is of a view no longer wanted."""
-        if picture.view != self.wanted or picture.version > self.version:
+        """Show ``picture`` (painted by render_picture) from the next repaint on, even if of
+        a view no longer wanted (it is stretched to the view till the next one); False for
+        one of lines this item never had."""
+        if picture.version > self.version:
             return False
         self.picture = picture
         self.update()
@@ -278,15 +307,20 @@ class EdgesItem(QGraphicsItem):
             picture = self.picture
             if picture is None or picture.version != self.version or picture.view != view:
                 self.on_stale(view)
-            if picture is not None and picture.view.same_place(view):
-                # In place, if maybe of the pens (or antialiasing) before: the next one is
-                # on its way. Only a new transform (a resize) paints the lines here.
+            if picture is not None:
+                # Maybe of the pens (or antialiasing) before, or of another size (the view
+                # was resized: stretched till the next one): the next one is on its way.
+                # The lines are never painted here: thousands take the GUI thread ~1 s.
                 painter.save()
-                painter.resetTransform()
+                if picture.view.same_place(view):
+                    painter.resetTransform()
+                else:
+                    painted_for = QTransform(*picture.view.transform)
+                    painter.setWorldTransform(painted_for.inverted()[0] * painter.worldTransform())
                 painter.drawImage(QPointF(0, 0), picture.image)
                 painter.restore()
                 self.blits += 1
-                return
+            return
         self.paints += 1
         paint_lines(painter, self._sorted, self._runs, self.pens)
 

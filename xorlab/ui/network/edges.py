@@ -8,13 +8,13 @@ numpy array, sorted so the lines that share a pen are contiguous, and each line 
 ``QPainter.drawLines`` call straight over that memory (no QLineF made per line).
 
 Qt's raster engine still needs ~20-30 us per wide line, and PySide keeps the GIL through a
-Qt call, so a picture painted on another thread in one call would stall the GUI thread as
-long. ``render_picture`` therefore paints one line per call: between calls the GIL passes
-to whichever thread waits for it. With a picture renderer attached (``on_stale``), the item
-blits the newest picture painted for the view's transform and asks for a new one when the
-pens changed; the lines follow the weights a render behind (and a new diagram shows its
-lines once the first picture is painted). Without one (a bare scene, a print), it paints its
-lines itself, cached in device pixels so a repaint that is not about the lines is a blit.
+Qt call, so QPainter on another thread would take as long from the other threads.
+``render_picture`` therefore rasterizes the lines with line_raster's Numba kernel, which
+releases the GIL. With a picture renderer attached (``on_stale``), the item blits the newest
+picture painted for the view and asks for a new one when the pens changed; the lines follow
+the weights a picture behind (and a new diagram shows its lines once the first picture is
+painted). Without one (a bare scene, a print), it paints its lines itself with QPainter,
+cached in device pixels so a repaint that is not about the lines is a blit.
 
 Drawing order: dimmed lines first, then the selection's; within each, thin and faint pens
 before wide and strong ones, so the large weights are on top where lines cross.
@@ -28,11 +28,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import shiboken6
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtCore import QLineF, QPointF, QRectF
 from PySide6.QtGui import QColor, QImage, QPainter, QPen, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from xorlab.ui.network import style
+from xorlab.ui.network import line_raster, style
 
 NO_KEY = -1  # a line whose weight is not known yet: drawn thin and grey
 PAD = 12.0  # scene units around the segments' bounds (round caps, cosmetic widths)
@@ -52,7 +52,6 @@ def paint_lines(
     segments: np.ndarray,
     runs: list[Run],
     pens: style.PenCache,
-    pause: Callable[[], None] | None = None,
 ) -> None:
     """Paint ``segments`` (sorted by run, C-contiguous float64) run by run, one line per
     call; dimmed runs at DIMMED_OPACITY.
@@ -60,8 +59,7 @@ def paint_lines(
     One line per call, not a run per call: Qt strokes the lines of one call as one path, and
     an antialiased path of many crossing lines costs 2-3 times as much (609 lines: 61 against
     164 ms; jagged, about the same). Each line its own stroke also blends where lines cross
-    as separate items did. And a call holds the GIL for one line only. ``pause()`` is called
-    after every line (a background painter gives the GIL away there)."""
+    as separate items did."""
     unknown = _unknown_pen()
     base = segments.ctypes.data
     opacity = painter.opacity()
@@ -71,8 +69,6 @@ def paint_lines(
         for i in range(start, stop):
             # drawLines(const QLineF *lines, int count) over the array's own memory.
             painter.drawLines(shiboken6.wrapInstance(base + i * LINE_BYTES, QLineF), 1)
-            if pause is not None:
-                pause()
     painter.setOpacity(opacity)
 
 
@@ -128,44 +124,56 @@ class EdgePicture:
     seconds: float
 
 
-class GilBreaks:
-    """Called after each line a background thread paints: every BUSY_SECONDS it sleeps a
-    little. A thread that keeps the GIL busy makes every other thread wait up to Python's
-    switch interval (5 ms) each time it wants the GIL back, and the GUI thread wants it for
-    every slot and paint; sleeping hands it over at once."""
+def _rgb(name: str) -> tuple[float, float, float]:
+    return tuple(int(name[i : i + 2], 16) / 255 for i in (1, 3, 5))  # type: ignore[return-value]
 
-    BUSY_SECONDS = 0.002
-    SLEEP_SECONDS = 0.0003
 
-    def __init__(self) -> None:
-        self._since = time.perf_counter()
-        self.breaks = 0
-
-    def __call__(self) -> None:
-        now = time.perf_counter()
-        if now - self._since >= self.BUSY_SECONDS:
-            time.sleep(self.SLEEP_SECONDS)
-            self.breaks += 1
-            self._since = time.perf_counter()
+def line_looks(runs: list[Run], count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per line in drawing order: its width in pixels and its straight RGBA colour, as the
+    pen of its key draws it (style.make_pen), dimmed lines at DIMMED_OPACITY."""
+    widths = np.empty(count)
+    colours = np.empty((count, 4))
+    for start, stop, key, lit in runs:
+        if key == NO_KEY:
+            width, rgb, alpha = 1.0, _rgb(style.MUTED_COLOR), 1.0
+        else:
+            positive, rest = key % 2, key // 2
+            steps, level = divmod(rest, style.ALPHA_LEVELS + 1)
+            width = steps * style.WIDTH_STEP
+            rgb = _rgb(style.POSITIVE_COLOR if positive else style.NEGATIVE_COLOR)
+            alpha = 0.25 + 0.75 * level / style.ALPHA_LEVELS
+        widths[start:stop] = width
+        colours[start:stop] = (*rgb, alpha if lit else alpha * style.DIMMED_OPACITY)
+    return widths, colours
 
 
 def render_picture(job: PictureJob) -> EdgePicture:
-    """The lines of ``job`` on a transparent image the size of its view: safe on any thread
-    (QImage and QPainter, with pens of its own)."""
+    """The lines of ``job`` on a transparent image the size of its view, safe on any thread:
+    rasterized by line_raster's Numba kernel with the GIL released (QPainter would hold it
+    for the whole picture)."""
     start = time.thread_time()
     view = job.view
-    image = QImage(
-        max(1, round(view.width * view.ratio)),
-        max(1, round(view.height * view.ratio)),
-        QImage.Format.Format_ARGB32_Premultiplied,
+    ratio = view.ratio
+    m11, m12, _m13, m21, m22, _m23, dx, dy, _m33 = view.transform
+    x1, y1, x2, y2 = job.segments.T
+    device = np.column_stack(
+        [
+            (m11 * x1 + m21 * y1 + dx) * ratio,
+            (m12 * x1 + m22 * y1 + dy) * ratio,
+            (m11 * x2 + m21 * y2 + dx) * ratio,
+            (m12 * x2 + m22 * y2 + dy) * ratio,
+        ]
     )
-    image.setDevicePixelRatio(view.ratio)
-    image.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(image)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing, view.antialias)
-    painter.setWorldTransform(QTransform(*view.transform))
-    paint_lines(painter, job.segments, job.runs, style.PenCache(), GilBreaks())
-    painter.end()
+    widths, colours = line_looks(job.runs, len(job.segments))
+    height, width = max(1, round(view.height * ratio)), max(1, round(view.width * ratio))
+    pixels = line_raster.to_bytes(
+        line_raster.rasterize((height, width), device, widths * ratio, colours, view.antialias)
+    )
+    image = QImage(
+        pixels.data, width, height, 4 * width, QImage.Format.Format_RGBA8888_Premultiplied
+    )
+    image = image.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)  # a copy
+    image.setDevicePixelRatio(ratio)
     return EdgePicture(job.version, view, image, time.thread_time() - start)
 
 

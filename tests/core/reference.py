@@ -29,7 +29,7 @@ def forward(weights, X, activations, bias):
     return layers, h
 
 
-def cost_and_grads(weights, X, y, activations, bias, cost="sse", l2=0.0):
+def cost_and_grads(weights, X, y, activations, bias, cost="sse", l2=0.0, l1=0.0):
     layers, out = forward(weights, X, activations, bias)
     if cost == "sse":
         c, dout = ((out - y) ** 2).sum(), 2 * (out - y)
@@ -55,6 +55,13 @@ def cost_and_grads(weights, X, y, activations, bias, cost="sse", l2=0.0):
                 mask[-1] = 0
             c += l2 * ((W * mask) ** 2).sum()
             grads[i] = grads[i] + 2 * l2 * W * mask
+    if l1:
+        for i, W in enumerate(weights):
+            mask = np.ones_like(W)
+            if bias:
+                mask[-1] = 0
+            c += l1 * np.abs(W * mask).sum()
+            grads[i] = grads[i] + l1 * np.sign(W) * mask
     return c, grads
 
 
@@ -92,7 +99,7 @@ def train_reference(spec, X, y, weights, n_steps, batches):
     costs = []
     for k in range(n_steps):
         rows = batches[k % len(batches)]
-        c, g = cost_and_grads(weights, X[rows], y[rows], acts, net.bias, tr.cost, tr.l2)
+        c, g = cost_and_grads(weights, X[rows], y[rows], acts, net.bias, tr.cost, tr.l2, tr.l1)
         costs.append(c)
         weights = opt.step(weights, g)
     return weights, np.array(costs)

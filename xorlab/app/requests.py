@@ -13,7 +13,15 @@ from xorlab.core.training.spec import ExperimentSpec
 def compile_key(spec: ExperimentSpec) -> ExperimentSpec:
     """The part of a spec the compiled functions depend on; the rest is applied in place."""
     return spec.with_changes(
-        network={"seed": 0}, training={"learning_rate": 1.0, "epochs": 1, "log_every": 1}
+        network={"seed": 0},
+        training={
+            "learning_rate": 1.0,
+            "epochs": 1,
+            "log_every": 1,
+            "target_cost": 0.0,
+            "plateau_epochs": 0,
+            "plateau_tolerance": 0.0,
+        },
     )
 
 

@@ -12,7 +12,7 @@ import numpy as np
 
 from xorlab.core.io.experiment import ExperimentError, atomic_write, load_experiment, restore_into
 from xorlab.core.io.png import encode_png
-from xorlab.core.io.spec_file import SpecFileError, load_spec_file
+from xorlab.core.io.spec_file import SpecFileError, load_spec
 from xorlab.core.landscape.batched_cost import cost_functions
 from xorlab.core.landscape.colour_scale import colour_scale
 from xorlab.core.landscape.directions import DirectionError, parse_picks
@@ -98,7 +98,7 @@ def _trainer(args: argparse.Namespace) -> tuple[Trainer, bool]:
         trainer = Trainer(saved.spec, saved.dataset, strategy=args.backend)
         restore_into(trainer, saved)
         return trainer, False
-    spec = load_spec_file(args.spec) if args.spec else preset_spec(args.preset or "xor-minimal")
+    spec = load_spec(args.spec) if args.spec else preset_spec(args.preset or "xor-minimal")
     network = {} if args.seed is None else {"seed": args.seed}
     training = {} if args.epochs is None else {"epochs": args.epochs}
     if args.lr is not None:

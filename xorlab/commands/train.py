@@ -7,6 +7,8 @@ import json
 import sys
 import time
 
+import numpy as np
+
 from xorlab.commands.stop_signals import StopRequest, stop_on_signals
 from xorlab.core.io.experiment import (
     ExperimentError,
@@ -16,8 +18,12 @@ from xorlab.core.io.experiment import (
     save_experiment,
 )
 from xorlab.core.io.safe_files import check_target
+from xorlab.core.io.spec_file import SpecFileError, load_spec
 from xorlab.core.training.datasets import DatasetError, load_dataset, target_problem
+from xorlab.core.training.held_out import mean_abs_error
+from xorlab.core.training.moments import MAX_MOMENTS
 from xorlab.core.training.presets import PRESETS, preset_spec
+from xorlab.core.training.progress_log import format_line
 from xorlab.core.training.spec import MAX_EPOCHS, ExperimentSpec, FieldError, SpecError, validate
 from xorlab.core.training.strategies import STRATEGIES, StrategyUnavailable
 from xorlab.core.training.tiers import QUICK_TIER_YIELD
@@ -48,10 +54,17 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--seed", type=int, help="seed of the initial weights")
     parser.add_argument("--lr", type=float, help="learning rate")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead")
-    parser.add_argument(
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument(
         "--experiment",
         metavar="FILE",
         help="continue training a saved experiment (overrides --preset)",
+    )
+    source.add_argument(
+        "--spec",
+        metavar="FILE",
+        help="train the spec in FILE: JSON with 'dataset', 'network' and 'training' sections, "
+        "the 'spec' part of an experiment file (overrides --preset)",
     )
     parser.add_argument("--save", metavar="FILE", help="save the trained experiment to FILE")
     parser.add_argument(
@@ -101,7 +114,12 @@ def _flag_value(args: argparse.Namespace, flag: str) -> object:
 def _build_trainer(args: argparse.Namespace) -> Trainer:
     """The trainer the options ask for; a saved experiment continues where it stopped."""
     saved = load_experiment(args.experiment) if args.experiment else None
-    base = saved.spec if saved else preset_spec(args.preset)
+    if saved:
+        base = saved.spec
+    elif args.spec:
+        base = load_spec(args.spec)
+    else:
+        base = preset_spec(args.preset)
     spec = base.with_changes(**_spec_changes(args))
     try:
         if errors := validate(spec):
@@ -143,7 +161,7 @@ def _run(args: argparse.Namespace, stop: StopRequest) -> int:
             check_target(args.save, ExperimentError)  # before training, not after
         trainer = _build_trainer(args)
         compile_seconds = _prepare(trainer, args.backend)
-    except (SpecError, DatasetError, ExperimentError, StrategyUnavailable) as exc:
+    except (SpecError, SpecFileError, DatasetError, ExperimentError, StrategyUnavailable) as exc:
         print(f"xorlab train: {exc}", file=sys.stderr)
         return 2
     first_step = trainer.step_count
@@ -154,9 +172,12 @@ def _run(args: argparse.Namespace, stop: StopRequest) -> int:
     diverged = None
     printed = 0
     quick_steps = 0  # steps trained on the quick tier before the fast loop took over
+    # Each chunk ends in a moment kept for --save (MAX_MOMENTS per run): a saved run then
+    # replays its outputs and time travel in the app.
+    moment_chunk = max(1, trainer.total_steps // MAX_MOMENTS)
     # The signal only sets a flag: each chunk runs whole, then the loop looks at it.
-    while trainer.step_count < target_steps and not stop.requested:
-        chunk = CHUNK_STEPS if trainer.at_full_speed else QUICK_CHUNK_STEPS
+    while trainer.step_count < target_steps and not stop.requested and trainer.stop is None:
+        chunk = min(CHUNK_STEPS if trainer.at_full_speed else QUICK_CHUNK_STEPS, moment_chunk)
         try:
             result = trainer.run(min(chunk, target_steps - trainer.step_count))
             if not trainer.at_full_speed:
@@ -171,11 +192,13 @@ def _run(args: argparse.Namespace, stop: StopRequest) -> int:
     seconds = time.perf_counter() - start
     trained = trainer.step_count - first_step
     outputs, cost = trainer.evaluate()
+    test = _test_figures(trainer)
     if args.json:
         print(
             json.dumps(
                 {
-                    "preset": args.preset,
+                    **test,
+                    "preset": None if args.spec or args.experiment else args.preset,
                     "outputs": outputs[:, 0].tolist()
                     if outputs.shape[1] == 1
                     else outputs.tolist(),
@@ -189,13 +212,25 @@ def _run(args: argparse.Namespace, stop: StopRequest) -> int:
                     "compile_seconds": compile_seconds,
                     "quick_tier_steps": quick_steps,
                     "diverged": diverged,
-                    "stopped_by": stop.name or None,
+                    # A stop rule (target_cost, plateau) or a signal (SIGINT, SIGTERM).
+                    "stopped_by": trainer.stop.rule if trainer.stop else (stop.name or None),
+                    "stop_reason": trainer.stop.message if trainer.stop else None,
                 }
             )
         )
     else:
         _print_log(trainer, printed)
         _print_result(trainer, outputs, cost, seconds, trained)
+        if test:
+            score = (
+                f"test accuracy: {100 * test['test_accuracy']:.1f}%"
+                if "test_accuracy" in test
+                else f"test mean absolute error: {test['test_error']:.6f}"
+            )
+            print(
+                f"test cost: {test['test_cost']:.10f}  {score} "
+                f"({trainer.test_dataset.n_samples} held-out samples)"
+            )
         if trained:
             warm_up = f" after {quick_steps:,} steps on the quick tier" if quick_steps else ""
             print(
@@ -203,6 +238,8 @@ def _run(args: argparse.Namespace, stop: StopRequest) -> int:
                 f"{compile_seconds:.2f} s, "
                 f"{trained / seconds if seconds > 0 else float('inf'):,.0f} steps/s"
             )
+        if trainer.stop:
+            print(f"stopped early: {trainer.stop.message}")
         if diverged:
             print(f"stopped: {diverged}", file=sys.stderr)
         if stop.requested:
@@ -223,6 +260,16 @@ def _run(args: argparse.Namespace, stop: StopRequest) -> int:
     return 1 if diverged else 0
 
 
+def _test_figures(trainer: Trainer) -> dict[str, float]:
+    """The held-out samples' cost and accuracy, when the spec splits its data."""
+    if trainer.test_dataset is None:
+        return {}
+    outputs, cost, accuracy = trainer.evaluate_test()
+    if np.isnan(accuracy):  # regression: an error, not an accuracy
+        return {"test_cost": cost, "test_error": mean_abs_error(outputs, trainer.test_dataset.y)}
+    return {"test_cost": cost, "test_accuracy": accuracy}
+
+
 def _prepare(trainer: Trainer, backend: str) -> float:
     """Seconds until training can begin. "auto" starts at once on the quick tier while the
     fast loop compiles in the background (a cold compile of a large net takes tens of
@@ -239,7 +286,7 @@ def _prepare(trainer: Trainer, backend: str) -> float:
 def _print_log(trainer: Trainer, already: int) -> int:
     lines = list(trainer.log)[already:]
     for epoch, cost in lines:
-        print(f"epoch {epoch:>7}  cost {cost:.10f}")
+        print(format_line(epoch, cost))
     sys.stdout.flush()  # progress shows at once through a pipe (| tee) too
     return already + len(lines)
 

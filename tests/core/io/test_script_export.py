@@ -25,6 +25,7 @@ CASES = {
             "cost": "bce",
             "learning_rate": 0.02,
             "l2": 0.001,
+            "l1": 0.002,
             "schedule": "minibatch",
             "batch_size": 3,
             "epochs": 300,

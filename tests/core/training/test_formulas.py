@@ -14,10 +14,10 @@ from xorlab.core.training.presets import preset_spec
         preset_spec("xor-bias"),
         preset_spec("xor-minimal").with_changes(
             network={"hidden": (4, 2), "activations": ("tanh", "relu"), "bias": True},
-            training={"cost": "mse", "l2": 0.01},
+            training={"cost": "mse", "l2": 0.01, "l1": 0.005},
         ),
     ],
-    ids=["xor-bias", "deeper-l2"],
+    ids=["xor-bias", "deeper-l2-l1"],
 )
 def test_trace_matches_numpy_for_every_sample(trainer_for, spec):
     trainer = trainer_for(spec)
@@ -31,7 +31,14 @@ def test_trace_matches_numpy_for_every_sample(trainer_for, spec):
         y = trainer.dataset.y[sample : sample + 1]
         layers, _ = forward(weights, X, acts, spec.network.bias)
         cost, grads = cost_and_grads(
-            weights, X, y, acts, spec.network.bias, spec.training.cost, spec.training.l2
+            weights,
+            X,
+            y,
+            acts,
+            spec.network.bias,
+            spec.training.cost,
+            spec.training.l2,
+            spec.training.l1,
         )
         assert trace.cost == pytest.approx(cost, abs=1e-12)
         for layer, (hin, z, a), g in zip(trace.layers, layers, grads, strict=True):

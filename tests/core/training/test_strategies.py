@@ -25,6 +25,8 @@ SPECS: dict[str, ExperimentSpec] = {
         name: preset_spec("xor-minimal").with_changes(**VARIANTS[name])
         for name in ("momentum-mse-tanh", "adam-bce-minibatch-l2")
     },
+    # L1 with L2 and bias units: the fused loop unrolls abs and its gradient, sign.
+    "l1-l2-bias": preset_spec("xor-bias").with_changes(training={"l1": 0.01, "l2": 0.005}),
 }
 STRATEGY_NAMES = ["fused", "scan"] + (["jax"] if jax_available() else [])
 

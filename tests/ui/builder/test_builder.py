@@ -35,13 +35,18 @@ GOOD_VALUES = {  # different from ALL_FIELDS_SPEC's, to see spec_changed carry t
     "dataset.size": 150,
     "dataset.noise": 0.25,
     "dataset.seed": 7,
+    "dataset.test_fraction": 0.3,
     "network.seed": 99,
     "training.learning_rate": 0.125,
     "training.momentum": 0.75,
     "training.batch_size": 16,
     "training.l2": 0.001,
+    "training.l1": 0.002,
     "training.epochs": 1234,
     "training.log_every": 50,
+    "training.target_cost": 0.01,
+    "training.plateau_epochs": 100,
+    "training.plateau_tolerance": 0.01,
 }
 
 

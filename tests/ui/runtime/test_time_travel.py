@@ -201,7 +201,8 @@ def test_earlier_runs_stay_on_the_cost_plot_labelled_by_what_changed(qtbot, make
     assert overlays.runs == [] and window.cost_plot.kept_in_view == []
     assert not overlays.legend.isVisible() and not overlays.clear_action.isEnabled()
     items = window.cost_plot.plot_item.listDataItems()
-    assert [i for i in items if isinstance(i, PlotDataItem)] == [window.cost_plot.curve]
+    own = [window.cost_plot.curve, window.cost_plot.test_curve]
+    assert [i for i in items if isinstance(i, PlotDataItem)] == own
 
 
 def test_overlays_keep_at_most_max_runs(qtbot):

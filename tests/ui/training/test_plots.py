@@ -16,7 +16,7 @@ from xorlab.core.training.spec import DatasetSpec
 from xorlab.core.training.trainer import Trainer, TrainingSnapshot
 from xorlab.ui.training.boundary import BoundaryView
 from xorlab.ui.training.cost_plot import IDLE_TEXT, CostPlot
-from xorlab.ui.training.outputs_plot import MAX_CURVES, OutputsPlot
+from xorlab.ui.training.outputs_plot import OutputsPlot
 from xorlab.ui.training.truth_table import RIGHT_MARK, WRONG_MARK, TruthTable
 
 GRID_RESOLUTION = 16
@@ -204,18 +204,18 @@ def test_many_samples_show_accuracy_instead(qtbot):
     np.testing.assert_allclose(y, expected)
 
 
-def test_many_non_binary_samples_show_the_first_ones(qtbot):
+def test_many_non_binary_samples_show_the_mean_absolute_error(qtbot):
     X = np.arange(40, dtype=float).reshape(20, 2)
     y = np.linspace(0, 2, 20).reshape(20, 1)
     dataset = Dataset("ramp", X, y, ("a", "b"), ("y",))
     plot = OutputsPlot()
     qtbot.addWidget(plot)
     plot.reset(dataset)
-    assert plot.mode == "outputs" and len(plot.curves) == MAX_CURVES
-    assert f"first {MAX_CURVES}" in plot.note.text()
-    out = np.linspace(1, 3, 20).reshape(20, 1)
+    assert plot.mode == "error" and len(plot.curves) == 1  # regression: error, not accuracy
+    assert "on average" in plot.note.text()
+    out = np.linspace(1, 3, 20).reshape(20, 1) + np.sin(np.arange(20)).reshape(20, 1)
     plot.on_snapshot(fake_snapshot(5, out))
-    np.testing.assert_array_equal(plot.curves[15].getData()[1], [out[15, 0]])
+    np.testing.assert_allclose(plot.curves[0].getData()[1], [np.abs(out - y).mean()], atol=1e-15)
 
 
 # --- truth table ---------------------------------------------------------------------------
@@ -274,9 +274,10 @@ def test_truth_table_without_binary_targets_reports_error(qtbot):
     table = TruthTable()
     qtbot.addWidget(table)
     table.reset(dataset)
-    assert table.model.columnCount(QModelIndex()) == 3  # no right? column
+    assert table.model.columnCount(QModelIndex()) == 4  # an error column, no right? column
     table.on_snapshot(fake_snapshot(1, np.array([[0.3], [0.5]])))
-    assert table.accuracy_label.text() == "Targets are not 0/1: mean absolute error 0.2000"
+    assert table.accuracy_label.text() == "Mean absolute error: 0.2000"
+    assert cell(table, 0, 3) == "+0.1000" and cell(table, 1, 3) == "-0.3000"
 
 
 # --- boundary ------------------------------------------------------------------------------

@@ -15,15 +15,18 @@ from typing import Any
 
 import numpy as np
 
+from xorlab.core.io.run_record import held_out_to_doc, moments_to_doc, read_held_out, read_moments
 from xorlab.core.io.safe_files import write_atomically
 from xorlab.core.io.strict_json import JsonFieldError, loads_strict
 from xorlab.core.io.text_files import read_small_text
 from xorlab.core.training.datasets import Dataset, DatasetError, load_dataset, target_problem
 from xorlab.core.training.model import layer_shapes, optimizer_state
+from xorlab.core.training.moments import Moment
 from xorlab.core.training.spec import ExperimentSpec, SpecError, validate
 
 FORMAT = "xorlab-experiment"
-VERSION = 1
+VERSION = 2  # 2 added the run's moments and test history (io.run_record); 1 still opens
+READABLE_VERSIONS = (1, 2)
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
@@ -42,6 +45,8 @@ class Experiment:
         default_factory=lambda: (np.empty(0, np.int64), np.empty(0))
     )
     log: tuple[tuple[int, float], ...] = ()
+    moments: tuple[Moment, ...] = ()  # weights at log-spaced steps (version 2)
+    test_history: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # (version 2)
 
 
 # --- writing ----------------------------------------------------------------------------
@@ -81,6 +86,8 @@ def experiment_to_json(exp: Experiment) -> str:
         "step": exp.step,
         "history": {"epochs": epochs.tolist(), "costs": _finite_or_null(costs.tolist())},
         "log": [[epoch, *_finite_or_null([cost])] for epoch, cost in exp.log],
+        "moments": moments_to_doc(exp.moments, _array),
+        "test_history": None if exp.test_history is None else held_out_to_doc(exp.test_history),
     }
     return json.dumps(doc, indent=1, allow_nan=False)
 
@@ -144,9 +151,9 @@ def experiment_from_json(text: str) -> Experiment:
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise ExperimentError("this is not an xorlab experiment file")
     version = doc.get("version")
-    if version != VERSION:
+    if version not in READABLE_VERSIONS or isinstance(version, bool):
         raise ExperimentError(
-            f"written by format version {version!r}; this xorlab reads version {VERSION}"
+            f"written by format version {version!r}; this xorlab reads versions 1 and {VERSION}"
         )
     try:
         spec = ExperimentSpec.from_dict(_need(doc, "spec", dict, "file"))
@@ -181,7 +188,26 @@ def experiment_from_json(text: str) -> Experiment:
     step = doc.get("step", 0)
     if not isinstance(step, int) or isinstance(step, bool) or step < 0:
         raise ExperimentError("step: must be a non-negative integer")
-    return Experiment(spec, dataset, weights, state, step, _read_history(doc), _read_log(doc))
+    moments = read_moments(
+        doc.get("moments"),
+        _read_array,
+        ExperimentError,
+        shapes,
+        [e.shape for e in expected_state],
+        step,
+    )
+    held_out = read_held_out(doc.get("test_history"), ExperimentError)
+    return Experiment(
+        spec,
+        dataset,
+        weights,
+        state,
+        step,
+        _read_history(doc),
+        _read_log(doc),
+        moments,
+        held_out,
+    )
 
 
 def _read_dataset(doc: dict, spec: ExperimentSpec) -> Dataset:
@@ -251,12 +277,14 @@ def experiment_from_trainer(trainer) -> Experiment:
     state = trainer.get_state()
     return Experiment(
         spec=trainer.spec,
-        dataset=trainer.dataset,
+        dataset=trainer.full_dataset,  # all samples: the spec's split is made again on opening
         weights=tuple(state[:n]),
         optimizer_state=tuple(state[n:]),
         step=trainer.step_count,
         history=trainer.history.data(),
         log=tuple(trainer.log),
+        moments=tuple(trainer.moments[i] for i in range(len(trainer.moments))),
+        test_history=trainer.test_history.data() if trainer.test_dataset is not None else None,
     )
 
 
@@ -281,6 +309,13 @@ def restore_into(trainer, exp: Experiment) -> None:
     trainer.history.extend(*exp.history)
     trainer.history.take_new()  # restored points are history, not news for the next snapshot
     trainer.log.extend(exp.log)
+    for moment in exp.moments:
+        if moment.step <= trainer.step_count:
+            trainer.moments.add(moment)
+    if exp.test_history is not None and trainer.test_dataset is not None:
+        trainer.test_history.extend(*exp.test_history)
+        trainer.test_history.take_new()
+        trainer.test_history.last_step = trainer.step_count
 
 
 def dataset_for(spec: ExperimentSpec) -> Dataset:

@@ -13,7 +13,9 @@ import numpy as np
 
 from xorlab.core.io.experiment import atomic_write
 from xorlab.core.training.datasets import Dataset
+from xorlab.core.training.features import uses_features
 from xorlab.core.training.model import ADAM_BETA1, ADAM_BETA2, ADAM_EPS, BCE_CLIP, layer_shapes
+from xorlab.core.training.shuffle import SHUFFLE_SALT, shuffles
 from xorlab.core.training.spec import COST_LABELS, OPTIMIZER_LABELS, ExperimentSpec
 from xorlab.core.training.trainer import batch_table
 
@@ -58,9 +60,28 @@ def _weights_code(spec: ExperimentSpec, dataset: Dataset) -> str:
     return "\n".join(lines)
 
 
+# Each input feature as PyTensor code on the (samples, 1) columns x1 and x2.
+_FEATURE_CODE = {
+    "x1": "x1",
+    "x2": "x2",
+    "x1^2": "x1 * x1",
+    "x2^2": "x2 * x2",
+    "x1*x2": "x1 * x2",
+    "sin(x1)": "pt.sin(x1)",
+    "sin(x2)": "pt.sin(x2)",
+}
+
+
 def _forward_code(spec: ExperimentSpec, n_layers: int) -> str:
     acts = [*spec.network.activations, spec.network.output_activation]
     lines = ["def forward(X):", "    h = X"]
+    if uses_features(spec.network):
+        columns = ", ".join(_FEATURE_CODE[name] for name in spec.network.features)
+        lines = [
+            "def forward(X):",
+            "    x1, x2 = X[:, 0:1], X[:, 1:2]",
+            f"    h = pt.concatenate([{columns}], axis=1)  # input features",
+        ]
     for i, act in enumerate(acts, start=1):
         if spec.network.bias:
             lines.append(
@@ -109,7 +130,27 @@ def _cost_code(spec: ExperimentSpec, n_layers: int) -> str:
         weights = [f"W{i}[:-1]" if spec.network.bias else f"W{i}" for i in range(1, n_layers + 1)]
         penalty = " + ".join(f"pt.sum({w} ** 2)" for w in weights)
         code += f"\ncost = cost + {spec.training.l2!r} * ({penalty})  # L2, bias rows excluded"
+    if spec.training.l1 > 0:
+        weights = [f"W{i}[:-1]" if spec.network.bias else f"W{i}" for i in range(1, n_layers + 1)]
+        penalty = " + ".join(f"pt.sum(pt.abs({w}))" for w in weights)
+        code += f"\ncost = cost + {spec.training.l1!r} * ({penalty})  # L1, bias rows excluded"
     return code
+
+
+def _rows(training) -> str:
+    return "order[rows]" if shuffles(training) else "rows"
+
+
+def _epoch_order_code(spec: ExperimentSpec, dataset: Dataset) -> str:
+    """With shuffling, each epoch's sample order, drawn as xorlab draws it."""
+    if not shuffles(spec.training):
+        return ""
+    seed = spec.network.seed
+    return (
+        f"    # A new order every epoch, from the weight seed and the epoch number.\n"
+        f"    order = np.random.default_rng([{seed}, epoch, {SHUFFLE_SALT}])"
+        f".permutation({dataset.n_samples})\n"
+    )
 
 
 def export_script(spec: ExperimentSpec, dataset: Dataset) -> str:
@@ -162,8 +203,8 @@ evaluate = pytensor.function([X, y], [output, cost])
 batches = {batches.tolist()!r}
 log = []
 for epoch in range({tr.epochs}):
-    for rows in batches:
-        step_cost = train(X_data[rows], y_data[rows])
+{_epoch_order_code(spec, dataset)}    for rows in batches:
+        step_cost = train(X_data[{_rows(tr)}], y_data[{_rows(tr)}])
     if epoch % {tr.log_every} == 0:
         log.append([epoch, float(step_cost)])
         if "--json" not in sys.argv:

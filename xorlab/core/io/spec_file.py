@@ -1,9 +1,5 @@
-"""Spec files: the "spec" part of an experiment file, on its own, for headless runs
-(`landscape --spec FILE`, `train --spec FILE`): any network the builder can make.
-
-Read defensively like experiment files: size-bounded, every way the file can be wrong is a
-SpecFileError naming the field or the line.
-"""
+"""Spec files: the "spec" part of an experiment file on its own, so any network the builder
+can make is one JSON file away from headless training (``train --spec FILE``)."""
 
 from __future__ import annotations
 
@@ -13,42 +9,45 @@ from pathlib import Path
 from xorlab.core.io.text_files import read_small_text
 from xorlab.core.training.spec import ExperimentSpec, SpecError, validate
 
+# A spec is a few hundred bytes; anything near this is not one.
 MAX_SPEC_BYTES = 1024 * 1024
 
 
 class SpecFileError(ValueError):
-    """A spec file that cannot be used, with a message for the person who named it."""
+    """A spec file that cannot be read, with a message naming what is wrong."""
 
 
 def spec_from_json(text: str) -> ExperimentSpec:
-    """A validated spec from JSON text: a bare spec object ({"dataset": ..., "network": ...,
-    "training": ...}), or a whole experiment file, whose "spec" part is taken."""
+    """The spec in ``text``: an object with ``dataset``, ``network`` and ``training``
+    sections (each optional, defaults filled in), checked as the builder checks it."""
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise SpecFileError(
             f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from exc
-    except (RecursionError, ValueError) as exc:
-        raise SpecFileError(f"unreadable JSON: {exc}") from exc
-    if isinstance(doc, dict) and isinstance(doc.get("spec"), dict):
-        doc = doc["spec"]
-    if not isinstance(doc, dict):
-        raise SpecFileError("a spec file holds one object with dataset, network and training")
+        ) from None
+    except RecursionError:
+        raise SpecFileError("the JSON is nested too deeply") from None
+    if isinstance(doc, dict) and "format" in doc and "spec" in doc:
+        raise SpecFileError("this is a whole experiment file: pass it with --experiment")
     try:
         spec = ExperimentSpec.from_dict(doc)
     except SpecError as exc:
         raise SpecFileError(str(exc)) from exc
-    except (TypeError, ValueError, OverflowError) as exc:
-        raise SpecFileError(f"spec: {exc}") from exc
     errors = validate(spec)
     if errors:
         raise SpecFileError("; ".join(str(e) for e in errors))
     return spec
 
 
-def load_spec_file(path: Path | str) -> ExperimentSpec:
+def load_spec(path: Path) -> ExperimentSpec:
     path = Path(path)
-    if path.is_dir():
-        raise SpecFileError(f"{path} is a folder, not a spec file")
-    return spec_from_json(read_small_text(path, MAX_SPEC_BYTES, SpecFileError))
+    text = read_small_text(path, MAX_SPEC_BYTES, SpecFileError)
+    try:
+        return spec_from_json(text)
+    except SpecFileError as exc:
+        raise SpecFileError(f"{path.name}: {exc}") from exc
+
+
+def spec_to_json(spec: ExperimentSpec) -> str:
+    return json.dumps(spec.to_dict(), indent=1, allow_nan=False)

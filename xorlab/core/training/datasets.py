@@ -37,6 +37,9 @@ class Dataset:
     input_names: tuple[str, ...]
     target_names: tuple[str, ...]
     description: str = ""
+    # The held-out samples when this is the training part of a train/test split
+    # (core.training.split); None otherwise.
+    test: Dataset | None = None
     row_lines: tuple[int, ...] = ()  # a CSV row's line in its file, for messages; else empty
 
     def __post_init__(self) -> None:
@@ -158,12 +161,45 @@ def xor_quadrants(size: int, noise: float, seed: int) -> Dataset:
     return _points("xor-quadrants", X, labels, "XOR of the signs of x1 and x2")
 
 
+def plane(size: int, noise: float, seed: int) -> Dataset:
+    """Regression: the target is a tilted plane, (x1 + x2) / 2, in [-1, 1] (Playground's
+    "plane"); noise jitters the targets."""
+    rng = np.random.RandomState(seed)
+    X = rng.uniform(-1, 1, (size, 2))
+    targets = (X[:, 0] + X[:, 1]) / 2 + rng.normal(0, noise * 0.2, size)
+    return _points("plane", X, targets, "regression: the plane (x1 + x2) / 2")
+
+
+# Playground's "multi-Gaussian" regression set: signed bumps at six centres (its layout,
+# scaled from its [-6, 6] plane to [-1, 1]).
+BUMP_CENTRES = np.array([[-4, 2.5], [0, 2.5], [4, 2.5], [-4, -2.5], [0, -2.5], [4, -2.5]]) / 6
+BUMP_SIGNS = np.array([-1.0, 1.0, -1.0, 1.0, -1.0, 1.0])
+BUMP_WIDTH = 0.25  # standard deviation of each bump
+
+
+def bump_values(X: np.ndarray) -> np.ndarray:
+    """The gaussian-bumps target at each row of X (samples, 2), noise-free."""
+    d2 = ((X[:, None, :] - BUMP_CENTRES[None, :, :]) ** 2).sum(axis=2)
+    return (BUMP_SIGNS * np.exp(-d2 / (2 * BUMP_WIDTH**2))).sum(axis=1)
+
+
+def gaussian_bumps(size: int, noise: float, seed: int) -> Dataset:
+    rng = np.random.RandomState(seed)
+    X = rng.uniform(-1, 1, (size, 2))
+    targets = bump_values(X) + rng.normal(0, noise * 0.2, size)
+    return _points("gaussian-bumps", X, targets, "regression: six signed gaussian bumps")
+
+
 POINT_SETS = {
     "circle": circle,
     "gaussians": gaussians,
     "spiral": spiral,
     "xor-quadrants": xor_quadrants,
+    "plane": plane,
+    "gaussian-bumps": gaussian_bumps,
 }
+# Point sets whose targets are real numbers: a linear output and a squared error fit them.
+REGRESSION_SETS = ("plane", "gaussian-bumps")
 
 DATASET_NAMES = (*TRUTH_TABLES, *POINT_SETS, "csv")
 
@@ -259,7 +295,7 @@ def parse_csv(text: str, name: str = "csv") -> Dataset:
         tuple(header[:-n_targets]),
         tuple(header[-n_targets:]),
         f"imported from {name}.csv",
-        tuple(line for line, _ in body),
+        row_lines=tuple(line for line, _ in body),
     )
 
 

@@ -27,7 +27,7 @@ class LayerTrace:
     weighted_sums: np.ndarray  # z = inputs @ weights
     outputs: np.ndarray  # activation(z)
     deltas: np.ndarray  # d cost / d z
-    gradient: np.ndarray  # d cost / d weights, L2 included
+    gradient: np.ndarray  # d cost / d weights, L2 and L1 included
     step: np.ndarray  # -learning_rate * gradient
 
 
@@ -93,7 +93,9 @@ def _n(v: float) -> str:
     return f"{v:.4g}"
 
 
-def explain(trace: SampleTrace, bias: bool, cost_name: str, l2: float = 0.0) -> list[str]:
+def explain(
+    trace: SampleTrace, bias: bool, cost_name: str, l2: float = 0.0, l1: float = 0.0
+) -> list[str]:
     """The trace as lines of formulas: forward pass, cost, backward pass, weight steps."""
     lines = [
         f"Sample {trace.sample}: x = [{', '.join(_n(v) for v in trace.x)}], "
@@ -119,7 +121,11 @@ def explain(trace: SampleTrace, bias: bool, cost_name: str, l2: float = 0.0) -> 
         for i in range(layer.gradient.shape[0]):
             for j in range(layer.gradient.shape[1]):
                 row = "bias" if bias and i == layer.gradient.shape[0] - 1 else str(i)
-                penalty = "" if l2 == 0 or row == "bias" else f" + 2·{_n(l2)}·W"
+                penalty = ""
+                if row != "bias":
+                    penalty = (f" + 2·{_n(l2)}·W" if l2 else "") + (
+                        f" + {_n(l1)}·sign(W)" if l1 else ""
+                    )
                 lines.append(
                     f"  W{li}[{row},{j}]: ∂cost/∂W = {_n(layer.inputs[i])}·{_n(layer.deltas[j])}"
                     f"{penalty} = {_n(layer.gradient[i, j])}, step {_n(layer.step[i, j])}"

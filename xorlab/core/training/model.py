@@ -17,6 +17,7 @@ import pytensor.tensor as pt
 from pytensor.tensor.variable import TensorVariable
 
 from xorlab.core import pytensor_setup  # noqa: F401  (settings applied on import)
+from xorlab.core.training.features import feature_graph, input_count, uses_features
 from xorlab.core.training.spec import NetworkSpec, TrainingSpec
 
 ADAM_BETA1 = 0.9
@@ -28,7 +29,7 @@ BCE_CLIP = 1e-12
 
 def layer_shapes(net: NetworkSpec, n_inputs: int, n_outputs: int) -> list[tuple[int, int]]:
     """Weight matrix shapes, input to output; with bias units each has one extra last row."""
-    sizes = [n_inputs, *net.hidden, n_outputs]
+    sizes = [input_count(net, n_inputs), *net.hidden, n_outputs]
     extra = 1 if net.bias else 0
     return [(sizes[i] + extra, sizes[i + 1]) for i in range(len(sizes) - 1)]
 
@@ -77,8 +78,9 @@ class LayerGraph:
 def forward_layers(
     params: Sequence[TensorVariable], X: TensorVariable, net: NetworkSpec
 ) -> list[LayerGraph]:
-    """The forward pass layer by layer, for a batch X of shape (samples, inputs)."""
-    h = X
+    """The forward pass layer by layer, for a batch X of shape (samples, inputs); with
+    input features, the first layer's input is the features computed from X."""
+    h = feature_graph(X, net.features) if uses_features(net) else X
     layers = []
     for W, act in zip(params, [*net.activations, net.output_activation], strict=True):
         if net.bias:
@@ -114,6 +116,12 @@ def l2_penalty(params: Sequence[TensorVariable], net: NetworkSpec, l2: float) ->
     return l2 * sum(pt.sum((W[:-1] if net.bias else W) ** 2) for W in params)
 
 
+def l1_penalty(params: Sequence[TensorVariable], net: NetworkSpec, l1: float) -> TensorVariable:
+    """The L1 penalty on the weights (it pushes small weights to exactly 0); bias rows are
+    not penalised."""
+    return l1 * sum(pt.sum(pt.abs(W[:-1] if net.bias else W)) for W in params)
+
+
 def total_cost(
     params: Sequence[TensorVariable],
     X: TensorVariable,
@@ -122,12 +130,15 @@ def total_cost(
     training: TrainingSpec,
     output: TensorVariable | None = None,
 ) -> TensorVariable:
-    """Data cost plus the L2 penalty; ``output`` reuses an already built forward pass."""
+    """Data cost plus the L2 and L1 penalties; ``output`` reuses an already built forward
+    pass. A penalty of 0 is left out of the graph, so the tutorials' graphs stay as they were."""
     if output is None:
         output = forward(params, X, net)
     cost = data_cost(output, y, training.cost)
     if training.l2 > 0:
         cost = cost + l2_penalty(params, net, training.l2)
+    if training.l1 > 0:
+        cost = cost + l1_penalty(params, net, training.l1)
     return cost
 
 

@@ -21,6 +21,7 @@ import pytensor.tensor as pt
 
 from xorlab.core.training import model
 from xorlab.core.training.datasets import Dataset, PlaneGrid, plane_grid
+from xorlab.core.training.features import feature_values, uses_features
 from xorlab.core.training.function_cache import SharedFunction, compile_shared
 from xorlab.core.training.trainer import Trainer
 
@@ -38,7 +39,7 @@ class NeuronMaps:
     decision-boundary image; ``layers[-1]`` is the output layer. Plain copies."""
 
     grid: PlaneGrid
-    inputs: np.ndarray  # (resolution, resolution, 2): each input's own value, x1 and x2
+    inputs: np.ndarray  # (resolution, resolution, inputs): each input neuron's value
     layers: tuple[np.ndarray, ...]
     step: int  # the trainer's step count when the maps were taken
 
@@ -88,6 +89,14 @@ def layer_activations(
     return [np.array(a, copy=True) for a in activations_fn(trainer)(X, *chosen)]
 
 
+def input_values(trainer: Trainer, points: np.ndarray) -> np.ndarray:
+    """What each input neuron holds over the plane: x1 and x2, or the chosen features."""
+    net = trainer.spec.network
+    if uses_features(net):
+        return feature_values(points, net.features)
+    return np.array(points, dtype=np.float64)
+
+
 def map_grid(dataset: Dataset, resolution: int = MAP_RESOLUTION) -> PlaneGrid:
     """The grid the maps use: the decision boundary's plane, sampled coarsely."""
     return plane_grid(dataset, resolution)
@@ -106,7 +115,7 @@ def neuron_maps(
     layers = layer_activations(trainer, grid.points, weights)
     return NeuronMaps(
         grid=grid,
-        inputs=np.array(grid.points, dtype=np.float64).reshape(res, res, 2),
+        inputs=input_values(trainer, grid.points).reshape(res, res, -1),
         layers=tuple(a.reshape(res, res, a.shape[1]) for a in layers),
         step=trainer.step_count,
     )

@@ -19,7 +19,7 @@ import numpy as np
 
 from xorlab.core.training.datasets import PlaneGrid
 from xorlab.core.training.map_images import colorize, contour_segments, value_range
-from xorlab.core.training.neuron_maps import NeuronMaps, layer_activations
+from xorlab.core.training.neuron_maps import NeuronMaps, input_values, layer_activations
 from xorlab.core.training.spec import NetworkSpec
 from xorlab.core.training.trainer import Trainer, TrainingSnapshot
 
@@ -74,7 +74,7 @@ def plane_maps(
         m = neuron_grid.resolution
         neurons = NeuronMaps(
             grid=neuron_grid,
-            inputs=np.array(neuron_grid.points, dtype=np.float64).reshape(m, m, 2),
+            inputs=input_values(trainer, neuron_grid.points).reshape(m, m, -1),  # features too
             layers=tuple(a[n:].reshape(m, m, a.shape[1]) for a in layers),
             step=trainer.step_count,
         )

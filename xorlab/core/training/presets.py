@@ -85,6 +85,54 @@ PRESETS: dict[str, Preset] = {
                 ),
             ),
         ),
+        Preset(
+            "circle-features",
+            "Circle from x1² and x2²",
+            "The circle again, but the inputs are the features x1² and x2² and the net has a "
+            "single linear neuron: in the squares the disc is simply x1² + x2² < r², so one "
+            "straight line in feature space is a circle in the plane.",
+            ExperimentSpec(
+                DatasetSpec("circle", size=200, noise=0.1, seed=0),
+                NetworkSpec(
+                    (1,),
+                    ("linear",),
+                    "sigmoid",
+                    bias=True,
+                    init="glorot",
+                    seed=1,
+                    features=("x1^2", "x2^2"),
+                ),
+                TrainingSpec("bce", "adam", 0.05, schedule="full", epochs=1_000, log_every=100),
+            ),
+        ),
+        Preset(
+            "regression",
+            "Regression: gaussian bumps",
+            "Not a class but a number to predict: the height of six signed bumps over the "
+            "plane. A linear output and the mean squared error; the map shows the predicted "
+            "value, the points their target, and the table each error. A fifth of the points "
+            "is held out to test.",
+            ExperimentSpec(
+                DatasetSpec("gaussian-bumps", size=400, noise=0.05, seed=0, test_fraction=0.2),
+                NetworkSpec((12, 12), ("tanh", "tanh"), "linear", bias=True, init="glorot", seed=0),
+                TrainingSpec("mse", "adam", 0.01, schedule="full", epochs=2_000, log_every=200),
+            ),
+        ),
+        Preset(
+            "overfitting",
+            "Overfitting",
+            "60 noisy points, half held out as a test set, and a net far too big for them "
+            "(two tanh layers of 16). The training cost falls towards zero while the test "
+            "cost turns up after ~240 epochs: the net learns the noise of its 30 points by "
+            "heart, and the test accuracy drops.",
+            ExperimentSpec(
+                DatasetSpec("gaussians", size=60, noise=0.5, seed=1, test_fraction=0.5),
+                NetworkSpec(
+                    (16, 16), ("tanh", "tanh"), "sigmoid", bias=True, init="glorot", seed=1
+                ),
+                TrainingSpec("bce", "adam", 0.01, schedule="full", epochs=2_000, log_every=200),
+            ),
+        ),
     )
 }
 

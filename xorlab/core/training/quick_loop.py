@@ -64,6 +64,10 @@ class QuickLoop(TrainingLoop):
         self._X = np.ascontiguousarray(Xs, dtype=np.float64)
         self._y = np.ascontiguousarray(ys, dtype=np.float64)
 
+    def set_batch_data(self, X: np.ndarray, y: np.ndarray) -> None:
+        self._X = np.ascontiguousarray(X, dtype=np.float64)
+        self._y = np.ascontiguousarray(y, dtype=np.float64)
+
     def run(self, position: int, n_steps: int) -> np.ndarray:
         costs = np.empty(max(n_steps, 0))
         spe = self.problem.steps_per_epoch

@@ -16,6 +16,28 @@ INITS = ("uniform", "rand", "glorot")
 COSTS = ("sse", "mse", "bce")
 OPTIMIZERS = ("sgd", "momentum", "adam")
 SCHEDULES = ("full", "sample", "minibatch")
+# Input features for 2-D data (core.training.features); the raw inputs are the default.
+FEATURES = ("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)")
+RAW_FEATURES = ("x1", "x2")
+# Datasets that have exactly two inputs, the only ones features apply to (CSV is checked
+# when it is read).
+TWO_INPUT_DATASETS = (
+    "xor",
+    "xor-beginner",
+    "and",
+    "or",
+    "nand",
+    "nor",
+    "xnor",
+    "circle",
+    "gaussians",
+    "spiral",
+    "xor-quadrants",
+    "plane",
+    "gaussian-bumps",
+)
+# Regression datasets (real-valued targets): cross-entropy does not apply.
+REGRESSION_DATASETS = ("plane", "gaussian-bumps")
 
 INIT_LABELS = {
     "uniform": "uniform(-1, 1)",
@@ -39,6 +61,8 @@ MAX_NEURONS = 64
 MAX_LAYERS = 16
 MAX_EPOCHS = 100_000_000
 MAX_SEED = 2**32 - 1
+# At least a tenth of the samples stays to train on.
+MAX_TEST_FRACTION = 0.9
 
 
 @dataclass(frozen=True)
@@ -50,6 +74,9 @@ class DatasetSpec:
     noise: float = 0.1  # point sets only
     seed: int = 0  # point sets only
     path: str = ""  # csv only
+    # Share of the samples held out to measure generalization (point sets and CSV only);
+    # which ones is drawn from ``seed``. 0 trains on everything, as the tutorials do.
+    test_fraction: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -62,6 +89,8 @@ class NetworkSpec:
     bias: bool = False
     init: str = "uniform"
     seed: int = 1234
+    # What enters the first layer: the raw inputs by default, or features of 2-D inputs.
+    features: tuple[str, ...] = RAW_FEATURES
 
 
 @dataclass(frozen=True)
@@ -74,9 +103,15 @@ class TrainingSpec:
     momentum: float = 0.9
     schedule: str = "full"
     batch_size: int = 4
+    shuffle: bool = False  # a new seeded sample order every epoch (sample/minibatch only)
     l2: float = 0.0
+    l1: float = 0.0  # the L1 penalty's factor (bias rows are not penalised, as for L2)
     epochs: int = 60_000
     log_every: int = 10_000  # epochs between progress lines, as the tutorials print them
+    # Stop conditions (core.training.stop_rules); 0 turns each off.
+    target_cost: float = 0.0
+    plateau_epochs: int = 0
+    plateau_tolerance: float = 0.001  # relative improvement the plateau rule asks for
 
 
 @dataclass(frozen=True)
@@ -96,6 +131,7 @@ class ExperimentSpec:
         data = asdict(self)
         data["network"]["hidden"] = list(self.network.hidden)
         data["network"]["activations"] = list(self.network.activations)
+        data["network"]["features"] = list(self.network.features)
         return data
 
     @classmethod
@@ -219,6 +255,20 @@ def exact(value: float) -> str:
     return repr(float(value))
 
 
+def _check_features(errors: list[FieldError], features: tuple[str, ...], dataset: str) -> None:
+    if not features:
+        errors.append(FieldError("network.features", "needs at least one feature"))
+        return
+    for name in features:
+        _check_choice(errors, "network.features", name, FEATURES)
+    if len(set(features)) != len(features):
+        errors.append(FieldError("network.features", "lists a feature twice"))
+    if tuple(features) != RAW_FEATURES and dataset not in (*TWO_INPUT_DATASETS, "csv"):
+        errors.append(
+            FieldError("network.features", f"features need two inputs; '{dataset}' has more")
+        )
+
+
 def validate(spec: ExperimentSpec) -> list[FieldError]:
     """Every problem with the spec as a readable message; an empty list means it can train.
 
@@ -243,6 +293,7 @@ def validate(spec: ExperimentSpec) -> list[FieldError]:
         _check_choice(errors, f"network.activations[{i}]", act, ACTIVATIONS)
     _check_choice(errors, "network.output_activation", net.output_activation, ACTIVATIONS)
     _check_choice(errors, "network.init", net.init, INITS)
+    _check_features(errors, net.features, spec.dataset.name)
     _check_number(errors, "network.seed", net.seed, 0, MAX_SEED)
     _check_choice(errors, "training.cost", tr.cost, COSTS)
     _check_choice(errors, "training.optimizer", tr.optimizer, OPTIMIZERS)
@@ -250,14 +301,26 @@ def validate(spec: ExperimentSpec) -> list[FieldError]:
     _check_number(errors, "training.learning_rate", tr.learning_rate, 0.0, 1e6, low_open=True)
     _check_number(errors, "training.momentum", tr.momentum, 0.0, 0.9999)
     _check_number(errors, "training.l2", tr.l2, 0.0, 10.0)
+    _check_number(errors, "training.l1", tr.l1, 0.0, 10.0)
     _check_number(errors, "training.batch_size", tr.batch_size, 1, 100_000)
     _check_number(errors, "training.epochs", tr.epochs, 1, MAX_EPOCHS)
     _check_number(errors, "training.log_every", tr.log_every, 1, MAX_EPOCHS)
+    _check_number(errors, "training.target_cost", tr.target_cost, 0.0, 1e6)
+    _check_number(errors, "training.plateau_epochs", tr.plateau_epochs, 0, MAX_EPOCHS)
+    _check_number(errors, "training.plateau_tolerance", tr.plateau_tolerance, 0.0, 0.99)
     if tr.cost == "bce" and net.output_activation != "sigmoid":
         errors.append(
             FieldError("training.cost", "binary cross-entropy needs a sigmoid output activation")
         )
+    if tr.cost == "bce" and ds.name in REGRESSION_DATASETS:
+        errors.append(
+            FieldError(
+                "training.cost",
+                "a regression dataset needs a squared error (its targets are not 0 or 1)",
+            )
+        )
     _check_number(errors, "dataset.size", ds.size, 4, 100_000)
     _check_number(errors, "dataset.noise", ds.noise, 0.0, 10.0)
     _check_number(errors, "dataset.seed", ds.seed, 0, MAX_SEED)
+    _check_number(errors, "dataset.test_fraction", ds.test_fraction, 0.0, MAX_TEST_FRACTION)
     return errors

@@ -43,6 +43,8 @@ _PARTS: tuple[tuple[str, Callable[[ExperimentSpec], str]], ...] = (
     ("cost", lambda s: f"cost {s.training.cost}"),
     ("schedule", _schedule),
     ("l2", lambda s: f"L2 {_g(s.training.l2)}"),
+    ("l1", lambda s: f"L1 {_g(s.training.l1)}"),
+    ("test split", lambda s: f"test split {_g(s.dataset.test_fraction)}"),
     ("epochs", lambda s: f"{s.training.epochs:,} epochs"),
     ("dataset", lambda s: f"data {s.dataset.name}"),
     ("size", lambda s: f"{s.dataset.size} points"),

@@ -20,7 +20,7 @@ from __future__ import annotations
 import time
 import warnings
 from collections import deque
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
@@ -28,10 +28,16 @@ import pytensor
 
 from xorlab.core.training import model
 from xorlab.core.training.datasets import Dataset, PlaneGrid, load_dataset
+from xorlab.core.training.features import uses_features
 from xorlab.core.training.function_cache import SharedFunction, compile_shared
+from xorlab.core.training.held_out import HeldOutHistory, accuracy, held_out_interval
 from xorlab.core.training.history import CostHistory
+from xorlab.core.training.moments import Moment, moment_timeline
 from xorlab.core.training.quick_loop import QUICK_MODE, QuickLoop
-from xorlab.core.training.spec import ExperimentSpec, SpecError, validate
+from xorlab.core.training.shuffle import epoch_rows, shuffles
+from xorlab.core.training.spec import ExperimentSpec, FieldError, SpecError, validate
+from xorlab.core.training.split import split_dataset
+from xorlab.core.training.stop_rules import Stop, StopRules
 from xorlab.core.training.strategies import STRATEGIES, LoopProblem, TrainingLoop, build_loop, plan
 from xorlab.core.training.tiers import COMPILE_LOCK, BackgroundCompile
 
@@ -87,6 +93,18 @@ class TrainingSnapshot:
     # tab's values while replaying): the optimizer's state and the learning rate in use.
     optimizer_state: tuple[np.ndarray, ...] = ()
     learning_rate: float | None = None
+    # With a train/test split: the outputs and cost on the held-out samples now, and the
+    # test points (epoch, cost, accuracy) recorded since the last snapshot.
+    test_outputs: np.ndarray | None = None
+    test_cost: float | None = None
+    test_steps: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    test_costs: np.ndarray = field(default_factory=lambda: np.empty(0))
+    test_accuracy: np.ndarray = field(default_factory=lambda: np.empty(0))
+    # The progress lines (epoch, cost) printed since the last snapshot (the Log view's).
+    log_lines: tuple[tuple[int, float], ...] = ()
+    # Why the run ended before its epoch limit: the stop rule's name and message, or None.
+    stop_rule: str | None = None
+    stop_reason: str | None = None
     # The live views' maps over the plane, a core.training.plane_maps.PlaneMaps (which builds
     # on this module, hence no annotation): ``grid_outputs`` is its ``output`` when both are
     # set. See plane_maps.snapshot_with_maps.
@@ -114,7 +132,19 @@ class Trainer:
             )
         self.requested_strategy = strategy
         self.spec = spec
-        self.dataset = dataset if dataset is not None else load_dataset(spec.dataset)
+        # The data as loaded, and its training part (held-out samples in ``.test``).
+        self.full_dataset = dataset if dataset is not None else load_dataset(spec.dataset)
+        self.dataset = split_dataset(self.full_dataset, spec.dataset)
+        if uses_features(spec.network) and self.dataset.n_inputs != 2:
+            raise SpecError(
+                [
+                    FieldError(
+                        "network.features",
+                        f"features need two inputs; '{self.dataset.name}' has "
+                        f"{self.dataset.n_inputs}",
+                    )
+                ]
+            )
         self.mode = mode
         net, tr = spec.network, spec.training
         self.initial_weights = model.init_weights(
@@ -137,6 +167,17 @@ class Trainer:
         self._quick_loop: QuickLoop | None = None  # the quick tier, while it is needed
         self._background: BackgroundCompile | None = None  # the fast loop compiling
         self.background_seconds: float | None = None  # how long that compile took
+        self.test_history = HeldOutHistory()
+        self.stop: Stop | None = None  # set when a stop rule ended the run
+        self._unsent_log: list[tuple[int, float]] = []  # progress lines for the next snapshot
+        self.moments = moment_timeline()  # weights at log-spaced steps, for saved experiments
+        self._shuffled_epoch = -1  # the epoch whose order the loop holds (shuffling)
+        self._stop_rules = StopRules(tr)
+
+    @property
+    def test_dataset(self) -> Dataset | None:
+        """The held-out samples, or None without a train/test split."""
+        return self.dataset.test
 
     # --- compiled functions -------------------------------------------------------------
 
@@ -193,6 +234,7 @@ class Trainer:
             else:
                 with COMPILE_LOCK:  # never beside another trainer's background compile
                     self._fast_loop = build_loop(self._loop_problem(), self.requested_strategy)
+                self._shuffled_epoch = -1  # a new loop holds the problem's order
         assert self._fast_loop is not None
         return self._fast_loop
 
@@ -235,6 +277,7 @@ class Trainer:
         self.background_seconds = background.seconds
         self._fast_loop = background.result()
         self._quick_loop = None
+        self._shuffled_epoch = -1  # the new loop holds the problem's order, not the epoch's
 
     @property
     def tier(self) -> str:
@@ -261,6 +304,11 @@ class Trainer:
             return self._quick_loop
         return self.loop_fn
 
+    @property
+    def shuffles(self) -> bool:
+        """Whether each epoch visits the samples in a new order (training.shuffle)."""
+        return shuffles(self.spec.training)
+
     def _loop_problem(self) -> LoopProblem:
         return LoopProblem(
             spec=self.spec,
@@ -271,6 +319,7 @@ class Trainer:
             state=tuple(self.state),
             learning_rate=self.learning_rate,
             mode=self.mode,
+            shuffle=self.shuffles,
         )
 
     @property
@@ -303,7 +352,14 @@ class Trainer:
 
     @property
     def done(self) -> bool:
-        return self.step_count >= self.total_steps
+        return self.step_count >= self.total_steps or self.stop is not None
+
+    def set_stop_rules(self, spec: ExperimentSpec) -> None:
+        """Take the stop rules of ``spec`` (same network) mid-run: a run they stopped
+        may go on, and the plateau rule starts counting afresh."""
+        self.spec = spec
+        self.stop = None
+        self._stop_rules = StopRules(spec.training)
 
     def set_learning_rate(self, value: float) -> None:
         """Takes effect at the next step; no recompilation."""
@@ -314,9 +370,50 @@ class Trainer:
 
         When the chunk blows up (see ``_divergence_reason``) it is replayed one step at a
         time from its start, so training keeps every good step, and DivergenceError names
-        the exact step that failed, with the weights as they were just before it.
+        the exact step that failed, with the weights as they were just before it. With a
+        train/test split the chunk is cut at each test point, so it is measured on that
+        epoch's weights.
         """
+        if not len(self.moments):
+            self.note_moment()  # the start of the run
+        result = self._run_parts(n_steps)
+        if result.steps:
+            self.note_moment()
+        return result
+
+    def note_moment(self) -> None:
+        """Keep the current weights and optimizer state as a moment of the run."""
+        n = len(self.params)
+        state = self.get_state()
+        self.moments.add(Moment(self.step_count, self.epoch, tuple(state[:n]), tuple(state[n:])))
+
+    def _run_parts(self, n_steps: int) -> ChunkResult:
         n_steps = max(0, min(n_steps, self.total_steps - self.step_count))
+        if self.stop is not None:
+            n_steps = 0
+        if self.test_dataset is None and not self.shuffles:
+            return self._run_chunk(n_steps)
+        # Cut at test points and, when shuffling, at epoch ends (each epoch its own order).
+        intervals = []
+        if self.test_dataset is not None:
+            self._record_test_point()
+            intervals.append(self._test_interval_steps())
+        if self.shuffles:
+            intervals.append(self.steps_per_epoch)
+        parts = []
+        while n_steps > 0 and not self.done:
+            to_boundary = min(i - self.step_count % i for i in intervals)
+            part = self._run_chunk(min(n_steps, to_boundary))
+            if self.test_dataset is not None:
+                self._record_test_point()
+            parts.append(part)
+            n_steps -= part.steps
+        if len(parts) == 1:
+            return parts[0]
+        costs = np.concatenate([p.costs for p in parts]) if parts else np.empty(0)
+        return ChunkResult(costs.size, costs, sum(p.seconds for p in parts))
+
+    def _run_chunk(self, n_steps: int) -> ChunkResult:
         if n_steps == 0:
             return ChunkResult(0, np.empty(0), 0.0)
         self.hand_over()
@@ -327,11 +424,30 @@ class Trainer:
         if _divergence_reason(costs, self.params):
             self.set_state(backup)
             self._replay_until_divergence(n_steps)
+        if self._stop_rules.active:
+            stop = self._stop_rules.check(*self._epoch_costs_of(costs)[:2])
+            if stop is not None:
+                # Run again from the chunk's start to the end of the stopping epoch: the
+                # same numbers, and the run ends where the rule says whatever the chunking.
+                needed = (stop.epoch + 1) * self.steps_per_epoch - self.step_count
+                if needed < n_steps:
+                    self.set_state(backup)
+                    costs = self._run_compiled(needed)
+                    n_steps = needed
+                self.stop = stop
         self._record(costs)
         return ChunkResult(n_steps, costs, seconds)
 
     def _run_compiled(self, n_steps: int) -> np.ndarray:
+        if self.shuffles:
+            self._use_epoch_order(self.epoch)
         return self.running_loop.run(self.step_count % self.steps_per_epoch, n_steps)
+
+    def _use_epoch_order(self, epoch: int) -> None:
+        if self._shuffled_epoch != epoch:
+            rows = epoch_rows(self.batches, self.dataset.n_samples, self.spec.network.seed, epoch)
+            self.running_loop.set_batch_data(self.dataset.X[rows], self.dataset.y[rows])
+            self._shuffled_epoch = epoch
 
     def _replay_until_divergence(self, n_steps: int) -> None:
         for _ in range(n_steps):
@@ -347,6 +463,26 @@ class Trainer:
         # Not reproducible step by step: should never happen, the graphs are the same.
         raise RuntimeError("a chunk diverged but its steps one by one did not")
 
+    def _test_interval_steps(self) -> int:
+        return held_out_interval(self.spec.training.epochs) * self.steps_per_epoch
+
+    def _record_test_point(self) -> None:
+        """A test point at every interval's epoch and at the end of the run, once each."""
+        step = self.step_count
+        due = step % self._test_interval_steps() == 0 or self.done
+        if due and self.test_history.last_step != step:
+            _, cost, acc = self.evaluate_test()
+            self.test_history.append(step, self.epoch, cost, acc)
+
+    def evaluate_test(self) -> tuple[np.ndarray, float, float]:
+        """Outputs, cost and accuracy of the current weights on the held-out samples."""
+        test = self.test_dataset
+        if test is None:
+            raise ValueError("this experiment holds no samples out for testing")
+        out, cost = self.evaluate_fn(test.X, test.y)
+        out = np.asarray(out)
+        return out, float(cost), accuracy(out, np.asarray(test.y))
+
     def run_epochs(self, n_epochs: int) -> ChunkResult:
         return self.run(n_epochs * self.steps_per_epoch)
 
@@ -357,22 +493,36 @@ class Trainer:
         the full-batch cost) and their mean for the mean costs. A progress line, as the
         tutorials print every ``log_every`` epochs, holds the epoch's last step cost.
         """
-        # Vectorized: a tiny net runs millions of one-step epochs a second.
+        first_epoch, combined, per_epoch, rest = self._epoch_costs_of(costs)
+        self.step_count += costs.size
+        self._epoch_costs = rest.tolist()
+        if combined.size == 0:
+            return
+        epochs = first_epoch + np.arange(combined.size)
+        self.history.extend(epochs, combined)
+        logged = np.flatnonzero(epochs % self.spec.training.log_every == 0)
+        lines = list(zip(epochs[logged].tolist(), per_epoch[logged, -1].tolist(), strict=True))
+        self.log.extend(lines)
+        self._unsent_log.extend(lines)
+        del self._unsent_log[:-MAX_LOG_LINES]
+
+    def _take_log(self) -> tuple[tuple[int, float], ...]:
+        lines, self._unsent_log = tuple(self._unsent_log), []
+        return lines
+
+    def _epoch_costs_of(self, costs: np.ndarray) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+        """The epochs these step costs complete (with the carried part of the epoch in
+        progress): first epoch, each epoch's point, the step costs by epoch, and the steps
+        left over in an epoch not yet complete. Vectorized: a tiny net runs millions of
+        one-step epochs a second."""
         spe = self.steps_per_epoch
         carried = np.asarray(self._epoch_costs, dtype=np.float64)
         all_costs = np.concatenate([carried, costs]) if carried.size else costs
         first_epoch = (self.step_count - carried.size) // spe
-        self.step_count += costs.size
         n_epochs = all_costs.size // spe
         per_epoch = all_costs[: n_epochs * spe].reshape(n_epochs, spe)
-        self._epoch_costs = all_costs[n_epochs * spe :].tolist()
-        if n_epochs == 0:
-            return
         combined = per_epoch.sum(axis=1) if self.spec.training.cost == "sse" else per_epoch.mean(1)
-        epochs = first_epoch + np.arange(n_epochs)
-        self.history.extend(epochs, combined)
-        logged = np.flatnonzero(epochs % self.spec.training.log_every == 0)
-        self.log.extend(zip(epochs[logged].tolist(), per_epoch[logged, -1].tolist(), strict=True))
+        return first_epoch, combined, per_epoch, all_costs[n_epochs * spe :]
 
     # --- state -------------------------------------------------------------------------------
 
@@ -415,6 +565,12 @@ class Trainer:
         self.history = CostHistory()
         self._epoch_costs.clear()
         self.log.clear()
+        self.test_history = HeldOutHistory()
+        self.stop = None
+        self._stop_rules = StopRules(self.spec.training)
+        self._unsent_log.clear()
+        self.moments = moment_timeline()
+        self._shuffled_epoch = -1
 
     def evaluate(self, X: np.ndarray | None = None) -> tuple[np.ndarray, float]:
         """Outputs and cost of the current weights (on the training set by default)."""
@@ -434,6 +590,18 @@ class Trainer:
             grid_outputs = self.evaluate(grid.points)[0][:, 0].reshape(
                 grid.resolution, grid.resolution
             )
+        test: dict = {}
+        if self.test_dataset is not None:
+            self._record_test_point()  # the first snapshot of a run shows the start
+            test_outputs, test_cost, _ = self.evaluate_test()
+            test_steps, test_costs, test_accuracy = self.test_history.take_new()
+            test = dict(
+                test_outputs=test_outputs,
+                test_cost=test_cost,
+                test_steps=test_steps,
+                test_costs=test_costs,
+                test_accuracy=test_accuracy,
+            )
         return TrainingSnapshot(
             step=self.step_count,
             epoch=self.epoch,
@@ -445,6 +613,10 @@ class Trainer:
             grid_outputs=grid_outputs,
             optimizer_state=tuple(v.get_value() for v in self.state),
             learning_rate=float(self.learning_rate.get_value()),
+            log_lines=self._take_log(),
+            stop_rule=None if self.stop is None else self.stop.rule,
+            stop_reason=None if self.stop is None else self.stop.message,
+            **test,
         )
 
 

@@ -11,12 +11,15 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QLabel,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from xorlab.core.training.datasets import POINT_SETS
 from xorlab.core.training.presets import PRESETS
-from xorlab.core.training.spec import ExperimentSpec, validate
+from xorlab.core.training.spec import MAX_SEED, RAW_FEATURES, ExperimentSpec, validate
+from xorlab.ui.builder.feature_field import FeatureField
 from xorlab.ui.builder.fields import (
     ERROR_COLOR,
     ChoiceField,
@@ -32,6 +35,7 @@ from xorlab.ui.builder.schema import (
     CONDITIONAL_FIELDS,
     NUMBER_FIELDS,
     POINT_SET_FIELDS,
+    SPLIT_FIELDS,
     applies,
 )
 from xorlab.ui.builder.texts import FIELD_LABELS, TOOLTIPS, field_label
@@ -81,6 +85,8 @@ class BuilderPanel(QWidget):
                     part, key = path.split(".")
                     field.set_value(getattr(getattr(spec, part), key))
             self.bias_box.setChecked(spec.network.bias)
+            self.feature_field.set_value(spec.network.features)
+            self.shuffle_box.setChecked(spec.training.shuffle)
             self.layer_list.set_layers(spec.network.hidden, spec.network.activations)
             self.csv_field.set_path(spec.dataset.path)
             if spec.dataset.name == "csv" and spec.dataset.path:
@@ -94,7 +100,9 @@ class BuilderPanel(QWidget):
         for path, field in self.fields.items():
             field.setEnabled(not locked or path == "training.learning_rate")
         self.preset_combo.setEnabled(not locked)
+        self.regenerate_button.setEnabled(not locked)
         self.bias_box.setEnabled(not locked)
+        self.shuffle_box.setEnabled(not locked)
         self.layer_list.set_locked(locked)
 
     def field_editor(self, path: str) -> QWidget:
@@ -103,6 +111,8 @@ class BuilderPanel(QWidget):
             return self.layer_list
         if path == "network.bias":
             return self.bias_box
+        if path == "training.shuffle":
+            return self.shuffle_box
         if path == "dataset.path":
             return self.csv_field.path_edit
         return self.fields[path].editor
@@ -136,6 +146,10 @@ class BuilderPanel(QWidget):
             self.fields[path].combo.currentIndexChanged.connect(self._on_field_edited)
         self.csv_field = self.fields["dataset.path"] = CsvField()
         self.csv_field.changed.connect(self._on_field_edited)
+        self.feature_field = self.fields["network.features"] = FeatureField(
+            TOOLTIPS["network.features"]
+        )
+        self.feature_field.changed.connect(self._on_field_edited)
         self.bias_box = QCheckBox("constant 1 input")
         self.bias_box.setObjectName("builder.bias")
         self.bias_box.setToolTip(TOOLTIPS["network.bias"])
@@ -154,17 +168,33 @@ class BuilderPanel(QWidget):
         preset_layout.addWidget(self.preset_combo)
         preset_layout.addWidget(self.preset_description)
         layout.addWidget(preset_box)
-        layout.addWidget(self._group("Data", ["dataset.name", *POINT_SET_FIELDS, "dataset.path"]))
+        data = self._group(
+            "Data", ["dataset.name", *POINT_SET_FIELDS, "dataset.path", *SPLIT_FIELDS]
+        )
+        self.regenerate_button = QPushButton("Regenerate data")
+        self.regenerate_button.setObjectName("builder.regenerate")
+        self.regenerate_button.setToolTip(TOOLTIPS["regenerate"])
+        self.regenerate_button.clicked.connect(self._on_regenerate_clicked)
+        self._forms["dataset.name"].addRow("", self.regenerate_button)
+        layout.addWidget(data)
         network = self._group("Network", ["network.output_activation"])
         form = self._forms["network.output_activation"]
         form.insertRow(0, self._label("network.hidden"))
         form.insertRow(1, self.layer_list)
         form.addRow(self._label("network.bias"), self.bias_box)
+        self._add_row(form, "network.features")
         for path in ("network.init", "network.seed"):
             self._add_row(form, path)
         layout.addWidget(network)
-        training_paths = [p for p in FIELD_LABELS if p.startswith("training.")]
+        training_paths = [p for p in FIELD_LABELS if p.startswith("training.") and p in self.fields]
         layout.addWidget(self._group("Training", training_paths))
+        self.shuffle_box = QCheckBox("new order every epoch")
+        self.shuffle_box.setObjectName("builder.shuffle")
+        self.shuffle_box.setToolTip(TOOLTIPS["training.shuffle"])
+        self.shuffle_box.toggled.connect(self._on_field_edited)
+        training_form = self._forms["training.schedule"]
+        row, _ = training_form.getWidgetPosition(self.fields["training.batch_size"])
+        training_form.insertRow(row + 1, self._label("training.shuffle"), self.shuffle_box)
         layout.addWidget(self.summary)
         layout.addStretch(1)
         scroll = ColumnScrollArea(content)
@@ -219,6 +249,12 @@ class BuilderPanel(QWidget):
             parts[part][key] = value
         parts["dataset"]["path"] = self.csv_field.path()
         parts["network"]["bias"] = self.bias_box.isChecked()
+        parts["network"]["features"] = (
+            self.feature_field.value()
+            if self._relevant("network.features")
+            else RAW_FEATURES  # data with more inputs: the raw inputs, whatever is checked
+        )
+        parts["training"]["shuffle"] = self.shuffle_box.isChecked()
         parts["network"]["hidden"], parts["network"]["activations"] = self.layer_list.layers()
         spec = last.with_changes(**parts)
         # A hidden field keeps its last valid value rather than block training unseen.
@@ -240,6 +276,13 @@ class BuilderPanel(QWidget):
         self._show_errors(errors)
         for path in CONDITIONAL_FIELDS:
             self._forms[path].setRowVisible(self.fields[path], self._relevant(path))
+        self._forms["dataset.name"].setRowVisible(
+            self.regenerate_button, self.fields["dataset.name"].value() in POINT_SETS
+        )
+        # A full batch sums over every sample: their order does not matter.
+        self._forms["training.schedule"].setRowVisible(
+            self.shuffle_box, self.fields["training.schedule"].value() != "full"
+        )
         valid = not errors
         if valid and spec != self._spec:
             new_rate = spec.training.learning_rate != self._spec.training.learning_rate
@@ -282,6 +325,15 @@ class BuilderPanel(QWidget):
     def _on_field_edited(self, *_args: object) -> None:
         if not self._loading:
             self._revalidate()
+
+    @Slot()
+    def _on_regenerate_clicked(self) -> None:
+        """A new sample from the next data seed (the seed stays visible, so it can be undone)."""
+        seed = self.fields["dataset.seed"]
+        value, error = seed.read()
+        current = self._spec.dataset.seed if error is not None else value
+        seed.set_value((current + 1) % (MAX_SEED + 1))
+        self._revalidate()
 
     @Slot(int)
     def _on_preset_index_changed(self, index: int) -> None:

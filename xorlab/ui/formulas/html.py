@@ -8,6 +8,7 @@ from __future__ import annotations
 from html import escape
 
 from xorlab.app.formula_job import FormulaResult
+from xorlab.core.training.features import uses_features
 from xorlab.core.training.formulas import LayerTrace, SampleTrace
 from xorlab.core.training.spec import COST_LABELS, ExperimentSpec
 
@@ -55,10 +56,13 @@ def _row(first: str, cells: list[str], bg: str = "", bold: bool = False) -> str:
     return f'<tr><th align="left">{first}</th>{tds}</tr>'
 
 
-def _input_name(layer_index: int, i: int, bias_row: bool) -> str:
+def _input_name(layer_index: int, i: int, bias_row: bool, features: tuple[str, ...] = ()) -> str:
+    """A layer input's name; ``features``: the first layer's inputs when they are features."""
     if bias_row:
         return "bias 1"
-    return f"x{i + 1}" if layer_index == 0 else f"h{layer_index}[{i + 1}]"
+    if layer_index == 0:
+        return escape(features[i]) if i < len(features) else f"x{i + 1}"
+    return f"h{layer_index}[{i + 1}]"
 
 
 def _layer_title(index: int, layer: LayerTrace, last: bool) -> str:
@@ -68,13 +72,15 @@ def _layer_title(index: int, layer: LayerTrace, last: bool) -> str:
     return f"Layer {index + 1}: {kind} neuron{plural} ({n_out}, {escape(layer.activation)})"
 
 
-def forward_table(index: int, layer: LayerTrace, bias: bool, last: bool) -> str:
+def forward_table(
+    index: int, layer: LayerTrace, bias: bool, last: bool, features: tuple[str, ...] = ()
+) -> str:
     n_in, n_out = layer.inputs.size, layer.weighted_sums.size
     header = ["input", *(f"neuron {j + 1}" for j in range(n_out))]
     rows = []
     for i in range(n_in):
         bias_row = bias and i == n_in - 1
-        name = f"{_input_name(index, i, bias_row)} = {num(layer.inputs[i])}"
+        name = f"{_input_name(index, i, bias_row, features)} = {num(layer.inputs[i])}"
         cells = [
             f"{num(layer.weights[i, j])} × {_paren(layer.inputs[i])}"
             f' <span style="color:{MUTED}">= {num(layer.weights[i, j] * layer.inputs[i])}</span>'
@@ -102,6 +108,8 @@ def cost_block(trace: SampleTrace, spec: ExperimentSpec) -> str:
     penalty = ""
     if spec.training.l2 > 0:
         penalty = f" + {num(spec.training.l2)}·ΣW² (the L2 penalty; bias weights excluded)"
+    if spec.training.l1 > 0:
+        penalty += f" + {num(spec.training.l1)}·Σ|W| (the L1 penalty; bias weights excluded)"
     return (
         "<h2>2. Cost</h2>"
         '<p class="explain">The cost says how far the output is from the target: 0 is '
@@ -136,7 +144,22 @@ def _step_bg(step: float) -> str:
     return UP_BG if step > 0 else DOWN_BG if step < 0 else "#FFFFFF"
 
 
-def gradient_table(index: int, trace: SampleTrace, bias: bool, l2: float) -> str:
+def _penalty_terms(weight: float, l2: float, l1: float) -> str:
+    """The penalties' parts of one weight's gradient: 2·λ₂·w and λ₁·sign(w)."""
+    text = f" + 2·{num(l2)}·{_paren(weight)}" if l2 else ""
+    if l1:
+        text += f" + {num(l1)}·sign({num(weight)})"
+    return text
+
+
+def gradient_table(
+    index: int,
+    trace: SampleTrace,
+    bias: bool,
+    l2: float,
+    l1: float = 0,
+    features: tuple[str, ...] = (),
+) -> str:
     layer = trace.layers[index]
     n_in, n_out = layer.gradient.shape
     header = ["weight from", *(f"to neuron {j + 1}" for j in range(n_out))]
@@ -146,12 +169,22 @@ def gradient_table(index: int, trace: SampleTrace, bias: bool, l2: float) -> str
         cells = "".join(
             f'<td align="right" style="background-color: {_step_bg(layer.step[i, j])};">'
             f"{_paren(layer.inputs[i])}·{_paren(layer.deltas[j])}"
-            f"{'' if l2 == 0 or bias_row else f' + 2·{num(l2)}·{_paren(layer.weights[i, j])}'} = "
+            f"{'' if bias_row else _penalty_terms(layer.weights[i, j], l2, l1)} = "
             f"{num(layer.gradient[i, j])}<br/><b>step {num(layer.step[i, j])}</b></td>"
             for j in range(n_out)
         )
-        rows.append(f'<tr><th align="left">{_input_name(index, i, bias_row)}</th>{cells}</tr>')
+        name = _input_name(index, i, bias_row, features)
+        rows.append(f'<tr><th align="left">{name}</th>{cells}</tr>')
     return f"<h3>Layer {index + 1}: W{index + 1}</h3>" + _table(rows, header)
+
+
+def _penalty_note(l2: float, l1: float) -> str:
+    names = [name for name, on in (("L2", l2 > 0), ("L1", l1 > 0)) if on]
+    if not names:
+        return "."
+    if len(names) == 1:
+        return f" (the {names[0]} part counts once)."
+    return " (the L2 and L1 parts count once)."
 
 
 def update_notes(result: FormulaResult) -> list[str]:
@@ -177,7 +210,7 @@ def update_notes(result: FormulaResult) -> list[str]:
         notes.append(
             f"<b>Full batch:</b> the real update {combine} the gradients of all {n} samples, "
             f"so this sample's gradient is one of {n} parts of every step"
-            + (" (the L2 part counts once)." if tr.l2 > 0 else ".")
+            + _penalty_note(tr.l2, tr.l1)
         )
     elif k > 1:
         notes.append(
@@ -214,7 +247,17 @@ def render_html(result: FormulaResult, sample_label: str) -> str:
         )
         + "</p>",
     ]
-    parts += [forward_table(i, layer, bias, i == len(layers) - 1) for i, layer in enumerate(layers)]
+    features = tuple(spec.network.features) if uses_features(spec.network) else ()
+    if features:
+        x1, x2 = (num(v) for v in trace.x[:2])
+        parts.append(
+            '<p class="explain">The first layer\'s inputs are the chosen features, computed '
+            f"from the sample's x1 = {x1} and x2 = {x2}: {escape(', '.join(features))}.</p>"
+        )
+    parts += [
+        forward_table(i, layer, bias, i == len(layers) - 1, features)
+        for i, layer in enumerate(layers)
+    ]
     parts.append(cost_block(trace, spec))
     parts += [
         "<h2>3. Backward pass</h2>",
@@ -230,10 +273,12 @@ def render_html(result: FormulaResult, sample_label: str) -> str:
         '<p class="explain">A weight\'s gradient is the input it carries times the δ of '
         "the neuron it feeds: ∂C/∂w = x·δ"
         + (" (plus 2λw from the L2 penalty)" if spec.training.l2 > 0 else "")
+        + (" (plus λ·sign(w) from the L1 penalty)" if spec.training.l1 > 0 else "")
         + f". Gradient descent moves every weight against its gradient: step = −η·∂C/∂w "
         f"with η = {lr}. Blue cells: the weight grows; orange: it shrinks.</p>",
     ]
-    parts += [gradient_table(i, trace, bias, spec.training.l2) for i in range(len(layers))]
+    tr = spec.training
+    parts += [gradient_table(i, trace, bias, tr.l2, tr.l1, features) for i in range(len(layers))]
     notes = update_notes(result)
     if notes:
         parts.append("<h2>What training really does</h2>")

@@ -196,7 +196,7 @@ class FormulaPanel(QWidget):
             label = sample_text(dataset, result.trace.sample).split(": ", 1)[1]
         if self.plain_box.isChecked():
             tr = result.spec.training
-            lines = explain(result.trace, result.spec.network.bias, tr.cost, tr.l2)
+            lines = explain(result.trace, result.spec.network.bias, tr.cost, tr.l2, tr.l1)
             # explain() counts samples from 0; the table and the combo box count from 1.
             first = f"Sample {result.trace.sample}:"
             lines[0] = lines[0].replace(first, f"Sample {result.trace.sample + 1}:", 1)

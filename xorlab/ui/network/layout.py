@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xorlab.core.training.datasets import Dataset
+from xorlab.core.training.features import uses_features
 from xorlab.core.training.spec import NetworkSpec
 from xorlab.ui.network import style
 
@@ -89,6 +90,9 @@ def architecture_for(
     columns (x1, x2... when they do not fit) and its activations ``network``'s, when known."""
     n_inputs = shapes[0][0] if dataset is None else dataset.n_inputs
     inputs = dataset.input_names if dataset is not None else ()
+    if network is not None and uses_features(network):
+        # The input neurons are the features computed from the data's columns.
+        n_inputs, inputs = len(network.features), tuple(network.features)
     outputs = dataset.target_names if dataset is not None else ()
     if len(inputs) != n_inputs:
         inputs = tuple(f"x{i + 1}" for i in range(n_inputs))

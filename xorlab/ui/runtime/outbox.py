@@ -35,12 +35,18 @@ MAX_FRAME_SECONDS = 0.25  # one slow frame (a modal dialog opening) must not thr
 
 
 def merge_snapshots(older: TrainingSnapshot, newer: TrainingSnapshot) -> TrainingSnapshot:
-    """``newer`` carrying the cost points of both; the latest maps either had."""
+    """``newer`` carrying the cost points (training and test) and progress lines of both;
+    the latest maps either had."""
     return replace(
         newer,
         history_steps=np.concatenate([older.history_steps, newer.history_steps]),
         history_costs=np.concatenate([older.history_costs, newer.history_costs]),
         grid_outputs=newer.grid_outputs if newer.grid_outputs is not None else older.grid_outputs,
+        # Likewise the test points and the progress lines: each is sent once.
+        test_steps=np.concatenate([older.test_steps, newer.test_steps]),
+        test_costs=np.concatenate([older.test_costs, newer.test_costs]),
+        test_accuracy=np.concatenate([older.test_accuracy, newer.test_accuracy]),
+        log_lines=older.log_lines + newer.log_lines,
         plane=newer.plane if newer.plane is not None else older.plane,
     )
 

@@ -42,6 +42,8 @@ def snapshot_bytes(snapshot: TrainingSnapshot) -> int:
     arrays += [snapshot.history_steps, snapshot.history_costs]
     if snapshot.grid_outputs is not None:
         arrays.append(snapshot.grid_outputs)
+    if snapshot.test_outputs is not None:
+        arrays.append(snapshot.test_outputs)
     return sum(np.asarray(a).nbytes for a in arrays)
 
 

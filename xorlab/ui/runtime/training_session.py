@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
+import numpy as np
 from PySide6.QtCore import QObject, QThread, QTimer, Slot
 
 from xorlab.app.chunk_plan import FIRST_CHUNK_STEPS, QUICK_FIRST_CHUNK_STEPS, ChunkPlan
@@ -50,7 +51,7 @@ from xorlab.core.training.datasets import (
 from xorlab.core.training.spec import ExperimentSpec, SpecError
 from xorlab.core.training.strategies import StrategyUnavailable
 from xorlab.core.training.tiers import QUICK_TIER_YIELD
-from xorlab.core.training.trainer import DivergenceError, Trainer
+from xorlab.core.training.trainer import DivergenceError, Trainer, TrainingSnapshot
 from xorlab.ui.runtime.outbox import Outbox
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,40 @@ COMMANDS_WITH_VALUES = ("learning_rate", "speed", "neuron_maps")
 
 # How often an idle session looks whether the background compile of the fast loop finished.
 HANDOVER_POLL_MS = 50
+
+
+def moment_snapshot(trainer: Trainer, moment, grid: PlaneGrid | None) -> TrainingSnapshot:
+    """The snapshot of a saved moment, from the weights the trainer holds now (the moment's):
+    outputs, cost, boundary map and test outputs; no history points (those come whole)."""
+    outputs, cost = trainer.evaluate()
+    grid_outputs = None
+    if grid is not None:
+        grid_outputs = trainer.evaluate(grid.points)[0][:, 0].reshape(
+            grid.resolution, grid.resolution
+        )
+    test_outputs, test_cost = None, None
+    if trainer.test_dataset is not None:
+        test_outputs, test_cost, _ = trainer.evaluate_test()
+    empty = np.empty(0)
+    return TrainingSnapshot(
+        step=moment.step,
+        epoch=moment.epoch,
+        weights=tuple(np.array(w, copy=True) for w in moment.weights),
+        outputs=outputs,
+        cost=cost,
+        history_steps=empty.astype(np.int64),
+        history_costs=empty,
+        grid_outputs=grid_outputs,
+        optimizer_state=tuple(np.array(s, copy=True) for s in moment.optimizer_state),
+        learning_rate=float(trainer.learning_rate.get_value()),
+        test_outputs=test_outputs,
+        test_cost=test_cost,
+    )
+
+
+def _stop_rules(spec: ExperimentSpec) -> tuple[float, int, float]:
+    tr = spec.training
+    return tr.target_cost, tr.plateau_epochs, tr.plateau_tolerance
 
 
 class TrainingSession(QObject):
@@ -233,9 +268,10 @@ class TrainingSession(QObject):
             self._outbox.post("failed", f"Cannot load the dataset: {exc}")
             self._set_state(RunState.ERROR)
             return
-        self.maps.new_run(dataset, grid)
-        self._outbox.post("run_reset", dataset, grid)
         trainer = Trainer(spec, dataset, mode=self._mode, strategy=self._requests.strategy)
+        # The training part, its held-out samples in .test; the grid spans them all.
+        self.maps.new_run(trainer.dataset, grid)
+        self._outbox.post("run_reset", trainer.dataset, grid)
         for compile_step in compile_steps(trainer, grid):
             if self._requests.superseded(generation):
                 return  # a newer spec's request is queued behind this one, or we are closing
@@ -261,15 +297,43 @@ class TrainingSession(QObject):
         except ExperimentError as exc:
             trainer.reset()
             self._outbox.post("failed", f"Cannot restore the experiment's weights: {exc}")
+        self._post_moments(trainer)
         epochs, costs = trainer.history.data()
+        test_steps, test_costs, test_accuracy = trainer.test_history.data()
         snapshot = self._with_maps(trainer, trainer.snapshot(), settled=True)
-        snapshot = replace(snapshot, history_steps=epochs, history_costs=costs)
+        snapshot = replace(
+            snapshot,
+            history_steps=epochs,
+            history_costs=costs,
+            log_lines=tuple(trainer.log),  # the saved run's progress lines, for the Log view
+            test_steps=test_steps,
+            test_costs=test_costs,
+            test_accuracy=test_accuracy,
+        )
         self._last_snapshot_time = time.perf_counter()
         self._outbox.post("snapshot", snapshot, self._progress_args())
         if trainer.done:
             self._set_state(RunState.DONE)
         else:
             self._set_state(RunState.PAUSED if trainer.step_count else RunState.READY)
+
+    def _post_moments(self, trainer: Trainer) -> None:
+        """A snapshot of each saved moment before the last, so the outputs plot and time
+        travel show the opened run's past, as they showed it when the run was live."""
+        final = trainer.get_state()
+        moments = [trainer.moments[i] for i in range(len(trainer.moments))]
+        for moment in moments:
+            if moment.step >= trainer.step_count:
+                continue
+            if len(moment.optimizer_state) == len(trainer.state):
+                trainer.set_state([*moment.weights, *moment.optimizer_state])
+            else:
+                trainer.set_weights(list(moment.weights))
+            snapshot = self._with_maps(trainer, moment_snapshot(trainer, moment, None), True)
+            self._outbox.post("snapshot", snapshot, self._progress_args())
+            # A progress item between two snapshots keeps them apart (snapshots merge).
+            self._outbox.post("progress", *self._progress_args())
+        trainer.set_state(final)
 
     def _update_in_place(self, trainer: Trainer, spec: ExperimentSpec) -> None:
         if spec == trainer.spec:
@@ -281,7 +345,10 @@ class TrainingSession(QObject):
             trainer.set_learning_rate(spec.training.learning_rate)
             self._do_reset()
             return
-        # Only the learning rate, epoch limit and log interval differ: none is compiled in.
+        # Only the learning rate, epoch limit, log interval or stop rules differ: none is
+        # compiled in.
+        if _stop_rules(spec) != _stop_rules(trainer.spec):
+            trainer.set_stop_rules(spec)
         trainer.spec = spec
         trainer.set_learning_rate(spec.training.learning_rate)
         if self._state == RunState.DONE and not trainer.done:

@@ -48,6 +48,7 @@ from xorlab.ui.shell.window_routing import RoutedParts, WindowRouter
 from xorlab.ui.sweep.launcher import SweepLauncher
 from xorlab.ui.training.boundary import BoundaryView
 from xorlab.ui.training.cost_plot import CostPlot
+from xorlab.ui.training.log_view import LogView
 from xorlab.ui.training.outputs_plot import OutputsPlot
 from xorlab.ui.training.run_overlays import RunOverlays
 from xorlab.ui.training.timeline_bar import TimelineBar, training_page
@@ -90,6 +91,7 @@ class MainWindow(QMainWindow):
         marked = (self.cost_plot.plot_item, self.outputs_plot.plot_item)
         self.timeline_bar = TimelineBar(self.replay, marked)
         self.formula_panel = FormulaPanel(self.worker, self.replay)
+        self.log_view = LogView(self.worker)  # the tutorials' printed progress lines
         self.run_overlays = RunOverlays(self.cost_plot, lambda: self.spec, self.worker, parent=self)
         self.sweeps = SweepLauncher(self, lambda: self.spec, self.run_overlays)
         self.banner = MessageBanner()
@@ -225,6 +227,7 @@ class MainWindow(QMainWindow):
         # Its plots and graph stack when the window is narrow (a laptop with both docks).
         self.add_tab(StackingPage(self.expression_tab, self.expression_tab.splitter), "Expression")
         self.add_tab(self.formula_panel, "Formulas")
+        self.add_tab(self.log_view, "Log")
 
         central = QWidget()
         layout = QVBoxLayout(central)

@@ -29,6 +29,7 @@ STATE_TIPS = {
     RunState.DIVERGED: "Training blew up; the last good weights are kept. Lower the learning rate.",
     RunState.ERROR: "Something went wrong: see the message above the plots.",
 }
+STOP_TEXT = {"target_cost": "target cost reached", "plateau": "cost plateau"}
 PROGRESS_RESOLUTION = 1000  # QProgressBar takes ints: large step counts are scaled
 
 
@@ -69,6 +70,8 @@ class TrainingStatusBar(QStatusBar):
             self.addPermanentWidget(widget)
         self.insertPermanentWidget(0, self.state_label)
         self.state = RunState.IDLE
+        self.stop_rule: str | None = None
+        self.stop_reason: str | None = None
         self.steps_per_epoch = 1
         self.set_state(RunState.IDLE)
         self.set_cost(None)
@@ -81,14 +84,25 @@ class TrainingStatusBar(QStatusBar):
 
     def set_state(self, state: str) -> None:
         self.state = state
-        self.state_label.setText(STATE_TEXT.get(state, state))
-        self.state_label.setToolTip(STATE_TIPS.get(state, ""))
+        text, tip = STATE_TEXT.get(state, state), STATE_TIPS.get(state, "")
+        if state == RunState.DONE and self.stop_reason:
+            # Which stop rule ended the run before its epoch limit.
+            text = f"Done: {STOP_TEXT.get(self.stop_rule, self.stop_rule)}"
+            tip = f"Stopped early: {self.stop_reason}. Train starts a fresh run."
+        self.state_label.setText(text)
+        self.state_label.setToolTip(tip)
         # The style sheet colours the state by this property.
         self.state_label.setProperty("state", state)
         self.state_label.style().unpolish(self.state_label)
         self.state_label.style().polish(self.state_label)
         if state not in (RunState.TRAINING, RunState.DONE):
             self.rate_label.setText("")
+
+    def set_stop_reason(self, rule: str | None, reason: str | None) -> None:
+        """Why the run ended early (a stop rule and its message), or None; shown once done."""
+        if (rule, reason) != (self.stop_rule, self.stop_reason):
+            self.stop_rule, self.stop_reason = rule, reason
+            self.set_state(self.state)
 
     def set_progress(self, step: int, total_steps: int, steps_per_second: float) -> None:
         spe = max(self.steps_per_epoch, 1)

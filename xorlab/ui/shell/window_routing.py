@@ -131,6 +131,7 @@ class WindowRouter(QObject):
     def _on_snapshot_ready(self, snapshot: TrainingSnapshot) -> None:
         self.last_snapshot = snapshot
         self.parts.status.set_cost(snapshot.cost)
+        self.parts.status.set_stop_reason(snapshot.stop_rule, snapshot.stop_reason)
 
     @Slot(float)
     def _on_compiled(self, seconds: float) -> None:

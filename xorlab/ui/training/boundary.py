@@ -11,14 +11,28 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Slot
-from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QShowEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from xorlab.core.training.datasets import Dataset, PlaneGrid
 from xorlab.core.training.trainer import TrainingSnapshot
+from xorlab.ui.training.truth_table import is_binary
 from xorlab.ui.widgets import plot_style
 from xorlab.ui.widgets.visibility import out_of_sight
 
+CLASS_CAPTION = "Blue: output near 0, orange: near 1, line: 0.5."
+# Regression targets: saturated blue (low) through grey to orange (high), so the dots stand
+# out on the pale map of predictions.
+TARGET_COLORS = pg.ColorMap(
+    [0.0, 0.5, 1.0], [plot_style.CLASS_COLORS[0], "#B0B0B0", plot_style.CLASS_COLORS[1]]
+)
 # Many points draw smaller so the spirals' arms stay apart.
 POINT_SIZE, SMALL_POINT_SIZE, MANY_POINTS = 11, 7, 100
 
@@ -53,6 +67,22 @@ class BoundaryView(QWidget):
             size=11, pen=pg.mkPen(plot_style.FOREGROUND, width=1.2), hoverable=True, tip=_point_tip
         )
         self.plot_item.addItem(self.points)
+        # Held-out test samples: hollow rings in their class colour, so they read as "not
+        # trained on" and the map under them shows whether the network got them right.
+        self.test_points = pg.ScatterPlotItem(
+            size=11, brush=pg.mkBrush(0, 0, 0, 0), hoverable=True, tip=_point_tip
+        )
+        self.plot_item.addItem(self.test_points)
+        self.show_test_box = QCheckBox("Show test data")
+        self.show_test_box.setObjectName("boundary.show_test")
+        self.show_test_box.setChecked(True)
+        self.show_test_box.setToolTip(
+            "Draw the held-out test samples as hollow rings. The network never trained on "
+            "them: where a ring sits on the other class's colour, the network generalizes "
+            "wrongly there."
+        )
+        self.show_test_box.toggled.connect(self.test_points.setVisible)
+        self.show_test_box.setVisible(False)
         self.color_bar = pg.ColorBarItem(
             values=(0.0, 1.0),
             colorMap=self.colormap,
@@ -63,13 +93,17 @@ class BoundaryView(QWidget):
         self.color_bar.setImageItem(self.image, insert_in=self.plot_item)
         for axis in ("left", "right"):
             self.color_bar.getAxis(axis).setTextPen(pg.mkPen(plot_style.FOREGROUND))
+            # Predicted values print as they are, not as "500 (x0.001)".
+            self.color_bar.getAxis(axis).enableAutoSIPrefix(False)
 
         self.placeholder = QLabel()
         self.placeholder.setObjectName("boundary.placeholder")
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setWordWrap(True)
         self.placeholder.setMargin(24)
-        self.caption = QLabel("Blue: output near 0, orange: near 1, line: 0.5.")
+        self.regression = False
+        self.levels = (0.0, 1.0)  # the image's colour range
+        self.caption = QLabel(CLASS_CAPTION)
         self.caption.setToolTip(
             "The shading is the network's output at every point of the plane: blue near 0, "
             "white at 0.5, orange near 1. The black line is where the output crosses 0.5, the "
@@ -81,7 +115,10 @@ class BoundaryView(QWidget):
         plot_layout = QVBoxLayout(plot_page)
         plot_layout.setContentsMargins(0, 0, 0, 0)
         plot_layout.addWidget(self.plot_widget, 1)
-        plot_layout.addWidget(self.caption)
+        caption_row = QHBoxLayout()
+        caption_row.addWidget(self.caption, 1)
+        caption_row.addWidget(self.show_test_box)
+        plot_layout.addLayout(caption_row)
         self.stack = QStackedWidget()
         self.stack.addWidget(plot_page)
         self.stack.addWidget(self.placeholder)
@@ -96,6 +133,8 @@ class BoundaryView(QWidget):
         self.shown_grid, self._held = None, None
         self.image.clear()
         self.contour.setData([], [])
+        self.test_points.setData([])
+        self.show_test_box.setVisible(dataset.test is not None and dataset.n_inputs == 2)
         if dataset.n_inputs != 2:
             self.points.setData([])
             self._show_placeholder(
@@ -109,6 +148,7 @@ class BoundaryView(QWidget):
             return
         self.plot_item.setLabel("bottom", dataset.input_names[0])
         self.plot_item.setLabel("left", dataset.input_names[1])
+        self._set_scale(dataset)
         self._set_points(dataset)
         self.fit_view()
         self.stack.setCurrentIndex(0)
@@ -121,15 +161,48 @@ class BoundaryView(QWidget):
                 xRange=(rect.left(), rect.right()), yRange=(rect.top(), rect.bottom()), padding=0
             )
 
+    def _set_scale(self, dataset: Dataset) -> None:
+        """Classes: outputs from 0 to 1 and the 0.5 line. Real-valued targets (regression):
+        a map of the predicted value on the targets' range, with no boundary to draw."""
+        self.regression = not is_binary(dataset.y)
+        if self.regression:
+            every = dataset.y if dataset.test is None else np.vstack([dataset.y, dataset.test.y])
+            lo, hi = float(every[:, 0].min()), float(every[:, 0].max())
+            if hi - lo < 1e-9:
+                lo, hi = lo - 0.5, hi + 0.5
+            self.levels = (lo, hi)
+            self.plot_item.setTitle("Predicted value")
+            self.color_bar.setLevels(values=self.levels)
+            self.color_bar.getAxis("left").setLabel("predicted value")
+            self.caption.setText(
+                "Shading: the predicted value; dots: each target on the same colour scale."
+            )
+        else:
+            self.levels = (0.0, 1.0)
+            self.plot_item.setTitle("Decision boundary")
+            self.color_bar.setLevels(values=self.levels)
+            self.color_bar.getAxis("left").setLabel("network output")
+            self.caption.setText(CLASS_CAPTION)
+
+    def _point_color(self, target: float) -> QColor:
+        if not self.regression:
+            return QColor(plot_style.CLASS_COLORS[int(target >= 0.5)])
+        lo, hi = self.levels
+        return TARGET_COLORS.map((target - lo) / (hi - lo), mode="qcolor")
+
     def _set_points(self, dataset: Dataset) -> None:
         first = dataset.y[:, 0]
-        brushes = [pg.mkBrush(plot_style.CLASS_COLORS[int(t >= 0.5)]) for t in first]
-        tips = [
-            f"{dataset.input_names[0]}={a:g}, {dataset.input_names[1]}={b:g} → {t:g}"
-            for (a, b), t in zip(dataset.X, first, strict=True)
-        ]
+        brushes = [pg.mkBrush(self._point_color(t)) for t in first]
         size = POINT_SIZE if dataset.n_samples <= MANY_POINTS else SMALL_POINT_SIZE
-        self.points.setData(pos=np.asarray(dataset.X), brush=brushes, data=tips, size=size)
+        self.points.setData(
+            pos=np.asarray(dataset.X), brush=brushes, data=_tips(dataset), size=size
+        )
+        test = dataset.test
+        if test is not None:
+            pens = [pg.mkPen(self._point_color(t), width=2.2) for t in test.y[:, 0]]
+            self.test_points.setData(
+                pos=np.asarray(test.X), pen=pens, data=_tips(test, " (test)"), size=size
+            )
 
     def _show_placeholder(self, text: str) -> None:
         self.placeholder.setText(text)
@@ -157,10 +230,13 @@ class BoundaryView(QWidget):
             return
         self._held = None
         # Rows are y and columns x, as plane_grid lays its points out (x varying fastest).
-        self.image.setImage(maps.output, autoLevels=False, levels=(0.0, 1.0))
+        self.image.setImage(maps.output, autoLevels=False, levels=self.levels)
         if maps.grid is not self.shown_grid:
             self.image.setRect(self.pixel_rect(maps.grid))
             self.shown_grid = maps.grid
+        if self.regression:
+            self.contour.setData([], [])  # a value to predict has no 0.5 boundary
+            return
         segments = maps.contour
         self.contour.setData(segments[:, 0::2].ravel(), segments[:, 1::2].ravel())
 
@@ -172,3 +248,11 @@ class BoundaryView(QWidget):
 
 def _point_tip(x: float, y: float, data: str) -> str:
     return data
+
+
+def _tips(dataset: Dataset, suffix: str = "") -> list[str]:
+    names = dataset.input_names
+    return [
+        f"{names[0]}={a:g}, {names[1]}={b:g} → {t:g}{suffix}"
+        for (a, b), t in zip(dataset.X, dataset.y[:, 0], strict=True)
+    ]

@@ -18,6 +18,7 @@ from xorlab.ui.widgets import plot_style
 from xorlab.ui.widgets.flow_legend import FlowLegend
 
 IDLE_TEXT = "Hover over the curve to read a point."
+TEST_COLOR = plot_style.PALETTE[1]
 PLOT_MIN_HEIGHT = 150
 SHORT_CURVE = 3  # a curve with fewer points is drawn with dots: one point has no line
 
@@ -34,8 +35,9 @@ def mark_short_curve(curve: pg.PlotDataItem, points: int) -> None:
             curve.setSymbolBrush(curve.opts["pen"].color())
 
 
-def idle_text(cost_label: str | None) -> str:
-    return f"Cost: {cost_label}. {IDLE_TEXT}" if cost_label else IDLE_TEXT
+def idle_text(cost_label: str | None, test: bool = False) -> str:
+    text = f"Cost: {cost_label}. {IDLE_TEXT}" if cost_label else IDLE_TEXT
+    return f"{text} Dashed: the held-out test samples." if test else text
 
 
 class CostPlot(QWidget):
@@ -49,6 +51,7 @@ class CostPlot(QWidget):
         self._epochs = np.empty(0, dtype=np.int64)
         self._costs = np.empty(0, dtype=np.float64)
         self._cost_label: str | None = None
+        self._has_test = False
         self._framing_all = False  # the axes last took in the earlier runs too
 
         self.plot_widget = plot_style.make_plot_widget(
@@ -72,6 +75,15 @@ class CostPlot(QWidget):
         # Other curves the view keeps in sight (earlier runs, see run_overlays.py).
         self.kept_in_view: list[pg.PlotDataItem] = []
         self.curve.setClipToView(True)
+        # The held-out samples' cost (a train/test split only), dashed in another colour: a
+        # test curve turning up while the training curve falls is overfitting.
+        self.test_history = CostHistory(capacity)
+        self._test_epochs = np.empty(0, dtype=np.int64)
+        self._test_costs = np.empty(0, dtype=np.float64)
+        self.test_curve = self.plot_item.plot(
+            pen=plot_style.curve_pen(TEST_COLOR, dashed=True), antialias=True, name="test cost"
+        )
+        self.test_curve.setClipToView(True)
 
         line_pen = pg.mkPen(plot_style.CROSSHAIR_COLOR, width=1, style=pg.QtCore.Qt.DashLine)
         self.v_line = pg.InfiniteLine(angle=90, movable=False, pen=line_pen)
@@ -149,6 +161,11 @@ class CostPlot(QWidget):
         self._epochs = np.empty(0, dtype=np.int64)
         self._costs = np.empty(0, dtype=np.float64)
         self.curve.setData([], [])
+        self.test_history = CostHistory(self._capacity)
+        self._test_epochs = np.empty(0, dtype=np.int64)
+        self._test_costs = np.empty(0, dtype=np.float64)
+        self.test_curve.setData([], [])
+        self._has_test = dataset is not None and dataset.test is not None
         mark_short_curve(self.curve, 0)
         self.edits, self._edit_expected = [], False
         self.edit_points.setData([], [])
@@ -158,7 +175,7 @@ class CostPlot(QWidget):
             # past what a narrow window gives it.
             self._cost_label = cost_label
         self._hide_crosshair()
-        self.readout.setText(idle_text(self._cost_label))
+        self.readout.setText(idle_text(self._cost_label, self._has_test))
         self.ranges.reset(epochs)
 
     def expect_edit(self) -> None:
@@ -181,20 +198,32 @@ class CostPlot(QWidget):
         if self._edit_expected:
             self._edit_expected = False
             self._mark_edit(float(snapshot.epoch), float(snapshot.cost))
-        if snapshot.history_steps.size == 0:
+        new_test = snapshot.test_steps.size > 0
+        if new_test:
+            self.test_history.extend(snapshot.test_steps, snapshot.test_costs)
+            self._test_epochs, self._test_costs = self.test_history.data()
+            self.test_curve.setData(self._test_epochs, self._test_costs)
+        if snapshot.history_steps.size == 0 and not new_test:
             return
-        self.history.extend(snapshot.history_steps, snapshot.history_costs)
-        self._epochs, self._costs = self.history.data()
-        self.curve.setData(self._epochs, self._costs)
-        mark_short_curve(self.curve, self._epochs.size)
+        if snapshot.history_steps.size:
+            self.history.extend(snapshot.history_steps, snapshot.history_costs)
+            self._epochs, self._costs = self.history.data()
+            self.curve.setData(self._epochs, self._costs)
+            mark_short_curve(self.curve, self._epochs.size)
         self._follow()
+
+    def test_data(self) -> tuple[np.ndarray, np.ndarray]:
+        """The test curve's points (epochs, costs); empty without a train/test split."""
+        return self._test_epochs.copy(), self._test_costs.copy()
 
     def fits_all_runs(self) -> bool:
         """The axes take in every run: asked for, or the current run has no points yet."""
         return self.fit_all_box.isChecked() or self._epochs.size == 0
 
     def _follow(self) -> None:
-        epochs, costs = self._epochs, self._costs
+        # The test curve (a train/test split) is part of the current run.
+        epochs = np.concatenate([self._epochs, self._test_epochs])
+        costs = np.concatenate([self._costs, self._test_costs])
         framing_all = bool(self.kept_in_view) and self.fits_all_runs()
         if framing_all != self._framing_all:
             # The follower only widens its frame: start afresh from the new set of curves.
@@ -239,7 +268,7 @@ class CostPlot(QWidget):
         """Move the crosshair to the recorded point nearest ``epoch``; returns the readout."""
         if self._epochs.size == 0:
             self._hide_crosshair()
-            self.readout.setText(idle_text(self._cost_label))
+            self.readout.setText(idle_text(self._cost_label, self._has_test))
             return self.readout.text()
         i = int(np.searchsorted(self._epochs, epoch))
         if i == self._epochs.size or (
@@ -257,6 +286,9 @@ class CostPlot(QWidget):
         for item in (self.v_line, self.h_line, self.marker):
             item.setVisible(math.isfinite(y) or item is self.v_line)
         text = f"epoch {x:,}   cost {cost:.6g}"
+        if self._test_epochs.size:
+            j = int(np.abs(self._test_epochs - epoch).argmin())
+            text += f"   test cost {self._test_costs[j]:.6g} (epoch {int(self._test_epochs[j]):,})"
         self.readout.setText(text)
         return text
 
@@ -271,7 +303,7 @@ class CostPlot(QWidget):
         view_box = self.plot_item.getViewBox()
         if not view_box.sceneBoundingRect().contains(scene_pos):
             self._hide_crosshair()
-            self.readout.setText(idle_text(self._cost_label))
+            self.readout.setText(idle_text(self._cost_label, self._has_test))
             return
         self.show_readout_at(view_box.mapSceneToView(scene_pos).x())
 

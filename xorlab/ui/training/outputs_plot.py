@@ -71,6 +71,14 @@ class SnapshotSeries:
         return self._rows[: self._size, j].copy()
 
 
+def _percent_right(outputs: np.ndarray, targets: np.ndarray) -> float:
+    return 100.0 * accuracy(outputs, targets)
+
+
+def _mean_abs_error(outputs: np.ndarray, targets: np.ndarray) -> float:
+    return float(np.mean(np.abs(outputs - targets)))
+
+
 class OutputsPlot(QWidget):
     """The network's output for every training sample as training goes on."""
 
@@ -126,6 +134,8 @@ class OutputsPlot(QWidget):
         binary = is_binary(dataset.y)
         if n_curves > MAX_CURVES and binary:
             self._build_accuracy_curve(dataset)
+        elif n_curves > MAX_CURVES:
+            self._build_error_curve(dataset)
         else:
             self._build_output_curves(dataset, n_curves)
         self.series = SnapshotSeries(len(self.curves), self._capacity)
@@ -165,16 +175,56 @@ class OutputsPlot(QWidget):
         else:
             self.note.setText("One curve per sample (inputs → target); dashed: targets.")
 
+    def _build_error_curve(self, dataset: Dataset) -> None:
+        """Real-valued targets (regression): accuracy means nothing; the mean absolute error
+        of the outputs says how far off they are, training and test samples alike."""
+        self.mode = "error"
+        self.plot_item.setLabel("left", "mean absolute error")
+        self.plot_item.setTitle("Mean absolute error during training", **TITLE_STYLE)
+        pen = plot_style.curve_pen(plot_style.PALETTE[2])
+        curve = self.plot_item.plot(pen=pen, antialias=True)
+        self.curves.append(curve)
+        self._add_target_line(0.0, plot_style.TARGET_PEN_COLOR, "no error", below=False)
+        if dataset.test is None:
+            self.legend.set_entries([])
+            self.note.setText(f"{dataset.n_samples} samples: how far the outputs are, on average.")
+            return
+        test_pen = plot_style.curve_pen(plot_style.PALETTE[1], dashed=True)
+        test_curve = self.plot_item.plot(pen=test_pen, antialias=True)
+        self.curves.append(test_curve)
+        self.legend.set_entries([("training samples", pen), ("test samples", test_pen)])
+        self.note.setText(
+            f"How far the outputs are from the targets, on average: {dataset.n_samples} "
+            f"training samples, and dashed, {dataset.test.n_samples} held-out test samples."
+        )
+
     def _build_accuracy_curve(self, dataset: Dataset) -> None:
         self.mode = "accuracy"
         self.plot_item.setLabel("left", "accuracy (%)")
         self.plot_item.setTitle(ACCURACY_TITLE, **TITLE_STYLE)
-        curve = self.plot_item.plot(pen=plot_style.curve_pen(plot_style.PALETTE[2]), antialias=True)
+        pen = plot_style.curve_pen(plot_style.PALETTE[2])
+        curve = self.plot_item.plot(pen=pen, antialias=True)
         self.curves.append(curve)
         # The label sits above the 100 % line, in headroom the curve never reaches.
         self._add_target_line(100.0, plot_style.TARGET_PEN_COLOR, "all right", below=False)
-        self.legend.set_entries([])  # one curve, named by the axis and the title
-        self.note.setText(f"{dataset.n_samples} samples: the share classified right.")
+        if dataset.test is None:
+            self.legend.set_entries([])  # one curve, named by the axis and the title
+            self.note.setText(f"{dataset.n_samples} samples: the share classified right.")
+            return
+        # Beside it, the held-out samples': a gap between the two is what overfitting costs.
+        test_pen = plot_style.curve_pen(plot_style.PALETTE[1], dashed=True)
+        test_curve = self.plot_item.plot(pen=test_pen, antialias=True)
+        self.curves.append(test_curve)
+        self.legend.set_entries(
+            [
+                ("training samples classified right", pen),
+                ("test samples classified right", test_pen),
+            ]
+        )
+        self.note.setText(
+            f"The share classified right: {dataset.n_samples} training samples, and dashed, "
+            f"{dataset.test.n_samples} held-out test samples."
+        )
 
     def _add_target_line(
         self, value: float, color: str, label: str | None = None, below: bool = False
@@ -203,8 +253,18 @@ class OutputsPlot(QWidget):
         outputs = np.asarray(snapshot.outputs)
         if outputs.shape != self.dataset.y.shape:
             return  # a snapshot from a previous run still in flight
-        if self.mode == "accuracy":
-            row = np.array([100.0 * accuracy(outputs, self.dataset.y)])
+        if self.mode in ("accuracy", "error"):
+            score = _percent_right if self.mode == "accuracy" else _mean_abs_error
+            row = np.array([score(outputs, self.dataset.y)])
+            test = self.dataset.test
+            if test is not None:
+                test_outputs = snapshot.test_outputs
+                value = (
+                    score(test_outputs, test.y)
+                    if test_outputs is not None and test_outputs.shape == test.y.shape
+                    else np.nan
+                )
+                row = np.append(row, value)
         else:
             row = np.array([outputs[i, j] for i, j in self.curve_keys])
         self.series.append(float(snapshot.epoch), row)

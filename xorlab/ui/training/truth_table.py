@@ -13,6 +13,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHeaderView,
     QLabel,
     QVBoxLayout,
@@ -69,6 +70,7 @@ class TruthTableModel(QAbstractTableModel):
         self.dataset: Dataset | None = None
         self.outputs: np.ndarray | None = None
         self.correct: np.ndarray | None = None
+        self.errors: np.ndarray | None = None  # per row, for real-valued targets
         self.binary = False
         self._headers: list[str] = []
         # Per column: what it shows and which column of X, y or outputs; data() runs for
@@ -85,7 +87,7 @@ class TruthTableModel(QAbstractTableModel):
 
     def set_dataset(self, dataset: Dataset | None) -> None:
         self.beginResetModel()
-        self.dataset, self.outputs, self.correct = dataset, None, None
+        self.dataset, self.outputs, self.correct, self.errors = dataset, None, None, None
         self._headers, self._columns, self._rows = [], [], 0
         if dataset is not None:
             n_in, n_out = dataset.n_inputs, dataset.n_outputs
@@ -105,7 +107,17 @@ class TruthTableModel(QAbstractTableModel):
             if self.binary:
                 self._headers.append("right?")
                 self._columns.append(("right", 0))
+            else:  # real-valued targets (regression): how far off each answer is
+                self._headers.append("error" if dataset.n_outputs == 1 else "mean |error|")
+                self._columns.append(("error", 0))
         self.endResetModel()
+
+    def row_errors(self) -> np.ndarray | None:
+        """Output minus target per row (one output), or the mean absolute error of the row."""
+        if self.outputs is None or self.dataset is None:
+            return None
+        diff = self.outputs - self.dataset.y
+        return diff[:, 0] if diff.shape[1] == 1 else np.abs(diff).mean(axis=1)
 
     def set_outputs(self, outputs: np.ndarray) -> None:
         if self.dataset is None or outputs.shape != self.dataset.y.shape:
@@ -113,6 +125,8 @@ class TruthTableModel(QAbstractTableModel):
         self.outputs = np.array(outputs, dtype=np.float64)
         if self.binary:
             self.correct = correct_rows(self.outputs, self.dataset.y)
+        else:
+            self.errors = self.row_errors()
         first = self.dataset.n_inputs + self.dataset.n_outputs
         self.dataChanged.emit(
             self.index(0, first),
@@ -147,6 +161,8 @@ class TruthTableModel(QAbstractTableModel):
                 return f"{self.dataset.X[row, j]:.4g}"
             if kind == "target":
                 return f"{self.dataset.y[row, j]:.4g}"
+            if kind == "error":
+                return "" if self.errors is None else f"{self.errors[row]:+.4f}"
             if self.correct is None:
                 return ""
             return RIGHT_MARK if self.correct[row] else WRONG_MARK
@@ -195,31 +211,74 @@ class TruthTable(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.1)
         self.accuracy_label.setFont(font)
 
+        # With a train/test split: which samples the table lists.
+        self.set_combo = QComboBox()
+        self.set_combo.setObjectName("truth_table.set")
+        self.set_combo.addItem("Training samples", "train")
+        self.set_combo.addItem("Test samples (held out)", "test")
+        self.set_combo.setToolTip(
+            "The training samples are what the network learns from; the test samples were "
+            "held out, so their accuracy shows how well it generalizes to points it never saw."
+        )
+        self.set_combo.currentIndexChanged.connect(self._on_set_changed)
+        self.set_combo.setVisible(False)
+        self._train: Dataset | None = None
+        self._outputs: dict[str, np.ndarray | None] = {"train": None, "test": None}
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.accuracy_label)
+        layout.addWidget(self.set_combo)
         layout.addWidget(self.view, 1)
 
     def reset(self, dataset: Dataset) -> None:
         self._held = None
+        self._train = dataset
+        self._outputs = {"train": None, "test": None}
+        self.set_combo.setVisible(dataset.test is not None)
+        self._show(self.shown_set() if dataset.test is not None else "train")
+        samples = f"{dataset.n_samples:,} samples"
+        if dataset.test is not None:
+            samples = f"{dataset.n_samples:,} training and {dataset.test.n_samples:,} test samples"
+        self.accuracy_label.setText(f"{samples}. No outputs yet: start training.")
+
+    def shown_set(self) -> str:
+        """'train' or 'test': which samples the table lists."""
+        return self.set_combo.currentData()
+
+    def set_shown_set(self, which: str) -> None:
+        self.set_combo.setCurrentIndex(self.set_combo.findData(which))
+
+    def _show(self, which: str) -> None:
+        assert self._train is not None
+        dataset = self._train.test if which == "test" else self._train
         self.model.set_dataset(dataset)
-        self.view.resizeColumnsToContents()
         self._fitted_width = -1
-        self.accuracy_label.setText(
-            f"{dataset.n_samples:,} samples. No outputs yet: start training."
-        )
+        outputs = self._outputs[which]
+        if outputs is not None:
+            self.model.set_outputs(outputs)
+            self._fitted_width = output_text_width(outputs)
+        self.view.resizeColumnsToContents()
 
     @Slot(object)
     def on_snapshot(self, snapshot: TrainingSnapshot) -> None:
-        ds = self.model.dataset
-        if ds is None or snapshot.outputs.shape != ds.y.shape:
+        train = self._train
+        if train is None or snapshot.outputs.shape != train.y.shape:
             return
         if out_of_sight(self):
             self._held = snapshot  # shown when the table is: nobody sees the ones between
             return
         self._held = None
-        self.model.set_outputs(snapshot.outputs)
-        width = output_text_width(snapshot.outputs)
+        self._outputs["train"] = snapshot.outputs
+        test_outputs = snapshot.test_outputs
+        if train.test is not None and test_outputs is not None:
+            if test_outputs.shape == train.test.y.shape:
+                self._outputs["test"] = test_outputs
+        outputs = self._outputs[self.shown_set() if train.test is not None else "train"]
+        if outputs is None:
+            return
+        self.model.set_outputs(outputs)
+        width = output_text_width(outputs)
         if width > self._fitted_width:
             self.view.resizeColumnsToContents()
             self._fitted_width = width
@@ -231,13 +290,34 @@ class TruthTable(QWidget):
             self.on_snapshot(self._held)
 
     def summary(self) -> str:
-        ds, outputs = self.model.dataset, self.model.outputs
-        if ds is None or outputs is None:
+        train = self._train
+        if train is None or self._outputs["train"] is None:
             return ""
-        if self.model.correct is not None:
-            right = int(self.model.correct.sum())
-            return (
-                f"Accuracy: {right:,} of {ds.n_samples:,} right ({100 * right / ds.n_samples:.1f}%)"
-            )
-        mae = float(np.abs(outputs - ds.y).mean())
-        return f"Targets are not 0/1: mean absolute error {mae:.4f}"
+        parts = [_set_summary(train, self._outputs["train"])]
+        if not is_binary(train.y):
+            mae = float(np.abs(self._outputs["train"] - train.y).mean())
+            text = f"Mean absolute error: {mae:.4f}"
+            if train.test is not None and self._outputs["test"] is not None:
+                test_mae = float(np.abs(self._outputs["test"] - train.test.y).mean())
+                text = f"Mean absolute error: training {mae:.4f}, test {test_mae:.4f}"
+            return text
+        if train.test is not None and self._outputs["test"] is not None:
+            parts = [
+                "Training " + parts[0][0].lower() + parts[0][1:],
+                "test " + _set_summary(train.test, self._outputs["test"]).lower(),
+            ]
+        return "; ".join(parts)
+
+    @Slot(int)
+    def _on_set_changed(self, _index: int) -> None:
+        if self._train is not None and self._train.test is not None:
+            self._show(self.shown_set())
+
+
+def _set_summary(dataset: Dataset, outputs: np.ndarray) -> str:
+    if is_binary(dataset.y):
+        right = int(correct_rows(outputs, dataset.y).sum())
+        n = dataset.n_samples
+        return f"Accuracy: {right:,} of {n:,} right ({100 * right / n:.1f}%)"
+    mae = float(np.abs(outputs - dataset.y).mean())
+    return f"Targets are not 0/1: mean absolute error {mae:.4f}"

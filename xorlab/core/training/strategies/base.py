@@ -35,6 +35,9 @@ class LoopProblem:
     state: tuple[SharedVariable, ...]
     learning_rate: SharedVariable
     mode: str | None = None  # PyTensor mode for the tensor strategies
+    # The batch data changes every epoch (a shuffled order): it must be read from a table
+    # that ``set_batch_data`` replaces, never folded into the compiled code.
+    shuffle: bool = False
 
     @property
     def steps_per_epoch(self) -> int:
@@ -85,6 +88,11 @@ class TrainingLoop(ABC):
         if np.array_equal(positions, expected):
             return self.run(positions[0], len(positions)) if positions else np.empty(0)
         return np.concatenate([self.run(p, 1) for p in positions])
+
+    def set_batch_data(self, X: np.ndarray, y: np.ndarray) -> None:
+        """Train the next steps on these batches, (steps, batch, inputs/outputs), instead of
+        the problem's (a shuffled epoch); only for a problem with ``shuffle``."""
+        raise NotImplementedError(f"the {self.name} loop cannot change its batches")
 
     def rebind(self, problem: LoopProblem) -> None:
         """Train ``problem``'s shared variables from now on: the same computation compiled

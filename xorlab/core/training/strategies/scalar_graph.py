@@ -46,6 +46,10 @@ def _minimum(a: float, b: float) -> float:
     return a if a != a or a <= b else b
 
 
+def _sign(x: float) -> float:
+    return 1.0 if x > 0 else (-1.0 if x < 0 else x)  # 0 stays 0 and NaN NaN, as np.sign
+
+
 # name -> (Python function for folding constants, Python/Numba source template)
 OPS: dict[str, tuple[Callable[..., Value], str]] = {
     "add": (lambda a, b: a + b, "{0} + {1}"),
@@ -60,7 +64,9 @@ OPS: dict[str, tuple[Callable[..., Value], str]] = {
     "log": (math.log, "math.log({0})"),
     "log1p": (math.log1p, "math.log1p({0})"),
     "tanh": (math.tanh, "math.tanh({0})"),
+    "sin": (math.sin, "math.sin({0})"),
     "abs": (abs, "abs({0})"),
+    "sign": (_sign, "_sign({0})"),
     "sigmoid": (_sigmoid, "_sigmoid({0})"),
     "softplus": (_softplus, "_softplus({0})"),
     "clip": (_clip, "_clip({0}, {1}, {2})"),
@@ -111,6 +117,11 @@ def _maximum(a, b):
 @njit(inline="always")
 def _minimum(a, b):
     return a if a != a or a <= b else b
+
+
+@njit(inline="always")
+def _sign(x):
+    return 1.0 if x > 0 else (-1.0 if x < 0 else x)
 """
 
 

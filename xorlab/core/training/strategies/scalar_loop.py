@@ -43,7 +43,9 @@ class FusedScalarLoop(TrainingLoop):
                 f"(limit {MAX_ESTIMATED_NODES})"
             )
         if fold_data is None:
-            fold_data = problem.steps_per_epoch <= 8
+            fold_data = problem.steps_per_epoch <= 8 and not problem.shuffle
+        if fold_data and problem.shuffle:
+            raise ValueError("a shuffled order needs the sample values in a table")
         self.fold_data = fold_data
         self._shapes = [v.get_value(borrow=True).shape for v in (*problem.params, *problem.state)]
         graph, variants, data_names = self._unroll()
@@ -60,6 +62,7 @@ class FusedScalarLoop(TrainingLoop):
         X, y = problem.batch_data()
         table = np.concatenate([X.reshape(len(X), -1), y.reshape(len(y), -1)], axis=1)
         self._data = np.ascontiguousarray(table if data_names else np.zeros((1, 1)))
+        self._data_names = data_names
         self.run(0, 0)  # Numba compiles (or loads its cache) on the first call
 
     def _unroll(self) -> tuple[ScalarGraph, list[list], list[str]]:
@@ -94,6 +97,12 @@ class FusedScalarLoop(TrainingLoop):
             values = unroll(graph, [*ins, X, y, lr], [*state_values, Xp, yp, lr_value], outs)
             variants.append(_flat_outputs(values))
         return graph, variants, data_names
+
+    def set_batch_data(self, X: np.ndarray, y: np.ndarray) -> None:
+        if self.fold_data:
+            raise ValueError("this loop has the sample values folded into its code")
+        table = np.concatenate([X.reshape(len(X), -1), y.reshape(len(y), -1)], axis=1)
+        self._data = np.ascontiguousarray(table, dtype=np.float64)
 
     def run(self, position: int, n_steps: int) -> np.ndarray:
         flat = np.concatenate([np.ravel(v) for v in self.read_state()]).astype(np.float64)

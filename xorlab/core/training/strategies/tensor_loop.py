@@ -77,6 +77,7 @@ class ScanLoop(TrainingLoop):
             # Shared, not constants: a constant's static batch size of 1 trips a PyTensor
             # rewrite into logging errors (conflicting assumptions about a 1x1 matrix).
             Xs, ys = (pytensor.shared(np.ascontiguousarray(a)) for a in p.batch_data())
+            self._tables = (Xs, ys)  # replaced each epoch when shuffling
             inputs = [positions]
             static = not self.dynamic_length  # JAX needs static shapes (the bias column's)
 
@@ -98,6 +99,11 @@ class ScanLoop(TrainingLoop):
         return compile_shared(
             inputs, [costs, *(seq[-1] for seq in finals)], self.mode, f"training_loop_{self.name}"
         )
+
+    def set_batch_data(self, X: np.ndarray, y: np.ndarray) -> None:
+        # Shared variables are inputs of the cached function, passed at each call.
+        for table, value in zip(self._tables, (X, y), strict=True):
+            table.set_value(np.ascontiguousarray(value, dtype=np.float64), borrow=True)
 
     def rebind(self, problem: LoopProblem) -> None:
         old = self.problem

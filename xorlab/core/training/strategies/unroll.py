@@ -38,7 +38,9 @@ _NAMED: dict[type, str] = {
     ps.Log: "log",
     ps.Log1p: "log1p",
     ps.Tanh: "tanh",
+    ps.Sin: "sin",  # input features sin(x1), sin(x2)
     ps.Abs: "abs",
+    ps.Sign: "sign",  # the gradient of abs (L1)
     psm.Sigmoid: "sigmoid",
     psm.Softplus: "softplus",
     ps.Clip: "clip",

@@ -1,0 +1,42 @@
+"""The builder's input-feature choice: one check box per feature, as in TensorFlow
+Playground; what is checked enters the network, in the order of ``spec.FEATURES``."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCheckBox, QGridLayout, QWidget
+
+from xorlab.core.training.spec import FEATURES
+from xorlab.ui.builder.fields import FieldBox
+
+COLUMNS = 2  # check boxes per row: the panel is narrow
+
+
+class FeatureField(FieldBox):
+    changed = Signal()
+
+    def __init__(self, tooltip: str, parent: QWidget | None = None):
+        grid = QWidget()
+        grid.setObjectName("builder.features")
+        layout = QGridLayout(grid)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setHorizontalSpacing(8)
+        layout.setVerticalSpacing(2)
+        self.boxes: dict[str, QCheckBox] = {}
+        for k, name in enumerate(FEATURES):
+            box = QCheckBox(name)
+            box.setObjectName(f"builder.feature.{name}")
+            layout.addWidget(box, k // COLUMNS, k % COLUMNS)
+            self.boxes[name] = box
+        super().__init__(grid, tooltip, parent)
+        for box in self.boxes.values():
+            box.toggled.connect(self.changed)
+
+    def set_value(self, features: tuple[str, ...]) -> None:
+        for name, box in self.boxes.items():
+            box.blockSignals(True)
+            box.setChecked(name in features)
+            box.blockSignals(False)
+
+    def value(self) -> tuple[str, ...]:
+        return tuple(name for name, box in self.boxes.items() if box.isChecked())

@@ -12,9 +12,10 @@ Qt call, so QPainter on another thread would take as long from the other threads
 ``render_picture`` therefore rasterizes the lines with line_raster's Numba kernel, which
 releases the GIL. With a picture renderer attached (``on_stale``), the item blits the newest
 picture painted for the view and asks for a new one when the pens changed; the lines follow
-the weights a picture behind (and a new diagram shows its lines once the first picture is
-painted). Without one (a bare scene, a print), it paints its lines itself with QPainter,
-cached in device pixels so a repaint that is not about the lines is a blit.
+the weights a picture behind (a new diagram of a few hundred lines paints them here once;
+thousands wait for their first picture). Without one (a bare scene, a print), it paints its
+lines itself with QPainter, cached in device pixels so a repaint that is not about the lines
+is a blit.
 
 Drawing order: dimmed lines first, then the selection's; within each, thin and faint pens
 before wide and strong ones, so the large weights are on top where lines cross.
@@ -37,6 +38,9 @@ from xorlab.ui.network import line_raster, style
 NO_KEY = -1  # a line whose weight is not known yet: drawn thin and grey
 PAD = 12.0  # scene units around the segments' bounds (round caps, cosmetic widths)
 LINE_BYTES = 4 * 8  # a QLineF is four doubles: x1, y1, x2, y2, as one row of ``segments``
+# Up to this many lines (the spiral's 609: ~20 ms jagged) are painted on the GUI thread while
+# there is no picture at all yet; more wait for their first picture.
+FIRST_PAINT_LINES = 1000
 
 Run = tuple[int, int, int, bool]  # start, stop, pen key, lit
 
@@ -317,10 +321,16 @@ class EdgesItem(QGraphicsItem):
             picture = self.picture
             if picture is None or picture.version != self.version or picture.view != view:
                 self.on_stale(view)
+            if picture is None and len(self) <= FIRST_PAINT_LINES:
+                # No picture yet (the first, or the kernel still compiling on a fresh
+                # install): a few hundred lines are painted here once rather than missing.
+                self.paints += 1
+                paint_lines(painter, self._sorted, self._runs, self.pens)
+                return
             if picture is not None:
                 # Maybe of the pens (or antialiasing) before, or of another size (the view
                 # was resized: stretched till the next one): the next one is on its way.
-                # The lines are never painted here: thousands take the GUI thread ~1 s.
+                # Thousands of lines are never painted here: they take the GUI thread ~1 s.
                 painter.save()
                 if picture.view.same_place(view):
                     painter.resetTransform()

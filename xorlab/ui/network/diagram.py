@@ -171,10 +171,16 @@ class NetworkDiagram(QWidget):
             self._skipped = snapshot  # a later one (or the settled one) is drawn instead
             if interval >= 1.0 and not self._slow_note:
                 self._slow_note = True
+                # With pictures the lines are blitted: what is slow is the rest (units).
+                what = (
+                    f"this diagram's {len(self.scene.units):,} units"
+                    if self.pictures is not None
+                    else f"these {len(self.scene.edges):,} lines"
+                )
                 self._set_status(
-                    f"Drawing these {len(self.scene.edges):,} lines takes "
-                    f"{self.view.fast_paint_seconds * 1000:.0f} ms: while training they are "
-                    f"redrawn every {interval:.0f} s, and as soon as training pauses."
+                    f"Drawing {what} takes {self.view.fast_paint_seconds * 1000:.0f} ms: "
+                    f"while training they are redrawn every {interval:.0f} s, and as soon as "
+                    "training pauses."
                 )
             return
         self._skipped, self._last_drawn = None, now

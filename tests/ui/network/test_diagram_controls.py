@@ -41,7 +41,7 @@ def test_an_edit_under_the_mouse_redraws_the_line_and_marks_the_cost(qtbot, make
     old = scene.weight_at(p, r, c)
     qtbot.mouseMove(view.viewport(), view.viewport_point_of_line(0))
     qtbot.waitUntil(lambda: view.hovered == 0)
-    assert opaque(scene.hover.pen().color()) == opaque(scene.lines[0].pen().color())
+    assert opaque(scene.hover.pen().color()) == opaque(scene.edges.pen(0).color())
     new = -3.0 if old > 0 else 3.0  # the other sign
     before = window.last_snapshot.step
     with qtbot.waitSignal(diagram.weight_edited):

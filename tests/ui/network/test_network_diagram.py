@@ -50,8 +50,8 @@ def fake_snapshot(weights, step: int = 0) -> TrainingSnapshot:
     return TrainingSnapshot(step, step, tuple(weights), empty, 0.0, empty, empty)
 
 
-def pen_colour(line) -> str:
-    colour = QColor(line.pen().color())
+def pen_colour(pen) -> str:
+    colour = QColor(pen.color())
     colour.setAlpha(255)
     return colour.name().upper()
 
@@ -63,12 +63,18 @@ def test_lines_follow_the_weights_by_sign_and_size(qtbot, bias_trainer):
     diagram.on_snapshot(fake_snapshot(weights))
     scene = diagram.scene
     flat = np.concatenate([w.ravel() for w in weights])
-    assert len(scene.lines) == flat.size == 3 * 3 + 4 * 1
-    for line, (p, r, c) in zip(scene.lines, scene.index, strict=True):
+    edges = scene.edges
+    assert len(edges) == flat.size == 3 * 3 + 4 * 1
+    for i, (p, r, c) in enumerate(scene.index):
         w = weights[p][r, c]
-        assert pen_colour(line) == (style.POSITIVE_COLOR if w >= 0 else style.NEGATIVE_COLOR)
-        assert line.pen().isCosmetic()
-    widths = np.array([line.pen().widthF() for line in scene.lines])
+        assert pen_colour(edges.pen(i)) == (
+            style.POSITIVE_COLOR if w >= 0 else style.NEGATIVE_COLOR
+        )
+        assert edges.pen(i).isCosmetic()
+        # Each line is drawn from its two units' centres.
+        a, b = scene.centres[(p, r)], scene.centres[(p + 1, c)]
+        assert edges.line(i).p1() == a and edges.line(i).p2() == b
+    widths = np.array([edges.pen(i).widthF() for i in range(len(edges))])
     order = np.argsort(np.abs(flat))
     assert np.all(np.diff(widths[order]) >= 0)  # wider for larger |w|
     assert widths.max() <= style.MAX_WIDTH_FEW and widths.min() >= style.MIN_WIDTH
@@ -77,14 +83,15 @@ def test_lines_follow_the_weights_by_sign_and_size(qtbot, bias_trainer):
     visible = big > 2 * style.MIN_WIDTH
     np.testing.assert_allclose(widths[visible], big[visible], atol=style.WIDTH_STEP / 2 + 1e-9)
 
-    # A new snapshot re-pens the very same items.
-    items = list(scene.lines)
+    # A new snapshot re-pens the very same item, every line in its sign's colour.
     flipped = [-w for w in weights]
     diagram.on_snapshot(fake_snapshot(flipped, step=1))
-    assert scene.lines == items
-    for line, (p, r, c) in zip(scene.lines, scene.index, strict=True):
+    assert scene.edges is edges
+    for i, (p, r, c) in enumerate(scene.index):
         w = flipped[p][r, c]
-        assert pen_colour(line) == (style.POSITIVE_COLOR if w >= 0 else style.NEGATIVE_COLOR)
+        assert pen_colour(edges.pen(i)) == (
+            style.POSITIVE_COLOR if w >= 0 else style.NEGATIVE_COLOR
+        )
 
 
 def test_bias_units_include_the_output_layers(qtbot, bias_trainer):
@@ -152,26 +159,26 @@ def test_wide_layers_get_no_maps_and_stay_fast(qtbot):
     shapes = [(3, 16), (17, 16), (17, 16), (17, 1)]
     weights = [rng.normal(0, 0.5, s) for s in shapes]
     diagram.on_snapshot(fake_snapshot(weights))
-    assert len(diagram.scene.lines) == sum(r * c for r, c in shapes)
-    assert max(line.pen().widthF() for line in diagram.scene.lines) <= style.MAX_WIDTH_MANY
+    edges = diagram.scene.edges
+    assert len(edges) == sum(r * c for r, c in shapes)
+    assert max(edges.pen(i).widthF() for i in range(len(edges))) <= style.MAX_WIDTH_MANY
     # Staying fast is counted, not timed (bench/gui_frame.py times it): a snapshot of the
-    # same shapes keeps every item and re-pens only the lines whose pen changed, from a
-    # cache of a few pens.
+    # same shapes keeps the one lines item and re-pens only the lines whose pen changed,
+    # from a cache of a few pens.
     scene = diagram.scene
-    lines, items = list(scene.lines), len(scene.items())
+    items = len(scene.items())
     repens: list[int] = []
     set_weights = scene.set_weights
     scene.set_weights = lambda w: repens.append(set_weights(w)) or repens[-1]
     pens_set = 0
     for _ in range(100):
-        before = [line.pen() for line in lines]
+        before = [edges.pen(i) for i in range(len(edges))]
         weights = [w + rng.normal(0, 0.01, w.shape) for w in weights]
         diagram.on_snapshot(fake_snapshot(weights))
-        pens_set += sum(line.pen() != pen for line, pen in zip(lines, before, strict=True))
-    assert all(a is b for a, b in zip(scene.lines, lines, strict=True))
-    assert len(scene.items()) == items
+        pens_set += sum(edges.pen(i) != pen for i, pen in enumerate(before))
+    assert scene.edges is edges and len(scene.items()) == items
     assert len(repens) == 100 and sum(repens) >= pens_set
-    assert sum(repens) < 100 * len(lines) // 4  # a small nudge changes few pens
+    assert sum(repens) < 100 * len(edges) // 4  # a small nudge changes few pens
     assert len(scene.pens._pens) < 200
 
     wide = [(3, 20), (21, 1)]
@@ -206,7 +213,7 @@ def test_hover_names_the_weight_and_its_value(qtbot, bias_trainer):
     assert view.describe("unit", (1, 3)).startswith("bias unit: always 1")
     qtbot.mouseMove(view.viewport(), view.viewport_point_of_line(index))
     qtbot.waitUntil(lambda: view.hovered == index)
-    assert scene.hover.isVisible() and scene.hover.line() == scene.lines[index].line()
+    assert scene.hover.isVisible() and scene.hover.line() == scene.edges.line(index)
 
 
 class EditSource(QObject):

@@ -132,21 +132,23 @@ def test_a_weight_clicked_in_the_diagram_lights_up_its_graph_parts(qtbot, linked
     assert (table.currentRow(), table.currentColumn()) == (1, 2)
     assert float(table.item(1, 2).text()) == pytest.approx(worker.trainer.get_weights()[0][1, 2])
     # The diagram itself: only that line at full strength, its two ends ringed.
-    lines = diagram.scene.lines
-    assert lines[index].opacity() == 1.0
-    assert all(line.opacity() == DIMMED_OPACITY for i, line in enumerate(lines) if i != index)
+    edges = diagram.scene.edges
+    strength = [edges.opacity_of(i) for i in range(len(edges))]
+    assert strength[index] == 1.0
+    assert all(s == DIMMED_OPACITY for i, s in enumerate(strength) if i != index)
     assert len(diagram.scene.rings) == 2
     # A neuron: its incoming (W1 column) and outgoing (W2 row) weights, both matrices lit.
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
                      pos=view.mapFromScene(diagram.scene.centres[(1, 0)]))  # fmt: skip
     assert bus.current == SelectionRef.neuron(1, 0)
-    lit = {i for i, line in enumerate(lines) if line.opacity() == 1.0}
+    lit = {i for i in range(len(edges)) if edges.opacity_of(i) == 1.0}
     expected = set(diagram.scene.lines_where(0, col=0)) | set(diagram.scene.lines_where(1, row=0))
     assert lit == expected and len(lit) == 3 + 1
     both = param_parts(graph, "W1").all() | param_parts(graph, "W2").all()
     assert link.highlighted[tab.active_stage] == both
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.rect().topLeft())
-    assert bus.current.is_empty and all(line.opacity() == 1.0 for line in lines)
+    assert bus.current.is_empty
+    assert all(edges.opacity_of(i) == 1.0 for i in range(len(edges)))
     assert not any(overlay.items for overlay in link.overlays.values())
     assert LINK_COLOUR
 
@@ -159,14 +161,14 @@ def test_a_graph_node_clicked_lights_up_its_weights_in_the_diagram(qtbot, linked
     assert bus.current == SelectionRef.matrix(1)
     # The user's own selection stays on the node they clicked.
     assert tab.canvases["symbolic"].selected_id == w2.weight
-    lines = diagram.scene.lines
-    lit = {i for i, line in enumerate(lines) if line.opacity() == 1.0}
+    edges = diagram.scene.edges
+    lit = {i for i in range(len(edges)) if edges.opacity_of(i) == 1.0}
     assert lit == set(diagram.scene.lines_where(1)) and len(lit) == 4  # 3 hidden + bias
     update_w1 = next(i for i in graph.outputs if graph.nodes[i].label.startswith("update of W1"))
     click_node(qtbot, tab, "symbolic", update_w1)
     assert bus.current == SelectionRef.matrix(0)
     assert tab.canvases["symbolic"].selected_id == update_w1
-    lit = {i for i, line in enumerate(lines) if line.opacity() == 1.0}
+    lit = {i for i in range(len(edges)) if edges.opacity_of(i) == 1.0}
     assert lit == set(diagram.scene.lines_where(0)) and len(lit) == 9
     x_input = next(i for i, n in graph.nodes.items() if n.names == ("X",))
     click_node(qtbot, tab, "symbolic", x_input)

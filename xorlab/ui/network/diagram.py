@@ -34,6 +34,7 @@ from xorlab.app.selection import NOTHING, SelectionRef
 from xorlab.core.training.datasets import Dataset
 from xorlab.core.training.trainer import TrainingSnapshot
 from xorlab.ui.network import header, style
+from xorlab.ui.network.edge_pictures import EdgePictures
 from xorlab.ui.network.layout import Architecture, architecture_for
 from xorlab.ui.network.map_popup import MapPopup
 from xorlab.ui.network.paint import paint_maps, paint_selection
@@ -41,6 +42,7 @@ from xorlab.ui.network.scene import NetworkScene
 from xorlab.ui.network.structure_controls import BUTTON, FROM_BOTTOM, StructureControls
 from xorlab.ui.network.view import NetworkView
 from xorlab.ui.network.weight_editor import WeightEditor
+from xorlab.ui.runtime.background import BackgroundRunner
 from xorlab.ui.runtime.job_request import JobRequest
 from xorlab.ui.runtime.selection import SelectionBus
 from xorlab.ui.widgets.visibility import out_of_sight
@@ -74,6 +76,7 @@ class NetworkDiagram(QWidget):
         bus: SelectionBus | None = None,
         parent: QWidget | None = None,
         replay: QObject | None = None,
+        runner: BackgroundRunner | None = None,
     ):
         super().__init__(parent)
         self.setObjectName("network_diagram")
@@ -97,6 +100,8 @@ class NetworkDiagram(QWidget):
         self._live_maps: bool | None = None  # what the worker was last told
 
         self.scene = NetworkScene(self)
+        # With a runner, the lines are painted on its thread and the GUI thread blits them.
+        self.pictures = EdgePictures(runner, self) if runner is not None else None
         self.view = NetworkView(self.scene)
         self.editor = WeightEditor(self)
         self.map_popup = MapPopup(self)
@@ -167,14 +172,21 @@ class NetworkDiagram(QWidget):
             self._skipped = snapshot  # a later one (or the settled one) is drawn instead
             if interval >= 1.0 and not self._slow_note:
                 self._slow_note = True
+                # With pictures the lines are blitted: what is slow is the rest (units).
+                what = (
+                    f"this diagram's {len(self.scene.units):,} units"
+                    if self.pictures is not None
+                    else f"these {len(self.scene.edges):,} lines"
+                )
                 self._set_status(
-                    f"Drawing these {len(self.scene.lines):,} lines takes "
-                    f"{self.view.fast_paint_seconds * 1000:.0f} ms: while training they are "
-                    f"redrawn every {interval:.0f} s, and as soon as training pauses."
+                    f"Drawing {what} takes {self.view.fast_paint_seconds * 1000:.0f} ms: "
+                    f"while training they are redrawn every {interval:.0f} s, and as soon as "
+                    "training pauses."
                 )
             return
         self._skipped, self._last_drawn = None, now
         self.redraws += 1
+        self._note_slow_pictures()
         shapes = [w.shape for w in snapshot.weights]
         if self.arch is None or self.arch.shapes() != shapes:
             self._build(shapes)
@@ -195,6 +207,21 @@ class NetworkDiagram(QWidget):
         elif getattr(self.source, "state", "") != RunState.TRAINING or self._replaying():
             self.request_maps()  # a step, an edit, a replayed epoch: maps for these weights
         self.update_seconds = [*self.update_seconds[-199:], time.perf_counter() - start]
+
+    def _note_slow_pictures(self) -> None:
+        """Say so when the lines' pictures, painted on their thread, follow the weights
+        seconds apart (thousands of lines; the neurons' maps keep up)."""
+        pictures = self.pictures
+        if pictures is None or self._slow_note or not self._training():
+            return
+        interval = pictures.interval()
+        if interval >= 1.0:
+            self._slow_note = True
+            self._set_status(
+                f"Painting these {len(self.scene.edges):,} lines takes "
+                f"{pictures.render_seconds * 1000:.0f} ms of CPU: while training they follow the "
+                f"weights every {interval:.1f} s, and at once when training pauses."
+            )
 
     def redraw_interval(self) -> float:
         """Seconds between redraws while training, from the time a repaint takes while
@@ -247,6 +274,8 @@ class NetworkDiagram(QWidget):
         weights = self.scene.weights
         self._built_aspect = self._view_aspect()
         self.scene.build(arch, self._built_aspect)
+        if self.pictures is not None:
+            self.pictures.attach(self.scene.edges)
         if [w.shape for w in weights] == shapes:
             self.scene.set_weights(weights)
         self.view.fit()
@@ -334,13 +363,15 @@ class NetworkDiagram(QWidget):
     def _on_state_changed(self, state: str) -> None:
         # Smooth once settled, unless even the jagged repaint is slow (a wide net's thousands
         # of lines): antialiasing triples it, and the window would freeze for a second.
-        slow = self.view.fast_paint_seconds > MAX_SMOOTH_PAINT
+        slow = self.view.fast_paint_seconds > MAX_SMOOTH_PAINT and self.pictures is None
         self.view.set_fast(state == RunState.TRAINING or slow)
         if state != RunState.TRAINING and self._slow_note:
             self._slow_note = False
             self._set_status("Hover over a line to read its weight; click it to edit.")
         if state != RunState.TRAINING and self._skipped is not None:
             self.on_snapshot(self._skipped)  # the run's last snapshot came before the state
+        if state != RunState.TRAINING and self.pictures is not None:
+            self.pictures.hurry()  # the settled lines, smooth, without waiting
         if state in SETTLED_STATES:
             self.maps_request.forget()  # a new trainer answers afresh
             self.request_maps()

@@ -1,16 +1,17 @@
 """The network diagram's picture: units in columns, bias units, one line per weight.
 
-Items are made once per architecture; a snapshot only re-pens the lines whose quantized pen
-changed, and neuron maps only swap pixmaps, so live updates stay cheap even for the spiral
-net's ~600 weights. Hit-testing is arithmetic on arrays of unit centres and line segments
-(no per-item shapes), which also makes hairline connections easy to point at. The captions
-(layer titles, unit names) are made and arranged by network_captions.py.
+Items are made once per architecture; the lines are one item (edges.py) that a snapshot
+re-pens only when a quantized pen changed, and neuron maps only swap pixmaps, so live updates
+stay cheap even for a 2-64-64-64-1 net's ~8,600 weights. Hit-testing is arithmetic on arrays
+of unit centres and line segments (no per-item shapes), which also makes hairline connections
+easy to point at. The captions (layer titles, unit names) are made and arranged by
+network_captions.py.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPen, QTransform
 from PySide6.QtWidgets import (
     QGraphicsEllipseItem,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from xorlab.ui.network import captions as network_captions
 from xorlab.ui.network import style
+from xorlab.ui.network.edges import EdgesItem
 from xorlab.ui.network.layout import Architecture, gaps_for
 
 UNIT_Z, LINE_Z, HOVER_Z, RING_Z = 2.0, 0.0, 1.0, 3.0
@@ -39,7 +41,7 @@ class NetworkScene(QGraphicsScene):
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)  # items seldom move
         self.arch: Architecture | None = None
         self.pens = style.PenCache()
-        self.lines: list[QGraphicsLineItem] = []
+        self.edges = EdgesItem(np.empty((0, 4)), self.pens)  # every line, as one item
         self.units: dict[tuple[int, int], QGraphicsItem] = {}
         self.maps: dict[tuple[int, int], QGraphicsPixmapItem] = {}
         self.glyphs: dict[tuple[int, int], QGraphicsPathItem] = {}
@@ -63,7 +65,7 @@ class NetworkScene(QGraphicsScene):
         """Items for ``arch``, laid out for a view about ``aspect`` times wider than tall."""
         self.clear()  # deletes every item, the hover line too
         self.arch = arch
-        self.lines, self.units, self.maps, self.captions, self.rings = [], {}, {}, [], []
+        self.units, self.maps, self.captions, self.rings = {}, {}, [], []
         self.titles, self.title_level, self.glyphs = [], 0, {}
         self.weights, self.keys = (), np.empty(0, dtype=np.int64)
         self._place_units(arch, aspect)
@@ -108,12 +110,11 @@ class NetworkScene(QGraphicsScene):
                     b = self.centres[(p + 1, c)]
                     rows.append((p, r, c))
                     segments.append((a.x(), a.y(), b.x(), b.y()))
-                    line = QGraphicsLineItem(QLineF(a, b))
-                    line.setZValue(LINE_Z)
-                    self.addItem(line)
-                    self.lines.append(line)
         self.index = np.array(rows, dtype=np.int64).reshape(-1, 3)
         self.segments = np.array(segments, dtype=np.float64).reshape(-1, 4)
+        self.edges = EdgesItem(self.segments, self.pens)
+        self.edges.setZValue(LINE_Z)
+        self.addItem(self.edges)
 
     def _make_unit(self, arch: Architecture, layer: int, unit: int, centre: QPointF) -> None:
         r = self.radius
@@ -198,16 +199,8 @@ class NetworkScene(QGraphicsScene):
         flat = np.concatenate([np.ravel(w) for w in weights]) if weights else np.empty(0)
         finite = flat[np.isfinite(flat)]
         self.scale_value = style.weight_scale(float(np.abs(finite).max()) if finite.size else 0)
-        keys = style.pen_keys(flat, self.scale_value, style.max_width(flat.size))
-        changed = (
-            np.arange(keys.size)
-            if self.keys.size != keys.size
-            else np.flatnonzero(keys != self.keys)
-        )
-        for i in changed.tolist():
-            self.lines[i].setPen(self.pens.pen(int(keys[i])))
-        self.keys = keys
-        return int(changed.size)
+        self.keys = style.pen_keys(flat, self.scale_value, style.max_width(flat.size))
+        return self.edges.set_keys(self.keys)
 
     def set_map(self, layer: int, unit: int, pixmap) -> None:
         picture = self.maps.get((layer, unit))
@@ -243,10 +236,7 @@ class NetworkScene(QGraphicsScene):
         for ring in self.rings:
             self.removeItem(ring)
         self.rings = []
-        keep = None if lines is None else set(np.asarray(lines).tolist())
-        for i, line in enumerate(self.lines):
-            line.setOpacity(1.0 if keep is None or i in keep else style.DIMMED_OPACITY)
-            line.setZValue(LINE_Z + (0.5 if keep is not None and i in keep else 0.0))
+        self.edges.set_lit(lines)
         for key in units:
             centre = self.centres.get(key)
             if centre is None:

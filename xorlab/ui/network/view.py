@@ -138,6 +138,7 @@ class NetworkView(QGraphicsView):
         smooth = not fast
         if bool(self.renderHints() & QPainter.RenderHint.Antialiasing) != smooth:
             self.setRenderHint(QPainter.RenderHint.Antialiasing, smooth)
+            self.network.edges.update()  # its cached picture was drawn with the old hint
             self.viewport().update()
 
     def viewportEvent(self, event: QEvent) -> bool:
@@ -209,16 +210,16 @@ class NetworkView(QGraphicsView):
             return
         self.hovered = index
         hover = self.network.hover
-        if index < 0 or index >= len(self.network.lines):
+        edges = self.network.edges
+        if index < 0 or index >= len(edges):
             hover.hide()
         else:
-            line = self.network.lines[index]
-            pen = QPen(line.pen())
+            pen = QPen(edges.pen(index))
             pen.setWidthF(max(pen.widthF() + 3.0, 4.0))
             color = QColor(pen.color())
             color.setAlphaF(1.0)
             pen.setColor(color)
             hover.setPen(pen)
-            hover.setLine(line.line())
+            hover.setLine(edges.line(index))
             hover.show()
         self.line_hovered.emit(index)

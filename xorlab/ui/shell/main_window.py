@@ -310,12 +310,14 @@ class MainWindow(QMainWindow):
         return saved.sync(s)
 
     def _runners(self):
-        """The tabs' background threads (expression compiles, graph rendering, landscapes)."""
+        """The background threads (expression compiles, graph rendering, landscapes, the
+        diagram's lines)."""
         return (
             self.graph_tab.runner,
             self.expression_tab.runner,
             self.landscape_tab.runner,
             self.sweeps,
+            self.network_views.runner,
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu
 from xorlab.ui.graph.links import GraphSelectionLink
 from xorlab.ui.graph.values_panel import GraphValuesPanel
 from xorlab.ui.network.diagram import NetworkDiagram
+from xorlab.ui.runtime.background import BackgroundRunner
 from xorlab.ui.runtime.selection import SelectionBus
 from xorlab.ui.shell import screen_fit
 from xorlab.ui.shell.graph_tab_settings import GraphTabSettings
@@ -33,7 +34,9 @@ class NetworkViews:
         self.bus = SelectionBus(window, state=getattr(window, "state", None))
         # The diagram shows what the time-travel bar shows, like the other state views.
         replay = getattr(window, "replay", None)
-        self.diagram = NetworkDiagram(window.worker, self.bus, replay=replay)
+        # The diagram's lines are painted on this thread (the window shuts it down on close).
+        self.runner = BackgroundRunner("xorlab-diagram", window)
+        self.diagram = NetworkDiagram(window.worker, self.bus, replay=replay, runner=self.runner)
         self.dock = QDockWidget("Network", window)
         self.dock.setObjectName("network_dock")
         self.dock.setWidget(self.diagram)

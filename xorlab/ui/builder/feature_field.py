@@ -10,6 +10,9 @@ from xorlab.core.training.spec import FEATURES
 from xorlab.ui.builder.fields import FieldBox
 
 COLUMNS = 2  # check boxes per row: the panel is narrow
+# How each feature reads on its box, as the Playground and the README write them; the spec
+# keeps the ASCII names. Also narrower: the Experiment dock must fit a 1024-pixel screen.
+SHOWN = {"x1^2": "x1²", "x2^2": "x2²", "x1*x2": "x1·x2", "sin(x1)": "sin x1", "sin(x2)": "sin x2"}
 
 
 class FeatureField(FieldBox):
@@ -20,11 +23,11 @@ class FeatureField(FieldBox):
         grid.setObjectName("builder.features")
         layout = QGridLayout(grid)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setHorizontalSpacing(8)
+        layout.setHorizontalSpacing(6)
         layout.setVerticalSpacing(2)
         self.boxes: dict[str, QCheckBox] = {}
         for k, name in enumerate(FEATURES):
-            box = QCheckBox(name)
+            box = QCheckBox(SHOWN.get(name, name))
             box.setObjectName(f"builder.feature.{name}")
             layout.addWidget(box, k // COLUMNS, k % COLUMNS)
             self.boxes[name] = box

@@ -203,7 +203,7 @@ class BuilderPanel(QWidget):
         layout.addWidget(network)
         training_paths = [p for p in FIELD_LABELS if p.startswith("training.") and p in self.fields]
         layout.addWidget(self._group("Training", training_paths))
-        self.shuffle_box = QCheckBox("new order every epoch")
+        self.shuffle_box = QCheckBox("each epoch")
         self.shuffle_box.setObjectName("builder.shuffle")
         self.shuffle_box.setToolTip(TOOLTIPS["training.shuffle"])
         self.shuffle_box.toggled.connect(self._on_field_edited)

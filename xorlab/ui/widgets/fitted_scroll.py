@@ -3,7 +3,7 @@ splitter for the width its content needs, so fields are never cut to "XOR, th"."
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtWidgets import QScrollArea, QStyle, QWidget
 
 
@@ -15,6 +15,16 @@ class ColumnScrollArea(QScrollArea):
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setWidget(content)
+        content.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # The minimum width below follows the content's, but a layout caches a widget's
+        # minimum until the widget says its geometry changed: without this, the dock kept the
+        # width of a wider moment of the form (a field's message, a longer preset text) and
+        # the window no longer fitted a 1024-pixel screen.
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()
+        return super().eventFilter(watched, event)
 
     def minimumSizeHint(self) -> QSize:
         content = self.widget()

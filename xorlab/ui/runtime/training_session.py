@@ -177,8 +177,9 @@ class TrainingSession(QObject):
         except DivergenceError as exc:
             self._timer.stop()
             self._publish_snapshot(force=True)
-            self._set_state(RunState.DIVERGED)
+            # The reason before the state: whoever sees "diverged" already has it.
             self._outbox.post("diverged", str(exc))
+            self._set_state(RunState.DIVERGED)
             return
         except Exception as exc:
             self._fail(exc)
@@ -466,8 +467,9 @@ class TrainingSession(QObject):
             trainer.run(spe - trainer.step_count % spe)
         except DivergenceError as exc:
             self._publish_snapshot(force=True)
-            self._set_state(RunState.DIVERGED)
+            # The reason before the state: whoever sees "diverged" already has it.
             self._outbox.post("diverged", str(exc))
+            self._set_state(RunState.DIVERGED)
             return
         self._publish_snapshot(force=True)
         self._set_state(RunState.DONE if trainer.done else RunState.PAUSED)

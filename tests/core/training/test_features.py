@@ -20,6 +20,7 @@ from xorlab.core.training.spec import FEATURES, SpecError, validate
 from xorlab.core.training.trainer import Trainer
 
 from ..reference import train_reference
+from .loops import LOOPS, trainer_on
 
 ALL = FEATURES
 # XOR quadrants, small enough for the fused loop, with every feature.
@@ -41,21 +42,9 @@ def test_feature_values_match_the_formulas():
     np.testing.assert_array_equal(feature_values(X, ("x2^2",)), X[:, 1:2] ** 2)
 
 
-def trainer_on(strategy: str) -> Trainer:
-    """A trainer whose loop is ``strategy``; "python" is the quick tier, which a network
-    trains on while its fast loop compiles (no fast loop is compiled here)."""
-    if strategy == "python":
-        t = Trainer(SPEC)
-        t.start_tiered(background=False)
-    else:
-        t = Trainer(SPEC, strategy=strategy)
-    assert t.tier == strategy
-    return t
-
-
-@pytest.mark.parametrize("strategy", ["fused", "scan", "python"])
+@pytest.mark.parametrize("strategy", LOOPS)
 def test_loops_train_on_the_features_like_numpy(strategy):
-    t = trainer_on(strategy)
+    t = trainer_on(SPEC, strategy)
     assert [w.shape for w in t.get_weights()] == [(8, 2), (3, 1)]
     t.run(t.total_steps)
     F = plain_features(t.dataset.X)

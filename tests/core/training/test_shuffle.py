@@ -17,6 +17,7 @@ from xorlab.core.training.shuffle import SHUFFLE_SALT
 from xorlab.core.training.trainer import Trainer
 
 from ..reference import train_reference
+from .loops import LOOPS, trainer_on
 
 SPEC = preset_spec("xor-minimal").with_changes(
     dataset={"name": "parity3"},
@@ -44,21 +45,9 @@ def reference_rows(batches: np.ndarray, n: int, seed: int, epochs: int) -> np.nd
     )
 
 
-def trainer_on(strategy: str) -> Trainer:
-    """A trainer whose loop is ``strategy``; "python" is the quick tier, which a network
-    trains on while its fast loop compiles (no fast loop is compiled here)."""
-    if strategy == "python":
-        t = Trainer(SPEC)
-        t.start_tiered(background=False)
-    else:
-        t = Trainer(SPEC, strategy=strategy)
-    assert t.tier == strategy
-    return t
-
-
-@pytest.mark.parametrize("strategy", ["fused", "scan", "python"])
+@pytest.mark.parametrize("strategy", LOOPS)
 def test_every_loop_follows_each_epochs_order(strategy):
-    t = trainer_on(strategy)
+    t = trainer_on(SPEC, strategy)
     assert t.shuffles
     for chunk in (1, 2, 5, 100, 10**6):  # chunks starting mid-epoch too
         t.run(chunk)

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from xorlab.commands.experiment_source import SOURCE_ERRORS, add_source_options, load_source
+from xorlab.commands.train import CHUNK_STEPS
 from xorlab.core.io.experiment import ExperimentError, atomic_write
 from xorlab.core.io.png import encode_png
 from xorlab.core.landscape.batched_cost import cost_functions
@@ -33,7 +34,6 @@ _SAMPLES_NAMES = {
 }
 # Snapshots recorded along a headless run, log-spaced in epochs like the app's timeline.
 PATH_POINTS = 200
-CHUNK_STEPS = 20_000
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:

@@ -10,6 +10,7 @@ import sys
 import numpy as np
 import pytest
 
+from tests.core.exported import assert_script_reproduces
 from xorlab.core.io.script_export import export_script, write_script
 from xorlab.core.training.datasets import load_dataset
 from xorlab.core.training.presets import preset_spec
@@ -51,16 +52,7 @@ def test_exported_script_reproduces_the_app(tmp_path, trainer_for, case):
     trainer = trainer_for(CASES[case])
     while not trainer.done:
         trainer.run(20_000)
-    outputs, cost = trainer.evaluate()
-    path = tmp_path / "experiment.py"
-    write_script(path, trainer.spec, trainer.dataset)
-    result = subprocess.run(
-        [sys.executable, str(path), "--json"], capture_output=True, text=True, timeout=600
-    )
-    assert result.returncode == 0, result.stderr
-    data = json.loads(result.stdout.splitlines()[-1])
-    np.testing.assert_allclose(data["outputs"], outputs, rtol=0, atol=1e-9)
-    assert data["cost"] == pytest.approx(cost, abs=1e-9)
+    data = assert_script_reproduces(tmp_path, trainer)
     assert [e for e, _ in data["log"]] == [e for e, _ in trainer.log]
     np.testing.assert_allclose([c for _, c in data["log"]], [c for _, c in trainer.log], atol=1e-9)
 

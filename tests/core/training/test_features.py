@@ -4,14 +4,10 @@ neuron maps use them, and the default leaves the tutorials' graphs as they were.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 
-from xorlab.core.io.script_export import write_script
+from tests.core.exported import assert_script_reproduces
 from xorlab.core.training.features import feature_values
 from xorlab.core.training.model import init_weights, layer_shapes
 from xorlab.core.training.neuron_maps import neuron_maps
@@ -67,16 +63,7 @@ def test_exported_script_computes_the_features(tmp_path):
     spec = SPEC.with_changes(network={"features": ("x1*x2", "sin(x1)", "x2^2")})
     t = Trainer(spec)
     t.run(t.total_steps)
-    path = tmp_path / "run.py"
-    write_script(path, spec, t.dataset)
-    result = subprocess.run(
-        [sys.executable, str(path), "--json"], capture_output=True, text=True, timeout=600
-    )
-    assert result.returncode == 0, result.stderr
-    data = json.loads(result.stdout.splitlines()[-1])
-    outputs, cost = t.evaluate()
-    np.testing.assert_allclose(data["outputs"], outputs, rtol=0, atol=1e-9)
-    assert data["cost"] == pytest.approx(cost, abs=1e-9)
+    assert_script_reproduces(tmp_path, t)
 
 
 def test_feature_choices_are_checked():

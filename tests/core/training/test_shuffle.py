@@ -3,14 +3,10 @@ step for step as the numpy oracle does with the same orders; no shuffle, no chan
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 
-from xorlab.core.io.script_export import write_script
+from tests.core.exported import assert_script_reproduces
 from xorlab.core.training.model import init_weights
 from xorlab.core.training.presets import preset_spec
 from xorlab.core.training.shuffle import SHUFFLE_SALT
@@ -86,13 +82,4 @@ def test_shuffle_changes_the_order_and_off_keeps_it():
 def test_exported_script_shuffles_as_the_app(tmp_path):
     t = Trainer(SPEC)
     t.run(t.total_steps)
-    path = tmp_path / "run.py"
-    write_script(path, SPEC, t.dataset)
-    result = subprocess.run(
-        [sys.executable, str(path), "--json"], capture_output=True, text=True, timeout=600
-    )
-    assert result.returncode == 0, result.stderr
-    data = json.loads(result.stdout.splitlines()[-1])
-    outputs, cost = t.evaluate()
-    np.testing.assert_allclose(data["outputs"], outputs, rtol=0, atol=1e-9)
-    assert data["cost"] == pytest.approx(cost, abs=1e-9)
+    assert_script_reproduces(tmp_path, t)

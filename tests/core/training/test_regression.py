@@ -3,11 +3,6 @@ against numpy, cross-entropy refused, and the CLI's test error."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 
@@ -18,8 +13,8 @@ from xorlab.core.training.spec import validate
 from xorlab.core.training.trainer import Trainer
 
 from ..reference import forward, train_reference
+from .cli_run import train_spec_json
 
-ROOT = Path(__file__).resolve().parents[3]
 SPEC = preset_spec("regression").with_changes(
     dataset={"size": 60},
     network={"hidden": (3,), "activations": ("tanh",)},
@@ -61,28 +56,8 @@ def test_cross_entropy_is_refused_for_regression():
 
 
 def test_cli_reports_the_test_error(tmp_path):
-    path, saved = tmp_path / "spec.json", tmp_path / "run.json"
-    path.write_text(json.dumps(SPEC.to_dict()))
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "main.py"),
-            "train",
-            "--spec",
-            str(path),
-            "--json",
-            "--save",
-            str(saved),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr
-    data = json.loads(result.stdout)
+    data, doc = train_spec_json(tmp_path, SPEC, save=True)
     assert "test_accuracy" not in data
-    doc = json.loads(saved.read_text())
     weights = [np.array(w["data"]).reshape(w["shape"]) for w in doc["weights"]]
     t = Trainer(SPEC)
     _, out = forward(weights, t.test_dataset.X, ["tanh", "linear"], True)

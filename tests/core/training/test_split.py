@@ -4,9 +4,6 @@ the test cost and accuracy equal a numpy recomputation from the weights and the 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -21,8 +18,7 @@ from xorlab.core.training.split import SPLIT_SEED_SALT, held_out_rows, split_dat
 from xorlab.core.training.trainer import Trainer
 
 from ..reference import forward, train_reference
-
-ROOT = Path(__file__).resolve().parents[3]
+from .cli_run import train_spec_json
 
 # Small enough for the fused loop (so both loops that "auto" can pick are checked).
 SMALL = ExperimentSpec.from_dict(
@@ -171,27 +167,7 @@ def test_saved_experiment_test_cost_recomputed_with_numpy(tmp_path):
 
 def test_cli_spec_file_json_reports_test_cost_and_accuracy(tmp_path):
     spec = SMALL.with_changes(training={"epochs": 300})
-    spec_path, saved = tmp_path / "spec.json", tmp_path / "run.json"
-    spec_path.write_text(json.dumps(spec.to_dict()))
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "main.py"),
-            "train",
-            "--spec",
-            str(spec_path),
-            "--json",
-            "--save",
-            str(saved),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr
-    data = json.loads(result.stdout)
-    doc = json.loads(saved.read_text())
+    data, doc = train_spec_json(tmp_path, spec, save=True)
     X = np.array(doc["dataset"]["X"]["data"]).reshape(doc["dataset"]["X"]["shape"])
     y = np.array(doc["dataset"]["y"]["data"]).reshape(doc["dataset"]["y"]["shape"])
     weights = [np.array(w["data"]).reshape(w["shape"]) for w in doc["weights"]]

@@ -3,11 +3,7 @@ an uninterrupted run at that epoch, however it is chunked and whichever loop run
 
 from __future__ import annotations
 
-import json
 import math
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,8 +13,8 @@ from xorlab.core.training.presets import preset_spec
 from xorlab.core.training.trainer import Trainer
 
 from ..reference import train_reference
+from .cli_run import train_spec_json
 
-ROOT = Path(__file__).resolve().parents[3]
 MINIMAL = preset_spec("xor-minimal")
 BIAS = preset_spec("xor-bias").with_changes(training={"epochs": 3000})
 
@@ -104,16 +100,6 @@ def test_no_rule_trains_to_the_epoch_limit_as_before():
 
 
 def test_cli_reports_the_stop(tmp_path):
-    path = tmp_path / "spec.json"
-    path.write_text(json.dumps(MINIMAL.with_changes(training={"target_cost": 0.1}).to_dict()))
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), "train", "--spec", str(path), "--json"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr
-    data = json.loads(result.stdout)
+    data, _ = train_spec_json(tmp_path, MINIMAL.with_changes(training={"target_cost": 0.1}))
     assert data["stopped_by"] == "target_cost" and data["cost"] < 0.1
     assert data["epochs"] == 36_275 and "reached the target 0.1" in data["stop_reason"]

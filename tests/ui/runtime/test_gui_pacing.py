@@ -14,7 +14,7 @@ from xorlab.app.pacing import GRID_SHARE, GUI_SHARE, GUI_SHARE_WHILE_GIL_HELD, S
 from xorlab.app.requests import Requests
 from xorlab.core.training.datasets import Dataset
 from xorlab.core.training.strategies.scalar_loop import FusedScalarLoop
-from xorlab.core.training.strategies.tensor_loop import JaxScanLoop, ScanLoop
+from xorlab.core.training.strategies.tensor_loop import JaxScanLoop
 from xorlab.core.training.trainer import TrainingSnapshot
 from xorlab.ui.runtime.outbox import MAX_FRAME_SECONDS, Outbox
 from xorlab.ui.runtime.training_session import TrainingSession
@@ -47,9 +47,11 @@ def pacing_with(releases_gil: bool, outbox: FakeOutbox) -> SnapshotPacing:
     return pacing
 
 
-def test_only_the_fused_loop_trains_on_while_the_gui_draws():
+def test_the_loops_that_train_on_while_the_gui_draws():
+    # The scan loop says so per instance, by its compiled mode (releases on Numba, see
+    # tests/core/training/test_strategies.py); JAX's dispatch is Python between blocks.
     assert FusedScalarLoop.releases_gil
-    assert not ScanLoop.releases_gil and not JaxScanLoop.releases_gil
+    assert not JaxScanLoop.releases_gil
 
 
 @pytest.mark.parametrize("releases_gil", [True, False])

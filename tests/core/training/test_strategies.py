@@ -215,4 +215,3 @@ def test_the_scan_loop_lets_another_thread_run_while_a_chunk_trains():
     other_done.set()
     worker.join()
     assert total == 499500 and seen == [True]
-

@@ -269,3 +269,37 @@ def test_asking_twice_for_the_same_spec_compiles_it_once(qtbot):
         assert states == ["compiling", "ready"] and len(compiles) == 1 and len(builds) == 1
     finally:
         assert worker.shutdown(30_000)
+
+
+def test_the_session_paces_by_the_running_loops_own_gil_flag(qtbot):
+    # The scan loop's flag is per instance (on Numba it releases the GIL, on JAX it does
+    # not): the session must read it from the loop it runs, at each hand-over.
+    from types import SimpleNamespace
+
+    posted: list[tuple] = []
+    outbox = SimpleNamespace(post=lambda *args: posted.append(args), frame_seconds=0.02)
+    session = TrainingSession(
+        outbox,
+        Requests(),
+        chunk_seconds=0.01,
+        max_snapshot_rate=60,
+        grid_rate=20,
+        grid_resolution=8,
+        min_snapshots=100,
+        mode=None,
+    )
+    quick = SimpleNamespace(releases_gil=False)
+    scan = SimpleNamespace(releases_gil=True)
+    trainer = SimpleNamespace(tier="python", running_loop=quick, at_full_speed=False)
+    session._trainer = trainer
+    session._note_tier()
+    assert not session.pacing.releases_gil
+    assert session.pacing.snapshot_spacing() == pytest.approx(0.02 / GUI_SHARE_WHILE_GIL_HELD)
+    trainer.tier, trainer.running_loop, trainer.at_full_speed = "scan", scan, True
+    session._note_tier()
+    assert session.pacing.releases_gil
+    assert session.pacing.snapshot_spacing() == pytest.approx(0.02 / GUI_SHARE)
+    assert [p for p in posted if p[0] == "engine_chosen"] == [
+        ("engine_chosen", "python"),
+        ("engine_chosen", "scan"),
+    ]

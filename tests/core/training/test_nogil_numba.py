@@ -27,6 +27,11 @@ def test_numba_modes_get_the_nogil_linker_others_stay():
     for other in ("FAST_COMPILE", "JAX"):
         assert releasing_gil(other) == other and not runs_without_gil(other)
     assert not runs_without_gil("NUMBA")
+    # The function cache keys by str(mode): it must not change as rewrites register.
+    assert str(mode) == "NogilNumbaMode(NUMBA)" and str(releasing_gil(None)) == (
+        "NogilNumbaMode(default)"
+    )
+    assert isinstance(mode.including("fast_run").linker, NogilNumbaLinker)
 
 
 def test_the_nogil_function_has_its_own_cache_key():

@@ -52,7 +52,23 @@ class NogilNumbaLinker(NumbaLinker):
         return numba_njit(py_func, final_function=True, cache=key is not None, nogil=True)
 
 
-_modes: dict[int, tuple[Mode, Mode]] = {}
+class NogilNumbaMode(Mode):
+    """A Mode compiling with NogilNumbaLinker, named stably: Mode's own ``str`` prints its
+    rewrite database, which grows as rewrites register, and core/training/function_cache.py
+    keys its entries by ``str(mode)`` (a changing name made every compile a miss)."""
+
+    def __init__(self, optimizer, label: str):
+        super().__init__(linker=NogilNumbaLinker(), optimizer=optimizer)
+        self.label = label
+
+    def __str__(self) -> str:
+        return f"NogilNumbaMode({self.label})"
+
+    def clone(self, link_kwargs=None, optimizer="", **kwargs):
+        return NogilNumbaMode(self.provided_optimizer if optimizer == "" else optimizer, self.label)
+
+
+_modes: dict[int, tuple[Mode, NogilNumbaMode]] = {}
 
 
 def releasing_gil(mode: Any) -> Any:
@@ -64,7 +80,8 @@ def releasing_gil(mode: Any) -> Any:
         return mode
     held = _modes.get(id(chosen))
     if held is None or held[0] is not chosen:
-        held = (chosen, Mode(linker=NogilNumbaLinker(), optimizer=chosen.provided_optimizer))
+        label = mode if isinstance(mode, str) else "default" if mode is None else hex(id(chosen))
+        held = (chosen, NogilNumbaMode(chosen.provided_optimizer, label))
         _modes[id(chosen)] = held
     return held[1]
 

@@ -88,6 +88,14 @@ def numpy_loop_address(ufunc: np.ufunc = np.tanh) -> int:
     raise RuntimeError(f"numpy has no plain float64 loop for {ufunc.__name__}")
 
 
+def loop_available() -> bool:
+    """Whether numpy's float64 tanh loop can be found (else Numba's own tanh is used)."""
+    try:
+        return numpy_loop_address(np.tanh) != 0
+    except RuntimeError:
+        return False
+
+
 _intp = numba.types.intp
 _uintp = numba.types.uintp  # what `array.ctypes.data` is in compiled code
 # Pointers passed as integers: the same registers on every ABI Numba targets.

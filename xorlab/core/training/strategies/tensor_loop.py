@@ -172,10 +172,10 @@ def jax_available() -> bool:
 
 def uses_large_tanh(problem: LoopProblem) -> bool:
     """Whether a tanh layer holds enough values per step for numpy's tanh to pay off."""
-    from xorlab.core.training.strategies.numpy_tanh import MIN_VALUES
+    from xorlab.core.training.strategies.numpy_tanh import MIN_VALUES, loop_available
 
     net = problem.spec.network
-    return any(
+    return loop_available() and any(
         act == "tanh" and problem.batch_size * units >= MIN_VALUES
         for act, units in zip(net.activations, net.hidden, strict=True)
     )

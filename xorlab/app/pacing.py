@@ -1,9 +1,11 @@
 """How often the training worker hands the GUI a snapshot, and when it waits for the drawing.
 
-Two facts decide it. A training loop that holds the GIL (PyTensor's scan on Numba) stops the
-GUI's Python (slots, painting, timers) for as long as a chunk runs, so while the GUI draws
-such a loop must wait, and every frame it waits for costs training time. A loop that releases
-the GIL (the fused loop) trains on another core while the GUI draws, so it need not wait.
+Two facts decide it. A training loop that holds the GIL (the quick tier, JAX's Python
+dispatch) stops the GUI's Python (slots, painting, timers) for as long as a chunk runs, so
+while the GUI draws such a loop must wait, and every frame it waits for costs training time.
+A loop that releases the GIL (the fused loop, the scan loop on Numba: see
+core/training/strategies/nogil_numba.py) trains on another core while the GUI draws, so it
+need not wait.
 Either way a frame costs the GUI thread time (the outbox measures it), and snapshots are
 spaced so drawing takes no more than a share of that thread: small while the GIL is held
 (training throughput), half otherwise (the rest is for the person using the window).

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
 
@@ -185,5 +187,31 @@ def test_scan_computes_large_tanh_layers_with_numpy_and_matches_the_oracle():
     assert "Scan" in ops and scan_ops
     inner_ops = {type(n.op).__name__ for n in scan_ops[0].fgraph.apply_nodes}
     assert "NumpyTanh" in inner_ops
+    assert t.running_loop.releases_gil  # numpy's tanh is called without taking the GIL
     ref_weights, ref_costs = reference(t, 300)
     assert_same(result.costs, t.get_weights(), ref_costs, ref_weights)
+
+
+def test_the_scan_loop_lets_another_thread_run_while_a_chunk_trains():
+    # What the window needs (app/pacing.py): while the worker trains a chunk, the GUI
+    # thread's Python runs. Asserted on events: this thread finishes its work and signals
+    # before the chunk returns, which it cannot do while the chunk holds the GIL (the GIL
+    # is only handed over between bytecodes, and a compiled call is one).
+    t = trainer("xor-minimal", "scan")
+    loop = t.running_loop
+    assert loop.name == "scan" and loop.releases_gil
+    started, other_done = threading.Event(), threading.Event()
+    seen: list[bool] = []
+
+    def train() -> None:
+        started.set()
+        loop.run(0, 400_000)  # ~0.5 s of training: far longer than the other thread's work
+        seen.append(other_done.is_set())
+
+    worker = threading.Thread(target=train)
+    worker.start()
+    started.wait()
+    total = sum(range(1000))  # some Python, needing the GIL
+    other_done.set()
+    worker.join()
+    assert total == 499500 and seen == [True]

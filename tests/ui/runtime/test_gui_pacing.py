@@ -14,7 +14,7 @@ from xorlab.app.pacing import GRID_SHARE, GUI_SHARE, GUI_SHARE_WHILE_GIL_HELD, S
 from xorlab.app.requests import Requests
 from xorlab.core.training.datasets import Dataset
 from xorlab.core.training.strategies.scalar_loop import FusedScalarLoop
-from xorlab.core.training.strategies.tensor_loop import JaxScanLoop, ScanLoop
+from xorlab.core.training.strategies.tensor_loop import JaxScanLoop
 from xorlab.core.training.trainer import TrainingSnapshot
 from xorlab.ui.runtime.outbox import MAX_FRAME_SECONDS, Outbox
 from xorlab.ui.runtime.training_session import TrainingSession
@@ -47,9 +47,11 @@ def pacing_with(releases_gil: bool, outbox: FakeOutbox) -> SnapshotPacing:
     return pacing
 
 
-def test_only_the_fused_loop_trains_on_while_the_gui_draws():
+def test_the_loops_that_train_on_while_the_gui_draws():
+    # The scan loop says so per instance, by its compiled mode (releases on Numba, see
+    # tests/core/training/test_strategies.py); JAX's dispatch is Python between blocks.
     assert FusedScalarLoop.releases_gil
-    assert not ScanLoop.releases_gil and not JaxScanLoop.releases_gil
+    assert not JaxScanLoop.releases_gil
 
 
 @pytest.mark.parametrize("releases_gil", [True, False])
@@ -267,3 +269,37 @@ def test_asking_twice_for_the_same_spec_compiles_it_once(qtbot):
         assert states == ["compiling", "ready"] and len(compiles) == 1 and len(builds) == 1
     finally:
         assert worker.shutdown(30_000)
+
+
+def test_the_session_paces_by_the_running_loops_own_gil_flag(qtbot):
+    # The scan loop's flag is per instance (on Numba it releases the GIL, on JAX it does
+    # not): the session must read it from the loop it runs, at each hand-over.
+    from types import SimpleNamespace
+
+    posted: list[tuple] = []
+    outbox = SimpleNamespace(post=lambda *args: posted.append(args), frame_seconds=0.02)
+    session = TrainingSession(
+        outbox,
+        Requests(),
+        chunk_seconds=0.01,
+        max_snapshot_rate=60,
+        grid_rate=20,
+        grid_resolution=8,
+        min_snapshots=100,
+        mode=None,
+    )
+    quick = SimpleNamespace(releases_gil=False)
+    scan = SimpleNamespace(releases_gil=True)
+    trainer = SimpleNamespace(tier="python", running_loop=quick, at_full_speed=False)
+    session._trainer = trainer
+    session._note_tier()
+    assert not session.pacing.releases_gil
+    assert session.pacing.snapshot_spacing() == pytest.approx(0.02 / GUI_SHARE_WHILE_GIL_HELD)
+    trainer.tier, trainer.running_loop, trainer.at_full_speed = "scan", scan, True
+    session._note_tier()
+    assert session.pacing.releases_gil
+    assert session.pacing.snapshot_spacing() == pytest.approx(0.02 / GUI_SHARE)
+    assert [p for p in posted if p[0] == "engine_chosen"] == [
+        ("engine_chosen", "python"),
+        ("engine_chosen", "scan"),
+    ]

@@ -17,6 +17,7 @@ import pytensor.tensor as pt
 from xorlab.core.training import model
 from xorlab.core.training.function_cache import SharedFunction, compile_shared
 from xorlab.core.training.strategies.base import LoopProblem, StrategyUnavailable, TrainingLoop
+from xorlab.core.training.strategies.nogil_numba import releasing_gil, runs_without_gil
 
 
 class ScanLoop(TrainingLoop):
@@ -96,8 +97,12 @@ class ScanLoop(TrainingLoop):
                 return_updates=False,
             )
         costs, finals = outputs[0], outputs[1:]
+        # On Numba, compiled to release the GIL (strategies/nogil_numba.py): the window draws
+        # while a chunk trains (numpy's tanh is called without Python, see numpy_tanh.py).
+        mode = releasing_gil(self.mode)
+        self.releases_gil = runs_without_gil(mode)
         return compile_shared(
-            inputs, [costs, *(seq[-1] for seq in finals)], self.mode, f"training_loop_{self.name}"
+            inputs, [costs, *(seq[-1] for seq in finals)], mode, f"training_loop_{self.name}"
         )
 
     def set_batch_data(self, X: np.ndarray, y: np.ndarray) -> None:
@@ -167,10 +172,10 @@ def jax_available() -> bool:
 
 def uses_large_tanh(problem: LoopProblem) -> bool:
     """Whether a tanh layer holds enough values per step for numpy's tanh to pay off."""
-    from xorlab.core.training.strategies.numpy_tanh import MIN_VALUES
+    from xorlab.core.training.strategies.numpy_tanh import MIN_VALUES, loop_available
 
     net = problem.spec.network
-    return any(
+    return loop_available() and any(
         act == "tanh" and problem.batch_size * units >= MIN_VALUES
         for act, units in zip(net.activations, net.hidden, strict=True)
     )

@@ -42,7 +42,12 @@ class ScanLoop(TrainingLoop):
         net, tr = p.spec.network, p.spec.training
         n_params = len(p.params)
         carried = [*p.params, *p.state]
-        numpy_tanh = self.mode in (None, "NUMBA") and uses_large_tanh(p)
+        on_numba = self.mode in (None, "NUMBA")
+        if on_numba:  # here, not at import: it imports Numba (~1 s)
+            from xorlab.core.training.strategies.numba_setup import prepare_numba
+
+            prepare_numba()
+        numpy_tanh = on_numba and uses_large_tanh(p)
         if numpy_tanh:
             # Imported here: it imports Numba (~1 s), which the window need not wait for.
             from xorlab.core.training.strategies.numpy_tanh import with_numpy_tanh

@@ -43,10 +43,12 @@ class ScanLoop(TrainingLoop):
         n_params = len(p.params)
         carried = [*p.params, *p.state]
         on_numba = self.mode in (None, "NUMBA")
+        mode = self.mode
         if on_numba:  # here, not at import: it imports Numba (~1 s)
-            from xorlab.core.training.strategies.numba_setup import prepare_numba
+            from xorlab.core.training.strategies.numba_setup import prepare_numba, scan_mode
 
             prepare_numba()
+            mode = scan_mode(self.mode)
         numpy_tanh = on_numba and uses_large_tanh(p)
         if numpy_tanh:
             # Imported here: it imports Numba (~1 s), which the window need not wait for.
@@ -109,7 +111,7 @@ class ScanLoop(TrainingLoop):
             )
         costs, finals = outputs[0], outputs[1:]
         return compile_shared(
-            inputs, [costs, *(seq[-1] for seq in finals)], self.mode, f"training_loop_{self.name}"
+            inputs, [costs, *(seq[-1] for seq in finals)], mode, f"training_loop_{self.name}"
         )
 
     def set_batch_data(self, X: np.ndarray, y: np.ndarray) -> None:

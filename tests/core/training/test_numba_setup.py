@@ -9,7 +9,7 @@ import pytest
 from numba.core.registry import cpu_target
 from numba.np import arrayobj
 
-from xorlab.core.training.strategies.numba_setup import prepare_numba
+from xorlab.core.training.strategies.numba_setup import prepare_numba, scan_mode
 
 
 def test_slice_assignments_still_check_shapes_after_the_set_up():
@@ -33,3 +33,11 @@ def test_the_cpu_target_uses_numba_s_generic_message():
     overloads = [t._overload_func for t in fnty.templates]
     assert arrayobj.ol_raise_with_shape_context_cpu not in overloads
     assert arrayobj.ol_raise_with_shape_context_generic in overloads
+
+
+def test_the_scan_mode_is_one_object_on_numba_without_scan_make_inplace():
+    # One object per name: core.function_cache compares modes, so two loops of one net share.
+    mode = scan_mode(None)
+    assert scan_mode(None) is mode
+    assert "scan_make_inplace" in mode._optimizer.exclude
+    assert type(mode.linker).__name__ == "NumbaLinker"

@@ -57,7 +57,5 @@ def prepare_numba() -> None:
         fnty = typing.resolve_value_type(arrayobj.raise_with_shape_context)
         for template in fnty.templates:
             if template._overload_func is arrayobj.ol_raise_with_shape_context_cpu:
-                template._overload_func = staticmethod(
-                    arrayobj.ol_raise_with_shape_context_generic
-                )
+                template._overload_func = staticmethod(arrayobj.ol_raise_with_shape_context_generic)
         _done = True

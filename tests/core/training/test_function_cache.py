@@ -123,6 +123,24 @@ def test_scan_loops_share_code_only_for_the_same_data():
             np.testing.assert_allclose(a, b, rtol=0, atol=1e-12)
 
 
+def test_scan_loops_of_other_layer_sizes_share_code():
+    # On Numba the scan's carried weights have no static shapes, so no layer size is in the
+    # graph: a net of other sizes but the same structure is the same computation (no compile
+    # in this process; across processes the same Numba disk-cache key).
+    first = Trainer(MINIMAL, strategy="scan")
+    wider = Trainer(WIDER, strategy="scan")
+    assert [w.shape for w in wider.get_weights()] != [w.shape for w in first.get_weights()]
+    assert wider.loop_fn._fn is first.loop_fn._fn
+    for t in (first, wider):
+        result = t.run(300)
+        weights = init_weights(t.spec.network, t.dataset.n_inputs, t.dataset.n_outputs)
+        X, y = np.asarray(t.dataset.X), np.asarray(t.dataset.y)
+        ref_weights, ref_costs = train_reference(t.spec, X, y, weights, 300, t.batches)
+        np.testing.assert_allclose(result.costs, ref_costs, rtol=0, atol=1e-12)
+        for a, b in zip(t.get_weights(), ref_weights, strict=True):
+            np.testing.assert_allclose(a, b, rtol=0, atol=1e-12)
+
+
 def test_the_cache_is_bounded_and_forgets_the_oldest(monkeypatch):
     monkeypatch.setattr(function_cache, "MAX_FUNCTIONS", 3)
     x = pt.dvector("x")

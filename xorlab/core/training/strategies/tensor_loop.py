@@ -43,15 +43,30 @@ class ScanLoop(TrainingLoop):
         net, tr = p.spec.network, p.spec.training
         n_params = len(p.params)
         carried = [*p.params, *p.state]
-        numpy_tanh = self.mode in (None, "NUMBA") and uses_large_tanh(p)
+        on_numba = self.mode in (None, "NUMBA")
+        mode = self.mode
+        if on_numba:  # here, not at import: it imports Numba (~1 s)
+            from xorlab.core.training.strategies.numba_setup import prepare_numba, scan_mode
+
+            prepare_numba()
+            mode = scan_mode(self.mode)
+        numpy_tanh = on_numba and uses_large_tanh(p)
         if numpy_tanh:
             # Imported here: it imports Numba (~1 s), which the window need not wait for.
             from xorlab.core.training.strategies.numpy_tanh import with_numpy_tanh
 
-        # Static shapes let sizes fold to constants (JAX needs them concrete); not the 1s,
-        # which would make a dimension broadcastable and the updates' types differ.
+        static = not self.dynamic_length  # JAX needs static shapes; Numba is better without
+        # Shape-free on Numba: no layer size enters the graph, so the compiled loop depends on
+        # the network's structure only (layer count, activations, optimizer, data), and a net
+        # of never-seen sizes reuses one compiled before: from core.function_cache in this
+        # process, from Numba's disk cache in the next (PyTensor keys it on the graph's ops
+        # and constants, and folded sizes were constants: every new size compiled ~15 s).
+        # For JAX, static shapes let sizes fold to constants; not the 1s, which would make a
+        # dimension broadcastable and the updates' types differ.
         initial = [
             pt.specify_shape(v, [d if d != 1 else None for d in v.get_value(borrow=True).shape])
+            if static
+            else v
             for v in carried
         ]
 
@@ -80,7 +95,6 @@ class ScanLoop(TrainingLoop):
             Xs, ys = (pytensor.shared(np.ascontiguousarray(a)) for a in p.batch_data())
             self._tables = (Xs, ys)  # replaced each epoch when shuffling
             inputs = [positions]
-            static = not self.dynamic_length  # JAX needs static shapes (the bias column's)
 
             def batch_of(table, pos):
                 if not static:

@@ -10,6 +10,8 @@ routes the signals.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
@@ -24,9 +26,7 @@ from PySide6.QtWidgets import (
 from xorlab.app.lab_state import LabState
 from xorlab.core.training.presets import PRESETS
 from xorlab.core.training.spec import ExperimentSpec
-from xorlab.core.training.trainer import TrainingSnapshot
 from xorlab.ui.builder.panel import BuilderPanel
-from xorlab.ui.expression.tab import ExpressionTab
 from xorlab.ui.formulas.panel import FormulaPanel
 from xorlab.ui.graph.focus_mode import FocusMode
 from xorlab.ui.graph.tab import GraphTab
@@ -41,8 +41,10 @@ from xorlab.ui.shell.app_resources import app_icon
 from xorlab.ui.shell.banner import MessageBanner
 from xorlab.ui.shell.engine_menu import EngineMenu
 from xorlab.ui.shell.file_controller import FileController
+from xorlab.ui.shell.first_paint import AfterFirstPaint
 from xorlab.ui.shell.help_dialogs import ShortcutsDialog
 from xorlab.ui.shell.landscape_tab_settings import LandscapeTabSettings
+from xorlab.ui.shell.lazy_page import LazyPage
 from xorlab.ui.shell.network_views import NetworkViews
 from xorlab.ui.shell.screen_fit import ScreenFit
 from xorlab.ui.shell.speed_control import SpeedControl
@@ -59,6 +61,10 @@ from xorlab.ui.training.run_overlays import RunOverlays
 from xorlab.ui.training.timeline_bar import TimelineBar, training_page
 from xorlab.ui.training.truth_table import TruthTable
 from xorlab.ui.widgets.stacking_page import StackingPage
+
+if TYPE_CHECKING:
+    from xorlab.core.training.trainer import TrainingSnapshot
+    from xorlab.ui.expression.tab import ExpressionTab
 
 DEFAULT_SIZE = (1500, 940)
 DOCK_WIDTH = 360  # the builder's combo boxes show their longest choices
@@ -91,7 +97,8 @@ class MainWindow(QMainWindow):
         self.boundary = BoundaryView()
         self.truth_table = TruthTable()
         self.graph_tab = GraphTab(self.worker)  # builds graphs on the worker's thread
-        self.expression_tab = ExpressionTab()
+        # Built when first shown: its view imports PyTensor's expression parser.
+        self.expression_page = LazyPage("expression_tab", self._build_expression_page)
         self.views = (self.cost_plot, self.outputs_plot, self.boundary, self.truth_table)
         # Time travel: the state views show replay.snapshot_shown (live or a stored epoch).
         self.replay = ReplayController(self.worker, parent=self, state=self.state)
@@ -160,7 +167,8 @@ class MainWindow(QMainWindow):
         )
 
         initial = spec or saved.read_spec(self.settings) or PRESETS["xor-minimal"].spec
-        self.worker.start()
+        # The worker (and its first compile) starts once the window has painted: see first_paint.
+        self.worker_start = AfterFirstPaint(self, self.tabs, self.worker.start)
         self.load_spec(initial)
         self.experiment_files.mark_unmodified()
 
@@ -188,6 +196,11 @@ class MainWindow(QMainWindow):
     def open_experiment(self, path: str) -> bool:
         """Open a saved experiment: its network, data, weights and history."""
         return self.experiment_files.open_path(path)
+
+    @property
+    def expression_tab(self) -> ExpressionTab:
+        """The Expression tab's view (built now if its tab was never shown)."""
+        return self.expression_page.content
 
     def start_training(self) -> None:
         """Train now, or as soon as the compile in progress ends (automation uses this)."""
@@ -233,8 +246,7 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(training_page(self.training_splitter, self.timeline_bar), "Training")
         self.add_tab(self.graph_tab, "Graph")
-        # Its plots and graph stack when the window is narrow (a laptop with both docks).
-        self.add_tab(StackingPage(self.expression_tab, self.expression_tab.splitter), "Expression")
+        self.add_tab(self.expression_page, "Expression")
         self.add_tab(self.formula_panel, "Formulas")
         self.add_tab(self.log_view, "Log")
 
@@ -246,6 +258,13 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self._size_for_screen()
+
+    def _build_expression_page(self) -> QWidget:
+        from xorlab.ui.expression.tab import ExpressionTab
+
+        tab = ExpressionTab()
+        # Its plots and graph stack when the window is narrow (a laptop with both docks).
+        return StackingPage(tab, tab.splitter)
 
     def _size_for_screen(self) -> None:
         """A roomy first size that still fits the screen; saved geometry replaces it."""
@@ -312,13 +331,10 @@ class MainWindow(QMainWindow):
     def _runners(self):
         """The background threads (expression compiles, graph rendering, landscapes, the
         diagram's lines)."""
-        return (
-            self.graph_tab.runner,
-            self.expression_tab.runner,
-            self.landscape_tab.runner,
-            self.sweeps,
-            self.network_views.runner,
-        )
+        runners = [self.graph_tab.runner, self.landscape_tab.runner]
+        if self.expression_page.is_built():  # a tab never shown has no thread to stop
+            runners.append(self.expression_tab.runner)
+        return (*runners, self.sweeps, self.network_views.runner)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Stop the worker before the window goes. A compile step in progress cannot be cut

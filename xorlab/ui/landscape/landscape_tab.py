@@ -165,6 +165,14 @@ class LandscapeTab(QWidget):
             bus.selection_changed.connect(self._on_selection)
         self.set_status("Train, or step once, to see the cost around the weights.")
 
+    def catch_up(self, dataset: Dataset | None, picks) -> None:
+        """What a tab made after the window started missed: the current run's dataset and
+        the weights picked since (SelectionRefs, oldest first)."""
+        if dataset is not None:
+            self._on_run_reset(dataset, None)
+        for ref in picks:
+            self._on_selection(ref)
+
     def busy(self) -> bool:
         """A landscape is computing or due (automation waits for this before a screenshot)."""
         return self.runner.is_busy() or (self._dirty and self.isVisible())

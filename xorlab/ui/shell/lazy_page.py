@@ -37,6 +37,8 @@ class LazyPage(QWidget):
         if self._page is None:
             self._page = self._build()
             self.layout().addWidget(self._page)
+            if self.isVisible():  # else Qt shows it one event later: a frame of empty tab
+                self._page.show()
         return self._page
 
     @property

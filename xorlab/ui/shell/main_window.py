@@ -30,7 +30,6 @@ from xorlab.ui.builder.panel import BuilderPanel
 from xorlab.ui.formulas.panel import FormulaPanel
 from xorlab.ui.graph.focus_mode import FocusMode
 from xorlab.ui.graph.tab import GraphTab
-from xorlab.ui.landscape.landscape_tab import LandscapeTab
 from xorlab.ui.runtime.gui_gc import install as collect_garbage_on_gui_thread
 from xorlab.ui.runtime.replay import ReplayController
 from xorlab.ui.runtime.worker import TrainingWorker
@@ -43,7 +42,7 @@ from xorlab.ui.shell.engine_menu import EngineMenu
 from xorlab.ui.shell.file_controller import FileController
 from xorlab.ui.shell.first_paint import AfterFirstPaint
 from xorlab.ui.shell.help_dialogs import ShortcutsDialog
-from xorlab.ui.shell.landscape_tab_settings import LandscapeTabSettings
+from xorlab.ui.shell.landscape_page import LandscapePage
 from xorlab.ui.shell.lazy_page import LazyPage
 from xorlab.ui.shell.network_views import NetworkViews
 from xorlab.ui.shell.screen_fit import ScreenFit
@@ -65,6 +64,8 @@ from xorlab.ui.widgets.stacking_page import StackingPage
 if TYPE_CHECKING:
     from xorlab.core.training.trainer import TrainingSnapshot
     from xorlab.ui.expression.tab import ExpressionTab
+    from xorlab.ui.landscape.landscape_tab import LandscapeTab
+    from xorlab.ui.shell.landscape_tab_settings import LandscapeTabSettings
 
 DEFAULT_SIZE = (1500, 940)
 DOCK_WIDTH = 360  # the builder's combo boxes show their longest choices
@@ -151,12 +152,9 @@ class MainWindow(QMainWindow):
         self.router = WindowRouter(routed, self)  # builder -> worker -> views, status, banner
         self.network_views = NetworkViews(self)  # diagram dock, linked selection, live values
         # The cost surface around the shown weights; weights picked in the diagram or the
-        # Graph tab can be its axes.
-        self.landscape_tab = LandscapeTab(
-            self.worker, self.replay, self.network_views.bus, lambda: self.spec
-        )
-        self.add_tab(self.landscape_tab, "Landscape")
-        self.landscape_settings = LandscapeTabSettings(self.landscape_tab.controls, self.settings)
+        # Graph tab can be its axes. Built when first shown (landscape_page).
+        self.landscape_page = LandscapePage(self)
+        self.add_tab(self.landscape_page, "Landscape")
         # Within the screen whatever is shown: the Network dock tabifies when room runs out.
         self.fit_guard = ScreenFit(self, self.builder_dock, self.network_views.dock, self.tabs)
         self._restore_settings()
@@ -196,6 +194,16 @@ class MainWindow(QMainWindow):
     def open_experiment(self, path: str) -> bool:
         """Open a saved experiment: its network, data, weights and history."""
         return self.experiment_files.open_path(path)
+
+    @property
+    def landscape_tab(self) -> LandscapeTab:
+        """The Landscape tab (built now if it was never shown)."""
+        return self.landscape_page.page()
+
+    @property
+    def landscape_settings(self) -> LandscapeTabSettings:
+        self.landscape_page.page()
+        return self.landscape_page.settings
 
     @property
     def expression_tab(self) -> ExpressionTab:
@@ -331,8 +339,11 @@ class MainWindow(QMainWindow):
     def _runners(self):
         """The background threads (expression compiles, graph rendering, landscapes, the
         diagram's lines)."""
-        runners = [self.graph_tab.runner, self.landscape_tab.runner]
-        if self.expression_page.is_built():  # a tab never shown has no thread to stop
+        runners = [self.graph_tab.runner]
+        # A tab never shown has no thread to stop.
+        if self.landscape_page.is_built():
+            runners.append(self.landscape_tab.runner)
+        if self.expression_page.is_built():
             runners.append(self.expression_tab.runner)
         return (*runners, self.sweeps, self.network_views.runner)
 

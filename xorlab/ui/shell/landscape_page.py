@@ -10,9 +10,10 @@ path and centre need nothing kept: they are the replay's stored snapshots.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QSettings, Slot
 
 from xorlab.ui.landscape.landscape_tab import LandscapeTab
 from xorlab.ui.shell.landscape_tab_settings import LandscapeTabSettings
@@ -20,18 +21,31 @@ from xorlab.ui.shell.lazy_page import LazyPage
 
 if TYPE_CHECKING:
     from xorlab.core.training.datasets import Dataset
-    from xorlab.ui.shell.main_window import MainWindow
+    from xorlab.core.training.spec import ExperimentSpec
+    from xorlab.ui.runtime.replay import ReplayController
+    from xorlab.ui.runtime.selection import SelectionBus
+    from xorlab.ui.runtime.worker import TrainingWorker
 
 
 class LandscapePage(LazyPage):
-    def __init__(self, window: MainWindow):
+    """The tab's page; its arguments are the LandscapeTab's and the window's settings."""
+
+    def __init__(
+        self,
+        worker: TrainingWorker,
+        replay: ReplayController,
+        bus: SelectionBus,
+        spec_source: Callable[[], ExperimentSpec],
+        settings: QSettings,
+    ):
         super().__init__("landscape_tab", self._build_tab)
-        self.window = window
+        self.worker, self.replay, self.bus = worker, replay, bus
+        self.spec_source, self.saved = spec_source, settings
         self.settings: LandscapeTabSettings | None = None
         self._dataset: Dataset | None = None
         self._picks: list = []  # SelectionRefs of weights, oldest first
-        window.worker.run_reset.connect(self._on_run_reset)
-        window.network_views.bus.selection_changed.connect(self._on_selection)
+        worker.run_reset.connect(self._on_run_reset)
+        bus.selection_changed.connect(self._on_selection)
 
     @Slot(object, object)
     def _on_run_reset(self, dataset: Dataset, _grid) -> None:
@@ -43,13 +57,10 @@ class LandscapePage(LazyPage):
             self._picks.append(ref)
 
     def _build_tab(self) -> LandscapeTab:
-        window = self.window
-        window.worker.run_reset.disconnect(self._on_run_reset)
-        window.network_views.bus.selection_changed.disconnect(self._on_selection)
-        tab = LandscapeTab(
-            window.worker, window.replay, window.network_views.bus, lambda: window.spec
-        )
-        self.settings = LandscapeTabSettings(tab.controls, window.settings)
+        self.worker.run_reset.disconnect(self._on_run_reset)
+        self.bus.selection_changed.disconnect(self._on_selection)
+        tab = LandscapeTab(self.worker, self.replay, self.bus, self.spec_source)
+        self.settings = LandscapeTabSettings(tab.controls, self.saved)
         tab.catch_up(self._dataset, self._picks)
         self._dataset, self._picks = None, []
         return tab

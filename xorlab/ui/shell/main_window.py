@@ -27,6 +27,7 @@ from xorlab.app.lab_state import LabState
 from xorlab.core.training.presets import PRESETS
 from xorlab.core.training.spec import ExperimentSpec
 from xorlab.ui.builder.panel import BuilderPanel
+from xorlab.ui.expression.tab import ExpressionTab
 from xorlab.ui.formulas.panel import FormulaPanel
 from xorlab.ui.graph.focus_mode import FocusMode
 from xorlab.ui.graph.tab import GraphTab
@@ -43,7 +44,6 @@ from xorlab.ui.shell.file_controller import FileController
 from xorlab.ui.shell.first_paint import AfterFirstPaint
 from xorlab.ui.shell.help_dialogs import ShortcutsDialog
 from xorlab.ui.shell.landscape_page import LandscapePage
-from xorlab.ui.shell.lazy_page import LazyPage
 from xorlab.ui.shell.network_views import NetworkViews
 from xorlab.ui.shell.screen_fit import ScreenFit
 from xorlab.ui.shell.speed_control import SpeedControl
@@ -63,7 +63,6 @@ from xorlab.ui.widgets.stacking_page import StackingPage
 
 if TYPE_CHECKING:
     from xorlab.core.training.trainer import TrainingSnapshot
-    from xorlab.ui.expression.tab import ExpressionTab
     from xorlab.ui.landscape.landscape_tab import LandscapeTab
     from xorlab.ui.shell.landscape_tab_settings import LandscapeTabSettings
 
@@ -98,8 +97,7 @@ class MainWindow(QMainWindow):
         self.boundary = BoundaryView()
         self.truth_table = TruthTable()
         self.graph_tab = GraphTab(self.worker)  # builds graphs on the worker's thread
-        # Built when first shown: its view imports PyTensor's expression parser.
-        self.expression_page = LazyPage("expression_tab", self._build_expression_page)
+        self.expression_tab = ExpressionTab()
         self.views = (self.cost_plot, self.outputs_plot, self.boundary, self.truth_table)
         # Time travel: the state views show replay.snapshot_shown (live or a stored epoch).
         self.replay = ReplayController(self.worker, parent=self, state=self.state)
@@ -153,7 +151,9 @@ class MainWindow(QMainWindow):
         self.network_views = NetworkViews(self)  # diagram dock, linked selection, live values
         # The cost surface around the shown weights; weights picked in the diagram or the
         # Graph tab can be its axes. Built when first shown (landscape_page).
-        self.landscape_page = LandscapePage(self)
+        self.landscape_page = LandscapePage(
+            self.worker, self.replay, self.network_views.bus, lambda: self.spec, self.settings
+        )
         self.add_tab(self.landscape_page, "Landscape")
         # Within the screen whatever is shown: the Network dock tabifies when room runs out.
         self.fit_guard = ScreenFit(self, self.builder_dock, self.network_views.dock, self.tabs)
@@ -205,11 +205,6 @@ class MainWindow(QMainWindow):
         self.landscape_page.page()
         return self.landscape_page.settings
 
-    @property
-    def expression_tab(self) -> ExpressionTab:
-        """The Expression tab's view (built now if its tab was never shown)."""
-        return self.expression_page.content
-
     def start_training(self) -> None:
         """Train now, or as soon as the compile in progress ends (automation uses this)."""
         self.worker.train()
@@ -254,7 +249,8 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(training_page(self.training_splitter, self.timeline_bar), "Training")
         self.add_tab(self.graph_tab, "Graph")
-        self.add_tab(self.expression_page, "Expression")
+        # Its plots and graph stack when the window is narrow (a laptop with both docks).
+        self.add_tab(StackingPage(self.expression_tab, self.expression_tab.splitter), "Expression")
         self.add_tab(self.formula_panel, "Formulas")
         self.add_tab(self.log_view, "Log")
 
@@ -266,13 +262,6 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self._size_for_screen()
-
-    def _build_expression_page(self) -> QWidget:
-        from xorlab.ui.expression.tab import ExpressionTab
-
-        tab = ExpressionTab()
-        # Its plots and graph stack when the window is narrow (a laptop with both docks).
-        return StackingPage(tab, tab.splitter)
 
     def _size_for_screen(self) -> None:
         """A roomy first size that still fits the screen; saved geometry replaces it."""
@@ -339,12 +328,9 @@ class MainWindow(QMainWindow):
     def _runners(self):
         """The background threads (expression compiles, graph rendering, landscapes, the
         diagram's lines)."""
-        runners = [self.graph_tab.runner]
-        # A tab never shown has no thread to stop.
-        if self.landscape_page.is_built():
+        runners = [self.graph_tab.runner, self.expression_tab.runner]
+        if self.landscape_page.is_built():  # a tab never shown has no thread to stop
             runners.append(self.landscape_tab.runner)
-        if self.expression_page.is_built():
-            runners.append(self.expression_tab.runner)
         return (*runners, self.sweeps, self.network_views.runner)
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -18,7 +18,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QWidget
 
 # A shown window paints within a frame or two; this only guards against one that never does.
-PAINT_TIMEOUT_MS = 1000
+PAINT_TIMEOUT_MS = 3000
 
 
 class AfterFirstPaint(QObject):

@@ -15,6 +15,9 @@ process, with the load average beside it:
 - ``tutorial`` (item 7): 60,000 xor-minimal steps at full speed, Train -> Done, in the window.
 - ``expression`` (item 4): a 100-term expression (``x**x/x**x/...``, 499 characters) through
   the Expression tab's computation: f, f', value check, plot, symbolic and optimized graphs.
+- ``start`` (items 3, 5; only when named in ``--items``): the window as ``python main.py`` and
+  ``python main.py --preset spiral`` open it, cold then warm: from the parent's spawn to the
+  window's first paint, then to Train enabled, and what was imported by the first paint.
 - ``startup`` (item 5): ``python main.py --help``, ``grad --help`` and a ``grad`` evaluation,
   beside a bare interpreter's start, ``import pytensor`` and the window's module imports.
 

@@ -39,15 +39,20 @@ def test_the_window_and_the_command_line_import_no_pytensor():
 
 
 def test_building_the_window_imports_no_pytensor():
-    # The window built (not shown, so its worker has not started) still needs none of it.
+    # run_app's steps for `python main.py --preset spiral`, up to the window built (not
+    # shown, so its worker has not started): none of it needs PyTensor.
     code = (
         "import os, tempfile\n"
         "from PySide6.QtCore import QSettings\n"
+        "from xorlab.cli import build_parser\n"
         "from xorlab.ui.shell.application import create_application\n"
+        "from xorlab.ui.shell.automation import initial_spec\n"
         "from xorlab.ui.shell.main_window import MainWindow\n"
         "app = create_application()\n"
+        "spec, problem = initial_spec(build_parser().parse_args(['--preset', 'spiral']))\n"
+        "assert spec is not None and problem is None\n"
         "path = os.path.join(tempfile.mkdtemp(), 'x.ini')\n"
-        "window = MainWindow(None, settings=QSettings(path, QSettings.Format.IniFormat))\n"
+        "window = MainWindow(spec, settings=QSettings(path, QSettings.Format.IniFormat))\n"
     )
     assert _imported_by(code) == []
 

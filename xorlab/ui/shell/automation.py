@@ -30,9 +30,10 @@ WATCHDOG_MS = 15 * 60 * 1000
 def initial_spec(args: argparse.Namespace) -> tuple[ExperimentSpec | None, str | None]:
     """The spec the flags ask for, and a message when they ask for something impossible.
     An --experiment file's spec is returned here; its weights are restored by the window."""
-    from xorlab.core.io.experiment import ExperimentError, load_experiment
-
     if getattr(args, "experiment", None):
+        # Only here: reading an experiment file needs the model (PyTensor), a preset does not.
+        from xorlab.core.io.experiment import ExperimentError, load_experiment
+
         try:
             return load_experiment(Path(args.experiment)).spec, None
         except ExperimentError as exc:

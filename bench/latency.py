@@ -15,6 +15,9 @@ process, with the load average beside it:
 - ``tutorial`` (item 7): 60,000 xor-minimal steps at full speed, Train -> Done, in the window.
 - ``expression`` (item 4): a 100-term expression (``x**x/x**x/...``, 499 characters) through
   the Expression tab's computation: f, f', value check, plot, symbolic and optimized graphs.
+- ``start`` (items 3, 5; only when named in ``--items``): the window as ``python main.py`` and
+  ``python main.py --preset spiral`` open it, cold then warm: from the parent's spawn to the
+  window's first paint, then to Train enabled, and what was imported by the first paint.
 - ``startup`` (item 5): ``python main.py --help``, ``grad --help`` and a ``grad`` evaluation,
   beside a bare interpreter's start, ``import pytensor`` and the window's module imports.
 
@@ -302,7 +305,70 @@ def child_expression(_case: dict) -> dict:
     }
 
 
+def child_start(case: dict) -> dict:
+    """The window as ``python main.py [--preset P]`` opens it (xorlab.cli -> launch -> run_app's
+    steps): wall-clock times from the parent's spawn (``case["spawned"]``, time.time()) to the
+    window's first paint and to Train enabled. Nothing is clicked."""
+    from PySide6.QtCore import QEvent, QObject
+
+    from xorlab.cli import build_parser
+    from xorlab.ui.shell.application import create_application
+    from xorlab.ui.shell.automation import initial_spec
+    from xorlab.ui.shell.main_window import MainWindow
+
+    imported = time.time()
+    args = build_parser().parse_args(case.get("argv", []))
+    app = create_application()
+    spec, _problem = initial_spec(args)
+    folder = tempfile.mkdtemp(prefix="xorlab-latency-")
+    from PySide6.QtCore import QSettings
+
+    settings = QSettings(os.path.join(folder, "bench.ini"), QSettings.Format.IniFormat)
+    # The first paint's time, the process's CPU time then, and what was imported by then.
+    painted, cpu, heavy = [], [], []
+
+    class PaintSpy(QObject):
+        def eventFilter(self, obj, event):  # noqa: N802 (Qt's name)
+            if event.type() == QEvent.Type.Paint and not painted:
+                painted.append(time.time())
+                cpu.append(time.process_time())
+                heavy.extend(m for m in ("pytensor", "numba", "scipy") if m in sys.modules)
+            return False
+
+    spy = PaintSpy()
+    app.installEventFilter(spy)
+    built = time.time()
+    window = MainWindow(spec, settings=settings)
+    constructed = time.time()
+    window.show()
+    while not painted:
+        app.processEvents()
+    shown = time.time()  # the first paint pass is over
+    app.removeEventFilter(spy)
+    enabled = _wait(app, window.actions.train.isEnabled, 120)
+    enabled_cpu = time.process_time()
+    enabled_wall = None if enabled is None else time.time() - (time.perf_counter() - enabled)
+    spawned = case["spawned"]
+    out = {
+        "imports_s": round(imported - spawned, 3),
+        "construct_s": round(constructed - built, 3),
+        "process_to_window_s": round(shown - spawned, 3),
+        "window_to_train_enabled_s": None
+        if enabled_wall is None
+        else round(enabled_wall - shown, 3),
+        "heavy_at_window": heavy,  # imported by the time the window first painted
+        # CPU seconds of the whole process (every thread) up to the first paint and to Train
+        # enabled: on a loaded machine, closer to what a quiet one takes than the wall times.
+        "cpu_to_window_s": round(cpu[0], 3),
+        "cpu_to_train_enabled_s": round(enabled_cpu, 3),
+    }
+    window.close()
+    _wait(app, lambda: not window.worker.is_running(), 60)
+    return out
+
+
 CHILDREN = {
+    "start": child_start,
     "first_point": child_first_point,
     "window": child_window,
     "tutorial": child_tutorial,
@@ -361,7 +427,8 @@ def main() -> int:
     parser.add_argument(
         "--items",
         default="first_point,window,expression,startup",
-        help="comma-separated: which measurements to run (default: all)",
+        help="comma-separated: which measurements to run (default: all but start); "
+        "start: the window's start-up alone (appear, Train enabled), xor-minimal and spiral",
     )
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -383,6 +450,8 @@ def main() -> int:
         emit({"item": "expression", **result})
     if "startup" in items:
         startup()
+    if "start" in items:
+        starts()
     return 0
 
 
@@ -411,6 +480,17 @@ def windows(nets: list[dict], quick: bool) -> None:
                 emit({"item": "window", "case": "spiral", "cache": "cold", **result})
         result = run_child("tutorial", {}, cache)
         emit({"item": "tutorial", "cache": "warm", **result})
+
+
+def starts() -> None:
+    """`python main.py` and `python main.py --preset spiral`: window, then Train enabled, on an
+    empty cache and then warm (the cache the cold run left)."""
+    for argv, name in (([], "xor-minimal"), (["--preset", "spiral"], "spiral")):
+        with tempfile.TemporaryDirectory(prefix="xorlab-latency-cache-") as cache:
+            for cache_kind in ("cold", "warm"):
+                case = {"argv": argv, "spawned": time.time()}
+                result = run_child("start", case, cache)
+                emit({"item": "start", "case": name, "cache": cache_kind, **result})
 
 
 def startup() -> None:

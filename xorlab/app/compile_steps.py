@@ -12,10 +12,12 @@ compile on another thread would take half the interpreter from these.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from xorlab.core.training.datasets import PlaneGrid
-from xorlab.core.training.trainer import Trainer
+
+if TYPE_CHECKING:
+    from xorlab.core.training.trainer import Trainer
 
 
 def compile_steps(trainer: Trainer, grid: PlaneGrid | None) -> list[Callable[[], Any]]:

@@ -11,23 +11,16 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from xorlab.core.expression.expression import (
-    Expression,
-    derivative_formula,
-    finite_difference,
-    is_compiled,
-    parse_expression,
-)
-from xorlab.core.expression.values import (
-    PointValues,
-    evaluate_point,
-    evaluate_range_as_written,
-)
 from xorlab.core.graphs import render
-from xorlab.core.graphs.build import GraphView, graph_of_expression
+
+if TYPE_CHECKING:
+    from xorlab.core.expression.expression import Expression
+    from xorlab.core.expression.values import PointValues
+    from xorlab.core.graphs.build import GraphView
 
 PARTS = {"f": "f(x)", "df": "f′(x)", "both": "f and f′"}
 PLOT_POINTS = 1001
@@ -90,6 +83,8 @@ class ExpressionLab:
 
     def expression(self, text: str) -> Expression:
         """The parsed expression (cached by text); raises ExpressionError for bad text."""
+        from xorlab.core.expression.expression import parse_expression
+
         with self._lock:
             if text in self._expressions:
                 self._expressions.move_to_end(text)
@@ -106,11 +101,21 @@ class ExpressionLab:
         optimized=False)`` answers first (a long expression's compile takes ~1 s)."""
         with self._lock:
             expr = self._expressions.get(text)
-        return expr is None or not is_compiled(expr)
+        if expr is None:
+            return True
+        # Imported only here: the tab asks this on the GUI thread, which must not be the one
+        # to import PyTensor (a parsed expression means the runner already has).
+        from xorlab.core.expression.expression import is_compiled
+
+        return not is_compiled(expr)
 
     def compute(self, request: ExpressionRequest, optimized: bool = True) -> ExpressionResult:
         """Everything the tab shows; with ``optimized=False``, all but what needs PyTensor's
         rewrites (the formula, the optimized graph, the notes comparing its values)."""
+        from xorlab.core.expression.expression import derivative_formula, finite_difference
+        from xorlab.core.expression.values import evaluate_point, evaluate_range_as_written
+        from xorlab.core.graphs.build import graph_of_expression
+
         expr = self.expression(request.text)
         # The expression as written: PyTensor's rewrites would make 0/0 equal 1.
         point = evaluate_point(expr, request.at, optimized)

@@ -8,16 +8,20 @@ weakly, or the dictionary's value would keep its own key alive for ever.
 
 from __future__ import annotations
 
+import functools
 import threading
 import weakref
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from xorlab.app.trainer_jobs import TrainerJob
-from xorlab.core.training.formulas import FormulaTracer, SampleTrace
 from xorlab.core.training.spec import ExperimentSpec
-from xorlab.core.training.trainer import Trainer
+
+if TYPE_CHECKING:
+    from xorlab.core.training.formulas import FormulaTracer, SampleTrace
+    from xorlab.core.training.trainer import Trainer
 
 KIND = "formula"
 
@@ -33,19 +37,26 @@ class FormulaResult:
     replayed: bool  # traced with a stored snapshot's weights, not the live ones
 
 
-class _WeakTracer(FormulaTracer):
-    """A FormulaTracer that refers to its trainer weakly (see the module docstring)."""
+@functools.cache
+def _weak_tracer_type() -> type[FormulaTracer]:
+    """FormulaTracer, referring to its trainer weakly (see the module docstring). Made on
+    first use, on the worker thread: the Formulas tab imports this module with the window,
+    before PyTensor (which FormulaTracer needs) is imported."""
+    from xorlab.core.training.formulas import FormulaTracer
 
-    @property
-    def trainer(self) -> Trainer:
-        trainer = self._trainer_ref()
-        if trainer is None:
-            raise RuntimeError("the trainer of this formula tracer is gone")
-        return trainer
+    class _WeakTracer(FormulaTracer):
+        @property
+        def trainer(self) -> Trainer:
+            trainer = self._trainer_ref()
+            if trainer is None:
+                raise RuntimeError("the trainer of this formula tracer is gone")
+            return trainer
 
-    @trainer.setter
-    def trainer(self, trainer: Trainer) -> None:
-        self._trainer_ref = weakref.ref(trainer)
+        @trainer.setter
+        def trainer(self, trainer: Trainer) -> None:
+            self._trainer_ref = weakref.ref(trainer)
+
+    return _WeakTracer
 
 
 _tracers: weakref.WeakKeyDictionary[Trainer, FormulaTracer] = weakref.WeakKeyDictionary()
@@ -57,7 +68,7 @@ def tracer_for(trainer: Trainer) -> FormulaTracer:
     with _lock:
         tracer = _tracers.get(trainer)
     if tracer is None:
-        tracer = _WeakTracer(trainer)
+        tracer = _weak_tracer_type()(trainer)
         with _lock:
             _tracers[trainer] = tracer
     return tracer

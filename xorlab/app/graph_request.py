@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from xorlab.core.graphs.build import GraphView, RewriteComparison, build_graph, compare
-from xorlab.core.training.trainer import Trainer
+if TYPE_CHECKING:
+    from xorlab.core.graphs.build import GraphView, RewriteComparison
+    from xorlab.core.training.trainer import Trainer
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,8 @@ class GraphBundle:
 
 def build_bundle(trainer: Trainer, request: GraphRequest) -> GraphBundle:
     """Build (or refresh from the per-trainer cache) both views. Call on the trainer's thread."""
+    from xorlab.core.graphs.build import build_graph, compare
+
     param = request.param if request.target == "grad" else 0
     param = min(max(param, 0), len(trainer.params) - 1)
     symbolic = build_graph(trainer, request.target, "symbolic", param)

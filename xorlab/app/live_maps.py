@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import time
 import weakref
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from xorlab.core.training.datasets import Dataset, PlaneGrid, plane_grid
-from xorlab.core.training.neuron_maps import map_grid
-from xorlab.core.training.plane_maps import PlaneMaps, plane_maps
-from xorlab.core.training.trainer import Trainer
+
+if TYPE_CHECKING:
+    from xorlab.core.training.plane_maps import PlaneMaps
+    from xorlab.core.training.trainer import Trainer
 
 COARSE_RESOLUTION = 32
 LIVE_MAP_BUDGET = 0.002  # seconds a live snapshot's maps may take at the fine resolution
@@ -45,6 +47,8 @@ class LiveMaps:
 
     def new_run(self, dataset: Dataset, fine: PlaneGrid | None) -> None:
         """The grids for ``dataset``; ``fine`` is the run's decision grid (None: no maps)."""
+        from xorlab.core.training.neuron_maps import map_grid
+
         self.fine = fine
         self.coarse = self.neuron_grid = None
         if fine is not None:
@@ -70,6 +74,8 @@ class LiveMaps:
 
     def compute(self, trainer: Trainer, settled: bool) -> PlaneMaps | None:
         """The maps of ``trainer``'s current weights, timed for the budget."""
+        from xorlab.core.training.plane_maps import plane_maps
+
         grid = self.grid_for(settled)
         if grid is None:
             return None

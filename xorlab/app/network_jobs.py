@@ -7,16 +7,18 @@ with the live Trainer (see trainer_jobs.py) and returns plain copies for the GUI
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from xorlab.app.trainer_jobs import TrainerJob
-from xorlab.core.graphs.build import GraphView
-from xorlab.core.graphs.values import graph_values
-from xorlab.core.training.neuron_maps import NeuronMaps, neuron_maps
-from xorlab.core.training.plane_maps import NeuronImages, neuron_images
 from xorlab.core.training.spec import NetworkSpec
-from xorlab.core.training.trainer import Trainer, TrainingSnapshot
+
+if TYPE_CHECKING:
+    from xorlab.core.graphs.build import GraphView
+    from xorlab.core.training.neuron_maps import NeuronMaps
+    from xorlab.core.training.plane_maps import NeuronImages
+    from xorlab.core.training.trainer import Trainer, TrainingSnapshot
 
 NEURON_MAPS = "neuron_maps"
 WEIGHT_EDIT = "weight_edit"
@@ -55,6 +57,9 @@ def _diagram_data(
     weights: tuple[np.ndarray, ...] | None = None,
     palette: np.ndarray | None = None,
 ) -> DiagramData:
+    from xorlab.core.training.neuron_maps import neuron_maps
+    from xorlab.core.training.plane_maps import neuron_images
+
     maps = images = None
     if trainer.dataset.n_inputs == 2:
         shapes = [p.get_value(borrow=True).shape for p in trainer.params]
@@ -95,6 +100,8 @@ def graph_values_job(
 ) -> TrainerJob:
     """Every node's value in ``target``'s symbolic graph for training ``rows`` (None: all),
     for the live weights or, with ``at``, a replayed snapshot's (the trainer is not touched)."""
+    from xorlab.core.graphs.values import graph_values
+
     return TrainerJob(
         GRAPH_VALUES, lambda trainer: graph_values(trainer, target, param, rows, view, at)
     )

@@ -5,9 +5,12 @@ strategy to compile it with, and closing."""
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
-from xorlab.core.io.experiment import Experiment
 from xorlab.core.training.spec import ExperimentSpec
+
+if TYPE_CHECKING:
+    from xorlab.core.io.experiment import Experiment
 
 
 def compile_key(spec: ExperimentSpec) -> ExperimentSpec:

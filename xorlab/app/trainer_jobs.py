@@ -11,9 +11,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from xorlab.core.training.trainer import Trainer
+if TYPE_CHECKING:
+    from xorlab.core.training.trainer import Trainer
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from pytensor.compile.rebuild import construct_function_ins_and_outs
 from pytensor.compile.sharedvalue import SharedVariable
 from pytensor.graph.basic import Variable
 
+from xorlab.core.graphs.choices import EXPRESSION_PARTS, STAGES, TARGETS
 from xorlab.core.graphs.nodes import EdgeInfo, NodeInfo
 from xorlab.core.graphs.stats import GraphStats, RewriteComparison, compare
 from xorlab.core.graphs.view import GraphError, GraphView, graph_from_function, graph_from_outputs
@@ -49,17 +50,6 @@ __all__ = [
     "with_current_values",
 ]
 
-TARGETS: dict[str, str] = {
-    "output": "forward pass: the network's output",
-    "cost": "cost of a batch",
-    "grad": "gradient of the cost for one weight matrix",
-    "train": "one training step, with its weight updates",
-}
-STAGES: dict[str, str] = {
-    "symbolic": "as built, before PyTensor's rewrites",
-    "optimized": "as compiled: after the rewrites, what actually runs",
-}
-EXPRESSION_PARTS = ("f", "df", "both")
 
 # --- the network's graphs ----------------------------------------------------------------------
 

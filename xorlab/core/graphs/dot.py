@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+from xorlab.core.graphs.categories import FILL_COLOURS
 from xorlab.core.graphs.nodes import EdgeInfo, NodeInfo
-from xorlab.core.graphs.ops import FILL_COLOURS
 
 FONT = "Helvetica"
 # Above this many drawn nodes, Graphviz's default layout takes seconds to minutes: measured on

@@ -15,45 +15,15 @@ from pytensor.tensor.blockwise import Blockwise
 from pytensor.tensor.elemwise import CAReduce, DimShuffle, Elemwise
 from pytensor.tensor.math import Dot
 
-# Apply-node categories, in legend order, with a short description for tooltips and legends.
-OP_CATEGORIES: dict[str, str] = {
-    "elementwise": "elementwise math, one op per array pass",
-    "fused": "fused Composite: several elementwise ops in one pass",
-    "blas": "matrix products (dot, BLAS gemm/gemv)",
-    "reduction": "reductions (sum, max, ...)",
-    "shape": "shape and layout (transpose, broadcast, join, alloc)",
-    "subtensor": "indexing and slicing",
-    "scan": "loops (scan) and other inner graphs",
-    "other": "everything else (copies, checks, conversions)",
-}
-
-# Variable categories: graph inputs, weights, constants, results; "intermediate" values are
-# normally drawn as edges, so this colour only shows on an unused intermediate.
-VARIABLE_CATEGORIES: dict[str, str] = {
-    "input": "function input (data fed on each call)",
-    "shared": "shared variable: a weight or other state kept between calls",
-    "constant": "constant baked into the graph",
-    "intermediate": "intermediate value nobody uses",
-    "output": "function output",
-    "update": "new value of a shared variable, written after each call",
-}
-
-FILL_COLOURS: dict[str, str] = {
-    "elementwise": "#d4e6fb",
-    "fused": "#ffc857",
-    "blas": "#f4a3a3",
-    "reduction": "#b9e0a5",
-    "shape": "#e4e4e4",
-    "subtensor": "#d9c8f0",
-    "scan": "#f6bde3",
-    "other": "#ffffff",
-    "input": "#9fdc9a",
-    "shared": "#ffe68a",
-    "constant": "#f2f2f2",
-    "intermediate": "#ffffff",
-    "output": "#8fc1f5",
-    "update": "#f7a95c",
-}
+# The categories' names, descriptions and colours live apart, free of PyTensor; nodes.py
+# reaches them here as graph_ops.*.
+from xorlab.core.graphs.categories import (  # noqa: F401 (re-exported)
+    FILL_COLOURS,
+    OP_CATEGORIES,
+    USED_INTERMEDIATE,
+    VARIABLE_CATEGORIES,
+    variable_description,
+)
 
 # Ops that only rearrange, create or describe arrays, by class name, for the ones that live in
 # modules which also hold real math (pytensor.tensor.basic).
@@ -112,17 +82,6 @@ def fused_expressions(op: Op) -> list[str]:
     from pytensor.printing import pprint
 
     return [str(pprint(out)) for out in op.scalar_op.fgraph.outputs]
-
-
-USED_INTERMEDIATE = "intermediate value: one op's result that other ops use"
-
-
-def variable_description(category: str, used: bool) -> str:
-    """What a variable of ``category`` is, in words; an intermediate value is described as
-    unused only when nothing uses it (the legend's colour is for that case)."""
-    if category == "intermediate" and used:
-        return USED_INTERMEDIATE
-    return VARIABLE_CATEGORIES[category]
 
 
 def variable_category(var: Variable) -> str:

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from xorlab.core.landscape.batched_cost import CostFunctions, block_size, gradient
 from xorlab.core.landscape.directions import (
     DirectionError,
     WeightPick,
@@ -25,6 +25,9 @@ from xorlab.core.landscape.directions import (
     weight_directions,
 )
 from xorlab.core.landscape.projection import project
+
+if TYPE_CHECKING:
+    from xorlab.core.landscape.batched_cost import CostFunctions
 
 KINDS = ("random", "pca", "weights", "gradient")
 KIND_LABELS = {
@@ -197,6 +200,8 @@ def _compute(functions, X, y, centre, request, path, learning_rate, cost_on) -> 
 def _line(
     functions, training, cost_on, centre, request, epochs, walked, learning_rate
 ) -> Landscape:
+    from xorlab.core.landscape.batched_cost import gradient  # PyTensor: see plane_costs
+
     grad = gradient(functions, *training, centre)
     direction, norm = gradient_direction(grad)
     step = None if learning_rate is None else float(learning_rate) * norm
@@ -241,6 +246,10 @@ def plane_costs(
 ) -> np.ndarray:
     """The total cost at centre + sum_k coords[:, k]·directions[k], for every row of
     ``coords``: weight batches are built a block at a time, so memory stays bounded."""
+    # Imported here: the window reads this module's choices (KINDS, grid sizes) before
+    # PyTensor is imported, and only a computation needs the compiled cost.
+    from xorlab.core.landscape.batched_cost import block_size
+
     count = coords.shape[0]
     block = block_size(X.shape[0], functions.widest)
     out = np.empty(count, dtype=np.float64)

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pytensor.tensor as pt
-from pytensor.tensor.variable import TensorVariable
 
 from xorlab.core.training.spec import FEATURES, RAW_FEATURES, NetworkSpec
+
+if TYPE_CHECKING:
+    from pytensor.tensor.variable import TensorVariable
 
 # name -> column from (x1, x2) columns, with ``m`` numpy or pytensor.tensor (for sin).
 _COLUMNS: dict[str, Callable[[Any, Any, ModuleType], Any]] = {
@@ -45,6 +46,9 @@ def input_count(net: NetworkSpec, n_inputs: int) -> int:
 
 def feature_graph(X: TensorVariable, features: Sequence[str]) -> TensorVariable:
     """The features of a batch X (samples, 2), one column each, as a PyTensor graph."""
+    # Here, not at the top: the window asks uses_features() before PyTensor is imported.
+    import pytensor.tensor as pt
+
     x1, x2 = X[:, 0:1], X[:, 1:2]
     columns = [_COLUMNS[name](x1, x2, pt) for name in features]
     return columns[0] if len(columns) == 1 else pt.concatenate(columns, axis=1)

@@ -11,6 +11,10 @@ import math
 
 import numpy as np
 
+# Layers wider than this get no pictures: dozens of tiny maps read as noise (the diagram
+# draws none for them either; it reads this before PyTensor is imported).
+MAX_MAP_UNITS = 16
+
 
 def value_range(activation: str, values: np.ndarray) -> tuple[float, float]:
     """The values shown white-centred blue-to-orange: the activation's own range when it has

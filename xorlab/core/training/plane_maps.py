@@ -18,15 +18,17 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from xorlab.core.training.datasets import PlaneGrid
-from xorlab.core.training.map_images import colorize, contour_segments, value_range
+from xorlab.core.training.map_images import (
+    MAX_MAP_UNITS,
+    colorize,
+    contour_segments,
+    value_range,
+)
 from xorlab.core.training.neuron_maps import NeuronMaps, input_values, layer_activations
 from xorlab.core.training.spec import NetworkSpec
 from xorlab.core.training.trainer import Trainer, TrainingSnapshot
 
 DECISION_LEVEL = 0.5  # the output where a 0/1 answer flips
-# Layers wider than this get no pictures: dozens of tiny maps read as noise (the diagram
-# draws none for them either).
-MAX_MAP_UNITS = 16
 
 # Per layer (inputs first), per unit: an RGBA picture (rows, columns, 4) with row 0 at the
 # top, i.e. the plane's highest y, as an image is drawn; None where no picture is drawn.

@@ -40,7 +40,6 @@ from PySide6.QtWidgets import (
 )
 
 from xorlab.app.expression_job import PARTS, ExpressionLab, ExpressionRequest, ExpressionResult
-from xorlab.core.expression.expression import ExpressionError
 from xorlab.ui.expression.input_field import ExpressionInput
 from xorlab.ui.runtime.background import BackgroundRunner
 from xorlab.ui.widgets import plot_style
@@ -405,6 +404,8 @@ class ExpressionTab(QWidget):
 
     @Slot(str, object)
     def _on_job_failed(self, _kind: str, error: object) -> None:
+        from xorlab.core.expression.expression import ExpressionError
+
         if isinstance(error, ExpressionError):
             self.input.show_error(error.message, error.column)
         else:

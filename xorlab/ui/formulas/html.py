@@ -6,11 +6,14 @@ a sentence on what it means. Only formatting: every number comes from the Formul
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
 from xorlab.app.formula_job import FormulaResult
 from xorlab.core.training.features import uses_features
-from xorlab.core.training.formulas import LayerTrace, SampleTrace
 from xorlab.core.training.spec import COST_LABELS, ExperimentSpec
+
+if TYPE_CHECKING:
+    from xorlab.core.training.formulas import LayerTrace, SampleTrace
 
 HEAD_BG, SUM_BG, OUT_BG = "#EEF2F7", "#F7F7F7", "#E6F1FA"
 UP_BG, DOWN_BG = "#E3EFFA", "#FBE9DD"  # the step raises / lowers the weight (blue / orange)

@@ -9,6 +9,8 @@ an earlier epoch, the trace uses that epoch's weights.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Slot
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
@@ -25,12 +27,13 @@ from xorlab.app.formula_job import KIND, FormulaResult, trace_job
 from xorlab.app.run_state import SETTLED, RunState
 from xorlab.app.sample_names import sample_label
 from xorlab.core.training.datasets import Dataset, PlaneGrid
-from xorlab.core.training.formulas import explain
-from xorlab.core.training.trainer import TrainingSnapshot
 from xorlab.ui.formulas.html import render_html
 from xorlab.ui.runtime.job_request import JobRequest
 from xorlab.ui.runtime.replay import ReplayController
 from xorlab.ui.runtime.worker import TrainingWorker
+
+if TYPE_CHECKING:
+    from xorlab.core.training.trainer import TrainingSnapshot
 
 REFRESH_INTERVAL_S = 0.33  # ~3 traces a second while training: readable, and cheap
 MAX_LISTED_SAMPLES = 1000  # a combo box of 100 000 rows would take seconds to fill
@@ -185,6 +188,8 @@ class FormulaPanel(QWidget):
         self.job.pump()  # hidden panels skip refreshes; catch up when shown
 
     def _show(self) -> None:
+        from xorlab.core.training.formulas import explain
+
         result, dataset = self.result, self.dataset
         if result is None or dataset is None:
             return

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QRectF, Signal
 from PySide6.QtGui import QAction, QColor, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
-from xorlab.core.graphs.build import GraphView
-from xorlab.core.io.experiment import ExperimentError, atomic_write
+if TYPE_CHECKING:
+    from xorlab.core.graphs.build import GraphView
 
 # format -> (menu text, file filter, needs the rendered SVG)
 FORMATS: dict[str, tuple[str, str, bool]] = {
@@ -77,6 +78,8 @@ def rasterize(svg: str, scale: float = PNG_SCALE) -> bytes:
 
 def export_graph(graph: GraphView, svg: str | None, fmt: str, path: str | Path) -> Path:
     """Write ``graph`` as ``fmt`` to ``path`` atomically; ExportError says what went wrong."""
+    from xorlab.core.io.experiment import ExperimentError, atomic_write
+
     target = Path(path)
     data = export_bytes(graph, svg, fmt)
     if not target.parent.is_dir():

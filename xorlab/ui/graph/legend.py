@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from xorlab.core.graphs.build import GraphStats, GraphView, RewriteComparison
-from xorlab.core.graphs.ops import FILL_COLOURS, OP_CATEGORIES, VARIABLE_CATEGORIES
+from xorlab.core.graphs.categories import FILL_COLOURS, OP_CATEGORIES, VARIABLE_CATEGORIES
+
+if TYPE_CHECKING:
+    from xorlab.core.graphs.build import GraphStats, GraphView, RewriteComparison
 
 SHORT_NAMES = {
     "elementwise": "elementwise op",

@@ -13,7 +13,6 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Slot
 
 from xorlab.app.selection import SelectionRef
-from xorlab.core.graphs.params import param_of_node, param_parts, weight_node
 from xorlab.ui.graph.overlay import CanvasOverlay
 from xorlab.ui.graph.tab import GraphTab
 from xorlab.ui.runtime.selection import SelectionBus
@@ -52,6 +51,8 @@ class GraphSelectionLink(QObject):
         self._refresh(select=False)
 
     def _on_node_selected(self, stage: str, node_id: str) -> None:
+        from xorlab.core.graphs.params import param_of_node
+
         graph = self.tab.canvases[stage].graph
         ref = None
         if graph is not None and node_id:
@@ -68,6 +69,8 @@ class GraphSelectionLink(QObject):
         """Redraw the highlights for the bus's selection; with ``select`` also select the
         weight's node in the active graph (not when the user's own click made the selection:
         that would move their selection away from the node they clicked)."""
+        from xorlab.core.graphs.params import param_parts
+
         ref = self.bus.current
         names = self.param_names()
         params = ref.params(len(names))
@@ -89,6 +92,8 @@ class GraphSelectionLink(QObject):
             self._select_weight(names[params[0]], ref)
 
     def _select_weight(self, name: str, ref: SelectionRef) -> None:
+        from xorlab.core.graphs.params import weight_node
+
         graph = self.tab.current_graph()
         if graph is None:
             return

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
 
 from xorlab.core.graphs import render
-from xorlab.core.graphs.build import GraphView
 from xorlab.ui.runtime.background import BackgroundRunner
 from xorlab.ui.widgets.graph_canvas import GraphCanvas
+
+if TYPE_CHECKING:
+    from xorlab.core.graphs.build import GraphView
 
 CACHE_SIZE = 24
 

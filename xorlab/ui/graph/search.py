@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from xorlab.core.graphs.build import GraphView, NodeInfo
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from xorlab.core.graphs.build import GraphView, NodeInfo
 
 
 def node_matches(info: NodeInfo, query: str) -> bool:

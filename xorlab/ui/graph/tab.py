@@ -19,6 +19,7 @@ during training the weights shown refresh twice a second, only while the tab is 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence, QShowEvent
@@ -35,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from xorlab.app.graph_request import GraphBundle
-from xorlab.core.graphs.build import TARGETS, GraphView
+from xorlab.core.graphs.choices import TARGETS
 from xorlab.ui.graph.canvas_link import CanvasLink
 from xorlab.ui.graph.export import GraphExporter
 from xorlab.ui.graph.feed import GraphFeed
@@ -46,6 +47,9 @@ from xorlab.ui.graph.text import DebugprintView
 from xorlab.ui.widgets import segments
 from xorlab.ui.widgets.graph_canvas import GraphCanvas
 from xorlab.ui.widgets.node_details import NodeDetails, node_title
+
+if TYPE_CHECKING:
+    from xorlab.core.graphs.build import GraphView
 
 STAGES = ("symbolic", "optimized")
 MODES = ("symbolic", "optimized", "side")

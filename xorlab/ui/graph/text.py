@@ -4,12 +4,15 @@ are highlighted, and clicking a line that names a node selects that node."""
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor, QTextFormat
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
-from xorlab.core.graphs.build import GraphView
+if TYPE_CHECKING:
+    from xorlab.core.graphs.build import GraphView
+
 
 HIGHLIGHT_COLOR = "#D6E8F4"
 FIRST_HIGHLIGHT_COLOR = "#A9CFEA"

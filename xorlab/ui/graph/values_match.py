@@ -7,11 +7,14 @@ replaying, the weights' own values come from the replayed snapshot.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from xorlab.core.graphs.build import GraphView, NodeInfo
-from xorlab.core.graphs.values import GraphValues
-from xorlab.core.training.trainer import TrainingSnapshot
+if TYPE_CHECKING:
+    from xorlab.core.graphs.build import GraphView, NodeInfo
+    from xorlab.core.graphs.values import GraphValues
+    from xorlab.core.training.trainer import TrainingSnapshot
 
 
 def values_shown(

@@ -24,16 +24,14 @@ decided in graph_values_match.py, and the note's wording is in graph_values_text
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, QTimer, Slot
 
 from xorlab.app.network_jobs import GRAPH_VALUES, graph_values_job
 from xorlab.app.run_state import SETTLED, RunState
-from xorlab.core.graphs.build import GraphView, NodeInfo
-from xorlab.core.graphs.values import GraphValues, summarize
 from xorlab.core.training.datasets import Dataset
-from xorlab.core.training.trainer import TrainingSnapshot
 from xorlab.ui.graph.overlay import CanvasOverlay
 from xorlab.ui.graph.tab import GraphTab
 from xorlab.ui.graph.values_bar import ALL_ROWS, GraphValuesBar
@@ -48,6 +46,11 @@ from xorlab.ui.graph.values_text import (
     rows_text,
 )
 from xorlab.ui.runtime.job_request import JobRequest
+
+if TYPE_CHECKING:
+    from xorlab.core.graphs.build import GraphView, NodeInfo
+    from xorlab.core.graphs.values import GraphValues
+    from xorlab.core.training.trainer import TrainingSnapshot
 
 REFRESH_MS = 500  # ~2 Hz while training
 SETTLED_STATES = SETTLED
@@ -141,6 +144,8 @@ class GraphValuesPanel(QObject):
     def value_for(self, graph: GraphView, info: NodeInfo) -> tuple[np.ndarray | None, str] | None:
         """The node panel's value for ``info``: a symbolic node's for the chosen rows; while
         replaying also a weight's (any stage), at the replayed epoch."""
+        from xorlab.core.graphs.values import summarize
+
         replayed = self.replayed
         if info.category == "shared":
             # Live, the node's own (current) value is the right one.
@@ -215,6 +220,8 @@ class GraphValuesPanel(QObject):
 
     @Slot(object)
     def _on_values(self, result: object) -> None:
+        from xorlab.core.graphs.values import GraphValues
+
         if not isinstance(result, GraphValues):
             return
         self.values = result
@@ -240,6 +247,8 @@ class GraphValuesPanel(QObject):
         return tuple(range(self.dataset.n_samples)) if self.dataset is not None else ()
 
     def _draw_labels(self) -> None:
+        from xorlab.core.graphs.values import summarize
+
         self.overlay.clear()
         graph = self.tab.canvases["symbolic"].graph
         values = self._current_values(graph)

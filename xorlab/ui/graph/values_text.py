@@ -4,9 +4,12 @@ moment (live or a replayed epoch), and why the optimized graph has none."""
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
-from xorlab.core.graphs.values import GraphValues
 from xorlab.core.training.datasets import Dataset
+
+if TYPE_CHECKING:
+    from xorlab.core.graphs.values import GraphValues
 
 MAX_ROW_TEXT = 6  # inputs written out in a row's name; more are elided
 TIME_TRAVEL_COLOUR = "#B35900"  # the replay accent (the decision map's orange, darker)

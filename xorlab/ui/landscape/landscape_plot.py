@@ -8,6 +8,8 @@ clipped scale and a message, never a blank plot.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
@@ -15,8 +17,10 @@ from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from xorlab.core.landscape.colour_scale import ColourScale, colour_scale
 from xorlab.core.landscape.contours import SurfaceDrawing
-from xorlab.core.landscape.surface import Landscape
 from xorlab.ui.widgets import plot_style
+
+if TYPE_CHECKING:
+    from xorlab.core.landscape.surface import Landscape
 
 PATH_COLOUR = "#FFFFFF"
 OUTLINE_COLOUR = "#202020"

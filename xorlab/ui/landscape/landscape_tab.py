@@ -12,24 +12,26 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from xorlab.core.landscape.batched_cost import cost_functions
 from xorlab.core.landscape.contours import SurfaceDrawing, surface_drawing
 from xorlab.core.landscape.directions import DirectionError, WeightPick
-from xorlab.core.landscape.surface import Landscape, LandscapeRequest, RecordedPath
+from xorlab.core.landscape.surface import RecordedPath
 from xorlab.core.landscape.surface import compute_landscape as _compute
 from xorlab.core.training.datasets import Dataset
-from xorlab.core.training.model import layer_shapes
 from xorlab.core.training.spec import ExperimentSpec
-from xorlab.core.training.trainer import TrainingSnapshot
 from xorlab.ui.landscape.controls import LandscapeControls
 from xorlab.ui.landscape.landscape_plot import LandscapePlot
 from xorlab.ui.runtime.background import BackgroundRunner
 from xorlab.ui.widgets import plot_style
+
+if TYPE_CHECKING:
+    from xorlab.core.landscape.surface import Landscape, LandscapeRequest
+    from xorlab.core.training.trainer import TrainingSnapshot
 
 JOB = "landscape"
 # The 1-D mode marks plain gradient descent's step; these optimizers take other steps.
@@ -54,6 +56,8 @@ def landscape_job(
     the 1-D mode's gradient still come from training). The principal directions need a path
     of a few snapshots; until training has made one, the tab shows random directions and
     says why, rather than an empty plot."""
+    from xorlab.core.landscape.batched_cost import cost_functions
+
     functions = cost_functions(spec.network, spec.training, dataset.n_inputs, dataset.n_outputs)
     cost_on = None if test is None else (test.X, test.y)
 
@@ -161,6 +165,14 @@ class LandscapeTab(QWidget):
             bus.selection_changed.connect(self._on_selection)
         self.set_status("Train, or step once, to see the cost around the weights.")
 
+    def catch_up(self, dataset: Dataset | None, picks) -> None:
+        """What a tab made after the window started missed: the current run's dataset and
+        the weights picked since (SelectionRefs, oldest first)."""
+        if dataset is not None:
+            self._on_run_reset(dataset, None)
+        for ref in picks:
+            self._on_selection(ref)
+
     def busy(self) -> bool:
         """A landscape is computing or due (automation waits for this before a screenshot)."""
         return self.runner.is_busy() or (self._dirty and self.isVisible())
@@ -170,6 +182,8 @@ class LandscapeTab(QWidget):
     def refresh(self) -> bool:
         """Ask for the landscape of the shown snapshot now; False when there is nothing to
         compute yet (no snapshot, or one from another network)."""
+        from xorlab.core.training.model import layer_shapes
+
         snapshot = self.replay.shown if self.replay is not None else None
         spec = self.spec_source()
         if snapshot is None or self.dataset is None or spec is None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QPoint, QTimer, Signal, Slot
 from PySide6.QtGui import QHideEvent, QShowEvent
@@ -32,7 +33,6 @@ from xorlab.app.network_jobs import (
 from xorlab.app.run_state import SETTLED, RunState
 from xorlab.app.selection import NOTHING, SelectionRef
 from xorlab.core.training.datasets import Dataset
-from xorlab.core.training.trainer import TrainingSnapshot
 from xorlab.ui.network import header, style
 from xorlab.ui.network.edge_pictures import EdgePictures
 from xorlab.ui.network.layout import Architecture, architecture_for
@@ -46,6 +46,9 @@ from xorlab.ui.runtime.background import BackgroundRunner
 from xorlab.ui.runtime.job_request import JobRequest
 from xorlab.ui.runtime.selection import SelectionBus
 from xorlab.ui.widgets.visibility import out_of_sight
+
+if TYPE_CHECKING:
+    from xorlab.core.training.trainer import TrainingSnapshot
 
 DEFAULT_ASPECT = 1.2  # width / height laid out for before the view has a size
 RELAYOUT_CHANGE = 1.35  # re-lay out when the view's shape changes by more than this factor

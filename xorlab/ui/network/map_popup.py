@@ -6,15 +6,19 @@ Like the Playground's hover card: the map, what it is of, and the values its col
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
-from xorlab.core.training.neuron_maps import NeuronMaps
 from xorlab.ui.network import style
 from xorlab.ui.network.layout import Architecture
 from xorlab.ui.network.paint import layer_map, maps_fit
+
+if TYPE_CHECKING:
+    from xorlab.core.training.neuron_maps import NeuronMaps
 
 SIZE = 180  # pixels of the map's side
 OFFSET = QPoint(18, 18)  # from the pointer, so the popup never sits under it

@@ -3,14 +3,18 @@ the lines and units it concerns at full strength with the rest dimmed."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from xorlab.app.selection import SelectionRef
-from xorlab.core.training.neuron_maps import NeuronMaps
-from xorlab.core.training.plane_maps import NeuronImages
 from xorlab.ui.network import style
 from xorlab.ui.network.layout import Architecture
 from xorlab.ui.network.scene import NetworkScene
+
+if TYPE_CHECKING:
+    from xorlab.core.training.neuron_maps import NeuronMaps
+    from xorlab.core.training.plane_maps import NeuronImages
 
 
 def paint_maps(

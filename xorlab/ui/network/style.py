@@ -12,8 +12,8 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage, QPainterPath, QPen, QPixmap
 
+from xorlab.core.training.map_images import MAX_MAP_UNITS as PLANE_MAX_MAP_UNITS
 from xorlab.core.training.map_images import colorize, value_range
-from xorlab.core.training.plane_maps import MAX_MAP_UNITS as PLANE_MAX_MAP_UNITS
 from xorlab.ui.widgets.plot_style import CLASS_COLORS, boundary_colormap
 
 __all__ = ["value_range"]  # kept here for the diagram's callers; defined in the core

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from xorlab.core.training.trainer import WEIGHT_LIMIT
 from xorlab.ui.widgets.plot_style import BAD_COLOR
 
 STYLE = """
@@ -30,6 +29,8 @@ QFrame#network\\.weight_editor { background: #FFFFFF; border: 1px solid #8C8C8C;
 
 def parse_weight(text: str) -> tuple[float | None, str]:
     """(value, "") for a usable weight, else (None, why not)."""
+    from xorlab.core.training.trainer import WEIGHT_LIMIT
+
     stripped = text.strip().replace("−", "-")
     if not stripped:
         return None, "Type a number, e.g. -0.5"

@@ -23,12 +23,14 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal, Slot
 
-from xorlab.core.training.trainer import TrainingSnapshot
+if TYPE_CHECKING:
+    from xorlab.core.training.trainer import TrainingSnapshot
+
 
 FRAME_KINDS = ("snapshot", "progress")  # what a batch of training's own frames holds
 MAX_FRAME_SECONDS = 0.25  # one slow frame (a modal dialog opening) must not throttle for long

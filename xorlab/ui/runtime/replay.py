@@ -19,6 +19,7 @@ cost points, which the cost plot already holds, so a run's timeline costs at mos
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
@@ -26,8 +27,10 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from xorlab.app.lab_state import LabState
 from xorlab.core.training.datasets import Dataset, PlaneGrid
 from xorlab.core.training.timeline import DEFAULT_CAPACITY, Timeline
-from xorlab.core.training.trainer import TrainingSnapshot
 from xorlab.ui.runtime.worker import TrainingWorker
+
+if TYPE_CHECKING:
+    from xorlab.core.training.trainer import TrainingSnapshot
 
 # A replay from the first stored snapshot to the last takes about this long, whatever the
 # number stored; the frame rate stays within these bounds.

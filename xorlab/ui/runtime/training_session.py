@@ -24,6 +24,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QObject, QThread, QTimer, Slot
@@ -36,11 +37,6 @@ from xorlab.app.pacing import SnapshotPacing
 from xorlab.app.requests import Requests, compile_key
 from xorlab.app.run_state import STEPPABLE, RunState
 from xorlab.app.trainer_jobs import PendingJobs
-from xorlab.core.io.experiment import (
-    Experiment,
-    ExperimentError,
-    restore_into,
-)
 from xorlab.core.training.datasets import (
     DatasetError,
     PlaneGrid,
@@ -49,10 +45,13 @@ from xorlab.core.training.datasets import (
     target_problem,
 )
 from xorlab.core.training.spec import ExperimentSpec, SpecError
-from xorlab.core.training.strategies import StrategyUnavailable
-from xorlab.core.training.tiers import QUICK_TIER_YIELD
-from xorlab.core.training.trainer import DivergenceError, Trainer, TrainingSnapshot
 from xorlab.ui.runtime.outbox import Outbox
+
+if TYPE_CHECKING:
+    # The worker thread imports these (and PyTensor) when it first builds a trainer: the
+    # window is built and shown before that, without them.
+    from xorlab.core.io.experiment import Experiment
+    from xorlab.core.training.trainer import Trainer, TrainingSnapshot
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +64,8 @@ HANDOVER_POLL_MS = 50
 def moment_snapshot(trainer: Trainer, moment, grid: PlaneGrid | None) -> TrainingSnapshot:
     """The snapshot of a saved moment, from the weights the trainer holds now (the moment's):
     outputs, cost, boundary map and test outputs; no history points (those come whole)."""
+    from xorlab.core.training.trainer import TrainingSnapshot
+
     outputs, cost = trainer.evaluate()
     grid_outputs = None
     if grid is not None:
@@ -158,6 +159,9 @@ class TrainingSession(QObject):
 
     @Slot()
     def _on_tick(self) -> None:
+        from xorlab.core.training.tiers import QUICK_TIER_YIELD
+        from xorlab.core.training.trainer import DivergenceError
+
         trainer = self._trainer
         if trainer is None or self._requests.closing or self._state != RunState.TRAINING:
             self._timer.stop()
@@ -254,6 +258,8 @@ class TrainingSession(QObject):
     def _build(
         self, spec: ExperimentSpec, generation: int, experiment: Experiment | None = None
     ) -> None:
+        from xorlab.core.training.trainer import Trainer
+
         self._timer.stop()
         self._handover_timer.stop()
         self._trainer = None
@@ -293,6 +299,8 @@ class TrainingSession(QObject):
     def _restore(self, trainer: Trainer, experiment: Experiment) -> None:
         """Weights, optimizer state and history from a saved experiment; the first snapshot
         carries the whole saved cost history so the plot shows the run so far."""
+        from xorlab.core.io.experiment import ExperimentError, restore_into
+
         try:
             restore_into(trainer, experiment)
         except ExperimentError as exc:
@@ -409,6 +417,8 @@ class TrainingSession(QObject):
             self._outbox.post("state_changed", state)
 
     def _fail(self, exc: Exception) -> None:
+        from xorlab.core.training.strategies import StrategyUnavailable
+
         log.error("training worker error", exc_info=exc)
         self._timer.stop()
         if isinstance(exc, SpecError):
@@ -459,6 +469,8 @@ class TrainingSession(QObject):
             self._set_state(RunState.STOPPED)
 
     def _do_step(self) -> None:
+        from xorlab.core.training.trainer import DivergenceError
+
         trainer = self._trainer
         if trainer is None or self._state not in STEPPABLE:
             return

@@ -21,7 +21,7 @@ step (well under a second with a warm PyTensor cache, a few seconds cold).
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import shiboken6
@@ -31,11 +31,13 @@ from xorlab.app.graph_request import GraphRequest
 from xorlab.app.requests import Requests
 from xorlab.app.run_state import RunState
 from xorlab.app.trainer_jobs import TrainerJob
-from xorlab.core.io.experiment import Experiment
 from xorlab.core.training.spec import ExperimentSpec
 from xorlab.ui.runtime.outbox import Outbox
 from xorlab.ui.runtime.thread_handle import ThreadHandle
 from xorlab.ui.runtime.training_session import TrainingSession
+
+if TYPE_CHECKING:
+    from xorlab.core.io.experiment import Experiment
 
 STATES = tuple(RunState)
 

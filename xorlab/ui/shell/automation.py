@@ -12,7 +12,6 @@ from PySide6.QtCore import QBuffer, QIODevice, QObject, QTimer, Slot
 from xorlab.app.run_state import RunState
 from xorlab.app.speed_limit import FULL
 from xorlab.core.files.safe_files import SafeFileError, write_atomically
-from xorlab.core.io.experiment import ExperimentError, load_experiment
 from xorlab.core.training.presets import PRESETS
 from xorlab.core.training.spec import ExperimentSpec
 
@@ -32,6 +31,9 @@ def initial_spec(args: argparse.Namespace) -> tuple[ExperimentSpec | None, str |
     """The spec the flags ask for, and a message when they ask for something impossible.
     An --experiment file's spec is returned here; its weights are restored by the window."""
     if getattr(args, "experiment", None):
+        # Only here: reading an experiment file needs the model (PyTensor), a preset does not.
+        from xorlab.core.io.experiment import ExperimentError, load_experiment
+
         try:
             return load_experiment(Path(args.experiment)).spec, None
         except ExperimentError as exc:

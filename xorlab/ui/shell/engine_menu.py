@@ -14,8 +14,7 @@ from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMenu, QStatusBar, QWidget
 
 from xorlab.app.run_state import UNDER_WAY, RunState
-from xorlab.core.training.strategies import STRATEGIES
-from xorlab.core.training.strategies.tensor_loop import jax_available
+from xorlab.core.training.engines import STRATEGIES, jax_available
 from xorlab.ui.runtime.worker import TrainingWorker
 from xorlab.ui.shell import settings as saved
 from xorlab.ui.widgets.squeeze_label import SqueezeLabel

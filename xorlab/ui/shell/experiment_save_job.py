@@ -6,16 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from xorlab.app.lab_state import Baseline
 from xorlab.app.trainer_jobs import TrainerJob
-from xorlab.core.io.experiment import (
-    Experiment,
-    ExperimentError,
-    experiment_from_trainer,
-    save_experiment,
-)
-from xorlab.core.training.trainer import Trainer
+
+if TYPE_CHECKING:
+    from xorlab.core.io.experiment import Experiment
+    from xorlab.core.training.trainer import Trainer
 
 SAVE_JOB = "file.save"
 
@@ -28,6 +26,8 @@ class SaveOutcome:
 
 
 def save_job(path: str) -> TrainerJob:
+    from xorlab.core.io.experiment import ExperimentError, experiment_from_trainer, save_experiment
+
     def run(trainer: Trainer) -> SaveOutcome:
         experiment = experiment_from_trainer(trainer)
         try:

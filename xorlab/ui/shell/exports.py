@@ -13,21 +13,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
 from xorlab.app.trainer_jobs import TrainerJob
-from xorlab.core.io.experiment import (
-    ExperimentError,
-    atomic_write,
-    export_history_csv,
-    export_weights_npz,
-)
-from xorlab.core.io.script_export import write_script
-from xorlab.core.training.trainer import Trainer
 from xorlab.ui.shell.file_dialogs import ask_save_path
+
+if TYPE_CHECKING:
+    from xorlab.core.training.trainer import Trainer
 
 JOB_PREFIX = "export."
 
@@ -82,14 +78,20 @@ KINDS = {
 
 
 def _write_weights(trainer: Trainer, path: Path) -> None:
+    from xorlab.core.io.experiment import export_weights_npz
+
     export_weights_npz(path, trainer.get_weights())
 
 
 def _write_history(trainer: Trainer, path: Path) -> None:
+    from xorlab.core.io.experiment import export_history_csv
+
     export_history_csv(path, *trainer.history.data())
 
 
 def _write_script(trainer: Trainer, path: Path) -> None:
+    from xorlab.core.io.script_export import write_script
+
     write_script(path, trainer.spec, trainer.dataset)
 
 
@@ -110,6 +112,8 @@ class ExportOutcome:
 def export_job(kind: str, path: str) -> TrainerJob:
     """A job writing ``kind`` to ``path`` with the worker's Trainer; it answers with an
     ExportOutcome rather than raising, so a bad path is a message and not a logged error."""
+    from xorlab.core.io.experiment import ExperimentError
+
     write = WRITERS[kind]
 
     def run(trainer: Trainer) -> ExportOutcome:
@@ -124,6 +128,8 @@ def export_job(kind: str, path: str) -> TrainerJob:
 
 def png_bytes(widget) -> bytes:
     """The widget as drawn now, encoded as PNG."""
+    from xorlab.core.io.experiment import ExperimentError
+
     pixmap = widget.grab()
     if pixmap.isNull():
         raise ExperimentError("the Training tab has nothing drawn to save")
@@ -177,6 +183,8 @@ class Exports(QObject):
     def export_to(self, kind: str, path: str) -> None:
         """Write ``kind`` to ``path``: now for the plots, on the worker for the others;
         answered by ``exported`` or ``export_failed`` (and a message either way)."""
+        from xorlab.core.io.experiment import ExperimentError, atomic_write
+
         if kind == "plots":
             try:
                 atomic_write(Path(path), png_bytes(self.window.training_splitter))

@@ -18,7 +18,6 @@ from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QAction
 
 from xorlab.app.lab_state import Baseline
-from xorlab.core.io.experiment import ExperimentError, load_experiment
 from xorlab.core.training.presets import PRESETS
 from xorlab.ui.runtime.state_binding import bind
 from xorlab.ui.shell import settings as saved
@@ -107,6 +106,8 @@ class FileController(QObject):
     def open_path(self, path: str) -> bool:
         """Show the experiment saved in ``path``; a file that cannot be used is a message
         and changes nothing."""
+        from xorlab.core.io.experiment import ExperimentError, load_experiment
+
         try:
             experiment = load_experiment(Path(path))
         except ExperimentError as exc:

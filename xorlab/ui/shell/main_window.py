@@ -10,6 +10,8 @@ routes the signals.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
@@ -24,13 +26,11 @@ from PySide6.QtWidgets import (
 from xorlab.app.lab_state import LabState
 from xorlab.core.training.presets import PRESETS
 from xorlab.core.training.spec import ExperimentSpec
-from xorlab.core.training.trainer import TrainingSnapshot
 from xorlab.ui.builder.panel import BuilderPanel
 from xorlab.ui.expression.tab import ExpressionTab
 from xorlab.ui.formulas.panel import FormulaPanel
 from xorlab.ui.graph.focus_mode import FocusMode
 from xorlab.ui.graph.tab import GraphTab
-from xorlab.ui.landscape.landscape_tab import LandscapeTab
 from xorlab.ui.runtime.gui_gc import install as collect_garbage_on_gui_thread
 from xorlab.ui.runtime.replay import ReplayController
 from xorlab.ui.runtime.worker import TrainingWorker
@@ -41,8 +41,9 @@ from xorlab.ui.shell.app_resources import app_icon
 from xorlab.ui.shell.banner import MessageBanner
 from xorlab.ui.shell.engine_menu import EngineMenu
 from xorlab.ui.shell.file_controller import FileController
+from xorlab.ui.shell.first_paint import AfterFirstPaint
 from xorlab.ui.shell.help_dialogs import ShortcutsDialog
-from xorlab.ui.shell.landscape_tab_settings import LandscapeTabSettings
+from xorlab.ui.shell.landscape_page import LandscapePage
 from xorlab.ui.shell.network_views import NetworkViews
 from xorlab.ui.shell.screen_fit import ScreenFit
 from xorlab.ui.shell.speed_control import SpeedControl
@@ -59,6 +60,11 @@ from xorlab.ui.training.run_overlays import RunOverlays
 from xorlab.ui.training.timeline_bar import TimelineBar, training_page
 from xorlab.ui.training.truth_table import TruthTable
 from xorlab.ui.widgets.stacking_page import StackingPage
+
+if TYPE_CHECKING:
+    from xorlab.core.training.trainer import TrainingSnapshot
+    from xorlab.ui.landscape.landscape_tab import LandscapeTab
+    from xorlab.ui.shell.landscape_tab_settings import LandscapeTabSettings
 
 DEFAULT_SIZE = (1500, 940)
 DOCK_WIDTH = 360  # the builder's combo boxes show their longest choices
@@ -144,12 +150,11 @@ class MainWindow(QMainWindow):
         self.router = WindowRouter(routed, self)  # builder -> worker -> views, status, banner
         self.network_views = NetworkViews(self)  # diagram dock, linked selection, live values
         # The cost surface around the shown weights; weights picked in the diagram or the
-        # Graph tab can be its axes.
-        self.landscape_tab = LandscapeTab(
-            self.worker, self.replay, self.network_views.bus, lambda: self.spec
+        # Graph tab can be its axes. Built when first shown (landscape_page).
+        self.landscape_page = LandscapePage(
+            self.worker, self.replay, self.network_views.bus, lambda: self.spec, self.settings
         )
-        self.add_tab(self.landscape_tab, "Landscape")
-        self.landscape_settings = LandscapeTabSettings(self.landscape_tab.controls, self.settings)
+        self.add_tab(self.landscape_page, "Landscape")
         # Within the screen whatever is shown: the Network dock tabifies when room runs out.
         self.fit_guard = ScreenFit(self, self.builder_dock, self.network_views.dock, self.tabs)
         self._restore_settings()
@@ -160,7 +165,8 @@ class MainWindow(QMainWindow):
         )
 
         initial = spec or saved.read_spec(self.settings) or PRESETS["xor-minimal"].spec
-        self.worker.start()
+        # The worker (and its first compile) starts once the window has painted: see first_paint.
+        self.worker_start = AfterFirstPaint(self, self.tabs, self.worker.start)
         self.load_spec(initial)
         self.experiment_files.mark_unmodified()
 
@@ -188,6 +194,16 @@ class MainWindow(QMainWindow):
     def open_experiment(self, path: str) -> bool:
         """Open a saved experiment: its network, data, weights and history."""
         return self.experiment_files.open_path(path)
+
+    @property
+    def landscape_tab(self) -> LandscapeTab:
+        """The Landscape tab (built now if it was never shown)."""
+        return self.landscape_page.page()
+
+    @property
+    def landscape_settings(self) -> LandscapeTabSettings:
+        self.landscape_page.page()
+        return self.landscape_page.settings
 
     def start_training(self) -> None:
         """Train now, or as soon as the compile in progress ends (automation uses this)."""
@@ -312,13 +328,10 @@ class MainWindow(QMainWindow):
     def _runners(self):
         """The background threads (expression compiles, graph rendering, landscapes, the
         diagram's lines)."""
-        return (
-            self.graph_tab.runner,
-            self.expression_tab.runner,
-            self.landscape_tab.runner,
-            self.sweeps,
-            self.network_views.runner,
-        )
+        runners = [self.graph_tab.runner, self.expression_tab.runner]
+        if self.landscape_page.is_built():  # a tab never shown has no thread to stop
+            runners.append(self.landscape_tab.runner)
+        return (*runners, self.sweeps, self.network_views.runner)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Stop the worker before the window goes. A compile step in progress cannot be cut

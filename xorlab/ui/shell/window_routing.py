@@ -10,6 +10,7 @@ toolbar's actions drive the worker. It is given exactly the parts it routes betw
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QAction
@@ -18,7 +19,6 @@ from xorlab.app.lab_state import LabState
 from xorlab.app.run_state import UNDER_WAY, RunState
 from xorlab.core.training.datasets import Dataset, PlaneGrid
 from xorlab.core.training.spec import COST_LABELS
-from xorlab.core.training.trainer import TrainingSnapshot, batch_table
 from xorlab.ui.builder.panel import BuilderPanel
 from xorlab.ui.runtime.replay import ReplayController
 from xorlab.ui.runtime.state_binding import bind
@@ -30,6 +30,9 @@ from xorlab.ui.training.boundary import BoundaryView
 from xorlab.ui.training.cost_plot import CostPlot
 from xorlab.ui.training.outputs_plot import OutputsPlot
 from xorlab.ui.training.truth_table import TruthTable
+
+if TYPE_CHECKING:
+    from xorlab.core.training.trainer import TrainingSnapshot
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,8 @@ class WindowRouter(QObject):
 
     @Slot(object, object)
     def _on_run_reset(self, dataset: Dataset, grid: PlaneGrid | None) -> None:
+        from xorlab.core.training.trainer import batch_table
+
         parts = self.parts
         training = parts.state.spec.training
         parts.status.steps_per_epoch = batch_table(

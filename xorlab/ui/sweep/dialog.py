@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
@@ -25,12 +26,15 @@ from PySide6.QtWidgets import (
 from xorlab.core.io.experiment import ExperimentError
 from xorlab.core.sweep.number_lists import ListError, parse_floats, parse_ints
 from xorlab.core.sweep.report import write_sweep_csv
-from xorlab.core.sweep.runs import MAX_RUNS, SweepResult, SweepRun, sweep_runs
+from xorlab.core.sweep.runs import MAX_RUNS, sweep_runs
 from xorlab.core.training.spec import MAX_EPOCHS, MAX_NEURONS, MAX_SEED, ExperimentSpec, SpecError
 from xorlab.ui.sweep.runner import SweepRunner
 from xorlab.ui.sweep.table import SweepTable
 from xorlab.ui.training.run_overlays import RunOverlays
 from xorlab.ui.widgets import plot_style
+
+if TYPE_CHECKING:
+    from xorlab.core.sweep.runs import SweepResult, SweepRun
 
 ERROR_STYLE = "QLineEdit { border: 1px solid #C24E00; background: #FFF3EC; }"
 DEFAULT_TARGET = "0.05"

@@ -4,15 +4,18 @@ SweepRunner behind it; the window's closeEvent stops it like its other backgroun
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QWidget
 
 from xorlab.core.training.spec import ExperimentSpec
-from xorlab.ui.sweep.dialog import SweepDialog
 from xorlab.ui.sweep.runner import SweepRunner
 from xorlab.ui.training.run_overlays import RunOverlays
+
+if TYPE_CHECKING:
+    from xorlab.ui.sweep.dialog import SweepDialog
 
 
 class SweepLauncher(QObject):
@@ -42,7 +45,9 @@ class SweepLauncher(QObject):
 
     @Slot()
     def open(self) -> SweepDialog:
-        if self.dialog is None:
+        from xorlab.ui.sweep.dialog import SweepDialog
+
+        if self.dialog is None:  # its module imports the sweep's trainers (PyTensor): not at start
             self.dialog = SweepDialog(self.spec_source, self.runner, self.overlays, self.window)
         elif not self.runner.is_running():
             self.dialog.reset_fields()

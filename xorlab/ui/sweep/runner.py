@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from xorlab.core.sweep.runs import SweepResult, SweepRun, run_sweep
 from xorlab.core.training.datasets import load_dataset
 from xorlab.ui.runtime.background import BackgroundRunner
+
+if TYPE_CHECKING:
+    from xorlab.core.sweep.runs import SweepResult, SweepRun
 
 KIND = "sweep"
 
@@ -52,6 +55,8 @@ class SweepRunner(QObject):
 
     def start(self, runs: Sequence[SweepRun], target_cost: float) -> bool:
         """Start training ``runs``; False when a sweep is already running or after shutdown."""
+        from xorlab.core.sweep.runs import run_sweep
+
         if self.is_running() or not runs:
             return False
         self._stop = threading.Event()

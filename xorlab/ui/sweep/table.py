@@ -4,13 +4,16 @@ sorted as numbers and runs that never reached the target last."""
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
-from xorlab.core.sweep.runs import SweepResult
 from xorlab.ui.widgets import plot_style
+
+if TYPE_CHECKING:
+    from xorlab.core.sweep.runs import SweepResult
 
 HEADERS = ("Run", "Final cost", "Epochs to target", "Accuracy", "Diverged?")
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1

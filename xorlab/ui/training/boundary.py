@@ -8,6 +8,8 @@ view (another tab shown) keeps only the newest snapshot and draws it when shown 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Slot
@@ -22,10 +24,12 @@ from PySide6.QtWidgets import (
 )
 
 from xorlab.core.training.datasets import Dataset, PlaneGrid
-from xorlab.core.training.trainer import TrainingSnapshot
 from xorlab.ui.training.truth_table import is_binary
 from xorlab.ui.widgets import plot_style
 from xorlab.ui.widgets.visibility import out_of_sight
+
+if TYPE_CHECKING:
+    from xorlab.core.training.trainer import TrainingSnapshot
 
 CLASS_CAPTION = "Blue: output near 0, orange: near 1, line: 0.5."
 # Regression targets: saturated blue (low) through grey to orange (high), so the dots stand

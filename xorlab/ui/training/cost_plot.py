@@ -4,6 +4,7 @@ toggle and a crosshair that reads out the nearest recorded point."""
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
@@ -12,10 +13,12 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from xorlab.core.training.datasets import Dataset
 from xorlab.core.training.history import DEFAULT_CAPACITY, CostHistory
-from xorlab.core.training.trainer import TrainingSnapshot
 from xorlab.ui.training.range_follow import RangeFollower
 from xorlab.ui.widgets import plot_style
 from xorlab.ui.widgets.flow_legend import FlowLegend
+
+if TYPE_CHECKING:
+    from xorlab.core.training.trainer import TrainingSnapshot
 
 IDLE_TEXT = "Hover over the curve to read a point."
 TEST_COLOR = plot_style.PALETTE[1]

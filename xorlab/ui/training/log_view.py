@@ -3,13 +3,17 @@ prints every ``log_every`` epochs, and why the last line's cost is not the run's
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Slot
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from xorlab.core.training.datasets import Dataset, PlaneGrid
 from xorlab.core.training.progress_log import format_line
-from xorlab.core.training.trainer import TrainingSnapshot
+
+if TYPE_CHECKING:
+    from xorlab.core.training.trainer import TrainingSnapshot
 
 # Lines kept on screen; a longer run keeps its latest (the CLI prints them all).
 MAX_LINES = 20_000

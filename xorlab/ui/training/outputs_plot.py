@@ -8,6 +8,7 @@ Datasets with many samples get an accuracy curve instead of hundreds of lines.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
@@ -16,11 +17,13 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from xorlab.app.sample_names import sample_label
 from xorlab.core.training.datasets import Dataset
-from xorlab.core.training.trainer import TrainingSnapshot
 from xorlab.ui.training.range_follow import RangeFollower
 from xorlab.ui.training.truth_table import accuracy, is_binary
 from xorlab.ui.widgets import plot_style
 from xorlab.ui.widgets.flow_legend import FlowLegend
+
+if TYPE_CHECKING:
+    from xorlab.core.training.trainer import TrainingSnapshot
 
 MAX_CURVES = 16
 PLOT_MIN_HEIGHT = 150  # the plot itself, whatever the legend under it needs

@@ -9,6 +9,8 @@ Its right end is live. ``EpochMarker`` draws the replayed epoch on a curve plot.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pyqtgraph as pg
 from PySide6.QtCore import QSize, Qt, Slot
 from PySide6.QtGui import QResizeEvent
@@ -22,8 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from xorlab.core.training.trainer import TrainingSnapshot
 from xorlab.ui.runtime.replay import ReplayController
+
+if TYPE_CHECKING:
+    from xorlab.core.training.trainer import TrainingSnapshot
 
 REPLAY_COLOR = "#B8860B"  # dark goldenrod: apart from every curve colour, readable as text
 NOTICE_STYLE = (

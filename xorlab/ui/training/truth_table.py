@@ -6,7 +6,7 @@ a snapshot only announces that the output columns changed.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Slot
@@ -21,10 +21,12 @@ from PySide6.QtWidgets import (
 )
 
 from xorlab.core.training.datasets import Dataset
-from xorlab.core.training.trainer import TrainingSnapshot
 from xorlab.ui.widgets import plot_style
 from xorlab.ui.widgets.fitted_table import FittedTableView
 from xorlab.ui.widgets.visibility import out_of_sight
+
+if TYPE_CHECKING:
+    from xorlab.core.training.trainer import TrainingSnapshot
 
 THRESHOLD = 0.5
 RIGHT_MARK, WRONG_MARK = "✓", "✗"

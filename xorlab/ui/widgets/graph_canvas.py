@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainterPath, QPen
@@ -28,9 +29,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from xorlab.core.graphs.build import GraphView, NodeInfo
 from xorlab.ui.widgets.svg_shapes import Shape, find_shapes, shape_at
 from xorlab.ui.widgets.svg_view import ElidedLabel, SvgView
+
+if TYPE_CHECKING:
+    from xorlab.core.graphs.build import GraphView, NodeInfo
 
 SELECTION_COLOR = "#0072B2"
 FIT_MAX_ZOOM = 1.6  # a small graph is not blown up to fill a large window

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QUrl, Signal, Slot
@@ -19,13 +20,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from xorlab.core.graphs.build import GraphView, NodeInfo
-from xorlab.core.graphs.ops import (
+from xorlab.core.graphs.categories import (
     FILL_COLOURS,
     OP_CATEGORIES,
     VARIABLE_CATEGORIES,
     variable_description,
 )
+
+if TYPE_CHECKING:
+    from xorlab.core.graphs.build import GraphView, NodeInfo
 
 LINK_SCHEME = "node"
 # Bigger arrays show their shape and first rows/columns; a weight of a lab net is smaller.

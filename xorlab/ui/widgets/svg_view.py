@@ -4,6 +4,7 @@ and a click that is told apart from a drag; plus a label that elides instead of 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QWheelEvent
@@ -17,7 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from xorlab.core.graphs.build import NodeInfo
+if TYPE_CHECKING:
+    from xorlab.core.graphs.build import NodeInfo
+
 
 MIN_ZOOM, MAX_ZOOM = 0.05, 12.0
 CLICK_SLOP = 4  # pixels a press may move and still count as a click, not a drag

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from xorlab.core.training.engines import STRATEGIES
 from xorlab.core.training.strategies.base import LoopProblem, StrategyUnavailable, TrainingLoop
 from xorlab.core.training.strategies.scalar_loop import FusedScalarLoop, estimate_nodes
 from xorlab.core.training.strategies.tensor_loop import JaxScanLoop, ScanLoop, jax_available
 
-STRATEGIES = ("auto", "fused", "scan", "jax")
 __all__ = ["STRATEGIES", "build_loop", "estimate_nodes", "plan"]
 
 # Estimated unrolled operations up to which "auto" picks the fused loop. Numba compiles the

@@ -8,13 +8,12 @@ so every step reads contiguous memory and no index matrix is built per call.
 
 from __future__ import annotations
 
-import importlib.util
-
 import numpy as np
 import pytensor
 import pytensor.tensor as pt
 
 from xorlab.core.training import model
+from xorlab.core.training.engines import jax_available
 from xorlab.core.training.function_cache import SharedFunction, compile_shared
 from xorlab.core.training.strategies.base import LoopProblem, StrategyUnavailable, TrainingLoop
 from xorlab.core.training.strategies.nogil_numba import releasing_gil, runs_without_gil
@@ -178,10 +177,6 @@ class JaxScanLoop(ScanLoop):
                 position = (position + block) % spe
                 n_steps -= block
         return np.concatenate(costs) if costs else np.empty(0)
-
-
-def jax_available() -> bool:
-    return importlib.util.find_spec("jax") is not None
 
 
 def uses_large_tanh(problem: LoopProblem) -> bool:

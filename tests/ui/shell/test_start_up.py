@@ -1,0 +1,156 @@
+"""Start-up: the window imports no PyTensor, tabs nobody opened are built when first shown
+(and then are whole and work), and the worker starts once the window has painted."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QWidget
+
+from tests.ui.windows import step
+from xorlab.app.selection import SelectionRef
+from xorlab.core.training.presets import preset_spec
+from xorlab.ui.shell.first_paint import AfterFirstPaint
+from xorlab.ui.shell.lazy_page import LazyPage
+
+HEAVY = ("pytensor", "numba", "scipy")
+
+
+def _imported_by(code: str) -> list[str]:
+    """Which of HEAVY a fresh interpreter has imported after running ``code``."""
+    probe = (
+        f"{code}\nimport json, sys\nprint(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_the_window_and_the_command_line_import_no_pytensor():
+    # Everything `python main.py` imports before the window shows, and the window itself.
+    assert _imported_by("import xorlab.cli, xorlab.ui.shell.application") == []
+    assert _imported_by("import xorlab.ui.shell.main_window") == []
+
+
+def test_building_the_window_imports_no_pytensor():
+    # run_app's steps for `python main.py --preset spiral`, up to the window built (not
+    # shown, so its worker has not started): none of it needs PyTensor.
+    code = (
+        "import os, tempfile\n"
+        "from PySide6.QtCore import QSettings\n"
+        "from xorlab.cli import build_parser\n"
+        "from xorlab.ui.shell.application import create_application\n"
+        "from xorlab.ui.shell.automation import initial_spec\n"
+        "from xorlab.ui.shell.main_window import MainWindow\n"
+        "app = create_application()\n"
+        "spec, problem = initial_spec(build_parser().parse_args(['--preset', 'spiral']))\n"
+        "assert spec is not None and problem is None\n"
+        "path = os.path.join(tempfile.mkdtemp(), 'x.ini')\n"
+        "window = MainWindow(spec, settings=QSettings(path, QSettings.Format.IniFormat))\n"
+    )
+    assert _imported_by(code) == []
+
+
+def test_the_landscape_is_built_when_first_shown(make_window, qtbot):
+    window = make_window(preset_spec("xor-minimal"))
+    assert not window.landscape_page.is_built()
+    assert window.findChild(QWidget, "landscape_tab") is None
+    assert window.tab_names() == [
+        "Training", "Graph", "Expression", "Formulas", "Log", "Landscape"
+    ]  # fmt: skip
+    # The Expression tab is built with the window (its page's width sets the window's) and
+    # imports PyTensor only when it computes: it still works.
+    window.show_tab("expression")
+    tab = window.expression_tab
+    qtbot.waitUntil(lambda: tab.result is not None, timeout=60_000)
+    assert abs(tab.result.df - 4.347404090286684) < 1e-9  # the beginner tutorial's f'(15)
+
+    assert window.show_tab("landscape")
+    assert window.landscape_page.is_built()
+    landscape = window.findChild(QWidget, "landscape_tab")
+    assert landscape is window.landscape_tab and landscape.isVisible()
+    assert window.findChild(QWidget, "landscape.picks") is not None
+    assert window.tabs.currentWidget() is window.landscape_page
+
+
+def test_a_landscape_built_late_has_what_it_missed(make_window, qtbot):
+    window = make_window(preset_spec("xor-minimal"))
+    step(qtbot, window, 3)
+    bus = window.network_views.bus
+    bus.select(SelectionRef.weight(0, 1, 2))
+    bus.select(SelectionRef.weight(1, 0, 0))
+    assert not window.landscape_page.is_built()
+
+    window.show_tab("landscape")
+    tab = window.landscape_tab
+    assert tab.dataset is not None and tab.dataset.n_samples == 4
+    assert tab.controls.picks_label.text() == "W1[1,2] × W2[0,0]"
+    # Its first surface is centred on the shown weights, with the cost the Training tab shows.
+    qtbot.waitUntil(lambda: tab.landscape is not None, timeout=60_000)
+    assert abs(tab.landscape.centre_cost - window.last_snapshot.cost) < 1e-9
+
+
+def test_a_window_with_unbuilt_tabs_closes_and_saves(make_window, tmp_path):
+    window = make_window(preset_spec("xor-minimal"))
+    window.experiment_files.prompts_enabled = False
+    assert window.save_settings()
+    window.close()
+    assert window.worker.wait(30_000)
+    assert not window.landscape_page.is_built()
+
+
+def test_a_lazy_page_builds_once(qtbot):
+    built: list[QWidget] = []
+
+    def build() -> QWidget:
+        built.append(QWidget())
+        built[-1].setObjectName("inner")
+        return built[-1]
+
+    page = LazyPage("thing", build)
+    qtbot.addWidget(page)
+    assert page.objectName() == "thing.lazy_page" and not page.is_built()
+    page.show()
+    assert page.is_built() and page.findChild(QWidget, "inner") is built[0]
+    assert page.page() is page.content is built[0]
+    page.hide()
+    page.show()
+    assert len(built) == 1
+
+
+def test_the_start_waits_for_the_first_paint(qtbot):
+    shown = QWidget()
+    qtbot.addWidget(shown)
+    calls: list[str] = []
+    AfterFirstPaint(shown, shown, lambda: calls.append("shown"), timeout_ms=60_000)
+    shown.show()
+    qtbot.waitUntil(lambda: calls == ["shown"])  # painted, then started: once
+    shown.update()
+    qtbot.wait(50)
+    assert calls == ["shown"]
+
+    hidden = QWidget()
+    qtbot.addWidget(hidden)
+    AfterFirstPaint(hidden, hidden, lambda: calls.append("hidden"), timeout_ms=60_000)
+    qtbot.waitUntil(lambda: calls == ["shown", "hidden"])  # never shown: at the loop's start
+
+
+def test_the_worker_of_a_hidden_window_starts_with_the_event_loop(qtbot, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from xorlab.ui.shell.main_window import MainWindow
+
+    settings = QSettings(str(tmp_path / "x.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(preset_spec("xor-minimal"), settings=settings)
+    assert not window.worker.is_running()  # nothing compiles while the window is built
+    qtbot.waitUntil(lambda: window.worker.state == "ready", timeout=60_000)
+    window.experiment_files.prompts_enabled = False
+    window.close()
+    assert window.worker.wait(30_000)
+    assert isinstance(window.worker_start, QObject)

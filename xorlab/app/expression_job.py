@@ -124,7 +124,8 @@ class ExpressionLab:
         fs, dfs = evaluate_range_as_written(expr, xs)
         graph, svg, problem = None, None, None
         if optimized or request.stage == "symbolic":
-            graph = graph_of_expression(expr, request.part, request.stage)
+            # The tab shows the picture, or the DOT source: never debugprint's text.
+            graph = graph_of_expression(expr, request.part, request.stage, with_text=False)
             svg, problem = self._picture(graph)
         formula = derivative_formula(expr) if optimized else ""
         limit = " ".join(expr.rewrite_limits)

@@ -28,7 +28,6 @@ from pytensor.graph.rewriting.basic import (
     SequentialGraphRewriter,
 )
 
-
 # What PyTensor's rewrite phases do to an expression of x, in words a learner can read. A
 # phase may run several times ("merge1", "merge1.1", ...): the name is matched by its start.
 # Phases not named here (loops, matrices, shapes, random numbers) have nothing to work on in a
@@ -36,7 +35,10 @@ from pytensor.graph.rewriting.basic import (
 PHASE_WORDS: tuple[tuple[str, str], ...] = (
     ("merge", "merging repeated subexpressions"),
     ("useless", "removing ops that do nothing"),
-    ("canonicalize", "simplifying the algebra (collecting terms, cancelling x/x, folding constants)"),
+    (
+        "canonicalize",
+        "simplifying the algebra (collecting terms, cancelling x/x, folding constants)",
+    ),
     ("stabilize", "numerically stable forms (log(1+x) → log1p(x))"),
     ("specialize", "cheaper special cases (x**2 → sqr(x))"),
     ("uncanonicalize", "tidying signs and products"),

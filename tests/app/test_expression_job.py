@@ -4,6 +4,7 @@ Graphviz gave up on is remembered rather than tried again on every request."""
 from __future__ import annotations
 
 import math
+import threading
 
 import pytest
 
@@ -35,9 +36,40 @@ def test_a_layout_that_failed_is_remembered(monkeypatch):
     monkeypatch.setattr(render, "render_svg", too_slow)
     lab = ExpressionLab()
     first = lab.compute(_request("x**3"))
+    # The complete answer lays out both graphs (symbolic and optimized), each once ...
+    assert calls == [expression_job.LAYOUT_TIMEOUT_S] * 2
     again = lab.compute(ExpressionRequest("x**3", 1.7, 1.0, 2.0, "both", "symbolic", points=5))
-    assert calls == [expression_job.LAYOUT_TIMEOUT_S]
+    lab.compute(_request("x**3", "optimized"))
+    assert len(calls) == 2  # ... and never again
     assert first.svg is None is again.svg
     assert "took longer than 1.5 s" in first.render_problem
     assert again.render_problem == first.render_problem
     assert again.f == pytest.approx(1.7**3, rel=1e-15)
+
+
+def test_a_first_answer_does_not_wait_for_graphviz_and_the_complete_one_has_both(monkeypatch):
+    released = threading.Event()
+    laid_out = []
+    real = render.render_svg
+
+    def held(dot: str, renderer=None, timeout=render.DOT_TIMEOUT) -> str:
+        released.wait(30)
+        laid_out.append(dot)
+        return real(dot, renderer, timeout)
+
+    monkeypatch.setattr(render, "render_svg", held)
+    lab = ExpressionLab()
+    try:
+        first = lab.compute(_request("exp(sin(x**2))"), optimized=False)
+        assert first.drawing and first.svg is None and first.graph.stage == "symbolic"
+        assert first.df == pytest.approx(3.0 * math.cos(2.25) * math.exp(math.sin(2.25)))
+    finally:
+        released.set()
+    complete = lab.compute(_request("exp(sin(x**2))"))
+    assert not complete.drawing and complete.svg.lstrip().startswith(("<?xml", "<svg"))
+    assert complete.fd is first.fd and complete.fs is first.fs  # as written: computed once
+    # The optimized graph's layout started with the complete answer: asking for it lays out
+    # nothing new.
+    optimized = lab.compute(_request("exp(sin(x**2))", "optimized"))
+    assert optimized.graph.stage == "optimized" and optimized.svg is not None
+    assert len(laid_out) == 2 and optimized.graph.dot in laid_out

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from concurrent.futures import Future
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,6 +31,7 @@ from xorlab.core.graphs import render
 from xorlab.core.graphs.build import GraphView, graph_of_expression
 
 PARTS = {"f": "f(x)", "df": "f′(x)", "both": "f and f′"}
+STAGES = ("symbolic", "optimized")
 PLOT_POINTS = 1001
 CACHE_SIZE = 16
 # Graphs with more ops are not laid out: Graphviz took 0.85 s for 374 ops and 3.3 s for 754
@@ -78,6 +80,12 @@ class ExpressionResult:
     def difference(self) -> float:
         return self.df - self.fd
 
+    @property
+    def drawing(self) -> bool:
+        """Graphviz is still laying out ``graph``: a first answer does not wait for it; the
+        complete answer brings the picture, or the reason there is none."""
+        return self.graph is not None and self.svg is None and self.render_problem is None
+
 
 class ExpressionLab:
     """Holds the caches; ``compute`` runs on one background thread at a time."""
@@ -85,8 +93,10 @@ class ExpressionLab:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._expressions: OrderedDict[str, Expression] = OrderedDict()
-        # DOT -> (SVG, None) or (None, why it could not be drawn)
-        self._pictures: OrderedDict[str, tuple[str | None, str | None]] = OrderedDict()
+        # DOT -> its layout, a future of (SVG, None) or (None, why it could not be drawn)
+        self._pictures: OrderedDict[str, Future] = OrderedDict()
+        # The values as written of the last request: the complete answer reuses the first's.
+        self._written: tuple[tuple, tuple] | None = None
 
     def expression(self, text: str) -> Expression:
         """The parsed expression (cached by text); raises ExpressionError for bad text."""
@@ -113,8 +123,42 @@ class ExpressionLab:
         rewrites (the formula, the optimized graph, the notes comparing its values)."""
         expr = self.expression(request.text)
         # The expression as written: PyTensor's rewrites would make 0/0 equal 1.
-        point = evaluate_point(expr, request.at, optimized)
+        point, fd, xs, fs, dfs = self._as_written(expr, request, optimized)
         f, df = point.f, point.df if point.df_defined else float("nan")
+        # The tab shows the picture, or the DOT source: never debugprint's text. A first
+        # answer has the symbolic graph; the complete one has both (switching costs nothing).
+        if optimized:
+            stages = sorted(STAGES, key=lambda stage: stage != request.stage)  # asked first
+        else:
+            stages = ["symbolic"] if request.stage == "symbolic" else []
+        views = {
+            stage: graph_of_expression(expr, request.part, stage, with_text=False)
+            for stage in stages
+        }
+        # Every layout starts before any is waited for: Graphviz runs in its own process (on
+        # the other core) while this thread builds the next view or rewrites.
+        layouts = {stage: self._layout(view) for stage, view in views.items()}
+        graph, svg, problem = views.get(request.stage), None, None
+        if graph is not None and (optimized or layouts[request.stage].done()):
+            # A first answer does not wait for Graphviz; the complete one brings the picture.
+            svg, problem = layouts[request.stage].result()
+        formula = derivative_formula(expr) if optimized else ""
+        limit = " ".join(expr.rewrite_limits)
+        return ExpressionResult(
+            request, f, df, fd, xs, fs, dfs, graph, svg, problem, formula, point, limit, optimized
+        )
+
+    def _as_written(self, expr: Expression, request: ExpressionRequest, optimized: bool) -> tuple:
+        """(point, fd, xs, fs, dfs) as written; the last request's are reused (the complete
+        answer follows the first with the same text, point and range)."""
+        key = (request.text, request.at, request.x_min, request.x_max, request.points)
+        with self._lock:
+            known = self._written[1] if self._written and self._written[0] == key else None
+        if known is not None and not optimized:
+            return known
+        point = evaluate_point(expr, request.at, optimized)  # optimized: compiles, compares
+        if known is not None:
+            return (point, *known[1:])
         try:
             # Differences of the optimized f would invent a slope where f is undefined.
             fd = finite_difference(expr, request.at) if point.f_defined else float("nan")
@@ -122,37 +166,47 @@ class ExpressionLab:
             fd = float("nan")
         xs = np.linspace(request.x_min, request.x_max, request.points)
         fs, dfs = evaluate_range_as_written(expr, xs)
-        graph, svg, problem = None, None, None
-        if optimized or request.stage == "symbolic":
-            # The tab shows the picture, or the DOT source: never debugprint's text.
-            graph = graph_of_expression(expr, request.part, request.stage, with_text=False)
-            svg, problem = self._picture(graph)
-        formula = derivative_formula(expr) if optimized else ""
-        limit = " ".join(expr.rewrite_limits)
-        return ExpressionResult(
-            request, f, df, fd, xs, fs, dfs, graph, svg, problem, formula, point, limit, optimized
-        )
+        known = (point, fd, xs, fs, dfs)
+        with self._lock:
+            self._written = (key, known)
+        return known
 
-    def _picture(self, graph: GraphView) -> tuple[str | None, str | None]:
+    def _layout(self, graph: GraphView) -> Future:
+        """``graph``'s picture: a future of (SVG, None) or (None, why there is none). A known
+        one is remembered; a new layout starts now on a thread of its own, where Graphviz
+        runs as a separate process (the other core) while this thread goes on."""
         if graph.stats.apply_nodes > MAX_DRAWN_OPS:
-            return None, (
-                f"it has {graph.stats.apply_nodes} ops, too many to lay out within a second "
-                f"(at most {MAX_DRAWN_OPS} are drawn); the graph of f alone or the optimized "
-                "graph may be small enough"
+            too_big: Future = Future()
+            too_big.set_result(
+                (
+                    None,
+                    f"it has {graph.stats.apply_nodes} ops, too many to lay out within a second "
+                    f"(at most {MAX_DRAWN_OPS} are drawn); the graph of f alone or the "
+                    "optimized graph may be small enough",
+                )
             )
+            return too_big
         dot = graph.dot
         with self._lock:
             known = self._pictures.get(dot)
-        if known is not None:
-            return known
-        try:
-            known = render.render_svg(dot, timeout=LAYOUT_TIMEOUT_S), None
-        except render.RenderUnavailable as exc:  # nothing installed: not remembered
-            return None, str(exc)
-        except render.RenderError as exc:  # too slow or failed: remembered, not retried
-            known = None, str(exc)
-        with self._lock:
-            self._pictures[dot] = known
+            if known is not None:
+                self._pictures.move_to_end(dot)
+                return known
+            layout = self._pictures[dot] = Future()
             while len(self._pictures) > CACHE_SIZE:
                 self._pictures.popitem(last=False)
-        return known
+        threading.Thread(
+            target=self._lay_out, args=(dot, layout), name="xorlab-expression-layout", daemon=True
+        ).start()
+        return layout
+
+    def _lay_out(self, dot: str, layout: Future) -> None:
+        try:
+            layout.set_result((render.render_svg(dot, timeout=LAYOUT_TIMEOUT_S), None))
+        except render.RenderUnavailable as exc:  # nothing installed: not remembered
+            with self._lock:
+                if self._pictures.get(dot) is layout:
+                    del self._pictures[dot]
+            layout.set_result((None, str(exc)))
+        except Exception as exc:  # too slow or failed: remembered, not tried again
+            layout.set_result((None, str(exc)))

@@ -396,7 +396,7 @@ class ExpressionTab(QWidget):
         self.canvas.set_graph(result.graph)
         if result.svg is not None:
             self.canvas.set_svg(result.svg)
-        else:
+        elif not result.drawing:  # while Graphviz is at it the canvas says "Drawing…"
             self.canvas.show_render_problem(result.render_problem or "")
         self.details.show_node(result.graph, None)
         self.graph_stats.setText(

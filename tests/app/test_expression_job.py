@@ -73,3 +73,39 @@ def test_a_first_answer_does_not_wait_for_graphviz_and_the_complete_one_has_both
     optimized = lab.compute(_request("exp(sin(x**2))", "optimized"))
     assert optimized.graph.stage == "optimized" and optimized.svg is not None
     assert len(laid_out) == 2 and optimized.graph.dot in laid_out
+
+
+class StepClock:
+    """Reads as ``now``; the test moves it."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.mark.parametrize(
+    ("first_answer_s", "rewrite_s"),
+    [(0.1, expression_job.expression_module.REWRITE_BUDGET_S), (0.5, 0.2), (0.9, 0.05)],
+)
+def test_the_rewrites_get_what_is_left_of_the_second(monkeypatch, first_answer_s, rewrite_s):
+    budgets = []
+    real = expression_job.compiled_scalar
+
+    def recorded(expr, budget=None):
+        budgets.append(budget)
+        return real(expr, budget)
+
+    monkeypatch.setattr(expression_job, "compiled_scalar", recorded)
+    clock = StepClock()
+    lab = ExpressionLab(clock=clock)
+    first = lab.compute(_request("x**3 + sin(x)"), optimized=False)
+    clock.now += first_answer_s  # as if the first answer took this long
+    complete = lab.compute(_request("x**3 + sin(x)"))
+    assert len(budgets) == 1 and budgets[0].seconds == pytest.approx(rewrite_s)
+    # However little is left, the floor of node rewrites optimizes a short expression fully.
+    assert complete.rewrite_limit == "" and complete.formula
+    assert complete.df == pytest.approx(3 * 1.5**2 + math.cos(1.5), rel=1e-14) == first.df
+    lab.compute(_request("x**3 + sin(x)"))
+    assert len(budgets) == 1  # compiled once

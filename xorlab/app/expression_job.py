@@ -9,19 +9,24 @@ graph does not recompile or re-render what is already known.
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 
 import numpy as np
 
+from xorlab.core.expression import expression as expression_module
 from xorlab.core.expression.expression import (
     Expression,
+    compiled_scalar,
     derivative_formula,
     finite_difference,
     is_compiled,
     parse_expression,
 )
+from xorlab.core.expression.rewrite_budget import RewriteBudget
 from xorlab.core.expression.values import (
     PointValues,
     evaluate_point,
@@ -42,6 +47,15 @@ MAX_DRAWN_OPS = 400
 # of (x+1), optimized) took 7-17 s at load 3, a 262-op tanh chain 3 s. Past this the graph
 # is shown as text, and the verdict is remembered for that graph.
 LAYOUT_TIMEOUT_S = 1.5
+# The complete answer to a new expression is due this long after it was first asked for:
+# PyTensor's rewrites get what is left of that once the first answer is out, less
+# AFTER_REWRITES_S for what follows them (linking, the formula, the optimized graph's view:
+# 0.1-0.3 s for 500 characters at load 1-6); at least MIN_REWRITE_S, at most what any
+# compile gets (expression.REWRITE_BUDGET_S). A short expression is rewritten fully whatever
+# is left (the budget's floor of node rewrites always runs).
+ANSWER_DUE_S = 1.0
+AFTER_REWRITES_S = 0.3
+MIN_REWRITE_S = 0.05
 
 
 @dataclass(frozen=True)
@@ -90,9 +104,11 @@ class ExpressionResult:
 class ExpressionLab:
     """Holds the caches; ``compute`` runs on one background thread at a time."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.perf_counter) -> None:
         self._lock = threading.Lock()
+        self.clock = clock  # a fake one in tests
         self._expressions: OrderedDict[str, Expression] = OrderedDict()
+        self._asked: dict[str, float] = {}  # text -> when it was first asked for (parsed)
         # DOT -> its layout, a future of (SVG, None) or (None, why it could not be drawn)
         self._pictures: OrderedDict[str, Future] = OrderedDict()
         # The values as written of the last request: the complete answer reuses the first's.
@@ -104,12 +120,25 @@ class ExpressionLab:
             if text in self._expressions:
                 self._expressions.move_to_end(text)
                 return self._expressions[text]
+        asked = self.clock()
         expr = parse_expression(text)
         with self._lock:
             self._expressions[text] = expr
+            self._asked[text] = asked
             while len(self._expressions) > CACHE_SIZE:
-                self._expressions.popitem(last=False)
+                del self._asked[self._expressions.popitem(last=False)[0]]
         return expr
+
+    def rewrite_budget(self, text: str) -> RewriteBudget:
+        """The time PyTensor's rewrites of ``text`` get: what is left before its complete
+        answer is due (ANSWER_DUE_S after it was first asked for)."""
+        with self._lock:
+            asked = self._asked.get(text)
+        now = self.clock()
+        left = ANSWER_DUE_S - (now - (now if asked is None else asked)) - AFTER_REWRITES_S
+        # Never more than any compile gets (expression.REWRITE_BUDGET_S).
+        seconds = min(expression_module.REWRITE_BUDGET_S, max(MIN_REWRITE_S, left))
+        return RewriteBudget(seconds, min_attempts=expression_module.REWRITE_FLOOR)
 
     def optimized_pending(self, text: str) -> bool:
         """Whether ``text`` still needs its optimized compile: then ``compute(request,
@@ -122,6 +151,8 @@ class ExpressionLab:
         """Everything the tab shows; with ``optimized=False``, all but what needs PyTensor's
         rewrites (the formula, the optimized graph, the notes comparing its values)."""
         expr = self.expression(request.text)
+        if optimized and not is_compiled(expr):
+            compiled_scalar(expr, self.rewrite_budget(request.text))
         # The expression as written: PyTensor's rewrites would make 0/0 equal 1.
         point, fd, xs, fs, dfs = self._as_written(expr, request, optimized)
         f, df = point.f, point.df if point.df_defined else float("nan")

@@ -73,6 +73,8 @@ def test_a_first_answer_does_not_wait_for_graphviz_and_the_complete_one_has_both
     optimized = lab.compute(_request("exp(sin(x**2))", "optimized"))
     assert optimized.graph.stage == "optimized" and optimized.svg is not None
     assert len(laid_out) == 2 and optimized.graph.dot in laid_out
+    assert optimized.fd is complete.fd and optimized.point is complete.point  # nothing redone
+    assert optimized.formula == complete.formula == "Mul(2.0, Exp(Sin(Sqr(x))), Cos(Sqr(x)), x)"
 
 
 class StepClock:

@@ -111,8 +111,9 @@ class ExpressionLab:
         self._asked: dict[str, float] = {}  # text -> when it was first asked for (parsed)
         # DOT -> its layout, a future of (SVG, None) or (None, why it could not be drawn)
         self._pictures: OrderedDict[str, Future] = OrderedDict()
-        # The values as written of the last request: the complete answer reuses the first's.
-        self._written: tuple[tuple, tuple] | None = None
+        # The values as written of the last request (and its point beside the optimized
+        # graph's values, once compiled): the complete answer reuses the first's.
+        self._written: tuple[tuple, tuple, PointValues | None] | None = None
 
     def expression(self, text: str) -> Expression:
         """The parsed expression (cached by text); raises ExpressionError for bad text."""
@@ -181,15 +182,21 @@ class ExpressionLab:
 
     def _as_written(self, expr: Expression, request: ExpressionRequest, optimized: bool) -> tuple:
         """(point, fd, xs, fs, dfs) as written; the last request's are reused (the complete
-        answer follows the first with the same text, point and range)."""
+        answer follows the first with the same text, point and range, and the optimized
+        graph's button the complete answer)."""
         key = (request.text, request.at, request.x_min, request.x_max, request.points)
         with self._lock:
-            known = self._written[1] if self._written and self._written[0] == key else None
-        if known is not None and not optimized:
-            return known
+            last = self._written if self._written and self._written[0] == key else None
+        if last is not None:
+            _, known, compared = last
+            if not optimized:
+                return known
+            if compared is None:  # the point once more, now beside the optimized graph's
+                compared = evaluate_point(expr, request.at, True)
+                with self._lock:
+                    self._written = (key, known, compared)
+            return (compared, *known[1:])
         point = evaluate_point(expr, request.at, optimized)  # optimized: compiles, compares
-        if known is not None:
-            return (point, *known[1:])
         try:
             # Differences of the optimized f would invent a slope where f is undefined.
             fd = finite_difference(expr, request.at) if point.f_defined else float("nan")
@@ -199,7 +206,7 @@ class ExpressionLab:
         fs, dfs = evaluate_range_as_written(expr, xs)
         known = (point, fd, xs, fs, dfs)
         with self._lock:
-            self._written = (key, known)
+            self._written = (key, known, point if optimized else None)
         return known
 
     def _layout(self, graph: GraphView) -> Future:

@@ -36,6 +36,7 @@ def test_a_layout_that_failed_is_remembered(monkeypatch):
     monkeypatch.setattr(render, "render_svg", too_slow)
     lab = ExpressionLab()
     first = lab.compute(_request("x**3"))
+    lab.compute(_request("x**3", "optimized"))
     # The complete answer lays out both graphs (symbolic and optimized), each once ...
     assert calls == [expression_job.LAYOUT_TIMEOUT_S] * 2
     again = lab.compute(ExpressionRequest("x**3", 1.7, 1.0, 2.0, "both", "symbolic", points=5))
@@ -111,3 +112,30 @@ def test_the_rewrites_get_what_is_left_of_the_second(monkeypatch, first_answer_s
     assert complete.df == pytest.approx(3 * 1.5**2 + math.cos(1.5), rel=1e-14) == first.df
     lab.compute(_request("x**3 + sin(x)"))
     assert len(budgets) == 1  # compiled once
+
+
+def test_typing_past_an_expression_drops_its_layouts_not_started(monkeypatch):
+    started = threading.Event()
+    released = threading.Event()
+    laid_out = []
+
+    def held(dot: str, renderer=None, timeout=render.DOT_TIMEOUT) -> str:
+        laid_out.append(dot)
+        started.set()
+        released.wait(30)
+        return "<svg/>"
+
+    monkeypatch.setattr(render, "render_svg", held)
+    lab = ExpressionLab()
+    try:
+        lab.compute(_request("x**3"), optimized=False)  # its layout runs, and is held
+        assert started.wait(30)
+        lab.compute(_request("x**4"), optimized=False)  # queued behind it
+        lab.compute(_request("x**5"), optimized=False)  # typed past x**4: its layout is dropped
+    finally:
+        released.set()
+    last = lab.compute(_request("x**5"))
+    assert last.svg == "<svg/>"
+    assert not any("x**4" in dot for dot in laid_out)
+    assert lab.compute(_request("x**4")).svg == "<svg/>"  # asked again: laid out then
+    lab.close()

@@ -12,7 +12,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -111,6 +111,9 @@ class ExpressionLab:
         self._asked: dict[str, float] = {}  # text -> when it was first asked for (parsed)
         # DOT -> its layout, a future of (SVG, None) or (None, why it could not be drawn)
         self._pictures: OrderedDict[str, Future] = OrderedDict()
+        # One layout at a time, in order; a new expression drops the ones not started.
+        self._layouts = ThreadPoolExecutor(1, thread_name_prefix="xorlab-expression-layout")
+        self._last_text: str | None = None
         # The values as written of the last request (and its point beside the optimized
         # graph's values, once compiled): the complete answer reuses the first's.
         self._written: tuple[tuple, tuple, PointValues | None] | None = None
@@ -152,6 +155,9 @@ class ExpressionLab:
         """Everything the tab shows; with ``optimized=False``, all but what needs PyTensor's
         rewrites (the formula, the optimized graph, the notes comparing its values)."""
         expr = self.expression(request.text)
+        if request.text != self._last_text:
+            self._last_text = request.text
+            self._drop_waiting_layouts()
         if optimized and not is_compiled(expr):
             compiled_scalar(expr, self.rewrite_budget(request.text))
         # The expression as written: PyTensor's rewrites would make 0/0 equal 1.
@@ -211,7 +217,7 @@ class ExpressionLab:
 
     def _layout(self, graph: GraphView) -> Future:
         """``graph``'s picture: a future of (SVG, None) or (None, why there is none). A known
-        one is remembered; a new layout starts now on a thread of its own, where Graphviz
+        one is remembered; a new layout is queued for the lab's layout thread, where Graphviz
         runs as a separate process (the other core) while this thread goes on."""
         if graph.stats.apply_nodes > MAX_DRAWN_OPS:
             too_big: Future = Future()
@@ -227,24 +233,32 @@ class ExpressionLab:
         dot = graph.dot
         with self._lock:
             known = self._pictures.get(dot)
-            if known is not None:
+            if known is not None and not known.cancelled():
                 self._pictures.move_to_end(dot)
                 return known
-            layout = self._pictures[dot] = Future()
+            layout = self._pictures[dot] = self._layouts.submit(self._lay_out, dot)
             while len(self._pictures) > CACHE_SIZE:
                 self._pictures.popitem(last=False)
-        threading.Thread(
-            target=self._lay_out, args=(dot, layout), name="xorlab-expression-layout", daemon=True
-        ).start()
         return layout
 
-    def _lay_out(self, dot: str, layout: Future) -> None:
+    def _drop_waiting_layouts(self) -> None:
+        """Layouts not started yet are of graphs the learner typed past: they never run
+        (one that runs finishes; the Graphviz timeout bounds it)."""
+        with self._lock:
+            for layout in self._pictures.values():
+                layout.cancel()
+
+    def _lay_out(self, dot: str) -> tuple[str | None, str | None]:
         try:
-            layout.set_result((render.render_svg(dot, timeout=LAYOUT_TIMEOUT_S), None))
+            return render.render_svg(dot, timeout=LAYOUT_TIMEOUT_S), None
         except render.RenderUnavailable as exc:  # nothing installed: not remembered
             with self._lock:
-                if self._pictures.get(dot) is layout:
-                    del self._pictures[dot]
-            layout.set_result((None, str(exc)))
+                self._pictures.pop(dot, None)
+            return None, str(exc)
         except Exception as exc:  # too slow or failed: remembered, not tried again
-            layout.set_result((None, str(exc)))
+            return None, str(exc)
+
+    def close(self) -> None:
+        """Drop the layouts not started; the one running finishes on its own (bounded by
+        LAYOUT_TIMEOUT_S) and its thread then ends."""
+        self._layouts.shutdown(wait=False, cancel_futures=True)

@@ -355,7 +355,9 @@ class ExpressionTab(QWidget):
 
     def shutdown(self, timeout_ms: int | None = None) -> bool:
         self._debounce.stop()
-        return self.runner.shutdown(timeout_ms)
+        stopped = self.runner.shutdown(timeout_ms)
+        self.lab.close()  # after the runner: no job asks for a layout any more
+        return stopped
 
     # --- results ------------------------------------------------------------------------------
 

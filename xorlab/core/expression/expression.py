@@ -234,7 +234,7 @@ def _compile(
             mode = Mode(linker="py", optimizer=rewriter)
             # pytensor.function would copy the graph (its rewrites change what they are given)
             # and then merge repeated subexpressions in its first phase; merged_clone.py does
-            # both in one pass, 10-20 times quicker for a long expression's gradient.
+            # both in one pass, 5-10 times quicker for a long expression's gradient.
             inputs, outputs = merged_clone(inputs, outputs)
             # Constant folding may overflow (9.0**9**9 -> inf): that is the intended value.
             with np.errstate(all="ignore"), rewrite_failures() as failures:

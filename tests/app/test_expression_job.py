@@ -4,6 +4,7 @@ Graphviz gave up on is remembered rather than tried again on every request."""
 from __future__ import annotations
 
 import math
+import threading
 
 import pytest
 
@@ -35,9 +36,106 @@ def test_a_layout_that_failed_is_remembered(monkeypatch):
     monkeypatch.setattr(render, "render_svg", too_slow)
     lab = ExpressionLab()
     first = lab.compute(_request("x**3"))
+    lab.compute(_request("x**3", "optimized"))
+    # The complete answer lays out both graphs (symbolic and optimized), each once ...
+    assert calls == [expression_job.LAYOUT_TIMEOUT_S] * 2
     again = lab.compute(ExpressionRequest("x**3", 1.7, 1.0, 2.0, "both", "symbolic", points=5))
-    assert calls == [expression_job.LAYOUT_TIMEOUT_S]
+    lab.compute(_request("x**3", "optimized"))
+    assert len(calls) == 2  # ... and never again
     assert first.svg is None is again.svg
     assert "took longer than 1.5 s" in first.render_problem
     assert again.render_problem == first.render_problem
     assert again.f == pytest.approx(1.7**3, rel=1e-15)
+
+
+def test_a_first_answer_does_not_wait_for_graphviz_and_the_complete_one_has_both(monkeypatch):
+    released = threading.Event()
+    laid_out = []
+    real = render.render_svg
+
+    def held(dot: str, renderer=None, timeout=render.DOT_TIMEOUT) -> str:
+        released.wait(30)
+        laid_out.append(dot)
+        return real(dot, renderer, timeout)
+
+    monkeypatch.setattr(render, "render_svg", held)
+    lab = ExpressionLab()
+    try:
+        first = lab.compute(_request("exp(sin(x**2))"), optimized=False)
+        assert first.drawing and first.svg is None and first.graph.stage == "symbolic"
+        assert first.df == pytest.approx(3.0 * math.cos(2.25) * math.exp(math.sin(2.25)))
+    finally:
+        released.set()
+    complete = lab.compute(_request("exp(sin(x**2))"))
+    assert not complete.drawing and complete.svg.lstrip().startswith(("<?xml", "<svg"))
+    assert complete.fd is first.fd and complete.fs is first.fs  # as written: computed once
+    # The optimized graph's layout started with the complete answer: asking for it lays out
+    # nothing new.
+    optimized = lab.compute(_request("exp(sin(x**2))", "optimized"))
+    assert optimized.graph.stage == "optimized" and optimized.svg is not None
+    assert len(laid_out) == 2 and optimized.graph.dot in laid_out
+    assert optimized.fd is complete.fd and optimized.point is complete.point  # nothing redone
+    assert optimized.formula == complete.formula == "Mul(2.0, Exp(Sin(Sqr(x))), Cos(Sqr(x)), x)"
+
+
+class StepClock:
+    """Reads as ``now``; the test moves it."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.mark.parametrize(
+    ("first_answer_s", "rewrite_s"),
+    [(0.1, expression_job.expression_module.REWRITE_BUDGET_S), (0.5, 0.2), (0.9, 0.05)],
+)
+def test_the_rewrites_get_what_is_left_of_the_second(monkeypatch, first_answer_s, rewrite_s):
+    budgets = []
+    real = expression_job.compiled_scalar
+
+    def recorded(expr, budget=None):
+        budgets.append(budget)
+        return real(expr, budget)
+
+    monkeypatch.setattr(expression_job, "compiled_scalar", recorded)
+    clock = StepClock()
+    lab = ExpressionLab(clock=clock)
+    first = lab.compute(_request("x**3 + sin(x)"), optimized=False)
+    clock.now += first_answer_s  # as if the first answer took this long
+    complete = lab.compute(_request("x**3 + sin(x)"))
+    assert len(budgets) == 1 and budgets[0].seconds == pytest.approx(rewrite_s)
+    # However little is left, the floor of node rewrites optimizes a short expression fully.
+    assert complete.rewrite_limit == "" and complete.formula
+    assert complete.df == pytest.approx(3 * 1.5**2 + math.cos(1.5), rel=1e-14) == first.df
+    lab.compute(_request("x**3 + sin(x)"))
+    assert len(budgets) == 1  # compiled once
+
+
+def test_typing_past_an_expression_drops_its_layouts_not_started(monkeypatch):
+    started = threading.Event()
+    released = threading.Event()
+    laid_out = []
+
+    def held(dot: str, renderer=None, timeout=render.DOT_TIMEOUT) -> str:
+        laid_out.append(dot)
+        started.set()
+        released.wait(30)
+        return "<svg/>"
+
+    monkeypatch.setattr(render, "render_svg", held)
+    lab = ExpressionLab()
+    try:
+        lab.compute(_request("x**3"), optimized=False)  # its layout runs, and is held
+        assert started.wait(30)
+        lab.compute(_request("x**4"), optimized=False)  # queued behind it
+        lab.compute(_request("x**5"), optimized=False)  # typed past x**4: its layout is dropped
+    finally:
+        released.set()
+    last = lab.compute(_request("x**5"))
+    assert last.svg == "<svg/>"
+    assert not any("x**4" in dot for dot in laid_out)
+    assert lab.compute(_request("x**4")).svg == "<svg/>"  # asked again: laid out then
+    lab.close()

@@ -9,12 +9,16 @@ graph does not recompile or re-render what is already known.
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from xorlab.core.expression.rewrite_budget import RewriteBudget
 from xorlab.core.graphs import render
 
 if TYPE_CHECKING:
@@ -23,6 +27,7 @@ if TYPE_CHECKING:
     from xorlab.core.graphs.build import GraphView
 
 PARTS = {"f": "f(x)", "df": "f′(x)", "both": "f and f′"}
+STAGES = ("symbolic", "optimized")
 PLOT_POINTS = 1001
 CACHE_SIZE = 16
 # Graphs with more ops are not laid out: Graphviz took 0.85 s for 374 ops and 3.3 s for 754
@@ -33,6 +38,15 @@ MAX_DRAWN_OPS = 400
 # of (x+1), optimized) took 7-17 s at load 3, a 262-op tanh chain 3 s. Past this the graph
 # is shown as text, and the verdict is remembered for that graph.
 LAYOUT_TIMEOUT_S = 1.5
+# The complete answer to a new expression is due this long after it was first asked for:
+# PyTensor's rewrites get what is left of that once the first answer is out, less
+# AFTER_REWRITES_S for what follows them (linking, the formula, the optimized graph's view:
+# ~0.4 s of CPU for the 499-character quotient at load 8); at least MIN_REWRITE_S, at most
+# what any compile gets (expression.REWRITE_BUDGET_S). A short expression is rewritten fully
+# whatever is left (the budget's floor of node rewrites always runs).
+ANSWER_DUE_S = 1.0
+AFTER_REWRITES_S = 0.3
+MIN_REWRITE_S = 0.05
 
 
 @dataclass(frozen=True)
@@ -71,15 +85,29 @@ class ExpressionResult:
     def difference(self) -> float:
         return self.df - self.fd
 
+    @property
+    def drawing(self) -> bool:
+        """Graphviz is still laying out ``graph``: a first answer does not wait for it; the
+        complete answer brings the picture, or the reason there is none."""
+        return self.graph is not None and self.svg is None and self.render_problem is None
+
 
 class ExpressionLab:
     """Holds the caches; ``compute`` runs on one background thread at a time."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.perf_counter) -> None:
         self._lock = threading.Lock()
+        self.clock = clock  # a fake one in tests
         self._expressions: OrderedDict[str, Expression] = OrderedDict()
-        # DOT -> (SVG, None) or (None, why it could not be drawn)
-        self._pictures: OrderedDict[str, tuple[str | None, str | None]] = OrderedDict()
+        self._asked: dict[str, float] = {}  # text -> when it was first asked for (parsed)
+        # DOT -> its layout, a future of (SVG, None) or (None, why it could not be drawn)
+        self._pictures: OrderedDict[str, Future] = OrderedDict()
+        # One layout at a time, in order; a new expression drops the ones not started.
+        self._layouts = ThreadPoolExecutor(1, thread_name_prefix="xorlab-expression-layout")
+        self._last_text: str | None = None
+        # The values as written of the last request (and its point beside the optimized
+        # graph's values, once compiled): the complete answer reuses the first's.
+        self._written: tuple[tuple, tuple, PointValues | None] | None = None
 
     def expression(self, text: str) -> Expression:
         """The parsed expression (cached by text); raises ExpressionError for bad text."""
@@ -89,12 +117,27 @@ class ExpressionLab:
             if text in self._expressions:
                 self._expressions.move_to_end(text)
                 return self._expressions[text]
+        asked = self.clock()
         expr = parse_expression(text)
         with self._lock:
             self._expressions[text] = expr
+            self._asked[text] = asked
             while len(self._expressions) > CACHE_SIZE:
-                self._expressions.popitem(last=False)
+                del self._asked[self._expressions.popitem(last=False)[0]]
         return expr
+
+    def rewrite_budget(self, text: str) -> RewriteBudget:
+        """The time PyTensor's rewrites of ``text`` get: what is left before its complete
+        answer is due (ANSWER_DUE_S after it was first asked for)."""
+        from xorlab.core.expression import expression as expression_module
+
+        with self._lock:
+            asked = self._asked.get(text)
+        now = self.clock()
+        left = ANSWER_DUE_S - (now - (now if asked is None else asked)) - AFTER_REWRITES_S
+        # Never more than any compile gets (expression.REWRITE_BUDGET_S).
+        seconds = min(expression_module.REWRITE_BUDGET_S, max(MIN_REWRITE_S, left))
+        return RewriteBudget(seconds, min_attempts=expression_module.REWRITE_FLOOR)
 
     def optimized_pending(self, text: str) -> bool:
         """Whether ``text`` still needs its optimized compile: then ``compute(request,
@@ -112,14 +155,61 @@ class ExpressionLab:
     def compute(self, request: ExpressionRequest, optimized: bool = True) -> ExpressionResult:
         """Everything the tab shows; with ``optimized=False``, all but what needs PyTensor's
         rewrites (the formula, the optimized graph, the notes comparing its values)."""
-        from xorlab.core.expression.expression import derivative_formula, finite_difference
-        from xorlab.core.expression.values import evaluate_point, evaluate_range_as_written
+        from xorlab.core.expression.expression import compiled_scalar, derivative_formula, is_compiled
         from xorlab.core.graphs.build import graph_of_expression
 
         expr = self.expression(request.text)
+        if request.text != self._last_text:
+            self._last_text = request.text
+            self._drop_waiting_layouts()
+        if optimized and not is_compiled(expr):
+            compiled_scalar(expr, self.rewrite_budget(request.text))
         # The expression as written: PyTensor's rewrites would make 0/0 equal 1.
-        point = evaluate_point(expr, request.at, optimized)
+        point, fd, xs, fs, dfs = self._as_written(expr, request, optimized)
         f, df = point.f, point.df if point.df_defined else float("nan")
+        # The tab shows the picture, or the DOT source: never debugprint's text. A first
+        # answer has the symbolic graph; the complete one has both (switching costs nothing).
+        if optimized:
+            stages = sorted(STAGES, key=lambda stage: stage != request.stage)  # asked first
+        else:
+            stages = ["symbolic"] if request.stage == "symbolic" else []
+        views = {
+            stage: graph_of_expression(expr, request.part, stage, with_text=False)
+            for stage in stages
+        }
+        # Every layout starts before any is waited for: Graphviz runs in its own process (on
+        # the other core) while this thread builds the next view or rewrites.
+        layouts = {stage: self._layout(view) for stage, view in views.items()}
+        graph, svg, problem = views.get(request.stage), None, None
+        if graph is not None and (optimized or layouts[request.stage].done()):
+            # A first answer does not wait for Graphviz; the complete one brings the picture.
+            svg, problem = layouts[request.stage].result()
+        formula = derivative_formula(expr) if optimized else ""
+        limit = " ".join(expr.rewrite_limits)
+        return ExpressionResult(
+            request, f, df, fd, xs, fs, dfs, graph, svg, problem, formula, point, limit, optimized
+        )
+
+    def _as_written(self, expr: Expression, request: ExpressionRequest, optimized: bool) -> tuple:
+        """(point, fd, xs, fs, dfs) as written; the last request's are reused (the complete
+        answer follows the first with the same text, point and range, and the optimized
+        graph's button the complete answer)."""
+        from xorlab.core.expression.expression import finite_difference
+        from xorlab.core.expression.values import evaluate_point, evaluate_range_as_written
+
+        key = (request.text, request.at, request.x_min, request.x_max, request.points)
+        with self._lock:
+            last = self._written if self._written and self._written[0] == key else None
+        if last is not None:
+            _, known, compared = last
+            if not optimized:
+                return known
+            if compared is None:  # the point once more, now beside the optimized graph's
+                compared = evaluate_point(expr, request.at, True)
+                with self._lock:
+                    self._written = (key, known, compared)
+            return (compared, *known[1:])
+        point = evaluate_point(expr, request.at, optimized)  # optimized: compiles, compares
         try:
             # Differences of the optimized f would invent a slope where f is undefined.
             fd = finite_difference(expr, request.at) if point.f_defined else float("nan")
@@ -127,36 +217,55 @@ class ExpressionLab:
             fd = float("nan")
         xs = np.linspace(request.x_min, request.x_max, request.points)
         fs, dfs = evaluate_range_as_written(expr, xs)
-        graph, svg, problem = None, None, None
-        if optimized or request.stage == "symbolic":
-            graph = graph_of_expression(expr, request.part, request.stage)
-            svg, problem = self._picture(graph)
-        formula = derivative_formula(expr) if optimized else ""
-        limit = " ".join(expr.rewrite_limits)
-        return ExpressionResult(
-            request, f, df, fd, xs, fs, dfs, graph, svg, problem, formula, point, limit, optimized
-        )
+        known = (point, fd, xs, fs, dfs)
+        with self._lock:
+            self._written = (key, known, point if optimized else None)
+        return known
 
-    def _picture(self, graph: GraphView) -> tuple[str | None, str | None]:
+    def _layout(self, graph: GraphView) -> Future:
+        """``graph``'s picture: a future of (SVG, None) or (None, why there is none). A known
+        one is remembered; a new layout is queued for the lab's layout thread, where Graphviz
+        runs as a separate process (the other core) while this thread goes on."""
         if graph.stats.apply_nodes > MAX_DRAWN_OPS:
-            return None, (
-                f"it has {graph.stats.apply_nodes} ops, too many to lay out within a second "
-                f"(at most {MAX_DRAWN_OPS} are drawn); the graph of f alone or the optimized "
-                "graph may be small enough"
+            too_big: Future = Future()
+            too_big.set_result(
+                (
+                    None,
+                    f"it has {graph.stats.apply_nodes} ops, too many to lay out within a second "
+                    f"(at most {MAX_DRAWN_OPS} are drawn); the graph of f alone or the "
+                    "optimized graph may be small enough",
+                )
             )
+            return too_big
         dot = graph.dot
         with self._lock:
             known = self._pictures.get(dot)
-        if known is not None:
-            return known
-        try:
-            known = render.render_svg(dot, timeout=LAYOUT_TIMEOUT_S), None
-        except render.RenderUnavailable as exc:  # nothing installed: not remembered
-            return None, str(exc)
-        except render.RenderError as exc:  # too slow or failed: remembered, not retried
-            known = None, str(exc)
-        with self._lock:
-            self._pictures[dot] = known
+            if known is not None and not known.cancelled():
+                self._pictures.move_to_end(dot)
+                return known
+            layout = self._pictures[dot] = self._layouts.submit(self._lay_out, dot)
             while len(self._pictures) > CACHE_SIZE:
                 self._pictures.popitem(last=False)
-        return known
+        return layout
+
+    def _drop_waiting_layouts(self) -> None:
+        """Layouts not started yet are of graphs the learner typed past: they never run
+        (one that runs finishes; the Graphviz timeout bounds it)."""
+        with self._lock:
+            for layout in self._pictures.values():
+                layout.cancel()
+
+    def _lay_out(self, dot: str) -> tuple[str | None, str | None]:
+        try:
+            return render.render_svg(dot, timeout=LAYOUT_TIMEOUT_S), None
+        except render.RenderUnavailable as exc:  # nothing installed: not remembered
+            with self._lock:
+                self._pictures.pop(dot, None)
+            return None, str(exc)
+        except Exception as exc:  # too slow or failed: remembered, not tried again
+            return None, str(exc)
+
+    def close(self) -> None:
+        """Drop the layouts not started; the one running finishes on its own (bounded by
+        LAYOUT_TIMEOUT_S) and its thread then ends."""
+        self._layouts.shutdown(wait=False, cancel_futures=True)

@@ -24,7 +24,7 @@ from xorlab.core.expression.expression import (
     finite_difference,
     parse_expression,
 )
-from xorlab.core.expression.rewrite_budget import RewriteBudget, _within
+from xorlab.core.expression.rewrite_budget import RewriteBudget, _within, phase_words
 
 ROOT = Path(__file__).resolve().parents[3]
 TUTORIAL = "exp(sin(x**2))"
@@ -59,7 +59,10 @@ def test_a_spent_budget_leaves_a_correct_partly_rewritten_graph_and_says_so():
     assert _op_count(expr) > _op_count(full)
     assert len(expr.rewrite_limits) == 1
     assert expr.rewrite_limits[0].startswith("Partly optimized")
-    assert "did not finish" in expr.rewrite_limits[0]
+    note = expr.rewrite_limits[0]
+    assert "Not done:" in note and "simplifying the algebra" in note
+    phase_names = [getattr(r, "name", "") for r in COMPILE_MODE.optimizer.data]
+    assert not [name for name in phase_names if name and name in note]  # plain words only
     for x in (-1.3, 0.7, 15.0):
         f, df = evaluate(expr, x)
         f_ref, df_ref = _tutorial_reference(x)
@@ -132,3 +135,18 @@ def test_grad_help_and_the_parser_import_no_pytensor():
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_note_says_in_words_what_was_done_stopped_and_not_done():
+    budget = RewriteBudget(0.35)
+    budget.started_phases = ["inline_ofg_expansion", "merge1", "scan_eqopt1", "canonicalize"]
+    budget.cut_phases = ["canonicalize", "merge1.2", "stabilize", "scan_eqopt2", "specialize"]
+    note = budget.describe()
+    assert note.startswith("Partly optimized") and "after 0.35 s" in note
+    assert "Done: merging repeated subexpressions." in note
+    assert "Stopped part-way: simplifying the algebra" in note
+    assert "Not done: numerically stable forms (log(1+x) → log1p(x)); cheaper special" in note
+    for internal in ("scan_eqopt", "canonicalize", "merge1", "inline_ofg"):
+        assert internal not in note
+    assert RewriteBudget(1).describe() == ""  # nothing cut, nothing said
+    assert phase_words(["merge1", "merge2", "BlasOpt"]) == ["merging repeated subexpressions"]

@@ -231,12 +231,15 @@ def test_values_and_the_symbolic_graph_come_before_the_optimized_compile(qtbot, 
         assert tab.formula.text() == "optimizing…"
         assert tab.canvas.graph.stage == "symbolic" and "x**3 + x" in tab.canvas.graph.title
         assert tab.result.request.text == DEFAULT_EXPRESSION  # the last complete answer
+        # Its picture is being drawn (or drawn already): never a "cannot be drawn" page.
+        assert tab.canvas.dot_text.isHidden()
         with qtbot.waitSignal(tab.result_shown, timeout=WAIT_MS):
             release.set()
     finally:
         release.set()
     assert tab.result.request.text == "x**3 + x" and tab.status.text() == ""
     assert "optimizing" not in tab.formula.text() and "x" in tab.formula.text()
+    assert tab.canvas.is_drawn() and tab.canvas.graph.stage == "symbolic"
     # Compiled now: moving the point needs no first answer.
     assert not tab.lab.optimized_pending("x**3 + x")
 

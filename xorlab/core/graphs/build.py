@@ -250,9 +250,12 @@ def _mode_name(trainer: Trainer, maker: FunctionMaker) -> str:
 # --- the expression lab's graphs ---------------------------------------------------------------
 
 
-def graph_of_expression(expression: Any, which: str = "f", stage: str = "symbolic") -> GraphView:
+def graph_of_expression(
+    expression: Any, which: str = "f", stage: str = "symbolic", *, with_text: bool = True
+) -> GraphView:
     """The graph of an expression.Expression: ``which`` is 'f', 'df' (its derivative) or
-    'both'. The optimized graph is that of ``expression.compiled_scalar`` (compiled once)."""
+    'both'. The optimized graph is that of ``expression.compiled_scalar`` (compiled once).
+    ``with_text=False``: no debugprint text (``text`` is ''), for a view that shows none."""
     from xorlab.core.expression import expression as expression_module
 
     if which not in EXPRESSION_PARTS:
@@ -262,17 +265,24 @@ def graph_of_expression(expression: Any, which: str = "f", stage: str = "symboli
     chosen = {"f": [0], "df": [1], "both": [0, 1]}[which]
     title = f"{' and '.join(names[i] for i in chosen)} of {expression.text} ({stage})"
     cache = _cache_for(expression)
-    key = ("expression", stage, which)
-    view = cache.views.get(key)
+    key = ("expression", stage, which, with_text)
+    # A view with its text serves a request without.
+    view = cache.views.get(key) or cache.views.get(("expression", stage, which, True))
     if view is None:
         if stage == "symbolic":
             outputs = [(expression.f, expression.df)[i] for i in chosen]
             view = graph_from_outputs(
-                outputs, [names[i] for i in chosen], title=title, target="expression"
+                outputs,
+                [names[i] for i in chosen],
+                title=title,
+                target="expression",
+                with_text=with_text,
             )
         else:
             fn = expression_module.compiled_scalar(expression)
             select = None if which == "both" else chosen
-            view = graph_from_function(fn, names, select=select, title=title, target="expression")
+            view = graph_from_function(
+                fn, names, select=select, title=title, target="expression", with_text=with_text
+            )
         cache.views[key] = view
     return view

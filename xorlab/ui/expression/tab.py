@@ -354,7 +354,9 @@ class ExpressionTab(QWidget):
 
     def shutdown(self, timeout_ms: int | None = None) -> bool:
         self._debounce.stop()
-        return self.runner.shutdown(timeout_ms)
+        stopped = self.runner.shutdown(timeout_ms)
+        self.lab.close()  # after the runner: no job asks for a layout any more
+        return stopped
 
     # --- results ------------------------------------------------------------------------------
 
@@ -395,7 +397,7 @@ class ExpressionTab(QWidget):
         self.canvas.set_graph(result.graph)
         if result.svg is not None:
             self.canvas.set_svg(result.svg)
-        else:
+        elif not result.drawing:  # while Graphviz is at it the canvas says "Drawing…"
             self.canvas.show_render_problem(result.render_problem or "")
         self.details.show_node(result.graph, None)
         self.graph_stats.setText(

@@ -171,6 +171,7 @@ class TrainingSession(QObject):
             return
         if self._timer.interval():
             self._timer.setInterval(0)
+        first_point_pending = self._first_point_pending(trainer)
         try:
             result = trainer.run(steps)  # hands over to the fast loop first when it is ready
             self._note_tier()
@@ -192,13 +193,30 @@ class TrainingSession(QObject):
             self._set_state(RunState.DONE)
             return
         at_milestone = trainer.step_count % milestone == 0
-        published = self._publish_snapshot(force=at_milestone)
+        if first_point_pending and self._first_point_pending(trainer):
+            # Racing to the run's first cost point: until it exists nothing else takes the
+            # interpreter from the steps that make it (see _first_point_pending).
+            if at_milestone:
+                self._publish_snapshot(force=True)
+            self.plan.measure(result.steps, time.perf_counter() - started, trainer.step_count)
+            return  # the timer ticks on at once
+        # The first point is published the moment it exists.
+        published = self._publish_snapshot(force=at_milestone or first_point_pending)
         self.plan.measure(result.steps, time.perf_counter() - started, trainer.step_count)
         if published and self.pacing.should_wait_for_gui(milestone=at_milestone):
             self._timer.stop()  # on_gui_caught_up restarts it
             self._waiting_for_gui = True
         elif trainer.compiling_in_background:  # leave the compile its share of the interpreter
             self._timer.start(max(1, round(result.seconds * QUICK_TIER_YIELD * 1000)))
+
+    def _first_point_pending(self, trainer: Trainer) -> bool:
+        """The run has no cost point yet (its first epoch is not complete) and training runs
+        flat out: then each chunk follows the last at once. A point is an epoch's cost, so on
+        the quick tier a 16-step epoch takes 16 slow steps, and what used to come between
+        them (snapshots mid-epoch, their maps and their drawing, waits for the GUI to draw
+        them, pauses that leave the background compile the interpreter) kept the first point
+        1-3 s away. Under a speed cap the person watches the steps: snapshots as usual."""
+        return trainer.step_count < trainer.steps_per_epoch and not self.plan.speed.limited
 
     @Slot()
     def _on_handover_poll(self) -> None:

@@ -85,8 +85,9 @@ def label(case: dict) -> str:
 
 def _to_first_point(spec):
     """A new Trainer of ``spec`` up to its first snapshot, in the worker's order
-    (ui/compile_steps.py): quick step, evaluation, grid prediction, then the background
-    compile starts, then Train: one step and a snapshot."""
+    (app/compile_steps.py, ui/runtime/training_session.py): quick step, evaluation, grid
+    prediction, then Train at once: the first epoch (a point of the cost curve is an epoch's
+    cost: the spiral's takes 16 steps) and a snapshot; then the background compile starts."""
     from xorlab.core.training.datasets import plane_grid
     from xorlab.core.training.trainer import Trainer
 
@@ -97,10 +98,11 @@ def _to_first_point(spec):
     trainer.evaluate()
     if grid is not None:
         trainer.evaluate(grid.points[:1])
-    trainer.compile_in_background()
-    trainer.run(1)
+    trainer.run(trainer.steps_per_epoch)
     trainer.snapshot(grid)
-    return trainer, grid, start, time.perf_counter() - start
+    first_point = time.perf_counter() - start
+    trainer.compile_in_background()
+    return trainer, grid, start, first_point
 
 
 def child_first_point(case: dict) -> dict:
@@ -204,8 +206,10 @@ def child_window(case: dict) -> dict:
         "train_to_full_speed_s": None if full is None else round(full - clicked, 2),
         "strategy": window.engine.chosen,
     }
-    edit = case.get("edit")
-    if edit:  # a never-seen network, trained as soon as Train is enabled
+    # Never-seen networks, each loaded into the running window and trained as soon as Train
+    # is enabled, then left to reach full speed before the next is loaded.
+    out["edits"] = []
+    for edit in case.get("edits", []):
         window.actions.stop.trigger()
         _wait(app, lambda: window.worker.state == "stopped", 30)
         edited = time.perf_counter()
@@ -217,7 +221,7 @@ def child_window(case: dict) -> dict:
         )
         first_point, clicked = _train_to_first_point(app, window)
         full = _wait(app, lambda: window.engine.chosen not in ("", "python"), FULL_SPEED_TIMEOUT_S)
-        out.update(
+        out["edits"].append(
             {
                 "network": label(edit),
                 "edit_to_train_enabled_s": None if enabled is None else round(enabled - edited, 3),
@@ -402,7 +406,7 @@ def windows(nets: list[dict], quick: bool) -> None:
     # The window, each in a fresh process and a fresh cache (cold) or the cache it left (warm).
     with tempfile.TemporaryDirectory(prefix="xorlab-latency-cache-") as cache:
         for cache_kind in ("cold", "warm"):
-            case = {"preset": "xor-minimal", "edit": nets[0]}
+            case = {"preset": "xor-minimal", "edits": nets}
             result = run_child("window", case, cache)
             emit({"item": "window", "case": "xor-minimal", "cache": cache_kind, **result})
         if not quick:

@@ -91,8 +91,9 @@ def label(case: dict) -> str:
 
 def _to_first_point(spec):
     """A new Trainer of ``spec`` up to its first snapshot, in the worker's order
-    (ui/compile_steps.py): quick step, evaluation, grid prediction, then the background
-    compile starts, then Train: one step and a snapshot."""
+    (app/compile_steps.py, ui/runtime/training_session.py): quick step, evaluation, grid
+    prediction, then Train at once: the first epoch (a point of the cost curve is an epoch's
+    cost: the spiral's takes 16 steps) and a snapshot; then the background compile starts."""
     from xorlab.core.training.datasets import plane_grid
     from xorlab.core.training.trainer import Trainer
 
@@ -103,10 +104,11 @@ def _to_first_point(spec):
     trainer.evaluate()
     if grid is not None:
         trainer.evaluate(grid.points[:1])
-    trainer.compile_in_background()
-    trainer.run(1)
+    trainer.run(trainer.steps_per_epoch)
     trainer.snapshot(grid)
-    return trainer, grid, start, time.perf_counter() - start
+    first_point = time.perf_counter() - start
+    trainer.compile_in_background()
+    return trainer, grid, start, first_point
 
 
 def child_first_point(case: dict) -> dict:
@@ -185,7 +187,12 @@ def _open_window():
     return app, MainWindow, settings
 
 
-def _train_to_first_point(app, window) -> tuple[float | None, float]:
+def _train_to_first_point(app, window, click_after: float = 0.0) -> tuple[float | None, float]:
+    """Train, ``click_after`` seconds after it was enabled (0: at once, as no person does:
+    a person's click comes when the fast loop's background compile has started), then the
+    seconds until the cost curve shows its first point."""
+    if click_after:
+        _wait(app, lambda: False, click_after)
     curve = window.cost_plot.curve
     clicked = time.perf_counter()
     window.actions.train.trigger()
@@ -201,7 +208,7 @@ def child_window(case: dict) -> dict:
     window.show()
     shown = _wait(app, window.isVisible, 30)
     enabled = _wait(app, window.actions.train.isEnabled, 120)
-    first_point, clicked = _train_to_first_point(app, window)
+    first_point, clicked = _train_to_first_point(app, window, case.get("click_after", 0.0))
     full = _wait(app, lambda: window.engine.chosen not in ("", "python"), FULL_SPEED_TIMEOUT_S)
     out = {
         "process_to_window_s": round(shown - T0, 3),
@@ -210,8 +217,10 @@ def child_window(case: dict) -> dict:
         "train_to_full_speed_s": None if full is None else round(full - clicked, 2),
         "strategy": window.engine.chosen,
     }
-    edit = case.get("edit")
-    if edit:  # a never-seen network, trained as soon as Train is enabled
+    # Never-seen networks, each loaded into the running window and trained as soon as Train
+    # is enabled, then left to reach full speed before the next is loaded.
+    out["edits"] = []
+    for edit in case.get("edits", []):
         window.actions.stop.trigger()
         _wait(app, lambda: window.worker.state == "stopped", 30)
         edited = time.perf_counter()
@@ -221,9 +230,9 @@ def child_window(case: dict) -> dict:
             lambda: window.worker.state == "ready" and window.actions.train.isEnabled(),
             120,
         )
-        first_point, clicked = _train_to_first_point(app, window)
+        first_point, clicked = _train_to_first_point(app, window, case.get("click_after", 0.0))
         full = _wait(app, lambda: window.engine.chosen not in ("", "python"), FULL_SPEED_TIMEOUT_S)
-        out.update(
+        out["edits"].append(
             {
                 "network": label(edit),
                 "edit_to_train_enabled_s": None if enabled is None else round(enabled - edited, 3),
@@ -527,7 +536,7 @@ def windows(nets: list[dict], quick: bool) -> None:
     # The window, each in a fresh process and a fresh cache (cold) or the cache it left (warm).
     with tempfile.TemporaryDirectory(prefix="xorlab-latency-cache-") as cache:
         for cache_kind in ("cold", "warm"):
-            case = {"preset": "xor-minimal", "edit": nets[0]}
+            case = {"preset": "xor-minimal", "edits": nets}
             result = run_child("window", case, cache)
             emit({"item": "window", "case": "xor-minimal", "cache": cache_kind, **result})
         if not quick:

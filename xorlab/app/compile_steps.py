@@ -3,10 +3,11 @@
 A PyTensor compile cannot be cut short, so the worker runs these one at a time and checks
 between them whether a newer spec arrived or the app is closing. Only what the first point
 needs is compiled here, all of it in the quick tier's mode (milliseconds, no native code):
-the quick training step, the evaluation and, for a boundary map, the prediction. Then the
-fast loop starts compiling on a background thread (``Trainer.compile_in_background``),
-warm-up calls included, and training switches to it between chunks. It starts last: a
-compile on another thread would take half the interpreter from these.
+the quick training step, the evaluation and, for the maps over the plane, the layers'
+activations. The fast loop's background compile (``Trainer.compile_in_background``) is not
+one of them: the training session starts it once the GUI has drawn the new run, or after
+the run's first point (training_session.py), since a compile on another thread takes half
+the interpreter.
 """
 
 from __future__ import annotations
@@ -21,12 +22,18 @@ if TYPE_CHECKING:
 
 
 def compile_steps(trainer: Trainer, grid: PlaneGrid | None) -> list[Callable[[], Any]]:
-    """Start the tiers, then compile the evaluation (and prediction) a snapshot calls."""
+    """Compile the quick tier, then the evaluation (and the maps' forward pass) a snapshot
+    calls."""
+    # Imported here: this module is imported by the window, which must not import PyTensor.
+    from xorlab.core.training.neuron_maps import layer_activations
+
     steps: list[Callable[[], Any]] = [
         lambda: trainer.start_tiered(background=False),
         lambda: trainer.evaluate_fn,
         trainer.evaluate,
     ]
     if grid is not None:
-        steps += [lambda: trainer.predict_fn, lambda: trainer.evaluate(grid.points[:1])]
-    return [*steps, trainer.compile_in_background]
+        # The maps over the plane come from the layers' activations (plane_maps), not from
+        # trainer.predict_fn: compiling that here cost up to ~0.15 s for nothing.
+        steps += [lambda: layer_activations(trainer, grid.points[:1])]
+    return steps

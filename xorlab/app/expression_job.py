@@ -155,7 +155,11 @@ class ExpressionLab:
     def compute(self, request: ExpressionRequest, optimized: bool = True) -> ExpressionResult:
         """Everything the tab shows; with ``optimized=False``, all but what needs PyTensor's
         rewrites (the formula, the optimized graph, the notes comparing its values)."""
-        from xorlab.core.expression.expression import compiled_scalar, derivative_formula, is_compiled
+        from xorlab.core.expression.expression import (
+            compiled_scalar,
+            derivative_formula,
+            is_compiled,
+        )
         from xorlab.core.graphs.build import graph_of_expression
 
         expr = self.expression(request.text)

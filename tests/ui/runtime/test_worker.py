@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 import shiboken6
 
+from tests.core.training.loops import trainer_on
 from tests.ui.oracle import assert_weights_equal, reference_weights
 from xorlab.app.compile_steps import compile_steps
 from xorlab.core.training import model
@@ -378,3 +379,64 @@ def test_a_speed_must_be_positive(start_worker):
     for bad in (0, -1.0, float("nan"), float("inf")):
         with pytest.raises(ValueError, match="positive"):
             worker.set_speed(bad)
+
+
+# The tutorial network on mini-batches of one sample: four steps to the first cost point.
+FOUR_STEP_EPOCHS = ENDLESS.with_changes(
+    network={"seed": 17}, training={"schedule": "minibatch", "batch_size": 1}
+)
+
+
+@pytest.fixture
+def fast_compiles(monkeypatch):
+    """The step counts at which the session started the fast loop's background compile,
+    appended on the worker thread, in order with ``events`` appended by the test."""
+    events: list[tuple[str, object]] = []
+    original = Trainer.compile_in_background
+
+    def recording(trainer):
+        events.append(("fast compile", trainer.step_count))
+        original(trainer)
+
+    monkeypatch.setattr(Trainer, "compile_in_background", recording)
+    return events
+
+
+def test_train_at_once_gets_the_first_cost_point_before_maps_and_fast_loop(
+    qtbot, start_worker, fast_compiles
+):
+    worker, rec = start_worker()
+    worker.set_spec(FOUR_STEP_EPOCHS)
+    worker.train()  # queued behind the compile: Train clicked the moment it is enabled
+    qtbot.waitUntil(lambda: any(s.step > 4 and s.plane is not None for s in rec.snapshots))
+    ready, *trained = rec.snapshots
+    assert ready.step == 0 and ready.plane is not None
+    # No snapshot mid-epoch: the first after Train is the first point, the epoch's cost.
+    first = trained[0]
+    assert first.step == 4 and first.history_steps.tolist() == [0]
+    # The point is the network's real first epoch: the same as a headless run's.
+    headless = trainer_on(FOUR_STEP_EPOCHS, "python")
+    headless.run(4)
+    np.testing.assert_allclose(first.history_costs, headless.history.data()[1], rtol=1e-12)
+    assert_weights_equal(first.weights, tuple(headless.get_weights()))
+    # The maps over the plane follow in a later snapshot, and so does the fast loop's compile.
+    assert first.plane is None
+    later_maps = next(s for s in trained if s.plane is not None)
+    assert later_maps.step > first.step
+    assert fast_compiles and fast_compiles[0][1] >= 4
+
+
+def test_an_idle_network_compiles_its_fast_loop_once_the_gui_has_drawn_it(
+    qtbot, start_worker, fast_compiles
+):
+    worker, rec = start_worker()
+    worker.state_changed.connect(lambda state: fast_compiles.append(("state", state)))
+    worker.set_spec(FOUR_STEP_EPOCHS.with_changes(network={"seed": 18}))
+    qtbot.waitUntil(lambda: any(kind == "fast compile" for kind, _ in fast_compiles))
+    # Started after the ready state reached the GUI thread (not while the GUI drew the new
+    # run), before any training.
+    kinds = [event for event in fast_compiles if event != ("state", "compiling")]
+    assert kinds[:2] == [("state", "ready"), ("fast compile", 0)]
+    # and the run trains on to the fast loop as before
+    worker.train()
+    qtbot.waitUntil(lambda: rec.last.step > 8)

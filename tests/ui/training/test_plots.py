@@ -7,6 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QModelIndex, QPointF, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QTableView
 
 from xorlab.core.training.datasets import Dataset, load_dataset, plane_grid
 from xorlab.core.training.history import CostHistory
@@ -18,6 +20,7 @@ from xorlab.ui.training.boundary import BoundaryView
 from xorlab.ui.training.cost_plot import IDLE_TEXT, CostPlot
 from xorlab.ui.training.outputs_plot import OutputsPlot
 from xorlab.ui.training.truth_table import RIGHT_MARK, WRONG_MARK, TruthTable
+from xorlab.ui.widgets import plot_style
 
 GRID_RESOLUTION = 16
 CHUNKS = (0, 300, 1500, 3000, 6000, 12000, 20000)  # epochs run before each snapshot
@@ -334,3 +337,35 @@ def test_boundary_explains_when_it_cannot_draw(qtbot):
     xor = load_dataset(DatasetSpec("xor"))
     view.reset(xor, plane_grid(xor, 8))
     assert view.stack.currentIndex() == 0
+
+
+@pytest.mark.parametrize("binary", [True, False])
+def test_truth_table_fits_its_columns_as_measuring_every_row_would(qtbot, binary):
+    # Numbers of every look: signs, magnitudes, exponents (%.4g), the marks in bold.
+    rng = np.random.default_rng(5 + binary)
+    X = rng.normal(scale=30, size=(300, 2))
+    X[::7] *= 1e-7
+    y = (rng.random((300, 1)) > 0.5).astype(float) if binary else rng.normal(size=(300, 1))
+    table = TruthTable()
+    qtbot.addWidget(table)
+    table.show()
+    table.reset(Dataset("mixed", X, y, ("x1", "x2"), ("y",)))
+    outputs = rng.random((300, 1)) if binary else rng.normal(scale=20, size=(300, 1))
+    table.on_snapshot(fake_snapshot(1, outputs))
+    view = table.view
+    for column in range(table.model.columnCount()):
+        # Qt's own measure, of every row, against the few rows the table has measured.
+        assert view.sizeHintForColumn(column) == QTableView.sizeHintForColumn(view, column)
+        assert len(table.model.widest_rows(column, 1000)) < 30
+
+
+def test_boundary_points_of_a_colour_share_one_brush(qtbot):
+    spiral = load_dataset(preset_spec("spiral").dataset)
+    view = BoundaryView()
+    qtbot.addWidget(view)
+    view.reset(spiral, plane_grid(spiral, 8))
+    brushes = view.points.data["brush"]
+    # pyqtgraph draws a symbol per brush object: two classes, two symbols, not 512.
+    assert len({id(brush) for brush in brushes}) == 2
+    expected = [QColor(plot_style.CLASS_COLORS[int(t >= 0.5)]).name() for t in spiral.y[:, 0]]
+    assert [brush.color().name() for brush in brushes] == expected

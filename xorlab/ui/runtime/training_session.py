@@ -10,7 +10,11 @@ Compiling a PyTensor function cannot be interrupted: compilation runs in steps (
 tier's step, evaluation, prediction) and a shutdown or a newer spec is noticed between
 steps. Training starts on the quick tier; the fast loop compiles on a background thread and
 takes over between chunks (``Trainer.hand_over``, checked after each chunk and, while not
-training, by a poll timer), and ``engine_chosen`` says which loop runs. Between chunks the
+training, by a poll timer), and ``engine_chosen`` says which loop runs. What a learner waits
+for is the run's first cost point (an epoch's cost: 16 quick-tier steps for the spiral), so
+that comes first: until it exists the chunks follow each other at once, with no snapshot,
+map or wait for the GUI between them, and the fast loop's compile starts only after it (or,
+when nobody clicked Train yet, once the GUI has drawn the new run). Between chunks the
 session also serves the queued commands: run control (train, resume, pause, stop, one
 epoch's step, reset), the learning rate and speed, the views' trainer jobs and graph requests
 (``on_command`` dispatches ``name`` to ``_do_<name>``); they read and change the session's
@@ -129,6 +133,11 @@ class TrainingSession(QObject):
         self._last_grid_time = 0.0
         self._waiting_for_gui = False
         self._last_post = 0  # the outbox number of the last snapshot posted
+        self._state_post = 0  # the outbox number of the last state change posted
+        # The fast loop's background compile waits until the GUI has drawn the new run (the
+        # posts up to this number) or, if Train comes first, for the run's first point:
+        # started at once it took half the interpreter from both (see _start_fast_compile).
+        self._compile_when_drawn: int | None = None
 
         self.graph_requests = LatestGraphRequest()  # put by the GUI thread, taken here
         self.jobs = PendingJobs()  # likewise
@@ -169,6 +178,9 @@ class TrainingSession(QObject):
         started = time.perf_counter()
         milestone = max(1, trainer.total_steps // self.min_snapshots)
         wanted = milestone - trainer.step_count % milestone
+        first_point_pending = self._first_point_pending(trainer)
+        if first_point_pending:  # stop where the first point is made, not steps later
+            wanted = min(wanted, trainer.steps_per_epoch - trainer.step_count)
         steps = self.plan.take(wanted)
         if not steps:  # under a speed cap
             self._timer.start(max(1, math.ceil(self.plan.seconds_to_wait(wanted) * 1000)))
@@ -196,13 +208,50 @@ class TrainingSession(QObject):
             self._set_state(RunState.DONE)
             return
         at_milestone = trainer.step_count % milestone == 0
-        published = self._publish_snapshot(force=at_milestone)
+        if first_point_pending and self._first_point_pending(trainer):
+            # Racing to the run's first cost point: until it exists nothing else takes the
+            # interpreter from the steps that make it (see _first_point_pending).
+            if at_milestone:
+                self._publish_snapshot(force=True)
+            self.plan.measure(result.steps, time.perf_counter() - started, trainer.step_count)
+            return  # the timer ticks on at once
+        # The first point is published the moment it exists, without the maps over the plane
+        # (~0.1 s for a 3-layer net with its neuron maps): the next snapshot brings them.
+        # Then the fast loop starts compiling.
+        published = self._publish_snapshot(
+            force=at_milestone or first_point_pending, maps=not first_point_pending
+        )
+        self._start_fast_compile()
         self.plan.measure(result.steps, time.perf_counter() - started, trainer.step_count)
         if published and self.pacing.should_wait_for_gui(milestone=at_milestone):
             self._timer.stop()  # on_gui_caught_up restarts it
             self._waiting_for_gui = True
         elif trainer.compiling_in_background:  # leave the compile its share of the interpreter
             self._timer.start(max(1, round(result.seconds * QUICK_TIER_YIELD * 1000)))
+
+    def _start_fast_compile(self) -> None:
+        """Start the fast loop's background compile, unless a run is racing to its first
+        point. It used to start as soon as the quick tier was built: then it ran while the
+        GUI drew the new run (Train enabled 1-3 s after a load) and while the first epoch
+        trained, taking half the interpreter from each. Now it starts when the GUI has drawn
+        the new run (on_gui_caught_up), or after the first point if Train came first; either
+        is a fraction of a second, and it still starts before a person clicks Train."""
+        trainer = self._trainer
+        if trainer is None:
+            return
+        if self._state == RunState.TRAINING and self._first_point_pending(trainer):
+            return
+        self._compile_when_drawn = None
+        trainer.compile_in_background()  # does nothing once compiled or compiling
+
+    def _first_point_pending(self, trainer: Trainer) -> bool:
+        """The run has no cost point yet (its first epoch is not complete) and training runs
+        flat out: then each chunk follows the last at once. A point is an epoch's cost, so on
+        the quick tier a 16-step epoch takes 16 slow steps, and what used to come between
+        them (snapshots mid-epoch, their maps and their drawing, waits for the GUI to draw
+        them, pauses that leave the background compile the interpreter) kept the first point
+        1-3 s away. Under a speed cap the person watches the steps: snapshots as usual."""
+        return trainer.step_count < trainer.steps_per_epoch and not self.plan.speed.limited
 
     @Slot()
     def _on_handover_poll(self) -> None:
@@ -239,6 +288,9 @@ class TrainingSession(QObject):
             self._waiting_for_gui = False
             if self._state == RunState.TRAINING and not self._requests.closing:
                 self._timer.start()
+        drawn = self._compile_when_drawn
+        if drawn is not None and delivered_posts >= drawn and not self._requests.closing:
+            self._start_fast_compile()
 
     def _do_spec(self) -> None:
         spec, experiment, generation = self._requests.take_spec()
@@ -264,6 +316,7 @@ class TrainingSession(QObject):
         self._handover_timer.stop()
         self._trainer = None
         self._tier = ""
+        self._compile_when_drawn = None
         self._set_state(RunState.COMPILING)
         start = time.perf_counter()
         try:
@@ -292,9 +345,10 @@ class TrainingSession(QObject):
             self._handover_timer.start()
         if experiment is not None:
             self._restore(trainer, experiment)
-            return
-        self._publish_snapshot(force=True)
-        self._set_state(RunState.READY)
+        else:
+            self._publish_snapshot(force=True)
+            self._set_state(RunState.READY)
+        self._compile_when_drawn = self._state_post
 
     def _restore(self, trainer: Trainer, experiment: Experiment) -> None:
         """Weights, optimizer state and history from a saved experiment; the first snapshot
@@ -367,15 +421,17 @@ class TrainingSession(QObject):
             self._set_state(RunState.DONE)
         self._publish_progress()
 
-    def _publish_snapshot(self, force: bool = False) -> bool:
+    def _publish_snapshot(self, force: bool = False, maps: bool = True) -> bool:
         trainer = self._trainer
         if trainer is None:
             return False
         now = time.perf_counter()
         if not force and not self._snapshot_due():
             return False
-        with_grid = self._grid is not None and (
-            force or now - self._last_grid_time >= self.pacing.grid_spacing()
+        with_grid = (
+            maps
+            and self._grid is not None
+            and (force or now - self._last_grid_time >= self.pacing.grid_spacing())
         )
         snapshot = trainer.snapshot()
         if with_grid:
@@ -414,7 +470,7 @@ class TrainingSession(QObject):
     def _set_state(self, state: str) -> None:
         if state != self._state:
             self._state = state
-            self._outbox.post("state_changed", state)
+            self._state_post = self._outbox.post("state_changed", state)
 
     def _fail(self, exc: Exception) -> None:
         from xorlab.core.training.strategies import StrategyUnavailable

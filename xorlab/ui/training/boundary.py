@@ -8,7 +8,8 @@ view (another tab shown) keeps only the newest snapshot and draws it when shown 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyqtgraph as pg
@@ -196,14 +197,16 @@ class BoundaryView(QWidget):
 
     def _set_points(self, dataset: Dataset) -> None:
         first = dataset.y[:, 0]
-        brushes = [pg.mkBrush(self._point_color(t)) for t in first]
+        brushes = _shared([self._point_color(t) for t in first], pg.mkBrush)
         size = POINT_SIZE if dataset.n_samples <= MANY_POINTS else SMALL_POINT_SIZE
         self.points.setData(
             pos=np.asarray(dataset.X), brush=brushes, data=_tips(dataset), size=size
         )
         test = dataset.test
         if test is not None:
-            pens = [pg.mkPen(self._point_color(t), width=2.2) for t in test.y[:, 0]]
+            pens = _shared(
+                [self._point_color(t) for t in test.y[:, 0]], lambda c: pg.mkPen(c, width=2.2)
+            )
             self.test_points.setData(
                 pos=np.asarray(test.X), pen=pens, data=_tips(test, " (test)"), size=size
             )
@@ -252,6 +255,20 @@ class BoundaryView(QWidget):
 
 def _point_tip(x: float, y: float, data: str) -> str:
     return data
+
+
+def _shared(colors: list[QColor], make: Callable[[QColor], Any]) -> list[Any]:
+    """One brush (or pen) per colour, shared by the points of that colour: pyqtgraph
+    renders a symbol per distinct brush object, so a brush per point drew the spiral's 512
+    points one by one (~0.25 s on the GUI thread when a run starts); two classes, two."""
+    made: dict[int, Any] = {}
+    shared = []
+    for color in colors:
+        key = color.rgba()
+        if key not in made:
+            made[key] = make(color)
+        shared.append(made[key])
+    return shared
 
 
 def _tips(dataset: Dataset, suffix: str = "") -> list[str]:

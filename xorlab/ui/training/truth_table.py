@@ -157,17 +157,7 @@ class TruthTableModel(QAbstractTableModel):
         row = index.row()
         kind, j = self._columns[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            if kind == "output":
-                return "" if self.outputs is None else f"{self.outputs[row, j]:.4f}"
-            if kind == "input":
-                return f"{self.dataset.X[row, j]:.4g}"
-            if kind == "target":
-                return f"{self.dataset.y[row, j]:.4g}"
-            if kind == "error":
-                return "" if self.errors is None else f"{self.errors[row]:+.4f}"
-            if self.correct is None:
-                return ""
-            return RIGHT_MARK if self.correct[row] else WRONG_MARK
+            return self._text(row, kind, j)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _CENTER
         if role == Qt.ItemDataRole.ForegroundRole and kind == "right" and self.correct is not None:
@@ -177,6 +167,36 @@ class TruthTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and kind == "output" and self.outputs is not None:
             return f"{self.outputs[row, j]!r}"
         return None
+
+    def _text(self, row: int, kind: str, j: int) -> str:
+        assert self.dataset is not None
+        if kind == "output":
+            return "" if self.outputs is None else f"{self.outputs[row, j]:.4f}"
+        if kind == "input":
+            return f"{self.dataset.X[row, j]:.4g}"
+        if kind == "target":
+            return f"{self.dataset.y[row, j]:.4g}"
+        if kind == "error":
+            return "" if self.errors is None else f"{self.errors[row]:+.4f}"
+        if self.correct is None:
+            return ""
+        return RIGHT_MARK if self.correct[row] else WRONG_MARK
+
+    def widest_rows(self, column: int, limit: int) -> list[int]:
+        """Of the first ``limit`` rows, one per different look of ``column``'s text (every
+        digit read as 0): texts that look alike are equally wide, digits being so in UI
+        fonts, so measuring these few rows fits the column as measuring them all does
+        (FittedTableView.sizeHintForColumn), in a few ms instead of ~0.3 s for 512 rows."""
+        if self.dataset is None:
+            return []
+        kind, j = self._columns[column]
+        first: dict[str, int] = {}
+        for row in range(min(self._rows, limit)):
+            first.setdefault(self._text(row, kind, j).translate(_DIGITS_AS_ZERO), row)
+        return list(first.values())
+
+
+_DIGITS_AS_ZERO = str.maketrans("123456789", "000000000")
 
 
 class TruthTable(QWidget):

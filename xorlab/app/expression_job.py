@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from xorlab.core.expression.rewrite_budget import RewriteBudget
 from xorlab.core.graphs import render
 
 if TYPE_CHECKING:
     from xorlab.core.expression.expression import Expression
+    from xorlab.core.expression.rewrite_budget import RewriteBudget
     from xorlab.core.expression.values import PointValues
     from xorlab.core.graphs.build import GraphView
 
@@ -130,6 +130,7 @@ class ExpressionLab:
         """The time PyTensor's rewrites of ``text`` get: what is left before its complete
         answer is due (ANSWER_DUE_S after it was first asked for)."""
         from xorlab.core.expression import expression as expression_module
+        from xorlab.core.expression.rewrite_budget import RewriteBudget
 
         with self._lock:
             asked = self._asked.get(text)

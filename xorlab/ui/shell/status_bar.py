@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
 
 from xorlab.app.run_state import RunState
 from xorlab.ui.widgets.squeeze_label import SqueezeLabel
+from xorlab.ui.widgets.steady_box import SteadyBox
 
 STATE_TEXT = {
     RunState.IDLE: "Idle",
@@ -66,7 +67,12 @@ class TrainingStatusBar(QStatusBar):
         self.progress_bar.setMaximumWidth(160)
         self.progress_bar.setMinimumWidth(40)
         self.progress_bar.setToolTip("Progress toward the epoch limit.")
-        for widget in (self.epoch_label, self.cost_label, self.rate_label, self.progress_bar):
+        # The epoch, cost and speed change at every snapshot: in steady boxes, their new
+        # texts repaint them without laying out the window again (see steady_box).
+        self.steady_boxes = [
+            SteadyBox(label) for label in (self.epoch_label, self.cost_label, self.rate_label)
+        ]
+        for widget in (*self.steady_boxes, self.progress_bar):
             self.addPermanentWidget(widget)
         self.insertPermanentWidget(0, self.state_label)
         self.state = RunState.IDLE

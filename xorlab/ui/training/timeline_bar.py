@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from xorlab.ui.runtime.replay import ReplayController
+from xorlab.ui.widgets.steady_box import SteadyBox
 
 if TYPE_CHECKING:
     from xorlab.core.training.trainer import TrainingSnapshot
@@ -103,10 +104,14 @@ class TimelineBar(QWidget):
 
         self.notice = QLabel()
         self.notice.setObjectName("timeline.notice")
+        # "Live: epoch N" changes at every snapshot: in a steady box its new text repaints
+        # it without laying out the window again (see steady_box).
+        self.notice_box = SteadyBox(self.notice)
+        self._notice_style = ""
         # Room for most notices, so the slider keeps its length while it is dragged.
         widest = "Viewing epoch 1,000,000 of 10,000,000 — not live"
         self.notice_reserve = self.fontMetrics().horizontalAdvance(widest) + 24
-        self.notice.setMinimumWidth(self.notice_reserve)
+        self.notice_box.setMinimumWidth(self.notice_reserve)
         self.live_button = QPushButton("Back to live")
         self.live_button.setObjectName("timeline.live")
         self.live_button.setToolTip("Show the network as it is now and follow training again")
@@ -128,7 +133,7 @@ class TimelineBar(QWidget):
         self.notice_row.setContentsMargins(0, 0, 0, 0)
         self.notice_row.addStretch(1)
         self.one_row = True
-        self.slider_row.addWidget(self.notice)
+        self.slider_row.addWidget(self.notice_box)
         self.slider_row.addWidget(self.live_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 2, 8, 4)
@@ -158,7 +163,9 @@ class TimelineBar(QWidget):
         first = [self.title, self.play_button, self.slider]
         first_row = sum(w.minimumSizeHint().width() for w in first) + 2 * spacing
         second_row = (
-            self.notice.minimumSizeHint().width() + self.live_button.sizeHint().width() + spacing
+            self.notice_box.minimumSizeHint().width()
+            + self.live_button.sizeHint().width()
+            + spacing
         )
         width = max(first_row, second_row) + margins.left() + margins.right()
         return QSize(width, super().minimumSizeHint().height())
@@ -179,8 +186,8 @@ class TimelineBar(QWidget):
         self.one_row = one_row
         target = self.slider_row if one_row else self.notice_row
         # On a row of its own the notice may change length: nothing beside it moves.
-        self.notice.setMinimumWidth(self.notice_reserve if one_row else 0)
-        for widget in (self.notice, self.live_button):
+        self.notice_box.setMinimumWidth(self.notice_reserve if one_row else 0)
+        for widget in (self.notice_box, self.live_button):
             target.addWidget(widget)  # moves it out of the other row
 
     # --- slots -----------------------------------------------------------------------------
@@ -233,13 +240,21 @@ class TimelineBar(QWidget):
             now = f" of {latest.epoch:,}" if latest is not None else ""
             self.notice.setText(f"Viewing epoch {replayed.epoch:,}{now} — not live")
             self.notice.setToolTip(f"Cost at epoch {replayed.epoch:,}: {replayed.cost:.6g}")
-            self.notice.setStyleSheet(NOTICE_STYLE)
+            self._set_notice_style(NOTICE_STYLE)
             self.live_button.setVisible(True)
             return
-        self.notice.setStyleSheet(LIVE_STYLE)
+        self._set_notice_style(LIVE_STYLE)
         self.notice.setText(f"Live: epoch {latest.epoch:,}" if latest else "No snapshots yet")
         self.notice.setToolTip("")
         self.live_button.setVisible(False)
+
+
+    def _set_notice_style(self, style: str) -> None:
+        # Only when it changes: a style sheet set again re-polishes the label and lays out
+        # the window (this runs at every snapshot while live).
+        if style != self._notice_style:
+            self._notice_style = style
+            self.notice.setStyleSheet(style)
 
 
 def training_page(plots: QWidget, bar: TimelineBar) -> QWidget:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from xorlab.core.training.datasets import Dataset
 from xorlab.ui.widgets import plot_style
 from xorlab.ui.widgets.fitted_table import FittedTableView
+from xorlab.ui.widgets.steady_box import SteadyBox
 from xorlab.ui.widgets.visibility import out_of_sight
 
 if TYPE_CHECKING:
@@ -249,7 +250,10 @@ class TruthTable(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.accuracy_label)
+        # The accuracy changes at most snapshots: in a steady box its new text repaints it
+        # without laying out the window again (see steady_box).
+        self.accuracy_box = SteadyBox(self.accuracy_label)
+        layout.addWidget(self.accuracy_box)
         layout.addWidget(self.set_combo)
         layout.addWidget(self.view, 1)
 

@@ -1,0 +1,193 @@
+"""Where one snapshot's GUI time goes, per view and per Qt event, while the window trains.
+
+    .venv/bin/python bench/gui_breakdown.py                          # spiral, dock closed
+    .venv/bin/python bench/gui_breakdown.py --preset xor-minimal --dock open
+
+The real MainWindow (offscreen) trains for a fixed time. Every event the GUI thread handles
+goes through QApplication.notify, which this tool times (wall and thread CPU) by event type
+and receiver (class and objectName), and every slot connected to the worker's snapshots is
+timed by view. Prints, per snapshot drawn: the milliseconds each view's slot took, each kind
+of event (paint, layout request, polish, timer...) and which widgets asked for layouts.
+Not a pass/fail benchmark: a map of a frame, to choose what to cut. Timing through notify
+adds a few microseconds an event, so the totals are a little above bench/gui.py's frames.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import os
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as the app sets it (xorlab/cli.py)
+sys.path.insert(0, str(Path(__file__).parent))
+
+from gui import endless, spin, wait_until  # noqa: E402
+from PySide6.QtCore import QEvent, QSettings, QThread, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from xorlab.ui.runtime import outbox  # noqa: E402
+from xorlab.ui.shell.main_window import MainWindow  # noqa: E402
+
+
+class TimingApp(QApplication):
+    """Times every event delivered on the GUI thread while ``recording``."""
+
+    def __init__(self, argv):
+        super().__init__(argv)
+        self.recording = False
+        self.events = False  # time events too (adds Python to every event)
+        self.depth = 0
+        self.gui = QThread.currentThread()
+        self.wall = collections.Counter()  # (event type, receiver) -> seconds, outermost only
+        self.count = collections.Counter()
+
+    def notify(self, receiver, event):  # noqa: N802 - Qt's name
+        if not self.recording or not self.events or QThread.currentThread() is not self.gui:
+            return super().notify(receiver, event)
+        kind = event.type()
+        self.depth += 1
+        start = time.perf_counter()
+        try:
+            return super().notify(receiver, event)
+        finally:
+            self.depth -= 1
+            if self.depth == 0:
+                self.wall[(kind.name, describe(receiver))] += time.perf_counter() - start
+            if kind == QEvent.Type.LayoutRequest:
+                self.count[("LayoutRequest", describe(receiver))] += 1
+
+
+def describe(receiver) -> str:
+    try:
+        if isinstance(receiver, QTimer):  # which timer: its owner and interval
+            parent = receiver.parent()
+            owner = type(parent).__name__ if parent is not None else "-"
+            return f"QTimer({owner}, {receiver.interval()} ms)"
+        return f"{type(receiver).__name__}({receiver.objectName()})"
+    except RuntimeError:  # deleted while its event was delivered
+        return type(receiver).__name__
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--preset", default="spiral")
+    parser.add_argument("--dock", choices=("open", "closed"), default="closed")
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--events", action="store_true", help="time every Qt event too")
+    args = parser.parse_args()
+    app = TimingApp(sys.argv)
+    app.events = args.events
+    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+    slots = collections.Counter()
+    flush = {"wall": 0.0, "cpu": 0.0, "n": 0}
+
+    # Time the outbox's whole delivery (slots + the flush of posted events).
+    original = outbox.Outbox._on_posted
+
+    def on_posted(self):
+        if not app.recording:
+            return original(self)
+        wall, cpu = time.perf_counter(), time.thread_time()
+        try:
+            return original(self)
+        finally:
+            flush["wall"] += time.perf_counter() - wall
+            flush["cpu"] += time.thread_time() - cpu
+            flush["n"] += 1
+
+    outbox.Outbox._on_posted = on_posted
+    with tempfile.TemporaryDirectory() as folder:
+        settings = QSettings(str(Path(folder) / "bench.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(endless(args.preset), settings=settings)
+        window.resize(1500, 940)
+        window.show()
+        window.network_views.dock.setVisible(args.dock == "open")
+        wait_until(lambda: window.worker.state == "ready", 900)
+        # Per view: wrap what the worker's and the replay's snapshot signals call.
+        worker, replay = window.worker, window.replay
+        views = {
+            "cost plot": window.cost_plot,
+            "outputs plot": window.outputs_plot,
+            "boundary": window.boundary,
+            "truth table": window.truth_table,
+            "diagram": window.network_views.diagram,
+            "formulas": window.formula_panel,
+            "log view": window.log_view,
+        }
+        for name, view in views.items():
+            bound = view.on_snapshot
+
+            def timed(snapshot, bound=bound, name=name):
+                start = time.thread_time()
+                bound(snapshot)
+                if app.recording:
+                    slots[name] += time.thread_time() - start
+
+            for signal in (worker.snapshot_ready, replay.snapshot_shown):
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", RuntimeWarning)  # not connected to this one
+                    try:
+                        signal.disconnect(bound)
+                    except (RuntimeError, TypeError):
+                        continue
+                signal.connect(timed)
+        status = window.status
+        for name in ("set_progress",):
+            bound = getattr(status, name)
+            worker.progress.disconnect(bound)
+
+            def timed_progress(*a, bound=bound):
+                start = time.thread_time()
+                bound(*a)
+                if app.recording:
+                    slots["status bar"] += time.thread_time() - start
+
+            worker.progress.connect(timed_progress)
+        window.actions.train.trigger()
+        # Measure the fast loop, not the quick tier it starts on.
+        wait_until(lambda: window.engine.chosen not in ("", "python"), 900)
+        spin(1.0)
+        drawn = []
+        worker.snapshot_ready.connect(lambda _s: drawn.append(1))
+        app.recording = True
+        load_before = os.getloadavg()[0]
+        spin(args.seconds)
+        app.recording = False
+        frame = worker._outbox.frame_seconds
+        window.close()
+        wait_until(lambda: not window.worker.is_running(), timeout=60)
+    n = max(len(drawn), 1)
+    print(
+        f"{args.preset}, dock {args.dock}: {len(drawn) / args.seconds:.1f} snapshots/s, "
+        f"load {load_before:.2f}; outbox frame {frame * 1000:.1f} ms"
+    )
+    print(
+        f"per delivery: {flush['wall'] / max(flush['n'], 1) * 1000:.2f} ms wall, "
+        f"{flush['cpu'] / max(flush['n'], 1) * 1000:.2f} ms GUI-thread CPU "
+        f"({flush['n']} deliveries)"
+    )
+    print("\nper snapshot, ms of GUI-thread CPU in each view's slot")
+    for name, seconds in slots.most_common():
+        print(f"  {name:<24} {seconds / n * 1000:7.2f}")
+    if not args.events:
+        app.quit()
+        return 0
+    print("\nper snapshot, ms per outermost event (type, receiver)")
+    for (kind, receiver), seconds in app.wall.most_common(args.top):
+        print(f"  {kind:<22} {receiver:<48} {seconds / n * 1000:7.2f}")
+    print("\nper snapshot, layout requests by receiver")
+    for (_kind, receiver), count in app.count.most_common(args.top):
+        print(f"  {receiver:<60} {count / n:6.2f}")
+    app.quit()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

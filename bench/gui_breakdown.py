@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -28,7 +29,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as the app sets it (xorlab
 sys.path.insert(0, str(Path(__file__).parent))
 
 from gui import endless, spin, wait_until  # noqa: E402
-from PySide6.QtCore import QEvent, QSettings, QThread, QTimer  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QThread, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from xorlab.ui.runtime import outbox  # noqa: E402
@@ -74,6 +75,40 @@ def describe(receiver) -> str:
         return type(receiver).__name__
 
 
+def synthetic_frames(window: MainWindow, frames: int) -> dict[str, float]:
+    """In the paused window: deliver ``frames`` snapshots made from the last one (each a
+    later epoch, new outputs and a new cost point) as the worker does, and let the views
+    draw them; the GUI thread's CPU per frame, median and 90th percentile. Load on the
+    machine hardly moves a thread's CPU time, so this compares builds under load."""
+    import numpy as np  # noqa: PLC0415
+
+    base = window.last_snapshot
+    rng = np.random.default_rng(0)
+    deliver = window.worker._deliver
+    cpu = []
+    step, epoch = base.step, base.epoch
+    for k in range(frames):
+        step, epoch = step + 64, epoch + 4
+        outputs = np.clip(base.outputs + rng.normal(0, 0.01, base.outputs.shape), 0, 1)
+        snap = replace(
+            base,
+            step=step,
+            epoch=epoch,
+            outputs=outputs,
+            cost=float(base.cost * (1 - 1e-4 * k)),
+            history_steps=np.array([epoch], np.int64),
+            history_costs=np.array([base.cost * (1 - 1e-4 * k)]),
+            log_lines=(),
+        )
+        start = time.thread_time()
+        deliver("snapshot", (snap, (step, 10**9, 1.0e6 + 1000 * k)))
+        for _ in range(3):  # the posted layouts and repaints, and what those post
+            QCoreApplication.sendPostedEvents()
+        cpu.append(time.thread_time() - start)
+    cpu.sort()
+    return {"median_ms": 1000 * cpu[len(cpu) // 2], "p90_ms": 1000 * cpu[int(0.9 * len(cpu))]}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--preset", default="spiral")
@@ -81,6 +116,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--events", action="store_true", help="time every Qt event too")
+    parser.add_argument(
+        "--frames", type=int, default=0, help="then pause and time this many made-up frames"
+    )
     args = parser.parse_args()
     app = TimingApp(sys.argv)
     app.events = args.events
@@ -161,11 +199,18 @@ def main() -> int:
         spin(args.seconds)
         app.recording = False
         frame = worker._outbox.frame_seconds
+        live = len(drawn)
+        synthetic = None
+        if args.frames:
+            window.actions.pause_resume.trigger()
+            wait_until(lambda: window.worker.state == "paused")
+            spin(0.3)
+            synthetic = synthetic_frames(window, args.frames)
         window.close()
         wait_until(lambda: not window.worker.is_running(), timeout=60)
-    n = max(len(drawn), 1)
+    n = max(live, 1)
     print(
-        f"{args.preset}, dock {args.dock}: {len(drawn) / args.seconds:.1f} snapshots/s, "
+        f"{args.preset}, dock {args.dock}: {live / args.seconds:.1f} snapshots/s, "
         f"load {load_before:.2f}; outbox frame {frame * 1000:.1f} ms"
     )
     print(
@@ -173,6 +218,11 @@ def main() -> int:
         f"{flush['cpu'] / max(flush['n'], 1) * 1000:.2f} ms GUI-thread CPU "
         f"({flush['n']} deliveries)"
     )
+    if synthetic is not None:
+        print(
+            f"paused, {args.frames} made-up frames: GUI-thread CPU per frame median "
+            f"{synthetic['median_ms']:.2f} ms, p90 {synthetic['p90_ms']:.2f} ms"
+        )
     print("\nper snapshot, ms of GUI-thread CPU in each view's slot")
     for name, seconds in slots.most_common():
         print(f"  {name:<24} {seconds / n * 1000:7.2f}")

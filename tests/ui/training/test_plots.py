@@ -316,6 +316,36 @@ def test_boundary_image_is_the_grid_in_the_right_place(qtbot, run):
     assert len(x) > 0 and not view.contour.boundingRect().isEmpty()
 
 
+def test_boundary_samples_are_not_redrawn_at_each_snapshot(qtbot, run):
+    dataset, grid, snapshots = run
+    view = BoundaryView()
+    qtbot.addWidget(view)
+    view.reset(dataset, grid)
+    view.resize(400, 400)
+    view.show()
+    qtbot.waitExposed(view)
+    qtbot.wait(20)
+    painted = {"points": 0, "image": 0}
+
+    def counting(item, name):
+        paint = item.paint
+
+        def counted(*args):
+            painted[name] += 1
+            return paint(*args)
+
+        return counted
+
+    view.points.paint = counting(view.points, "points")
+    view.image.paint = counting(view.image, "image")
+    for snap in snapshots:
+        view.on_snapshot(snap)
+        view.plot_widget.viewport().repaint()
+    assert painted["image"] == len(snapshots)  # every new map is drawn
+    assert painted["points"] <= 1  # the samples, which do not move, come from Qt's cache
+    np.testing.assert_array_equal(view.image.image, snapshots[-1].grid_outputs)
+
+
 def test_boundary_ignores_snapshots_without_a_grid(qtbot, run):
     dataset, grid, snapshots = run
     view = BoundaryView()

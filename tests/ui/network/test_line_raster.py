@@ -103,9 +103,3 @@ def test_the_kernel_is_imported_and_compiled_holding_the_process_compile_lock(mo
     # calls need no lock.
     assert events[:4] == ["locked", "define, lock held: True", "call, lock held: True", "unlocked"]
     assert events[4:] == ["call, lock held: False"]
-
-
-def test_the_picture_thread_takes_the_process_compile_lock():
-    from xorlab.core import compile_lock  # noqa: PLC0415
-
-    assert line_raster.COMPILE_LOCK is compile_lock.COMPILE_LOCK

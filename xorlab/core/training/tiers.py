@@ -27,6 +27,7 @@ import pytensor
 from pytensor.compile.sharedvalue import SharedVariable
 
 from xorlab.core import compile_lock
+
 from xorlab.core.training.strategies import build_loop
 from xorlab.core.training.strategies.base import LoopProblem, TrainingLoop
 

@@ -8,10 +8,7 @@ painting thread runs beside the others. It is plain numpy and Numba (no Qt): a p
 coverage is its centre's distance to the segment (round caps), antialiased as a one-pixel
 ramp at the edge or, jagged, all or nothing; each line is composited over the ones before.
 
-Numba is imported on first use, on the painting thread, never by the GUI thread, and the
-kernel is imported and compiled holding core/compile_lock's lock: the training loop's
-background compile imports and compiles Numba on its own thread, and two first imports at
-once left this one a half-initialized numba (the diagram's lines never drew).
+Numba is imported on first use, on the painting thread, never by the GUI thread.
 """
 
 from __future__ import annotations
@@ -21,27 +18,10 @@ from collections.abc import Callable
 
 import numpy as np
 
-from xorlab.core.compile_lock import COMPILE_LOCK
-
 _kernel: Callable | None = None
 
 
 def _compile() -> Callable:
-    with COMPILE_LOCK:
-        kernel = _define()
-        # Numba compiles at the first call: make it here, under the lock, with the types
-        # rasterize passes.
-        kernel(
-            np.zeros((1, 1, 4), np.float32),
-            np.zeros((0, 4)),
-            np.zeros(0),
-            np.zeros((0, 4)),
-            True,
-        )
-    return kernel
-
-
-def _define() -> Callable:
     import numba  # noqa: PLC0415 - on the painting thread, on first use only
 
     @numba.njit(nogil=True, cache=True)

@@ -24,11 +24,11 @@ from pytensor.compile.rebuild import construct_function_ins_and_outs
 from pytensor.compile.sharedvalue import SharedVariable
 from pytensor.graph.basic import Variable
 
+from xorlab.core.first_imports import import_numba_for
 from xorlab.core.graphs.choices import EXPRESSION_PARTS, STAGES, TARGETS
 from xorlab.core.graphs.nodes import EdgeInfo, NodeInfo
 from xorlab.core.graphs.stats import GraphStats, RewriteComparison, compare
 from xorlab.core.graphs.view import GraphError, GraphView, graph_from_function, graph_from_outputs
-from xorlab.core.numba_import import import_numba_for
 from xorlab.core.training import model
 from xorlab.core.training.trainer import Trainer
 

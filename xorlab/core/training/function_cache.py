@@ -31,7 +31,7 @@ from pytensor.graph.basic import Variable, equal_computations
 from pytensor.graph.replace import clone_replace
 from pytensor.graph.traversal import graph_inputs
 
-from xorlab.core.numba_import import import_numba_for
+from xorlab.core.first_imports import import_numba_for
 
 # Distinct functions kept. Evicting one frees its Python side only (Numba keeps the machine
 # code), so this bounds the cache's own objects; a session rarely uses more than a few nets.

@@ -26,7 +26,7 @@ from functools import cached_property
 import numpy as np
 import pytensor
 
-from xorlab.core.numba_import import import_numba_for
+from xorlab.core.first_imports import import_numba_for
 from xorlab.core.training import model
 from xorlab.core.training.datasets import Dataset, PlaneGrid, load_dataset
 from xorlab.core.training.features import uses_features

@@ -18,13 +18,13 @@ from collections.abc import Callable
 
 import numpy as np
 
-from xorlab.core.numba_import import import_numba
+from xorlab.core.first_imports import import_numba
 
 _kernel: Callable | None = None
 
 
 def _compile() -> Callable:
-    # On the painting thread, on first use only; through the lock (see core.numba_import).
+    # On the painting thread, on first use only; through the lock (see core.first_imports).
     numba = import_numba()
 
     @numba.njit(nogil=True, cache=True)

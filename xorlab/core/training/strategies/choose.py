@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from xorlab.core.numba_import import import_numba
+from xorlab.core.first_imports import import_numba
 from xorlab.core.training.engines import STRATEGIES
 from xorlab.core.training.strategies.base import LoopProblem, StrategyUnavailable, TrainingLoop
 from xorlab.core.training.strategies.scalar_loop import FusedScalarLoop, estimate_nodes

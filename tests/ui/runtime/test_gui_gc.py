@@ -286,6 +286,10 @@ def test_counting_objects_never_breaks_a_tuple_another_thread_is_building():
             errors.append(error)
 
     garbage = [[i] for i in range(20_000)]  # enough tracked objects to make listing slow
+    # Then young generations of the garbage only: earlier tests leave the app's collector
+    # installed, automatic collection off, and whatever they left over in generation 0,
+    # which each of the 20,000 listings below would walk (minutes, in the whole suite).
+    gc.collect()
     interval = sys.getswitchinterval()
     sys.setswitchinterval(1e-6)
     builder = threading.Thread(target=build)

@@ -35,7 +35,7 @@ def test_the_values_are_printed_before_the_optimized_compile(capsys, monkeypatch
     printed_before_compile = []
     compile_and_evaluate = values.evaluate
 
-    def evaluate(expr, at):  # what evaluate_point calls to compile the optimized graph
+    def evaluate(expr, at):  # what beside_optimized calls to compile the optimized graph
         printed_before_compile.append(capsys.readouterr().out)
         return compile_and_evaluate(expr, at)
 

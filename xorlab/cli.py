@@ -102,7 +102,11 @@ def main(argv: list[str] | None = None) -> int:
 
         return launch_gui(args)
     try:
-        code = int(_command_module(args.command).run(args))
+        module = _command_module(args.command)
+        if as_program and hasattr(module, "configure_process"):
+            # Settings for this process alone (its environment): never in a caller's.
+            module.configure_process()
+        code = int(module.run(args))
     except BrokenPipeError:
         # The reader went away (`| head`): not an error worth a traceback.
         sys.stderr.close()

@@ -92,16 +92,38 @@ def test_grad_imports_no_gui_or_numba_and_help_no_pytensor():
     assert _heavy_imports_of(["grad", "--help"]) == "[]"
 
 
-def test_only_the_program_skips_the_collection_at_exit(capsys):
-    frozen = gc.get_freeze_count()
-    assert main(["grad", "x**2", "--at", "3"]) == 0  # a test (or any caller) goes on: no freeze
+def test_only_the_program_skips_the_collection_at_exit_and_the_compiler_probe(capsys):
+    frozen, flags = gc.get_freeze_count(), os.environ.get("PYTENSOR_FLAGS")
+    assert main(["grad", "x**2", "--at", "3"]) == 0  # a test (or any caller) goes on
     assert gc.get_freeze_count() == frozen
-    capsys.readouterr()
+    assert os.environ.get("PYTENSOR_FLAGS") == flags
+    assert capsys.readouterr().out == "f(3) = 9.0\nf'(3) = 6.0\n"
     as_program = (
         "import gc, sys\n"
         "sys.argv = ['main.py', 'grad', 'x**2', '--at', '3']\n"
         "from xorlab.cli import main\n"
         "code = main()\n"
-        "print(code, gc.get_freeze_count() > 0)\n"
+        "import pytensor\n"
+        "print(code, gc.get_freeze_count() > 0, repr(pytensor.config.cxx))\n"
     )
-    assert _fresh(as_program) == "0 True"
+    assert _fresh(as_program).endswith("0 True ''")
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (None, "cxx="),
+        ("base_compiledir=/tmp/x", "base_compiledir=/tmp/x,cxx="),
+        ("cxx=clang++", "cxx=clang++"),  # the user's own compiler stays
+        ("gcc__cxxflags=-O1", "gcc__cxxflags=-O1"),  # a flag naming it: left alone
+    ],
+)
+def test_grad_tells_pytensor_there_is_no_compiler_unless_the_user_said(monkeypatch, before, after):
+    from xorlab.commands import grad
+
+    if before is None:
+        monkeypatch.delenv("PYTENSOR_FLAGS", raising=False)
+    else:
+        monkeypatch.setenv("PYTENSOR_FLAGS", before)
+    grad.configure_process()
+    assert os.environ["PYTENSOR_FLAGS"] == after

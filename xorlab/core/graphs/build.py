@@ -28,6 +28,7 @@ from xorlab.core.graphs.choices import EXPRESSION_PARTS, STAGES, TARGETS
 from xorlab.core.graphs.nodes import EdgeInfo, NodeInfo
 from xorlab.core.graphs.stats import GraphStats, RewriteComparison, compare
 from xorlab.core.graphs.view import GraphError, GraphView, graph_from_function, graph_from_outputs
+from xorlab.core.numba_import import import_numba_for
 from xorlab.core.training import model
 from xorlab.core.training.trainer import Trainer
 
@@ -228,6 +229,7 @@ def _rewritten(
         rebuild_strict=True,
         allow_input_downcast=None,
     )
+    import_numba_for(mode)  # the Graph tab rewrites on its own thread
     chosen = get_mode(mode)
     return chosen.function_maker(
         ins,

@@ -41,6 +41,7 @@ from xorlab.app.pacing import SnapshotPacing
 from xorlab.app.requests import Requests, compile_key
 from xorlab.app.run_state import STEPPABLE, RunState
 from xorlab.app.trainer_jobs import PendingJobs
+from xorlab.core.first_imports import import_pytensor
 from xorlab.core.training.datasets import (
     DatasetError,
     PlaneGrid,
@@ -162,6 +163,7 @@ class TrainingSession(QObject):
             return
         handler: Callable[..., None] = getattr(self, f"_do_{name}")
         try:
+            import_pytensor()  # the worker's first command compiles: see core.first_imports
             handler(value) if name in COMMANDS_WITH_VALUES else handler()
         except Exception as exc:  # a worker must report, never die
             self._fail(exc)

@@ -14,9 +14,10 @@ training, by a poll timer), and ``engine_chosen`` says which loop runs. What a l
 for is the run's first cost point (an epoch's cost: 16 quick-tier steps for the spiral), so
 that comes first: until it exists the chunks follow each other at once, with no snapshot,
 map or wait for the GUI between them, and the fast loop's compile starts only once the GUI
-has drawn it (or, when nobody clicked Train yet, once the GUI has drawn the new run). Between chunks the
-session also serves the queued commands: run control (train, resume, pause, stop, one
-epoch's step, reset), the learning rate and speed, the views' trainer jobs and graph requests
+has drawn it (or, when nobody clicked Train yet, once the GUI has drawn the new run).
+Between chunks the session also serves the queued commands: run control (train, resume,
+pause, stop, one epoch's step, reset), the learning rate and speed, the views' trainer jobs
+and graph requests
 (``on_command`` dispatches ``name`` to ``_do_<name>``); they read and change the session's
 state, so they run only on its thread.
 """

@@ -17,9 +17,8 @@ map or wait for the GUI between them, and the fast loop's compile starts only on
 has drawn it (or, when nobody clicked Train yet, once the GUI has drawn the new run).
 Between chunks the session also serves the queued commands: run control (train, resume,
 pause, stop, one epoch's step, reset), the learning rate and speed, the views' trainer jobs
-and graph requests
-(``on_command`` dispatches ``name`` to ``_do_<name>``); they read and change the session's
-state, so they run only on its thread.
+and graph requests (``on_command`` dispatches ``name`` to ``_do_<name>``); they read and
+change the session's state, so they run only on its thread.
 """
 
 from __future__ import annotations

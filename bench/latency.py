@@ -503,6 +503,14 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=int(time.time()))
     parser.add_argument("--expression-timeout", type=float, default=240, metavar="S")
     parser.add_argument(
+        "--click-after",
+        type=float,
+        default=0.0,
+        metavar="S",
+        help="in the window item, click Train S seconds after it is enabled, as a person "
+        "does (default: at once)",
+    )
+    parser.add_argument(
         "--items",
         default="first_point,window,expression,startup",
         help="comma-separated: which measurements to run (default: all but start); "
@@ -522,7 +530,7 @@ def main() -> int:
     if "first_point" in items:
         first_points(presets, nets)
     if "window" in items:
-        windows(nets, args.quick)
+        windows(nets, args.quick, args.click_after)
     if "expression" in items:
         for name in EXPRESSIONS:
             case = {"expression": name}
@@ -547,13 +555,21 @@ def first_points(presets: tuple[str, ...], nets: list[dict]) -> None:
             emit({"item": "first_point", "case": label(case), "cache": "presets", **result})
 
 
-def windows(nets: list[dict], quick: bool) -> None:
+def windows(nets: list[dict], quick: bool, click_after: float = 0.0) -> None:
     # The window, each in a fresh process and a fresh cache (cold) or the cache it left (warm).
     with tempfile.TemporaryDirectory(prefix="xorlab-latency-cache-") as cache:
         for cache_kind in ("cold", "warm"):
-            case = {"preset": "xor-minimal", "edits": nets}
+            case = {"preset": "xor-minimal", "edits": nets, "click_after": click_after}
             result = run_child("window", case, cache)
-            emit({"item": "window", "case": "xor-minimal", "cache": cache_kind, **result})
+            emit(
+                {
+                    "item": "window",
+                    "case": "xor-minimal",
+                    "cache": cache_kind,
+                    "click_after_s": click_after,
+                    **result,
+                }
+            )
         if not quick:
             with tempfile.TemporaryDirectory(prefix="xorlab-latency-cache-") as cold:
                 result = run_child("window", {"preset": "spiral"}, cold)

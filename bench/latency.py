@@ -21,8 +21,9 @@ process, with the load average beside it:
 - ``start`` (items 3, 5; only when named in ``--items``): the window as ``python main.py`` and
   ``python main.py --preset spiral`` open it, cold then warm: from the parent's spawn to the
   window's first paint, then to Train enabled, and what was imported by the first paint.
-- ``startup`` (item 5): ``python main.py --help``, ``grad --help`` and a ``grad`` evaluation,
-  beside a bare interpreter's start, ``import pytensor`` and the window's module imports.
+- ``startup`` (item 5): ``python main.py --help``, ``grad --help`` and a ``grad`` evaluation
+  (to its exit, and to the line with f'), beside a bare interpreter's start, ``import
+  pytensor`` and the window's module imports.
 
     .venv/bin/python bench/latency.py            # ~5 minutes on 2 cores
     .venv/bin/python bench/latency.py --quick    # xor presets, one random net: ~2 minutes
@@ -475,6 +476,20 @@ def wall(args: list[str]) -> float:
     return round(time.perf_counter() - start, 3)
 
 
+def wall_to_line(args: list[str], start: str) -> float:
+    """Seconds from spawning ``main.py args`` to its first output line beginning ``start``."""
+    begun = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, os.path.join(REPO, "main.py"), *args], stdout=subprocess.PIPE, text=True
+    )
+    seen = float("nan")
+    for line in child.stdout:
+        if line.startswith(start) and seen != seen:
+            seen = time.perf_counter() - begun
+    child.wait()
+    return round(seen, 3)
+
+
 def wall_code(code: str) -> float:
     start = time.perf_counter()
     subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True)
@@ -487,6 +502,14 @@ def main() -> int:
     parser.add_argument("--random", type=int, default=3, help="random never-seen networks")
     parser.add_argument("--seed", type=int, default=int(time.time()))
     parser.add_argument("--expression-timeout", type=float, default=240, metavar="S")
+    parser.add_argument(
+        "--click-after",
+        type=float,
+        default=0.0,
+        metavar="S",
+        help="in the window item, click Train S seconds after it is enabled, as a person "
+        "does (default: at once)",
+    )
     parser.add_argument(
         "--items",
         default="first_point,window,expression,startup",
@@ -507,7 +530,7 @@ def main() -> int:
     if "first_point" in items:
         first_points(presets, nets)
     if "window" in items:
-        windows(nets, args.quick)
+        windows(nets, args.quick, args.click_after)
     if "expression" in items:
         for name in EXPRESSIONS:
             case = {"expression": name}
@@ -532,13 +555,21 @@ def first_points(presets: tuple[str, ...], nets: list[dict]) -> None:
             emit({"item": "first_point", "case": label(case), "cache": "presets", **result})
 
 
-def windows(nets: list[dict], quick: bool) -> None:
+def windows(nets: list[dict], quick: bool, click_after: float = 0.0) -> None:
     # The window, each in a fresh process and a fresh cache (cold) or the cache it left (warm).
     with tempfile.TemporaryDirectory(prefix="xorlab-latency-cache-") as cache:
         for cache_kind in ("cold", "warm"):
-            case = {"preset": "xor-minimal", "edits": nets}
+            case = {"preset": "xor-minimal", "edits": nets, "click_after": click_after}
             result = run_child("window", case, cache)
-            emit({"item": "window", "case": "xor-minimal", "cache": cache_kind, **result})
+            emit(
+                {
+                    "item": "window",
+                    "case": "xor-minimal",
+                    "cache": cache_kind,
+                    "click_after_s": click_after,
+                    **result,
+                }
+            )
         if not quick:
             with tempfile.TemporaryDirectory(prefix="xorlab-latency-cache-") as cold:
                 result = run_child("window", {"preset": "spiral"}, cold)
@@ -566,6 +597,8 @@ def startup() -> None:
             "help_s": wall(["--help"]),
             "grad_help_s": wall(["grad", "--help"]),
             "grad_at_s": wall(["grad", "exp(sin(x**2))", "--at", "15"]),
+            # grad prints f and f' before the optimized compile that only adds notes.
+            "grad_answer_s": wall_to_line(["grad", "exp(sin(x**2))", "--at", "15"], "f'"),
             # What those are made of: a bare interpreter, PyTensor's import, the window's.
             "python_s": wall_code("pass"),
             "import_pytensor_s": wall_code("import pytensor"),

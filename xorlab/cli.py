@@ -91,6 +91,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command in ``argv`` (the process's arguments when None: the program itself,
+    which then exits right after; tests pass a list and go on)."""
+    as_program = argv is None
     argv = list(sys.argv[1:] if argv is None else argv)
     command = argv[0] if argv and argv[0] in COMMANDS else None
     args = build_parser(command).parse_args(argv)
@@ -99,8 +102,27 @@ def main(argv: list[str] | None = None) -> int:
 
         return launch_gui(args)
     try:
-        return int(_command_module(args.command).run(args))
+        module = _command_module(args.command)
+        if as_program and hasattr(module, "configure_process"):
+            # Settings for this process alone (its environment): never in a caller's.
+            module.configure_process()
+        code = int(module.run(args))
     except BrokenPipeError:
         # The reader went away (`| head`): not an error worth a traceback.
         sys.stderr.close()
         return 0
+    if as_program:
+        _skip_collection_at_exit()
+    return code
+
+
+def _skip_collection_at_exit() -> None:
+    """The command is done and the process ends next: spare it the garbage collections of
+    the interpreter's shutdown. With PyTensor loaded (~60,000 tracked objects) they were a
+    sixth of `grad --at`'s CPU time (0.17 of 1.09 s at load 5), freeing memory the exit
+    frees anyway. Only cycle collection is skipped (gc.freeze): every object is still
+    released by reference counting, and exit handlers still run. Not for the GUI, whose
+    Qt objects are torn down in an order the collector may be part of."""
+    import gc
+
+    gc.freeze()

@@ -200,7 +200,11 @@ class ExpressionLab:
         answer follows the first with the same text, point and range, and the optimized
         graph's button the complete answer)."""
         from xorlab.core.expression.expression import finite_difference
-        from xorlab.core.expression.values import evaluate_point, evaluate_range_as_written
+        from xorlab.core.expression.values import (
+            beside_optimized,
+            evaluate_point,
+            evaluate_range_as_written,
+        )
 
         key = (request.text, request.at, request.x_min, request.x_max, request.points)
         with self._lock:
@@ -209,8 +213,8 @@ class ExpressionLab:
             _, known, compared = last
             if not optimized:
                 return known
-            if compared is None:  # the point once more, now beside the optimized graph's
-                compared = evaluate_point(expr, request.at, True)
+            if compared is None:  # the point's values, now beside the optimized graph's
+                compared = beside_optimized(expr, known[0])
                 with self._lock:
                     self._written = (key, known, compared)
             return (compared, *known[1:])

@@ -64,3 +64,21 @@ def test_repeats_are_built_once_and_give_the_same_values():
     got = as_written.run(as_written.program(inputs[0], outputs), inputs[0], at)
     for old, new in ((expr.f, outputs[0]), (expr.df, outputs[1])):
         np.testing.assert_array_equal(got[new], want[old])  # same ops, same order: same bits
+
+
+def test_the_quick_key_of_a_number_equals_what_the_merge_phase_compares():
+    # Oracle: PyTensor's own merge_signature, over the pairs that could trip a quicker key.
+    import pytensor.tensor as pt
+
+    from xorlab.core.expression.merged_clone import _constant_key
+
+    values = [0.0, -0.0, 1.0, 2.5, np.inf, -np.inf, np.nan, np.nan]
+    constants = [pt.constant(np.float64(v)) for v in values]
+    constants += [pt.constant(np.int64(1)), pt.constant(np.int8(1)), pt.constant(np.float32(1))]
+    constants += [pt.constant(np.array([1.0, 2.0])), pt.constant(np.array([1.0, 2.0]))]
+    for a in constants:
+        for b in constants:
+            same = a.merge_signature() == b.merge_signature()
+            assert (_constant_key(a) == _constant_key(b)) == same, (a.data, b.data)
+            if same:
+                assert hash(_constant_key(a)) == hash(_constant_key(b))

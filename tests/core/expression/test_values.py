@@ -11,6 +11,7 @@ import pytest
 from xorlab.cli import main
 from xorlab.core.expression.expression import derivative_formula, parse_expression
 from xorlab.core.expression.values import (
+    beside_optimized,
     describe_value,
     evaluate_point,
     evaluate_range_as_written,
@@ -137,3 +138,28 @@ def test_the_cli_check_invents_no_slope_where_f_is_undefined(capsys):
     assert main(["grad", "x*0/0", "--at", "3", "--check"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[2] == "finite difference = undefined (f is not finite here)"  # was 1.0
+
+
+@pytest.mark.parametrize(
+    ("text", "at"),
+    [("exp(sin(x**2))", 15.0), ("(x-x)/(x-x)", 3.0), ("log(x)", -1.0), ("x**(1/0)/x", 2.0)],
+)
+def test_the_values_as_written_then_beside_the_optimized_are_the_whole_point(text, at):
+    # What the expression tab's complete answer and `grad` do: the values as written first,
+    # the optimized graph's added later, equal to computing both at once (a fresh parse each,
+    # so neither reuses the other's compile). Oracle for the values: numpy, as written.
+    whole = evaluate_point(parse_expression(text), at)
+    expr = parse_expression(text)
+    written = evaluate_point(expr, at, optimized=False)
+    assert math.isnan(written.optimized_f) and math.isnan(written.optimized_df)
+    later = beside_optimized(expr, written)
+    assert later == whole or repr(later) == repr(whole)  # nan != nan: compare as shown
+    with np.errstate(all="ignore"):
+        x = np.float64(at)
+        want = {
+            "exp(sin(x**2))": np.exp(np.sin(x**2)),
+            "(x-x)/(x-x)": (x - x) / (x - x),
+            "log(x)": np.log(x),
+            "x**(1/0)/x": x ** (np.float64(1) / np.float64(0)) / x,
+        }[text]
+    np.testing.assert_array_equal(later.f, want)

@@ -8,6 +8,7 @@ test calls. No assertion depends on how long anything really takes.
 from __future__ import annotations
 
 import gc
+import sys
 import threading
 import weakref
 
@@ -268,3 +269,39 @@ def test_a_full_collection_asked_for_counts_toward_the_time_budget(collector):
     assert collector.policy.last_full_end == clock.now and collector.policy.last_full_seconds
     # The next full one waits 99x as long, whatever the counts say.
     assert not collector.policy.full_due((0, 0, 10**6))
+
+
+def test_counting_objects_never_breaks_a_tuple_another_thread_is_building():
+    # Switching threads as often as the interpreter can, the old count (len of each
+    # generation's list) broke the builder's tuple within a second or so; tuple(generator)
+    # is how the worker builds many of its values.
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def build() -> None:
+        try:
+            while not stop.is_set():
+                tuple(x for x in range(64))
+        except SystemError as error:  # what _PyTuple_Resize raises on a shared tuple
+            errors.append(error)
+
+    garbage = [[i] for i in range(20_000)]  # enough tracked objects to make listing slow
+    # Then young generations of the garbage only: earlier tests leave the app's collector
+    # installed, automatic collection off, and whatever they left over in generation 0,
+    # which each of the 20,000 listings below would walk (minutes, in the whole suite).
+    gc.collect()
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    builder = threading.Thread(target=build)
+    builder.start()
+    try:
+        for _ in range(20_000):
+            assert gui_gc.objects_in(0, 1) > 0
+            if errors:
+                break
+        assert gui_gc.objects_in(2) > 0
+    finally:
+        stop.set()
+        builder.join()
+        sys.setswitchinterval(interval)
+    assert errors == [] and len(garbage) == 20_000

@@ -426,6 +426,25 @@ def test_train_at_once_gets_the_first_cost_point_before_maps_and_fast_loop(
     assert fast_compiles and fast_compiles[0][1] >= 4
 
 
+def test_the_fast_loop_compiles_once_the_gui_has_drawn_the_first_point(
+    qtbot, start_worker, fast_compiles
+):
+    # Started as soon as the point existed, the compile took half the interpreter from the GUI
+    # drawing it. The GUI thread (this one) delivers nothing until the test lets it.
+    worker, rec = start_worker()
+    session = worker._session
+    worker.set_spec(FOUR_STEP_EPOCHS.with_changes(network={"seed": 19}))
+    worker.train()
+    deadline = time.monotonic() + 60  # a guard against hanging, not a timing assertion
+    while not session._waiting_for_gui and time.monotonic() < deadline:
+        time.sleep(0.01)  # the worker made the first point and waits for the GUI to draw it
+    assert session._waiting_for_gui and session._trainer.step_count == 4
+    assert fast_compiles == []
+    qtbot.waitUntil(lambda: bool(fast_compiles))
+    assert fast_compiles[0] == ("fast compile", 4)
+    assert any(s.step == 4 for s in rec.snapshots)
+
+
 def test_an_idle_network_compiles_its_fast_loop_once_the_gui_has_drawn_it(
     qtbot, start_worker, fast_compiles
 ):

@@ -205,6 +205,25 @@ def test_closing_leaves_no_thread_running(qtbot, make_window, slow_compile, mome
     qtbot.waitUntil(lambda: not window.worker.is_running(), timeout=30_000)
 
 
+def test_closing_ends_the_expression_tabs_layout_thread(qtbot, make_window):
+    window = make_window(MINIMAL)
+    window.show_tab("expression")
+    # A complete answer has laid out its graph on the lab's layout thread.
+    qtbot.waitUntil(lambda: window.expression_tab.result is not None, timeout=60_000)
+
+    def layout_threads() -> list[threading.Thread]:
+        return [
+            t
+            for t in threading.enumerate()
+            if t.name.startswith("xorlab-expression-layout") and t.is_alive()
+        ]
+
+    assert layout_threads()
+    window.close()
+    qtbot.waitUntil(lambda: not window.worker.is_running(), timeout=30_000)
+    qtbot.waitUntil(lambda: not layout_threads(), timeout=30_000)
+
+
 def test_a_huge_learning_rate_diverges_with_a_message_not_a_dialog(qtbot, make_window):
     window = make_window(MINIMAL.with_changes(training={"learning_rate": 1e6}))
     window.actions.train.trigger()

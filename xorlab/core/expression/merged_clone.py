@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pytensor.graph.basic import Apply, AtomicVariable, Variable
+import numpy as np
+from pytensor.graph.basic import Apply, AtomicVariable, Constant, Variable
 from pytensor.graph.traversal import io_toposort
 
 
@@ -40,7 +41,7 @@ def merged_clone(
             return known
         if not isinstance(var, AtomicVariable):
             raise ValueError(f"{var} is neither an input nor computed from the inputs")
-        signature = var.merge_signature()
+        signature = _constant_key(var)
         same = atomics.get(signature)
         if same is None:
             same = atomics[signature] = var.clone()
@@ -61,3 +62,18 @@ def merged_clone(
         for old, new in zip(node.outputs, twin.outputs, strict=True):
             copies[id(old)] = new
     return [copies[id(var)] for var in inputs], [copy_of(var) for var in outputs]
+
+
+def _constant_key(var: AtomicVariable) -> object:
+    """What the merge phase compares ``var`` by (its merge_signature), or for a 0-d number
+    that is not nan, an equivalent key that is quicker to make: PyTensor's signature of a
+    tensor constant sums it through a masked array, ~0.1 ms each for the 300 constants of a
+    100-term quotient's gradient (a third of this copy's time). Equal types and equal values
+    (0.0 and -0.0 too, as for the signature) make equal keys; a 3-tuple never equals a
+    signature (a pair)."""
+    data = getattr(var, "data", None) if isinstance(var, Constant) else None
+    if isinstance(data, np.ndarray) and data.ndim == 0 and data.dtype.kind in "biuf":
+        value = data.item()
+        if value == value:  # not nan: PyTensor calls two nan constants equal, Python does not
+            return ("0-d constant", var.type, value)
+    return var.merge_signature()

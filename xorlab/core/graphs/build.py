@@ -24,6 +24,7 @@ from pytensor.compile.rebuild import construct_function_ins_and_outs
 from pytensor.compile.sharedvalue import SharedVariable
 from pytensor.graph.basic import Variable
 
+from xorlab.core.first_imports import import_numba_for
 from xorlab.core.graphs.choices import EXPRESSION_PARTS, STAGES, TARGETS
 from xorlab.core.graphs.nodes import EdgeInfo, NodeInfo
 from xorlab.core.graphs.stats import GraphStats, RewriteComparison, compare
@@ -228,6 +229,7 @@ def _rewritten(
         rebuild_strict=True,
         allow_input_downcast=None,
     )
+    import_numba_for(mode)  # the Graph tab rewrites on its own thread
     chosen = get_mode(mode)
     return chosen.function_maker(
         ins,

@@ -31,6 +31,8 @@ from pytensor.graph.basic import Variable, equal_computations
 from pytensor.graph.replace import clone_replace
 from pytensor.graph.traversal import graph_inputs
 
+from xorlab.core.first_imports import import_numba_for
+
 # Distinct functions kept. Evicting one frees its Python side only (Numba keeps the machine
 # code), so this bounds the cache's own objects; a session rarely uses more than a few nets.
 MAX_FUNCTIONS = 64
@@ -113,6 +115,7 @@ def compile_shared(
                 _hits += 1
                 _entries.move_to_end(key)
                 return SharedFunction(entry, shared, single)
+    import_numba_for(mode)
     function = pytensor.function(
         list(all_inputs), cloned, mode=mode, name=name, on_unused_input="ignore"
     )

@@ -26,6 +26,7 @@ from functools import cached_property
 import numpy as np
 import pytensor
 
+from xorlab.core.first_imports import import_numba_for
 from xorlab.core.training import model
 from xorlab.core.training.datasets import Dataset, PlaneGrid, load_dataset
 from xorlab.core.training.features import uses_features
@@ -202,6 +203,7 @@ class Trainer:
             *zip(self.params, new_params, strict=True),
             *zip(self.state, new_state, strict=True),
         ]
+        import_numba_for(self.mode)
         return pytensor.function(
             [sym.X, sym.y], cost, updates=updates, mode=self.mode, name="training_step"
         )

@@ -46,7 +46,8 @@ class GraphPictures(QObject):
         self.render_problem: str | None = None  # the last render's problem, if it failed
         self._cache: OrderedDict[str, str] = OrderedDict()
         self._shown_dot: dict[str, str] = {}
-        self.runner = BackgroundRunner(name, self)
+        # Graphviz only: the graphs are built on the training worker.
+        self.runner = BackgroundRunner(name, self, imports_pytensor=False)
         self.runner.job_finished.connect(self._on_job_finished)
         self.runner.job_failed.connect(self._on_job_failed)
 

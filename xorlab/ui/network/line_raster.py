@@ -18,11 +18,14 @@ from collections.abc import Callable
 
 import numpy as np
 
+from xorlab.core.first_imports import import_numba
+
 _kernel: Callable | None = None
 
 
 def _compile() -> Callable:
-    import numba  # noqa: PLC0415 - on the painting thread, on first use only
+    # On the painting thread, on first use only; through the lock (see core.first_imports).
+    numba = import_numba()
 
     @numba.njit(nogil=True, cache=True)
     def draw(out, segments, widths, colours, antialias):  # pragma: no cover - Numba

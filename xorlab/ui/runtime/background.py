@@ -17,6 +17,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
+from xorlab.core.first_imports import import_pytensor
 from xorlab.ui.runtime.thread_handle import ThreadHandle
 
 log = logging.getLogger(__name__)
@@ -55,9 +56,10 @@ class _JobThread(QThread):
 
     job_done = Signal(str, int, bool, object)  # kind, ticket, succeeded, result or exception
 
-    def __init__(self, name: str):
+    def __init__(self, name: str, imports_pytensor: bool):
         super().__init__()
         self.setObjectName(name)
+        self._imports_pytensor = imports_pytensor
         self._condition = threading.Condition()
         self._pending: dict[str, _Job] = {}  # insertion order = order of first request
         self._running_kind: str | None = None
@@ -101,6 +103,8 @@ class _JobThread(QThread):
                 job = self._pending.pop(kind)
                 self._running_kind = kind
             try:
+                if self._imports_pytensor:
+                    import_pytensor()  # before the job's own imports: see core.first_imports
                 result, ok = job.fn(*job.args), True
             except Exception as exc:  # reported to the view, which shows it in words
                 result, ok = exc, False
@@ -120,14 +124,20 @@ class BackgroundRunner(QObject, ThreadHandle):
     job_failed = Signal(str, object)  # kind, exception
     finished = Signal()  # the thread has stopped after a shutdown
 
-    def __init__(self, name: str = "xorlab-background", parent: QObject | None = None):
+    def __init__(
+        self,
+        name: str = "xorlab-background",
+        parent: QObject | None = None,
+        imports_pytensor: bool = True,
+    ):
+        """``imports_pytensor=False`` for a runner whose jobs never need PyTensor."""
         super().__init__(parent)
         self._name = name
         self._latest: dict[str, int] = {}
         self._tickets = 0
         self._closed = False
         # No parent: a QThread deleted with its owner while running aborts the process.
-        self._thread = _JobThread(name)
+        self._thread = _JobThread(name, imports_pytensor)
         self._thread.job_done.connect(self._on_job_done, Qt.ConnectionType.QueuedConnection)
         self._thread.finished.connect(self.finished)
 

@@ -67,13 +67,27 @@ class GuiGarbageCollector(QObject):
         # one; from outside, list the generations (small ones, or once per full collection).
         # Generation 0's size is about its count (allocations minus deallocations).
         if generation == 1:
-            young = len(gc.get_objects(0)) + len(gc.get_objects(1))
+            young = objects_in(0, 1)
         else:
             young = counts[0] if generation == 0 else 0
         found = gc.collect(generation)
-        long_lived = len(gc.get_objects(2)) if generation == 2 else 0
+        long_lived = objects_in(2) if generation == 2 else 0
         self.policy.record(Collected(generation, clock() - started, young - found, long_lived))
         return found
+
+
+def objects_in(*generations: int) -> int:
+    """How many objects the collector tracks in ``generations``, counted without letting
+    another thread run while their list exists.
+
+    ``len(gc.get_objects(g))`` holds a reference to every listed object until ``len`` has
+    run, and the interpreter may switch threads between the two calls. A tuple that another
+    thread is building from an iterator (``tuple(x for x in ...)``) is tracked but still being
+    resized, and ``_PyTuple_Resize`` refuses a tuple with a second reference: that thread got
+    ``SystemError: tupleobject.c: bad argument to internal function`` (the worker, mid-run).
+    ``sum`` over ``map`` calls both in C, and the lists are freed before any bytecode runs.
+    """
+    return sum(map(len, map(gc.get_objects, generations)))
 
 
 def install() -> GuiGarbageCollector | None:

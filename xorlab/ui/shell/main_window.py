@@ -349,6 +349,9 @@ class MainWindow(QMainWindow):
                 runner.finished.connect(self.close)
         stopped = [runner.wait(CLOSE_WAIT_MS) for runner in self._runners()]
         if self.worker.wait(CLOSE_WAIT_MS) and all(stopped):
+            # The expression lab's Graphviz thread is its own, not a runner's: ended here, or
+            # the interpreter's exit waits for it.
+            self.expression_tab.lab.close()
             if self._shortcuts_dialog is not None:
                 self._shortcuts_dialog.close()
             event.accept()

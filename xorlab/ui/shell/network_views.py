@@ -35,7 +35,8 @@ class NetworkViews:
         # The diagram shows what the time-travel bar shows, like the other state views.
         replay = getattr(window, "replay", None)
         # The diagram's lines are painted on this thread (the window shuts it down on close).
-        self.runner = BackgroundRunner("xorlab-diagram", window)
+        # The lines' pictures need Numba only (imported through core.first_imports).
+        self.runner = BackgroundRunner("xorlab-diagram", window, imports_pytensor=False)
         self.diagram = NetworkDiagram(window.worker, self.bus, replay=replay, runner=self.runner)
         self.dock = QDockWidget("Network", window)
         self.dock.setObjectName("network_dock")

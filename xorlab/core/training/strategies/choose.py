@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from xorlab.core.first_imports import import_numba
 from xorlab.core.training.engines import STRATEGIES
 from xorlab.core.training.strategies.base import LoopProblem, StrategyUnavailable, TrainingLoop
 from xorlab.core.training.strategies.scalar_loop import FusedScalarLoop, estimate_nodes
@@ -49,6 +50,8 @@ def build_loop(problem: LoopProblem, requested: str = "auto") -> TrainingLoop:
     if requested not in STRATEGIES:
         raise ValueError(f"unknown strategy '{requested}'; choose one of {', '.join(STRATEGIES)}")
     candidates = plan(problem, requested)
+    if candidates != ["jax"]:
+        import_numba()  # the loops compile on the worker's or a background thread
     for name in candidates[:-1]:
         try:
             return _BUILDERS[name](problem)

@@ -29,6 +29,8 @@ from typing import Any
 
 from pytensor.compile.mode import Mode, get_mode
 
+from xorlab.core.first_imports import import_numba
+
 _lock = threading.Lock()
 _done = False
 _modes: dict[Any, Mode] = {}
@@ -49,6 +51,7 @@ def prepare_numba() -> None:
     with _lock:
         if _done:
             return
+        import_numba()  # on the compile's thread, under first_imports' lock
         from numba.core.registry import cpu_target
         from numba.np import arrayobj
 

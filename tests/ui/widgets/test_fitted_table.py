@@ -5,6 +5,7 @@ from __future__ import annotations
 import collections
 
 import numpy as np
+
 from xorlab.core.training.datasets import Dataset
 from xorlab.ui.training.truth_table import TruthTable
 

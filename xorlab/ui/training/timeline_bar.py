@@ -248,7 +248,6 @@ class TimelineBar(QWidget):
         self.notice.setToolTip("")
         self.live_button.setVisible(False)
 
-
     def _set_notice_style(self, style: str) -> None:
         # Only when it changes: a style sheet set again re-polishes the label and lays out
         # the window (this runs at every snapshot while live).

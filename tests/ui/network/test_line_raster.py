@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from xorlab.ui.network import line_raster
 from xorlab.ui.network.line_raster import rasterize, to_bytes
 
 
@@ -60,3 +61,51 @@ def test_one_line_in_numbers_and_bytes():
     assert out[20, 11, 3] > 0 and not out[20, 55].any()  # round cap reaches 2 px, no more
     pixels = to_bytes(out)
     assert pixels.dtype == np.uint8 and tuple(pixels[19, 30]) == (204, 102, 0, 204)
+
+
+def test_the_kernel_is_imported_and_compiled_holding_the_process_compile_lock(monkeypatch):
+    """The training loop's background compile imports and compiles Numba on its own thread;
+    a first import on the picture thread beside it got a half-initialized numba."""
+    events: list[str] = []
+
+    class RecordingLock:
+        held = False
+
+        def __enter__(self):
+            self.held = True
+            events.append("locked")
+
+        def __exit__(self, *exc):
+            self.held = False
+            events.append("unlocked")
+
+    lock = RecordingLock()
+    define = line_raster._define
+
+    def recorded_define():
+        events.append(f"define, lock held: {lock.held}")
+        kernel = define()
+
+        def called(*args):
+            events.append(f"call, lock held: {lock.held}")
+            return kernel(*args)
+
+        return called
+
+    monkeypatch.setattr(line_raster, "COMPILE_LOCK", lock)
+    monkeypatch.setattr(line_raster, "_define", recorded_define)
+    monkeypatch.setattr(line_raster, "_kernel", None)
+    out = line_raster.rasterize(
+        (8, 8), np.array([[1.0, 1.0, 6.0, 6.0]]), np.array([2.0]), np.ones((1, 4)), True
+    )
+    assert out[3, 3, 3] > 0.5  # the line drew
+    # Defined and first called (Numba compiles at the first call) under the lock; later
+    # calls need no lock.
+    assert events[:4] == ["locked", "define, lock held: True", "call, lock held: True", "unlocked"]
+    assert events[4:] == ["call, lock held: False"]
+
+
+def test_the_picture_thread_takes_the_process_compile_lock():
+    from xorlab.core import compile_lock  # noqa: PLC0415
+
+    assert line_raster.COMPILE_LOCK is compile_lock.COMPILE_LOCK

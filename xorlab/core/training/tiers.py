@@ -26,6 +26,7 @@ import numpy as np
 import pytensor
 from pytensor.compile.sharedvalue import SharedVariable
 
+from xorlab.core import compile_lock
 from xorlab.core.training.strategies import build_loop
 from xorlab.core.training.strategies.base import LoopProblem, TrainingLoop
 
@@ -38,8 +39,9 @@ QUICK_TIER_YIELD = 1.0
 
 # One background compile at a time in a process: trainers dropped before their fast loop was
 # ready (a quick edit, a short headless run) leave theirs running, and Numba/LLVM compiles on
-# several threads at once aborted the process (an LLVM assertion) in the test suite.
-COMPILE_LOCK = threading.Lock()
+# several threads at once aborted the process (an LLVM assertion) in the test suite. The lock
+# is shared with every other Numba user (see core/compile_lock.py).
+COMPILE_LOCK = compile_lock.COMPILE_LOCK
 
 
 def shadow_problem(problem: LoopProblem) -> LoopProblem:

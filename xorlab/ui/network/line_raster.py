@@ -18,12 +18,25 @@ from collections.abc import Callable
 
 import numpy as np
 
+from xorlab.core.compile_lock import COMPILE_LOCK
 from xorlab.core.first_imports import import_numba
 
 _kernel: Callable | None = None
 
 
 def _compile() -> Callable:
+    # Compiled holding the process's compile lock (see core/compile_lock): beside the fast
+    # loop's background compile, typing this kernel failed and the lines never drew.
+    with COMPILE_LOCK:
+        kernel = _define()
+        # Numba compiles at the first call: here, under the lock, with rasterize's types.
+        kernel(
+            np.zeros((1, 1, 4), np.float32), np.zeros((0, 4)), np.zeros(0), np.zeros((0, 4)), True
+        )
+    return kernel
+
+
+def _define() -> Callable:
     # On the painting thread, on first use only; through the lock (see core.first_imports).
     numba = import_numba()
 

@@ -81,7 +81,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    names = list(dict.fromkeys(args.preset or PRESETS))  # in the presets' order, once each
+    names = list(dict.fromkeys(args.preset or PRESETS))  # once each, in the order given
     try:
         folders = cache_folders()
     except CacheUnusable as exc:

@@ -18,7 +18,6 @@ Prints one JSON line per measurement with the load average before and after it.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import subprocess
 import sys

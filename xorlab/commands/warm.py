@@ -182,6 +182,6 @@ def warm_preset(name: str, backend: str = "auto") -> str:
     trainer.run(trainer.steps_per_epoch)  # the first point, on the quick tier
     trainer.snapshot(grid)
     trainer.compile_in_background()  # the window's fast-loop compile, on its thread
-    trainer.loop_fn  # waits for it and hands training over
+    _ = trainer.loop_fn  # waits for it and hands training over
     trainer.run(trainer.steps_per_epoch)  # its first chunk: Numba compiles at the first call
     return trainer.tier

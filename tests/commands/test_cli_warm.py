@@ -41,7 +41,7 @@ def test_without_presets_named_every_preset_is_warmed_in_order(warmed, capsys):
     out = capsys.readouterr()
     assert warmed == list(PRESETS)
     lines = out.out.splitlines()
-    assert lines[0].startswith(f"warming {len(PRESETS)} presets into PyTensor's cache ")
+    assert lines[0].startswith(f"warming {len(PRESETS)} presets into the compile caches ")
     for name, line in zip(PRESETS, lines[1:], strict=False):
         assert line.split()[0] == name
     assert "  circle           auto-for-circle loop, " in out.out

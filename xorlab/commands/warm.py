@@ -88,10 +88,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"xorlab warm: {exc}", file=sys.stderr)
         return 2
     print(
-        f"warming {len(names)} preset{'s' if len(names) != 1 else ''} into PyTensor's cache "
-        f"{folders.pytensor} and Numba's {folders.numba} and {folders.numba_fused}",
+        f"warming {len(names)} preset{'s' if len(names) != 1 else ''} into the compile caches "
+        f"(PyTensor: {folders.pytensor}; Numba: {folders.numba}, {folders.numba_fused})",
         flush=True,
     )
+    warmed: list[str] = []
     failed: list[str] = []
     start = time.perf_counter()
     with stop_on_signals() as stop:
@@ -108,13 +109,16 @@ def run(args: argparse.Namespace) -> int:
                 print(f"not warmed: {type(exc).__name__}: {exc}", flush=True)
                 failed.append(name)
                 continue
+            warmed.append(name)
             print(f"{tier} loop, {time.perf_counter() - began:.1f} s", flush=True)
-    done = len(names) - len(failed) if not stop.requested else None
     seconds = time.perf_counter() - start
     if stop.requested:
-        print(f"stopped by {stop.name} after {seconds:.1f} s", file=sys.stderr)
+        print(
+            f"stopped by {stop.name} after {seconds:.1f} s; warmed: {', '.join(warmed) or 'none'}",
+            file=sys.stderr,
+        )
         return stop.exit_code
-    print(f"warmed {done} of {len(names)} in {seconds:.1f} s", flush=True)
+    print(f"warmed {len(warmed)} of {len(names)} in {seconds:.1f} s", flush=True)
     if failed:
         print(
             f"xorlab warm: not warmed: {', '.join(failed)} (their first run compiles in the "

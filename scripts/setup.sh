@@ -3,8 +3,8 @@
 # libraries through apt (when apt is usable), and the Python packages in ./.venv.
 # Safe to run again: each step is skipped when it is already done.
 # Then it compiles the presets' training loops into PyTensor's and Numba's caches
-# (`main.py warm`: a few minutes once, seconds when they are warm), so each preset's first
-# Train runs at full speed at once instead of after 20-45 s of compiling.
+# (`main.py warm`: ~2 CPU-minutes once, ~20 CPU-seconds again when they are warm), so each
+# preset's first Train reaches full speed as on a warm cache, not after 28-43 s of compiling.
 #   --desktop   also install a launcher (desktop entry and icon) for this user, in
 #               ~/.local/share/applications and ~/.local/share/icons, starting ./.venv's app
 #   --no-warm   skip compiling the presets (or set XORLAB_SETUP_NO_WARM=1); the app then

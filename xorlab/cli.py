@@ -1,5 +1,5 @@
-"""Command-line front: no sub-command starts the GUI; `train`, `grad`, `graph` and
-`landscape` run headless.
+"""Command-line front: no sub-command starts the GUI; `train`, `grad`, `graph`,
+`landscape` and `warm` run headless.
 
 Sub-commands live in xorlab.commands, one module each with ``add_parser(subparsers)`` and
 ``run(args)``, imported only when named so the GUI starts without loading them all.
@@ -28,6 +28,7 @@ COMMANDS = {
     "grad": "differentiate an expression in x symbolically and evaluate it",
     "graph": "render a network's symbolic or optimized PyTensor graph",
     "landscape": "the cost surface around the trained weights and the path training took",
+    "warm": "compile the presets' training loops into the caches (set-up runs it)",
 }
 
 

@@ -31,8 +31,10 @@ def graph_builder():
 
 def numba_setup():
     import_pytensor()  # the fast loop's compile thread starts from a compiled trainer
+    from xorlab.core.compile_lock import COMPILE_LOCK
     from xorlab.core.training.strategies.numba_setup import prepare_numba
-    prepare_numba()
+    with COMPILE_LOCK:  # as the background compile holds it (tiers.py)
+        prepare_numba()
 
 def line_painter():
     from xorlab.ui.network import line_raster

@@ -80,6 +80,18 @@ def wait_until(predicate, timeout: float = 120.0) -> float:
     return time.perf_counter() - start
 
 
+def ready_window(folder: str, spec, dock_open: bool, timeout: float = 900) -> MainWindow:
+    """The real window, shown at 1500x940 with private settings in ``folder``, the Network
+    dock open or closed, once its worker has compiled ``spec`` (state "ready")."""
+    settings = QSettings(str(Path(folder) / "bench.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(spec, settings=settings)
+    window.resize(1500, 940)
+    window.show()
+    window.network_views.dock.setVisible(dock_open)
+    wait_until(lambda: window.worker.state == "ready", timeout)
+    return window
+
+
 class Headless:
     """A Trainer in this process, run in chunks sized as the worker sizes them."""
 

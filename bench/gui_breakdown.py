@@ -28,8 +28,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as the app sets it (xorlab/cli.py)
 sys.path.insert(0, str(Path(__file__).parent))
 
-from gui import endless, spin, wait_until  # noqa: E402
-from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QThread, QTimer  # noqa: E402
+from gui import endless, ready_window, spin, wait_until  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QEvent, QThread, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from xorlab.ui.runtime import outbox  # noqa: E402
@@ -142,12 +142,7 @@ def main() -> int:
 
     outbox.Outbox._on_posted = on_posted
     with tempfile.TemporaryDirectory() as folder:
-        settings = QSettings(str(Path(folder) / "bench.ini"), QSettings.Format.IniFormat)
-        window = MainWindow(endless(args.preset), settings=settings)
-        window.resize(1500, 940)
-        window.show()
-        window.network_views.dock.setVisible(args.dock == "open")
-        wait_until(lambda: window.worker.state == "ready", 900)
+        window = ready_window(folder, endless(args.preset), args.dock == "open")
         # Per view: wrap what the worker's and the replay's snapshot signals call.
         worker, replay = window.worker, window.replay
         views = {

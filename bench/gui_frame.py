@@ -32,8 +32,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import numpy as np  # noqa: E402
 import pyqtgraph as pg  # noqa: E402
-from gui import endless, spin, wait_until  # noqa: E402
-from PySide6.QtCore import QCoreApplication, QLineF, QSettings  # noqa: E402
+from gui import endless, ready_window, spin, wait_until  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QLineF  # noqa: E402
 from PySide6.QtGui import QPainter  # noqa: E402
 from PySide6.QtWidgets import QApplication, QGraphicsLineItem  # noqa: E402
 
@@ -224,12 +224,7 @@ def main() -> int:
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     spec = endless(args.preset)
     with tempfile.TemporaryDirectory() as folder:
-        settings = QSettings(str(Path(folder) / "bench.ini"), QSettings.Format.IniFormat)
-        window = MainWindow(spec, settings=settings)
-        window.resize(1500, 940)
-        window.show()
-        window.network_views.dock.setVisible(True)
-        wait_until(lambda: window.worker.state == "ready", 900)
+        window = ready_window(folder, spec, dock_open=True)
         window.actions.train.trigger()
         spin(2.0)
         window.actions.pause_resume.trigger()

@@ -25,11 +25,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as the app sets it (xorlab/cli.py)
 sys.path.insert(0, str(Path(__file__).parent))
 
-from gui import endless, spin, wait_until  # noqa: E402
-from PySide6.QtCore import QSettings  # noqa: E402
+from gui import endless, ready_window, spin, wait_until  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
-
-from xorlab.ui.shell.main_window import MainWindow  # noqa: E402
 
 
 def main() -> int:
@@ -42,12 +39,7 @@ def main() -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as folder:
-        settings = QSettings(str(Path(folder) / "bench.ini"), QSettings.Format.IniFormat)
-        window = MainWindow(endless(args.preset), settings=settings)
-        window.resize(1500, 940)
-        window.show()
-        window.network_views.dock.setVisible(args.dock == "open")
-        wait_until(lambda: window.worker.state == "ready", 900)
+        window = ready_window(folder, endless(args.preset), args.dock == "open")
         window.actions.train.trigger()
         # The quick tier hands over to the fast loop: profile that, not the quick tier.
         wait_until(lambda: window.engine.chosen not in ("", "python"), 900)

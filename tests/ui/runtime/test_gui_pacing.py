@@ -115,11 +115,10 @@ def test_outbox_times_training_frames_only_and_merges_a_backlog(qtbot):
     assert 0 < outbox.frame_seconds <= MAX_FRAME_SECONDS
 
 
-def test_a_caught_up_sent_before_the_snapshot_waited_for_does_not_release_the_worker(qtbot):
-    # A GIL-free loop waits at a 1% milestone until the GUI has drawn it; a caught_up still
-    # queued from the previous frame must not let it run on and merge the milestone away.
-    session = TrainingSession(
-        Outbox(lambda kind, args: None),
+def _session(outbox) -> TrainingSession:
+    """A session not on a thread, its slots called by the test."""
+    return TrainingSession(
+        outbox,
         Requests(),
         chunk_seconds=0.01,
         max_snapshot_rate=60,
@@ -128,6 +127,12 @@ def test_a_caught_up_sent_before_the_snapshot_waited_for_does_not_release_the_wo
         min_snapshots=100,
         mode=None,
     )
+
+
+def test_a_caught_up_sent_before_the_snapshot_waited_for_does_not_release_the_worker(qtbot):
+    # A GIL-free loop waits at a 1% milestone until the GUI has drawn it; a caught_up still
+    # queued from the previous frame must not let it run on and merge the milestone away.
+    session = _session(Outbox(lambda kind, args: None))
     session._state, session._waiting_for_gui, session._last_post = "training", True, 5
     session.on_gui_caught_up(4)
     assert session._waiting_for_gui and not session._timer.isActive()
@@ -278,16 +283,7 @@ def test_the_session_paces_by_the_running_loops_own_gil_flag(qtbot):
 
     posted: list[tuple] = []
     outbox = SimpleNamespace(post=lambda *args: posted.append(args), frame_seconds=0.02)
-    session = TrainingSession(
-        outbox,
-        Requests(),
-        chunk_seconds=0.01,
-        max_snapshot_rate=60,
-        grid_rate=20,
-        grid_resolution=8,
-        min_snapshots=100,
-        mode=None,
-    )
+    session = _session(outbox)
     quick = SimpleNamespace(releases_gil=False)
     scan = SimpleNamespace(releases_gil=True)
     trainer = SimpleNamespace(tier="python", running_loop=quick, at_full_speed=False)

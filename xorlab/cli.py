@@ -13,6 +13,8 @@ import os
 import re
 import sys
 
+from xorlab.core import compile_cache
+
 # One BLAS thread, set before numpy loads (a user's own setting wins): this lab's matrices are
 # small, and OpenBLAS's extra threads fight the GUI thread and the training worker for the
 # cores. Measured on 2 busy cores: the spiral's 64 x 64 map took 11-13 ms with them, 2.4 ms
@@ -97,7 +99,13 @@ def main(argv: list[str] | None = None) -> int:
     as_program = argv is None
     argv = list(sys.argv[1:] if argv is None else argv)
     command = argv[0] if argv and argv[0] in COMMANDS else None
+    # Before anything imports PyTensor (a command's parser does). Not for `warm`, whose whole
+    # point is the cache it fills: it says the folder cannot be written and stops.
+    notice = compile_cache.ensure_writable() if as_program and command != "warm" else None
+    if notice:
+        print(f"xorlab: {notice}", file=sys.stderr)
     args = build_parser(command).parse_args(argv)
+    args.startup_notice = notice
     if args.command is None:
         from xorlab.commands.qt_adapter import launch_gui
 

@@ -149,6 +149,7 @@ def _run(args: argparse.Namespace, stop: StopRequest) -> int:
                     "strategy": trainer.tier,
                     "compile_seconds": compile_seconds,
                     "quick_tier_steps": quick_steps,
+                    "fast_loop_failure": trainer.fast_loop_failure,
                     "diverged": diverged,
                     # A stop rule (target_cost, plateau) or a signal (SIGINT, SIGTERM).
                     "stopped_by": trainer.stop.rule if trainer.stop else (stop.name or None),
@@ -175,6 +176,12 @@ def _run(args: argparse.Namespace, stop: StopRequest) -> int:
                 f"engine: {trainer.tier} loop{warm_up}, training began after "
                 f"{compile_seconds:.2f} s, "
                 f"{trained / seconds if seconds > 0 else float('inf'):,.0f} steps/s"
+            )
+        if trainer.fast_loop_failure:
+            print(
+                f"the fast loop could not compile, so training stayed on the quick tier: "
+                f"{trainer.fast_loop_failure}",
+                file=sys.stderr,
             )
         if trainer.stop:
             print(f"stopped early: {trainer.stop.message}")

@@ -146,3 +146,30 @@ def test_a_fast_loop_that_cannot_compile_is_raised_at_the_hand_over():
     with pytest.raises(StrategyUnavailable):
         t.run(1)
     assert t.step_count == 0 and t.tier == "python"
+
+
+def test_a_compile_the_environment_breaks_leaves_training_on_the_quick_tier(monkeypatch):
+    """A cache folder that cannot be written (or a broken compiler) is not the person's
+    doing: the run goes on, on the quick tier, to the numbers a quick-only run gives, and
+    the trainer says why the fast loop is missing. It does not try again."""
+
+    def broken_build(problem, strategy):
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr(tiers, "build_loop", broken_build)
+    spec = preset_spec("xor-minimal")
+    t = Trainer(spec)
+    t.start_tiered()
+    t._background.wait(120)
+    t.run(40)
+    assert t.tier == "python" and not t.at_full_speed
+    assert t.fast_loop_failure == "OSError: [Errno 30] Read-only file system"
+    t.compile_in_background()
+    assert t._background is None and not t.compiling_in_background
+    t.run(40)
+    ds = t.dataset
+    weights, _ = train_reference(
+        spec, np.asarray(ds.X), np.asarray(ds.y), t.initial_weights, 80, t.batches
+    )
+    for w, r in zip(t.get_weights(), weights, strict=True):
+        np.testing.assert_allclose(w, r, rtol=0, atol=1e-12)

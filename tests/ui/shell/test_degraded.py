@@ -21,14 +21,15 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QFileDialog
 
 from tests.core import reference as numpy_reference
-from tests.ui.windows import step
+from tests.ui.windows import step, wait_for_state
 from xorlab.core.graphs import render
-from xorlab.core.training import model
+from xorlab.core.training import model, tiers
 from xorlab.core.training.datasets import load_dataset
 from xorlab.core.training.presets import preset_spec
 from xorlab.core.training.trainer import Trainer
 
 MINIMAL = preset_spec("xor-minimal")
+TUTORIAL_OUTPUTS = [0.921668, 0.117385, 0.921574, 0.048511]
 ROOT = Path(__file__).resolve().parents[3]
 PYTHON_BIN = str(Path(sys.executable).parent)  # the venv's bin: python, no gcc, no dot
 NO_COMPILER_TIMEOUT = 180
@@ -133,6 +134,74 @@ def test_the_app_trains_without_a_c_compiler(tmp_path):
     assert result.returncode == 0, result.stderr  # 1 would mean the worker reported an error
     assert "Traceback" not in result.stderr
     assert shot.stat().st_size > 10_000
+
+
+# --- a compile cache that cannot be written --------------------------------------------------
+
+
+def unwritable_cache(tmp_path: Path) -> dict[str, str]:
+    """This environment with PyTensor's cache folder under a file (tests run as root, so
+    chmod blocks nothing; a path through a file does)."""
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder")
+    env = dict(os.environ, XDG_CONFIG_HOME=str(tmp_path / "config"), QT_QPA_PLATFORM="offscreen")
+    env["PYTENSOR_FLAGS"] = ",".join(
+        f for f in (env.get("PYTENSOR_FLAGS", ""), f"base_compiledir={blocker / 'cache'}") if f
+    )
+    return env
+
+
+def test_training_with_a_cache_folder_that_cannot_be_written(tmp_path):
+    """The fast loop compiles into a temporary folder for the session, the person is told
+    so, and the tutorial's numbers come out (they used to end in a traceback)."""
+    result = subprocess.run(
+        [sys.executable, "main.py", "train", "--json"],
+        cwd=ROOT,
+        env=unwritable_cache(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=NO_COMPILER_TIMEOUT,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "a_file/cache cannot be written (Not a directory)" in result.stderr
+    report = json.loads(result.stdout)
+    assert report["strategy"] == "fused" and report["fast_loop_failure"] is None
+    np.testing.assert_allclose(report["outputs"], TUTORIAL_OUTPUTS, rtol=0, atol=5e-7)
+    assert report["cost"] == pytest.approx(0.0284190137, abs=5e-11)
+
+
+def test_the_app_trains_with_a_cache_folder_that_cannot_be_written(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "main.py", "--preset", "xor-minimal", "--train", "--quit-when-done"],
+        cwd=ROOT,
+        env=unwritable_cache(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=NO_COMPILER_TIMEOUT,
+    )
+    assert result.returncode == 0, result.stderr  # 1 would mean the worker reported an error
+    assert "Traceback" not in result.stderr
+    assert "cannot be written" in result.stderr
+
+
+def test_a_fast_loop_that_cannot_compile_leaves_the_run_on_the_quick_tier(
+    qtbot, make_window, monkeypatch
+):
+    def broken_build(problem, strategy):
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr(tiers, "build_loop", broken_build)
+    window = make_window(MINIMAL.with_changes(training={"epochs": 500}))
+    window.actions.train.trigger()  # the quick tier trains; the fast loop's compile fails
+    label = window.engine.label
+    qtbot.waitUntil(lambda: window.engine.failure != "", timeout=60_000)
+    assert label.text() == "slow: quick tier only (python)"
+    assert "Read-only file system" in label.toolTip()
+    assert "could not compile" in window.statusBar().currentMessage()
+    wait_for_state(qtbot, window, "done", timeout=60_000)  # all 500 steps, on the quick tier
+    outputs, _ = numpy_run(500)
+    np.testing.assert_allclose(window.last_snapshot.outputs[:, 0], outputs, rtol=0, atol=1e-12)
 
 
 # --- a save location that cannot be written ---------------------------------------------------

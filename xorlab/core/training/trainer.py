@@ -17,6 +17,7 @@ A Trainer is not thread-safe: compiled PyTensor functions must have a single own
 
 from __future__ import annotations
 
+import logging
 import time
 import warnings
 from collections import deque
@@ -39,8 +40,17 @@ from xorlab.core.training.shuffle import epoch_rows, shuffles
 from xorlab.core.training.spec import ExperimentSpec, FieldError, SpecError, validate
 from xorlab.core.training.split import split_dataset
 from xorlab.core.training.stop_rules import Stop, StopRules
-from xorlab.core.training.strategies import STRATEGIES, LoopProblem, TrainingLoop, build_loop, plan
+from xorlab.core.training.strategies import (
+    STRATEGIES,
+    LoopProblem,
+    StrategyUnavailable,
+    TrainingLoop,
+    build_loop,
+    plan,
+)
 from xorlab.core.training.tiers import COMPILE_LOCK, BackgroundCompile
+
+logger = logging.getLogger(__name__)
 
 # Numba's hint about operand layout in tiny matrix products (NumbaPerformanceWarning), printed
 # on every cold compile, is not actionable for a user and clutters the terminal. Matched by
@@ -168,6 +178,7 @@ class Trainer:
         self._quick_loop: QuickLoop | None = None  # the quick tier, while it is needed
         self._background: BackgroundCompile | None = None  # the fast loop compiling
         self.background_seconds: float | None = None  # how long that compile took
+        self.fast_loop_failure: str | None = None  # why it could not compile (see hand_over)
         self.test_history = HeldOutHistory()
         self.stop: Stop | None = None  # set when a stop rule ended the run
         self._unsent_log: list[tuple[int, float]] = []  # progress lines for the next snapshot
@@ -258,6 +269,8 @@ class Trainer:
         has compiled, so those do not share the interpreter with it."""
         if self._fast_loop is not None or self._background is not None:
             return
+        if self.fast_loop_failure is not None:
+            return  # it failed for a reason a second try in this process would meet again
         self._background = BackgroundCompile(
             self._loop_problem(),
             self.requested_strategy,
@@ -266,11 +279,24 @@ class Trainer:
 
     def hand_over(self) -> bool:
         """Switch to the fast loop if its background compile has finished; True if this call
-        switched. Raises what the compile raised (e.g. StrategyUnavailable). Call it only
-        between chunks, on the thread that trains."""
+        switched. Call it only between chunks, on the thread that trains.
+
+        A strategy asked for by name that cannot serve this network raises
+        StrategyUnavailable (the person chose it, and can choose another). Any other failure
+        of the compile is the environment's (a cache folder that cannot be written, a broken
+        compiler): training goes on, on the quick tier, and ``fast_loop_failure`` says why."""
         if self._background is None or not self._background.done:
             return False
-        self._adopt_background()
+        try:
+            self._adopt_background()
+        except StrategyUnavailable:
+            raise
+        except Exception as exc:
+            if self._quick_loop is None:
+                raise
+            self.fast_loop_failure = f"{type(exc).__name__}: {exc}"
+            logger.warning("the fast loop did not compile; staying on the quick tier", exc_info=exc)
+            return False
         return True
 
     def _adopt_background(self) -> None:

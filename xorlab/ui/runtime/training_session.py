@@ -147,6 +147,7 @@ class TrainingSession(QObject):
         self._timer.setInterval(0)
         self._timer.timeout.connect(self._on_tick)
         self._tier = ""  # the loop the trainer runs on, as last posted
+        self._failure_posted = False  # the fast loop's failure to compile, once told
         self._handover_timer = QTimer(self)
         self._handover_timer.setInterval(HANDOVER_POLL_MS)
         self._handover_timer.timeout.connect(self._on_handover_poll)
@@ -264,7 +265,7 @@ class TrainingSession(QObject):
     @Slot()
     def _on_handover_poll(self) -> None:
         trainer = self._trainer
-        if trainer is None or trainer.at_full_speed:
+        if trainer is None or trainer.at_full_speed or trainer.fast_loop_failure:
             self._handover_timer.stop()
             return
         if self._state == "training":
@@ -278,6 +279,10 @@ class TrainingSession(QObject):
     def _note_tier(self) -> None:
         """Tell the GUI which loop runs, once it changed (the quick tier, then the fast loop)."""
         trainer = self._trainer
+        if trainer is not None and trainer.fast_loop_failure and not self._failure_posted:
+            self._failure_posted = True
+            self._handover_timer.stop()
+            self._outbox.post("fast_loop_failed", trainer.fast_loop_failure)
         if trainer is None or trainer.tier == self._tier:
             return
         self._tier = trainer.tier
@@ -324,6 +329,7 @@ class TrainingSession(QObject):
         self._handover_timer.stop()
         self._trainer = None
         self._tier = ""
+        self._failure_posted = False
         self._compile_when_drawn = None
         self._set_state(RunState.COMPILING)
         start = time.perf_counter()

@@ -61,6 +61,8 @@ class TrainingWorker(QObject, ThreadHandle):
     compiled = Signal(float)  # seconds
     # The loop training runs on: "python" (the quick tier, at once) then "fused", "scan" or "jax"
     engine_chosen = Signal(str)
+    # Why the fast loop could not compile (training stays on the quick tier)
+    fast_loop_failed = Signal(str)
     diverged = Signal(str)
     failed = Signal(str)
     graph_ready = Signal(object)  # graph_request.GraphBundle

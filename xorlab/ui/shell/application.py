@@ -110,6 +110,9 @@ def run_app(args: argparse.Namespace) -> int:
         window.open_experiment(args.experiment)  # the weights and history too
     automation = Automation(window, args)
     window.show()
+    notice = getattr(args, "startup_notice", None)
+    if notice:  # stays until the next message: it explains every compile of the session
+        window.statusBar().showMessage(notice)
     automation.start()
     code = app.exec()
     # The window normally stopped the worker when it closed; this covers app.quit() too.

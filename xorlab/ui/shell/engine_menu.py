@@ -75,8 +75,11 @@ class EngineMenu(QObject):
         self.label.setObjectName("status.engine")
         status_bar.addPermanentWidget(self.label)
         worker.engine_chosen.connect(self._on_engine_chosen)
+        worker.fast_loop_failed.connect(self._on_fast_loop_failed)
         worker.state_changed.connect(self._on_state_changed)
         self.chosen = ""  # the strategy compiled last
+        self.failure = ""  # why this run's fast loop could not compile
+        self.status_bar = status_bar
         name = saved.ENGINE.read(settings)
         self.choose(name if name in self.actions else saved.ENGINE.default)
 
@@ -103,16 +106,29 @@ class EngineMenu(QObject):
         self._update_label()
 
     @Slot(str)
+    def _on_fast_loop_failed(self, reason: str) -> None:
+        self.failure = reason
+        self._update_label()
+        self.status_bar.showMessage(
+            f"The fast training loop could not compile; training goes on, slowly: {reason}"
+        )
+
+    @Slot(str)
     def _on_state_changed(self, state: str) -> None:
         self.group.setEnabled(state not in LOCKED_STATES)
         if state == RunState.COMPILING:
             self.chosen = ""
+            self.failure = ""
             self._update_label()
 
     def _update_label(self) -> None:
         requested = self.requested
         if not self.chosen:
             self.label.setText("")
+            return
+        if self.chosen not in ENGINE_TIPS and self.failure:
+            self.label.setText(f"slow: quick tier only ({self.chosen})")
+            self.label.setToolTip(f"The engine's loop could not compile: {self.failure}")
             return
         if self.chosen not in ENGINE_TIPS:  # the quick tier
             self.label.setText(f"warming up ({self.chosen})")

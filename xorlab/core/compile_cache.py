@@ -125,9 +125,9 @@ def ensure_writable(environ: MutableMapping[str, str] = os.environ) -> str | Non
     flags = environ.get("PYTENSOR_FLAGS", "")
     environ["PYTENSOR_FLAGS"] = ",".join(part for part in (flags, *redirect) if part)
     return (
-        f"PyTensor's compile cache {folder} cannot be written ({problem}); this session "
-        f"compiles into {spare}, which is removed at exit, so the next start compiles again. "
-        "Set PYTENSOR_FLAGS=base_compiledir=DIR to a folder you can write to keep it."
+        f"PyTensor's compile cache {folder} cannot be written ({problem}): this session "
+        "compiles into a temporary folder, so the next start compiles again "
+        "(PYTENSOR_FLAGS=base_compiledir=DIR names a folder to keep)."
     )
 
 

@@ -111,8 +111,8 @@ def run_app(args: argparse.Namespace) -> int:
     automation = Automation(window, args)
     window.show()
     notice = getattr(args, "startup_notice", None)
-    if notice:  # stays until the next message: it explains every compile of the session
-        window.statusBar().showMessage(notice)
+    if notice:  # it explains every compile of the session: it stays until dismissed
+        window.banner.show_message("Compiled code is not kept.", notice, "info")
     automation.start()
     code = app.exec()
     # The window normally stopped the worker when it closed; this covers app.quit() too.

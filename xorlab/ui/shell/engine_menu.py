@@ -79,7 +79,6 @@ class EngineMenu(QObject):
         worker.state_changed.connect(self._on_state_changed)
         self.chosen = ""  # the strategy compiled last
         self.failure = ""  # why this run's fast loop could not compile
-        self.status_bar = status_bar
         name = saved.ENGINE.read(settings)
         self.choose(name if name in self.actions else saved.ENGINE.default)
 
@@ -109,9 +108,6 @@ class EngineMenu(QObject):
     def _on_fast_loop_failed(self, reason: str) -> None:
         self.failure = reason
         self._update_label()
-        self.status_bar.showMessage(
-            f"The fast training loop could not compile; training goes on, slowly: {reason}"
-        )
 
     @Slot(str)
     def _on_state_changed(self, state: str) -> None:

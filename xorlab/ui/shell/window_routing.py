@@ -79,6 +79,7 @@ class WindowRouter(QObject):
         worker.progress.connect(parts.status.set_progress)
         worker.compiled.connect(self._on_compiled)
         worker.diverged.connect(self._on_diverged)
+        worker.fast_loop_failed.connect(self._on_fast_loop_failed)
         worker.failed.connect(self._on_failed)
         actions = parts.actions
         actions.train.triggered.connect(self._on_train_triggered)
@@ -154,6 +155,15 @@ class WindowRouter(QObject):
     def _on_diverged(self, message: str) -> None:
         title, body = divergence_banner(message)
         self.parts.banner.show_message(title, body, "warning")
+
+    @Slot(str)
+    def _on_fast_loop_failed(self, reason: str) -> None:
+        self.parts.banner.show_message(
+            "Training goes on, slowly.",
+            f"The fast training loop could not compile ({reason}), so this run stays on the "
+            "quick tier.",
+            "warning",
+        )
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:

@@ -62,3 +62,12 @@ def test_explain_writes_the_numbers_out(trainer_for):
     assert f"sum of squared errors) of this sample: {trace.cost:.4g}" in text
     with pytest.raises(IndexError):
         FormulaTracer(trainer).trace(4)
+
+
+def test_the_trace_runs_on_the_python_linker(trainer_for):
+    """No machine code for a trace a person asks for: a Numba compile here would meet the
+    fast loop's background compile, or wait behind the compile lock for it."""
+    from pytensor.link.basic import PerformLinker
+
+    tracer = FormulaTracer(trainer_for(preset_spec("xor-bias")))
+    assert isinstance(tracer._fn.function.maker.linker, PerformLinker)

@@ -16,6 +16,7 @@ import pytensor.tensor as pt
 
 from xorlab.core.training import model
 from xorlab.core.training.function_cache import compile_shared
+from xorlab.core.training.quick_loop import QUICK_MODE
 from xorlab.core.training.spec import COST_LABELS
 
 
@@ -56,9 +57,12 @@ class FormulaTracer:
         outputs = [cost]
         for layer in layers:
             outputs += [layer.inputs, layer.weighted_sums, layer.activations]
-        # Shared with every tracer of the same network (core.function_cache): a compile per
-        # trainer would keep its Numba code for good.
-        self._fn = compile_shared([X, y], outputs + grads, trainer.mode, "formulas")
+        # On the quick tier's Python linker: one sample, traced when the person asks, needs
+        # no machine code, and a Numba compile here would meet the fast loop's background
+        # compile (two LLVM compiles at once aborted the process in the test suite) or wait
+        # for it behind the compile lock, up to ~45 s on a cold cache. Shared with every
+        # tracer of the same network (core.function_cache).
+        self._fn = compile_shared([X, y], outputs + grads, QUICK_MODE, "formulas")
         self._n = len(layers)
 
     def trace(self, sample: int) -> SampleTrace:

@@ -198,7 +198,7 @@ def test_a_fast_loop_that_cannot_compile_leaves_the_run_on_the_quick_tier(
     qtbot.waitUntil(lambda: window.engine.failure != "", timeout=60_000)
     assert label.text() == "slow: quick tier only (python)"
     assert "Read-only file system" in label.toolTip()
-    assert window.banner.title_label.text() == "Training goes on, slowly."
+    assert window.banner.title() == "Training goes on, slowly."
     assert "Read-only file system" in window.banner.text()
     wait_for_state(qtbot, window, "done", timeout=60_000)  # all 500 steps, on the quick tier
     outputs, _ = numpy_run(500)
@@ -221,7 +221,7 @@ def test_saving_where_nothing_can_be_written_is_a_message(
     with qtbot.waitSignal(files.save_failed, timeout=30_000) as failed:
         files.save_as_action.trigger()
     assert "cannot write in" in failed.args[0] and "Not a directory" in failed.args[0]
-    assert window.banner.title_label.text() == "Cannot save the experiment."
+    assert window.banner.title() == "Cannot save the experiment."
     assert files.path is None and window.isWindowModified()  # still unsaved, still untitled
     assert files.recent.paths() == []
     good = tmp_path / "run.json"

@@ -114,7 +114,7 @@ def test_a_failed_save_on_close_keeps_the_window_and_says_why(qtbot, make_window
         assert not window.close()
     assert "Not a directory" in failed.args[0]
     assert window.isVisible() and window.banner.kind == "error"
-    assert window.banner.title_label.text() == "Cannot save the experiment."
+    assert window.banner.title() == "Cannot save the experiment."
     step(qtbot, window)  # the app carries on
     assert window.last_snapshot.step == 2
 
@@ -267,7 +267,7 @@ def test_an_unwritable_export_is_a_message_and_nothing_stops(qtbot, make_window,
         with qtbot.waitSignal(exports.export_failed, timeout=30_000) as failed:
             exports.export_to(kind, str(blocker / f"out.{kind}"))
         assert "Not a directory" in failed.args[1], failed.args
-        assert window.banner.kind == "error" and "Cannot export" in window.banner.title_label.text()
+        assert window.banner.kind == "error" and "Cannot export" in window.banner.title()
     assert {p.name for p in tmp_path.iterdir()} <= {"a_file", "xorlab.ini"}  # no stray temps
     step(qtbot, window)
     assert window.last_snapshot.step == 1

@@ -229,7 +229,7 @@ def test_a_huge_learning_rate_diverges_with_a_message_not_a_dialog(qtbot, make_w
     window.actions.train.trigger()
     wait_for_state(qtbot, window, "diverged")
     assert window.banner.isVisible() and window.banner.kind == "warning"
-    title = window.banner.title_label.text()
+    title = window.banner.title()
     assert title.startswith("Training diverged at step ") and title.endswith(".")
     assert "1e+06" in window.banner.text()
     assert "diverged" not in window.banner.text()  # said once, not "diverged. training diverged"

@@ -503,7 +503,7 @@ def test_a_corrupt_experiment_is_a_message_and_the_open_one_stays(
     files.open_action.trigger()
 
     assert window.banner.isVisible() and window.banner.kind == "error"
-    assert window.banner.title_label.text() == "Cannot open bad.json."
+    assert window.banner.title() == "Cannot open bad.json."
     assert words.lower() in window.banner.text().lower(), window.banner.text()
     assert window.banner.text().endswith("The experiment on screen is unchanged.")
     assert QApplication.activeModalWidget() is None

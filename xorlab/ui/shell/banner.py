@@ -6,6 +6,8 @@ and the person should be able to read the message while fixing the field that ca
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
 
@@ -19,12 +21,16 @@ class MessageBanner(QFrame):
         super().__init__(parent)
         self.setObjectName("message_banner")
         self.kind = "info"
-        self.title_label = QLabel()
-        self.title_label.setObjectName("message_banner.title")
-        self.text_label = QLabel()
-        self.text_label.setObjectName("message_banner.text")
-        self.text_label.setWordWrap(True)
-        self.text_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # One label: the bold title runs into the text, so the text has the banner's whole
+        # width. As a column beside the title it wrapped to 4-5 lines at 1024x700, and the
+        # training tab's decision map shrank to a 20-pixel strip under it.
+        self.message_label = QLabel()
+        self.message_label.setObjectName("message_banner.text")
+        self.message_label.setWordWrap(True)
+        self.message_label.setTextFormat(Qt.TextFormat.RichText)
+        self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._title = ""
+        self._text = ""
         self.close_button = QToolButton()
         self.close_button.setObjectName("message_banner.close")
         self.close_button.setText("✕")
@@ -33,22 +39,25 @@ class MessageBanner(QFrame):
         self.close_button.clicked.connect(self._on_close_clicked)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 6, 6, 6)
-        layout.addWidget(self.title_label, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addWidget(self.text_label, 1)
+        layout.addWidget(self.message_label, 1)
         layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
         self.hide()
 
     def show_message(self, title: str, text: str, kind: str = "info") -> None:
         self.kind = kind if kind in KINDS else "info"
-        self.title_label.setText(title)
-        self.text_label.setText(text)
+        self._title, self._text = title, text
+        body = html.escape(text).replace("\n", "<br>")  # rich text would join the lines
+        self.message_label.setText(f"<b>{html.escape(title)}</b>&nbsp; {body}")
         self.setProperty("kind", self.kind)  # the style sheet colours the strip by kind
         self.style().unpolish(self)
         self.style().polish(self)
         self.show()
 
+    def title(self) -> str:
+        return "" if self.isHidden() else self._title
+
     def text(self) -> str:
-        return "" if self.isHidden() else self.text_label.text()
+        return "" if self.isHidden() else self._text
 
     def clear(self) -> None:
         self.hide()

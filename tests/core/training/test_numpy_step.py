@@ -96,6 +96,25 @@ def test_constant_nodes_are_computed_once_when_the_function_is_made():
     assert_same(got, expected)
 
 
+def test_overflow_and_undefined_values_are_results_not_warnings():
+    # pytest turns warnings into errors: numpy's "overflow in exp" would fail this test.
+    x = pt.vector("x")
+    values = [np.array([1000.0, -1.0, 0.0])]
+    generated, got, expected = both([x], [pt.exp(x), pt.log(x), x / x], values)
+    assert np.isinf(got[0][0]) and np.isnan(got[1][1]) and np.isnan(got[2][2])
+    assert_same(got, expected)
+
+
+def test_a_diverging_quick_tier_gives_inf_and_nan_without_warnings():
+    linear = {"activations": ("linear", "linear"), "output_activation": "linear"}
+    spec = BASE.with_changes(
+        network=linear, training={"cost": "sse", "optimizer": "sgd", "learning_rate": 1e6}
+    )
+    t = Trainer(spec)
+    costs = QuickLoop(t._loop_problem()).run(0, 30)
+    assert costs[2] > 1e200 and np.isnan(costs[-1])  # overflowed on the way
+
+
 def test_the_arguments_are_never_written():
     a = pt.matrix("a")
     w = pt.matrix("w")

@@ -13,7 +13,9 @@ the caches hold. The numbers are the ops' own numpy computations, so they match 
 linker's (the tier tests compare them with a numpy oracle to 1e-12).
 
 The generated code never writes into an array it did not create, so the inputs (the
-trainer's weights, borrowed) are never changed; an output may be a view of an input.
+trainer's weights, borrowed) are never changed; an output may be a view of an input. Calls
+of ``fn`` itself must be made under ``np.errstate(all="ignore")``, as ``perform`` makes its
+ufunc calls: an overflow to inf or a nan is a result (a diverging network), not a warning.
 """
 
 from __future__ import annotations
@@ -362,7 +364,8 @@ class NumpyFunction:
         self.fn: Callable[..., tuple] = env[name]
 
     def __call__(self, *inputs) -> tuple:
-        return self.fn(*inputs)
+        with np.errstate(all="ignore"):  # inf and nan are results, as in perform
+            return self.fn(*inputs)
 
 
 def _value(var: Variable, folded: dict):

@@ -86,10 +86,11 @@ class QuickLoop(TrainingLoop):
         # The generated code never writes into its arguments: the shared arrays are borrowed.
         values = self.read_state()
         lr = self.problem.learning_rate.get_value(borrow=True)
-        for k in range(costs.size):
-            p = (position + k) % spe
-            cost, *values = step(X[p], y[p], *values, lr)
-            costs[k] = cost
+        with np.errstate(all="ignore"):  # a diverging step gives inf/nan, as in perform
+            for k in range(costs.size):
+                p = (position + k) % spe
+                cost, *values = step(X[p], y[p], *values, lr)
+                costs[k] = cost
         # A result may be a view (of an argument or of a temporary): store owned arrays.
         self.write_state([v if v.base is None else v.copy() for v in map(np.asarray, values)])
         return costs

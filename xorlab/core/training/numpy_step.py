@@ -13,7 +13,8 @@ the caches hold. The numbers are the ops' own numpy computations, so they match 
 linker's (the tier tests compare them with a numpy oracle to 1e-12).
 
 The generated code never writes into an array it did not create, so the inputs (the
-trainer's weights, borrowed) are never changed; an output may be a view of an input. Calls
+trainer's weights, borrowed) are never changed; an output may be a view of an input or the
+same array at every call (a folded constant), so callers copy what they keep. Calls
 of ``fn`` itself must be made under ``np.errstate(all="ignore")``, as ``perform`` makes its
 ufunc calls: an overflow to inf or a nan is a result (a diverging network), not a warning.
 """
@@ -335,7 +336,8 @@ class NumpyFunction:
         lines = []
         for node in fgraph.toposort():
             if all(isinstance(i, Constant) or i in folded for i in node.inputs):
-                values = _perform(node)([_value(i, folded) for i in node.inputs])
+                with np.errstate(all="ignore"):
+                    values = _perform(node)([_value(i, folded) for i in node.inputs])
                 folded.update(zip(node.outputs, values, strict=True))
                 continue
             ins = [ref(i) for i in node.inputs]

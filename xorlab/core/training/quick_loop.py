@@ -91,6 +91,6 @@ class QuickLoop(TrainingLoop):
                 p = (position + k) % spe
                 cost, *values = step(X[p], y[p], *values, lr)
                 costs[k] = cost
-        # A result may be a view (of an argument or of a temporary): store owned arrays.
-        self.write_state([v if v.base is None else v.copy() for v in map(np.asarray, values)])
+        # A result may be a view or a constant of the generated code: store copies.
+        self.write_state([np.array(v) for v in values])
         return costs

@@ -101,7 +101,9 @@ def _to_first_point(spec):
     start = time.perf_counter()
     trainer = Trainer(spec)
     grid = plane_grid(trainer.dataset, 64) if trainer.dataset.n_inputs == 2 else None
+    quick = time.perf_counter()
     trainer.start_tiered(background=False)
+    trainer.quick_build_s = time.perf_counter() - quick  # the quick tier's build alone
     trainer.evaluate()
     if grid is not None:
         trainer.evaluate(grid.points[:1])
@@ -161,6 +163,7 @@ def child_first_point(case: dict) -> dict:
         "spec_to_full_speed_s": None if full_speed is None else round(full_speed, 2),
         "background_compile_s": trainer.background_seconds and round(trainer.background_seconds, 2),
         "strategy": trainer.tier,
+        "quick_tier_build_s": round(trainer.quick_build_s, 3),
         "quick_steps_per_s": round(quick_steps / quick_seconds) if quick_seconds else None,
         "fast_steps_per_s": None if fast_rate is None else round(float(np.round(fast_rate))),
     }

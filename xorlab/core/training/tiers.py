@@ -33,8 +33,11 @@ from xorlab.core.training.strategies.base import LoopProblem, TrainingLoop
 # The quick tier and the background compile share one interpreter lock: a quick tier training
 # flat out leaves the compile half of it, which doubled the time to full speed. Callers pause
 # this many times a quick chunk's compute time after it while the compile runs, leaving the
-# compile ~3/4; the quick tier is ~1000x slower than the fast loop, so its lost steps are
-# made up within milliseconds of the hand-over.
+# compile ~3/4 (measured when the quick tier ran on PyTensor's Python linker, ~100-1000x
+# slower than the fast loop). The quick tier's numpy code is now only 5-10x slower than the
+# scan loop on point-set nets, so the half of its steps it gives up is no longer negligible,
+# and Numba spends ~80% of a cold compile in LLVM, which runs without the interpreter lock:
+# a smaller yield may now pay. Not measured yet (the machine was at load 8-10).
 QUICK_TIER_YIELD = 1.0
 
 # One background compile at a time in a process: trainers dropped before their fast loop was

@@ -30,9 +30,10 @@ ENGINE_TIPS = {
 }
 # The quick tier every run starts on while the engine's loop compiles in the background.
 WARM_UP_TIP = (
-    "Training started at once on PyTensor's Python linker (compiled in milliseconds, slow "
-    "per step) while the engine's loop compiles in the background; it takes over between "
-    "chunks with the same weights, optimizer state and history."
+    "Training started at once on the training step written out as numpy code (ready in a "
+    "fraction of a second, several times slower per step) while the engine's loop compiles "
+    "in the background; it takes over between chunks with the same weights, optimizer "
+    "state and history."
 )
 LOCKED_STATES = UNDER_WAY
 

@@ -39,7 +39,14 @@ from xorlab.core.training.shuffle import epoch_rows, shuffles
 from xorlab.core.training.spec import ExperimentSpec, FieldError, SpecError, validate
 from xorlab.core.training.split import split_dataset
 from xorlab.core.training.stop_rules import Stop, StopRules
-from xorlab.core.training.strategies import STRATEGIES, LoopProblem, TrainingLoop, build_loop, plan
+from xorlab.core.training.strategies import (
+    STRATEGIES,
+    LoopProblem,
+    TrainingLoop,
+    build_loop,
+    check_available,
+    plan,
+)
 from xorlab.core.training.tiers import COMPILE_LOCK, BackgroundCompile
 
 # Numba's hint about operand layout in tiny matrix products (NumbaPerformanceWarning), printed
@@ -244,11 +251,15 @@ class Trainer:
         """Make training start at once: compile the quick tier now (a fraction of a second)
         and, unless ``background`` is False (then ``compile_in_background`` does it), the
         fast loop on a background thread; ``run`` switches to it between chunks once it is
-        ready. Does nothing once the fast loop is compiled or compiling."""
+        ready. Does nothing once the fast loop is compiled or compiling. Raises
+        StrategyUnavailable at once when the requested strategy cannot serve this network
+        by the checks that compile nothing (``check_available``), not seconds later."""
         if self._fast_loop is not None or self._background is not None:
             return
         if self._quick_loop is None:
-            self._quick_loop = QuickLoop(self._loop_problem())
+            problem = self._loop_problem()
+            check_available(problem, self.requested_strategy)
+            self._quick_loop = QuickLoop(problem)
         if background:
             self.compile_in_background()
 

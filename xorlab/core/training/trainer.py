@@ -35,7 +35,7 @@ from xorlab.core.training.held_out import HeldOutHistory, accuracy, held_out_int
 from xorlab.core.training.history import CostHistory
 from xorlab.core.training.moments import Moment, moment_timeline
 from xorlab.core.training.quick_loop import QUICK_MODE, QuickLoop
-from xorlab.core.training.shuffle import epoch_rows, shuffles
+from xorlab.core.training.shuffle import batch_table, epoch_rows, shuffles  # batch_table: here too
 from xorlab.core.training.spec import ExperimentSpec, FieldError, SpecError, validate
 from xorlab.core.training.split import split_dataset
 from xorlab.core.training.stop_rules import Stop, StopRules
@@ -48,15 +48,13 @@ from xorlab.core.training.strategies import (
     plan,
 )
 from xorlab.core.training.tiers import COMPILE_LOCK, BackgroundCompile
+from xorlab.core.training.weights import WEIGHT_LIMIT  # importable from here too
 
 # Numba's hint about operand layout in tiny matrix products (NumbaPerformanceWarning), printed
 # on every cold compile, is not actionable for a user and clutters the terminal. Matched by
 # message: importing Numba for its class would add ~1 s to the window's start.
 warnings.filterwarnings("ignore", message=r".* is faster on contiguous arrays")
 
-# A weight this large means the steps overshoot: sigmoids saturate, gradients vanish and the
-# net is stuck even when nothing is NaN yet. Sensible nets here stay far below it.
-WEIGHT_LIMIT = 1e4
 
 # Progress lines kept in memory; a run printing more keeps only the latest.
 MAX_LOG_LINES = 100_000
@@ -647,19 +645,3 @@ def _divergence_reason(costs: np.ndarray, params: list) -> str:
             "saturate and learning stalls"
         )
     return ""
-
-
-def batch_table(n_samples: int, schedule: str, batch_size: int) -> np.ndarray:
-    """Sample indices of each step of an epoch, shape (steps per epoch, batch size).
-
-    Mini-batches take samples in dataset order; a short last batch is filled from the start
-    of the set so every step sees the same batch size and one compiled loop serves them all.
-    """
-    if schedule == "full":
-        return np.arange(n_samples, dtype=np.int64)[None, :]
-    if schedule == "sample":
-        return np.arange(n_samples, dtype=np.int64)[:, None]
-    size = min(batch_size, n_samples)
-    n_batches = -(-n_samples // size)
-    order = np.arange(n_batches * size, dtype=np.int64) % n_samples
-    return order.reshape(n_batches, size)

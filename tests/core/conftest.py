@@ -17,6 +17,9 @@ def shared_trainer(spec: ExperimentSpec) -> Trainer:
     if trainer is None:
         trainer = _TRAINERS[spec] = Trainer(spec)
     trainer.reset()
+    # reset() keeps a learning rate changed while training (as the window's slider does): a
+    # test that changed it must not hand the next caller another rate.
+    trainer.set_learning_rate(spec.training.learning_rate)
     return trainer
 
 

@@ -46,6 +46,22 @@ def wait_for_state(qtbot, window: MainWindow, state: str, timeout: int = 30_000)
     qtbot.waitUntil(lambda: window.worker.state == state, timeout=timeout)
 
 
+def train_to_full_speed(
+    qtbot, window: MainWindow, engines: tuple[str, ...], timeout: int = 60_000
+) -> None:
+    """Train until the fast loop (one of ``engines``) runs: it compiles from Train on, not when
+    the network is ready (ui/runtime/training_session.py). Posted to the worker, so it is
+    queued behind a recompile the test just asked for (the Train action is off meanwhile)."""
+    window.worker.train()
+    qtbot.waitUntil(lambda: window.engine.chosen in engines, timeout=timeout)
+
+
+def stop(qtbot, window: MainWindow) -> None:
+    """End the run (Stop, unless it is done already): the engine menu and builder unlock."""
+    window.worker.stop()
+    qtbot.waitUntil(lambda: window.worker.state in ("stopped", "done"))
+
+
 def step(qtbot, window: MainWindow, times: int = 1) -> None:
     """Train ``times`` single epochs (the Step action), waiting for each snapshot."""
     for _ in range(times):

@@ -5,9 +5,9 @@ between them whether a newer spec arrived or the app is closing. Only what the f
 needs is compiled here, all of it in the quick tier's mode (milliseconds, no native code):
 the quick training step, the evaluation and, for the maps over the plane, the layers'
 activations. The fast loop's background compile (``Trainer.compile_in_background``) is not
-one of them: the training session starts it once the GUI has drawn the new run, or after
-the run's first point (training_session.py), since a compile on another thread takes half
-the interpreter.
+one of them: the training session starts it at Train, once the GUI has drawn the run's
+first point (training_session.py), since a compile on another thread takes half the
+interpreter.
 """
 
 from __future__ import annotations

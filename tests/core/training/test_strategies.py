@@ -146,6 +146,8 @@ def test_bad_strategy_names_and_unavailable_strategies_say_so():
     if not jax_available():
         with pytest.raises(StrategyUnavailable, match="pip install"):
             Trainer(preset_spec("xor-minimal"), strategy="jax").compile()
+        with pytest.raises(StrategyUnavailable, match="pip install"):  # before the quick tier
+            Trainer(preset_spec("xor-minimal"), strategy="jax").start_tiered()
 
 
 def test_fused_refuses_a_net_too_big_to_compile_quickly():

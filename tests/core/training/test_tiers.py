@@ -10,6 +10,7 @@ import pytest
 
 from tests.core.training.test_trainer import TUTORIAL_OUTPUTS
 from xorlab.core.training import tiers
+from xorlab.core.training import trainer as trainer_module
 from xorlab.core.training.presets import preset_spec
 from xorlab.core.training.quick_loop import QuickLoop
 from xorlab.core.training.spec import ExperimentSpec
@@ -139,8 +140,21 @@ def test_background_compile_warms_per_length_blocks_on_shadow_state(monkeypatch)
     assert t.step_count == 0
 
 
-def test_a_fast_loop_that_cannot_compile_is_raised_at_the_hand_over():
+def test_a_strategy_too_small_for_the_network_is_refused_before_anything_compiles():
     t = Trainer(preset_spec("spiral"), strategy="fused")  # far past the fused loop's limit
+    with pytest.raises(StrategyUnavailable, match="operations"):
+        t.start_tiered()
+    assert t._quick_loop is None and t._background is None
+    assert "step_fn" not in t.__dict__ and t.step_count == 0
+
+
+def test_a_fast_loop_that_cannot_compile_is_raised_at_the_hand_over(monkeypatch):
+    def failing_build(problem, strategy):
+        raise StrategyUnavailable("cannot unroll the scalar op Erf")  # as unroll.py says
+
+    monkeypatch.setattr(tiers, "build_loop", failing_build)
+    t = Trainer(preset_spec("spiral"), strategy="fused")
+    monkeypatch.setattr(trainer_module, "check_available", lambda problem, strategy: None)
     t.start_tiered()
     t._background.wait(120)
     with pytest.raises(StrategyUnavailable):

@@ -153,11 +153,15 @@ def test_refreshes_are_rate_limited_and_skipped_while_hidden(qtbot, panel):
     worker.set_spec(ENDLESS)
     qtbot.waitUntil(lambda: worker.state == "ready" and panel.result is not None, timeout=30_000)
     # At full speed: the quick tier a run starts on makes fewer snapshots on a busy machine.
+    # The fast loop compiles from Train on: train to it, pause, and count from the resume.
+    worker.train()
     qtbot.waitUntil(lambda: engines[-1:] not in ([], ["python"]), timeout=60_000)
+    worker.pause()
+    qtbot.waitUntil(lambda: worker.state == "paused" and not panel.job.pending, timeout=10_000)
     snapshots: list[object] = []
     worker.snapshot_ready.connect(snapshots.append)
     sent.clear()
-    worker.train()
+    worker.resume()
     # Time stands still: however many snapshots arrive, no trace goes within the interval
     # of the last one.
     qtbot.waitUntil(lambda: len(snapshots) > 20, timeout=30_000)

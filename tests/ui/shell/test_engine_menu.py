@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QSettings
 
-from tests.ui.windows import wait_for_state
+from tests.ui.windows import stop, train_to_full_speed, wait_for_state
 from xorlab.core.training.presets import preset_spec
 from xorlab.core.training.strategies.tensor_loop import jax_available
 from xorlab.core.training.trainer import Trainer
@@ -50,8 +50,8 @@ def test_the_menu_offers_the_engines_this_installation_has(qtbot, make_window):
     assert engine_menu_names(window) == [f"action.engine.{n}" for n in expected]
     assert window.engine.menu.menuAction() in window.menuBar().actions()[1].menu().actions()
     assert window.engine.actions["auto"].isChecked()
-    # xor-minimal is tiny: "auto" compiles the fused loop.
-    qtbot.waitUntil(lambda: window.engine.chosen == "fused")
+    # xor-minimal is tiny: "auto" compiles the fused loop (from Train on).
+    train_to_full_speed(qtbot, window, ("fused",))
     assert window.status.findChild(type(window.engine.label), "status.engine").text() == (
         "full speed (fused, auto)"
     )
@@ -60,12 +60,13 @@ def test_the_menu_offers_the_engines_this_installation_has(qtbot, make_window):
 def test_the_status_bar_says_warming_up_until_the_fast_loop_takes_over(qtbot, make_window):
     window = make_window()
     # The window's own first compile (xor-minimal) ends first, so its signals are not counted.
-    qtbot.waitUntil(lambda: window.engine.chosen == "fused", timeout=60_000)
+    train_to_full_speed(qtbot, window, ("fused",))
+    stop(qtbot, window)  # the menu is locked while a run is under way
     label = window.engine.label
     shown: list[str] = []
     window.worker.engine_chosen.connect(lambda _name: shown.append(label.text()))
     window.engine.actions["scan"].trigger()  # a fresh compile: the quick tier first
-    qtbot.waitUntil(lambda: window.engine.chosen == "scan", timeout=60_000)
+    train_to_full_speed(qtbot, window, ("scan",))
     assert shown == ["warming up (python)", "full speed (scan)"]
 
 
@@ -74,17 +75,18 @@ def test_choosing_scan_recompiles_and_still_trains_to_the_tutorial_numbers(qtbot
     states: list[str] = []
     window.worker.state_changed.connect(states.append)
     window.engine.actions["scan"].trigger()
-    qtbot.waitUntil(lambda: window.engine.chosen == "scan", timeout=60_000)
-    wait_for_state(qtbot, window, "ready", timeout=COMPILE_MS)
-    assert "compiling" in states
-    assert window.engine.label.text() == "full speed (scan)"
+    qtbot.waitUntil(
+        lambda: "compiling" in states and window.worker.state == "ready", timeout=COMPILE_MS
+    )
     locked: dict[str, bool] = {}
     window.worker.state_changed.connect(
         lambda state: locked.setdefault(state, not window.engine.group.isEnabled())
     )
-    window.actions.train.trigger()
+    window.actions.train.trigger()  # the scan loop compiles from here on
     wait_for_state(qtbot, window, "done", timeout=COMPILE_MS)
     assert locked == {"training": True, "done": False}  # locked while the run trains
+    qtbot.waitUntil(lambda: window.engine.chosen == "scan", timeout=COMPILE_MS)
+    assert window.engine.label.text() == "full speed (scan)"
     snapshot = window.last_snapshot
     assert snapshot.step == 60_000
     assert snapshot.cost == pytest.approx(TUTORIAL_COST, abs=1e-9)
@@ -101,12 +103,12 @@ def test_the_choice_is_remembered(qtbot, make_window, tmp_path):
     path = str(tmp_path / "remember.ini")
     first = make_window(settings_path=path)
     first.engine.choose("scan")
-    qtbot.waitUntil(lambda: first.engine.chosen == "scan", timeout=60_000)
+    train_to_full_speed(qtbot, first, ("scan",))
     first.close()
     assert QSettings(path, QSettings.Format.IniFormat).value(ENGINE.key) == "scan"
     second = make_window(settings_path=path)
     assert second.engine.requested == "scan"
-    qtbot.waitUntil(lambda: second.engine.chosen == "scan", timeout=60_000)
+    train_to_full_speed(qtbot, second, ("scan",))
 
 
 def test_an_engine_that_cannot_serve_the_network_says_so_and_auto_recovers(qtbot, make_window):
@@ -117,7 +119,7 @@ def test_an_engine_that_cannot_serve_the_network_says_so_and_auto_recovers(qtbot
     assert "fused engine cannot train this network" in window.banner.text()
     window.engine.choose("auto")
     wait_for_state(qtbot, window, "ready", timeout=COMPILE_MS)
-    qtbot.waitUntil(lambda: window.engine.chosen in ("scan", "jax"), timeout=COMPILE_MS)
+    train_to_full_speed(qtbot, window, ("scan", "jax"), timeout=COMPILE_MS)
 
 
 def test_the_backend_flag_picks_the_engine_for_this_session_only(qtbot, make_window, tmp_path):
@@ -129,6 +131,6 @@ def test_the_backend_flag_picks_the_engine_for_this_session_only(qtbot, make_win
     args = build_parser().parse_args(["--backend", "scan"])
     Automation(window, args)
     assert window.engine.requested == "scan"
-    qtbot.waitUntil(lambda: window.engine.chosen == "scan", timeout=60_000)
+    train_to_full_speed(qtbot, window, ("scan",))
     saved = QSettings(path, QSettings.Format.IniFormat).value(ENGINE.key)
     assert saved == "auto"  # the menu's remembered choice is untouched

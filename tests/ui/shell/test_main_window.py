@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QLabel
 
 from tests.ui.oracle import assert_weights_equal, reference_weights
 from tests.ui.windows import step as step_epochs
-from tests.ui.windows import wait_for_state
+from tests.ui.windows import train_to_full_speed, wait_for_state
 from xorlab.app.selection import SelectionRef
 from xorlab.app.trainer_jobs import TrainerJob
 from xorlab.core.training import model
@@ -337,8 +337,11 @@ def test_the_window_stays_responsive_while_training(qtbot, make_window):
     window = make_window(ENDLESS)
     wait_for_state(qtbot, window, "ready")
     worker_cpu = worker_cpu_clock(qtbot, window.worker)
-    # The fused loop, not the quick tier it starts on, is the one holding the GIL for long.
-    qtbot.waitUntil(lambda: window.engine.chosen == "fused", timeout=60_000)
+    # The fused loop, not the quick tier it starts on, is the one holding the GIL for long:
+    # it compiles from Train on, so train to it and pause there.
+    train_to_full_speed(qtbot, window, ("fused",))
+    window.worker.pause()
+    wait_for_state(qtbot, window, "paused")
     # Not a collector's pause: after a full collection the policy waits ~99x its length
     # before the next (a full pass over this test process's objects takes ~0.5 s).
     gui_gc.install().collect_full()
@@ -347,7 +350,7 @@ def test_the_window_stays_responsive_while_training(qtbot, make_window):
     timer.timeout.connect(lambda: ticks.append(time.clock_gettime(worker_cpu)))
     timer.start(5)
     started = time.clock_gettime(worker_cpu)
-    window.actions.train.trigger()
+    window.actions.train.trigger()  # resumes the paused run
     # A second and a half of the worker's computing, however long the machine takes for it.
     qtbot.waitUntil(lambda: time.clock_gettime(worker_cpu) - started > 1.5, timeout=120_000)
     timer.stop()

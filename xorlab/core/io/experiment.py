@@ -20,9 +20,9 @@ from xorlab.core.files.text_files import read_small_text
 from xorlab.core.io.run_record import held_out_to_doc, moments_to_doc, read_held_out, read_moments
 from xorlab.core.io.strict_json import JsonFieldError, loads_strict
 from xorlab.core.training.datasets import Dataset, DatasetError, load_dataset, target_problem
-from xorlab.core.training.model import layer_shapes, optimizer_state
 from xorlab.core.training.moments import Moment
 from xorlab.core.training.spec import ExperimentSpec, SpecError, validate
+from xorlab.core.training.weights import layer_shapes, optimizer_state
 
 FORMAT = "xorlab-experiment"
 VERSION = 2  # 2 added the run's moments and test history (io.run_record); 1 still opens

@@ -11,45 +11,27 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-import numpy as np
 import pytensor
 import pytensor.tensor as pt
 from pytensor.tensor.variable import TensorVariable
 
 from xorlab.core import pytensor_setup  # noqa: F401  (settings applied on import)
-from xorlab.core.training.features import feature_graph, input_count, uses_features
+from xorlab.core.training.features import feature_graph, uses_features
 from xorlab.core.training.spec import NetworkSpec, TrainingSpec
+
+# The numbers a network starts from live in weights.py, which imports no PyTensor (the window
+# reads them on its own thread); importable from here as before.
+from xorlab.core.training.weights import (  # noqa: F401
+    init_weights,
+    layer_shapes,
+    optimizer_state,
+)
 
 ADAM_BETA1 = 0.9
 ADAM_BETA2 = 0.999
 ADAM_EPS = 1e-8
 # Keeps log() finite when a sigmoid saturates to exactly 0 or 1 in float64.
 BCE_CLIP = 1e-12
-
-
-def layer_shapes(net: NetworkSpec, n_inputs: int, n_outputs: int) -> list[tuple[int, int]]:
-    """Weight matrix shapes, input to output; with bias units each has one extra last row."""
-    sizes = [input_count(net, n_inputs), *net.hidden, n_outputs]
-    extra = 1 if net.bias else 0
-    return [(sizes[i] + extra, sizes[i + 1]) for i in range(len(sizes) - 1)]
-
-
-def init_weights(net: NetworkSpec, n_inputs: int, n_outputs: int) -> list[np.ndarray]:
-    """Initial weights drawn layer by layer from ``RandomState(seed)``, as the tutorials do."""
-    rng = np.random.RandomState(net.seed)
-    weights = []
-    for fan_in, fan_out in layer_shapes(net, n_inputs, n_outputs):
-        if net.init == "uniform":
-            w = rng.uniform(-1, 1, (fan_in, fan_out))
-        elif net.init == "rand":
-            w = rng.rand(fan_in, fan_out)
-        elif net.init == "glorot":
-            limit = np.sqrt(6.0 / (fan_in + fan_out))
-            w = rng.uniform(-limit, limit, (fan_in, fan_out))
-        else:
-            raise ValueError(f"unknown init '{net.init}'")
-        weights.append(np.asarray(w, dtype=np.float64))
-    return weights
 
 
 def activate(z: TensorVariable, name: str) -> TensorVariable:
@@ -144,16 +126,6 @@ def total_cost(
     if training.l1 > 0:
         cost = cost + l1_penalty(params, net, training.l1)
     return cost
-
-
-def optimizer_state(training: TrainingSpec, weights: Sequence[np.ndarray]) -> list[np.ndarray]:
-    """Initial optimizer state: momentum velocities, or Adam's moments then a step counter."""
-    if training.optimizer == "momentum":
-        return [np.zeros_like(w) for w in weights]
-    if training.optimizer == "adam":
-        moments = [np.zeros_like(w) for w in weights]
-        return moments + [np.zeros_like(w) for w in weights] + [np.zeros((), dtype=np.float64)]
-    return []
 
 
 def apply_updates(

@@ -36,7 +36,7 @@ from xorlab.core.training.held_out import HeldOutHistory, accuracy, held_out_int
 from xorlab.core.training.history import CostHistory
 from xorlab.core.training.moments import Moment, moment_timeline
 from xorlab.core.training.quick_loop import QUICK_MODE, QuickLoop
-from xorlab.core.training.shuffle import epoch_rows, shuffles
+from xorlab.core.training.shuffle import batch_table, epoch_rows, shuffles  # batch_table: here too
 from xorlab.core.training.spec import ExperimentSpec, FieldError, SpecError, validate
 from xorlab.core.training.split import split_dataset
 from xorlab.core.training.stop_rules import Stop, StopRules
@@ -46,9 +46,11 @@ from xorlab.core.training.strategies import (
     StrategyUnavailable,
     TrainingLoop,
     build_loop,
+    check_available,
     plan,
 )
 from xorlab.core.training.tiers import COMPILE_LOCK, BackgroundCompile
+from xorlab.core.training.weights import WEIGHT_LIMIT  # importable from here too
 
 logger = logging.getLogger(__name__)
 
@@ -57,9 +59,6 @@ logger = logging.getLogger(__name__)
 # message: importing Numba for its class would add ~1 s to the window's start.
 warnings.filterwarnings("ignore", message=r".* is faster on contiguous arrays")
 
-# A weight this large means the steps overshoot: sigmoids saturate, gradients vanish and the
-# net is stuck even when nothing is NaN yet. Sensible nets here stay far below it.
-WEIGHT_LIMIT = 1e4
 
 # Progress lines kept in memory; a run printing more keeps only the latest.
 MAX_LOG_LINES = 100_000
@@ -255,11 +254,15 @@ class Trainer:
         """Make training start at once: compile the quick tier now (a fraction of a second)
         and, unless ``background`` is False (then ``compile_in_background`` does it), the
         fast loop on a background thread; ``run`` switches to it between chunks once it is
-        ready. Does nothing once the fast loop is compiled or compiling."""
+        ready. Does nothing once the fast loop is compiled or compiling. Raises
+        StrategyUnavailable at once when the requested strategy cannot serve this network
+        by the checks that compile nothing (``check_available``), not seconds later."""
         if self._fast_loop is not None or self._background is not None:
             return
         if self._quick_loop is None:
-            self._quick_loop = QuickLoop(self._loop_problem())
+            problem = self._loop_problem()
+            check_available(problem, self.requested_strategy)
+            self._quick_loop = QuickLoop(problem)
         if background:
             self.compile_in_background()
 
@@ -662,19 +665,3 @@ def _divergence_reason(costs: np.ndarray, params: list) -> str:
             "saturate and learning stalls"
         )
     return ""
-
-
-def batch_table(n_samples: int, schedule: str, batch_size: int) -> np.ndarray:
-    """Sample indices of each step of an epoch, shape (steps per epoch, batch size).
-
-    Mini-batches take samples in dataset order; a short last batch is filled from the start
-    of the set so every step sees the same batch size and one compiled loop serves them all.
-    """
-    if schedule == "full":
-        return np.arange(n_samples, dtype=np.int64)[None, :]
-    if schedule == "sample":
-        return np.arange(n_samples, dtype=np.int64)[:, None]
-    size = min(batch_size, n_samples)
-    n_batches = -(-n_samples // size)
-    order = np.arange(n_batches * size, dtype=np.int64) % n_samples
-    return order.reshape(n_batches, size)

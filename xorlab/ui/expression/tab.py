@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from xorlab.app.expression_job import PARTS, ExpressionLab, ExpressionRequest, ExpressionResult
+from xorlab.core.first_imports import import_pytensor
 from xorlab.ui.expression.input_field import ExpressionInput
 from xorlab.ui.runtime.background import BackgroundRunner
 from xorlab.ui.widgets import plot_style
@@ -406,6 +407,7 @@ class ExpressionTab(QWidget):
 
     @Slot(str, object)
     def _on_job_failed(self, _kind: str, error: object) -> None:
+        import_pytensor()  # this thread too: see core.first_imports
         from xorlab.core.expression.expression import ExpressionError
 
         if isinstance(error, ExpressionError):

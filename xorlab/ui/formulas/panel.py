@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from xorlab.app.formula_job import KIND, FormulaResult, trace_job
 from xorlab.app.run_state import SETTLED, RunState
 from xorlab.app.sample_names import sample_label
+from xorlab.core.first_imports import import_pytensor
 from xorlab.core.training.datasets import Dataset, PlaneGrid
 from xorlab.ui.formulas.html import render_html
 from xorlab.ui.runtime.job_request import JobRequest
@@ -188,6 +189,7 @@ class FormulaPanel(QWidget):
         self.job.pump()  # hidden panels skip refreshes; catch up when shown
 
     def _show(self) -> None:
+        import_pytensor()  # this thread too: see core.first_imports
         from xorlab.core.training.formulas import explain
 
         result, dataset = self.result, self.dataset

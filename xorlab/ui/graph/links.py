@@ -13,6 +13,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Slot
 
 from xorlab.app.selection import SelectionRef
+from xorlab.core.first_imports import import_pytensor
 from xorlab.ui.graph.overlay import CanvasOverlay
 from xorlab.ui.graph.tab import GraphTab
 from xorlab.ui.runtime.selection import SelectionBus
@@ -51,6 +52,7 @@ class GraphSelectionLink(QObject):
         self._refresh(select=False)
 
     def _on_node_selected(self, stage: str, node_id: str) -> None:
+        import_pytensor()  # this thread too: see core.first_imports
         from xorlab.core.graphs.params import param_of_node
 
         graph = self.tab.canvases[stage].graph
@@ -69,6 +71,7 @@ class GraphSelectionLink(QObject):
         """Redraw the highlights for the bus's selection; with ``select`` also select the
         weight's node in the active graph (not when the user's own click made the selection:
         that would move their selection away from the node they clicked)."""
+        import_pytensor()  # this thread too: see core.first_imports
         from xorlab.core.graphs.params import param_parts
 
         ref = self.bus.current
@@ -92,6 +95,7 @@ class GraphSelectionLink(QObject):
             self._select_weight(names[params[0]], ref)
 
     def _select_weight(self, name: str, ref: SelectionRef) -> None:
+        import_pytensor()  # this thread too: see core.first_imports
         from xorlab.core.graphs.params import weight_node
 
         graph = self.tab.current_graph()

@@ -31,6 +31,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer, Slot
 
 from xorlab.app.network_jobs import GRAPH_VALUES, graph_values_job
 from xorlab.app.run_state import SETTLED, RunState
+from xorlab.core.first_imports import import_pytensor
 from xorlab.core.training.datasets import Dataset
 from xorlab.ui.graph.overlay import CanvasOverlay
 from xorlab.ui.graph.tab import GraphTab
@@ -144,6 +145,7 @@ class GraphValuesPanel(QObject):
     def value_for(self, graph: GraphView, info: NodeInfo) -> tuple[np.ndarray | None, str] | None:
         """The node panel's value for ``info``: a symbolic node's for the chosen rows; while
         replaying also a weight's (any stage), at the replayed epoch."""
+        import_pytensor()  # this thread too: see core.first_imports
         from xorlab.core.graphs.values import summarize
 
         replayed = self.replayed
@@ -220,6 +222,7 @@ class GraphValuesPanel(QObject):
 
     @Slot(object)
     def _on_values(self, result: object) -> None:
+        import_pytensor()  # this thread too: see core.first_imports
         from xorlab.core.graphs.values import GraphValues
 
         if not isinstance(result, GraphValues):
@@ -247,6 +250,7 @@ class GraphValuesPanel(QObject):
         return tuple(range(self.dataset.n_samples)) if self.dataset is not None else ()
 
     def _draw_labels(self) -> None:
+        import_pytensor()  # this thread too: see core.first_imports
         from xorlab.core.graphs.values import summarize
 
         self.overlay.clear()

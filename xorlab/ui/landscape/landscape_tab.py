@@ -182,7 +182,7 @@ class LandscapeTab(QWidget):
     def refresh(self) -> bool:
         """Ask for the landscape of the shown snapshot now; False when there is nothing to
         compute yet (no snapshot, or one from another network)."""
-        from xorlab.core.training.model import layer_shapes
+        from xorlab.core.training.weights import layer_shapes  # no PyTensor on this thread
 
         snapshot = self.replay.shown if self.replay is not None else None
         spec = self.spec_source()

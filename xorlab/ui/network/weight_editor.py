@@ -29,7 +29,7 @@ QFrame#network\\.weight_editor { background: #FFFFFF; border: 1px solid #8C8C8C;
 
 def parse_weight(text: str) -> tuple[float | None, str]:
     """(value, "") for a usable weight, else (None, why not)."""
-    from xorlab.core.training.trainer import WEIGHT_LIMIT
+    from xorlab.core.training.weights import WEIGHT_LIMIT
 
     stripped = text.strip().replace("−", "-")
     if not stripped:

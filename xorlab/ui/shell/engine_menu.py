@@ -4,7 +4,8 @@
 one strategy, e.g. to compare speeds on the same network. A change recompiles the current
 experiment as a fresh run, so the menu is locked while a run is training or paused, like the
 builder. The status bar shows the loop running beside the steps/s: "warming up (python)"
-while the engine's loop compiles in the background, then "full speed (fused, auto)".
+until the engine's loop, compiled in the background from Train on, takes over, then "full
+speed (fused, auto)".
 """
 
 from __future__ import annotations
@@ -30,10 +31,10 @@ ENGINE_TIPS = {
 }
 # The quick tier every run starts on while the engine's loop compiles in the background.
 WARM_UP_TIP = (
-    "Training started at once on the training step written out as numpy code (ready in a "
-    "fraction of a second, several times slower per step) while the engine's loop compiles "
-    "in the background; it takes over between chunks with the same weights, optimizer "
-    "state and history."
+    "Training starts at once on the training step written out as numpy code (ready in a "
+    "fraction of a second, several times slower per step); the engine's loop compiles in "
+    "the background from Train on and takes over between chunks with the same weights, "
+    "optimizer state and history."
 )
 LOCKED_STATES = UNDER_WAY
 

@@ -24,8 +24,9 @@ XOR tutorials, whose numbers it reproduces exactly.</p>
 
 def component_versions() -> dict[str, str]:
     """What this copy of xorlab runs on, for the About box and bug reports."""
+    from importlib.metadata import version
+
     import PySide6
-    import pytensor
 
     from xorlab.core.graphs.render import graphviz_version
 
@@ -33,7 +34,9 @@ def component_versions() -> dict[str, str]:
         "Python": platform.python_version(),
         "PySide6": PySide6.__version__,
         "Qt": qVersion(),
-        "PyTensor": pytensor.__version__,
+        # Read from the installed package's metadata: importing PyTensor here, on the window's
+        # thread, could race the worker's first import of it (core/first_imports.py).
+        "PyTensor": version("pytensor"),
         "Graphviz": graphviz_version(),
     }
 

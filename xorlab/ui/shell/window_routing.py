@@ -128,7 +128,7 @@ class WindowRouter(QObject):
 
     @Slot(object, object)
     def _on_run_reset(self, dataset: Dataset, grid: PlaneGrid | None) -> None:
-        from xorlab.core.training.trainer import batch_table
+        from xorlab.core.training.shuffle import batch_table  # no PyTensor on this thread
 
         parts = self.parts
         training = parts.state.spec.training

@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QWidget
 
+from xorlab.core.first_imports import import_pytensor
 from xorlab.core.training.spec import ExperimentSpec
 from xorlab.ui.sweep.runner import SweepRunner
 from xorlab.ui.training.run_overlays import RunOverlays
@@ -45,6 +46,7 @@ class SweepLauncher(QObject):
 
     @Slot()
     def open(self) -> SweepDialog:
+        import_pytensor()  # this thread too: see core.first_imports
         from xorlab.ui.sweep.dialog import SweepDialog
 
         if self.dialog is None:  # its module imports the sweep's trainers (PyTensor): not at start

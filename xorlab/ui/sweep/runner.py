@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from xorlab.core.first_imports import import_pytensor
 from xorlab.core.training.datasets import load_dataset
 from xorlab.ui.runtime.background import BackgroundRunner
 
@@ -55,6 +56,7 @@ class SweepRunner(QObject):
 
     def start(self, runs: Sequence[SweepRun], target_cost: float) -> bool:
         """Start training ``runs``; False when a sweep is already running or after shutdown."""
+        import_pytensor()  # this thread too: see core.first_imports
         from xorlab.core.sweep.runs import run_sweep
 
         if self.is_running() or not runs:

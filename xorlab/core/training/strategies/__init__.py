@@ -1,7 +1,13 @@
 """Ways to compile "K training steps in one call", and the choice between them."""
 
 from xorlab.core.training.strategies.base import LoopProblem, StrategyUnavailable, TrainingLoop
-from xorlab.core.training.strategies.choose import STRATEGIES, build_loop, estimate_nodes, plan
+from xorlab.core.training.strategies.choose import (
+    STRATEGIES,
+    build_loop,
+    check_available,
+    estimate_nodes,
+    plan,
+)
 
 __all__ = [
     "STRATEGIES",
@@ -9,6 +15,7 @@ __all__ = [
     "StrategyUnavailable",
     "TrainingLoop",
     "build_loop",
+    "check_available",
     "estimate_nodes",
     "plan",
 ]

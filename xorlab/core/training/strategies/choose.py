@@ -14,10 +14,19 @@ from collections.abc import Callable
 from xorlab.core.first_imports import import_numba
 from xorlab.core.training.engines import STRATEGIES
 from xorlab.core.training.strategies.base import LoopProblem, StrategyUnavailable, TrainingLoop
-from xorlab.core.training.strategies.scalar_loop import FusedScalarLoop, estimate_nodes
-from xorlab.core.training.strategies.tensor_loop import JaxScanLoop, ScanLoop, jax_available
+from xorlab.core.training.strategies.scalar_loop import (
+    FusedScalarLoop,
+    check_size,
+    estimate_nodes,
+)
+from xorlab.core.training.strategies.tensor_loop import (
+    JAX_MISSING,
+    JaxScanLoop,
+    ScanLoop,
+    jax_available,
+)
 
-__all__ = ["STRATEGIES", "build_loop", "estimate_nodes", "plan"]
+__all__ = ["STRATEGIES", "build_loop", "check_available", "estimate_nodes", "plan"]
 
 # Estimated unrolled operations up to which "auto" picks the fused loop. Numba compiles the
 # generated code at roughly FUSED_COMPILE_RATE operations a second (cold; warm is a file load).
@@ -41,6 +50,18 @@ def plan(problem: LoopProblem, requested: str = "auto") -> list[str]:
         order.append("jax")
     order.append("scan")
     return order
+
+
+def check_available(problem: LoopProblem, requested: str) -> None:
+    """Raise StrategyUnavailable now if ``requested`` (chosen explicitly) cannot serve
+    ``problem`` by the checks that compile nothing: the fused loop's size estimate, JAX
+    installed. The fast loop compiles only once training starts, so without these a person
+    who chose an engine that cannot train the network would learn it at Train, not at once;
+    the compile itself may still find more (an op the fused loop cannot unroll)."""
+    if requested == "fused":
+        check_size(problem)
+    elif requested == "jax" and not jax_available():
+        raise StrategyUnavailable(JAX_MISSING)
 
 
 def build_loop(problem: LoopProblem, requested: str = "auto") -> TrainingLoop:

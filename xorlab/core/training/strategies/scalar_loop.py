@@ -36,12 +36,7 @@ class FusedScalarLoop(TrainingLoop):
 
     def __init__(self, problem: LoopProblem, fold_data: bool | None = None):
         super().__init__(problem)
-        estimate = estimate_nodes(problem)
-        if estimate > MAX_ESTIMATED_NODES:
-            raise StrategyUnavailable(
-                f"the unrolled step would have about {estimate} operations "
-                f"(limit {MAX_ESTIMATED_NODES})"
-            )
+        check_size(problem)
         if fold_data is None:
             fold_data = problem.steps_per_epoch <= 8 and not problem.shuffle
         if fold_data and problem.shuffle:
@@ -116,6 +111,17 @@ class FusedScalarLoop(TrainingLoop):
             start += size
         self.write_state(values)
         return costs
+
+
+def check_size(problem: LoopProblem) -> None:
+    """Raise StrategyUnavailable when the estimate says the unrolled step is too large, before
+    anything is unrolled or compiled."""
+    estimate = estimate_nodes(problem)
+    if estimate > MAX_ESTIMATED_NODES:
+        raise StrategyUnavailable(
+            f"the unrolled step would have about {estimate} operations "
+            f"(limit {MAX_ESTIMATED_NODES})"
+        )
 
 
 def estimate_nodes(problem: LoopProblem) -> int:

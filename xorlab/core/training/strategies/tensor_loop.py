@@ -18,6 +18,8 @@ from xorlab.core.training.function_cache import SharedFunction, compile_shared
 from xorlab.core.training.strategies.base import LoopProblem, StrategyUnavailable, TrainingLoop
 from xorlab.core.training.strategies.nogil_numba import releasing_gil, runs_without_gil
 
+JAX_MISSING = "JAX is not installed: pip install 'xorlab[jax]'"
+
 
 class ScanLoop(TrainingLoop):
     """The loop compiled in the trainer's mode (Numba by default)."""
@@ -164,7 +166,7 @@ class JaxScanLoop(ScanLoop):
 
     def __init__(self, problem: LoopProblem):
         if not jax_available():
-            raise StrategyUnavailable("JAX is not installed: pip install 'xorlab[jax]'")
+            raise StrategyUnavailable(JAX_MISSING)
         super().__init__(problem, mode="JAX")
 
     def run(self, position: int, n_steps: int) -> np.ndarray:

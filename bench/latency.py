@@ -374,12 +374,15 @@ def child_start(case: dict) -> dict:
     """The window as ``python main.py [--preset P]`` opens it (xorlab.cli -> launch -> run_app's
     steps): wall-clock times from the parent's spawn (``case["spawned"]``, time.time()) to the
     window's first paint and to Train enabled. Nothing is clicked."""
-    from PySide6.QtCore import QEvent, QObject
-
+    # In main.py's order: xorlab.cli, then the application (which imports its Qt-free
+    # modules before PySide6: before_qt.py), then Qt.
     from xorlab.cli import build_parser
     from xorlab.ui.shell.application import create_application
     from xorlab.ui.shell.automation import initial_spec
     from xorlab.ui.shell.main_window import MainWindow
+
+    # isort: split
+    from PySide6.QtCore import QEvent, QObject
 
     imported = time.time()
     args = build_parser().parse_args(case.get("argv", []))

@@ -32,6 +32,7 @@ process, with the load average beside it:
 from __future__ import annotations
 
 import argparse
+import glob
 import json
 import os
 import subprocess
@@ -376,12 +377,15 @@ def child_start(case: dict) -> dict:
     """The window as ``python main.py [--preset P]`` opens it (xorlab.cli -> launch -> run_app's
     steps): wall-clock times from the parent's spawn (``case["spawned"]``, time.time()) to the
     window's first paint and to Train enabled. Nothing is clicked."""
-    from PySide6.QtCore import QEvent, QObject
-
+    # In main.py's order: xorlab.cli, then the application (which imports its Qt-free
+    # modules before PySide6: before_qt.py), then Qt.
     from xorlab.cli import build_parser
     from xorlab.ui.shell.application import create_application
     from xorlab.ui.shell.automation import initial_spec
     from xorlab.ui.shell.main_window import MainWindow
+
+    # isort: split
+    from PySide6.QtCore import QEvent, QObject
 
     imported = time.time()
     args = build_parser().parse_args(case.get("argv", []))
@@ -581,6 +585,16 @@ def windows(nets: list[dict], quick: bool, click_after: float = 0.0) -> None:
         emit({"item": "tutorial", "cache": "warm", **result})
 
 
+def bytecode_cached() -> bool:
+    """Whether xorlab's modules start from cached bytecode (setup.sh compiles it; Python writes
+    it at a first start unless PYTHONDONTWRITEBYTECODE is set): without it every start
+    compiles ~160 modules, 0.3-0.4 s of the window's."""
+    import importlib.util
+
+    sources = glob.glob(os.path.join(REPO, "xorlab", "**", "*.py"), recursive=True)
+    return all(os.path.exists(importlib.util.cache_from_source(path)) for path in sources)
+
+
 def starts() -> None:
     """`python main.py` and `python main.py --preset spiral`: window, then Train enabled, on an
     empty cache and then warm (the cache the cold run left)."""
@@ -589,7 +603,15 @@ def starts() -> None:
             for cache_kind in ("cold", "warm"):
                 case = {"argv": argv, "spawned": time.time()}
                 result = run_child("start", case, cache)
-                emit({"item": "start", "case": name, "cache": cache_kind, **result})
+                emit(
+                    {
+                        "item": "start",
+                        "case": name,
+                        "cache": cache_kind,
+                        "bytecode_cached": bytecode_cached(),
+                        **result,
+                    }
+                )
 
 
 def startup() -> None:
@@ -597,6 +619,7 @@ def startup() -> None:
     emit(
         {
             "item": "startup",
+            "bytecode_cached": bytecode_cached(),
             "help_s": wall(["--help"]),
             "grad_help_s": wall(["grad", "--help"]),
             "grad_at_s": wall(["grad", "exp(sin(x**2))", "--at", "15"]),

@@ -72,6 +72,14 @@ install_python_packages() {
     fi
 }
 
+# The app's own bytecode (pip compiles the dependencies' when it installs them, not an
+# editable project's): a first start then reads it instead of compiling ~160 modules, 0.3-0.4 s
+# of the window's start (and all of every start where PYTHONDONTWRITEBYTECODE is set).
+compile_bytecode() {
+    .venv/bin/python -m compileall -q xorlab main.py >/dev/null ||
+        echo "setup: could not compile xorlab's bytecode; Python compiles it when it starts" >&2
+}
+
 # A failed warm-up costs only time later (the app compiles in the background): it is said,
 # and set-up still succeeds.
 warm_caches() {
@@ -110,6 +118,7 @@ if [ "${XORLAB_SETUP_DESKTOP_ONLY:-0}" = 1 ]; then  # the tests install the entr
 fi
 install_system_packages
 install_python_packages
+compile_bytecode
 if [ "$DESKTOP" = 1 ]; then
     install_desktop_entry
 fi

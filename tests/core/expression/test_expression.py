@@ -508,3 +508,23 @@ def test_grad_as_a_process_exit_codes():
     bad = run("x.__class__", "--at", "1")
     assert bad.returncode == 2
     assert "x.__class__\n   ^\n  attribute access is not allowed" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["exp(sin(x**2))", "/".join(["x**x"] * 12), "*".join(f"(x+{k})" for k in range(9)), "3"],
+)
+def test_a_formula_cut_short_is_the_start_of_the_whole_one(text):
+    # Cut first (nothing printed whole yet), then the whole formula of the same compile: the
+    # cut one is pp's own first characters.
+    expr = parse_expression(text)
+    limits = (1, 25, 200, 2000)
+    cuts = {limit: derivative_formula(expr, limit) for limit in limits}
+    whole = derivative_formula(expr)
+    for limit, cut in cuts.items():
+        if len(whole) > limit:
+            assert cut == whole[:limit] + "…", (text, limit)
+        else:
+            assert cut == whole, (text, limit)
+    assert derivative_formula(expr, len(whole)) == whole
+    assert len(whole) > 200 or text in ("exp(sin(x**2))", "3")  # the long ones are cut

@@ -232,6 +232,29 @@ def test_generic_graph_of_outputs_handles_inputs_used_as_outputs():
     assert 'label="0 doubled"' in view.dot  # a named intermediate keeps its name on its edge
 
 
+def test_a_symbolic_view_has_a_function_graphs_inputs_and_order(trainer):
+    # The view reads its inputs and op order off the outputs, as a FunctionGraph of them
+    # (clone=False) gives them: the reference here, built the way the view once was.
+    from pytensor.graph.basic import AtomicVariable
+    from pytensor.graph.fg import FunctionGraph
+
+    from xorlab.core.expression.expression import parse_expression
+
+    expression = parse_expression("/".join(["x**x"] * 6) + " + 3*log(x)")
+    cases = [[expression.f, expression.df], [parse_expression("3").f]]
+    cases.append(_symbolic_train_outputs(trainer))
+    for outputs in cases:
+        view = graph_from_outputs(outputs)
+        reference = FunctionGraph(outputs=outputs, clone=False)
+        ops = [view.nodes[f"a{k}"] for k in range(view.stats.apply_nodes)]
+        assert [n.op for n in ops] == [str(node.op) for node in reference.toposort()]
+        inputs = [i for i in graph_inputs(outputs) if not isinstance(i, AtomicVariable)]
+        assert inputs == reference.inputs
+        assert [view.nodes[f"v{k}"].names for k in range(len(inputs))] == [
+            (i.name or "",) for i in reference.inputs
+        ]
+
+
 def test_generic_graph_of_a_function_can_select_outputs():
     x = pt.dscalar("x")
     fn = pytensor.function([x], [pt.exp(x), pt.sin(x) * 3.0], mode="FAST_COMPILE")

@@ -38,6 +38,29 @@ def test_the_window_and_the_command_line_import_no_pytensor():
     assert _imported_by("import xorlab.ui.shell.main_window") == []
 
 
+def test_the_qt_free_modules_are_imported_before_qt():
+    # PySide6 reads the source of every module imported after it: `python main.py` imports
+    # numpy and xorlab's Qt-free modules first (before_qt.py). Recorded in import order.
+    probe = (
+        "import sys\n"
+        "order = []\n"
+        "class Recorder:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        order.append(name)\n"
+        "sys.meta_path.insert(0, Recorder())\n"
+        "import xorlab.cli, xorlab.ui.shell.application, xorlab.ui.shell.main_window\n"
+        "qt = order.index('PySide6.QtCore')\n"
+        "late = [m for m in order[qt:] if m.split('.')[0] == 'numpy'\n"
+        "        or m.startswith(('xorlab.core', 'xorlab.app'))]\n"
+        "print(late)\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
 def test_building_the_window_imports_no_pytensor():
     # run_app's steps for `python main.py --preset spiral`, up to the window built (not
     # shown, so its worker has not started): none of it needs PyTensor.
@@ -154,3 +177,37 @@ def test_the_worker_of_a_hidden_window_starts_with_the_event_loop(qtbot, tmp_pat
     window.close()
     assert window.worker.wait(30_000)
     assert isinstance(window.worker_start, QObject)
+
+
+def test_the_plots_have_no_menu_to_build(make_window, monkeypatch):
+    # The styled plots have their mouse menus off; built with them, each view box's menu was
+    # made at start only to be thrown away. Right-clicking a plot offers nothing, as before.
+    import pyqtgraph  # noqa: F401  (the module below is named like its class: from sys.modules)
+
+    view_box_module = sys.modules["pyqtgraph.graphicsItems.ViewBox.ViewBox"]
+
+    built = []
+    menu_class = view_box_module.ViewBoxMenu
+
+    def counted(view_box):
+        built.append(view_box)
+        return menu_class(view_box)
+
+    monkeypatch.setattr(view_box_module, "ViewBoxMenu", counted)
+    window = make_window(preset_spec("xor-minimal"))
+    window.show_tab("expression")
+    items = [
+        window.cost_plot.plot_item,
+        window.outputs_plot.plot_item,
+        window.boundary.plot_item,
+        window.expression_tab.f_plot.getPlotItem(),
+        window.expression_tab.df_plot.getPlotItem(),
+    ]
+    for item in items:
+        assert not item.menuEnabled() and not item.getViewBox().menuEnabled()
+        assert item.getViewBox().menu is None
+        assert item.getViewBox().getContextMenus(None) == []
+    # Only the colour bar's (pyqtgraph's ColorBarItem builds its plot with one, then turns
+    # it off): none of the plots' own.
+    assert not any(item.getViewBox() in built for item in items)
+    assert len(built) <= 1

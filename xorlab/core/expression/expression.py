@@ -28,7 +28,7 @@ from pytensor.graph.basic import Apply
 from pytensor.graph.replace import vectorize_graph
 from pytensor.graph.rewriting.basic import in2out, node_rewriter
 from pytensor.graph.rewriting.db import RewriteDatabaseQuery
-from pytensor.printing import pp
+from pytensor.printing import PPrinter, pp
 from pytensor.tensor.elemwise import Elemwise
 from pytensor.tensor.variable import TensorVariable
 
@@ -195,19 +195,45 @@ def _central_difference(expr: Expression, at: float, h: float) -> float:
     return (written_f(expr, at + h) - written_f(expr, at - h)) / (2.0 * h)
 
 
-def derivative_formula(expr: Expression) -> str:
+def derivative_formula(expr: Expression, limit: int | None = None) -> str:
     """f' as PyTensor prints its optimized graph: Mul(2.0, Exp(Sin(Sqr(x))), Cos(Sqr(x)), x).
-    Printed once per expression (0.1 s for a 1,000-op graph)."""
+    Printed once per expression (0.1 s for a 1,000-op graph).
+
+    With ``limit``, a formula longer than ``limit`` characters is its first ``limit``
+    characters and "…", the same characters the whole one begins with, printed without
+    printing the rest (the 100-term quotient's formula has 532,337 characters; a view
+    shows a few hundred)."""
     output = compiled_scalar(expr).maker.fgraph.outputs[1]
+    key = "formula" if limit is None else f"formula, first {limit}"
     with expr._lock:
-        formula = expr._compiled.get("formula")
+        formula = expr._compiled.get("formula") or expr._compiled.get(key)
     if formula is None:
         if output.owner is not None and isinstance(output.owner.op, DeepCopyOp):
             output = output.owner.inputs[0]  # a constant or input output is wrapped in a copy
-        formula = str(pp(output))
+        formula = str(pp(output)) if limit is None else _PrefixPrinter(limit + 1).process(output)
         with expr._lock:
-            expr._compiled["formula"] = formula
+            expr._compiled[key] = formula
+    if limit is not None and len(formula) > limit:
+        return formula[:limit] + "…"
     return formula
+
+
+class _PrefixPrinter(PPrinter):
+    """PyTensor's ``pp``, keeping only the first ``keep`` characters of what it prints for
+    each variable. Every one of pp's printers writes a node as fixed text around its inputs'
+    texts, in input order (``Mul(a, b)``, ``(a / b)``): so the first ``keep`` characters of a
+    node's text depend only on the first ``keep`` of each input's, and are pp's own. The
+    whole text of a merged graph doubles with each level that reuses a subexpression; this
+    one stays within a few times ``keep`` per node."""
+
+    def __init__(self, keep: int):
+        super().__init__()
+        self.printers = list(pp.printers)
+        self.printers_dict = dict(pp.printers_dict)
+        self.keep = keep
+
+    def process(self, r, pstate=None) -> str:
+        return super().process(r, pstate)[: self.keep]
 
 
 def describe_error(text: str, error: ExpressionError) -> str:

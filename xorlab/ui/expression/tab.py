@@ -39,7 +39,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from xorlab.app.expression_job import PARTS, ExpressionLab, ExpressionRequest, ExpressionResult
+from xorlab.app.expression_job import (
+    FORMULA_CHARACTERS,  # of f' as compiled (a 100-term quotient's has 532,337)
+    PARTS,
+    ExpressionLab,
+    ExpressionRequest,
+    ExpressionResult,
+)
 from xorlab.core.first_imports import import_pytensor
 from xorlab.ui.expression.input_field import ExpressionInput
 from xorlab.ui.runtime.background import BackgroundRunner
@@ -103,7 +109,6 @@ def _segments(group: QButtonGroup, prefix: str, labels: dict[str, str], key: str
 
 X_PADDING = 0.02  # share of the plotted range left beside it
 TITLE_CHARACTERS = 80  # of the expression, in the values panel's title
-FORMULA_CHARACTERS = 600  # of f' as compiled (a 100-term quotient's runs to ~10,000)
 
 
 def format_number(value: float, digits: int = 10, reason: str = "") -> str:

@@ -9,6 +9,9 @@ from __future__ import annotations
 import argparse
 import sys
 
+from xorlab.ui.shell import before_qt  # noqa: F401  (first: see there)
+
+# isort: split
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication

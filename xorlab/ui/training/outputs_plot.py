@@ -101,7 +101,7 @@ class OutputsPlot(QWidget):
         self.layout_widget = pg.GraphicsLayoutWidget()
         self.layout_widget.setBackground(plot_style.BACKGROUND)
         self.layout_widget.setObjectName("outputs.plot")
-        self.plot_item = self.layout_widget.addPlot(row=0, col=0)
+        self.plot_item = self.layout_widget.addPlot(row=0, col=0, enableMenu=False)  # as styled
         plot_style.style_plot_item(
             self.plot_item, "Outputs during training", "epoch", "network output"
         )

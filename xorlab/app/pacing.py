@@ -8,7 +8,9 @@ core/training/strategies/nogil_numba.py) trains on another core while the GUI dr
 need not wait.
 Either way a frame costs the GUI thread time (the outbox measures it), and snapshots are
 spaced so drawing takes no more than a share of that thread: small while the GIL is held
-(training throughput), half otherwise (the rest is for the person using the window).
+(training throughput), 0.6 otherwise: the views draw a frame one per turn of the event loop
+(ui/runtime/frame_stages.py), so a click or a key waits for one view, not for the frame, and
+the rest of the thread is for the person using the window.
 The maps over the plane (the decision map, and the neuron maps while the Network dock shows
 them) cost the worker one forward pass over a grid of points (~0.2 ms for XOR; the spiral's
 3 tanh layers of 16: ~0.6 ms on 32 x 32 points, 2.4 ms on 64 x 64 with one BLAS thread, see
@@ -22,7 +24,7 @@ import math
 from typing import Protocol
 
 GUI_SHARE_WHILE_GIL_HELD = 0.12
-GUI_SHARE = 0.5
+GUI_SHARE = 0.6
 GRID_SHARE = 0.06
 DUE_TOLERANCE = 0.25  # of a chunk's time: a snapshot this early is on time
 

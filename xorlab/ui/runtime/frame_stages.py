@@ -53,6 +53,7 @@ class FrameStages(QObject):
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
         self.active = False  # the outbox is delivering: calls are staged
+        self.turn_budget = TURN_BUDGET
         self.busy_seconds = 0.0  # time the stages' turns took since the outbox last read it
         self._queue: deque[tuple[QObject, Callable[..., Any], tuple[Any, ...]]] = deque()
         self._running = False
@@ -81,7 +82,7 @@ class FrameStages(QObject):
         if self._queue:
             # A call from elsewhere (the learner replays a moment) while a frame is still
             # being drawn: finish the frame first, so the older snapshot cannot land after it.
-            self._run_turn(budget=None)
+            self._run(None)
         slot(*args)
 
     @property
@@ -89,7 +90,10 @@ class FrameStages(QObject):
         """A turn of stages is under way (the outbox must not deliver inside it)."""
         return self._running
 
-    def _run_turn(self, budget: float | None = TURN_BUDGET) -> None:
+    def _run_turn(self) -> None:
+        self._run(self.turn_budget)
+
+    def _run(self, budget: float | None) -> None:
         """Run staged calls for ``budget`` seconds (None: all of them)."""
         start = time.perf_counter()
         self._running = True

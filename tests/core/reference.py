@@ -103,3 +103,9 @@ def train_reference(spec, X, y, weights, n_steps, batches):
         costs.append(c)
         weights = opt.step(weights, g)
     return weights, np.array(costs)
+
+
+def inscribed_disc(m: int) -> np.ndarray:
+    """(m, m) booleans: the pixels whose centre is within the disc inscribed in the square."""
+    rows, cols = np.indices((m, m)) + 0.5
+    return np.hypot(rows - m / 2, cols - m / 2) <= m / 2

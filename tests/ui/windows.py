@@ -63,11 +63,17 @@ def stop(qtbot, window: MainWindow) -> None:
 
 
 def step(qtbot, window: MainWindow, times: int = 1) -> None:
-    """Train ``times`` single epochs (the Step action), waiting for each snapshot."""
+    """Train ``times`` single epochs (the Step action), waiting for each snapshot to be
+    drawn and the run to settle (the state after a snapshot waits for its views to draw it)."""
     for _ in range(times):
         before = window.last_snapshot.step if window.last_snapshot else 0
         window.actions.step.trigger()
-        qtbot.waitUntil(lambda b=before: window.last_snapshot and window.last_snapshot.step > b)
+        qtbot.waitUntil(
+            lambda b=before: window.last_snapshot is not None
+            and window.last_snapshot.step > b
+            and window.worker.state in ("paused", "done", "diverged")
+            and not window.worker.stages.busy()
+        )
 
 
 def set_field(qtbot, window: MainWindow, path: str, text: str) -> None:

@@ -8,7 +8,9 @@ core/training/strategies/nogil_numba.py) trains on another core while the GUI dr
 need not wait.
 Either way a frame costs the GUI thread time (the outbox measures it), and snapshots are
 spaced so drawing takes no more than a share of that thread: small while the GIL is held
-(training throughput), half otherwise (the rest is for the person using the window).
+(training throughput), 0.6 otherwise: the views draw a frame one per turn of the event loop
+(ui/runtime/frame_stages.py), so a click or a key waits for one view, not for the frame, and
+the rest of the thread is for the person using the window.
 The maps over the plane (the decision map, and the neuron maps while the Network dock shows
 them) cost the worker one forward pass over a grid of points (~0.2 ms for XOR; the spiral's
 3 tanh layers of 16: ~0.6 ms on 32 x 32 points, 2.4 ms on 64 x 64 with one BLAS thread, see
@@ -18,11 +20,13 @@ than keeps them to GRID_SHARE of training time.
 
 from __future__ import annotations
 
+import math
 from typing import Protocol
 
 GUI_SHARE_WHILE_GIL_HELD = 0.12
-GUI_SHARE = 0.5
+GUI_SHARE = 0.6
 GRID_SHARE = 0.06
+DUE_TOLERANCE = 0.25  # of a chunk's time: a snapshot this early is on time
 
 
 class FrameSource(Protocol):
@@ -59,6 +63,25 @@ class SnapshotPacing:
         """Seconds from one snapshot to the next."""
         share = GUI_SHARE if self.releases_gil else GUI_SHARE_WHILE_GIL_HELD
         return max(self.min_interval, self._outbox.frame_seconds / share)
+
+    def steps_until_due(self, since_last: float, chunk_steps: int, chunk_seconds: float) -> int:
+        """At most this many steps in the next chunk (of ``chunk_steps`` planned to take
+        ``chunk_seconds``), so that it ends when the next snapshot is due,
+        ``since_last`` seconds after the last one. Snapshots are taken between chunks: with
+        10 ms chunks, a 29 ms spacing used to become 40 ms (the fourth chunk's end)."""
+        remaining = self.snapshot_spacing() - since_last
+        # Never a chunk shorter than the tolerance: each costs a call from Python, with the
+        # GIL, and a chunk that ran quicker than planned must not be chased by ever smaller
+        # ones (is_due counts that as on time).
+        if not DUE_TOLERANCE * chunk_seconds < remaining < chunk_seconds:
+            return chunk_steps
+        return max(1, math.ceil(chunk_steps * remaining / chunk_seconds))
+
+    def is_due(self, since_last: float, chunk_seconds: float) -> bool:
+        """The next snapshot is due ``since_last`` seconds after the last one: within a
+        quarter of a chunk of its spacing (a chunk sized by steps_until_due ends about then,
+        not exactly)."""
+        return since_last >= self.snapshot_spacing() - DUE_TOLERANCE * chunk_seconds
 
     def note_grid_seconds(self, seconds: float) -> None:
         old = self.grid_seconds

@@ -5,7 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from xorlab.core.training.map_images import colorize, contour_segments, value_range
+from xorlab.core.training.map_images import (
+    colorize,
+    contour_segments,
+    round_pictures,
+    value_range,
+)
 
 PALETTE = np.stack([np.arange(256)] * 3 + [np.full(256, 255)], axis=1).astype(np.uint8)
 
@@ -114,3 +119,15 @@ def test_colorize_maps_the_range_onto_the_palette():
 )
 def test_value_range_by_activation(activation, values, expected):
     assert value_range(activation, values) == expected
+
+
+def test_round_pictures_clear_the_corners_and_keep_the_disc():
+    rgba = np.full((2, 8, 6, 4), 200, dtype=np.uint8)
+    out = round_pictures(rgba)
+    assert out is rgba  # in place
+    rows, cols = np.indices((8, 6)) + 0.5
+    inside = np.hypot((rows / 8 - 0.5), (cols / 6 - 0.5)) <= 0.5
+    assert inside.sum() not in (0, 48)
+    for picture in out:
+        np.testing.assert_array_equal(picture[..., 3], np.where(inside, 200, 0))
+        np.testing.assert_array_equal(picture[..., :3], 200)  # colours untouched

@@ -11,7 +11,7 @@ from xorlab.core.training.neuron_maps import MAP_RESOLUTION, map_grid
 from xorlab.core.training.plane_maps import DECISION_LEVEL, grid_axes, plane_maps
 from xorlab.core.training.presets import preset_spec
 
-from ..reference import forward
+from ..reference import forward, inscribed_disc
 
 PALETTE = np.random.default_rng(3).integers(0, 256, (256, 4)).astype(np.uint8)
 SPECS = {
@@ -52,7 +52,8 @@ def test_one_call_gives_the_decision_map_and_every_neuron_map(trainer_for, name,
     assert len(maps.neurons.layers) == len(layers)
     for got, want in zip(maps.neurons.layers, layers, strict=True):
         np.testing.assert_allclose(got.reshape(m * m, -1), want, rtol=0, atol=1e-12)
-    # Pictures: each unit's numpy map, coloured over its activation's range, top row = max y.
+    # Pictures: each unit's numpy map, coloured over its activation's range, top row = max y,
+    # transparent outside the circle the diagram shows it in.
     acts = ("input", *spec.network.activations, spec.network.output_activation)
     sources = [neuron_grid.points, *layers]
     for layer, (images, values, act) in enumerate(
@@ -66,6 +67,7 @@ def test_one_call_gives_the_decision_map_and_every_neuron_map(trainer_for, name,
             plane = values[:, unit].reshape(m, m)
             low, high = value_range(act, plane)
             want = colorize(plane[::-1], low, high, PALETTE)
+            want[..., 3] = np.where(inscribed_disc(m), want[..., 3], 0)  # a round picture
             # The ranges come from the same values up to 1e-12: a colour step at most.
             assert np.abs(image.astype(int) - want.astype(int)).max() <= 1, (layer, unit)
             assert image.flags.c_contiguous and image.dtype == np.uint8

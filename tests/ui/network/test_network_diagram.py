@@ -143,10 +143,13 @@ def test_neuron_maps_equal_a_numpy_forward_pass(qtbot, bias_trainer):
         if layer == 0:
             continue
         values = (hidden if layer == 1 else output)[:, unit].reshape(res, res)
-        # The picture's top-left pixel is the plane's top-left: the grid's last row.
-        expected = lut[int(np.clip(values[res - 1, 0] * 255, 0, 255))]
-        pixel = image.pixelColor(0, 0)
+        # Picture row r is the grid's row res - 1 - r (the plane's top at the top); a pixel
+        # on the middle row, a quarter in from the left, lies in the unit's circle.
+        row, col = res // 2, res // 4
+        expected = lut[int(np.clip(values[res - 1 - row, col] * 255, 0, 255))]
+        pixel = image.pixelColor(col, row)
         assert (pixel.red(), pixel.green(), pixel.blue()) == tuple(expected[:3])
+        assert pixel.alpha() == 255 and image.pixelColor(0, 0).alpha() == 0  # round
     diagram.maps_box.setChecked(False)
     assert not any(p.isVisible() for p in diagram.scene.maps.values())
 

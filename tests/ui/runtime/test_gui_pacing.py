@@ -10,7 +10,13 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPointF
 
-from xorlab.app.pacing import GRID_SHARE, GUI_SHARE, GUI_SHARE_WHILE_GIL_HELD, SnapshotPacing
+from xorlab.app.pacing import (
+    DUE_TOLERANCE,
+    GRID_SHARE,
+    GUI_SHARE,
+    GUI_SHARE_WHILE_GIL_HELD,
+    SnapshotPacing,
+)
 from xorlab.app.requests import Requests
 from xorlab.core.training.datasets import Dataset
 from xorlab.core.training.strategies.scalar_loop import FusedScalarLoop
@@ -299,3 +305,18 @@ def test_the_session_paces_by_the_running_loops_own_gil_flag(qtbot):
         ("engine_chosen", "python"),
         ("engine_chosen", "scan"),
     ]
+
+
+def test_a_chunk_ends_when_the_next_snapshot_is_due():
+    pacing = pacing_with(True, FakeOutbox(frame_seconds=0.015))  # spacing 30 ms
+    spacing = 0.015 / GUI_SHARE
+    # 10 ms chunks of 100 steps: 24 ms after the last snapshot, 6 ms (60 steps) are left.
+    assert pacing.steps_until_due(spacing - 0.006, 100, 0.010) == 60
+    assert pacing.steps_until_due(0.0, 100, 0.010) == 100  # more than a chunk away
+    assert pacing.steps_until_due(spacing + 0.001, 100, 0.010) == 100  # already due
+    # Never a sliver of a chunk: within the tolerance the snapshot is on time.
+    near = spacing - 0.5 * DUE_TOLERANCE * 0.010
+    assert pacing.steps_until_due(near, 100, 0.010) == 100
+    assert pacing.is_due(near, 0.010)
+    assert not pacing.is_due(spacing - 0.006, 0.010)
+    assert pacing.is_due(spacing, 0.010)

@@ -35,3 +35,20 @@ def test_log_tab_shows_the_cli_lines(make_window, qtbot):
     assert "after 10,000 epochs: 0.00393342" in log.compare.text()
     window.actions.reset.trigger()
     qtbot.waitUntil(lambda: log.lines() == [])
+
+
+def test_log_tab_out_of_sight_holds_the_lines_until_shown(make_window, qtbot):
+    from xorlab.core.training.progress_log import format_line
+
+    window = make_window(preset_spec("xor-bias"))
+    sent = []
+    window.worker.snapshot_ready.connect(lambda s: sent.extend(s.log_lines))
+    assert window.show_tab("Training")
+    window.actions.train.trigger()
+    wait_for_state(qtbot, window, "done")
+    log = window.log_view
+    qtbot.waitUntil(lambda: len(sent) == 20)  # every 500 epochs of 10,000
+    assert log.lines() == []  # nobody saw them: held, not drawn
+    assert window.show_tab("Log")
+    assert log.lines() == [format_line(epoch, cost) for epoch, cost in sent]
+    assert "Last line:" in log.compare.text() and "after 10,000 epochs" in log.compare.text()

@@ -7,6 +7,7 @@ decision map's 0.5 contour in pyqtgraph (Python loops over the cells) 5-40 ms.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -30,6 +31,28 @@ def value_range(activation: str, values: np.ndarray) -> tuple[float, float]:
     bound = float(finite.max()) if finite.size else 1.0
     bound = bound if math.isfinite(bound) and bound > 1e-12 else 1.0
     return -bound, bound
+
+
+def round_pictures(rgba: np.ndarray) -> np.ndarray:
+    """``rgba`` (..., rows, columns, 4) uint8 with every pixel outside the disc inscribed in
+    each picture made transparent, in place; returned. The network diagram shows a neuron's
+    map in its circle: clipping a picture to the circle on the GUI thread took 2.2 of the
+    spiral's 6.7 ms diagram repaint (51 maps), transparent corners cost nothing there."""
+    rows, columns = rgba.shape[-3], rgba.shape[-2]
+    rgba[..., 3] *= _disc(rows, columns)
+    return rgba
+
+
+@functools.lru_cache(maxsize=8)
+def _disc(rows: int, columns: int) -> np.ndarray:
+    """1 where a pixel's centre lies in the inscribed disc (a circle's edge is drawn over
+    the border), 0 elsewhere; uint8, read-only."""
+    y = (np.arange(rows) + 0.5) / rows - 0.5
+    x = (np.arange(columns) + 0.5) / columns - 0.5
+    inside = (x[None, :] ** 2 + y[:, None] ** 2) <= 0.25
+    disc = inside.astype(np.uint8)
+    disc.flags.writeable = False
+    return disc
 
 
 def colorize(values: np.ndarray, low, high, palette: np.ndarray) -> np.ndarray:

@@ -22,6 +22,7 @@ from xorlab.core.training.map_images import (
     MAX_MAP_UNITS,
     colorize,
     contour_segments,
+    round_pictures,
     value_range,
 )
 from xorlab.core.training.neuron_maps import NeuronMaps, input_values, layer_activations
@@ -110,6 +111,6 @@ def neuron_images(
         # One lookup for the whole layer (units first, so each picture is contiguous).
         stacked = np.moveaxis(values[::-1], 2, 0)
         low, high = ranges[:, 0, None, None], ranges[:, 1, None, None]
-        pictures = colorize(stacked, low, high, palette)
+        pictures = round_pictures(colorize(stacked, low, high, palette))
         out.append(tuple(pictures[u] for u in range(units)))
     return tuple(out)

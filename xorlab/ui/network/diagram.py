@@ -43,6 +43,7 @@ from xorlab.ui.network.structure_controls import BUTTON, FROM_BOTTOM, StructureC
 from xorlab.ui.network.view import NetworkView
 from xorlab.ui.network.weight_editor import WeightEditor
 from xorlab.ui.runtime.background import BackgroundRunner
+from xorlab.ui.runtime.frame_stages import connect_staged
 from xorlab.ui.runtime.job_request import JobRequest
 from xorlab.ui.runtime.selection import SelectionBus
 from xorlab.ui.widgets.visibility import out_of_sight
@@ -137,7 +138,7 @@ class NetworkDiagram(QWidget):
         if source is not None:
             source.run_reset.connect(self.on_run_reset)
             shown = replay.snapshot_shown if replay is not None else source.snapshot_ready
-            shown.connect(self.on_snapshot)
+            connect_staged(source, shown, self.on_snapshot)
             source.state_changed.connect(self._on_state_changed)
             source.job_done.connect(self._on_job_done)
             source.job_failed.connect(self._on_job_failed)

@@ -44,7 +44,7 @@ def paint_maps(
                 if values is not None:
                     activation = "input" if layer == 0 else _activation(arch, layer)
                     low, high = style.value_range(activation, values)
-                    pixmap = style.map_image(values, low, high)
+                    pixmap = style.map_image(values, low, high, round_=True)
             scene.set_map(layer, unit, pixmap)
 
 

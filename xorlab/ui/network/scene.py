@@ -140,8 +140,9 @@ class NetworkScene(QGraphicsScene):
             pen = QPen(QColor(style.NEURON_BORDER), 1.3)
             pen.setCosmetic(True)
             item.setPen(pen)
-            # Maps are clipped to the circle; the border is drawn over them by a ring child.
-            item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemClipsChildrenToShape)
+            # Maps come round (transparent outside the circle: map_images.round_pictures), not
+            # clipped here, which cost a third of the diagram's repaint; the border is drawn
+            # over them by a ring child.
             picture = QGraphicsPixmapItem(item)
             picture.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
             picture.hide()

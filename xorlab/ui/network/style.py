@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage, QPainterPath, QPen, QPixmap
 
 from xorlab.core.training.map_images import MAX_MAP_UNITS as PLANE_MAX_MAP_UNITS
-from xorlab.core.training.map_images import colorize, value_range
+from xorlab.core.training.map_images import colorize, round_pictures, value_range
 from xorlab.ui.widgets.plot_style import CLASS_COLORS, boundary_colormap
 
 __all__ = ["value_range"]  # kept here for the diagram's callers; defined in the core
@@ -137,9 +137,11 @@ def map_palette() -> np.ndarray:
     return _lut()
 
 
-def map_image(values: np.ndarray, low: float, high: float) -> QPixmap:
-    """A (rows, columns) map as a picture, row 0 at the bottom like the plane's y axis."""
-    return rgba_pixmap(colorize(np.asarray(values)[::-1], low, high, _lut()))
+def map_image(values: np.ndarray, low: float, high: float, round_: bool = False) -> QPixmap:
+    """A (rows, columns) map as a picture, row 0 at the bottom like the plane's y axis;
+    ``round_``: transparent outside its inscribed disc, for a neuron's circle."""
+    rgba = colorize(np.asarray(values)[::-1], low, high, _lut())
+    return rgba_pixmap(round_pictures(rgba) if round_ else rgba)
 
 
 def rgba_pixmap(rgba: np.ndarray) -> QPixmap:

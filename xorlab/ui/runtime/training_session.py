@@ -186,6 +186,12 @@ class TrainingSession(QObject):
         first_point_pending = self._first_point_pending(trainer)
         if first_point_pending:  # stop where the first point is made, not steps later
             wanted = min(wanted, trainer.steps_per_epoch - trainer.step_count)
+        if not first_point_pending:
+            since = started - self._last_snapshot_time
+            plan = self.plan
+            wanted = min(
+                wanted, self.pacing.steps_until_due(since, plan.chunk_steps, plan.chunk_seconds)
+            )
         steps = self.plan.take(wanted)
         if not steps:  # under a speed cap
             self._timer.start(max(1, math.ceil(self.plan.seconds_to_wait(wanted) * 1000)))
@@ -475,7 +481,8 @@ class TrainingSession(QObject):
         self.maps.want_neuron_maps(palette)
 
     def _snapshot_due(self) -> bool:
-        return time.perf_counter() - self._last_snapshot_time >= self.pacing.snapshot_spacing()
+        since = time.perf_counter() - self._last_snapshot_time
+        return self.pacing.is_due(since, self.plan.chunk_seconds)
 
     def _publish_progress(self) -> None:
         self._outbox.post("progress", *self._progress_args())

@@ -32,6 +32,7 @@ from xorlab.app.requests import Requests
 from xorlab.app.run_state import RunState
 from xorlab.app.trainer_jobs import TrainerJob
 from xorlab.core.training.spec import ExperimentSpec
+from xorlab.ui.runtime.frame_stages import FrameStages
 from xorlab.ui.runtime.outbox import Outbox
 from xorlab.ui.runtime.thread_handle import ThreadHandle
 from xorlab.ui.runtime.training_session import TrainingSession
@@ -109,6 +110,12 @@ class TrainingWorker(QObject, ThreadHandle):
             self._session.on_gui_caught_up, Qt.ConnectionType.QueuedConnection
         )
         self._thread.finished.connect(self.finished)
+
+    @property
+    def stages(self) -> FrameStages:
+        """Connect a view's slot through ``stages.connect(signal, slot)`` to draw it in a
+        turn of the event loop of its own while snapshots arrive (frame_stages.py)."""
+        return self._outbox.stages
 
     @property
     def state(self) -> RunState:

@@ -20,6 +20,7 @@ from xorlab.app.run_state import UNDER_WAY, RunState
 from xorlab.core.training.datasets import Dataset, PlaneGrid
 from xorlab.core.training.spec import COST_LABELS
 from xorlab.ui.builder.panel import BuilderPanel
+from xorlab.ui.runtime.frame_stages import connect_staged
 from xorlab.ui.runtime.replay import ReplayController
 from xorlab.ui.runtime.state_binding import bind
 from xorlab.ui.runtime.worker import TrainingWorker
@@ -72,11 +73,12 @@ class WindowRouter(QObject):
         parts.builder.learning_rate_changed.connect(worker.set_learning_rate)
         worker.state_changed.connect(self._on_state_changed)
         worker.run_reset.connect(self._on_run_reset)
+        # Each view draws a snapshot in a turn of the event loop of its own (frame_stages).
         for view in (parts.cost_plot, parts.outputs_plot):
-            worker.snapshot_ready.connect(view.on_snapshot)
+            connect_staged(worker, worker.snapshot_ready, view.on_snapshot)
         for view in (parts.boundary, parts.truth_table):
-            parts.replay.snapshot_shown.connect(view.on_snapshot)
-        worker.progress.connect(parts.status.set_progress)
+            connect_staged(worker, parts.replay.snapshot_shown, view.on_snapshot)
+        connect_staged(worker, worker.progress, parts.status.set_progress)
         worker.compiled.connect(self._on_compiled)
         worker.diverged.connect(self._on_diverged)
         worker.fast_loop_failed.connect(self._on_fast_loop_failed)

@@ -69,15 +69,10 @@ class CostPlot(QWidget):
         self.curve = self.plot_item.plot(
             pen=plot_style.curve_pen(plot_style.PALETTE[0]), antialias=True, name="cost"
         )
-        # Long runs have more points than pixels; let pyqtgraph thin what it draws to each
-        # pixel column's extremes ("peak"): an antialiased 2 px line through 8000 points took
-        # ~8 ms a repaint, most of a frame, through ~1000 under 2 ms and looks the same.
-        self.curve.setDownsampling(auto=True, method="peak")
-        self.curve.opts["autoDownsampleFactor"] = 1.0  # samples per pixel (default 5)
+        plot_style.thin_to_pixels(self.curve)  # long runs have more points than pixels
         self.ranges = RangeFollower(self.plot_item)  # auto-range, in steps
         # Other curves the view keeps in sight (earlier runs, see run_overlays.py).
         self.kept_in_view: list[pg.PlotDataItem] = []
-        self.curve.setClipToView(True)
         # The held-out samples' cost (a train/test split only), dashed in another colour: a
         # test curve turning up while the training curve falls is overfitting.
         self.test_history = CostHistory(capacity)

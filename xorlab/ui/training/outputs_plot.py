@@ -162,6 +162,7 @@ class OutputsPlot(QWidget):
             if k >= len(plot_style.PALETTE):
                 pen.setStyle(pg.QtCore.Qt.PenStyle.DashDotLine)
             curve = self.plot_item.plot(pen=pen, antialias=True)
+            plot_style.thin_to_pixels(curve)
             entries.append((sample_label(dataset, i, j), pen))
             self.curves.append(curve)
             if not shared_targets:
@@ -186,6 +187,7 @@ class OutputsPlot(QWidget):
         self.plot_item.setTitle("Mean absolute error during training", **TITLE_STYLE)
         pen = plot_style.curve_pen(plot_style.PALETTE[2])
         curve = self.plot_item.plot(pen=pen, antialias=True)
+        plot_style.thin_to_pixels(curve)
         self.curves.append(curve)
         self._add_target_line(0.0, plot_style.TARGET_PEN_COLOR, "no error", below=False)
         if dataset.test is None:
@@ -194,6 +196,7 @@ class OutputsPlot(QWidget):
             return
         test_pen = plot_style.curve_pen(plot_style.PALETTE[1], dashed=True)
         test_curve = self.plot_item.plot(pen=test_pen, antialias=True)
+        plot_style.thin_to_pixels(test_curve)
         self.curves.append(test_curve)
         self.legend.set_entries([("training samples", pen), ("test samples", test_pen)])
         self.note.setText(
@@ -207,6 +210,7 @@ class OutputsPlot(QWidget):
         self.plot_item.setTitle(ACCURACY_TITLE, **TITLE_STYLE)
         pen = plot_style.curve_pen(plot_style.PALETTE[2])
         curve = self.plot_item.plot(pen=pen, antialias=True)
+        plot_style.thin_to_pixels(curve)
         self.curves.append(curve)
         # The label sits above the 100 % line, in headroom the curve never reaches.
         self._add_target_line(100.0, plot_style.TARGET_PEN_COLOR, "all right", below=False)
@@ -217,6 +221,7 @@ class OutputsPlot(QWidget):
         # Beside it, the held-out samples': a gap between the two is what overfitting costs.
         test_pen = plot_style.curve_pen(plot_style.PALETTE[1], dashed=True)
         test_curve = self.plot_item.plot(pen=test_pen, antialias=True)
+        plot_style.thin_to_pixels(test_curve)
         self.curves.append(test_curve)
         self.legend.set_entries(
             [

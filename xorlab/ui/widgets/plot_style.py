@@ -48,6 +48,16 @@ def curve_pen(color: str, width: float = 2.0, dashed: bool = False) -> pg.QtGui.
     return pen
 
 
+def thin_to_pixels(curve: pg.PlotDataItem) -> None:
+    """Draw ``curve`` through each pixel column's extremes ("peak") once it has more points
+    than pixels, and only its part in view. The data stays whole (``xData``/``yData``);
+    what is drawn looks the same: an antialiased 2 px line through 8000 points took ~8 ms a
+    repaint, through ~1000 under 2 ms."""
+    curve.setDownsampling(auto=True, method="peak")
+    curve.opts["autoDownsampleFactor"] = 1.0  # samples per pixel (default 5)
+    curve.setClipToView(True)
+
+
 def boundary_colormap() -> pg.ColorMap:
     """Pale blue (output 0) through white (0.5, undecided) to pale orange (output 1).
 

@@ -69,10 +69,12 @@ def step(qtbot, window: MainWindow, times: int = 1) -> None:
         before = window.last_snapshot.step if window.last_snapshot else 0
         window.actions.step.trigger()
         qtbot.waitUntil(
-            lambda b=before: window.last_snapshot is not None
-            and window.last_snapshot.step > b
-            and window.worker.state in ("paused", "done", "diverged")
-            and not window.worker.stages.busy()
+            lambda b=before: (
+                window.last_snapshot is not None
+                and window.last_snapshot.step > b
+                and window.worker.state in ("paused", "done", "diverged")
+                and not window.worker.stages.busy()
+            )
         )
 
 

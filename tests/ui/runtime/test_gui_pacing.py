@@ -292,7 +292,9 @@ def test_the_session_paces_by_the_running_loops_own_gil_flag(qtbot):
     session = _session(outbox)
     quick = SimpleNamespace(releases_gil=False)
     scan = SimpleNamespace(releases_gil=True)
-    trainer = SimpleNamespace(tier="python", running_loop=quick, at_full_speed=False)
+    trainer = SimpleNamespace(
+        tier="python", running_loop=quick, at_full_speed=False, fast_loop_failure=None
+    )
     session._trainer = trainer
     session._note_tier()
     assert not session.pacing.releases_gil

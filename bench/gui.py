@@ -197,11 +197,11 @@ def train_for(window: MainWindow, spec, seconds: float, segments: int = 4) -> di
         window.load_spec(spec)
         wait_until(lambda: "compiling" in states and window.worker.state == "ready", 600)
         window.worker.state_changed.disconnect(states.append)
-    if window.engine.chosen in ("", "python"):
+    if window.engine.chosen in ("", "numpy"):
         # The fast loop compiles from Train on (the quick tier's first seconds are what
         # bench/latency.py measures): train to it, unmeasured, then measure its segments.
         window.actions.train.trigger()
-        wait_until(lambda: window.engine.chosen not in ("", "python"), 600)
+        wait_until(lambda: window.engine.chosen not in ("", "numpy"), 600)
         window.actions.pause_resume.trigger()
         wait_until(lambda: window.worker.state == "paused")
     received = {"snapshots": 0, "points": 0, "maps": 0, "neuron_maps": 0}

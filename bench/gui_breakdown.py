@@ -185,7 +185,7 @@ def main() -> int:
             worker.progress.connect(timed_progress)
         window.actions.train.trigger()
         # Measure the fast loop, not the quick tier it starts on.
-        wait_until(lambda: window.engine.chosen not in ("", "python"), 900)
+        wait_until(lambda: window.engine.chosen not in ("", "numpy"), 900)
         spin(1.0)
         drawn = []
         worker.snapshot_ready.connect(lambda _s: drawn.append(1))

@@ -42,7 +42,7 @@ def main() -> int:
         window = ready_window(folder, endless(args.preset), args.dock == "open")
         window.actions.train.trigger()
         # The quick tier hands over to the fast loop: profile that, not the quick tier.
-        wait_until(lambda: window.engine.chosen not in ("", "python"), 900)
+        wait_until(lambda: window.engine.chosen not in ("", "numpy"), 900)
         spin(1.0)
         drawn = []
         window.worker.snapshot_ready.connect(lambda _s: drawn.append(1))

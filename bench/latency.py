@@ -137,7 +137,7 @@ def child_first_point(case: dict) -> dict:
         took = time.perf_counter() - t
         if trainer.done:
             trainer.reset()
-        if tier_before == "python" and not trainer.at_full_speed:
+        if tier_before == "numpy" and not trainer.at_full_speed:
             quick_steps, quick_seconds = quick_steps + chunk, quick_seconds + took
             chunk = max(1, min(chunk * 2, int(chunk * 0.010 / max(took, 1e-9))))
             if trainer.compiling_in_background:  # as the worker does
@@ -214,7 +214,7 @@ def child_window(case: dict) -> dict:
     shown = _wait(app, window.isVisible, 30)
     enabled = _wait(app, window.actions.train.isEnabled, 120)
     first_point, clicked = _train_to_first_point(app, window, case.get("click_after", 0.0))
-    full = _wait(app, lambda: window.engine.chosen not in ("", "python"), FULL_SPEED_TIMEOUT_S)
+    full = _wait(app, lambda: window.engine.chosen not in ("", "numpy"), FULL_SPEED_TIMEOUT_S)
     out = {
         "process_to_window_s": round(shown - T0, 3),
         "window_to_train_enabled_s": None if enabled is None else round(enabled - shown, 3),
@@ -236,7 +236,7 @@ def child_window(case: dict) -> dict:
             120,
         )
         first_point, clicked = _train_to_first_point(app, window, case.get("click_after", 0.0))
-        full = _wait(app, lambda: window.engine.chosen not in ("", "python"), FULL_SPEED_TIMEOUT_S)
+        full = _wait(app, lambda: window.engine.chosen not in ("", "numpy"), FULL_SPEED_TIMEOUT_S)
         out["edits"].append(
             {
                 "network": label(edit),

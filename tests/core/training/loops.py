@@ -5,15 +5,15 @@ from __future__ import annotations
 from xorlab.core.training.spec import ExperimentSpec
 from xorlab.core.training.trainer import Trainer
 
-# Every loop a network can train on: the fast ones and "python", the quick tier a network
+# Every loop a network can train on: the fast ones and "numpy", the quick tier a network
 # trains on while its fast loop compiles.
-LOOPS = ["fused", "scan", "python"]
+LOOPS = ["fused", "scan", "numpy"]
 
 
 def trainer_on(spec: ExperimentSpec, strategy: str) -> Trainer:
     """A trainer of ``spec`` whose loop is ``strategy`` (no fast loop is compiled for the
     quick tier, so it stays on it)."""
-    if strategy == "python":
+    if strategy == "numpy":
         t = Trainer(spec)
         t.start_tiered(background=False)
     else:

@@ -91,12 +91,12 @@ def test_a_run_that_switched_tiers_equals_one_that_never_did(case, gate):
     # 7 steps: mid-epoch for the per-sample and mini-batch schedules (4 and 3 steps each).
     tiered.run(3)
     tiered.run(4)
-    assert tiered.tier == "python" and not tiered.at_full_speed
+    assert tiered.tier == "numpy" and not tiered.at_full_speed
     tiered.set_learning_rate(spec.training.learning_rate * 0.5)  # a change made while warming
     gate.set()
     tiered._background.wait(120)
     tiered.run(200)  # hands over first
-    assert tiered.at_full_speed and tiered.tier == tiered.loop_fn.name != "python"
+    assert tiered.at_full_speed and tiered.tier == tiered.loop_fn.name != "numpy"
 
     never = Trainer(spec, strategy=strategy)
     never.run(7)
@@ -159,7 +159,7 @@ def test_a_fast_loop_that_cannot_compile_is_raised_at_the_hand_over(monkeypatch)
     t._background.wait(120)
     with pytest.raises(StrategyUnavailable):
         t.run(1)
-    assert t.step_count == 0 and t.tier == "python"
+    assert t.step_count == 0 and t.tier == "numpy"
 
 
 def test_a_compile_the_environment_breaks_leaves_training_on_the_quick_tier(monkeypatch):
@@ -176,7 +176,7 @@ def test_a_compile_the_environment_breaks_leaves_training_on_the_quick_tier(monk
     t.start_tiered()
     t._background.wait(120)
     t.run(40)
-    assert t.tier == "python" and not t.at_full_speed
+    assert t.tier == "numpy" and not t.at_full_speed
     assert t.fast_loop_failure == "OSError: [Errno 30] Read-only file system"
     t.compile_in_background()
     assert t._background is None and not t.compiling_in_background

@@ -155,7 +155,7 @@ def test_refreshes_are_rate_limited_and_skipped_while_hidden(qtbot, panel):
     # At full speed: the quick tier a run starts on makes fewer snapshots on a busy machine.
     # The fast loop compiles from Train on: train to it, pause, and count from the resume.
     worker.train()
-    qtbot.waitUntil(lambda: engines[-1:] not in ([], ["python"]), timeout=60_000)
+    qtbot.waitUntil(lambda: engines[-1:] not in ([], ["numpy"]), timeout=60_000)
     worker.pause()
     qtbot.waitUntil(lambda: worker.state == "paused" and not panel.job.pending, timeout=10_000)
     snapshots: list[object] = []

@@ -293,7 +293,7 @@ def test_the_session_paces_by_the_running_loops_own_gil_flag(qtbot):
     quick = SimpleNamespace(releases_gil=False)
     scan = SimpleNamespace(releases_gil=True)
     trainer = SimpleNamespace(
-        tier="python", running_loop=quick, at_full_speed=False, fast_loop_failure=None
+        tier="numpy", running_loop=quick, at_full_speed=False, fast_loop_failure=None
     )
     session._trainer = trainer
     session._note_tier()
@@ -304,7 +304,7 @@ def test_the_session_paces_by_the_running_loops_own_gil_flag(qtbot):
     assert session.pacing.releases_gil
     assert session.pacing.snapshot_spacing() == pytest.approx(0.02 / GUI_SHARE)
     assert [p for p in posted if p[0] == "engine_chosen"] == [
-        ("engine_chosen", "python"),
+        ("engine_chosen", "numpy"),
         ("engine_chosen", "scan"),
     ]
 

@@ -418,7 +418,7 @@ def test_train_at_once_gets_the_first_cost_point_before_maps_and_fast_loop(
     first = trained[0]
     assert first.step == 4 and first.history_steps.tolist() == [0]
     # The point is the network's real first epoch: the same as a headless run's.
-    headless = trainer_on(FOUR_STEP_EPOCHS, "python")
+    headless = trainer_on(FOUR_STEP_EPOCHS, "numpy")
     headless.run(4)
     np.testing.assert_allclose(first.history_costs, headless.history.data()[1], rtol=1e-12)
     assert_weights_equal(first.weights, tuple(headless.get_weights()))

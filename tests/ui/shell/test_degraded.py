@@ -196,7 +196,7 @@ def test_a_fast_loop_that_cannot_compile_leaves_the_run_on_the_quick_tier(
     window.actions.train.trigger()  # the quick tier trains; the fast loop's compile fails
     label = window.engine.label
     qtbot.waitUntil(lambda: window.engine.failure != "", timeout=60_000)
-    assert label.text() == "slow: quick tier only (python)"
+    assert label.text() == "slow: quick tier only (numpy)"
     assert "Read-only file system" in label.toolTip()
     assert window.banner.title() == "Training goes on, slowly."
     assert "Read-only file system" in window.banner.text()

@@ -67,7 +67,7 @@ def test_the_status_bar_says_warming_up_until_the_fast_loop_takes_over(qtbot, ma
     window.worker.engine_chosen.connect(lambda _name: shown.append(label.text()))
     window.engine.actions["scan"].trigger()  # a fresh compile: the quick tier first
     train_to_full_speed(qtbot, window, ("scan",))
-    assert shown == ["warming up (python)", "full speed (scan)"]
+    assert shown == ["warming up (numpy)", "full speed (scan)"]
 
 
 def test_choosing_scan_recompiles_and_still_trains_to_the_tutorial_numbers(qtbot, make_window):

@@ -49,7 +49,7 @@ class QuickLoop(TrainingLoop):
     """K steps per call of a generated numpy function, made in milliseconds; ~5-15x slower
     per step than the scan loop on point-set nets (bench/latency.py)."""
 
-    name = "python"
+    name = "numpy"  # it runs the step as generated numpy code (numpy_step)
     releases_gil = False
 
     def __init__(self, problem: LoopProblem):

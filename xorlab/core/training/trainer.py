@@ -312,7 +312,7 @@ class Trainer:
 
     @property
     def tier(self) -> str:
-        """The loop training runs on now: "python" (the quick tier) or the fast loop's name
+        """The loop training runs on now: "numpy" (the quick tier) or the fast loop's name
         (which "auto" plans to use when nothing is compiled yet)."""
         if self._fast_loop is None and self._quick_loop is not None:
             return self._quick_loop.name

@@ -60,7 +60,7 @@ class TrainingWorker(QObject, ThreadHandle):
     snapshot_ready = Signal(object)  # TrainingSnapshot
     progress = Signal("qint64", "qint64", float)  # step, total steps, steps per second
     compiled = Signal(float)  # seconds
-    # The loop training runs on: "python" (the quick tier, at once) then "fused", "scan" or "jax"
+    # The loop training runs on: "numpy" (the quick tier, at once) then "fused", "scan" or "jax"
     engine_chosen = Signal(str)
     # Why the fast loop could not compile (training stays on the quick tier)
     fast_loop_failed = Signal(str)

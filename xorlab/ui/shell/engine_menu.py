@@ -3,7 +3,7 @@
 "Auto" lets the core pick by network size (xorlab.core.training.strategies.choose); the others force
 one strategy, e.g. to compare speeds on the same network. A change recompiles the current
 experiment as a fresh run, so the menu is locked while a run is training or paused, like the
-builder. The status bar shows the loop running beside the steps/s: "warming up (python)"
+builder. The status bar shows the loop running beside the steps/s: "warming up (numpy)"
 until the engine's loop, compiled in the background from Train on, takes over, then "full
 speed (fused, auto)".
 """

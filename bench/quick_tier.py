@@ -42,9 +42,7 @@ def steps_per_second(run, spe: int, chunk: int, seconds: float = 0.3) -> float:
 
 
 def measure(case: dict) -> dict:
-    import pytensor
 
-    from xorlab.core.training import model
     from xorlab.core.training.quick_loop import QUICK_MODE, QuickLoop
     from xorlab.core.training.trainer import Trainer
 
@@ -57,22 +55,8 @@ def measure(case: dict) -> dict:
     quick_rate = steps_per_second(quick.run, trainer.steps_per_epoch, CHUNK)
 
     # The baseline: the same step on PyTensor's Python linker, as the quick tier was built.
-    sym = trainer.symbolic
     start = time.perf_counter()
-    cost, new_params, new_state = model.training_step(
-        trainer.params,
-        trainer.state,
-        sym.X,
-        sym.y,
-        trainer.learning_rate,
-        spec.network,
-        spec.training,
-    )
-    updates = [
-        *zip(trainer.params, new_params, strict=True),
-        *zip(trainer.state, new_state, strict=True),
-    ]
-    fn = pytensor.function([sym.X, sym.y], cost, updates=updates, mode=QUICK_MODE)
+    fn = trainer.step_function(QUICK_MODE)
     fn.trust_input = True
     linker_build = time.perf_counter() - start
     X, y = problem.batch_data()

@@ -29,7 +29,6 @@ from xorlab.core.graphs.choices import EXPRESSION_PARTS, STAGES, TARGETS
 from xorlab.core.graphs.nodes import EdgeInfo, NodeInfo
 from xorlab.core.graphs.stats import GraphStats, RewriteComparison, compare
 from xorlab.core.graphs.view import GraphError, GraphView, graph_from_function, graph_from_outputs
-from xorlab.core.training import model
 from xorlab.core.training.trainer import Trainer
 
 __all__ = [
@@ -174,16 +173,7 @@ def _train_outputs(
 ) -> tuple[list[Variable], list[SharedVariable | None]]:
     """The step's cost and update expressions, rebuilt exactly as step_fn compiles them."""
     if cache.train_outputs is None:
-        sym = trainer.symbolic
-        cost, new_params, new_state = model.training_step(
-            trainer.params,
-            trainer.state,
-            sym.X,
-            sym.y,
-            trainer.learning_rate,
-            trainer.spec.network,
-            trainer.spec.training,
-        )
+        cost, new_params, new_state = trainer.step_expressions()
         cost.name = "cost"
         outputs = [cost, *new_params, *new_state]
         cache.train_outputs = (outputs, [None, *trainer.params, *trainer.state])

@@ -23,9 +23,11 @@ import warnings
 from collections import deque
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pytensor
+from pytensor.graph.basic import Variable
 
 from xorlab.core.first_imports import import_numba_for
 from xorlab.core.training import model
@@ -199,8 +201,13 @@ class Trainer:
     @cached_property
     def step_fn(self) -> pytensor.compile.Function:
         """One step on a batch (X, y): returns the cost before the step and applies it."""
+        return self.step_function(self.mode)
+
+    def step_expressions(self) -> tuple[Variable, list[Variable], list[Variable]]:
+        """The step's cost and the new weights and optimizer state, as graph expressions of
+        the shared ones (what ``step_fn`` compiles and the Graph tab draws)."""
         sym = self.symbolic
-        cost, new_params, new_state = model.training_step(
+        return model.training_step(
             self.params,
             self.state,
             sym.X,
@@ -209,13 +216,18 @@ class Trainer:
             self.spec.network,
             self.spec.training,
         )
+
+    def step_function(self, mode: Any) -> pytensor.compile.Function:
+        """``step_fn`` compiled in ``mode``."""
+        cost, new_params, new_state = self.step_expressions()
         updates = [
             *zip(self.params, new_params, strict=True),
             *zip(self.state, new_state, strict=True),
         ]
-        import_numba_for(self.mode)
+        import_numba_for(mode)
+        sym = self.symbolic
         return pytensor.function(
-            [sym.X, sym.y], cost, updates=updates, mode=self.mode, name="training_step"
+            [sym.X, sym.y], cost, updates=updates, mode=mode, name="training_step"
         )
 
     # evaluate_fn and predict_fn are shared by every trainer of the same network (function_cache):

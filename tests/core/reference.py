@@ -105,6 +105,19 @@ def train_reference(spec, X, y, weights, n_steps, batches):
     return weights, np.array(costs)
 
 
+def assert_trained_like_reference(spec, trainer, n_steps, costs=None):
+    """``trainer``'s weights (and, given, the step ``costs`` it returned) after ``n_steps``
+    from its initial weights are the reference's, to 1e-12."""
+    ds = trainer.dataset
+    weights, ref_costs = train_reference(
+        spec, np.asarray(ds.X), np.asarray(ds.y), trainer.initial_weights, n_steps, trainer.batches
+    )
+    if costs is not None:
+        np.testing.assert_allclose(costs, ref_costs, rtol=0, atol=1e-12)
+    for w, r in zip(trainer.get_weights(), weights, strict=True):
+        np.testing.assert_allclose(w, r, rtol=0, atol=1e-12)
+
+
 def inscribed_disc(m: int) -> np.ndarray:
     """(m, m) booleans: the pixels whose centre is within the disc inscribed in the square."""
     rows, cols = np.indices((m, m)) + 0.5

@@ -14,7 +14,7 @@ from xorlab.core.training.presets import preset_spec
 from xorlab.core.training.quick_loop import QUICK_MODE, QuickLoop
 from xorlab.core.training.trainer import Trainer
 
-from ..reference import train_reference
+from ..reference import assert_trained_like_reference
 
 
 def both(inputs, outputs, values):
@@ -157,10 +157,4 @@ def test_the_quick_tier_trains_as_the_numpy_oracle(variant):
     assert loop.step.ops_by_perform == {}  # every op of a training step has a numpy line
     spe = t.steps_per_epoch
     costs = np.concatenate([loop.run(0, 4), loop.run(4 % spe, 9)])
-    ds = t.dataset
-    weights, ref_costs = train_reference(
-        spec, np.asarray(ds.X), np.asarray(ds.y), t.initial_weights, 13, t.batches
-    )
-    np.testing.assert_allclose(costs, ref_costs, rtol=0, atol=1e-12)
-    for w, r in zip(t.get_weights(), weights, strict=True):
-        np.testing.assert_allclose(w, r, rtol=0, atol=1e-12)
+    assert_trained_like_reference(spec, t, 13, costs)

@@ -17,7 +17,7 @@ from xorlab.core.training.spec import ExperimentSpec
 from xorlab.core.training.strategies import StrategyUnavailable, build_loop
 from xorlab.core.training.trainer import BLOCK_LEVELS, Trainer
 
-from ..reference import train_reference
+from ..reference import assert_trained_like_reference
 
 # A point set trained by Adam on mini-batches (the spiral's recipe, small enough for the
 # quick tier's few milliseconds a step).
@@ -74,13 +74,7 @@ def test_quick_tier_matches_the_numpy_oracle(case):
     t = Trainer(spec)
     loop = QuickLoop(t._loop_problem())
     costs = np.concatenate([loop.run(0, 5), loop.run(5 % t.steps_per_epoch, 25)])
-    ds = t.dataset
-    weights, ref_costs = train_reference(
-        spec, np.asarray(ds.X), np.asarray(ds.y), t.initial_weights, 30, t.batches
-    )
-    np.testing.assert_allclose(costs, ref_costs, rtol=0, atol=1e-12)
-    for w, r in zip(t.get_weights(), weights, strict=True):
-        np.testing.assert_allclose(w, r, rtol=0, atol=1e-12)
+    assert_trained_like_reference(spec, t, 30, costs)
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
@@ -181,9 +175,4 @@ def test_a_compile_the_environment_breaks_leaves_training_on_the_quick_tier(monk
     t.compile_in_background()
     assert t._background is None and not t.compiling_in_background
     t.run(40)
-    ds = t.dataset
-    weights, _ = train_reference(
-        spec, np.asarray(ds.X), np.asarray(ds.y), t.initial_weights, 80, t.batches
-    )
-    for w, r in zip(t.get_weights(), weights, strict=True):
-        np.testing.assert_allclose(w, r, rtol=0, atol=1e-12)
+    assert_trained_like_reference(spec, t, 80)

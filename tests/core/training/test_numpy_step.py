@@ -158,3 +158,16 @@ def test_the_quick_tier_trains_as_the_numpy_oracle(variant):
     spe = t.steps_per_epoch
     costs = np.concatenate([loop.run(0, 4), loop.run(4 % spe, 9)])
     assert_trained_like_reference(spec, t, 13, costs)
+
+
+def test_names_of_variables_never_become_source():
+    """A variable's name can come from a file (a CSV column, a feature): the generated source
+    names every value by its position, so a name that is code stays a name."""
+    hostile = 'x"""\n__import__("os").system("touch pwned")\n\'#'
+    a, b = pt.matrix(hostile), pt.matrix(hostile + "2")
+    product = pt.dot(a, b)
+    product.name = hostile
+    values = [np.eye(2), np.arange(4.0).reshape(2, 2)]
+    generated, got, expected = both([a, b], [product * 2], values)
+    assert_same(got, expected)
+    assert "pwned" not in generated.source and "__import__" not in generated.source

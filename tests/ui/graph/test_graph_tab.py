@@ -173,6 +173,32 @@ def test_a_real_click_on_a_node_or_edge_selects_it(qtbot, make_tab):
     assert canvas.selected_id is None and tab.details.node_id is None
 
 
+def test_the_clickable_shapes_are_found_off_the_gui_thread(qtbot, make_tab, monkeypatch):
+    # The spiral's symbolic graph took 130-400 ms to measure, a freeze on the GUI thread.
+    import threading
+
+    from xorlab.ui.widgets import graph_canvas, svg_shapes
+
+    on_gui_thread = []
+    measure = svg_shapes.find_shapes
+
+    def spy(svg, renderer):
+        on_gui_thread.append(threading.current_thread() is threading.main_thread())
+        return measure(svg, renderer)
+
+    monkeypatch.setattr(svg_shapes, "find_shapes", spy)
+    monkeypatch.setattr(graph_canvas, "find_shapes", spy)
+    tab = make_tab()
+    assert on_gui_thread and not any(on_gui_thread)
+    for canvas in tab.canvases.values():
+        assert canvas.is_drawn()
+        here = measure(canvas.svg, canvas._renderer)  # the same SVG, measured here
+        assert canvas._shapes.keys() == here.keys() and len(here) > 5
+        for key, shape in here.items():
+            assert canvas._shapes[key].bounds == shape.bounds
+            assert canvas._shapes[key].path == shape.path
+
+
 def test_links_in_the_details_select_nodes_and_show_current_weights(qtbot, make_tab, trainer):
     tab = make_tab()
     graph = tab.current_graph()

@@ -1,5 +1,6 @@
-"""Drawing GraphViews into canvases: DOT -> SVG on a background runner, never on the GUI
-thread, with the pictures cached by their DOT text so switching back is instant."""
+"""Drawing GraphViews into canvases: DOT -> SVG and the SVG's clickable shapes on a background
+runner, never on the GUI thread, with the pictures cached by their DOT text so switching back
+is instant."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from xorlab.core.graphs import render
 from xorlab.ui.runtime.background import BackgroundRunner
 from xorlab.ui.widgets.graph_canvas import GraphCanvas
+from xorlab.ui.widgets.svg_shapes import Shape, shapes_of_svg
 
 if TYPE_CHECKING:
     from xorlab.core.graphs.build import GraphView
@@ -24,14 +26,16 @@ class RenderOutcome:
     dot: str
     svg: str | None
     problem: str | None  # why there is no SVG (no renderer, Graphviz failed)
+    shapes: dict[str, Shape] | None = None  # the SVG's nodes and edges, where a click lands
 
 
 def render_dot(dot: str) -> RenderOutcome:
     """Runs on the background thread; a renderer's failure is an outcome, not an error."""
     try:
-        return RenderOutcome(dot, render.render_svg(dot), None)
+        svg = render.render_svg(dot)
     except render.RenderError as exc:
         return RenderOutcome(dot, None, str(exc))
+    return RenderOutcome(dot, svg, None, shapes_of_svg(svg))
 
 
 class GraphPictures(QObject):
@@ -44,7 +48,7 @@ class GraphPictures(QObject):
         super().__init__(parent)
         self.canvases = canvases
         self.render_problem: str | None = None  # the last render's problem, if it failed
-        self._cache: OrderedDict[str, str] = OrderedDict()
+        self._cache: OrderedDict[str, RenderOutcome] = OrderedDict()
         self._shown_dot: dict[str, str] = {}
         # Graphviz only: the graphs are built on the training worker.
         self.runner = BackgroundRunner(name, self, imports_pytensor=False)
@@ -59,9 +63,9 @@ class GraphPictures(QObject):
         if self._shown_dot.get(key) == graph.dot:
             return
         self._shown_dot[key] = graph.dot
-        svg = self._cache.get(graph.dot)
-        if svg is not None:
-            self._picture(key, RenderOutcome(graph.dot, svg, None))
+        drawn = self._cache.get(graph.dot)
+        if drawn is not None:
+            self._picture(key, drawn)
         else:
             self.runner.submit(key, render_dot, graph.dot)
 
@@ -71,7 +75,7 @@ class GraphPictures(QObject):
     @Slot(str, object)
     def _on_job_finished(self, key: str, outcome: RenderOutcome) -> None:
         if outcome.svg is not None:
-            self._cache[outcome.dot] = outcome.svg
+            self._cache[outcome.dot] = outcome
             while len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
         self._picture(key, outcome)
@@ -88,7 +92,7 @@ class GraphPictures(QObject):
         if canvas.graph is None or canvas.graph.dot != outcome.dot:
             return  # drawn for a graph no longer shown
         if outcome.svg is not None:
-            canvas.set_svg(outcome.svg)
+            canvas.set_svg(outcome.svg, outcome.shapes)
             self.render_problem = None
         else:
             self.render_problem = outcome.problem

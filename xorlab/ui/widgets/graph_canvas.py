@@ -137,8 +137,10 @@ class GraphCanvas(QWidget):
         else:
             self.show_message("Drawing the graph…")
 
-    def set_svg(self, svg: str) -> bool:
-        """Draw ``svg`` (rendered from the current graph's DOT); False if Qt cannot read it."""
+    def set_svg(self, svg: str, shapes: dict[str, Shape] | None = None) -> bool:
+        """Draw ``svg`` (rendered from the current graph's DOT); False if Qt cannot read it.
+        ``shapes``: its clickable elements, found off the GUI thread (``shapes_of_svg``);
+        without them they are found here."""
         self._clear_picture()
         if not self._renderer.load(QByteArray(svg.encode("utf-8"))):
             self.show_render_problem("Qt could not read the rendered SVG.")
@@ -150,7 +152,7 @@ class GraphCanvas(QWidget):
         scene = self.view.scene()
         scene.addItem(self._item)
         scene.setSceneRect(self._item.boundingRect().adjusted(-12, -12, 12, 12))
-        self._shapes = find_shapes(svg, self._renderer)
+        self._shapes = shapes if shapes is not None else find_shapes(svg, self._renderer)
         self.label_size = label_size(svg)
         self._show_page(0)
         self.readable_fit()

@@ -25,12 +25,26 @@ from pytensor.tensor.elemwise import Elemwise
 def program(x: Variable, outputs: Sequence[Variable]) -> list[Apply]:
     """The ops computing ``outputs`` from ``x``, in an order that runs them."""
     order = io_toposort([x], list(outputs))
+    # What the Python linker does before a first call: pick the op's numpy function, and the
+    # dtype signature an integer input needs (node.tag.sig). Both follow from the op and the
+    # dtypes alone, so each op and dtypes is prepared once and its other nodes get the first
+    # one's signature: preparing every node (a throw-away scalar node each) was 0.06 s of the
+    # 1,894 ops of a 100-term quotient and its derivative.
+    prepared: dict[tuple, Apply] = {}
     for node in order:
         if not isinstance(node.op, Elemwise):  # the parser builds none; say so if one appears
             raise TypeError(f"cannot run {node.op} as written: not an elementwise op")
-        # What the Python linker does before a first call: pick the numpy function, and the
-        # dtype signature an integer input needs.
-        node.op.prepare_node(node, None, None, "py")
+        key = (
+            id(node.op),
+            tuple(var.type.dtype for var in node.inputs),
+            tuple(var.type.dtype for var in node.outputs),
+        )
+        first = prepared.get(key)
+        if first is None or not node.inputs:  # an op of no inputs keeps its function per node
+            node.op.prepare_node(node, None, None, "py")
+            prepared[key] = node
+        elif hasattr(first.tag, "sig"):
+            node.tag.sig = first.tag.sig
     return order
 
 

@@ -12,9 +12,9 @@ those. pyqtgraph then sees the same PySide6 objects under the same names
 from the process's start to the window's first paint (main thread CPU, medians of 12 runs
 each, load 3.5-4): 1.34 s against 1.38 s; the app's imports alone 0.76 s against 0.83 s.
 
-``xorlab.ui.shell.application`` imports it before
-the window's modules, and the UI tests' conftest does too. A pyqtgraph imported earlier is
-left as it is.
+Importing this module imports pyqtgraph so: ``xorlab.ui.shell.application`` imports it
+before the window's modules, and the UI tests' conftest does too. A pyqtgraph imported
+earlier is left as it is.
 """
 
 from __future__ import annotations

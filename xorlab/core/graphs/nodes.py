@@ -195,7 +195,8 @@ def _constant_text(value: np.ndarray) -> str:
 def _printed(value: np.ndarray) -> str:
     """``np.array2string(value, precision=4, suppress_small=True)``, remembered by value for
     numbers: a gradient's graph repeats a few constants hundreds of times (the 100-term
-    quotient's has 301), and printing each again was ~40% of building its view."""
+    quotient's has 301): its records took 77 ms against 91 ms printing each (best of 8
+    runs each, interleaved in one process)."""
     if value.dtype.kind not in "biufc":
         return np.array2string(value, precision=4, suppress_small=True)
     return _printed_number(value.dtype.str, value.shape, value.tobytes())

@@ -125,5 +125,25 @@ def test_grad_tells_pytensor_there_is_no_compiler_unless_the_user_said(monkeypat
         monkeypatch.delenv("PYTENSOR_FLAGS", raising=False)
     else:
         monkeypatch.setenv("PYTENSOR_FLAGS", before)
-    grad.configure_process()
+    try:
+        grad.configure_process()
+    finally:
+        gc.enable()  # configure_process is for a process of its own, not pytest's
     assert os.environ["PYTENSOR_FLAGS"] == after
+
+
+def test_grad_turns_automatic_collection_off_in_its_own_process():
+    # A one-shot process: full collections traversed PyTensor's objects for no garbage worth
+    # freeing. The answer is the same.
+    code = (
+        "import contextlib, gc, io, json, sys\n"
+        "from xorlab.cli import main\n"
+        f"sys.argv = ['main.py', 'grad', {TUTORIAL!r}, '--at', '15']\n"
+        "printed = io.StringIO()\n"
+        "with contextlib.redirect_stdout(printed):\n"
+        "    code = main()\n"
+        "print(json.dumps([gc.isenabled(), code, printed.getvalue().splitlines()[:2]]))\n"
+    )
+    enabled, code, lines = json.loads(_fresh(code))
+    assert (enabled, code) == (False, 0)
+    assert lines == ["f(15) = 0.39451627767868064", "f'(15) = 4.347404090286684"]

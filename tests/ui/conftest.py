@@ -13,6 +13,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest  # noqa: E402
 from PySide6.QtCore import QCoreApplication, QSettings  # noqa: E402
 
+# pyqtgraph as the app imports it (its Qt modules forward to PySide6's on first use).
+import xorlab.ui.shell.pyqtgraph_import  # noqa: E402,F401
+
+# isort: split
 from tests.ui.windows import WindowFactory  # noqa: E402
 from xorlab.core.training.presets import preset_spec  # noqa: E402
 from xorlab.core.training.spec import MAX_EPOCHS  # noqa: E402

@@ -10,6 +10,7 @@ Exit codes: 0 done, 2 a bad expression or bad options (the message says which).
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import math
 import os
@@ -62,7 +63,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def configure_process() -> None:
-    """Before PyTensor is imported, in a process that runs this command alone: no C compiler.
+    """Before PyTensor is imported, in a process that runs this command alone: no C compiler,
+    no automatic cycle collection.
 
     Every op here runs in Python (values as written, and the compile for the optimized
     graph uses the Python linker), yet ``import pytensor`` probes for one by running
@@ -72,6 +74,11 @@ def configure_process() -> None:
     flags = os.environ.get("PYTENSOR_FLAGS", "")
     if "cxx" not in flags:
         os.environ["PYTENSOR_FLAGS"] = f"{flags},cxx=" if flags else "cxx="
+    # No automatic cycle collection either: the process imports PyTensor, builds one
+    # expression's graph and ends, and each full collection traversed all of PyTensor's
+    # objects to find no garbage worth freeing before the exit (off, `grad --at` took
+    # 0.06-0.1 s less CPU of 0.65-0.72 s, load 3). Reference counting still frees the rest.
+    gc.disable()
 
 
 def run(args: argparse.Namespace) -> int:

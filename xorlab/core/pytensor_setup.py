@@ -6,7 +6,8 @@ builds every graph itself and never shows those traces, and recording them was ~
 building a graph (profiled: a 2-23-31-17-1 network's step and gradient, a 30-term
 expression's derivative): it is turned off unless PYTENSOR_FLAGS sets it.
 
-DimShuffle ops are made without reading their C files from disk each time (c_code_once.py).
+DimShuffle ops are made without reading their C files from disk each time (c_code_once.py),
+and Elemwise nodes without building a throw-away scalar node each time (elemwise_types.py).
 
 ``INSPECT_MODE`` is the mode of functions called a few times a second at most (a graph's node
 values, the neurons' maps): FAST_COMPILE's rewrites on the plain Python linker.
@@ -19,7 +20,7 @@ import os
 import pytensor
 from pytensor.compile.mode import Mode
 
-from xorlab.core import c_code_once
+from xorlab.core import c_code_once, elemwise_types
 
 # FAST_COMPILE's own linker ("vm") imports PyTensor's C lazy linker even with C ops off, and
 # on an empty compile dir that first builds it with g++ (4-15 s here): a first map or node
@@ -32,6 +33,7 @@ def apply() -> None:
     if "traceback__limit" not in os.environ.get("PYTENSOR_FLAGS", ""):
         pytensor.config.traceback__limit = 0
     c_code_once.install()
+    elemwise_types.install()
 
 
 apply()

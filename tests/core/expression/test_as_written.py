@@ -49,3 +49,28 @@ def test_every_intermediate_value_is_kept():
     assert [float(known[node.outputs[0]]) for node in order] == pytest.approx(
         [225.0, np.sin(225.0), np.exp(np.sin(225.0))], rel=1e-15
     )
+
+
+def test_nodes_are_prepared_as_the_linker_prepares_each():
+    # Each op and dtypes is prepared once; every node still has the dtype signature the
+    # Python linker's own preparation gives it (an integer first input needs one).
+    import pytensor.tensor as pt
+
+    x = pt.dscalar("x")
+    two, three = pt.constant(2, dtype="int8"), pt.constant(3, dtype="int8")
+    f = two**x + two ** (x + 1) + three**x + x**x / x**x
+    order = as_written.program(x, [f])
+    signatures = [getattr(node.tag, "sig", None) for node in order]
+    functions = [(node.op.nfunc, node.op.ufunc) for node in order]
+    assert all(nfunc is not None or ufunc is not None for nfunc, ufunc in functions)
+    got = float(as_written.value_of(f, as_written.run(order, x, 1.5)))
+    for node in order:
+        node.op.nfunc = node.op.ufunc = None
+        node.tag.__dict__.pop("sig", None)
+        node.op.prepare_node(node, None, None, "py")
+    assert signatures == [getattr(node.tag, "sig", None) for node in order]
+    # The same numpy function (a frompyfunc made again is a new object of the same kind).
+    for (nfunc, ufunc), node in zip(functions, order, strict=True):
+        assert nfunc is node.op.nfunc and type(ufunc) is type(node.op.ufunc)
+    assert signatures.count("dd->d") == 3  # the three int8 ** float64 nodes, in float64
+    assert got == 2**1.5 + 2**2.5 + 3**1.5 + 1.0

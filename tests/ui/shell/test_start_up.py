@@ -211,3 +211,83 @@ def test_the_plots_have_no_menu_to_build(make_window, monkeypatch):
     # it off): none of the plots' own.
     assert not any(item.getViewBox() in built for item in items)
     assert len(built) <= 1
+
+
+def _run(code: str) -> list[str]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    return out.stdout.strip().splitlines()
+
+
+def test_pyqtgraph_makes_qt_classes_when_first_used():
+    # pyqtgraph.Qt copies every name of PySide6's QtCore, QtGui and QtWidgets, which makes
+    # all their classes (0.25 s); imported as the app does, it makes only those it uses, and
+    # its modules hand out PySide6's own objects.
+    code = (
+        "import json\n"
+        "import PySide6.QtCore as C, PySide6.QtGui as G, PySide6.QtWidgets as W\n"
+        "listed = [len(dir(m)) for m in (C, G, W)]\n"
+        "listings = [m.__dict__['__dir__'] for m in (C, G, W)]\n"
+        "import xorlab.ui.shell.pyqtgraph_import\n"
+        "import pyqtgraph as pg\n"
+        "made = sum(len(m.__dict__) for m in (C, G, W))\n"
+        "same = [pg.Qt.QtCore.QTimer is C.QTimer, pg.QtGui.QPen is G.QPen,\n"
+        "        pg.Qt.QtWidgets.QGraphicsView is W.QGraphicsView, pg.QtCore.Qt is C.Qt]\n"
+        "from pyqtgraph.Qt.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "plot = pg.PlotWidget()\n"
+        "curve = plot.plot([1.0, 2.0, 3.0], [3.0, 1.0, 2.0])\n"
+        "x, y = curve.getData()\n"
+        "try:\n"
+        "    pg.Qt.QtCore.NoSuchThing\n"
+        "    missing = 'found'\n"
+        "except AttributeError:\n"
+        "    missing = 'AttributeError'\n"
+        "kept = [m.__dict__['__dir__'] is d for m, d in zip((C, G, W), listings)]\n"
+        "print(json.dumps([kept, made, sum(listed),\n"
+        "                  same, list(map(float, y)), missing]))\n"
+    )
+    kept, made, all_names, same, y, missing = json.loads(_run(code)[-1])
+    assert kept == [True] * 3  # PySide6's modules list all their names again
+    assert made < all_names / 2  # far from all of them made
+    assert same == [True] * 4
+    assert y == [3.0, 1.0, 2.0]
+    assert missing == "AttributeError"
+
+
+def test_a_pyqtgraph_imported_before_is_kept():
+    code = (
+        "import pyqtgraph\n"
+        "from xorlab.ui.shell.pyqtgraph_import import import_pyqtgraph\n"
+        "import PySide6.QtCore as C\n"
+        "print(import_pyqtgraph() is pyqtgraph, pyqtgraph.Qt.QtCore.QTimer is C.QTimer)\n"
+    )
+    assert _run(code)[-1] == "True True"
+
+
+def test_the_style_sheet_is_applied_to_the_built_window():
+    # With the application's style sheet in force, every insertion of a widget into its
+    # parent polishes its subtree again: the window is built first, then styled once.
+    code = (
+        "import os, tempfile\n"
+        "from PySide6.QtCore import QSettings\n"
+        "from xorlab.core.training.presets import preset_spec\n"
+        "from xorlab.ui.shell import application\n"
+        "from xorlab.ui.shell.main_window import MainWindow\n"
+        "app = application.create_application()\n"
+        "print(repr(app.styleSheet()))\n"
+        "sheets = []\n"
+        "build = MainWindow.__init__\n"
+        "def recorded(self, *args, **kwargs):\n"
+        "    sheets.append(app.styleSheet())\n"
+        "    build(self, *args, **kwargs)\n"
+        "MainWindow.__init__ = recorded\n"
+        "path = os.path.join(tempfile.mkdtemp(), 'x.ini')\n"
+        "settings = QSettings(path, QSettings.Format.IniFormat)\n"
+        "window = application.open_window(preset_spec('xor-minimal'), settings=settings)\n"
+        "print(sheets == [''], app.styleSheet() == application.style_sheet() != '')\n"
+        "print(window.toolbar.objectName(), window.isVisible())\n"
+    )
+    assert _run(code)[-3:] == ["''", "True True", "training_toolbar False"]

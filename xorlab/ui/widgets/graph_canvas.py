@@ -41,6 +41,9 @@ MIN_LABEL_PIXELS = 9.0  # the first view of a graph is readable: node labels thi
 DEFAULT_LABEL_SIZE = 10.0  # graph_dot's node font size, when the SVG does not say
 _FONT_SIZE = re.compile(r'font-size="([0-9.]+)"')
 HIT_PIXELS = 5.0  # how close to an edge's line a click must land, on screen
+# DOT text shown when the graph cannot be drawn: Qt lays out ~6 MB/s of it on the GUI thread
+# (the 100-term quotient's 775 KB froze the Expression tab 115-150 ms); the rest is exported.
+DOT_TEXT_SHOWN = 40_000
 
 
 class GraphCanvas(QWidget):
@@ -165,13 +168,20 @@ class GraphCanvas(QWidget):
         self._clear_picture()
         reason = message.strip().rstrip(".")
         reason = reason[:1].upper() + reason[1:]
+        dot = self.graph.dot if self.graph is not None else ""
+        shown = dot_excerpt(dot)
+        part = (
+            f"Its DOT source starts below ({len(shown):,} of {len(dot):,} characters; "
+            if len(shown) < len(dot)
+            else "Its DOT source is below ("
+        )
         self.message.setText(
             f"<b>The graph cannot be drawn here.</b><br>{_escape(reason)}.<br>"
-            "Its DOT source is below (File > Export graph saves it); clicking a line of the "
-            "text view selects that node."
+            f"{part}File > Export graph saves it); clicking a line of the text view selects "
+            "that node."
         )
         self.message.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.dot_text.setPlainText(self.graph.dot if self.graph is not None else "")
+        self.dot_text.setPlainText(shown)
         self.dot_text.show()
         self._show_page(1)
 
@@ -358,6 +368,15 @@ class GraphCanvas(QWidget):
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def dot_excerpt(dot: str, limit: int | None = None) -> str:
+    """``dot`` whole, or its first whole lines up to ``limit`` (DOT_TEXT_SHOWN) characters."""
+    limit = DOT_TEXT_SHOWN if limit is None else limit
+    if len(dot) <= limit:
+        return dot
+    end = dot.rfind("\n", 0, limit)
+    return dot[: end + 1 if end > 0 else limit]
 
 
 def label_size(svg: str) -> float:

@@ -32,9 +32,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import baselines  # noqa: E402
 
 from xorlab.core.training.datasets import load_dataset  # noqa: E402
+from xorlab.core.training.engines import jax_available  # noqa: E402
 from xorlab.core.training.model import init_weights  # noqa: E402
 from xorlab.core.training.presets import preset_spec  # noqa: E402
-from xorlab.core.training.strategies.tensor_loop import jax_available  # noqa: E402
 from xorlab.core.training.trainer import Trainer  # noqa: E402
 
 CHECK_STEPS = 2000

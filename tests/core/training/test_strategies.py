@@ -9,13 +9,14 @@ import pytest
 
 from tests.core.reference import train_reference
 from tests.core.variants import VARIANTS
+from xorlab.core.training.engines import jax_available
 from xorlab.core.training.history import CostHistory
 from xorlab.core.training.model import init_weights
 from xorlab.core.training.presets import preset_spec
 from xorlab.core.training.spec import ExperimentSpec
 from xorlab.core.training.strategies import StrategyUnavailable, estimate_nodes, plan
 from xorlab.core.training.strategies.scalar_loop import FusedScalarLoop
-from xorlab.core.training.strategies.tensor_loop import jax_available, uses_large_tanh
+from xorlab.core.training.strategies.tensor_loop import uses_large_tanh
 from xorlab.core.training.trainer import DivergenceError, Trainer
 
 N_STEPS = 2000

@@ -58,6 +58,7 @@ class _Compiled:
     inputs: tuple[Variable, ...]
     outputs: tuple[Variable, ...]
     chunk: Callable[..., Any]
+    block: int  # the steps one call can run (its cost buffer's length)
 
 
 # Jitted functions by computation, shared by every loop of the same network in the process
@@ -86,7 +87,8 @@ class JaxLoop(TrainingLoop):
         from xorlab.core.training.strategies.jax_setup import prepare_jax
 
         self._jax = prepare_jax()
-        self._chunk = _chunk_function(problem, self._jax)
+        compiled = _compiled_for(problem, self._jax)
+        self._chunk, self.block = compiled.chunk, compiled.block
         self.set_batch_data(*problem.batch_data())
         # XLA compiles at the first call: make it now (0 steps: the state stays as it was).
         costs, _ = self._call(0, 0, tuple(self.read_state()))
@@ -112,8 +114,8 @@ class JaxLoop(TrainingLoop):
         spe = self.problem.steps_per_epoch
         values = tuple(self.read_state())
         costs = np.empty(n_steps)
-        for start in range(0, n_steps, BLOCK):
-            n = min(BLOCK, n_steps - start)
+        for start in range(0, n_steps, self.block):
+            n = min(self.block, n_steps - start)
             buffer, values = self._call(n, (position + start) % spe, values)
             costs[start : start + n] = np.asarray(buffer)[:n]
         # Copies: JAX hands back read-only buffers the other compiled functions cannot take.
@@ -121,21 +123,21 @@ class JaxLoop(TrainingLoop):
         return costs
 
 
-def _chunk_function(problem: LoopProblem, jax: Any) -> Callable[..., Any]:
+def _compiled_for(problem: LoopProblem, jax: Any) -> _Compiled:
     """The jitted ``chunk(n, position, steps_per_epoch, X_table, y_table, values, lr) ->
-    (costs, values)``
+    (costs, values)``, n <= its block,
     for ``problem``'s network, from the in-process cache when the same computation was
     compiled before."""
     inputs, outputs = _step_graph(problem)
     with _compiled_lock:
         for entry in _compiled:
             if _same_computation(entry, inputs, outputs):
-                return entry.chunk
-    chunk = _jit_chunk(inputs, outputs, jax)
+                return entry
+    entry = _Compiled(inputs, outputs, _jit_chunk(inputs, outputs, jax, BLOCK), BLOCK)
     with _compiled_lock:
-        _compiled.append(_Compiled(inputs, outputs, chunk))
+        _compiled.append(entry)
         del _compiled[:-MAX_COMPILED]
-    return chunk
+    return entry
 
 
 def _static(value: np.ndarray, name: str) -> Variable:
@@ -168,7 +170,7 @@ def _same_computation(
 
 
 def _jit_chunk(
-    inputs: tuple[Variable, ...], outputs: tuple[Variable, ...], jax: Any
+    inputs: tuple[Variable, ...], outputs: tuple[Variable, ...], jax: Any, block: int
 ) -> Callable[..., Any]:
     from pytensor.compile.mode import optdb
     from pytensor.graph.rewriting.db import RewriteDatabaseQuery
@@ -188,6 +190,6 @@ def _jit_chunk(
             cost, *new_values = step(X_table[batch], y_table[batch], *values, lr)
             return costs.at[k].set(cost), tuple(new_values)
 
-        return lax.fori_loop(0, n, body, (jnp.zeros(BLOCK, dtype=jnp.float64), tuple(values)))
+        return lax.fori_loop(0, n, body, (jnp.zeros(block, dtype=jnp.float64), tuple(values)))
 
     return jax.jit(chunk)

@@ -195,14 +195,15 @@ def test_scan_computes_large_tanh_layers_with_numpy_and_matches_the_oracle():
     assert_same(result.costs, t.get_weights(), ref_costs, ref_weights)
 
 
-def test_the_scan_loop_lets_another_thread_run_while_a_chunk_trains():
+@pytest.mark.parametrize("strategy", [s for s in STRATEGY_NAMES if s != "fused"])
+def test_the_tensor_loops_let_another_thread_run_while_a_chunk_trains(strategy):
     # What the window needs (app/pacing.py): while the worker trains a chunk, the GUI
     # thread's Python runs. Asserted on events: this thread finishes its work and signals
     # before the chunk returns, which it cannot do while the chunk holds the GIL (the GIL
     # is only handed over between bytecodes, and a compiled call is one).
-    t = trainer("xor-minimal", "scan")
+    t = trainer("xor-minimal", strategy)
     loop = t.running_loop
-    assert loop.name == "scan" and loop.releases_gil
+    assert loop.name == strategy and loop.releases_gil
     started, other_done = threading.Event(), threading.Event()
     seen: list[bool] = []
 

@@ -74,11 +74,11 @@ class JaxLoop(TrainingLoop):
     docstring); compiled on construction, one XLA compile per network."""
 
     name = "jax"
-    # XLA computes without the GIL, but JAX's dispatch and the copies back to numpy are
-    # Python: the app paces this loop like one holding the GIL (measured in bench/gui.py on
-    # the spiral, with the earlier scan on JAX: 0.90 of headless steps/s and p99 lag 12 ms
-    # that way, against 0.72 and 25 ms when training on while the GUI draws).
-    releases_gil = False
+    # XLA runs a call (up to BLOCK steps) without the GIL: the GUI's Python runs meanwhile
+    # (another thread ran at 0.88 of its own speed during a spiral chunk; 0.69 beside the
+    # scan on Numba). The scan on JAX this replaced made a Python call per 4**i steps and
+    # was paced as holding the GIL.
+    releases_gil = True
 
     def __init__(self, problem: LoopProblem):
         if not jax_available():

@@ -11,11 +11,11 @@ import pytest
 from tests.core.training.test_trainer import TUTORIAL_OUTPUTS
 from xorlab.core.training import tiers
 from xorlab.core.training import trainer as trainer_module
+from xorlab.core.training.engines import jax_available
 from xorlab.core.training.presets import preset_spec
 from xorlab.core.training.quick_loop import QuickLoop
 from xorlab.core.training.spec import ExperimentSpec
 from xorlab.core.training.strategies import StrategyUnavailable, build_loop
-from xorlab.core.training.engines import jax_available
 from xorlab.core.training.trainer import Trainer
 
 from ..reference import assert_trained_like_reference

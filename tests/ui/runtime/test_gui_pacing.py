@@ -19,8 +19,8 @@ from xorlab.app.pacing import (
 )
 from xorlab.app.requests import Requests
 from xorlab.core.training.datasets import Dataset
-from xorlab.core.training.strategies.scalar_loop import FusedScalarLoop
 from xorlab.core.training.strategies.jax_loop import JaxLoop
+from xorlab.core.training.strategies.scalar_loop import FusedScalarLoop
 from xorlab.core.training.trainer import TrainingSnapshot
 from xorlab.ui.runtime.outbox import MAX_FRAME_SECONDS, Outbox
 from xorlab.ui.runtime.training_session import TrainingSession

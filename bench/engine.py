@@ -125,10 +125,14 @@ import json, time, sys
 from xorlab.core.training.presets import preset_spec
 from xorlab.core.training.trainer import Trainer
 spec = preset_spec(sys.argv[1])
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 trainer = Trainer(spec, strategy=sys.argv[2])
 trainer.loop_fn.run(0, 1)
-print(json.dumps({"seconds": time.perf_counter() - start, "strategy": trainer.strategy_name}))
+print(json.dumps({
+    "seconds": time.perf_counter() - start,
+    "cpu_seconds": time.process_time() - cpu,  # every thread of the process (XLA's, LLVM's)
+    "strategy": trainer.strategy_name,
+}))
 """
 
 
@@ -147,7 +151,8 @@ def compile_times(preset: str, strategy: str) -> dict[str, float]:
             )
             if proc.returncode:
                 raise RuntimeError(proc.stderr[-2000:])
-            out[kind] = json.loads(proc.stdout.strip().splitlines()[-1])["seconds"]
+            result = json.loads(proc.stdout.strip().splitlines()[-1])
+            out[kind], out[f"{kind}_cpu"] = result["seconds"], result["cpu_seconds"]
     return out
 
 
@@ -157,9 +162,15 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=None)
     parser.add_argument("--point-sets", type=int, default=None, metavar="N")
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument(
+        "--compiles",
+        action="store_true",
+        help="with --point-sets: circle's and spiral's "
+        "scan and jax loops compiled in fresh processes, cold then warm (wall and CPU)",
+    )
     args = parser.parse_args()
     if args.point_sets is not None:
-        return point_sets(args.point_sets, args.seed, args.repeats or 5)
+        return point_sets(args.point_sets, args.seed, args.repeats or 5, args.compiles)
     repeats = args.repeats or (3 if args.quick else 5)
     fast_total = 100_000 if args.quick else 1_000_000
     slow_total = 20_000 if args.quick else 200_000  # (a) and (b) cost ~5-15 us a step
@@ -224,8 +235,16 @@ def main() -> int:
     return 0 if agree else 1
 
 
-def point_sets(count: int, seed: int, repeats: int) -> int:
+def point_sets(count: int, seed: int, repeats: int, compiles: bool = False) -> int:
     from latency import random_networks, spec_of
+
+    if compiles:
+        for preset in ("circle", "spiral"):
+            for strategy in ("scan", "jax"):
+                load = round(os.getloadavg()[0], 2)
+                times = {k: round(v, 2) for k, v in compile_times(preset, strategy).items()}
+                line = {"bench": "engine-compile", "net": preset, "strategy": strategy}
+                print(json.dumps({**line, **times, "load": [load, os.getloadavg()[0]]}), flush=True)
 
     cases = [{"preset": "circle"}, {"preset": "spiral"}, {"preset": "spiral", "full": True}]
     cases += random_networks(count, seed)

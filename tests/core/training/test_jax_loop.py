@@ -11,7 +11,7 @@ from xorlab.core.training.presets import preset_spec
 from xorlab.core.training.strategies import build_loop, choose
 from xorlab.core.training.strategies import jax_loop as jax_loop_module
 from xorlab.core.training.strategies.base import StrategyUnavailable
-from xorlab.core.training.strategies.jax_setup import cache_folder
+from xorlab.core.training.strategies.jax_setup import cache_folder, cache_settings
 from xorlab.core.training.trainer import Trainer
 
 from ..reference import assert_trained_like_reference
@@ -70,3 +70,12 @@ def test_xla_code_is_kept_beside_pytensors_compiled_code():
     Trainer(POINTS, strategy="jax").compile()
     assert jax.config.jax_enable_x64
     assert jax.config.jax_compilation_cache_dir == str(cache_folder())
+
+
+def test_a_cache_folder_that_cannot_be_written_is_not_used(tmp_path):
+    blocker = tmp_path / "a file"
+    blocker.write_text("")
+    assert cache_settings(blocker / "jax") == {}  # a folder under a file cannot be made
+    settings = cache_settings(tmp_path / "jax")
+    assert settings["jax_compilation_cache_dir"] == str(tmp_path / "jax")
+    assert (tmp_path / "jax").is_dir()

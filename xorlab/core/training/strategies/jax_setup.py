@@ -18,6 +18,7 @@ import sys
 import threading
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from xorlab.core.compile_cache import write_problem
 from xorlab.core.first_imports import import_jax
@@ -26,6 +27,10 @@ logger = logging.getLogger(__name__)
 
 _lock = threading.Lock()
 _done = False
+
+# The cache's bound on disk: JAX deletes the least recently used entries past it. A network's
+# loop takes ~20-60 KB (the eight presets: 196 KB), so this keeps thousands.
+CACHE_MAX_BYTES = 256 * 1024 * 1024
 
 
 def cache_folder() -> Path:
@@ -43,14 +48,23 @@ def prepare_jax() -> ModuleType:
             jax = sys.modules["jax"]
             jax.config.update("jax_enable_x64", True)
             if jax.config.jax_compilation_cache_dir is None:
-                folder = cache_folder()
-                problem = write_problem(folder)
-                if problem is None:
-                    jax.config.update("jax_compilation_cache_dir", str(folder))
-                    # Every loop: the default keeps only compiles over 1 s, and a small
-                    # network's ~0.3-0.5 s is still most of its wait.
-                    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
-                else:
-                    logger.info("JAX's compile cache %s is not kept: %s", folder, problem)
+                for name, value in cache_settings(cache_folder()).items():
+                    jax.config.update(name, value)
             _done = True
         return sys.modules["jax"]
+
+
+def cache_settings(folder: Path) -> dict[str, Any]:
+    """JAX's settings for a persistent compile cache in ``folder``; none when the folder
+    cannot be written (JAX then compiles every time)."""
+    problem = write_problem(folder)
+    if problem is not None:
+        logger.info("JAX's compile cache %s is not kept: %s", folder, problem)
+        return {}
+    return {
+        "jax_compilation_cache_dir": str(folder),
+        # Every loop: the default keeps only compiles over 1 s, and a small network's
+        # ~0.3-0.5 s is still most of its wait.
+        "jax_persistent_cache_min_compile_time_secs": 0.0,
+        "jax_compilation_cache_max_size": CACHE_MAX_BYTES,
+    }

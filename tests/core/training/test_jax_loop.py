@@ -47,6 +47,13 @@ def test_one_compile_serves_every_chunk_length_and_every_trainer_of_the_network(
     assert a.loop_fn._chunk._cache_size() == 1  # traced and compiled once
 
 
+def test_auto_plans_jax_for_point_set_nets_and_the_scan_without_it(monkeypatch):
+    problem = Trainer(preset_spec("spiral"))._loop_problem()
+    assert choose.plan(problem) == ["jax", "scan"]
+    monkeypatch.setattr(choose, "jax_available", lambda: False)
+    assert choose.plan(problem) == ["scan"]
+
+
 def test_auto_falls_back_to_the_scan_when_jax_breaks(monkeypatch):
     def broken(problem):
         raise RuntimeError("XLA could not compile")  # as a broken jaxlib would

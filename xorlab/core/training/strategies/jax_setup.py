@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+import warnings
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -28,9 +29,10 @@ logger = logging.getLogger(__name__)
 _lock = threading.Lock()
 _done = False
 
-# The cache's bound on disk: JAX deletes the least recently used entries past it. A network's
-# loop takes ~20-60 KB (the eight presets: 196 KB), so this keeps thousands.
-CACHE_MAX_BYTES = 256 * 1024 * 1024
+# A cache entry JAX could not read or write costs a compile, nothing else; JAX warns about it
+# (a folder removed under a running app, two processes writing the same entry), and pytest
+# makes warnings errors, which in the background compile would make "auto" drop to the scan.
+CACHE_WARNINGS = r"Error (reading|writing) persistent compilation cache entry"
 
 
 def cache_folder() -> Path:
@@ -46,6 +48,7 @@ def prepare_jax() -> ModuleType:
         if not _done:
             import_jax()
             jax = sys.modules["jax"]
+            warnings.filterwarnings("ignore", message=CACHE_WARNINGS, category=UserWarning)
             jax.config.update("jax_enable_x64", True)
             if jax.config.jax_compilation_cache_dir is None:
                 for name, value in cache_settings(cache_folder()).items():
@@ -66,5 +69,7 @@ def cache_settings(folder: Path) -> dict[str, Any]:
         # Every loop: the default keeps only compiles over 1 s, and a small network's
         # ~0.3-0.5 s is still most of its wait.
         "jax_persistent_cache_min_compile_time_secs": 0.0,
-        "jax_compilation_cache_max_size": CACHE_MAX_BYTES,
+        # No size bound: JAX's eviction keeps access times in files beside the entries, and
+        # two processes sharing the folder raced on them (FileNotFoundError warnings). An
+        # entry is ~20-60 KB (the eight presets: 196 KB).
     }

@@ -11,6 +11,14 @@ numpy against the engine, and against JAX's lax.scan when JAX is installed. Ever
 first checked against the numpy loop over 2000 steps (costs and weights to 1e-12).
 Times are the median of repeats; compile times are reported apart, cold (fresh cache dir,
 fresh process) and warm (same dir, fresh process). Prints a table, ratios, one JSON line.
+
+    .venv/bin/python bench/engine.py --point-sets 4 --seed 11   # scan against jax
+
+``--point-sets N``: only the loops "auto" chooses between for the point-set nets, scan and
+jax, on circle, spiral (mini-batch and full batch) and N never-seen nets drawn as
+bench/latency.py draws them; repeats interleaved (scan, jax, scan, ...) so a load change
+hits both; one JSON line per net with each loop's median us/step, scan/jax, and how far
+their costs and weights differ after 256 steps.
 """
 
 from __future__ import annotations
@@ -32,9 +40,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import baselines  # noqa: E402
 
 from xorlab.core.training.datasets import load_dataset  # noqa: E402
+from xorlab.core.training.engines import jax_available  # noqa: E402
 from xorlab.core.training.model import init_weights  # noqa: E402
 from xorlab.core.training.presets import preset_spec  # noqa: E402
-from xorlab.core.training.strategies.tensor_loop import jax_available  # noqa: E402
 from xorlab.core.training.trainer import Trainer  # noqa: E402
 
 CHECK_STEPS = 2000
@@ -117,10 +125,14 @@ import json, time, sys
 from xorlab.core.training.presets import preset_spec
 from xorlab.core.training.trainer import Trainer
 spec = preset_spec(sys.argv[1])
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 trainer = Trainer(spec, strategy=sys.argv[2])
 trainer.loop_fn.run(0, 1)
-print(json.dumps({"seconds": time.perf_counter() - start, "strategy": trainer.strategy_name}))
+print(json.dumps({
+    "seconds": time.perf_counter() - start,
+    "cpu_seconds": time.process_time() - cpu,  # every thread of the process (XLA's, LLVM's)
+    "strategy": trainer.strategy_name,
+}))
 """
 
 
@@ -139,7 +151,8 @@ def compile_times(preset: str, strategy: str) -> dict[str, float]:
             )
             if proc.returncode:
                 raise RuntimeError(proc.stderr[-2000:])
-            out[kind] = json.loads(proc.stdout.strip().splitlines()[-1])["seconds"]
+            result = json.loads(proc.stdout.strip().splitlines()[-1])
+            out[kind], out[f"{kind}_cpu"] = result["seconds"], result["cpu_seconds"]
     return out
 
 
@@ -147,7 +160,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer steps, no cold compiles")
     parser.add_argument("--repeats", type=int, default=None)
+    parser.add_argument("--point-sets", type=int, default=None, metavar="N")
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument(
+        "--compiles",
+        action="store_true",
+        help="with --point-sets: circle's and spiral's "
+        "scan and jax loops compiled in fresh processes, cold then warm (wall and CPU)",
+    )
     args = parser.parse_args()
+    if args.point_sets is not None:
+        return point_sets(args.point_sets, args.seed, args.repeats or 5, args.compiles)
     repeats = args.repeats or (3 if args.quick else 5)
     fast_total = 100_000 if args.quick else 1_000_000
     slow_total = 20_000 if args.quick else 200_000  # (a) and (b) cost ~5-15 us a step
@@ -210,6 +233,65 @@ def main() -> int:
         )
     )
     return 0 if agree else 1
+
+
+def point_sets(count: int, seed: int, repeats: int, compiles: bool = False) -> int:
+    from latency import random_networks, spec_of
+
+    if compiles:
+        for preset in ("circle", "spiral"):
+            for strategy in ("scan", "jax"):
+                load = round(os.getloadavg()[0], 2)
+                times = {k: round(v, 2) for k, v in compile_times(preset, strategy).items()}
+                line = {"bench": "engine-compile", "net": preset, "strategy": strategy}
+                print(json.dumps({**line, **times, "load": [load, os.getloadavg()[0]]}), flush=True)
+
+    cases = [{"preset": "circle"}, {"preset": "spiral"}, {"preset": "spiral", "full": True}]
+    cases += random_networks(count, seed)
+    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores", flush=True)
+    worst = 0.0
+    for case in cases:
+        spec = spec_of(case).with_changes(training={"epochs": 10**8})
+        if case.get("full"):
+            spec = spec.with_changes(training={"schedule": "full"})
+        ds = load_dataset(spec.dataset)
+        loops = {s: engine(spec, ds, s) for s in ("scan", "jax")}
+        costs = {s: run(256) for s, (run, _) in loops.items()}
+        err = float(np.abs(costs["scan"] - costs["jax"]).max())
+        for a, b in zip(loops["scan"][1](), loops["jax"][1](), strict=True):
+            err = max(err, float(np.abs(a - b).max()))
+        worst = max(worst, err)
+        # ~0.3 s a repeat: steps from a first measured chunk.
+        per = {}
+        for s, (run, _) in loops.items():
+            start = time.perf_counter()
+            run(200)
+            per[s] = max(200, int(200 * 0.3 / (time.perf_counter() - start)))
+        times: dict[str, list[float]] = {"scan": [], "jax": []}
+        for _ in range(repeats):
+            for s, (run, _) in loops.items():
+                start = time.perf_counter()
+                run(per[s])
+                times[s].append((time.perf_counter() - start) / per[s] * 1e6)
+        us = {s: round(statistics.median(t), 2) for s, t in times.items()}
+        name = case["preset"] + (" full" if case.get("full") else "")
+        if "network" in case:
+            net = case["network"]
+            name += " " + "-".join(map(str, net["hidden"])) + " " + net["activations"][0]
+        print(
+            json.dumps(
+                {
+                    "bench": "engine-point-sets",
+                    "net": name,
+                    "us_per_step": us,
+                    "scan_over_jax": round(us["scan"] / us["jax"], 2),
+                    "max_difference": err,
+                    "load": round(os.getloadavg()[0], 2),
+                }
+            ),
+            flush=True,
+        )
+    return 0 if worst <= 1e-9 else 1
 
 
 def print_table(results, checks, compiles) -> None:

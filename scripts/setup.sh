@@ -2,9 +2,10 @@
 # Installs what xorlab needs on a fresh Debian-like machine: Graphviz, Xvfb and Qt's xcb
 # libraries through apt (when apt is usable), and the Python packages in ./.venv.
 # Safe to run again: each step is skipped when it is already done.
-# Then it compiles the presets' training loops into PyTensor's and Numba's caches
-# (`main.py warm`: ~2 CPU-minutes once, ~20 CPU-seconds again when they are warm), so each
-# preset's first Train reaches full speed as on a warm cache, not after 28-43 s of compiling.
+# Then it compiles the presets' training loops into PyTensor's, Numba's and JAX's caches
+# (`main.py warm`: ~20 CPU-seconds once, ~6 again when they are warm; ~2 CPU-minutes before
+# the point-set presets trained on JAX), so each preset's first Train reaches full speed as on
+# a warm cache.
 #   --desktop   also install a launcher (desktop entry and icon) for this user, in
 #               ~/.local/share/applications and ~/.local/share/icons, starting ./.venv's app
 #   --no-warm   skip compiling the presets (or set XORLAB_SETUP_NO_WARM=1); the app then

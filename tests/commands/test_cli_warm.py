@@ -98,8 +98,10 @@ def test_a_cache_folder_that_cannot_be_written_is_a_message(tmp_path):
         warm._check_writable(blocker / "numba", "a hint")
 
 
-@pytest.mark.skipif(importlib.util.find_spec("jax") is not None, reason="JAX is installed")
-def test_an_engine_that_is_not_installed_is_said_per_preset(capsys):
+def test_an_engine_that_is_not_installed_is_said_per_preset(capsys, monkeypatch):
+    from xorlab.core.training.strategies import choose
+
+    monkeypatch.setattr(choose, "jax_available", lambda: False)  # as without JAX installed
     code = main(["warm", "--preset", "xor-minimal", "--backend", "jax"])
     out = capsys.readouterr()
     assert code == 1

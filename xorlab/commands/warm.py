@@ -13,7 +13,8 @@ background compile, ``Trainer.compile_in_background``, adopted and run once), so
 land in the caches under the keys the window and `train` look up.
 
 Where they land: PyTensor's compile folder (the fused loops' generated modules, and under
-its base folder, ``numba/``, the scan loops' Numba code) and Numba's cache of the fused
+its base folder, ``numba/``, the scan loops' Numba code, and ``jax/``, XLA's code of the JAX
+loops) and Numba's cache of the fused
 loops (beside their modules, or under NUMBA_CACHE_DIR when set). The quick tier and the
 per-snapshot functions compile in milliseconds in PyTensor's Python linker and leave
 nothing on disk.

@@ -29,6 +29,8 @@ _lock = threading.RLock()  # re-entrant: Numba's set-up imports PyTensor's Numba
 PYTENSOR = ("pytensor.tensor",)
 # What numba_setup reads, what the package's users import last, and PyTensor's Numba backend.
 NUMBA = ("numba.core.registry", "numba.np.arrayobj", "pytensor.link.numba.dispatch")
+# JAX and PyTensor's JAX backend (the "jax" training loop).
+JAX = ("jax", "jax.numpy", "pytensor.link.jax.dispatch")
 
 
 def _imported(name: str) -> bool:
@@ -54,6 +56,12 @@ def import_numba() -> ModuleType:
     """Numba, fully imported (~1 s the first time in a process)."""
     _import(PYTENSOR + NUMBA)
     return sys.modules["numba"]
+
+
+def import_jax() -> ModuleType:
+    """JAX, fully imported (~1-2 s the first time in a process)."""
+    _import(PYTENSOR + JAX)
+    return sys.modules["jax"]
 
 
 def import_numba_for(mode: Any) -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from xorlab.core.training.engines import jax_available
 from xorlab.core.training.spec import ExperimentSpec
 from xorlab.core.training.trainer import Trainer
 
 # Every loop a network can train on: the fast ones and "numpy", the quick tier a network
 # trains on while its fast loop compiles.
-LOOPS = ["fused", "scan", "numpy"]
+LOOPS = ["fused", "scan", "numpy"] + (["jax"] if jax_available() else [])
 
 
 def trainer_on(spec: ExperimentSpec, strategy: str) -> Trainer:

@@ -9,13 +9,14 @@ import pytest
 
 from tests.core.reference import train_reference
 from tests.core.variants import VARIANTS
+from xorlab.core.training.engines import jax_available
 from xorlab.core.training.history import CostHistory
 from xorlab.core.training.model import init_weights
 from xorlab.core.training.presets import preset_spec
 from xorlab.core.training.spec import ExperimentSpec
 from xorlab.core.training.strategies import StrategyUnavailable, estimate_nodes, plan
 from xorlab.core.training.strategies.scalar_loop import FusedScalarLoop
-from xorlab.core.training.strategies.tensor_loop import jax_available, uses_large_tanh
+from xorlab.core.training.strategies.tensor_loop import uses_large_tanh
 from xorlab.core.training.trainer import DivergenceError, Trainer
 
 N_STEPS = 2000
@@ -194,14 +195,15 @@ def test_scan_computes_large_tanh_layers_with_numpy_and_matches_the_oracle():
     assert_same(result.costs, t.get_weights(), ref_costs, ref_weights)
 
 
-def test_the_scan_loop_lets_another_thread_run_while_a_chunk_trains():
+@pytest.mark.parametrize("strategy", [s for s in STRATEGY_NAMES if s != "fused"])
+def test_the_tensor_loops_let_another_thread_run_while_a_chunk_trains(strategy):
     # What the window needs (app/pacing.py): while the worker trains a chunk, the GUI
     # thread's Python runs. Asserted on events: this thread finishes its work and signals
     # before the chunk returns, which it cannot do while the chunk holds the GIL (the GIL
     # is only handed over between bytecodes, and a compiled call is one).
-    t = trainer("xor-minimal", "scan")
+    t = trainer("xor-minimal", strategy)
     loop = t.running_loop
-    assert loop.name == "scan" and loop.releases_gil
+    assert loop.name == strategy and loop.releases_gil
     started, other_done = threading.Event(), threading.Event()
     seen: list[bool] = []
 

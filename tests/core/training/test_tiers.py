@@ -11,11 +11,12 @@ import pytest
 from tests.core.training.test_trainer import TUTORIAL_OUTPUTS
 from xorlab.core.training import tiers
 from xorlab.core.training import trainer as trainer_module
+from xorlab.core.training.engines import jax_available
 from xorlab.core.training.presets import preset_spec
 from xorlab.core.training.quick_loop import QuickLoop
 from xorlab.core.training.spec import ExperimentSpec
 from xorlab.core.training.strategies import StrategyUnavailable, build_loop
-from xorlab.core.training.trainer import BLOCK_LEVELS, Trainer
+from xorlab.core.training.trainer import Trainer
 
 from ..reference import assert_trained_like_reference
 
@@ -39,7 +40,10 @@ CASES: dict[str, tuple[ExperimentSpec, str]] = {
     "xor-bias per sample, fused": (preset_spec("xor-bias"), "auto"),
     "points mini-batch adam, scan": (POINTS_ADAM, "scan"),
     "points shuffled, features, l1, test split, scan": (POINTS_OPTIONS, "scan"),
+    "points mini-batch adam, jax": (POINTS_ADAM, "jax"),
+    "points shuffled, features, l1, test split, jax": (POINTS_OPTIONS, "jax"),
 }
+NEEDS_JAX = pytest.mark.skipif(not jax_available(), reason="JAX is not installed")
 
 
 @pytest.fixture
@@ -77,7 +81,9 @@ def test_quick_tier_matches_the_numpy_oracle(case):
     assert_trained_like_reference(spec, t, 30, costs)
 
 
-@pytest.mark.parametrize("case", sorted(CASES))
+@pytest.mark.parametrize(
+    "case", [pytest.param(c, marks=NEEDS_JAX) if "jax" in c else c for c in sorted(CASES)]
+)
 def test_a_run_that_switched_tiers_equals_one_that_never_did(case, gate):
     spec, strategy = CASES[case]
     tiered = Trainer(spec, strategy=strategy)
@@ -111,27 +117,6 @@ def test_tutorial_numbers_stay_exact_through_a_hand_over(gate):
     outputs, cost = t.evaluate()
     np.testing.assert_allclose(outputs[:, 0], TUTORIAL_OUTPUTS, atol=5e-7)
     assert cost == pytest.approx(0.0284190137, abs=5e-11)
-
-
-def test_background_compile_warms_per_length_blocks_on_shadow_state(monkeypatch):
-    t = Trainer(preset_spec("xor-bias"), strategy="scan")
-    calls: list[int] = []
-
-    def per_length_build(problem, strategy):
-        loop = build_loop(problem, strategy)
-        loop.dynamic_length = False  # as the JAX loop, which compiles per block length
-        run = loop.run
-        loop.run = lambda position, n: (calls.append(n), run(position, n))[1]
-        return loop
-
-    monkeypatch.setattr(tiers, "build_loop", per_length_build)
-    before = t.get_state()
-    t.start_tiered()
-    assert t.loop_fn.name == "scan"  # waited for the background compile
-    assert calls == [4**level for level in range(1, BLOCK_LEVELS)]
-    for a, b in zip(t.get_state(), before, strict=True):
-        np.testing.assert_array_equal(a, b)  # the warm-up ran on shadow copies
-    assert t.step_count == 0
 
 
 def test_a_strategy_too_small_for_the_network_is_refused_before_anything_compiles():

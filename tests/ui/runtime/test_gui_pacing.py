@@ -19,8 +19,8 @@ from xorlab.app.pacing import (
 )
 from xorlab.app.requests import Requests
 from xorlab.core.training.datasets import Dataset
+from xorlab.core.training.strategies.jax_loop import JaxLoop
 from xorlab.core.training.strategies.scalar_loop import FusedScalarLoop
-from xorlab.core.training.strategies.tensor_loop import JaxScanLoop
 from xorlab.core.training.trainer import TrainingSnapshot
 from xorlab.ui.runtime.outbox import MAX_FRAME_SECONDS, Outbox
 from xorlab.ui.runtime.training_session import TrainingSession
@@ -55,9 +55,9 @@ def pacing_with(releases_gil: bool, outbox: FakeOutbox) -> SnapshotPacing:
 
 def test_the_loops_that_train_on_while_the_gui_draws():
     # The scan loop says so per instance, by its compiled mode (releases on Numba, see
-    # tests/core/training/test_strategies.py); JAX's dispatch is Python between blocks.
+    # tests/core/training/test_strategies.py); JAX's too, since XLA runs a call without it.
     assert FusedScalarLoop.releases_gil
-    assert not JaxScanLoop.releases_gil
+    assert JaxLoop.releases_gil
 
 
 @pytest.mark.parametrize("releases_gil", [True, False])

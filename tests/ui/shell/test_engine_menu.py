@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from tests.ui.windows import stop, train_to_full_speed, wait_for_state
+from xorlab.core.training.engines import jax_available
 from xorlab.core.training.presets import preset_spec
-from xorlab.core.training.strategies.tensor_loop import jax_available
 from xorlab.core.training.trainer import Trainer
 from xorlab.ui.shell.engine_menu import available_engines
 from xorlab.ui.shell.main_window import MainWindow

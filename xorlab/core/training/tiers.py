@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -67,16 +66,12 @@ COMPILE_STACK_BYTES = 64 * 1024 * 1024
 
 class BackgroundCompile:
     """Compiles ``build_loop(problem, strategy)`` on a daemon thread, on shadow state.
+    Every loop is ready to run any number of steps when built (each compiles once)."""
 
-    ``warm_blocks``: step counts to run once after the build, for loops compiled per length
-    (JAX), so those compiles happen here and not in the first chunks after the hand-over.
-    """
-
-    def __init__(self, problem: LoopProblem, strategy: str, warm_blocks: Sequence[int] = ()):
+    def __init__(self, problem: LoopProblem, strategy: str):
         self.problem = problem
         self.strategy = strategy
         self._shadow = shadow_problem(problem)
-        self._warm_blocks = tuple(warm_blocks)
         self._loop: TrainingLoop | None = None
         self._error: BaseException | None = None
         self._done = threading.Event()
@@ -97,20 +92,13 @@ class BackgroundCompile:
     def _compile(self) -> None:
         try:
             with COMPILE_LOCK:
-                loop = self._build()
+                loop = build_loop(self._shadow, self.strategy)
             self._loop = loop
         except BaseException as exc:  # handed to the trainer's thread by result()
             self._error = exc
         finally:
             self.seconds = time.perf_counter() - self.started
             self._done.set()
-
-    def _build(self) -> TrainingLoop:
-        loop = build_loop(self._shadow, self.strategy)
-        if not getattr(loop, "dynamic_length", True):
-            for n_steps in self._warm_blocks:
-                loop.run(0, n_steps)  # shadow state: the trainer's is untouched
-        return loop
 
     @property
     def done(self) -> bool:

@@ -65,10 +65,6 @@ warnings.filterwarnings("ignore", message=r".* is faster on contiguous arrays")
 # Progress lines kept in memory; a run printing more keeps only the latest.
 MAX_LOG_LINES = 100_000
 
-# Block lengths 4**i, i < BLOCK_LEVELS, that a loop compiled per length (JAX) compiles in the
-# background before the hand-over: they cover ~10 ms chunks down to 0.6 us/step.
-BLOCK_LEVELS = 7
-
 
 class DivergenceError(RuntimeError):
     """Training blew up; the weights were rolled back to the last good ones."""
@@ -286,11 +282,7 @@ class Trainer:
             return
         if self.fast_loop_failure is not None:
             return  # it failed for a reason a second try in this process would meet again
-        self._background = BackgroundCompile(
-            self._loop_problem(),
-            self.requested_strategy,
-            warm_blocks=[4**level for level in range(1, BLOCK_LEVELS)],
-        )
+        self._background = BackgroundCompile(self._loop_problem(), self.requested_strategy)
 
     def hand_over(self) -> bool:
         """Switch to the fast loop if its background compile has finished; True if this call

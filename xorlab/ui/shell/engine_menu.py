@@ -27,7 +27,8 @@ ENGINE_TIPS = {
     "fused": "One native loop over the training step unrolled into scalars: by far the fastest "
     "for tiny nets (XOR); compiling grows with the network, so big nets cannot use it.",
     "scan": "PyTensor's scan compiled with Numba: works for every network.",
-    "jax": "The same scan on PyTensor's JAX backend: good for larger networks.",
+    "jax": "The training step on JAX (XLA), thousands of steps per call: compiles in a "
+    "second or two where the scan takes tens of seconds, and runs as fast or faster.",
 }
 # The quick tier every run starts on while the engine's loop compiles in the background.
 WARM_UP_TIP = (

@@ -13,19 +13,15 @@ import pytensor
 import pytensor.tensor as pt
 
 from xorlab.core.training import model
-from xorlab.core.training.engines import jax_available
 from xorlab.core.training.function_cache import SharedFunction, compile_shared
-from xorlab.core.training.strategies.base import LoopProblem, StrategyUnavailable, TrainingLoop
+from xorlab.core.training.strategies.base import LoopProblem, TrainingLoop
 from xorlab.core.training.strategies.nogil_numba import releasing_gil, runs_without_gil
-
-JAX_MISSING = "JAX is not installed: pip install 'xorlab[jax]'"
 
 
 class ScanLoop(TrainingLoop):
     """The loop compiled in the trainer's mode (Numba by default)."""
 
     name = "scan"
-    dynamic_length = True  # the backend runs a loop of any length without recompiling
 
     def __init__(self, problem: LoopProblem, mode: str | None = None):
         super().__init__(problem)
@@ -34,7 +30,7 @@ class ScanLoop(TrainingLoop):
         # weights and state come back as outputs and are written to the shared variables.
         self._call = self._compile()
         self._fn = self._call.function
-        # Numba and JAX compile on the first call: make it now, leaving the state as it was.
+        # Numba compiles on the first call: make it now, leaving the state as it was.
         saved = [np.array(v, copy=True) for v in self.read_state()]
         self.run(0, 1)
         self.write_state(saved)
@@ -56,20 +52,12 @@ class ScanLoop(TrainingLoop):
             # Imported here: it imports Numba (~1 s), which the window need not wait for.
             from xorlab.core.training.strategies.numpy_tanh import with_numpy_tanh
 
-        static = not self.dynamic_length  # JAX needs static shapes; Numba is better without
-        # Shape-free on Numba: no layer size enters the graph, so the compiled loop depends on
-        # the network's structure only (layer count, activations, optimizer, data), and a net
-        # of never-seen sizes reuses one compiled before: from core.function_cache in this
+        # Shape-free: no layer size enters the graph, so the compiled loop depends on the
+        # network's structure only (layer count, activations, optimizer, data), and a net of
+        # never-seen sizes reuses one compiled before: from core.function_cache in this
         # process, from Numba's disk cache in the next (PyTensor keys it on the graph's ops
         # and constants, and folded sizes were constants: every new size compiled ~15 s).
-        # For JAX, static shapes let sizes fold to constants; not the 1s, which would make a
-        # dimension broadcastable and the updates' types differ.
-        initial = [
-            pt.specify_shape(v, [d if d != 1 else None for d in v.get_value(borrow=True).shape])
-            if static
-            else v
-            for v in carried
-        ]
+        initial = carried
 
         def step(Xb, yb, carried_now):
             params, state = carried_now[:n_params], carried_now[n_params:]
@@ -79,7 +67,7 @@ class ScanLoop(TrainingLoop):
             outputs = [cost, *new_params, *new_state]
             return with_numpy_tanh(outputs) if numpy_tanh else outputs
 
-        if p.full_batch and self.dynamic_length:
+        if p.full_batch:
             n_steps = pt.lscalar("n_steps")
             X, y = pt.constant(np.ascontiguousarray(p.X)), pt.constant(np.ascontiguousarray(p.y))
             inputs = [n_steps]
@@ -97,16 +85,8 @@ class ScanLoop(TrainingLoop):
             self._tables = (Xs, ys)  # replaced each epoch when shuffling
             inputs = [positions]
 
-            def batch_of(table, pos):
-                if not static:
-                    return table[pos]
-                # Not a batch of 1: a static 1 x 1 ones column trips a PyTensor rewrite into
-                # logging errors.
-                batch, *rest = table.get_value(borrow=True).shape[1:]
-                return pt.specify_shape(table[pos], [batch if batch != 1 else None, *rest])
-
             outputs = pytensor.scan(
-                lambda pos, *c: step(batch_of(Xs, pos), batch_of(ys, pos), c),
+                lambda pos, *c: step(Xs[pos], ys[pos], c),
                 sequences=[positions],
                 outputs_info=[None, *initial],
                 return_updates=False,
@@ -140,45 +120,14 @@ class ScanLoop(TrainingLoop):
     def run(self, position: int, n_steps: int) -> np.ndarray:
         if n_steps <= 0:
             return np.empty(0)
-        if self.problem.full_batch and self.dynamic_length:
+        if self.problem.full_batch:
             costs, *finals = self._call(n_steps)
         else:
             spe = self.problem.steps_per_epoch
             costs, *finals = self._call((position + np.arange(n_steps)) % spe)
-        # Copies: JAX hands back read-only buffers the Numba-compiled evaluation cannot take.
+        # Owned copies: the shared variables then hold no storage of the compiled function.
         self.write_state([np.array(value, dtype=np.float64) for value in finals])
         return np.asarray(costs)
-
-
-class JaxScanLoop(ScanLoop):
-    """The same scan run by PyTensor's JAX backend (``pip install xorlab[jax]``)."""
-
-    name = "jax"
-    # XLA runs a block without the GIL, but each block's dispatch is Python: the app paces
-    # this loop like one holding the GIL (measured in bench/gui.py on the spiral: 0.90 of
-    # headless steps/s and p99 lag 12 ms that way, against 0.72 and 25 ms when training on
-    # while the GUI draws).
-    releases_gil = False
-    # JAX compiles a scan per length: a chunk runs as calls of lengths 4**i, i < LEVELS (n in
-    # base 4, the largest length repeated as needed), so at most LEVELS lengths get compiled.
-    dynamic_length = False
-    LEVELS = 10
-
-    def __init__(self, problem: LoopProblem):
-        if not jax_available():
-            raise StrategyUnavailable(JAX_MISSING)
-        super().__init__(problem, mode="JAX")
-
-    def run(self, position: int, n_steps: int) -> np.ndarray:
-        costs = []
-        spe = self.problem.steps_per_epoch
-        for level in reversed(range(self.LEVELS)):
-            block = 4**level
-            while n_steps >= block:
-                costs.append(super().run(position, block))
-                position = (position + block) % spe
-                n_steps -= block
-        return np.concatenate(costs) if costs else np.empty(0)
 
 
 def uses_large_tanh(problem: LoopProblem) -> bool:

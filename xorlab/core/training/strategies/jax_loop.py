@@ -1,0 +1,195 @@
+"""K training steps in one XLA call: the model's training step, converted to JAX by PyTensor,
+inside a ``jax.lax.fori_loop`` whose trip count is an argument.
+
+Why not PyTensor's scan on JAX (the loop this replaces): JAX compiles a scan once per length,
+so serving any chunk meant a compile per block length (up to seven, ~1 s each), and PyTensor
+rewrote the scan's graph twice (outer and inner) before any of them: a never-seen spiral net
+reached full speed ~50 s after Train on a cold machine. Here the step graph (no scan) gets
+PyTensor's rewrites once, ``jax_funcify`` turns it into a JAX function, and a ``fori_loop``
+with a dynamic trip count runs it: one XLA compile serves every chunk of up to ``BLOCK``
+steps, longer chunks are several calls. The costs come back in a buffer of ``BLOCK`` slots,
+the first ``n`` of them written.
+
+Every input has its full static shape (weights, state, one batch), so PyTensor folds shapes
+to constants and JAX traces no shape arithmetic; the batch tables and the learning rate are
+arguments, never constants: a shuffled epoch or a new rate does not recompile, and XLA's
+persistent cache (jax_setup.py) keys on the network's structure and sizes, not on its data.
+Sizes are in the compiled code: every new layer size compiles anew (~2 CPU-seconds), where
+the shape-free scan on Numba reused one compiled for other sizes (but took 30-60 s cold).
+
+Numbers: float64 throughout (x64 is switched on before tracing, and checked); the same step
+graph as the other loops, so a run on this loop matches the numpy oracle to ~1e-15 per step.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pytensor.tensor as pt
+from pytensor.graph.basic import Variable, equal_computations
+from pytensor.graph.fg import FunctionGraph
+
+from xorlab.core.training import model
+from xorlab.core.training.engines import jax_available
+from xorlab.core.training.strategies.base import LoopProblem, StrategyUnavailable, TrainingLoop
+
+JAX_MISSING = "JAX is not installed: pip install jax"
+
+# Steps one call can run: the size of the cost buffer each call fills (32 KB). A chunk of more
+# steps is several calls, each one dispatch (~20-50 us) against BLOCK steps of >= 1 us.
+BLOCK = 4096
+
+# PyTensor's rewrites for the step before conversion: FAST_RUN's and the JAX backend's own
+# (shape ops JAX can trace), without those JAX cannot run (C-only, BLAS, in-place). On the
+# spiral's step they take ~0.5-0.9 s (PyTensor's scan on JAX: ~6.5 s, both at load ~5);
+# XLA then fuses on its own.
+REWRITES = ("fast_run", "jax")
+EXCLUDED = ("cxx_only", "BlasOpt", "inplace", "local_careduce_fusion")
+
+
+@dataclass(eq=False)
+class _Compiled:
+    """One jitted chunk function and the graph it was made from (for the in-process cache)."""
+
+    inputs: tuple[Variable, ...]
+    outputs: tuple[Variable, ...]
+    chunk: Callable[..., Any]
+    block: int  # the steps one call can run (its cost buffer's length)
+
+
+# Jitted functions by computation, shared by every loop of the same network in the process
+# (an edit back to an earlier shape, a sweep, the tests): converting and tracing again would
+# cost ~1 s even when XLA's persistent cache holds the machine code.
+_compiled: list[_Compiled] = []
+_compiled_lock = threading.Lock()
+MAX_COMPILED = 32
+
+
+class JaxLoop(TrainingLoop):
+    """The training step as one JAX function, ``n`` steps per XLA call (see the module
+    docstring); compiled on construction, one XLA compile per network."""
+
+    name = "jax"
+    # XLA runs a call (up to BLOCK steps) without the GIL: the GUI's Python runs meanwhile
+    # (another thread ran at 0.88 of its own speed during a spiral chunk; 0.69 beside the
+    # scan on Numba). The scan on JAX this replaced made a Python call per 4**i steps and
+    # was paced as holding the GIL.
+    releases_gil = True
+
+    def __init__(self, problem: LoopProblem):
+        if not jax_available():
+            raise StrategyUnavailable(JAX_MISSING)
+        super().__init__(problem)
+        from xorlab.core.training.strategies.jax_setup import prepare_jax
+
+        self._jax = prepare_jax()
+        compiled = _compiled_for(problem, self._jax)
+        self._chunk, self.block = compiled.chunk, compiled.block
+        self.set_batch_data(*problem.batch_data())
+        # XLA compiles at the first call: make it now (0 steps: the state stays as it was).
+        costs, _ = self._call(0, 0, tuple(self.read_state()))
+        if costs.dtype != np.float64:  # x64 off: the numbers would not be the oracle's
+            raise StrategyUnavailable(f"JAX computes in {costs.dtype}, not float64")
+
+    def set_batch_data(self, X: np.ndarray, y: np.ndarray) -> None:
+        # Device arrays made once per epoch order, not converted again at every call.
+        jnp = self._jax.numpy
+        self._tables = (
+            jnp.asarray(np.ascontiguousarray(X, dtype=np.float64)),
+            jnp.asarray(np.ascontiguousarray(y, dtype=np.float64)),
+        )
+
+    def _call(self, n_steps: int, position: int, values: tuple) -> tuple[Any, tuple]:
+        lr = np.float64(self.problem.learning_rate.get_value(borrow=True))
+        spe = self.problem.steps_per_epoch
+        return self._chunk(n_steps, position, spe, *self._tables, values, lr)
+
+    def run(self, position: int, n_steps: int) -> np.ndarray:
+        if n_steps <= 0:
+            return np.empty(0)
+        spe = self.problem.steps_per_epoch
+        values = tuple(self.read_state())
+        costs = np.empty(n_steps)
+        for start in range(0, n_steps, self.block):
+            n = min(self.block, n_steps - start)
+            buffer, values = self._call(n, (position + start) % spe, values)
+            costs[start : start + n] = np.asarray(buffer)[:n]
+        # Copies: JAX hands back read-only buffers the other compiled functions cannot take.
+        self.write_state([np.array(value, dtype=np.float64) for value in values])
+        return costs
+
+
+def _compiled_for(problem: LoopProblem, jax: Any) -> _Compiled:
+    """The jitted ``chunk(n, position, steps_per_epoch, X_table, y_table, values, lr) ->
+    (costs, values)``, n <= its block,
+    for ``problem``'s network, from the in-process cache when the same computation was
+    compiled before."""
+    inputs, outputs = _step_graph(problem)
+    with _compiled_lock:
+        for entry in _compiled:
+            if _same_computation(entry, inputs, outputs):
+                return entry
+    entry = _Compiled(inputs, outputs, _jit_chunk(inputs, outputs, jax, BLOCK), BLOCK)
+    with _compiled_lock:
+        _compiled.append(entry)
+        del _compiled[:-MAX_COMPILED]
+    return entry
+
+
+def _static(value: np.ndarray, name: str) -> Variable:
+    return pt.tensor(name, dtype="float64", shape=np.shape(value))
+
+
+def _step_graph(problem: LoopProblem) -> tuple[tuple[Variable, ...], tuple[Variable, ...]]:
+    """The training step on stand-ins of static shape: inputs (X, y, params, state, lr),
+    outputs (cost, new params, new state)."""
+    Xs, ys = problem.batch_data()
+    X, y = _static(Xs[0], "X"), _static(ys[0], "y")
+    params = [_static(v.get_value(borrow=True), v.name or "w") for v in problem.params]
+    state = [_static(v.get_value(borrow=True), v.name or "s") for v in problem.state]
+    lr = pt.scalar("learning_rate", dtype="float64")
+    spec = problem.spec
+    cost, new_params, new_state = model.training_step(
+        params, state, X, y, lr, spec.network, spec.training
+    )
+    return (X, y, *params, *state, lr), (cost, *new_params, *new_state)
+
+
+def _same_computation(
+    entry: _Compiled, inputs: tuple[Variable, ...], outputs: tuple[Variable, ...]
+) -> bool:
+    if len(entry.inputs) != len(inputs) or len(entry.outputs) != len(outputs):
+        return False
+    if any(a.type != b.type for a, b in zip(entry.inputs, inputs, strict=True)):
+        return False
+    return equal_computations(list(entry.outputs), list(outputs), entry.inputs, inputs)
+
+
+def _jit_chunk(
+    inputs: tuple[Variable, ...], outputs: tuple[Variable, ...], jax: Any, block: int
+) -> Callable[..., Any]:
+    from pytensor.compile.mode import optdb
+    from pytensor.graph.rewriting.db import RewriteDatabaseQuery
+    from pytensor.link.jax.dispatch import jax_funcify
+
+    # Cloned: the cache keeps the graph as built, for comparing later requests with it.
+    graph = FunctionGraph(list(inputs), list(outputs), clone=True)
+    optdb.query(RewriteDatabaseQuery(include=list(REWRITES), exclude=list(EXCLUDED))).rewrite(graph)
+    step = jax_funcify(graph)
+    jnp, lax = jax.numpy, jax.lax
+
+    # Everything but the step is an argument: loops of the same step on other data share it.
+    def chunk(n, position, spe, X_table, y_table, values, lr):
+        def body(k, carry):
+            costs, values = carry
+            batch = (position + k) % spe
+            cost, *new_values = step(X_table[batch], y_table[batch], *values, lr)
+            return costs.at[k].set(cost), tuple(new_values)
+
+        return lax.fori_loop(0, n, body, (jnp.zeros(block, dtype=jnp.float64), tuple(values)))
+
+    return jax.jit(chunk)

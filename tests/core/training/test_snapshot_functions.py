@@ -15,8 +15,9 @@ from xorlab.core.training import function_cache
 from xorlab.core.training.features import feature_values, uses_features
 from xorlab.core.training.presets import preset_spec
 
+MINIMAL = preset_spec("xor-minimal")
 SPECS = {
-    **{name: preset_spec("xor-minimal").with_changes(**changes) for name, changes in VARIANTS.items()},
+    **{name: MINIMAL.with_changes(**changes) for name, changes in VARIANTS.items()},
     "regression-held-out": preset_spec("regression").with_changes(network={"hidden": (3, 2)}),
     "features-l1": preset_spec("circle-features").with_changes(training={"l1": 0.01}),
     "parity3": preset_spec("parity3"),
@@ -64,9 +65,7 @@ def test_numpy_code_functions_read_shared_values_check_inputs_and_copy_outputs()
     x = pt.dmatrix("x")
     w = pytensor.shared(np.array([[2.0], [3.0]]), name="w_numpy_code")
     f = function_cache.compile_shared([x], [pt.dot(x, w), x], function_cache.NUMPY_CODE, "f")
-    again = function_cache.compile_shared(
-        [x], [pt.dot(x, w), x], function_cache.NUMPY_CODE, "f"
-    )
+    again = function_cache.compile_shared([x], [pt.dot(x, w), x], function_cache.NUMPY_CODE, "f")
     assert again.function is f.function  # the same computation is made once
     given = np.array([[1.0, 1.0]])
     product, same = f(given)

@@ -18,8 +18,11 @@ between chunks or to waiting shows in the breakdown. Prints a table and one JSON
 from __future__ import annotations
 
 import argparse
+import cProfile
+import io
 import json
 import os
+import pstats
 import sys
 import tempfile
 import threading
@@ -31,7 +34,16 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as the app sets it (xorlab/cli.py)
 sys.path.insert(0, str(Path(__file__).parent))
 
-from gui import BIG, Headless, endless, ready_window, spin, wait_until  # noqa: E402
+from gui import (  # noqa: E402
+    BIG,
+    Headless,
+    LagProbe,
+    endless,
+    lag_stats,
+    ready_window,
+    spin,
+    wait_until,
+)
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from xorlab.app.live_maps import LiveMaps  # noqa: E402
@@ -79,6 +91,7 @@ class Recorder:
 
 
 REC = Recorder()
+PROFILE: cProfile.Profile | None = None  # --profile: the worker's ticks, while measured
 
 
 def instrument() -> None:
@@ -106,7 +119,11 @@ def instrument() -> None:
         if REC.last_tick_end is not None:
             REC.add(f"gap: {REC.after_tick}", start - REC.last_tick_end, 0.0)
         before = dict(REC.wall)
+        if PROFILE is not None:
+            PROFILE.enable()
         tick(self)
+        if PROFILE is not None:
+            PROFILE.disable()
         end = time.perf_counter()
         inner = sum(REC.wall[k] - before.get(k, 0.0) for k in ("chunks", "snapshot", "maps"))
         REC.add("tick, rest", end - start - inner, 0.0)
@@ -145,11 +162,14 @@ def measure(window, spec, seconds: float) -> dict:
     if window.worker.state != "training":
         window.actions.pause_resume.trigger()
     REC.reset()
+    probe = LagProbe()
+    probe.start()
     REC.on = True
     step0 = window.last_snapshot.step
     start = time.perf_counter()
     spin(seconds)
     REC.on = False
+    lag = lag_stats(probe.stop()["lags"])
     wall = time.perf_counter() - start
     window.actions.pause_resume.trigger()
     wait_until(lambda: window.worker.state == "paused")
@@ -177,6 +197,8 @@ def measure(window, spec, seconds: float) -> dict:
         "maps_ms": 1000 * REC.wall["maps"] / max(REC.count["maps"], 1),
         "chunk_ms": 1000 * REC.wall["chunks"] / max(REC.count["chunks"], 1),
         "frame_ms": window.worker._outbox.frame_seconds * 1000,
+        "lag_p50_ms": lag["lag_p50_ms"],
+        "lag_p99_ms": lag["lag_p99_ms"],
     }
 
 
@@ -186,7 +208,25 @@ def main() -> int:
     parser.add_argument("--presets", nargs="*", default=PRESET_ORDER)
     parser.add_argument("--dock", choices=("both", "closed", "open"), default="both")
     parser.add_argument("--switch-ms", type=float, help="sys.setswitchinterval, in ms")
+    parser.add_argument(
+        "--jax-releases-gil",
+        action="store_true",
+        help="pace the JAX loop as one that releases the GIL (trains on while the GUI draws)",
+    )
+    parser.add_argument("--profile", action="store_true", help="cProfile the worker's ticks")
     args = parser.parse_args()
+    global PROFILE
+    if args.jax_releases_gil:
+        note_tier = TrainingSession._note_tier
+
+        def pace_jax_as_gil_free(self):
+            note_tier(self)
+            if self._tier == "jax":
+                self.pacing.releases_gil = True
+
+        TrainingSession._note_tier = pace_jax_as_gil_free
+    if args.profile:
+        PROFILE = cProfile.Profile()
     if args.switch_ms:
         sys.setswitchinterval(args.switch_ms / 1000)
     app = QApplication.instance() or QApplication(sys.argv)
@@ -214,13 +254,18 @@ def main() -> int:
                     f"{r['chunk_rate_ratio']:.2f}, CPU {r['chunk_cpu_share']:.2f} of their wall), "
                     f"{r['snapshots_per_s']:.1f} snapshots/s drawn, {r['maps_per_s']:.1f} "
                     f"maps/s; snapshot {r['snapshot_ms']:.2f} ms, maps {r['maps_ms']:.2f} ms, "
-                    f"chunk {r['chunk_ms']:.1f} ms, GUI frame {r['frame_ms']:.1f} ms\n"
+                    f"chunk {r['chunk_ms']:.1f} ms, GUI frame {r['frame_ms']:.1f} ms, lag p50 "
+                    f"{r['lag_p50_ms']:.1f} ms p99 {r['lag_p99_ms']:.1f} ms\n"
                     f"      worker ms per s: {parts}",
                     flush=True,
                 )
         window.close()
         wait_until(lambda: not window.worker.is_running(), timeout=60)
     print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if PROFILE is not None:
+        out = io.StringIO()
+        pstats.Stats(PROFILE, stream=out).sort_stats("tottime").print_stats(30)
+        print(out.getvalue())
     print(json.dumps({"bench": "worker_time", "runs": runs}))
     app.quit()
     return 0

@@ -15,6 +15,7 @@ from xorlab.app.pacing import (
     GRID_SHARE,
     GUI_SHARE,
     GUI_SHARE_WHILE_GIL_HELD,
+    SNAPSHOT_SHARE,
     SnapshotPacing,
 )
 from xorlab.app.requests import Requests
@@ -81,6 +82,19 @@ def test_snapshots_are_spaced_by_the_gui_frame_time_over_its_share():
     held = pacing_with(False, FakeOutbox(frame_seconds=0.02))
     assert free.snapshot_spacing() == pytest.approx(0.02 / GUI_SHARE)
     assert held.snapshot_spacing() == pytest.approx(0.02 / GUI_SHARE_WHILE_GIL_HELD)
+
+
+def test_snapshots_are_spaced_by_their_own_cost_on_the_worker():
+    pacing = pacing_with(True, FakeOutbox(frame_seconds=0.001))
+    pacing.note_snapshot_seconds(0.0001)  # a preset's evaluation: the rate cap decides
+    assert pacing.snapshot_spacing() == pytest.approx(1 / 60)
+    pacing.note_snapshot_seconds(0.005)  # 2-64-64-64-1 on 2,000 points
+    smoothed = 0.7 * 0.0001 + 0.3 * 0.005
+    assert pacing.snapshot_seconds == pytest.approx(smoothed)
+    assert pacing.snapshot_spacing() == pytest.approx(max(1 / 60, smoothed / SNAPSHOT_SHARE))
+    for _ in range(30):
+        pacing.note_snapshot_seconds(0.005)
+    assert pacing.snapshot_spacing() == pytest.approx(0.005 / SNAPSHOT_SHARE, rel=1e-3)
 
 
 def test_the_boundary_map_is_spaced_by_its_cost():

@@ -15,6 +15,12 @@ The cache holds no trainer and no shared variable: dropping a trainer frees its 
 
 A compiled function must not run on two threads at once, and two live trainers of one network
 (a sweep beside the training worker) now share one: each entry has a lock held during calls.
+
+``mode=NUMPY_CODE`` makes no PyTensor function: the graph, after PyTensor's "merge" rewrite,
+is written out as one Python function of numpy calls (``numpy_step.NumpyFunction``, the quick
+tier's code), for the functions a snapshot calls tens of times a second (evaluation,
+prediction, the maps' forward pass): the Python linker spent ~25 us of bookkeeping around
+each node's numpy call, most of a small network's evaluation.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pytensor
 from pytensor.compile.sharedvalue import SharedVariable
 from pytensor.graph.basic import Variable, equal_computations
@@ -32,6 +39,9 @@ from pytensor.graph.replace import clone_replace
 from pytensor.graph.traversal import graph_inputs
 
 from xorlab.core.first_imports import import_numba_for
+
+# The mode of functions run as generated numpy code (see the module docstring).
+NUMPY_CODE = "numpy-code"
 
 # Distinct functions kept. Evicting one frees its Python side only (Numba keeps the machine
 # code), so this bounds the cache's own objects; a session rarely uses more than a few nets.
@@ -51,7 +61,7 @@ class _Entry:
     mode: Any
     inputs: tuple[Variable, ...]  # the explicit inputs, then one per shared variable
     outputs: tuple[Variable, ...]
-    function: pytensor.compile.Function
+    function: Any  # a pytensor.compile.Function, or a NumpyFunction for NUMPY_CODE
     lock: threading.Lock
 
 
@@ -65,8 +75,9 @@ class SharedFunction:
         self._single = single
 
     @property
-    def function(self) -> pytensor.compile.Function:
-        """The compiled function itself; its inputs are the explicit ones then ``shared``."""
+    def function(self) -> Any:
+        """The compiled function itself (a pytensor Function, or a NumpyFunction for
+        NUMPY_CODE); its inputs are the explicit ones then ``shared``."""
         return self._entry.function
 
     def rebound(self, mapping: dict[SharedVariable, SharedVariable]) -> SharedFunction:
@@ -80,8 +91,17 @@ class SharedFunction:
 
     def __call__(self, *args: Any) -> Any:
         values = [var.get_value(borrow=True) for var in self.shared]
-        with self._entry.lock:
-            results = self._entry.function(*args, *values)
+        entry = self._entry
+        if entry.mode == NUMPY_CODE:
+            # As a pytensor Function does: each argument converted to its input's type (a
+            # wrong number of dimensions or an unsafe cast raises); outputs copied, since
+            # the generated code may return a view of an input or a constant it holds.
+            args = tuple(var.type.filter(a) for var, a in zip(entry.inputs, args, strict=False))
+            with entry.lock:
+                results = [np.array(r, copy=True) for r in entry.function(*args, *values)]
+        else:
+            with entry.lock:
+                results = entry.function(*args, *values)
         return results[0] if self._single else results
 
 
@@ -115,10 +135,13 @@ def compile_shared(
                 _hits += 1
                 _entries.move_to_end(key)
                 return SharedFunction(entry, shared, single)
-    import_numba_for(mode)
-    function = pytensor.function(
-        list(all_inputs), cloned, mode=mode, name=name, on_unused_input="ignore"
-    )
+    if mode == NUMPY_CODE:
+        function = _numpy_function(all_inputs, cloned, name or "numpy_code")
+    else:
+        import_numba_for(mode)
+        function = pytensor.function(
+            list(all_inputs), cloned, mode=mode, name=name, on_unused_input="ignore"
+        )
     entry = _Entry(mode, all_inputs, tuple(cloned), function, threading.Lock())
     with _lock:
         _misses += 1
@@ -130,6 +153,22 @@ def compile_shared(
             if not _entries[oldest]:
                 del _entries[oldest]
     return SharedFunction(entry, shared, single)
+
+
+def _numpy_function(inputs: Sequence[Variable], outputs: Sequence[Variable], name: str):
+    """``outputs`` of ``inputs`` as generated numpy code, after the "merge" rewrite (it
+    computes once what the graph builds twice: the forward pass under the output and the
+    cost). On a copy of the graph: the entry keeps its own to compare later requests with."""
+    from pytensor.compile.mode import optdb
+    from pytensor.graph.fg import FunctionGraph
+    from pytensor.graph.rewriting.db import RewriteDatabaseQuery
+
+    from xorlab.core.training.numpy_step import NumpyFunction
+
+    graph = FunctionGraph(list(inputs), list(outputs), clone=True)
+    optdb.query(RewriteDatabaseQuery(include=["merge"])).rewrite(graph)
+    # The name goes into the generated source: letters, digits and underscores only.
+    return NumpyFunction(graph, "fn_" + "".join(c if c.isalnum() else "_" for c in name))
 
 
 def _same_computation(

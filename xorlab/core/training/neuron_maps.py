@@ -3,9 +3,10 @@
 The network diagram draws these as small pictures inside the neurons, so a learner sees the
 hidden units carve the plane and the output combine them. The activations come from the same
 symbolic forward pass the trainer trains (``model.forward_layers`` on ``trainer.params``),
-compiled once per trainer with FAST_COMPILE's rewrites on the Python linker: the default
-(Numba) backend JIT-compiles every op on the first call, seconds that would stall training for
-a picture (and FAST_COMPILE's own linker builds a C module with g++ on a cold cache).
+written out as generated numpy code (``function_cache.NUMPY_CODE``, the quick tier's): the
+default (Numba) backend JIT-compiles every op on the first call, seconds that would stall
+training for a picture, and the Python linker spent ~25 us of bookkeeping per node around
+numpy calls of a few microseconds, at every snapshot.
 
 Threads: like the Trainer, call these on the thread that owns it (they read its weights).
 """
@@ -20,11 +21,10 @@ from dataclasses import dataclass
 import numpy as np
 import pytensor.tensor as pt
 
-from xorlab.core.pytensor_setup import INSPECT_MODE  # the Python linker: see there
 from xorlab.core.training import model
 from xorlab.core.training.datasets import Dataset, PlaneGrid, plane_grid
 from xorlab.core.training.features import feature_values, uses_features
-from xorlab.core.training.function_cache import SharedFunction, compile_shared
+from xorlab.core.training.function_cache import NUMPY_CODE, SharedFunction, compile_shared
 from xorlab.core.training.trainer import Trainer
 
 # Coarse on purpose: a map is drawn some 30 pixels wide, and 24x24 points cost well under a
@@ -62,7 +62,7 @@ def activations_fn(trainer: Trainer) -> SharedFunction:
         # Shared by every trainer of the same network (function_cache): the live views' maps
         # come from it, so each rebuild of a network seen before compiles nothing.
         fn = compile_shared(
-            [X, *weights], [layer.activations for layer in layers], INSPECT_MODE, "neuron_maps"
+            [X, *weights], [layer.activations for layer in layers], NUMPY_CODE, "neuron_maps"
         )
         with _LOCK:
             _FUNCTIONS[trainer] = fn
@@ -86,7 +86,7 @@ def layer_activations(
         shapes = ", ".join(str(w.shape) for w in current)
         raise ValueError(f"this network's weights have the shapes {shapes}")
     chosen = [np.asarray(w, dtype=np.float64) for w in weights]
-    return [np.array(a, copy=True) for a in activations_fn(trainer)(X, *chosen)]
+    return list(activations_fn(trainer)(X, *chosen))  # copies (SharedFunction makes them)
 
 
 def input_values(trainer: Trainer, points: np.ndarray) -> np.ndarray:

@@ -10,7 +10,8 @@ That fast loop can take seconds to compile for a network never seen before, so
 ``start_tiered`` trains at once on a quick tier (``core.training.quick_loop``) while the fast
 loop compiles in the background, and ``run`` hands over between chunks
 (``core.training.tiers``). The functions a snapshot calls (evaluation, prediction) run tens
-of times a second at most, so they use the quick tier's mode too and never wait for Numba.
+of times a second at most, so they run as the quick tier's generated numpy code too
+(``function_cache.NUMPY_CODE``) and never wait for Numba.
 
 A Trainer is not thread-safe: compiled PyTensor functions must have a single owner.
 """
@@ -33,11 +34,11 @@ from xorlab.core.first_imports import import_numba_for
 from xorlab.core.training import model
 from xorlab.core.training.datasets import Dataset, PlaneGrid, load_dataset
 from xorlab.core.training.features import uses_features
-from xorlab.core.training.function_cache import SharedFunction, compile_shared
+from xorlab.core.training.function_cache import NUMPY_CODE, SharedFunction, compile_shared
 from xorlab.core.training.held_out import HeldOutHistory, accuracy, held_out_interval
 from xorlab.core.training.history import CostHistory
 from xorlab.core.training.moments import Moment, moment_timeline
-from xorlab.core.training.quick_loop import QUICK_MODE, QuickLoop
+from xorlab.core.training.quick_loop import QuickLoop
 from xorlab.core.training.shuffle import batch_table, epoch_rows, shuffles  # batch_table: here too
 from xorlab.core.training.spec import ExperimentSpec, FieldError, SpecError, validate
 from xorlab.core.training.split import split_dataset
@@ -235,12 +236,12 @@ class Trainer:
     def evaluate_fn(self) -> SharedFunction:
         """Outputs and cost of the current weights on any (X, y)."""
         sym = self.symbolic
-        return compile_shared([sym.X, sym.y], [sym.output, sym.cost], QUICK_MODE, "evaluate")
+        return compile_shared([sym.X, sym.y], [sym.output, sym.cost], NUMPY_CODE, "evaluate")
 
     @cached_property
     def predict_fn(self) -> SharedFunction:
         sym = self.symbolic
-        return compile_shared([sym.X], sym.output, QUICK_MODE, "predict")
+        return compile_shared([sym.X], sym.output, NUMPY_CODE, "predict")
 
     @property
     def loop_fn(self) -> TrainingLoop:

@@ -458,6 +458,7 @@ class TrainingSession(QObject):
             and (force or now - self._last_grid_time >= self.pacing.grid_spacing())
         )
         snapshot = trainer.snapshot()
+        self.pacing.note_snapshot_seconds(time.perf_counter() - now)
         if with_grid:
             # A forced snapshot is one the run settles on (or a milestone): the fine map.
             snapshot = self._with_maps(trainer, snapshot, settled=force)

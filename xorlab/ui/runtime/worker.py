@@ -31,6 +31,7 @@ from xorlab.app.graph_request import GraphRequest
 from xorlab.app.requests import Requests
 from xorlab.app.run_state import RunState
 from xorlab.app.trainer_jobs import TrainerJob
+from xorlab.core.malloc_tuning import keep_freed_memory
 from xorlab.core.training.spec import ExperimentSpec
 from xorlab.ui.runtime.frame_stages import FrameStages
 from xorlab.ui.runtime.outbox import Outbox
@@ -86,6 +87,9 @@ class TrainingWorker(QObject, ThreadHandle):
         mode: str | None = None,
     ):
         super().__init__(parent)
+        # The worker's snapshots allocate and free the same large arrays tens of times a
+        # second: keep freed memory for them rather than fault in fresh pages each time.
+        keep_freed_memory()
         self._state = RunState.IDLE
         self._requests = Requests()
         self._outbox = Outbox(self._deliver)

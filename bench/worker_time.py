@@ -1,0 +1,275 @@
+"""Where the training worker's time goes while the window trains, per second and per snapshot.
+
+    .venv/bin/python bench/worker_time.py                      # every preset, dock closed+open
+    .venv/bin/python bench/worker_time.py --presets spiral --dock open --seconds 4
+
+The real MainWindow (offscreen) trains each preset (epoch limit raised) on its fast loop for
+a fixed wall time. The worker thread's methods are wrapped with timers (wall and the thread's
+own CPU): the chunks (``Trainer.run``), the snapshot (``Trainer.snapshot``: evaluation on the
+training and test sets, copies), the maps over the plane (``LiveMaps.compute``), the rest of
+a tick, and the gaps between ticks: waiting for the GUI to draw a snapshot, the pause left to
+a background compile, and the event loop's own turns. Right before and after, the same
+process runs a headless Trainer in the worker's ~10 ms chunks: "chunk rate" is the window's
+steps per second of time inside ``Trainer.run`` against it, so a ratio lost to contention
+(the GUI thread holding the interpreter or the core) shows there, and a ratio lost to work
+between chunks or to waiting shows in the breakdown. Prints a table and one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import pstats
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as the app sets it (xorlab/cli.py)
+sys.path.insert(0, str(Path(__file__).parent))
+
+from gui import (  # noqa: E402
+    BIG,
+    Headless,
+    LagProbe,
+    endless,
+    lag_stats,
+    ready_window,
+    spin,
+    wait_until,
+)
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from xorlab.app.live_maps import LiveMaps  # noqa: E402
+from xorlab.core.training.presets import PRESETS  # noqa: E402
+from xorlab.core.training.trainer import Trainer  # noqa: E402
+from xorlab.ui.runtime.training_session import TrainingSession  # noqa: E402
+
+PRESET_ORDER = [p for p in PRESETS if p not in ("xor-minimal", "circle-features")] + [BIG]
+
+
+class Recorder:
+    """Wall and thread-CPU seconds per label, on the worker thread, while ``on``."""
+
+    def __init__(self):
+        self.on = False
+        self.worker: threading.Thread | None = None
+        self.reset()
+
+    def reset(self) -> None:
+        self.wall: dict[str, float] = defaultdict(float)
+        self.cpu: dict[str, float] = defaultdict(float)
+        self.count: dict[str, int] = defaultdict(int)
+        self.steps = 0
+        self.last_tick_end: float | None = None
+        self.after_tick = "other"  # what the gap after the last tick was for
+
+    def add(self, label: str, wall: float, cpu: float) -> None:
+        self.wall[label] += wall
+        self.cpu[label] += cpu
+        self.count[label] += 1
+
+    def timed(self, label: str, function):
+        recorder = self
+
+        def wrapper(*args, **kwargs):
+            if not recorder.on or threading.current_thread() is not recorder.worker:
+                return function(*args, **kwargs)
+            wall, cpu = time.perf_counter(), time.thread_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                recorder.add(label, time.perf_counter() - wall, time.thread_time() - cpu)
+
+        return wrapper
+
+
+REC = Recorder()
+PROFILE: cProfile.Profile | None = None  # --profile: the worker's ticks, while measured
+
+
+def instrument() -> None:
+    run = Trainer.run
+
+    def timed_run(self, n_steps):
+        if not REC.on or threading.current_thread() is not REC.worker:
+            return run(self, n_steps)
+        wall, cpu = time.perf_counter(), time.thread_time()
+        result = run(self, n_steps)
+        REC.add("chunks", time.perf_counter() - wall, time.thread_time() - cpu)
+        REC.steps += result.steps
+        return result
+
+    Trainer.run = timed_run
+    Trainer.snapshot = REC.timed("snapshot", Trainer.snapshot)
+    LiveMaps.compute = REC.timed("maps", LiveMaps.compute)
+    tick = TrainingSession._on_tick
+
+    def timed_tick(self):
+        REC.worker = threading.current_thread()
+        if not REC.on:
+            return tick(self)
+        start, cpu = time.perf_counter(), time.thread_time()
+        if REC.last_tick_end is not None:
+            REC.add(f"gap: {REC.after_tick}", start - REC.last_tick_end, 0.0)
+        before = dict(REC.wall)
+        if PROFILE is not None:
+            PROFILE.enable()
+        tick(self)
+        if PROFILE is not None:
+            PROFILE.disable()
+        end = time.perf_counter()
+        inner = sum(REC.wall[k] - before.get(k, 0.0) for k in ("chunks", "snapshot", "maps"))
+        REC.add("tick, rest", end - start - inner, 0.0)
+        REC.cpu["tick total"] += time.thread_time() - cpu
+        REC.last_tick_end = end
+        if self._waiting_for_gui:
+            REC.after_tick = "waiting for the GUI"
+        elif self._timer.interval() > 0:
+            REC.after_tick = "pause for the compile"
+        else:
+            REC.after_tick = "event loop"
+
+    TrainingSession._on_tick = timed_tick
+
+
+def measure(window, spec, seconds: float) -> dict:
+    headless = Headless(spec, window.engine.requested)
+    headless.rate(0.5)
+    if window.spec != spec:
+        states: list[str] = []
+        window.worker.state_changed.connect(states.append)
+        window.load_spec(spec)
+        wait_until(lambda: "compiling" in states and window.worker.state == "ready", 600)
+        window.worker.state_changed.disconnect(states.append)
+    window.actions.train.trigger()  # Train, or Resume
+    wait_until(lambda: window.engine.chosen not in ("", "numpy"), 600)
+    spin(0.5)  # the hand-over's first chunks size themselves
+    before_rate = headless.rate(seconds / 2)
+    received = {"snapshots": 0, "maps": 0}
+
+    def on_snapshot(snapshot) -> None:
+        received["snapshots"] += 1
+        received["maps"] += snapshot.plane is not None
+
+    window.worker.snapshot_ready.connect(on_snapshot)
+    if window.worker.state != "training":
+        window.actions.pause_resume.trigger()
+    REC.reset()
+    probe = LagProbe()
+    probe.start()
+    REC.on = True
+    step0 = window.last_snapshot.step
+    start = time.perf_counter()
+    spin(seconds)
+    REC.on = False
+    lag = lag_stats(probe.stop()["lags"])
+    wall = time.perf_counter() - start
+    window.actions.pause_resume.trigger()
+    wait_until(lambda: window.worker.state == "paused")
+    steps = window.last_snapshot.step - step0
+    window.worker.snapshot_ready.disconnect(on_snapshot)
+    after_rate = headless.rate(seconds / 2)
+    head = (before_rate + after_rate) / 2
+    chunk_rate = REC.steps / REC.wall["chunks"] if REC.wall["chunks"] else 0.0
+    per_s = {k: 1000 * v / wall for k, v in sorted(REC.wall.items())}
+    snaps = max(REC.count["snapshot"], 1)
+    return {
+        "strategy": window.engine.chosen,
+        "dock": window.network_views.dock.isVisible(),
+        "seconds": wall,
+        "window_steps_per_s": steps / wall,
+        "headless_steps_per_s": head,
+        "ratio": steps / wall / head,
+        "chunk_rate_ratio": chunk_rate / head,
+        "chunk_cpu_share": REC.cpu["chunks"] / REC.wall["chunks"] if REC.wall["chunks"] else 0,
+        "snapshots_per_s": received["snapshots"] / wall,
+        "worker_snapshots_per_s": REC.count["snapshot"] / wall,
+        "maps_per_s": REC.count["maps"] / wall,
+        "ms_per_s": per_s,
+        "snapshot_ms": 1000 * REC.wall["snapshot"] / snaps,
+        "maps_ms": 1000 * REC.wall["maps"] / max(REC.count["maps"], 1),
+        "chunk_ms": 1000 * REC.wall["chunks"] / max(REC.count["chunks"], 1),
+        "frame_ms": window.worker._outbox.frame_seconds * 1000,
+        "lag_p50_ms": lag["lag_p50_ms"],
+        "lag_p99_ms": lag["lag_p99_ms"],
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=4.0)
+    parser.add_argument("--presets", nargs="*", default=PRESET_ORDER)
+    parser.add_argument("--dock", choices=("both", "closed", "open"), default="both")
+    parser.add_argument("--switch-ms", type=float, help="sys.setswitchinterval, in ms")
+    parser.add_argument(
+        "--jax-releases-gil",
+        action="store_true",
+        help="pace the JAX loop as one that releases the GIL (trains on while the GUI draws)",
+    )
+    parser.add_argument("--profile", action="store_true", help="cProfile the worker's ticks")
+    args = parser.parse_args()
+    global PROFILE
+    if args.jax_releases_gil:
+        note_tier = TrainingSession._note_tier
+
+        def pace_jax_as_gil_free(self):
+            note_tier(self)
+            if self._tier == "jax":
+                self.pacing.releases_gil = True
+
+        TrainingSession._note_tier = pace_jax_as_gil_free
+    if args.profile:
+        PROFILE = cProfile.Profile()
+    if args.switch_ms:
+        sys.setswitchinterval(args.switch_ms / 1000)
+    app = QApplication.instance() or QApplication(sys.argv)
+    print(
+        f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} "
+        f"cores; GIL switch interval {sys.getswitchinterval() * 1000:g} ms"
+    )
+    instrument()
+    runs = {}
+    docks = {"both": (False, True), "closed": (False,), "open": (True,)}[args.dock]
+    with tempfile.TemporaryDirectory() as folder:
+        window = ready_window(folder, endless("xor-minimal"), False)
+        for name in args.presets:
+            for dock in docks:
+                window.network_views.dock.setVisible(dock)
+                key = f"{name} dock {'open' if dock else 'closed'}"
+                try:
+                    runs[key] = r = measure(window, endless(name), args.seconds)
+                except Exception as exc:  # one preset's failure must not hide the others
+                    print(f"  {key}: FAILED {type(exc).__name__}: {str(exc)[:200]}", flush=True)
+                    continue
+                parts = ", ".join(f"{k} {v:.0f}" for k, v in r["ms_per_s"].items() if v >= 0.5)
+                print(
+                    f"  {key} ({r['strategy']}): ratio {r['ratio']:.2f} (chunks alone "
+                    f"{r['chunk_rate_ratio']:.2f}, CPU {r['chunk_cpu_share']:.2f} of their wall), "
+                    f"{r['snapshots_per_s']:.1f} snapshots/s drawn, {r['maps_per_s']:.1f} "
+                    f"maps/s; snapshot {r['snapshot_ms']:.2f} ms, maps {r['maps_ms']:.2f} ms, "
+                    f"chunk {r['chunk_ms']:.1f} ms, GUI frame {r['frame_ms']:.1f} ms, lag p50 "
+                    f"{r['lag_p50_ms']:.1f} ms p99 {r['lag_p99_ms']:.1f} ms\n"
+                    f"      worker ms per s: {parts}",
+                    flush=True,
+                )
+        window.close()
+        wait_until(lambda: not window.worker.is_running(), timeout=60)
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if PROFILE is not None:
+        out = io.StringIO()
+        pstats.Stats(PROFILE, stream=out).sort_stats("tottime").print_stats(30)
+        print(out.getvalue())
+    print(json.dumps({"bench": "worker_time", "runs": runs}))
+    app.quit()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -42,6 +42,7 @@ QT_FREE = (
     "xorlab.core.landscape.directions",
     "xorlab.core.landscape.projection",
     "xorlab.core.landscape.surface",
+    "xorlab.core.malloc_tuning",
     "xorlab.core.training.datasets",
     "xorlab.core.training.engines",
     "xorlab.core.training.features",

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Slot
-from PySide6.QtGui import QColor, QShowEvent
+from PySide6.QtGui import QColor, QPainter, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QGraphicsItem,
@@ -43,6 +43,23 @@ TARGET_COLORS = pg.ColorMap(
 POINT_SIZE, SMALL_POINT_SIZE, MANY_POINTS = 11, 7, 100
 
 
+class SmoothMap(pg.ImageItem):
+    """The decision map drawn smooth: between grid points (the pixel centres) the colour
+    blends bilinearly from one point's to the next, as the contour's marching squares take
+    the values as linear along each cell edge. Drawn as blocks, a 64 x 64 map (32 x 32
+    while training) on a large plot was a mosaic of 7-14 px cells whose pale cells along the
+    boundary read as white gaps beside a stair-stepped contour. The data stays the grid:
+    ``image[row, col]`` is the network's output at that grid point."""
+
+    smooth = True
+
+    def paint(self, painter: QPainter, *args: Any) -> None:
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, self.smooth)
+        super().paint(painter, *args)
+        painter.restore()
+
+
 class BoundaryView(QWidget):
     """Where in the input plane the network answers 1, for datasets with exactly two inputs."""
 
@@ -59,13 +76,14 @@ class BoundaryView(QWidget):
         # The map fills the plot: a locked aspect left wide empty bands beside it whenever the
         # panel was not square (axes from -1 to 2 around a map of -0.25..1.25).
         self.plot_item.setAspectLocked(False)
-        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image = SmoothMap(axisOrder="row-major")
         self.image.setColorMap(self.colormap)
         self.plot_item.addItem(self.image)
         # In plane coordinates; pairs of points are the worker's segments.
         self.contour = pg.PlotCurveItem(
             pen=pg.mkPen(plot_style.FOREGROUND, width=2), connect="pairs", antialias=True
         )
+        plot_style.stroke_as_segments(self.contour)
         self.plot_item.addItem(self.contour)
         self.shown_grid: PlaneGrid | None = None  # the grid of the map on screen
         self._held: TrainingSnapshot | None = None  # the newest one, while hidden

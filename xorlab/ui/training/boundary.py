@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from xorlab.app.live_maps import DETAIL_RESOLUTION
 from xorlab.core.training.datasets import Dataset, PlaneGrid
 from xorlab.ui.training.truth_table import is_binary
 from xorlab.ui.widgets import plot_style
@@ -183,9 +184,11 @@ class BoundaryView(QWidget):
         self.stack.setCurrentIndex(0)
 
     def fit_view(self) -> None:
-        """Show exactly the plane the map covers (it stays so as the panel is resized)."""
+        """Show the plane the maps cover (it stays so as the panel is resized): the
+        detailed map's, the smallest (its grid points' half-step margin is the narrowest),
+        so that the coarser live maps, clipped at the frame, fill it too."""
         if self.grid is not None:
-            rect = self.pixel_rect()
+            rect = self.pixel_rect(self.grid, max(self.grid.resolution, DETAIL_RESOLUTION))
             self.plot_item.setRange(
                 xRange=(rect.left(), rect.right()), yRange=(rect.top(), rect.bottom()), padding=0
             )
@@ -239,13 +242,14 @@ class BoundaryView(QWidget):
         self.placeholder.setText(text)
         self.stack.setCurrentIndex(1)
 
-    def pixel_rect(self, grid: PlaneGrid | None = None) -> QRectF:
+    def pixel_rect(self, grid: PlaneGrid | None = None, resolution: int | None = None) -> QRectF:
         """The plane area the image of ``grid`` (default: the run's) covers: grid points are
-        pixel centres, so half a grid step of padding on every side."""
+        pixel centres, so half a grid step of padding on every side. ``resolution``: of a
+        grid over the same ranges with that many points a side."""
         grid = grid if grid is not None else self.grid
         assert grid is not None
         (x0, x1), (y0, y1) = grid.x_range, grid.y_range
-        n = grid.resolution
+        n = resolution or grid.resolution
         dx, dy = (x1 - x0) / (n - 1), (y1 - y0) / (n - 1)
         return QRectF(x0 - dx / 2, y0 - dy / 2, n * dx, n * dy)
 

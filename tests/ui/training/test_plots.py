@@ -22,6 +22,7 @@ from xorlab.ui.training.cost_plot import IDLE_TEXT, CostPlot
 from xorlab.ui.training.outputs_plot import OutputsPlot
 from xorlab.ui.training.truth_table import RIGHT_MARK, WRONG_MARK, TruthTable
 from xorlab.ui.widgets import plot_style
+from xorlab.ui.widgets.dashed_curve import DashedSegmentsCurve
 
 GRID_RESOLUTION = 16
 CHUNKS = (0, 300, 1500, 3000, 6000, 12000, 20000)  # epochs run before each snapshot
@@ -405,9 +406,9 @@ def test_boundary_points_of_a_colour_share_one_brush(qtbot):
 # --- drawing cost --------------------------------------------------------------------------
 
 
-def test_solid_curves_are_stroked_as_segments_and_dashed_ones_as_paths(qtbot, run):
+def test_solid_curves_are_stroked_as_segments_and_dashed_ones_cut_into_dashes(qtbot, run):
     """Wide antialiased paths go through Qt's slow stroker; solid curves are drawn as line
-    segments (the same points), dashed ones keep one path for their dash pattern."""
+    segments (the same points), dashed ones as their dashes (dashed_curve.py)."""
     dataset, grid, snapshots = run
     cost, outputs, boundary = CostPlot(), OutputsPlot(), BoundaryView()
     for view in (cost, outputs, boundary):
@@ -421,7 +422,8 @@ def test_solid_curves_are_stroked_as_segments_and_dashed_ones_as_paths(qtbot, ru
         boundary.on_snapshot(snap)
     solid = [cost.curve.curve, *(c.curve for c in outputs.curves), boundary.contour]
     assert all(item.opts["segmentedLineMode"] == "on" for item in solid)
-    assert cost.test_curve.curve.opts["segmentedLineMode"] != "on"  # dashed
+    assert cost.test_curve.curve.opts["segmentedLineMode"] != "on"  # dashed:
+    assert isinstance(cost.test_curve.curve, DashedSegmentsCurve)  # cut into its dashes
     # The points drawn are the data: the cost history and the worker's contour segments.
     epochs, costs = cost.history.data()
     np.testing.assert_array_equal(cost.curve.xData, epochs)
@@ -430,7 +432,7 @@ def test_solid_curves_are_stroked_as_segments_and_dashed_ones_as_paths(qtbot, ru
     np.testing.assert_array_equal(x, snapshots[-1].plane.contour[:, [0, 2]].ravel())
 
 
-def test_stroke_as_segments_keeps_paths_for_dashed_or_translucent_pens(qtbot):
+def test_stroke_as_segments_keeps_a_path_only_for_translucent_pens(qtbot):
     dashed = plot_style.curve_pen("#000000", dashed=True)
     faint = plot_style.curve_pen("#000000")
     faint.setColor(QColor(0, 0, 0, 128))
@@ -438,6 +440,8 @@ def test_stroke_as_segments_keeps_paths_for_dashed_or_translucent_pens(qtbot):
         curve = pg.PlotDataItem([0, 1, 2], [1, 0, 1], pen=pen)
         plot_style.stroke_as_segments(curve)
         assert curve.curve.opts["segmentedLineMode"] == mode
+        cut = isinstance(curve.curve, DashedSegmentsCurve) and curve.curve.cuts_dashes()
+        assert cut == (pen is dashed)  # a translucent pen keeps pyqtgraph's path
 
 
 def test_boundary_map_is_painted_smooth_between_grid_points(qtbot, run):

@@ -83,6 +83,7 @@ class CostPlot(QWidget):
             pen=plot_style.curve_pen(TEST_COLOR, dashed=True), antialias=True, name="test cost"
         )
         self.test_curve.setClipToView(True)
+        plot_style.stroke_as_segments(self.test_curve)  # dashed: cut into its dashes
 
         line_pen = pg.mkPen(plot_style.CROSSHAIR_COLOR, width=1, style=pg.QtCore.Qt.DashLine)
         self.v_line = pg.InfiniteLine(angle=90, movable=False, pen=line_pen)

@@ -199,6 +199,7 @@ class OutputsPlot(QWidget):
         test_pen = plot_style.curve_pen(plot_style.PALETTE[1], dashed=True)
         test_curve = self.plot_item.plot(pen=test_pen, antialias=True)
         plot_style.thin_to_pixels(test_curve)
+        plot_style.stroke_as_segments(test_curve)  # dashed: cut into its dashes
         self.curves.append(test_curve)
         self.legend.set_entries([("training samples", pen), ("test samples", test_pen)])
         self.note.setText(
@@ -225,6 +226,7 @@ class OutputsPlot(QWidget):
         test_pen = plot_style.curve_pen(plot_style.PALETTE[1], dashed=True)
         test_curve = self.plot_item.plot(pen=test_pen, antialias=True)
         plot_style.thin_to_pixels(test_curve)
+        plot_style.stroke_as_segments(test_curve)  # dashed: cut into its dashes
         self.curves.append(test_curve)
         self.legend.set_entries(
             [

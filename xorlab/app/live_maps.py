@@ -53,7 +53,9 @@ class LiveMaps:
         self.palette: np.ndarray | None = None  # set while neuron maps are wanted
         self.seconds_per_point = 0.0  # smoothed cost of the forward pass per grid point
         # What the last maps took; None when they compiled the forward pass (a trainer's
-        # first maps), which says nothing of what the next ones will cost.
+        # first maps) or were the detailed map of a run at rest: neither says what the
+        # next live ones will cost (a detailed map counted as live spaced the next run's
+        # maps 250 ms apart until the smoothing forgot it).
         self.last_seconds: float | None = None
         self._timed: weakref.ref[Trainer] | None = None  # the trainer whose maps are warm
 
@@ -106,6 +108,8 @@ class LiveMaps:
             return maps
         points = len(grid.points) + (len(self.neuron_grid.points) if wanted else 0)
         per_point = self.last_seconds / points
+        if at_rest:
+            self.last_seconds = None
         old = self.seconds_per_point
         self.seconds_per_point = per_point if old == 0 else 0.7 * old + 0.3 * per_point
         return maps

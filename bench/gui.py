@@ -446,6 +446,12 @@ def main() -> int:
     parser.add_argument(
         "--dock", choices=("both", "closed", "open"), default="both", help="the Network dock"
     )
+    parser.add_argument(
+        "--engine",
+        choices=("auto", "fused", "scan", "jax"),
+        default=None,
+        help="train with this engine (default: the window's, auto)",
+    )
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -463,6 +469,8 @@ def main() -> int:
         window = MainWindow(endless("xor-minimal"), settings=settings)
         window.resize(1500, 940)
         window.show()
+        if args.engine and not window.engine.choose(args.engine, remember=False):
+            raise SystemExit(f"the {args.engine} engine is not available here")
         wait_until(lambda: window.worker.state == "ready")
         precompile = precompile_check(window)
         runs = {}

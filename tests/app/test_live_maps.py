@@ -70,3 +70,26 @@ def test_no_grid_no_maps(trainer):
     maps = LiveMaps()
     maps.new_run(trainer.dataset, None)
     assert maps.compute(trainer, settled=True) is None and maps.neuron_grid is None
+
+
+def test_a_run_at_rest_gets_the_detailed_map_of_the_networks_outputs(trainer):
+    maps = LiveMaps(coarse_resolution=16, budget=0.0, detail_resolution=80)
+    fine = plane_grid(trainer.dataset, 48)
+    maps.new_run(trainer.dataset, fine)
+    assert maps.detail.resolution == 80
+    assert (maps.detail.x_range, maps.detail.y_range) == (fine.x_range, fine.y_range)
+    assert maps.grid_for(settled=True, at_rest=True) is maps.detail
+    assert maps.grid_for(settled=True) is fine  # a milestone: the fine grid, not the detail
+    assert maps.grid_for(settled=False) is maps.coarse
+    maps.compute(trainer, settled=True)  # the first maps compile: not timed
+    rest = maps.compute(trainer, settled=True, at_rest=True)
+    assert rest.grid is maps.detail and rest.output.shape == (80, 80)
+    assert maps.last_seconds is None  # not what the next live maps will cost
+    assert maps.seconds_per_point > 0  # but the cost per point is learned from it
+    np.testing.assert_allclose(
+        rest.output.ravel(), numpy_output(trainer, maps.detail.points), rtol=0, atol=1e-12
+    )
+    # A detail no finer than the fine grid is the fine grid itself.
+    maps = LiveMaps(detail_resolution=32)
+    maps.new_run(trainer.dataset, fine)
+    assert maps.detail is fine

@@ -5,8 +5,12 @@ neuron maps, every neuron's map, from one forward pass (core.training.plane_maps
 training, a map whose points would cost more than ``budget`` seconds is taken on a coarser
 grid (the spiral's 3 x 16 tanh net: ~2.4 ms for 64 x 64 points on one core, ~0.6 ms for
 32 x 32), so maps can follow every snapshot; a settled snapshot (pause, stop, step, the end
-of a run, a milestone) always has the fine grid. Coarse or fine, the values are the
-network's own outputs at the grid's points.
+of a run, a milestone) always has the fine grid, and a snapshot the run rests on (pause,
+stop, step, the end, a reset) a finer one still, ``detail_resolution`` a side: the map of a
+finished run is looked at closely, on plots up to ~600 px wide, where a 64 x 64 map drew its
+contour in steps of 7-10 px; computed once per rest (~15 ms for the spiral's net), never
+per live frame. Coarse, fine or detailed, the values are the network's own outputs at the
+grid's points.
 
 Qt-free; owned by the training session, on its thread.
 """
@@ -26,22 +30,32 @@ if TYPE_CHECKING:
     from xorlab.core.training.trainer import Trainer
 
 COARSE_RESOLUTION = 32
+DETAIL_RESOLUTION = 160  # at rest: ~3 px a grid step on the largest decision plot
 LIVE_MAP_BUDGET = 0.002  # seconds a live snapshot's maps may take at the fine resolution
 
 
 class LiveMaps:
     """The grids of the current run and the choice between them."""
 
-    def __init__(self, coarse_resolution: int = COARSE_RESOLUTION, budget: float = LIVE_MAP_BUDGET):
+    def __init__(
+        self,
+        coarse_resolution: int = COARSE_RESOLUTION,
+        budget: float = LIVE_MAP_BUDGET,
+        detail_resolution: int = DETAIL_RESOLUTION,
+    ):
         self.coarse_resolution = coarse_resolution
+        self.detail_resolution = detail_resolution
         self.budget = budget
         self.fine: PlaneGrid | None = None
         self.coarse: PlaneGrid | None = None
+        self.detail: PlaneGrid | None = None
         self.neuron_grid: PlaneGrid | None = None
         self.palette: np.ndarray | None = None  # set while neuron maps are wanted
         self.seconds_per_point = 0.0  # smoothed cost of the forward pass per grid point
         # What the last maps took; None when they compiled the forward pass (a trainer's
-        # first maps), which says nothing of what the next ones will cost.
+        # first maps) or were the detailed map of a run at rest: neither says what the
+        # next live ones will cost (a detailed map counted as live spaced the next run's
+        # maps 250 ms apart until the smoothing forgot it).
         self.last_seconds: float | None = None
         self._timed: weakref.ref[Trainer] | None = None  # the trainer whose maps are warm
 
@@ -50,10 +64,12 @@ class LiveMaps:
         from xorlab.core.training.neuron_maps import map_grid
 
         self.fine = fine
-        self.coarse = self.neuron_grid = None
+        self.coarse = self.detail = self.neuron_grid = None
         if fine is not None:
             coarse = min(self.coarse_resolution, fine.resolution)
             self.coarse = fine if coarse == fine.resolution else plane_grid(dataset, coarse)
+            detail = self.detail_resolution
+            self.detail = plane_grid(dataset, detail) if detail > fine.resolution else fine
             self.neuron_grid = map_grid(dataset)
 
     def want_neuron_maps(self, palette: np.ndarray | None) -> None:
@@ -61,8 +77,11 @@ class LiveMaps:
         uint8; None: the decision map only (nobody looks at neuron maps)."""
         self.palette = None if palette is None else np.array(palette, dtype=np.uint8)
 
-    def grid_for(self, settled: bool) -> PlaneGrid | None:
-        """The fine grid when ``settled`` or when it fits the budget, else the coarse one."""
+    def grid_for(self, settled: bool, at_rest: bool = False) -> PlaneGrid | None:
+        """The detailed grid ``at_rest``; the fine one when ``settled`` or when it fits the
+        budget, else the coarse one."""
+        if at_rest and self.detail is not None:
+            return self.detail
         if self.fine is None or settled:
             return self.fine
         points = len(self.fine.points)
@@ -72,11 +91,11 @@ class LiveMaps:
             return self.fine
         return self.coarse
 
-    def compute(self, trainer: Trainer, settled: bool) -> PlaneMaps | None:
+    def compute(self, trainer: Trainer, settled: bool, at_rest: bool = False) -> PlaneMaps | None:
         """The maps of ``trainer``'s current weights, timed for the budget."""
         from xorlab.core.training.plane_maps import plane_maps
 
-        grid = self.grid_for(settled)
+        grid = self.grid_for(settled, at_rest)
         if grid is None:
             return None
         wanted = self.palette is not None
@@ -89,6 +108,8 @@ class LiveMaps:
             return maps
         points = len(grid.points) + (len(self.neuron_grid.points) if wanted else 0)
         per_point = self.last_seconds / points
+        if at_rest:
+            self.last_seconds = None
         old = self.seconds_per_point
         self.seconds_per_point = per_point if old == 0 else 0.7 * old + 0.3 * per_point
         return maps

@@ -365,3 +365,32 @@ def test_a_replayed_epoch_is_drawn_mapped_and_not_editable(qtbot, bias_trainer):
     diagram.edit_weight(0, 1, 2)
     assert not diagram.editor.isVisible() and "past epoch" in diagram.status.text()
     assert not [j for j in source.jobs if j.kind == WEIGHT_EDIT]
+
+
+def test_units_are_kept_as_pictures_and_their_maps_are_not(qtbot):
+    """The lines repaint at each snapshot and every unit over them with them: the units'
+    unchanging parts are cached by Qt, the map pictures (new at each snapshot) are not, and
+    turning antialiasing back on redraws the kept pictures."""
+    from unittest import mock
+
+    from PySide6.QtWidgets import QGraphicsItem
+
+    diagram = make_diagram(qtbot)
+    rng = np.random.default_rng(1)
+    sizes = (2, 5, 3, 1)
+    weights = [rng.normal(size=(a + 1, b)) for a, b in zip(sizes[:-1], sizes[1:], strict=True)]
+    diagram.on_snapshot(fake_snapshot(weights))
+    scene = diagram.scene
+    cached = QGraphicsItem.CacheMode.DeviceCoordinateCache
+    for key, unit in scene.units.items():
+        parts = [unit, *unit.childItems()]
+        picture = scene.maps.get(key)
+        assert all(p.cacheMode() == cached for p in parts if p is not picture)
+        if picture is not None:
+            assert picture.cacheMode() == QGraphicsItem.CacheMode.NoCache
+    diagram.view.set_fast(True)
+    with mock.patch.object(type(scene), "refresh_unit_pictures") as refresh:
+        diagram.view.set_fast(True)  # no change: nothing to redo
+        assert refresh.call_count == 0
+        diagram.view.set_fast(False)
+        assert refresh.call_count == 1

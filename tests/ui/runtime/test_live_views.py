@@ -9,6 +9,7 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QTabWidget, QWidget
 
 from tests.ui.network.test_network_diagram import EditSource, fake_snapshot
+from xorlab.app.live_maps import DETAIL_RESOLUTION
 from xorlab.core.training.datasets import plane_grid
 from xorlab.core.training.map_images import colorize, value_range
 from xorlab.core.training.neuron_maps import MAP_RESOLUTION
@@ -61,7 +62,10 @@ def test_worker_snapshots_carry_maps_equal_to_a_numpy_forward_pass(qtbot):
             want = colorize(hidden[::-1], *value_range("sigmoid", hidden), style.map_palette())
             want[..., 3] = np.where(inscribed_disc(res), want[..., 3], 0)  # round, as drawn
             assert np.abs(plane.neuron_images[1][1].astype(int) - want.astype(int)).max() <= 1
-        assert snapshots[-1].plane.grid.resolution == 64  # settled: the fine grid
+        # At rest (the end of the run): the detailed grid, over the same plane; while it
+        # trained, the fine or the coarse one (checked against numpy above, as is the last).
+        assert snapshots[-1].plane.grid.resolution == DETAIL_RESOLUTION
+        assert {s.plane.grid.resolution for s in with_maps[:-1]} <= {32, 64}
         worker.set_neuron_maps(None)
         before = len(snapshots)
         worker.train()  # done: a fresh run

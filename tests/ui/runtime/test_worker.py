@@ -13,6 +13,7 @@ import shiboken6
 from tests.core.training.loops import trainer_on
 from tests.ui.oracle import assert_weights_equal, reference_weights
 from xorlab.app.compile_steps import compile_steps
+from xorlab.app.live_maps import DETAIL_RESOLUTION
 from xorlab.core.training import model
 from xorlab.core.training.presets import preset_spec
 from xorlab.core.training.spec import MAX_EPOCHS
@@ -90,7 +91,9 @@ def test_trains_the_tutorial_network_to_the_tutorial_numbers(qtbot, start_worker
     assert final.step == 60_000 and final.epoch == 60_000
     assert final.cost == pytest.approx(TUTORIAL_COST, abs=1e-9)
     np.testing.assert_allclose(final.outputs[:, 0], TUTORIAL_OUTPUTS, atol=5e-7)
-    assert final.grid_outputs is not None and final.grid_outputs.shape == (64, 64)
+    # At rest (done): the detailed decision map (app/live_maps.py).
+    assert final.grid_outputs is not None
+    assert final.grid_outputs.shape == (DETAIL_RESOLUTION, DETAIL_RESOLUTION)
     assert rec.progress[-1][:2] == (60_000, 60_000) and rec.progress[-1][2] > 0
 
     # Every cost point arrives once, in order, and equals the headless run's at that epoch.

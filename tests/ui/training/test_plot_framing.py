@@ -120,3 +120,32 @@ def test_the_accuracy_plot_is_titled_so_and_keeps_its_label_clear_of_the_curve(q
 
 def plot_snapshot_at(snapshot, epoch):
     return replace(snapshot, epoch=epoch, step=epoch)
+
+
+def test_earlier_runs_are_opaque_faded_segments_kept_as_pictures(qtbot):
+    """A dozen earlier runs under the live curve: each is an opaque pen of the faded colour
+    (as the translucent one looked on white), stroked as segments and cached by Qt, so a
+    repaint of the live curve does not stroke them again. Their points are the run's."""
+    from PySide6.QtGui import QColor
+    from PySide6.QtWidgets import QGraphicsItem
+
+    from xorlab.ui.training.run_overlays import FADED_ALPHA
+    from xorlab.ui.widgets import plot_style
+
+    plot, overlays = overlay_plot(qtbot)
+    epochs, costs = np.arange(3000), np.linspace(2.0, 0.1, 3000)
+    runs = [
+        overlays.add_run(MINIMAL.with_changes(network={"seed": k}), epochs, costs)
+        for k in range(12)
+    ]
+    for k, run in enumerate(runs):
+        pen = run.curve.opts["pen"]
+        assert pen.color().alpha() == 255 and pen.widthF() == 1.6
+        palette = QColor(plot_style.PALETTE[1 + k % (len(plot_style.PALETTE) - 1)])
+        for got, want in zip(pen.color().getRgb()[:3], palette.getRgb()[:3], strict=True):
+            assert abs(got - (FADED_ALPHA * want + (255 - FADED_ALPHA) * 255) / 255) <= 0.5
+        assert run.curve.curve.opts["segmentedLineMode"] == "on"
+        assert run.curve.opts["autoDownsample"] and run.curve.opts["clipToView"]
+        assert run.curve.curve.cacheMode() == QGraphicsItem.CacheMode.DeviceCoordinateCache
+        np.testing.assert_array_equal(run.curve.xData, epochs)
+        np.testing.assert_array_equal(run.curve.yData, costs)

@@ -5,6 +5,7 @@ forward pass)."""
 from __future__ import annotations
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QModelIndex, QPointF, Qt
 from PySide6.QtGui import QColor
@@ -21,6 +22,7 @@ from xorlab.ui.training.cost_plot import IDLE_TEXT, CostPlot
 from xorlab.ui.training.outputs_plot import OutputsPlot
 from xorlab.ui.training.truth_table import RIGHT_MARK, WRONG_MARK, TruthTable
 from xorlab.ui.widgets import plot_style
+from xorlab.ui.widgets.dashed_curve import DashedSegmentsCurve
 
 GRID_RESOLUTION = 16
 CHUNKS = (0, 300, 1500, 3000, 6000, 12000, 20000)  # epochs run before each snapshot
@@ -399,3 +401,65 @@ def test_boundary_points_of_a_colour_share_one_brush(qtbot):
     assert len({id(brush) for brush in brushes}) == 2
     expected = [QColor(plot_style.CLASS_COLORS[int(t >= 0.5)]).name() for t in spiral.y[:, 0]]
     assert [brush.color().name() for brush in brushes] == expected
+
+
+# --- drawing cost --------------------------------------------------------------------------
+
+
+def test_solid_curves_are_stroked_as_segments_and_dashed_ones_cut_into_dashes(qtbot, run):
+    """Wide antialiased paths go through Qt's slow stroker; solid curves are drawn as line
+    segments (the same points), dashed ones as their dashes (dashed_curve.py)."""
+    dataset, grid, snapshots = run
+    cost, outputs, boundary = CostPlot(), OutputsPlot(), BoundaryView()
+    for view in (cost, outputs, boundary):
+        qtbot.addWidget(view)
+    cost.reset(dataset)
+    outputs.reset(dataset)
+    boundary.reset(dataset, grid)
+    for snap in snapshots:
+        cost.on_snapshot(snap)
+        outputs.on_snapshot(snap)
+        boundary.on_snapshot(snap)
+    solid = [cost.curve.curve, *(c.curve for c in outputs.curves), boundary.contour]
+    assert all(item.opts["segmentedLineMode"] == "on" for item in solid)
+    assert cost.test_curve.curve.opts["segmentedLineMode"] != "on"  # dashed:
+    assert isinstance(cost.test_curve.curve, DashedSegmentsCurve)  # cut into its dashes
+    # The points drawn are the data: the cost history and the worker's contour segments.
+    epochs, costs = cost.history.data()
+    np.testing.assert_array_equal(cost.curve.xData, epochs)
+    np.testing.assert_array_equal(cost.curve.yData, costs)
+    x, _y = boundary.contour.getData()
+    np.testing.assert_array_equal(x, snapshots[-1].plane.contour[:, [0, 2]].ravel())
+
+
+def test_stroke_as_segments_keeps_a_path_only_for_translucent_pens(qtbot):
+    dashed = plot_style.curve_pen("#000000", dashed=True)
+    faint = plot_style.curve_pen("#000000")
+    faint.setColor(QColor(0, 0, 0, 128))
+    for pen, mode in ((plot_style.curve_pen("#000000"), "on"), (dashed, "auto"), (faint, "auto")):
+        curve = pg.PlotDataItem([0, 1, 2], [1, 0, 1], pen=pen)
+        plot_style.stroke_as_segments(curve)
+        assert curve.curve.opts["segmentedLineMode"] == mode
+        cut = isinstance(curve.curve, DashedSegmentsCurve) and curve.curve.cuts_dashes()
+        assert cut == (pen is dashed)  # a translucent pen keeps pyqtgraph's path
+
+
+def test_boundary_map_is_painted_smooth_between_grid_points(qtbot, run):
+    """Blocks of a 64 x 64 map on a large plot read as a mosaic; the map item blends between
+    grid points when painted, and its data stays the grid's values."""
+    from unittest import mock
+
+    from PySide6.QtGui import QPainter
+
+    dataset, grid, snapshots = run
+    view = BoundaryView()
+    qtbot.addWidget(view)
+    view.reset(dataset, grid)
+    view.on_snapshot(snapshots[-1])
+    np.testing.assert_array_equal(view.image.image, snapshots[-1].grid_outputs)
+    painter = mock.MagicMock()
+    view.image.paint(painter)
+    hints = [c.args for c in painter.setRenderHint.call_args_list]
+    assert (QPainter.RenderHint.SmoothPixmapTransform, True) in hints
+    names = [c[0] for c in painter.method_calls]
+    assert names.index("setRenderHint") < names.index("drawImage") < names.index("restore")

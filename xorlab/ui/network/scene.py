@@ -160,8 +160,23 @@ class NetworkScene(QGraphicsScene):
 
         item.setPos(centre)
         item.setZValue(UNIT_Z)
+        # A unit's circle, glyph, outline (a bias unit's square and "1") never change while
+        # it trains: Qt keeps each as a small picture and blits it when the lines under it
+        # repaint, as they do at each snapshot (the pens and strokes of 196 units of a
+        # 2-64-64-64-1 net took most of its diagram's repaint). The map picture changes
+        # with each snapshot: drawn as it is.
+        for part in (item, *item.childItems()):
+            if part not in self.maps.values():
+                part.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.addItem(item)
         self.units[(layer, unit)] = item
+
+    def refresh_unit_pictures(self) -> None:
+        """Draw the units' kept pictures again (with the view's antialiasing now on)."""
+        for item in self.units.values():
+            for part in (item, *item.childItems()):
+                if part.cacheMode() != QGraphicsItem.CacheMode.NoCache:
+                    part.update()
 
     def _make_captions(self, arch: Architecture) -> None:
         self.captions, self.titles = network_captions.make_captions(arch, self.centres, self.radius)

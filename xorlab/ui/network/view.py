@@ -139,6 +139,8 @@ class NetworkView(QGraphicsView):
         if bool(self.renderHints() & QPainter.RenderHint.Antialiasing) != smooth:
             self.setRenderHint(QPainter.RenderHint.Antialiasing, smooth)
             self.network.edges.update()  # its cached picture was drawn with the old hint
+            if smooth:  # units kept smooth stay so while training; jagged ones are redone
+                self.network.refresh_unit_pictures()
             self.viewport().update()
 
     def viewportEvent(self, event: QEvent) -> bool:

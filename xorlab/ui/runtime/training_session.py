@@ -203,7 +203,7 @@ class TrainingSession(QObject):
             self._note_tier()
         except DivergenceError as exc:
             self._timer.stop()
-            self._publish_snapshot(force=True)
+            self._publish_snapshot(force=True, at_rest=True)
             # The reason before the state: whoever sees "diverged" already has it.
             self._outbox.post("diverged", str(exc))
             self._set_state(RunState.DIVERGED)
@@ -215,7 +215,7 @@ class TrainingSession(QObject):
         if trainer.done:
             self._timer.stop()
             self.plan.measure(result.steps, time.perf_counter() - started, trainer.step_count)
-            self._publish_snapshot(force=True)
+            self._publish_snapshot(force=True, at_rest=True)
             self._set_state(RunState.DONE)
             return
         at_milestone = trainer.step_count % milestone == 0
@@ -387,7 +387,7 @@ class TrainingSession(QObject):
         self._post_moments(trainer)
         epochs, costs = trainer.history.data()
         test_steps, test_costs, test_accuracy = trainer.test_history.data()
-        snapshot = self._with_maps(trainer, trainer.snapshot(), settled=True)
+        snapshot = self._with_maps(trainer, trainer.snapshot(), settled=True, at_rest=True)
         snapshot = replace(
             snapshot,
             history_steps=epochs,
@@ -445,7 +445,11 @@ class TrainingSession(QObject):
             self._set_state(RunState.DONE)
         self._publish_progress()
 
-    def _publish_snapshot(self, force: bool = False, maps: bool = True) -> bool:
+    def _publish_snapshot(
+        self, force: bool = False, maps: bool = True, at_rest: bool = False
+    ) -> bool:
+        """``force``: now, with the fine maps (a milestone, or the run settles); ``at_rest``:
+        the run stops here (pause, stop, step, the end): the detailed decision map."""
         trainer = self._trainer
         if trainer is None:
             return False
@@ -461,7 +465,7 @@ class TrainingSession(QObject):
         self.pacing.note_snapshot_seconds(time.perf_counter() - now)
         if with_grid:
             # A forced snapshot is one the run settles on (or a milestone): the fine map.
-            snapshot = self._with_maps(trainer, snapshot, settled=force)
+            snapshot = self._with_maps(trainer, snapshot, settled=force, at_rest=at_rest)
             if self.maps.last_seconds is not None:
                 self.pacing.note_grid_seconds(self.maps.last_seconds)
         self._last_snapshot_time = now
@@ -470,8 +474,8 @@ class TrainingSession(QObject):
         self._last_post = self._outbox.post("snapshot", snapshot, self._progress_args())
         return True
 
-    def _with_maps(self, trainer: Trainer, snapshot, settled: bool):
-        maps = self.maps.compute(trainer, settled)
+    def _with_maps(self, trainer: Trainer, snapshot, settled: bool, at_rest: bool = False):
+        maps = self.maps.compute(trainer, settled, at_rest)
         if maps is None:
             return snapshot
         return replace(snapshot, grid_outputs=maps.output, plane=maps)
@@ -541,13 +545,13 @@ class TrainingSession(QObject):
     def _do_pause(self) -> None:
         if self._state == RunState.TRAINING:
             self._timer.stop()
-            self._publish_snapshot(force=True)
+            self._publish_snapshot(force=True, at_rest=True)
             self._set_state(RunState.PAUSED)
 
     def _do_stop(self) -> None:
         if self._state in (RunState.TRAINING, RunState.PAUSED):
             self._timer.stop()
-            self._publish_snapshot(force=True)
+            self._publish_snapshot(force=True, at_rest=True)
             self._set_state(RunState.STOPPED)
 
     def _do_step(self) -> None:
@@ -560,12 +564,12 @@ class TrainingSession(QObject):
         try:
             trainer.run(spe - trainer.step_count % spe)
         except DivergenceError as exc:
-            self._publish_snapshot(force=True)
+            self._publish_snapshot(force=True, at_rest=True)
             # The reason before the state: whoever sees "diverged" already has it.
             self._outbox.post("diverged", str(exc))
             self._set_state(RunState.DIVERGED)
             return
-        self._publish_snapshot(force=True)
+        self._publish_snapshot(force=True, at_rest=True)
         self._set_state(RunState.DONE if trainer.done else RunState.PAUSED)
 
     def _do_reset(self) -> None:
@@ -591,7 +595,7 @@ class TrainingSession(QObject):
                 continue
             self._outbox.post("job_done", job.kind, result)
             if job.changes_weights:
-                self._publish_snapshot(force=True)
+                self._publish_snapshot(force=True, at_rest=True)
 
     def _do_graph(self) -> None:
         request = self.graph_requests.take()

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Slot
-from PySide6.QtGui import QColor, QShowEvent
+from PySide6.QtGui import QColor, QPainter, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QGraphicsItem,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from xorlab.app.live_maps import DETAIL_RESOLUTION
 from xorlab.core.training.datasets import Dataset, PlaneGrid
 from xorlab.ui.training.truth_table import is_binary
 from xorlab.ui.widgets import plot_style
@@ -43,6 +44,23 @@ TARGET_COLORS = pg.ColorMap(
 POINT_SIZE, SMALL_POINT_SIZE, MANY_POINTS = 11, 7, 100
 
 
+class SmoothMap(pg.ImageItem):
+    """The decision map drawn smooth: between grid points (the pixel centres) the colour
+    blends bilinearly from one point's to the next, as the contour's marching squares take
+    the values as linear along each cell edge. Drawn as blocks, a 64 x 64 map (32 x 32
+    while training) on a large plot was a mosaic of 7-14 px cells whose pale cells along the
+    boundary read as white gaps beside a stair-stepped contour. The data stays the grid:
+    ``image[row, col]`` is the network's output at that grid point."""
+
+    smooth = True
+
+    def paint(self, painter: QPainter, *args: Any) -> None:
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, self.smooth)
+        super().paint(painter, *args)
+        painter.restore()
+
+
 class BoundaryView(QWidget):
     """Where in the input plane the network answers 1, for datasets with exactly two inputs."""
 
@@ -59,13 +77,14 @@ class BoundaryView(QWidget):
         # The map fills the plot: a locked aspect left wide empty bands beside it whenever the
         # panel was not square (axes from -1 to 2 around a map of -0.25..1.25).
         self.plot_item.setAspectLocked(False)
-        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image = SmoothMap(axisOrder="row-major")
         self.image.setColorMap(self.colormap)
         self.plot_item.addItem(self.image)
         # In plane coordinates; pairs of points are the worker's segments.
         self.contour = pg.PlotCurveItem(
             pen=pg.mkPen(plot_style.FOREGROUND, width=2), connect="pairs", antialias=True
         )
+        plot_style.stroke_as_segments(self.contour)
         self.plot_item.addItem(self.contour)
         self.shown_grid: PlaneGrid | None = None  # the grid of the map on screen
         self._held: TrainingSnapshot | None = None  # the newest one, while hidden
@@ -165,9 +184,11 @@ class BoundaryView(QWidget):
         self.stack.setCurrentIndex(0)
 
     def fit_view(self) -> None:
-        """Show exactly the plane the map covers (it stays so as the panel is resized)."""
+        """Show the plane the maps cover (it stays so as the panel is resized): the
+        detailed map's, the smallest (its grid points' half-step margin is the narrowest),
+        so that the coarser live maps, clipped at the frame, fill it too."""
         if self.grid is not None:
-            rect = self.pixel_rect()
+            rect = self.pixel_rect(self.grid, max(self.grid.resolution, DETAIL_RESOLUTION))
             self.plot_item.setRange(
                 xRange=(rect.left(), rect.right()), yRange=(rect.top(), rect.bottom()), padding=0
             )
@@ -221,13 +242,14 @@ class BoundaryView(QWidget):
         self.placeholder.setText(text)
         self.stack.setCurrentIndex(1)
 
-    def pixel_rect(self, grid: PlaneGrid | None = None) -> QRectF:
+    def pixel_rect(self, grid: PlaneGrid | None = None, resolution: int | None = None) -> QRectF:
         """The plane area the image of ``grid`` (default: the run's) covers: grid points are
-        pixel centres, so half a grid step of padding on every side."""
+        pixel centres, so half a grid step of padding on every side. ``resolution``: of a
+        grid over the same ranges with that many points a side."""
         grid = grid if grid is not None else self.grid
         assert grid is not None
         (x0, x1), (y0, y1) = grid.x_range, grid.y_range
-        n = grid.resolution
+        n = resolution or grid.resolution
         dx, dy = (x1 - x0) / (n - 1), (y1 - y0) / (n - 1)
         return QRectF(x0 - dx / 2, y0 - dy / 2, n * dx, n * dy)
 

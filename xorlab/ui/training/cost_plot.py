@@ -70,6 +70,7 @@ class CostPlot(QWidget):
             pen=plot_style.curve_pen(plot_style.PALETTE[0]), antialias=True, name="cost"
         )
         plot_style.thin_to_pixels(self.curve)  # long runs have more points than pixels
+        plot_style.stroke_as_segments(self.curve)
         self.ranges = RangeFollower(self.plot_item)  # auto-range, in steps
         # Other curves the view keeps in sight (earlier runs, see run_overlays.py).
         self.kept_in_view: list[pg.PlotDataItem] = []
@@ -82,6 +83,7 @@ class CostPlot(QWidget):
             pen=plot_style.curve_pen(TEST_COLOR, dashed=True), antialias=True, name="test cost"
         )
         self.test_curve.setClipToView(True)
+        plot_style.stroke_as_segments(self.test_curve)  # dashed: cut into its dashes
 
         line_pen = pg.mkPen(plot_style.CROSSHAIR_COLOR, width=1, style=pg.QtCore.Qt.DashLine)
         self.v_line = pg.InfiniteLine(angle=90, movable=False, pen=line_pen)

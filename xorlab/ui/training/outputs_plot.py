@@ -163,6 +163,7 @@ class OutputsPlot(QWidget):
                 pen.setStyle(pg.QtCore.Qt.PenStyle.DashDotLine)
             curve = self.plot_item.plot(pen=pen, antialias=True)
             plot_style.thin_to_pixels(curve)
+            plot_style.stroke_as_segments(curve)
             entries.append((sample_label(dataset, i, j), pen))
             self.curves.append(curve)
             if not shared_targets:
@@ -188,6 +189,7 @@ class OutputsPlot(QWidget):
         pen = plot_style.curve_pen(plot_style.PALETTE[2])
         curve = self.plot_item.plot(pen=pen, antialias=True)
         plot_style.thin_to_pixels(curve)
+        plot_style.stroke_as_segments(curve)
         self.curves.append(curve)
         self._add_target_line(0.0, plot_style.TARGET_PEN_COLOR, "no error", below=False)
         if dataset.test is None:
@@ -197,6 +199,7 @@ class OutputsPlot(QWidget):
         test_pen = plot_style.curve_pen(plot_style.PALETTE[1], dashed=True)
         test_curve = self.plot_item.plot(pen=test_pen, antialias=True)
         plot_style.thin_to_pixels(test_curve)
+        plot_style.stroke_as_segments(test_curve)  # dashed: cut into its dashes
         self.curves.append(test_curve)
         self.legend.set_entries([("training samples", pen), ("test samples", test_pen)])
         self.note.setText(
@@ -211,6 +214,7 @@ class OutputsPlot(QWidget):
         pen = plot_style.curve_pen(plot_style.PALETTE[2])
         curve = self.plot_item.plot(pen=pen, antialias=True)
         plot_style.thin_to_pixels(curve)
+        plot_style.stroke_as_segments(curve)
         self.curves.append(curve)
         # The label sits above the 100 % line, in headroom the curve never reaches.
         self._add_target_line(100.0, plot_style.TARGET_PEN_COLOR, "all right", below=False)
@@ -222,6 +226,7 @@ class OutputsPlot(QWidget):
         test_pen = plot_style.curve_pen(plot_style.PALETTE[1], dashed=True)
         test_curve = self.plot_item.plot(pen=test_pen, antialias=True)
         plot_style.thin_to_pixels(test_curve)
+        plot_style.stroke_as_segments(test_curve)  # dashed: cut into its dashes
         self.curves.append(test_curve)
         self.legend.set_entries(
             [

@@ -15,6 +15,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QAction, QColor
+from PySide6.QtWidgets import QGraphicsItem
 
 from xorlab.app.run_state import RunState
 from xorlab.core.training.datasets import Dataset, PlaneGrid
@@ -44,10 +45,21 @@ class EarlierRun:
 
 
 def faded_pen(index: int) -> pg.QtGui.QPen:
+    """The palette colour as it looks at FADED_ALPHA on the plot's white, but opaque: a
+    translucent pen wider than 1 px must be stroked as one path (Qt's slowest way: ~4.5 ms
+    a repaint for each earlier curve of ~600 drawn points, ~60 ms with a dozen earlier runs
+    on the plot), an opaque one can be stroked as segments (plot_style.stroke_as_segments)."""
     # Palette colour 0 is the current run's; earlier runs cycle through the others.
     color = QColor(plot_style.PALETTE[1 + index % (len(plot_style.PALETTE) - 1)])
-    color.setAlpha(FADED_ALPHA)
-    pen = pg.mkPen(color=color, width=1.6)
+    background = QColor(plot_style.BACKGROUND)
+    alpha = FADED_ALPHA / 255
+    faded = QColor(
+        *(
+            round(alpha * c + (1 - alpha) * b)
+            for c, b in zip(color.getRgb()[:3], background.getRgb()[:3], strict=True)
+        )
+    )
+    pen = pg.mkPen(color=faded, width=1.6)
     pen.setCosmetic(True)
     return pen
 
@@ -111,10 +123,15 @@ class RunOverlays(QObject):
         if len(self.runs) >= self.max_runs:
             self._remove(self.runs[0])
         curve = pg.PlotDataItem(pen=faded_pen(self._added), antialias=True)
-        curve.setDownsampling(auto=True, method="peak")
-        curve.setClipToView(True)
         curve.setZValue(-1)  # under the current run's curve
+        plot_style.stroke_as_segments(curve)
+        # An earlier run never changes: Qt keeps its picture and blits it at each repaint
+        # of the live curve, until the axes move (the plot's range moves in steps).
+        curve.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.cost_plot.plot_item.addItem(curve)  # takes on the plot's log mode
+        # After addItem, which sets the plot's own (off) downsampling and clipping on the
+        # curve: thinned before it, an earlier run drew all its ~8000 points at each repaint.
+        plot_style.thin_to_pixels(curve)
         curve.setData(epochs, costs)
         mark_short_curve(curve, epochs.size)  # a run that diverged at once: its one point
         run = EarlierRun(spec, epochs.copy(), costs.copy(), curve, name)

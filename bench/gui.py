@@ -182,6 +182,18 @@ def lag_stats(lags: np.ndarray) -> dict[str, float]:
     }
 
 
+def load_and_wait(window: MainWindow, spec) -> None:
+    """Load ``spec`` into the window (unless it holds it) and wait until its compile is done:
+    the state before it may read "ready" too."""
+    if window.spec == spec:
+        return
+    states: list[str] = []
+    window.worker.state_changed.connect(states.append)
+    window.load_spec(spec)
+    wait_until(lambda: "compiling" in states and window.worker.state == "ready", 600)
+    window.worker.state_changed.disconnect(states.append)
+
+
 def train_for(window: MainWindow, spec, seconds: float, segments: int = 4) -> dict:
     """Train ``spec`` in the window for ``seconds`` under the lag probe, in ``segments``
     alternating with as many half-length headless runs: a machine whose load changes
@@ -190,13 +202,7 @@ def train_for(window: MainWindow, spec, seconds: float, segments: int = 4) -> di
     # never does, and its garbage is collected while the window compiles, not measured.
     headless = Headless(spec, window.engine.requested)
     headless.rate(0.5)  # warm-up: chunk size, caches
-    if window.spec != spec:
-        # Wait for this spec's compile: the state before it may read "ready" too.
-        states: list[str] = []
-        window.worker.state_changed.connect(states.append)
-        window.load_spec(spec)
-        wait_until(lambda: "compiling" in states and window.worker.state == "ready", 600)
-        window.worker.state_changed.disconnect(states.append)
+    load_and_wait(window, spec)
     if window.engine.chosen in ("", "numpy"):
         # The fast loop compiles from Train on (the quick tier's first seconds are what
         # bench/latency.py measures): train to it, unmeasured, then measure its segments.

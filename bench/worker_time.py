@@ -40,6 +40,7 @@ from gui import (  # noqa: E402
     LagProbe,
     endless,
     lag_stats,
+    load_and_wait,
     ready_window,
     spin,
     wait_until,
@@ -142,12 +143,7 @@ def instrument() -> None:
 def measure(window, spec, seconds: float) -> dict:
     headless = Headless(spec, window.engine.requested)
     headless.rate(0.5)
-    if window.spec != spec:
-        states: list[str] = []
-        window.worker.state_changed.connect(states.append)
-        window.load_spec(spec)
-        wait_until(lambda: "compiling" in states and window.worker.state == "ready", 600)
-        window.worker.state_changed.disconnect(states.append)
+    load_and_wait(window, spec)
     window.actions.train.trigger()  # Train, or Resume
     wait_until(lambda: window.engine.chosen not in ("", "numpy"), 600)
     spin(0.5)  # the hand-over's first chunks size themselves

@@ -156,19 +156,12 @@ def compile_shared(
 
 
 def _numpy_function(inputs: Sequence[Variable], outputs: Sequence[Variable], name: str):
-    """``outputs`` of ``inputs`` as generated numpy code, after the "merge" rewrite (it
-    computes once what the graph builds twice: the forward pass under the output and the
-    cost). On a copy of the graph: the entry keeps its own to compare later requests with."""
-    from pytensor.compile.mode import optdb
-    from pytensor.graph.fg import FunctionGraph
-    from pytensor.graph.rewriting.db import RewriteDatabaseQuery
+    """``outputs`` of ``inputs`` as the quick tier's generated numpy code, on a copy of the
+    graph: the entry keeps its own to compare later requests with."""
+    from xorlab.core.training.numpy_step import numpy_code
 
-    from xorlab.core.training.numpy_step import NumpyFunction
-
-    graph = FunctionGraph(list(inputs), list(outputs), clone=True)
-    optdb.query(RewriteDatabaseQuery(include=["merge"])).rewrite(graph)
     # The name goes into the generated source: letters, digits and underscores only.
-    return NumpyFunction(graph, "fn_" + "".join(c if c.isalnum() else "_" for c in name))
+    return numpy_code(inputs, outputs, "fn_" + "".join(c if c.isalnum() else "_" for c in name))
 
 
 def _same_computation(

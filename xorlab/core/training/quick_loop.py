@@ -20,12 +20,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytensor.tensor as pt
-from pytensor.compile.mode import Mode, optdb
-from pytensor.graph.fg import FunctionGraph
-from pytensor.graph.rewriting.db import RewriteDatabaseQuery
+from pytensor.compile.mode import Mode
 
 from xorlab.core.training import model
-from xorlab.core.training.numpy_step import NumpyFunction
+from xorlab.core.training.numpy_step import REWRITES, numpy_code
 from xorlab.core.training.strategies.base import LoopProblem, TrainingLoop
 
 # The mode of the functions a snapshot calls (evaluation, prediction: a few times a second):
@@ -36,13 +34,7 @@ from xorlab.core.training.strategies.base import LoopProblem, TrainingLoop
 # 2-23-31-17-1 step. Only "merge" is kept: it computes once what the graph builds twice (the
 # forward pass under both the output and the cost), which halves an evaluation's cost, for
 # ~0.05 s. Fusion must stay out: a fused Composite runs element by element in Python.
-QUICK_MODE = Mode(linker="py", optimizer=RewriteDatabaseQuery(include=["merge"]))
-
-
-# The rewrites the quick tier runs on the training step before writing it out (numpy_step):
-# "merge" alone. PyTensor's canonicalize took ~0.3 s on a spiral step and saved 5 of ~150
-# lines; FAST_RUN's ~1 s. Constants are folded by numpy_step itself.
-QUICK_REWRITES = RewriteDatabaseQuery(include=["merge"])
+QUICK_MODE = Mode(linker="py", optimizer=REWRITES)  # "merge" alone, as the numpy code
 
 
 class QuickLoop(TrainingLoop):
@@ -64,11 +56,12 @@ class QuickLoop(TrainingLoop):
         cost, new_params, new_state = model.training_step(
             params, state, X, y, lr, problem.spec.network, problem.spec.training
         )
-        graph = FunctionGraph(
-            [X, y, *params, *state, lr], [cost, *new_params, *new_state], clone=False
+        self.step = numpy_code(
+            [X, y, *params, *state, lr],
+            [cost, *new_params, *new_state],
+            "training_step_quick",
+            clone=False,
         )
-        optdb.query(QUICK_REWRITES).rewrite(graph)
-        self.step = NumpyFunction(graph, "training_step_quick")
         Xs, ys = problem.batch_data()
         self._X = np.ascontiguousarray(Xs, dtype=np.float64)
         self._y = np.ascontiguousarray(ys, dtype=np.float64)

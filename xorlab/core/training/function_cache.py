@@ -167,13 +167,24 @@ def _numpy_function(inputs: Sequence[Variable], outputs: Sequence[Variable], nam
 def _same_computation(
     entry: _Entry, mode: Any, inputs: Sequence[Variable], outputs: Sequence[Variable]
 ) -> bool:
-    if entry.mode != mode or len(entry.inputs) != len(inputs):
+    return entry.mode == mode and same_graph(entry.inputs, entry.outputs, inputs, outputs)
+
+
+def same_graph(
+    known_inputs: Sequence[Variable],
+    known_outputs: Sequence[Variable],
+    inputs: Sequence[Variable],
+    outputs: Sequence[Variable],
+) -> bool:
+    """Whether ``outputs`` of ``inputs`` compute what ``known_outputs`` of ``known_inputs``
+    do, so a function compiled for the one serves the other."""
+    if len(known_inputs) != len(inputs) or len(known_outputs) != len(outputs):
         return False
     # Exact types, static shapes included: rewrites may have specialized on them, and
     # equal_computations only checks that input types are of the same kind.
-    if any(a.type != b.type for a, b in zip(entry.inputs, inputs, strict=True)):
+    if any(a.type != b.type for a, b in zip(known_inputs, inputs, strict=True)):
         return False
-    return equal_computations(list(outputs), list(entry.outputs), list(inputs), list(entry.inputs))
+    return equal_computations(list(outputs), list(known_outputs), list(inputs), list(known_inputs))
 
 
 def cache_info() -> CacheInfo:

@@ -30,11 +30,12 @@ from typing import Any
 
 import numpy as np
 import pytensor.tensor as pt
-from pytensor.graph.basic import Variable, equal_computations
+from pytensor.graph.basic import Variable
 from pytensor.graph.fg import FunctionGraph
 
 from xorlab.core.training import model
 from xorlab.core.training.engines import jax_available
+from xorlab.core.training.function_cache import same_graph
 from xorlab.core.training.strategies.base import LoopProblem, StrategyUnavailable, TrainingLoop
 
 JAX_MISSING = "JAX is not installed: pip install jax"
@@ -131,7 +132,7 @@ def _compiled_for(problem: LoopProblem, jax: Any) -> _Compiled:
     inputs, outputs = _step_graph(problem)
     with _compiled_lock:
         for entry in _compiled:
-            if _same_computation(entry, inputs, outputs):
+            if same_graph(entry.inputs, entry.outputs, inputs, outputs):
                 return entry
     entry = _Compiled(inputs, outputs, _jit_chunk(inputs, outputs, jax, BLOCK), BLOCK)
     with _compiled_lock:
@@ -157,16 +158,6 @@ def _step_graph(problem: LoopProblem) -> tuple[tuple[Variable, ...], tuple[Varia
         params, state, X, y, lr, spec.network, spec.training
     )
     return (X, y, *params, *state, lr), (cost, *new_params, *new_state)
-
-
-def _same_computation(
-    entry: _Compiled, inputs: tuple[Variable, ...], outputs: tuple[Variable, ...]
-) -> bool:
-    if len(entry.inputs) != len(inputs) or len(entry.outputs) != len(outputs):
-        return False
-    if any(a.type != b.type for a, b in zip(entry.inputs, inputs, strict=True)):
-        return False
-    return equal_computations(list(entry.outputs), list(outputs), entry.inputs, inputs)
 
 
 def _jit_chunk(

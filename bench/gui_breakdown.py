@@ -16,11 +16,15 @@ from __future__ import annotations
 
 import argparse
 import collections
+import cProfile
+import functools
+import importlib
+import io
 import os
+import pstats
 import sys
 import tempfile
 import time
-import warnings
 from dataclasses import replace
 from pathlib import Path
 
@@ -30,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from gui import endless, ready_window, spin, wait_until  # noqa: E402
 from PySide6.QtCore import QCoreApplication, QEvent, QThread, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from xorlab.ui.runtime import outbox  # noqa: E402
 from xorlab.ui.shell.main_window import MainWindow  # noqa: E402
@@ -47,6 +51,7 @@ class TimingApp(QApplication):
         self.gui = QThread.currentThread()
         self.wall = collections.Counter()  # (event type, receiver) -> seconds, outermost only
         self.count = collections.Counter()
+        self.paint = collections.Counter()  # receiver -> seconds in its Paint events, any depth
 
     def notify(self, receiver, event):  # noqa: N802 - Qt's name
         if not self.recording or not self.events or QThread.currentThread() is not self.gui:
@@ -54,18 +59,28 @@ class TimingApp(QApplication):
         kind = event.type()
         self.depth += 1
         start = time.perf_counter()
+        cpu = time.thread_time()
         try:
             return super().notify(receiver, event)
         finally:
             self.depth -= 1
+            took = time.perf_counter() - start
             if self.depth == 0:
-                self.wall[(kind.name, describe(receiver))] += time.perf_counter() - start
+                self.wall[(kind.name, describe(receiver))] += took
+            if kind in (QEvent.Type.Paint, QEvent.Type.UpdateRequest):
+                # Where the outermost events' time goes: the widgets painted (a repaint
+                # of the window sends one Paint per dirty widget, one after the other).
+                # Thread CPU: a busy machine hardly moves it.
+                self.paint[(kind.name, describe(receiver, parent=True))] += time.thread_time() - cpu
             if kind == QEvent.Type.LayoutRequest:
                 self.count[("LayoutRequest", describe(receiver))] += 1
 
 
-def describe(receiver) -> str:
+def describe(receiver, parent: bool = False) -> str:
     try:
+        if parent and isinstance(receiver, QWidget) and receiver.parentWidget() is not None:
+            # A viewport is named for the view it belongs to.
+            return f"{describe(receiver)} in {describe(receiver.parentWidget())}"
         if isinstance(receiver, QTimer):  # which timer: its owner and interval
             parent = receiver.parent()
             owner = type(parent).__name__ if parent is not None else "-"
@@ -75,7 +90,39 @@ def describe(receiver) -> str:
         return type(receiver).__name__
 
 
-def synthetic_frames(window: MainWindow, frames: int) -> dict[str, float]:
+# Per view, the method its snapshot connection calls (name -> (module, class, method)).
+VIEW_SLOTS = {
+    "cost plot": ("xorlab.ui.training.cost_plot", "CostPlot", "on_snapshot"),
+    "outputs plot": ("xorlab.ui.training.outputs_plot", "OutputsPlot", "on_snapshot"),
+    "boundary": ("xorlab.ui.training.boundary", "BoundaryView", "on_snapshot"),
+    "truth table": ("xorlab.ui.training.truth_table", "TruthTable", "on_snapshot"),
+    "diagram": ("xorlab.ui.network.diagram", "NetworkDiagram", "on_snapshot"),
+    "formulas": ("xorlab.ui.formulas.panel", "FormulaPanel", "on_snapshot"),
+    "log view": ("xorlab.ui.training.log_view", "LogView", "on_snapshot"),
+    "status bar": ("xorlab.ui.shell.status_bar", "TrainingStatusBar", "set_progress"),
+}
+
+
+def time_views(app: TimingApp, slots: collections.Counter) -> None:
+    """Wrap each view's slot in its class, before the window connects the bound methods:
+    connecting a timed wrapper beside the real slot would run the view twice a snapshot."""
+    for name, (module, cls_name, method) in VIEW_SLOTS.items():
+        cls = getattr(importlib.import_module(module), cls_name)
+        original = getattr(cls, method)
+
+        @functools.wraps(original)
+        def timed(self, *args, original=original, name=name):
+            start = time.thread_time()
+            try:
+                return original(self, *args)
+            finally:
+                if app.recording:
+                    slots[name] += time.thread_time() - start
+
+        setattr(cls, method, timed)
+
+
+def synthetic_frames(window: MainWindow, frames: int, profile=None) -> dict[str, float]:
     """In the paused window: deliver ``frames`` snapshots made from the last one (each a
     later epoch, new outputs and a new cost point) as the worker does, and let the views
     draw them; the GUI thread's CPU per frame, median and 90th percentile. Load on the
@@ -101,9 +148,13 @@ def synthetic_frames(window: MainWindow, frames: int) -> dict[str, float]:
             log_lines=(),
         )
         start = time.thread_time()
+        if profile is not None:
+            profile.enable()
         deliver("snapshot", (snap, (step, 10**9, 1.0e6 + 1000 * k)))
         for _ in range(3):  # the posted layouts and repaints, and what those post
             QCoreApplication.sendPostedEvents()
+        if profile is not None:
+            profile.disable()
         cpu.append(time.thread_time() - start)
     cpu.sort()
     return {"median_ms": 1000 * cpu[len(cpu) // 2], "p90_ms": 1000 * cpu[int(0.9 * len(cpu))]}
@@ -116,6 +167,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--events", action="store_true", help="time every Qt event too")
+    parser.add_argument(
+        "--profile", action="store_true", help="cProfile the made-up frames (--frames)"
+    )
     parser.add_argument(
         "--frames", type=int, default=0, help="then pause and time this many made-up frames"
     )
@@ -141,48 +195,10 @@ def main() -> int:
             flush["n"] += 1
 
     outbox.Outbox._on_posted = on_posted
+    time_views(app, slots)
     with tempfile.TemporaryDirectory() as folder:
         window = ready_window(folder, endless(args.preset), args.dock == "open")
-        # Per view: wrap what the worker's and the replay's snapshot signals call.
-        worker, replay = window.worker, window.replay
-        views = {
-            "cost plot": window.cost_plot,
-            "outputs plot": window.outputs_plot,
-            "boundary": window.boundary,
-            "truth table": window.truth_table,
-            "diagram": window.network_views.diagram,
-            "formulas": window.formula_panel,
-            "log view": window.log_view,
-        }
-        for name, view in views.items():
-            bound = view.on_snapshot
-
-            def timed(snapshot, bound=bound, name=name):
-                start = time.thread_time()
-                bound(snapshot)
-                if app.recording:
-                    slots[name] += time.thread_time() - start
-
-            for signal in (worker.snapshot_ready, replay.snapshot_shown):
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore", RuntimeWarning)  # not connected to this one
-                    try:
-                        signal.disconnect(bound)
-                    except (RuntimeError, TypeError):
-                        continue
-                signal.connect(timed)
-        status = window.status
-        for name in ("set_progress",):
-            bound = getattr(status, name)
-            worker.progress.disconnect(bound)
-
-            def timed_progress(*a, bound=bound):
-                start = time.thread_time()
-                bound(*a)
-                if app.recording:
-                    slots["status bar"] += time.thread_time() - start
-
-            worker.progress.connect(timed_progress)
+        worker = window.worker
         window.actions.train.trigger()
         # Measure the fast loop, not the quick tier it starts on.
         wait_until(lambda: window.engine.chosen not in ("", "numpy"), 900)
@@ -191,22 +207,29 @@ def main() -> int:
         worker.snapshot_ready.connect(lambda _s: drawn.append(1))
         app.recording = True
         load_before = os.getloadavg()[0]
+        cpu_before = time.thread_time()
         spin(args.seconds)
+        gui_cpu = time.thread_time() - cpu_before  # everything the GUI thread did
         app.recording = False
         frame = worker._outbox.frame_seconds
         live = len(drawn)
-        synthetic = None
+        synthetic = profile = None
         if args.frames:
             window.actions.pause_resume.trigger()
             wait_until(lambda: window.worker.state == "paused")
             spin(0.3)
-            synthetic = synthetic_frames(window, args.frames)
+            profile = cProfile.Profile() if args.profile else None
+            synthetic = synthetic_frames(window, args.frames, profile)
         window.close()
         wait_until(lambda: not window.worker.is_running(), timeout=60)
     n = max(live, 1)
     print(
         f"{args.preset}, dock {args.dock}: {live / args.seconds:.1f} snapshots/s, "
         f"load {load_before:.2f}; outbox frame {frame * 1000:.1f} ms"
+    )
+    print(
+        f"GUI-thread CPU per snapshot drawn, all of it (views, timers, collector): "
+        f"{gui_cpu / n * 1000:.2f} ms ({gui_cpu / args.seconds * 100:.0f}% of a core)"
     )
     print(
         f"per delivery: {flush['wall'] / max(flush['n'], 1) * 1000:.2f} ms wall, "
@@ -218,6 +241,10 @@ def main() -> int:
             f"paused, {args.frames} made-up frames: GUI-thread CPU per frame median "
             f"{synthetic['median_ms']:.2f} ms, p90 {synthetic['p90_ms']:.2f} ms"
         )
+    if profile is not None:
+        out = io.StringIO()
+        pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(args.top)
+        print(out.getvalue())
     print("\nper snapshot, ms of GUI-thread CPU in each view's slot")
     for name, seconds in slots.most_common():
         print(f"  {name:<24} {seconds / n * 1000:7.2f}")
@@ -227,6 +254,12 @@ def main() -> int:
     print("\nper snapshot, ms per outermost event (type, receiver)")
     for (kind, receiver), seconds in app.wall.most_common(args.top):
         print(f"  {kind:<22} {receiver:<48} {seconds / n * 1000:7.2f}")
+    print(
+        "\nper snapshot, ms of GUI-thread CPU in Paint (each widget) and UpdateRequest "
+        "(a whole repaint)"
+    )
+    for (kind, receiver), seconds in app.paint.most_common(args.top):
+        print(f"  {kind:<14} {receiver:<70} {seconds / n * 1000:7.2f}")
     print("\nper snapshot, layout requests by receiver")
     for (_kind, receiver), count in app.count.most_common(args.top):
         print(f"  {receiver:<60} {count / n:6.2f}")

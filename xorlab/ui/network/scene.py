@@ -45,6 +45,7 @@ class NetworkScene(QGraphicsScene):
         self.units: dict[tuple[int, int], QGraphicsItem] = {}
         self.maps: dict[tuple[int, int], QGraphicsPixmapItem] = {}
         self.glyphs: dict[tuple[int, int], QGraphicsPathItem] = {}
+        self.mapped: set[tuple[int, int]] = set()  # the units showing a map now
         self.weights: tuple[np.ndarray, ...] = ()
         self.keys = np.empty(0, dtype=np.int64)
         self.scale_value = 1.0
@@ -67,6 +68,7 @@ class NetworkScene(QGraphicsScene):
         self.arch = arch
         self.units, self.maps, self.captions, self.rings = {}, {}, [], []
         self.titles, self.title_level, self.glyphs = [], 0, {}
+        self.mapped = set()
         self.weights, self.keys = (), np.empty(0, dtype=np.int64)
         self._place_units(arch, aspect)
         self._make_lines(arch)
@@ -219,15 +221,23 @@ class NetworkScene(QGraphicsScene):
         return self.edges.set_keys(self.keys)
 
     def set_map(self, layer: int, unit: int, pixmap) -> None:
-        picture = self.maps.get((layer, unit))
+        """Show ``pixmap`` in the unit's circle; None: its activation's glyph instead."""
+        key = (layer, unit)
+        if pixmap is None and key not in self.mapped:
+            # Shows its glyph already. The units of layers too wide for maps are told so at
+            # every snapshot: the 192 of a 2-64-64-64-1 net took ~1.5 ms a frame to re-hide.
+            return
+        picture = self.maps.get(key)
         if picture is None:
             return
-        glyph = self.glyphs.get((layer, unit))
+        glyph = self.glyphs.get(key)
         if glyph is not None:
             glyph.setVisible(pixmap is None)
         if pixmap is None:
             picture.hide()
+            self.mapped.discard(key)
             return
+        self.mapped.add(key)
         side = 2 * self.radius
         picture.setPixmap(pixmap)
         picture.setScale(side / max(pixmap.width(), 1))

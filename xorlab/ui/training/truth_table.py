@@ -24,6 +24,7 @@ from xorlab.core.training.datasets import Dataset
 from xorlab.ui.widgets import plot_style
 from xorlab.ui.widgets.fitted_table import FittedTableView
 from xorlab.ui.widgets.steady_box import SteadyBox
+from xorlab.ui.widgets.text_cells import Cell, TextCellDelegate
 from xorlab.ui.widgets.visibility import out_of_sight
 
 if TYPE_CHECKING:
@@ -80,10 +81,8 @@ class TruthTableModel(QAbstractTableModel):
         # every visible cell and role on each repaint, so it looks these up, nothing more.
         self._columns: list[tuple[str, int]] = []
         self._rows = 0
-        self._brushes = {
-            True: QBrush(QColor(plot_style.GOOD_COLOR)),
-            False: QBrush(QColor(plot_style.BAD_COLOR)),
-        }
+        self._colors = {True: QColor(plot_style.GOOD_COLOR), False: QColor(plot_style.BAD_COLOR)}
+        self._brushes = {right: QBrush(color) for right, color in self._colors.items()}
         self._mark_font = QFont()
         self._mark_font.setBold(True)
         self._mark_font.setPointSizeF(self._mark_font.pointSizeF() * 1.25)
@@ -169,6 +168,15 @@ class TruthTableModel(QAbstractTableModel):
             return f"{self.outputs[row, j]!r}"
         return None
 
+    def cell(self, row: int, column: int) -> Cell:
+        """What ``data`` answers for the cell's text, colour and font, in one call: the
+        table's delegate (text_cells.py) paints from it."""
+        kind, j = self._columns[column]
+        if kind != "right":
+            return self._text(row, kind, j), None, None
+        color = self._colors[bool(self.correct[row])] if self.correct is not None else None
+        return self._text(row, kind, j), color, self._mark_font
+
     def _text(self, row: int, kind: str, j: int) -> str:
         assert self.dataset is not None
         if kind == "output":
@@ -210,6 +218,7 @@ class TruthTable(QWidget):
         self.view = FittedTableView()
         self.view.setObjectName("truth_table.table")
         self.view.setModel(self.model)
+        self.view.setItemDelegate(TextCellDelegate(self.view))  # cells painted from model.cell
         self.view.setAlternatingRowColors(True)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -463,3 +463,36 @@ def test_boundary_map_is_painted_smooth_between_grid_points(qtbot, run):
     assert (QPainter.RenderHint.SmoothPixmapTransform, True) in hints
     names = [c[0] for c in painter.method_calls]
     assert names.index("setRenderHint") < names.index("drawImage") < names.index("restore")
+
+
+def test_boundary_map_picture_is_pyqtgraphs_own(qtbot):
+    """The map's picture is made in numpy (32-bit pixels), not by pyqtgraph's slower path:
+    every pixel is the colour pyqtgraph gives the same values, levels and lookup table, on
+    the classes' range and a regression's; NaN (a diverged net) is transparent in both."""
+    from PySide6.QtGui import QImage
+
+    from xorlab.ui.training.boundary import SmoothMap
+
+    def pixels(item: pg.ImageItem) -> np.ndarray:
+        item.render()
+        image = item.qimage.convertToFormat(QImage.Format.Format_ARGB32)
+        return np.frombuffer(image.constBits(), np.uint32).reshape(image.height(), -1).copy()
+
+    values = np.random.default_rng(3).normal(0.5, 0.6, (24, 32))  # past both ends too
+    for levels in ((0.0, 1.0), (-0.7, 1.9)):
+        ours, reference = SmoothMap(axisOrder="row-major"), pg.ImageItem(axisOrder="row-major")
+        for item in (ours, reference):
+            item.setColorMap(plot_style.boundary_colormap())
+            item.setImage(values, autoLevels=False, levels=levels)
+        got, expected = pixels(ours), pixels(reference)
+        assert ours.qimage.format() == QImage.Format.Format_ARGB32_Premultiplied  # our path
+        assert got.shape == (24, 32)
+        np.testing.assert_array_equal(got, expected)
+        holed = values.copy()
+        holed[5, 7] = np.nan
+        for item in (ours, reference):
+            item.setImage(holed, autoLevels=False, levels=levels)
+        got, expected = pixels(ours), pixels(reference)
+        assert got[5, 7] >> 24 == expected[5, 7] >> 24 == 0  # transparent
+        got[5, 7] = expected[5, 7]
+        np.testing.assert_array_equal(got, expected)

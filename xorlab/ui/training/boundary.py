@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Slot
-from PySide6.QtGui import QColor, QPainter, QShowEvent
+from PySide6.QtGui import QColor, QImage, QPainter, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QGraphicsItem,
@@ -53,6 +53,58 @@ class SmoothMap(pg.ImageItem):
     ``image[row, col]`` is the network's output at that grid point."""
 
     smooth = True
+    _table: tuple[np.ndarray, np.ndarray, QImage.Format] | None = None  # (lut, pixels, format)
+
+    def render(self) -> None:
+        """The picture of the map's values, as pyqtgraph makes it (levels scaled onto the
+        lookup table, NaN transparent) but in three numpy steps and as 32-bit pixels: its
+        own path took ~0.7 ms a snapshot in Python and made an 8-bit indexed image, which
+        Qt scales smoothly at about twice the cost of 32-bit pixels. Anything else (another
+        lookup, downsampling) takes pyqtgraph's path."""
+        image, lut, levels = self.image, self.lut, self.levels
+        if (
+            image is None
+            or image.ndim != 2
+            or image.size == 0
+            or image.dtype.kind != "f"
+            or not isinstance(lut, np.ndarray)
+            or lut.dtype != np.uint8
+            or lut.ndim != 2
+            or lut.shape[1] not in (3, 4)
+            or levels is None
+            or np.ndim(levels) != 1
+            or self.autoDownsample
+            or self.axisOrder != "row-major"
+        ):
+            super().render()
+            return
+        table, image_format = self._pixel_table(lut)
+        low, high = float(levels[0]), float(levels[1])
+        n = lut.shape[0]
+        span = high - low or 1.0
+        with np.errstate(invalid="ignore"):
+            scaled = np.clip((image - low) * (n / span), 0, n - 1)
+        nan = np.isnan(scaled)
+        pixels = table[np.where(nan, 0, scaled).astype(np.intp)]
+        if nan.any():
+            pixels[nan] = 0  # transparent, as pyqtgraph leaves NaN
+        self.qimage = pg.functions.ndarray_to_qimage(np.ascontiguousarray(pixels), image_format)
+        self._renderRequired = False
+        self._unrenderable = False
+
+    def _pixel_table(self, lut: np.ndarray) -> tuple[np.ndarray, QImage.Format]:
+        """``lut``'s colours as 32-bit ARGB pixels (premultiplied when all are opaque)."""
+        if self._table is not None and self._table[0] is lut:
+            return self._table[1], self._table[2]
+        rgba = np.full((lut.shape[0], 4), 255, dtype=np.uint32)
+        rgba[:, : lut.shape[1]] = lut
+        table = (rgba[:, 3] << 24) | (rgba[:, 0] << 16) | (rgba[:, 1] << 8) | rgba[:, 2]
+        opaque = bool((rgba[:, 3] == 255).all())
+        image_format = (
+            QImage.Format.Format_ARGB32_Premultiplied if opaque else QImage.Format.Format_ARGB32
+        )
+        self._table = (lut, table.astype(np.uint32), image_format)
+        return self._table[1], image_format
 
     def paint(self, painter: QPainter, *args: Any) -> None:
         painter.save()

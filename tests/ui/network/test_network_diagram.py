@@ -394,3 +394,34 @@ def test_units_are_kept_as_pictures_and_their_maps_are_not(qtbot):
         assert refresh.call_count == 0
         diagram.view.set_fast(False)
         assert refresh.call_count == 1
+
+
+def test_a_layer_too_wide_for_maps_is_one_kept_picture(qtbot):
+    """The neurons of a layer too wide for maps never change while training: they are one
+    item (a kept picture) at their centres, with their activation's glyph; narrow layers
+    keep an item per unit, which can show a map."""
+    from PySide6.QtWidgets import QGraphicsItem
+
+    from xorlab.ui.network.scene import PlainUnits
+
+    diagram = make_diagram(qtbot)
+    dataset = load_dataset(DatasetSpec("spiral", size=64, noise=0.1, seed=0))
+    diagram.on_run_reset(dataset)
+    rng = np.random.default_rng(0)
+    wide = style.MAX_MAP_UNITS + 4
+    shapes = [(3, wide), (wide + 1, 3), (4, 1)]
+    diagram.on_snapshot(fake_snapshot([rng.normal(0, 0.5, s) for s in shapes]))
+    scene = diagram.scene
+    plain = {scene.units[(1, u)] for u in range(wide)}
+    assert len(plain) == 1
+    (item,) = plain
+    assert isinstance(item, PlainUnits) and item.scene() is scene
+    assert item.cacheMode() == QGraphicsItem.CacheMode.DeviceCoordinateCache
+    assert item.centres == [scene.centres[(1, u)] for u in range(wide)]
+    activations = scene.arch.activations
+    glyph = style.activation_glyph(activations[0] if activations else "", scene.radius)
+    assert (item.glyph is None) == (glyph is None)  # as a unit without a map shows it
+    assert all(item.boundingRect().contains(c) for c in item.centres)
+    assert (1, 0) not in scene.maps and (2, 0) in scene.maps  # the 3-wide layer can map
+    assert isinstance(scene.units[(1, wide)], QGraphicsPathItem)  # its bias unit as before
+    assert isinstance(scene.units[(2, 0)], QGraphicsEllipseItem)

@@ -73,7 +73,11 @@ class NetworkScene(QGraphicsScene):
         self._place_units(arch, aspect)
         self._make_lines(arch)
         for (layer, unit), centre in self.centres.items():
-            self._make_unit(arch, layer, unit, centre)
+            if not self._is_plain(arch, layer, unit):
+                self._make_unit(arch, layer, unit, centre)
+        for layer, size in enumerate(arch.sizes):
+            if size > style.MAX_MAP_UNITS:
+                self._make_plain_units(arch, layer)
         self._make_captions(arch)
         self.hover = QGraphicsLineItem()
         self.hover.setZValue(HOVER_Z)
@@ -117,6 +121,26 @@ class NetworkScene(QGraphicsScene):
         self.edges = EdgesItem(self.segments, self.pens)
         self.edges.setZValue(LINE_Z)
         self.addItem(self.edges)
+
+    @staticmethod
+    def _is_plain(arch: Architecture, layer: int, unit: int) -> bool:
+        """A neuron of a layer too wide for maps: it never shows one (paint.paint_maps)."""
+        return arch.sizes[layer] > style.MAX_MAP_UNITS and unit < arch.sizes[layer]
+
+    def _make_plain_units(self, arch: Architecture, layer: int) -> None:
+        """The neurons of a layer too wide for maps as one item: they never change, and one
+        kept picture a column is blitted where 4 per unit were (a 2-64-64-64-1 net's 192:
+        ~1.5 of its diagram's ~2 ms repaint at each snapshot)."""
+        r = self.radius
+        activation = arch.activations[layer - 1] if 0 < layer <= len(arch.activations) else ""
+        keys = [(layer, unit) for unit in range(arch.sizes[layer])]
+        item = PlainUnits(
+            [self.centres[key] for key in keys], r, style.activation_glyph(activation, r)
+        )
+        item.setZValue(UNIT_Z)
+        self.addItem(item)
+        for key in keys:
+            self.units[key] = item
 
     def _make_unit(self, arch: Architecture, layer: int, unit: int, centre: QPointF) -> None:
         r = self.radius
@@ -306,3 +330,48 @@ class NetworkScene(QGraphicsScene):
         distance = np.hypot(*(a + t[:, None] * ab - p).T)
         best = int(np.argmin(distance))
         return best if distance[best] <= tolerance else None
+
+
+class PlainUnits(QGraphicsItem):
+    """Neurons that show no map, drawn as _make_unit draws one: the filled circle, its
+    activation's glyph, the circle's edge over it; kept as one picture by Qt."""
+
+    def __init__(self, centres: list[QPointF], radius: float, glyph: QPainterPath | None):
+        super().__init__()
+        self.centres = centres
+        self.radius = radius
+        self.glyph = glyph
+        self.brush = QBrush(QColor(style.NEURON_FILL))
+        self.pen = QPen(QColor(style.NEURON_BORDER), 1.3)
+        self.pen.setCosmetic(True)
+        self.glyph_pen = QPen(QColor(style.MUTED_COLOR), 1.6)
+        self.glyph_pen.setCosmetic(True)
+        xs = [c.x() for c in centres]
+        ys = [c.y() for c in centres]
+        margin = radius + 8  # room for the cosmetic pens however far the view zooms out
+        self._bounds = QRectF(
+            min(xs) - margin,
+            min(ys) - margin,
+            max(xs) - min(xs) + 2 * margin,
+            max(ys) - min(ys) + 2 * margin,
+        )
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def paint(self, painter, _option, _widget=None) -> None:
+        r = self.radius
+        painter.setPen(self.pen)
+        painter.setBrush(self.brush)
+        for centre in self.centres:
+            painter.drawEllipse(centre, r, r)
+        if self.glyph is not None:
+            painter.setPen(self.glyph_pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            for centre in self.centres:
+                painter.drawPath(self.glyph.translated(centre))
+        painter.setPen(self.pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for centre in self.centres:
+            painter.drawEllipse(centre, r, r)

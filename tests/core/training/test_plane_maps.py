@@ -30,6 +30,13 @@ def numpy_layers(spec, weights, points):
     return [a for _, _, a in layers]
 
 
+def numpy_sums(spec, weights, points):
+    """The output neuron's weighted sum (before its activation), numpy's forward pass."""
+    acts = [*spec.network.activations, spec.network.output_activation]
+    layers, _ = forward(weights, points, acts, spec.network.bias)
+    return layers[-1][1][:, 0]
+
+
 @pytest.mark.parametrize("name", list(SPECS))
 @pytest.mark.parametrize("resolution", [32, 64])
 def test_one_call_gives_the_decision_map_and_every_neuron_map(trainer_for, name, resolution):
@@ -44,9 +51,13 @@ def test_one_call_gives_the_decision_map_and_every_neuron_map(trainer_for, name,
     expected = numpy_layers(spec, weights, grid.points)[-1][:, 0].reshape(resolution, resolution)
     np.testing.assert_allclose(maps.output, expected, rtol=0, atol=1e-12)
     xs, ys = grid_axes(grid)
-    np.testing.assert_array_equal(
-        maps.contour, contour_segments(maps.output, xs, ys, DECISION_LEVEL)
+    # A sigmoid output is traced in its logit (the output sum), others as they are.
+    sums = numpy_sums(spec, weights, grid.points).reshape(resolution, resolution)
+    sigmoid = spec.network.output_activation == "sigmoid"
+    traced = contour_segments(
+        sums if sigmoid else expected, xs, ys, 0.0 if sigmoid else DECISION_LEVEL
     )
+    np.testing.assert_allclose(maps.contour, traced, rtol=0, atol=1e-9)
     m = MAP_RESOLUTION
     layers = numpy_layers(spec, weights, neuron_grid.points)
     assert len(maps.neurons.layers) == len(layers)
@@ -96,3 +107,27 @@ def test_a_wide_net_gets_values_but_no_pictures_for_its_wide_layers(trainer_for)
     assert maps.neuron_images[1] == (None,) * 20
     assert all(image is not None for image in maps.neuron_images[0])  # the inputs
     assert all(image is not None for image in maps.neuron_images[2])  # the output
+
+
+def test_a_sure_networks_contour_traced_in_its_sum_lies_on_its_boundary():
+    """Why the sum: a sure network's output (sigmoid of a sum that changes by ~10 a cell)
+    is ~0 or ~1 at the coarse grid's points next to the line, so the output's linear guess
+    puts the crossing mid-cell (the stair steps); its sum, nearly linear across a cell,
+    puts it on the line. Here the sum is 60 (x^2 + y^2 - 0.64): the boundary is the circle
+    of radius 0.8."""
+    n = 32
+    xs = ys = np.linspace(-1.5, 1.5, n)
+    x, y = np.meshgrid(xs, ys)
+    sums = 60 * (x**2 + y**2 - 0.64)
+    output = 1 / (1 + np.exp(-sums))
+
+    def off_circle(segments: np.ndarray) -> float:
+        ends = segments.reshape(-1, 2)
+        return float(np.abs(np.hypot(ends[:, 0], ends[:, 1]) - 0.8).max())
+
+    from_sums = contour_segments(sums, xs, ys, 0.0)
+    from_output = contour_segments(output, xs, ys, DECISION_LEVEL)
+    assert len(from_sums) == len(from_output) > 20  # the same cells are crossed
+    step = xs[1] - xs[0]
+    assert off_circle(from_sums) < 0.05 * step  # on the circle, to a few % of a cell
+    assert off_circle(from_output) > 0.2 * step  # the steps

@@ -12,6 +12,7 @@ Threads: call on the thread that owns the trainer (its compiled forward pass has
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -71,7 +72,8 @@ def plane_maps(
     n, r = len(grid.points), grid.resolution
     output = np.ascontiguousarray(layers[-1][:n, 0].reshape(r, r))
     xs, ys = grid_axes(grid)
-    contour = contour_segments(output, xs, ys, DECISION_LEVEL)
+    values, level = decision_values(trainer, grid, layers, output, weights)
+    contour = contour_segments(values, xs, ys, level)
     neurons = images = None
     if neuron_grid is not None:
         m = neuron_grid.resolution
@@ -84,6 +86,36 @@ def plane_maps(
         if palette is not None:
             images = neuron_images(neurons, trainer.spec.network, palette)
     return PlaneMaps(grid, output, contour, neurons, images, trainer.step_count)
+
+
+def decision_values(
+    trainer: Trainer,
+    grid: PlaneGrid,
+    layers: list[np.ndarray],
+    output: np.ndarray,
+    weights: Sequence[np.ndarray] | None,
+) -> tuple[np.ndarray, float]:
+    """What the decision contour is traced in, and at which level: a sigmoid output's
+    logit (the output neuron's weighted sum) at 0, else the output at 0.5.
+
+    contour_segments takes the values as linear along each cell edge. A sigmoid output is
+    flat near 0 and 1 and steep at 0.5: along an edge from 0.02 to 0.98 the linear guess
+    puts the crossing at the edge's middle wherever the network's really is, so on the
+    live map's 32 x 32 grid the contour snapped to the cells' midpoints and moved in
+    steps. The sum before the sigmoid varies almost linearly across a cell, so the
+    crossings found lie close to the network's own; it is monotone in the output, so the
+    same cell edges are crossed. It is the last layer's product, redone here for the
+    grid's points (~10 us): the output cannot give it back once it rounds to 0 or 1."""
+    net = trainer.spec.network
+    if net.output_activation != "sigmoid":
+        return output, DECISION_LEVEL
+    n, r = len(grid.points), grid.resolution
+    below = layers[-2][:n] if len(layers) > 1 else input_values(trainer, grid.points)
+    if net.bias:
+        below = np.hstack([below, np.ones((n, 1))])
+    last = weights[-1] if weights is not None else trainer.params[-1].get_value(borrow=True)
+    sums = below @ np.asarray(last, dtype=np.float64)[:, :1]
+    return sums.reshape(r, r), math.log(DECISION_LEVEL / (1 - DECISION_LEVEL))
 
 
 def snapshot_with_maps(

@@ -52,6 +52,7 @@ class TimingApp(QApplication):
         self.wall = collections.Counter()  # (event type, receiver) -> seconds, outermost only
         self.count = collections.Counter()
         self.paint = collections.Counter()  # receiver -> seconds in its Paint events, any depth
+        self.paints = collections.Counter()  # receiver -> how many
 
     def notify(self, receiver, event):  # noqa: N802 - Qt's name
         if not self.recording or not self.events or QThread.currentThread() is not self.gui:
@@ -71,7 +72,9 @@ class TimingApp(QApplication):
                 # Where the outermost events' time goes: the widgets painted (a repaint
                 # of the window sends one Paint per dirty widget, one after the other).
                 # Thread CPU: a busy machine hardly moves it.
-                self.paint[(kind.name, describe(receiver, parent=True))] += time.thread_time() - cpu
+                key = (kind.name, describe(receiver, parent=True))
+                self.paint[key] += time.thread_time() - cpu
+                self.paints[key] += 1
             if kind == QEvent.Type.LayoutRequest:
                 self.count[("LayoutRequest", describe(receiver))] += 1
 
@@ -256,10 +259,11 @@ def main() -> int:
         print(f"  {kind:<22} {receiver:<48} {seconds / n * 1000:7.2f}")
     print(
         "\nper snapshot, ms of GUI-thread CPU in Paint (each widget) and UpdateRequest "
-        "(a whole repaint)"
+        "(a whole repaint), and how many of each"
     )
     for (kind, receiver), seconds in app.paint.most_common(args.top):
-        print(f"  {kind:<14} {receiver:<70} {seconds / n * 1000:7.2f}")
+        count = app.paints[(kind, receiver)] / n
+        print(f"  {kind:<14} {receiver:<70} {seconds / n * 1000:7.2f} {count:5.2f}x")
     print("\nper snapshot, layout requests by receiver")
     for (_kind, receiver), count in app.count.most_common(args.top):
         print(f"  {receiver:<60} {count / n:6.2f}")

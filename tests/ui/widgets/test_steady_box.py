@@ -97,3 +97,30 @@ def test_a_wrapped_label_asks_for_room_when_it_needs_another_line(qtbot):
     assert box.relayouts == 1
     assert box.height() > one_line
     assert box.height() >= label.heightForWidth(box.width())  # every line shows
+
+
+def test_a_text_that_differs_only_in_digits_is_not_measured_again(qtbot):
+    """Measuring lays the text out; a new epoch or cost only changes digits, which are
+    as wide as each other: the box keeps the room it measured, and measures again for any
+    other change (a longer number, other words)."""
+    label = QLabel("Epoch 1,000 of 60,000")
+    window, box = shown_row(qtbot, label)
+    measured: list[str] = []
+    size_hint = label.sizeHint
+
+    def counted():
+        measured.append(label.text())
+        return size_hint()
+
+    label.sizeHint = counted
+    for epoch in range(1001, 1011):
+        label.setText(f"Epoch {epoch:,} of 60,000")
+        settle()
+    assert measured == []  # as "Epoch 1,000 of 60,000", measured when shown
+    label.setText("Epoch 10,011 of 60,000")  # one more digit: measured, and given room
+    settle()
+    assert measured[-1] == "Epoch 10,011 of 60,000"
+    assert box.sizeHint().width() >= size_hint().width()
+    label.setText("Done at epoch 10,011")
+    settle()
+    assert measured[-1] == "Done at epoch 10,011" and len(measured) == 2

@@ -22,6 +22,8 @@ from PySide6.QtCore import QEvent, QSize
 from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
+_DIGITS_AS_ZERO = str.maketrans("123456789", "000000000")
+
 
 class SteadyBox(QWidget):
     """Holds ``label`` (re-parented here and kept the size of the box)."""
@@ -35,6 +37,7 @@ class SteadyBox(QWidget):
         self._hint = label.sizeHint()
         self._minimum = label.minimumSizeHint()
         self._lines_height = self._height_for(self.width())
+        self._measured: tuple[str, str, str, int] | None = None  # see _refit
 
     def sizeHint(self) -> QSize:
         return self._hint
@@ -68,6 +71,20 @@ class SteadyBox(QWidget):
 
     def _refit(self) -> None:
         label = self.label
+        # Measuring a label lays its text out (~0.1-0.3 ms, more when it wraps), and the
+        # status labels change at every snapshot, mostly in their digits only. Digits are
+        # equally wide in UI fonts (as the truth table's column fitting also relies on), so
+        # a text that differs from the last one measured only in its digits, in the same
+        # font, style and width, needs exactly the room that one needed.
+        measured = (
+            label.text().translate(_DIGITS_AS_ZERO),
+            label.font().key(),
+            label.styleSheet(),
+            self.width(),
+        )
+        if measured == self._measured:
+            return
+        self._measured = measured
         hint, minimum = label.sizeHint(), label.minimumSizeHint()
         if label.text():  # grow only: neighbours stay put
             hint, minimum = hint.expandedTo(self._hint), minimum.expandedTo(self._minimum)

@@ -53,6 +53,7 @@ class TimingApp(QApplication):
         self.count = collections.Counter()
         self.paint = collections.Counter()  # receiver -> seconds in its Paint events, any depth
         self.paints = collections.Counter()  # receiver -> how many
+        self.stalls: list[tuple[float, float, str, str]] = []  # outermost events > 10 ms
 
     def notify(self, receiver, event):  # noqa: N802 - Qt's name
         if not self.recording or not self.events or QThread.currentThread() is not self.gui:
@@ -68,6 +69,9 @@ class TimingApp(QApplication):
             took = time.perf_counter() - start
             if self.depth == 0:
                 self.wall[(kind.name, describe(receiver))] += took
+                if took > 0.010:  # a stall of the event loop: what and how long (lag spikes)
+                    cpu_took = time.thread_time() - cpu
+                    self.stalls.append((took, cpu_took, kind.name, describe(receiver)))
             if kind in (QEvent.Type.Paint, QEvent.Type.UpdateRequest):
                 # Where the outermost events' time goes: the widgets painted (a repaint
                 # of the window sends one Paint per dirty widget, one after the other).
@@ -264,6 +268,9 @@ def main() -> int:
     for (kind, receiver), seconds in app.paint.most_common(args.top):
         count = app.paints[(kind, receiver)] / n
         print(f"  {kind:<14} {receiver:<70} {seconds / n * 1000:7.2f} {count:5.2f}x")
+    print(f"\nevents that held the event loop over 10 ms ({len(app.stalls)}), the longest:")
+    for took, cpu_took, kind, receiver in sorted(app.stalls, reverse=True)[:15]:
+        print(f"  {took * 1000:7.1f} ms wall {cpu_took * 1000:7.1f} ms CPU  {kind:<14} {receiver}")
     print("\nper snapshot, layout requests by receiver")
     for (_kind, receiver), count in app.count.most_common(args.top):
         print(f"  {receiver:<60} {count / n:6.2f}")

@@ -110,7 +110,7 @@ VIEW_SLOTS = {
 }
 
 
-def time_views(app: TimingApp, slots: collections.Counter) -> None:
+def time_views(app: TimingApp, slots: collections.Counter, worst: collections.Counter) -> None:
     """Wrap each view's slot in its class, before the window connects the bound methods:
     connecting a timed wrapper beside the real slot would run the view twice a snapshot."""
     for name, (module, cls_name, method) in VIEW_SLOTS.items():
@@ -124,7 +124,9 @@ def time_views(app: TimingApp, slots: collections.Counter) -> None:
                 return original(self, *args)
             finally:
                 if app.recording:
-                    slots[name] += time.thread_time() - start
+                    took = time.thread_time() - start
+                    slots[name] += took
+                    worst[name] = max(worst[name], took)
 
         setattr(cls, method, timed)
 
@@ -202,7 +204,8 @@ def main() -> int:
             flush["n"] += 1
 
     outbox.Outbox._on_posted = on_posted
-    time_views(app, slots)
+    worst = collections.Counter()  # view -> its slowest single call, CPU
+    time_views(app, slots, worst)
     with tempfile.TemporaryDirectory() as folder:
         window = ready_window(folder, endless(args.preset), args.dock == "open")
         worker = window.worker
@@ -252,9 +255,9 @@ def main() -> int:
         out = io.StringIO()
         pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(args.top)
         print(out.getvalue())
-    print("\nper snapshot, ms of GUI-thread CPU in each view's slot")
+    print("\nper snapshot, ms of GUI-thread CPU in each view's slot (and its slowest call)")
     for name, seconds in slots.most_common():
-        print(f"  {name:<24} {seconds / n * 1000:7.2f}")
+        print(f"  {name:<24} {seconds / n * 1000:7.2f} {worst[name] * 1000:8.2f}")
     if not args.events:
         app.quit()
         return 0

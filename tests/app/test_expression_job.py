@@ -95,15 +95,15 @@ class StepClock:
 )
 def test_the_rewrites_get_what_is_left_of_the_second(monkeypatch, first_answer_s, rewrite_s):
     budgets = []
-    real = expression_module.compiled_scalar
+    real = expression_module.rewritten_scalar
 
     def recorded(expr, budget=None):
         if budget is not None:  # expression.py's own calls (the values as written) pass none
             budgets.append(budget)
         return real(expr, budget)
 
-    # The lab imports compiled_scalar where it calls it (the window imports no PyTensor).
-    monkeypatch.setattr(expression_module, "compiled_scalar", recorded)
+    # The lab imports rewritten_scalar where it calls it (the window imports no PyTensor).
+    monkeypatch.setattr(expression_module, "rewritten_scalar", recorded)
     clock = StepClock()
     lab = ExpressionLab(clock=clock)
     first = lab.compute(_request("x**3 + sin(x)"), optimized=False)

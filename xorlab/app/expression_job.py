@@ -154,17 +154,17 @@ class ExpressionLab:
             return True
         # Imported only here: the tab asks this on the GUI thread, which must not be the one
         # to import PyTensor (a parsed expression means the runner already has).
-        from xorlab.core.expression.expression import is_compiled
+        from xorlab.core.expression.expression import is_rewritten
 
-        return not is_compiled(expr)
+        return not is_rewritten(expr)
 
     def compute(self, request: ExpressionRequest, optimized: bool = True) -> ExpressionResult:
         """Everything the tab shows; with ``optimized=False``, all but what needs PyTensor's
         rewrites (the formula, the optimized graph, the notes comparing its values)."""
         from xorlab.core.expression.expression import (
-            compiled_scalar,
             derivative_formula,
-            is_compiled,
+            is_rewritten,
+            rewritten_scalar,
         )
         from xorlab.core.graphs.build import graph_of_expression
 
@@ -172,8 +172,8 @@ class ExpressionLab:
         if request.text != self._last_text:
             self._last_text = request.text
             self._drop_waiting_layouts()
-        if optimized and not is_compiled(expr):
-            compiled_scalar(expr, self.rewrite_budget(request.text))
+        if optimized and not is_rewritten(expr):
+            rewritten_scalar(expr, self.rewrite_budget(request.text))
         # The expression as written: PyTensor's rewrites would make 0/0 equal 1.
         point, fd, xs, fs, dfs = self._as_written(expr, request, optimized)
         f, df = point.f, point.df if point.df_defined else float("nan")

@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from xorlab.app import expression_job
-from xorlab.app.expression_job import ExpressionLab, ExpressionRequest
+from xorlab.app.expression_job import LAYOUT_THREADS, ExpressionLab, ExpressionRequest
 from xorlab.core.expression import expression as expression_module
 from xorlab.core.graphs import render
 
@@ -130,10 +130,13 @@ def test_typing_past_an_expression_drops_its_layouts_not_started(monkeypatch):
 
     monkeypatch.setattr(render, "render_svg", held)
     lab = ExpressionLab()
+    held_texts = [f"x**{k} + 1" for k in range(LAYOUT_THREADS)]
     try:
-        lab.compute(_request("x**3"), optimized=False)  # its layout runs, and is held
-        assert started.wait(30)
-        lab.compute(_request("x**4"), optimized=False)  # queued behind it
+        for text in held_texts:  # their layouts run, and are held
+            started.clear()
+            lab.compute(_request(text), optimized=False)
+            assert started.wait(30)
+        lab.compute(_request("x**4"), optimized=False)  # queued behind them
         lab.compute(_request("x**5"), optimized=False)  # typed past x**4: its layout is dropped
     finally:
         released.set()

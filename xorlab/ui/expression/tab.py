@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import html
 import math
+from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
@@ -28,10 +29,13 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDoubleSpinBox,
+    QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QMenu,
+    QMessageBox,
     QSizePolicy,
     QSplitter,
     QToolButton,
@@ -46,6 +50,7 @@ from xorlab.app.expression_job import (
     ExpressionRequest,
     ExpressionResult,
 )
+from xorlab.core.files.safe_files import SafeFileError, write_atomically
 from xorlab.core.first_imports import import_pytensor
 from xorlab.ui.expression.input_field import ExpressionInput
 from xorlab.ui.runtime.background import BackgroundRunner
@@ -109,6 +114,12 @@ def _segments(group: QButtonGroup, prefix: str, labels: dict[str, str], key: str
 
 X_PADDING = 0.02  # share of the plotted range left beside it
 TITLE_CHARACTERS = 80  # of the expression, in the values panel's title
+# What "Save graph" writes: format -> (menu text, file filter). The DOT source is the whole
+# graph, also when only its start is shown (a graph too big to draw).
+SAVE_FORMATS = {
+    "dot": ("DOT source…", "Graphviz DOT (*.dot *.gv)"),
+    "svg": ("SVG picture…", "SVG image (*.svg)"),
+}
 
 
 def format_number(value: float, digits: int = 10, reason: str = "") -> str:
@@ -270,6 +281,21 @@ class ExpressionTab(QWidget):
         self.graph_stats = QLabel()
         self.graph_stats.setObjectName("expression.graph_stats")
         graph_bar.addWidget(self.graph_stats)
+        self.save_button = QToolButton()
+        self.save_button.setObjectName("expression.save_graph")
+        self.save_button.setText("Save graph…")
+        self.save_button.setToolTip("Save the graph shown: its whole DOT source, or the picture")
+        self.save_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        save_menu = QMenu(self.save_button)
+        self.save_actions = {}
+        for fmt, (text_, _) in SAVE_FORMATS.items():
+            action = save_menu.addAction(text_)
+            action.setObjectName(f"expression.save_graph.{fmt}")
+            action.triggered.connect(lambda _=False, f=fmt: self.save_graph_interactively(f))
+            self.save_actions[fmt] = action
+        self.save_button.setMenu(save_menu)
+        self.save_button.setEnabled(False)  # until a graph is shown
+        graph_bar.addWidget(self.save_button)
         self.part_group.buttons()[-1].setChecked(True)  # f and f'
         self.stage_group.buttons()[0].setChecked(True)  # symbolic
         # Said where the graph is: a long expression's rewrites were stopped by the budget.
@@ -279,6 +305,7 @@ class ExpressionTab(QWidget):
         self.rewrite_note.setStyleSheet("color: #8a4b00;")
         self.rewrite_note.hide()
         self.canvas = GraphCanvas("expression.canvas")
+        self.canvas.save_hint = "Save graph… above it saves it whole"
         self.details = NodeDetails(
             "expression.details", empty_text="Click a node in the graph to see what it computes."
         )
@@ -348,6 +375,39 @@ class ExpressionTab(QWidget):
             self.runner.cancel(JOB_FIRST)
         self.runner.submit(JOB, self.lab.compute, request)
 
+    def save_graph(self, fmt: str, path: str | Path) -> Path:
+        """Write the graph shown as ``fmt`` ('dot': the whole DOT source; 'svg': the picture
+        as drawn) to ``path``, atomically; SafeFileError says why it could not."""
+        graph = self.canvas.graph
+        if graph is None:
+            raise SafeFileError("there is no graph to save yet")
+        if fmt == "dot":
+            data = graph.dot
+        elif fmt == "svg" and self.canvas.svg is not None:
+            data = self.canvas.svg
+        elif fmt == "svg":
+            raise SafeFileError("this graph is not drawn; save its DOT source instead")
+        else:
+            raise SafeFileError(f"unknown format {fmt!r}; choose one of {', '.join(SAVE_FORMATS)}")
+        write_atomically(path, data.encode("utf-8"))
+        return Path(path)
+
+    def save_graph_interactively(self, fmt: str) -> Path | None:
+        graph = self.canvas.graph
+        if graph is None:
+            return None
+        name = f"expression-{graph.stage}.{fmt}"
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save the graph", str(Path.home() / name), SAVE_FORMATS[fmt][1]
+        )
+        if not path:
+            return None
+        try:
+            return self.save_graph(fmt, path)
+        except SafeFileError as error:
+            QMessageBox.warning(self, "Could not save the graph", str(error))
+            return None
+
     def busy(self) -> bool:
         return (
             self._debounce.isActive() or self.runner.is_busy(JOB) or self.runner.is_busy(JOB_FIRST)
@@ -390,6 +450,7 @@ class ExpressionTab(QWidget):
             self._show_graph(result)
         else:
             self.canvas.show_message("Optimizing: PyTensor is rewriting this graph…")
+            self.save_button.setEnabled(False)  # the graph it would save is not this one
             self.graph_stats.setText("")
         self.rewrite_note.setText(result.rewrite_limit)
         self.rewrite_note.setVisible(bool(result.rewrite_limit))
@@ -406,6 +467,8 @@ class ExpressionTab(QWidget):
         elif not result.drawing:  # while Graphviz is at it the canvas says "Drawing…"
             self.canvas.show_render_problem(result.render_problem or "")
         self.details.show_node(result.graph, None)
+        self.save_button.setEnabled(True)
+        self.save_actions["svg"].setEnabled(result.svg is not None)
         self.graph_stats.setText(
             f"{result.graph.stats.apply_nodes} ops, {result.graph.stats.variables} values"
         )

@@ -383,3 +383,16 @@ def test_a_drawn_graph_saves_its_picture(qtbot, tab, tmp_path):
     assert tab.canvas.is_drawn() and tab.save_actions["svg"].isEnabled()
     saved = tab.save_graph("svg", tmp_path / "graph.svg")
     assert saved.read_text(encoding="utf-8") == tab.canvas.svg
+
+
+def test_an_underflowed_value_is_not_shown_as_the_truth(qtbot, tab):
+    # exp(-900) is about 1.6e-391: below double range, computed as 0.
+    tab.point_box.setValue(30.0)
+    with qtbot.waitSignal(tab.result_shown, timeout=WAIT_MS):
+        tab.set_expression("exp(-x**2)")
+    assert tab.result.f == 0.0
+    assert tab.f_value.text() == "0 (underflow: see below)"
+    assert tab.df_value.text().endswith("(underflow: see below)")
+    assert "true value is not 0" in tab.truth_note.text() and tab.truth_note.isVisible()
+    assert tab.diff_value.text() == "— (underflow: no check here)"  # not "0 (identical)"
+    assert tab.fd_value.text().endswith("(of f values that underflow)")

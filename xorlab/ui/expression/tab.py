@@ -493,18 +493,28 @@ class ExpressionTab(QWidget):
         text = _shortened(result.request.text, TITLE_CHARACTERS)
         self.values_title.setText(f"<b>At x = {at:g}</b> &nbsp; f(x) = {html.escape(text)}")
         point = result.point
-        self.f_value.setText(format_number(result.f, reason=point.f_reason))
-        self.df_value.setText(format_number(result.df, reason=point.df_reason))
+        # An underflowed value is a number, but not the truth: said beside it, and why in
+        # the note below.
+        for label, value, reason, underflow in (
+            (self.f_value, result.f, point.f_reason, point.f_underflow),
+            (self.df_value, result.df, point.df_reason, point.df_underflow),
+        ):
+            shown = format_number(value, reason=reason)
+            label.setText(f"{shown} (underflow: see below)" if underflow else shown)
         self.truth_note.setText("\n".join(point.notes))
         self.truth_note.setVisible(bool(point.notes))
         no_f = "" if point.f_defined else "f is not finite here"
-        self.fd_value.setText(format_number(result.fd, reason=no_f))
+        fd = format_number(result.fd, reason=no_f)
+        # Differences of values that underflowed check nothing (0 - 0 agrees with any 0).
+        self.fd_value.setText(f"{fd} (of f values that underflow)" if point.f_underflow else fd)
         formula = _shortened(
             result.formula, FORMULA_CHARACTERS, " (the optimized graph has it all)"
         )
         self.formula.setText(formula if result.complete else "optimizing…")
         difference = result.difference
-        if math.isfinite(difference):
+        if point.f_underflow or point.df_underflow:
+            self.diff_value.setText("— (underflow: no check here)")
+        elif math.isfinite(difference):
             scale = max(abs(result.df), 1e-300)
             self.diff_value.setText(
                 f"{difference:.3g} (relative {abs(difference) / scale:.2g})"

@@ -145,3 +145,13 @@ def test_typing_past_an_expression_drops_its_layouts_not_started(monkeypatch):
     assert not any("x**4" in dot for dot in laid_out)
     assert lab.compute(_request("x**4")).svg == "<svg/>"  # asked again: laid out then
     lab.close()
+
+
+def test_a_pictures_shapes_are_found_on_the_layout_thread(monkeypatch):
+    monkeypatch.setattr(render, "render_svg", lambda dot, renderer=None, timeout=0: "<svg/>")
+    lab = ExpressionLab(picture_shapes=lambda svg: (svg, threading.current_thread().name))
+    result = lab.compute(_request("x**3"))
+    assert result.svg == "<svg/>"
+    assert result.shapes == ("<svg/>", result.shapes[1])
+    assert result.shapes[1].startswith("xorlab-expression-layout")
+    lab.close()

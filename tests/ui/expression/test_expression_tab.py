@@ -396,3 +396,20 @@ def test_an_underflowed_value_is_not_shown_as_the_truth(qtbot, tab):
     assert "true value is not 0" in tab.truth_note.text() and tab.truth_note.isVisible()
     assert tab.diff_value.text() == "— (underflow: no check here)"  # not "0 (identical)"
     assert tab.fd_value.text().endswith("(of f values that underflow)")
+
+
+def test_the_gui_thread_neither_finds_shapes_nor_redraws_what_is_shown(qtbot, tab, monkeypatch):
+    found = []
+    monkeypatch.setattr(graph_canvas, "find_shapes", lambda *args: found.append(args) or {})
+    set_svg, pictures = tab.canvas.set_svg, []
+    monkeypatch.setattr(tab.canvas, "set_svg", lambda *a: pictures.append(a) or set_svg(*a))
+    with qtbot.waitSignal(tab.result_shown, timeout=WAIT_MS):
+        tab.set_expression("sin(x)*x**2")
+    settle(qtbot, tab)
+    assert tab.canvas.is_drawn() and tab.canvas._shapes and not found
+    assert len(pictures) == 1  # the first and the complete answer show one picture, once
+    tab.canvas.select(next(iter(tab.canvas._shapes)))
+    selected = tab.canvas.selected_id
+    with qtbot.waitSignal(tab.result_shown, timeout=WAIT_MS):
+        tab.compute()  # the same answer again: nothing redrawn, the selection kept
+    assert len(pictures) == 1 and tab.canvas.selected_id == selected

@@ -58,6 +58,7 @@ from xorlab.ui.widgets import plot_style
 from xorlab.ui.widgets.graph_canvas import GraphCanvas
 from xorlab.ui.widgets.node_details import NodeDetails
 from xorlab.ui.widgets.segments import STYLE as SEGMENT_STYLE
+from xorlab.ui.widgets.svg_shapes import shapes_of_svg
 
 DEFAULT_EXPRESSION = "exp(sin(x**2))"
 DEFAULT_POINT = 15.0
@@ -142,7 +143,12 @@ class ExpressionTab(QWidget):
         super().__init__(parent)
         self._build_widgets(DEFAULT_EXPRESSION, DEFAULT_POINT, DEFAULT_RANGE)
         self.result: ExpressionResult | None = None  # the last good result, on screen
-        self.lab = ExpressionLab()
+        # The picture's clickable shapes are found where Graphviz ran, not on this thread.
+        self.lab = ExpressionLab(picture_shapes=shapes_of_svg)
+        # What is on screen, so an answer that repeats it (the complete answer after the
+        # first: the same plots, often the same graph) does not redraw it.
+        self._shown_curves: tuple = ()
+        self._shown_picture: tuple = ()
         self.runner = BackgroundRunner("xorlab-expression", self)
         self.runner.job_finished.connect(self._on_job_finished)
         self.runner.job_failed.connect(self._on_job_failed)
@@ -433,8 +439,11 @@ class ExpressionTab(QWidget):
             self.result = result
         request = result.request
         xs = result.xs
-        self.f_curve.setData(xs, _finite(result.fs), connect="finite")
-        self.df_curve.setData(xs, _finite(result.dfs), connect="finite")
+        curves = (xs, result.fs, result.dfs)
+        if not _same_objects(curves, self._shown_curves):  # the same arrays: drawn already
+            self._shown_curves = curves
+            self.f_curve.setData(xs, _finite(result.fs), connect="finite")
+            self.df_curve.setData(xs, _finite(result.dfs), connect="finite")
         self.point_line.setValue(request.at)
         self.df_point_line.setValue(request.at)
         # The plotted range is the one asked for: a point outside it is not drawn there (its
@@ -451,6 +460,7 @@ class ExpressionTab(QWidget):
         else:
             self.canvas.show_message("Optimizing: PyTensor is rewriting this graph…")
             self.save_button.setEnabled(False)  # the graph it would save is not this one
+            self._shown_picture = ()
             self.graph_stats.setText("")
         self.rewrite_note.setText(result.rewrite_limit)
         self.rewrite_note.setVisible(bool(result.rewrite_limit))
@@ -461,9 +471,13 @@ class ExpressionTab(QWidget):
         self.result_shown.emit(result)
 
     def _show_graph(self, result: ExpressionResult) -> None:
+        picture = (result.graph, result.svg, result.render_problem, result.drawing)
+        if _same_objects(picture, self._shown_picture) and self.canvas.graph is result.graph:
+            return  # on screen already, and the node the learner picked stays picked
+        self._shown_picture = picture
         self.canvas.set_graph(result.graph)
         if result.svg is not None:
-            self.canvas.set_svg(result.svg)
+            self.canvas.set_svg(result.svg, result.shapes)
         elif not result.drawing:  # while Graphviz is at it the canvas says "Drawing…"
             self.canvas.show_render_problem(result.render_problem or "")
         self.details.show_node(result.graph, None)
@@ -544,6 +558,10 @@ class ExpressionTab(QWidget):
 def _shortened(text: str, limit: int, more: str = "") -> str:
     """``text``, or its first ``limit`` characters, an ellipsis and ``more``."""
     return text if len(text) <= limit else f"{text[:limit]}…{more}"
+
+
+def _same_objects(these: tuple, those: tuple) -> bool:
+    return len(these) == len(those) and all(a is b for a, b in zip(these, those, strict=True))
 
 
 def _finite(values: np.ndarray) -> np.ndarray:

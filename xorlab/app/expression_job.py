@@ -92,6 +92,8 @@ class ExpressionResult:
     # The picture's clickable elements, found on the layout thread by the lab's
     # ``picture_shapes`` (None: none given, or no picture): the view need not parse the SVG.
     shapes: object = None
+    # '' or a sentence: where on the plots f or f' is 0 (or subnormal) by underflow.
+    range_note: str = ""
 
     @property
     def difference(self) -> float:
@@ -193,7 +195,7 @@ class ExpressionLab:
         if optimized and not is_rewritten(expr):
             rewritten_scalar(expr, self.rewrite_budget(request.text))
         # The expression as written: PyTensor's rewrites would make 0/0 equal 1.
-        point, fd, xs, fs, dfs = self._as_written(expr, request, optimized)
+        point, fd, xs, fs, dfs, range_note = self._as_written(expr, request, optimized)
         f, df = point.f, point.df if point.df_defined else float("nan")
         # The tab shows the picture, or the DOT source: never debugprint's text. A first
         # answer has the symbolic graph; the complete one has both (switching costs nothing).
@@ -230,17 +232,19 @@ class ExpressionLab:
             limit,
             optimized,
             shapes,
+            range_note,
         )
 
     def _as_written(self, expr: Expression, request: ExpressionRequest, optimized: bool) -> tuple:
-        """(point, fd, xs, fs, dfs) as written; the last request's are reused (the complete
-        answer follows the first with the same text, point and range, and the optimized
-        graph's button the complete answer)."""
+        """(point, fd, xs, fs, dfs, range_note) as written; the last request's are reused (the
+        complete answer follows the first with the same text, point and range, and the
+        optimized graph's button the complete answer)."""
         from xorlab.core.expression.expression import finite_difference
         from xorlab.core.expression.values import (
             beside_optimized,
+            describe_range_underflow,
             evaluate_point,
-            evaluate_range_as_written,
+            evaluate_range_with_underflow,
         )
 
         key = (request.text, request.at, request.x_min, request.x_max, request.points)
@@ -262,8 +266,8 @@ class ExpressionLab:
         except ValueError:  # a point so large that no step changes it
             fd = float("nan")
         xs = np.linspace(request.x_min, request.x_max, request.points)
-        fs, dfs = evaluate_range_as_written(expr, xs)
-        known = (point, fd, xs, fs, dfs)
+        fs, dfs, f_under, df_under = evaluate_range_with_underflow(expr, xs)
+        known = (point, fd, xs, fs, dfs, describe_range_underflow(xs, f_under, df_under))
         with self._lock:
             self._written = (key, known, point if optimized else None)
         return known

@@ -13,9 +13,11 @@ from xorlab.cli import main
 from xorlab.core.expression.expression import derivative_formula, parse_expression
 from xorlab.core.expression.values import (
     beside_optimized,
+    describe_range_underflow,
     describe_value,
     evaluate_point,
     evaluate_range_as_written,
+    evaluate_range_with_underflow,
 )
 
 # text, x, f as written (numpy), reason, optimized f PyTensor's rewrites give
@@ -227,3 +229,21 @@ def test_the_cli_says_underflow_and_checks_nothing_there(capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "f(30) = 0.0 (underflow: the true value is not 0)"
     assert lines[2].endswith("(no check: the values underflow here)")
+
+
+def test_a_range_says_where_its_values_underflow():
+    xs = np.linspace(700.0, 720.0, 201)  # exp(-x) is subnormal past x = 708.39...
+    f, df, f_under, df_under = evaluate_range_with_underflow(parse_expression("exp(-x)"), xs)
+    np.testing.assert_array_equal(f, np.exp(-xs))
+    np.testing.assert_array_equal(f_under, np.exp(-xs) < np.finfo(np.float64).tiny)
+    np.testing.assert_array_equal(df_under, f_under)
+    assert 0 < f_under.sum() < xs.size
+    note = describe_range_underflow(xs, f_under, df_under)
+    first = xs[f_under].min()
+    assert f"f at {f_under.sum()} of 201 points (x from {first:g} to 720)" in note
+    assert math.exp(-first) < np.finfo(np.float64).tiny <= math.exp(-(first - 0.1))
+    # Exact zeros are not underflow; a range with none says nothing.
+    for text in ("x - x", "sin(x)"):
+        *_, f_under, df_under = evaluate_range_with_underflow(parse_expression(text), xs - 710)
+        assert not f_under.any() and not df_under.any()
+    assert describe_range_underflow(xs, f_under, df_under) == ""

@@ -396,6 +396,16 @@ def test_an_underflowed_value_is_not_shown_as_the_truth(qtbot, tab):
     assert "true value is not 0" in tab.truth_note.text() and tab.truth_note.isVisible()
     assert tab.diff_value.text() == "— (underflow: no check here)"  # not "0 (identical)"
     assert tab.fd_value.text().endswith("(of f values that underflow)")
+    # On the plots too: exp(-x**2) is below the smallest normal double for x > 26.6.
+    with qtbot.waitSignal(tab.result_shown, timeout=WAIT_MS):
+        tab.set_range(26.0, 28.0)
+    xs, fs = tab.f_curve.getData()
+    under = np.exp(-(xs**2)) < np.finfo(np.float64).tiny
+    first = xs[under].min()
+    assert 0 < under.sum() < len(xs) and 26.6 < first < 26.7
+    assert f"On the plots, f at {under.sum()} of 1001 points (x from {first:g} to 28)" in (
+        tab.truth_note.text()
+    )
 
 
 def test_the_gui_thread_neither_finds_shapes_nor_redraws_what_is_shown(qtbot, tab, monkeypatch):

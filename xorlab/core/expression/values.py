@@ -127,15 +127,86 @@ def beside_optimized(expr: Expression, written: PointValues) -> PointValues:
 
 def evaluate_range_as_written(expr: Expression, xs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(f(xs), f'(xs)) as written, element by element; nan or inf where undefined."""
+    f, df, _, _ = _range(expr, xs, underflow=False)
+    return f, df
+
+
+def evaluate_range_with_underflow(
+    expr: Expression, xs: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(f(xs), f'(xs), where f underflowed, where f' did): as evaluate_range_as_written, and
+    boolean arrays marking the points whose value is 0 or subnormal because a value on the
+    way fell below double range (as ``_underflow`` finds for one point)."""
+    return _range(expr, xs, underflow=True)
+
+
+def _range(expr: Expression, xs: np.ndarray, underflow: bool) -> tuple:
     points = np.asarray(xs, dtype=np.float64).ravel()
-    known = as_written.run(_as_written(expr), expr.x, points)
+    order = _as_written(expr)
+    known = as_written.run(order, expr.x, points)
     # Copies the length of the points: a constant f ("3") or f' is one 0-d value.
     f, df = (
         np.array(np.broadcast_to(as_written.value_of(var, known), points.shape), dtype=np.float64)
         for var in (expr.f, expr.df)
     )
     df[~np.isfinite(f)] = np.nan  # where f is undefined, so is f'
-    return f.reshape(np.shape(xs)), df.reshape(np.shape(xs))
+    f_under = df_under = np.zeros(points.shape, dtype=bool)
+    if underflow and (_small(f).any() or _small(df).any()):  # else nothing to look for
+        tainted = _underflowed(order, known, points.shape)
+        none = np.zeros(points.shape, dtype=bool)
+        f_under = tainted.get(expr.f, none) & _small(f)
+        df_under = tainted.get(expr.df, none) & _small(df)
+    shape = np.shape(xs)
+    return f.reshape(shape), df.reshape(shape), f_under.reshape(shape), df_under.reshape(shape)
+
+
+def _small(values: np.ndarray) -> np.ndarray:
+    """0 or subnormal (finite and below the smallest normal double)."""
+    with np.errstate(invalid="ignore"):
+        return np.isfinite(values) & (np.abs(values) < TINY)
+
+
+def _underflowed(order: list[Apply], known: dict, shape: tuple) -> dict:
+    """For each value, the points where it or a value it was computed from fell below double
+    range at an op that cannot give 0 exactly from what it was given (_NONZERO_FROM)."""
+    tainted: dict = {}
+    for node in order:
+        out = node.outputs[0]
+        marks = [tainted[v] for v in node.inputs if v in tainted]
+        needed = _NONZERO_FROM.get(_op_name(node), "")
+        if needed != "":
+            args = [np.broadcast_to(as_written.value_of(v, known), shape) for v in node.inputs]
+            made = _small(np.broadcast_to(known[out], shape))
+            positions = range(len(args)) if needed is None else needed
+            for i, arg in enumerate(args):
+                made &= np.isfinite(arg)
+                if i in positions:
+                    made &= arg != 0.0
+            marks.append(made)
+        if marks:
+            mark = np.logical_or.reduce(marks) if len(marks) > 1 else marks[0]
+            if mark.any():
+                tainted[out] = mark
+    return tainted
+
+
+def describe_range_underflow(xs: np.ndarray, f_under: np.ndarray, df_under: np.ndarray) -> str:
+    """'' or a sentence: where the plotted f (f') is 0 or subnormal by underflow."""
+    parts = []
+    for name, mask in (("f", f_under), ("f′", df_under)):
+        count = int(np.count_nonzero(mask))
+        if count:
+            where = np.asarray(xs)[mask]
+            parts.append(
+                f"{name} at {count} of {mask.size} points (x from {where.min():g} to "
+                f"{where.max():g})"
+            )
+    if not parts:
+        return ""
+    return (
+        f"On the plots, {' and '.join(parts)} fell below double range on the way: drawn as 0 "
+        "(or a subnormal number), which may not be the true value there."
+    )
 
 
 def describe_value(value: float, reason: str, underflow: str = "") -> str:

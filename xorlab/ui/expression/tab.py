@@ -515,8 +515,9 @@ class ExpressionTab(QWidget):
         ):
             shown = format_number(value, reason=reason)
             label.setText(f"{shown} (underflow: see below)" if underflow else shown)
-        self.truth_note.setText("\n".join(point.notes))
-        self.truth_note.setVisible(bool(point.notes))
+        notes = [*point.notes, result.range_note] if result.range_note else point.notes
+        self.truth_note.setText("\n".join(notes))
+        self.truth_note.setVisible(bool(notes))
         no_f = "" if point.f_defined else "f is not finite here"
         fd = format_number(result.fd, reason=no_f)
         # Differences of values that underflowed check nothing (0 - 0 agrees with any 0).

@@ -423,3 +423,15 @@ def test_the_gui_thread_neither_finds_shapes_nor_redraws_what_is_shown(qtbot, ta
     with qtbot.waitSignal(tab.result_shown, timeout=WAIT_MS):
         tab.compute()  # the same answer again: nothing redrawn, the selection kept
     assert len(pictures) == 1 and tab.canvas.selected_id == selected
+
+
+def test_a_longer_graph_summary_does_not_resize_the_plots(qtbot, tab):
+    # The summary beside the graph grows with the graph; the plots keep their size (a resize
+    # repaints both on the GUI thread while the next answer is computing).
+    size = tab.f_plot.size()
+    with qtbot.waitSignal(tab.result_shown, timeout=WAIT_MS):
+        tab.set_expression("/".join(["x**x"] * 12))
+    settle(qtbot, tab)
+    qtbot.wait(50)  # any layout change has been applied
+    assert tab.graph_stats.text().endswith(" values") and len(tab.graph_stats.text()) > 18
+    assert tab.f_plot.size() == size

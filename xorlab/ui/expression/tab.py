@@ -59,6 +59,7 @@ from xorlab.ui.widgets.graph_canvas import GraphCanvas
 from xorlab.ui.widgets.node_details import NodeDetails
 from xorlab.ui.widgets.segments import STYLE as SEGMENT_STYLE
 from xorlab.ui.widgets.svg_shapes import shapes_of_svg
+from xorlab.ui.widgets.svg_view import ElidedLabel
 
 DEFAULT_EXPRESSION = "exp(sin(x**2))"
 DEFAULT_POINT = 15.0
@@ -283,10 +284,13 @@ class ExpressionTab(QWidget):
         graph_bar.addLayout(_segments(self.part_group, "expression.part", PARTS, "part"))
         graph_bar.addSpacing(8)
         graph_bar.addLayout(_segments(self.stage_group, "expression.stage", STAGE_LABELS, "stage"))
-        graph_bar.addStretch(1)
-        self.graph_stats = QLabel()
+        # Takes the room left and ends in "…" when short of it: a label that grew with its
+        # text ("1894 ops, 2196 values") widened the graph's half of the window, so both plots
+        # were resized and repainted on the GUI thread while the next answer was computing.
+        self.graph_stats = ElidedLabel()
         self.graph_stats.setObjectName("expression.graph_stats")
-        graph_bar.addWidget(self.graph_stats)
+        self.graph_stats.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        graph_bar.addWidget(self.graph_stats, 1)
         self.save_button = QToolButton()
         self.save_button.setObjectName("expression.save_graph")
         self.save_button.setText("Save graph…")

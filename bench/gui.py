@@ -42,6 +42,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from xorlab.app.chunk_plan import ChunkPlan  # noqa: E402
 from xorlab.app.gc_policy import CollectionPolicy  # noqa: E402
+from xorlab.app.pacing import MAX_GIL_FREE_CHUNK_SECONDS  # noqa: E402
 from xorlab.core.training.presets import PRESETS, preset_spec  # noqa: E402
 from xorlab.core.training.spec import MAX_EPOCHS  # noqa: E402
 from xorlab.core.training.trainer import Trainer  # noqa: E402
@@ -201,18 +202,25 @@ def load_and_wait(window: MainWindow, spec) -> None:
 
 @dataclass(frozen=True)
 class Variant:
-    """What a window segment (and the headless segment after it) runs with: the interpreter's
-    GIL switch interval (None: as it is) and the worker's chunk length."""
+    """What a window segment runs with: the interpreter's GIL switch interval (None: as it
+    is) and the longest chunk the worker runs for a loop releasing the GIL (None: the app's,
+    pacing.MAX_GIL_FREE_CHUNK_SECONDS; 0.010: its 10 ms chunks of before)."""
 
     label: str = ""
     switch_s: float | None = None
-    chunk_s: float = CHUNK_SECONDS
+    max_chunk_s: float | None = None
 
     def apply(self, window: MainWindow) -> None:
         if self.switch_s is not None:
             sys.setswitchinterval(self.switch_s)
         # Set between segments, with the worker paused: it reads it at its next chunk.
-        window.worker._session.plan.chunk_seconds = self.chunk_s
+        pacing = window.worker._session.pacing
+        pacing.max_chunk_seconds = self.max_chunk_s or MAX_GIL_FREE_CHUNK_SECONDS
+
+
+def worker_chunk_seconds(window: MainWindow) -> float:
+    """The chunk length the worker's plan aimed at last: the headless side runs the same."""
+    return window.worker._session.plan.chunk_seconds
 
 
 def warm_up(window: MainWindow, headless: Headless, seconds: float = 0.5) -> None:
@@ -274,12 +282,13 @@ def train_for(
     per_variant = {v: {"steps": 0, "seconds": 0.0, "segments": []} for v in variants}
     switch_before = sys.getswitchinterval()
     variants[0].apply(window)
-    previous_headless = headless.rate(seconds / segments / 2, variants[0].chunk_s)
+    previous_headless = headless.rate(seconds / segments / 2, worker_chunk_seconds(window))
     for index in range(segments):
         variant = variants[index % len(variants)]
         variant.apply(window)
         if index and variant != variants[(index - 1) % len(variants)]:
-            previous_headless = headless.rate(seconds / segments / 2, variant.chunk_s)
+            # The variant before ran other chunks: a baseline in this one's, before it.
+            previous_headless = None
         for key in received:
             received[key] = 0
         collections.start()
@@ -297,7 +306,10 @@ def train_for(
         lags = probe.stop()["lags"]
         collections.stop()
         steps = window.last_snapshot.step - before
-        after_headless = headless.rate(seconds / segments / 2, variant.chunk_s)
+        chunk_seconds = worker_chunk_seconds(window)
+        after_headless = headless.rate(seconds / segments / 2, chunk_seconds)
+        if previous_headless is None:
+            previous_headless = headless.rate(seconds / segments / 2, chunk_seconds)
         baseline = (previous_headless + after_headless) / 2
         previous_headless = after_headless
         bucket = per_variant[variant]
@@ -308,6 +320,7 @@ def train_for(
                 "steps_per_s": steps / elapsed,
                 "headless_steps_per_s": baseline,
                 "ratio": steps / elapsed / baseline,
+                "chunk_seconds": chunk_seconds,
                 "lags": lags,
                 "received": dict(received),
                 "diagram_redraws": diagram.redraws - diagram_redraws,
@@ -339,6 +352,7 @@ def train_for(
                 "headless_steps_per_s": headless_mean,
                 "rate_ratio": gui_rate / headless_mean,
                 "segment_ratios": [round(p["ratio"], 3) for p in parts],
+                "chunk_ms": [round(p["chunk_seconds"] * 1000, 1) for p in parts],
                 "snapshots_per_s": totals["snapshots"] / gui_seconds,
                 "maps_per_s": totals["maps"] / gui_seconds,
                 "neuron_maps_per_s": totals["neuron_maps"] / gui_seconds,
@@ -550,9 +564,10 @@ def main() -> int:
         help="alternate the segments with ones under this GIL switch interval (ms)",
     )
     parser.add_argument(
-        "--compare-chunk-ms",
+        "--compare-max-chunk-ms",
         type=float,
-        help="alternate the segments with ones where the worker (and headless) chunks run so long",
+        help="alternate the segments with ones where a GIL-free loop's chunks (the worker's "
+        "and so the headless side's) run at most so long (10: the chunks of before)",
     )
     parser.add_argument("--segments", type=int, default=4, help="window segments per row")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
@@ -578,15 +593,14 @@ def main() -> int:
         precompile = precompile_check(window)
         runs = {}
         docks = {"both": (False, True), "closed": (False,), "open": (True,)}[args.dock]
-        variants = [Variant(f"switch {sys.getswitchinterval() * 1000:g} ms")]
+        variants = [Variant("as the app runs")]
         if args.compare_switch_ms:
             variants.append(
                 Variant(f"switch {args.compare_switch_ms:g} ms", args.compare_switch_ms / 1000)
             )
-        if args.compare_chunk_ms:
-            variants.append(
-                Variant(f"chunk {args.compare_chunk_ms:g} ms", chunk_s=args.compare_chunk_ms / 1000)
-            )
+        if args.compare_max_chunk_ms:
+            ms = args.compare_max_chunk_ms
+            variants.append(Variant(f"chunks <= {ms:g} ms", max_chunk_s=ms / 1000))
         if len(variants) == 1:
             variants = [Variant()]
         for name in args.presets:
@@ -600,7 +614,9 @@ def main() -> int:
                     print(
                         f"  {key}{' ' + v['variant'] if v['variant'] else ''}: lag p99 "
                         f"{v['lag_p99_ms']:.2f} ms, GUI {v['gui_steps_per_s']:,.0f} steps/s = "
-                        f"{v['rate_ratio']:.2f} of headless (segments {v['segment_ratios']}), "
+                        f"{v['rate_ratio']:.2f} of headless (segments {v['segment_ratios']}, "
+                        f"chunks "
+                        f"{v['chunk_ms']} ms), "
                         f"{v['snapshots_per_s']:.1f} redraws/s, diagram "
                         f"{v['diagram_redraws_per_s']:.1f}/s; load {os.getloadavg()[0]:.2f}",
                         flush=True,

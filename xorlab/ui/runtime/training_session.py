@@ -123,6 +123,7 @@ class TrainingSession(QObject):
         self._outbox = outbox
         self._requests = requests
         self.plan = ChunkPlan(chunk_seconds)
+        self.base_chunk_seconds = chunk_seconds  # pacing.chunk_seconds lengthens it
         self.min_snapshots = min_snapshots  # per run, however fast it computes
         self.pacing = SnapshotPacing(outbox, max_snapshot_rate, grid_rate)
         self._grid_resolution = grid_resolution
@@ -189,6 +190,7 @@ class TrainingSession(QObject):
         if not first_point_pending:
             since = started - self._last_snapshot_time
             plan = self.plan
+            plan.chunk_seconds = self.pacing.chunk_seconds(self.base_chunk_seconds)
             wanted = min(
                 wanted, self.pacing.steps_until_due(since, plan.chunk_steps, plan.chunk_seconds)
             )

@@ -29,7 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -569,6 +569,11 @@ def main() -> int:
         help="alternate the segments with ones where a GIL-free loop's chunks (the worker's "
         "and so the headless side's) run at most so long (10: the chunks of before)",
     )
+    parser.add_argument(
+        "--max-chunk-ms",
+        type=float,
+        help="the longest chunk of a GIL-free loop in every segment (default: the app's)",
+    )
     parser.add_argument("--segments", type=int, default=4, help="window segments per row")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -593,7 +598,10 @@ def main() -> int:
         precompile = precompile_check(window)
         runs = {}
         docks = {"both": (False, True), "closed": (False,), "open": (True,)}[args.dock]
-        variants = [Variant("as the app runs")]
+        base_chunk = args.max_chunk_ms / 1000 if args.max_chunk_ms else None
+        variants = [
+            Variant("as the app runs" if base_chunk is None else "", max_chunk_s=base_chunk)
+        ]
         if args.compare_switch_ms:
             variants.append(
                 Variant(f"switch {args.compare_switch_ms:g} ms", args.compare_switch_ms / 1000)
@@ -602,7 +610,7 @@ def main() -> int:
             ms = args.compare_max_chunk_ms
             variants.append(Variant(f"chunks <= {ms:g} ms", max_chunk_s=ms / 1000))
         if len(variants) == 1:
-            variants = [Variant()]
+            variants = [replace(variants[0], label="")]
         for name in args.presets:
             for dock in docks:
                 window.network_views.dock.setVisible(dock)

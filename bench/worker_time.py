@@ -34,6 +34,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as the app sets it (xorlab/cli.py)
 sys.path.insert(0, str(Path(__file__).parent))
 
+import numpy as np  # noqa: E402
 from gui import (  # noqa: E402
     BIG,
     Headless,
@@ -75,6 +76,7 @@ class Recorder:
         # chunk of a loop that releases the GIL: taking the GIL back at its end),
         # involuntary ones are preemptions (another thread or process took the core).
         self.switches = [0, 0]
+        self.gil_waits: list[float] = []
 
     def add(self, label: str, wall: float, cpu: float) -> None:
         self.wall[label] += wall
@@ -138,6 +140,11 @@ def instrument() -> None:
             after = SWITCHES.read()
             REC.switches[0] += after[0] - switches[0]
             REC.switches[1] += after[1] - switches[1]
+        # A syscall of a microsecond that lets go of the GIL: its wall time is about the
+        # wait to take the GIL back, a sample of what every such call on the worker pays.
+        gil = time.perf_counter()
+        os.stat(".")
+        REC.gil_waits.append(time.perf_counter() - gil)
         REC.add("probe", time.perf_counter() - end, 0.0)
         REC.steps += result.steps
         return result
@@ -260,6 +267,8 @@ def measure(window, spec, seconds: float) -> dict:
         "maps_ms": 1000 * REC.wall["maps"] / max(REC.count["maps"], 1),
         "chunk_ms": 1000 * REC.wall["chunks"] / max(REC.count["chunks"], 1),
         "post_ms": 1000 * REC.wall["post"] / max(REC.count["post"], 1),
+        "gil_wait_mean_ms": 1000 * float(np.mean(REC.gil_waits or [0.0])),
+        "gil_wait_p90_ms": 1000 * float(np.percentile(REC.gil_waits or [0.0], 90)),
         "frame_ms": window.worker._outbox.frame_seconds * 1000,
         "lag_p50_ms": lag["lag_p50_ms"],
         "lag_p99_ms": lag["lag_p99_ms"],
@@ -335,7 +344,8 @@ def main() -> int:
                 f"      {r['chunks_per_s']:.0f} chunks/s, in them {r['chunk_waits_per_s']:.0f} "
                 f"waits/s, {r['chunk_preemptions_per_s']:.0f} preemptions/s; GUI thread CPU "
                 f"{r['gui_cpu_share']:.2f} of the wall; chunk CPU per step "
-                f"{r['chunk_cpu_per_step_ratio']:.2f}x headless\n"
+                f"{r['chunk_cpu_per_step_ratio']:.2f}x headless; GIL wait after a syscall mean "
+                f"{r['gil_wait_mean_ms']:.2f} ms, p90 {r['gil_wait_p90_ms']:.2f} ms\n"
                 f"      worker ms per s: {parts}",
                 flush=True,
             )

@@ -210,9 +210,9 @@ class Variant:
     switch_s: float | None = None
     max_chunk_s: float | None = None
 
-    def apply(self, window: MainWindow) -> None:
-        if self.switch_s is not None:
-            sys.setswitchinterval(self.switch_s)
+    def apply(self, window: MainWindow, app_switch_s: float) -> None:
+        """``app_switch_s``: the interval the app set (a variant before may have changed it)."""
+        sys.setswitchinterval(self.switch_s if self.switch_s is not None else app_switch_s)
         # Set between segments, with the worker paused: it reads it at its next chunk.
         pacing = window.worker._session.pacing
         pacing.max_chunk_seconds = self.max_chunk_s or MAX_GIL_FREE_CHUNK_SECONDS
@@ -281,11 +281,11 @@ def train_for(
     segments = max(segments, len(variants))
     per_variant = {v: {"steps": 0, "seconds": 0.0, "segments": []} for v in variants}
     switch_before = sys.getswitchinterval()
-    variants[0].apply(window)
+    variants[0].apply(window, switch_before)
     previous_headless = headless.rate(seconds / segments / 2, worker_chunk_seconds(window))
     for index in range(segments):
         variant = variants[index % len(variants)]
-        variant.apply(window)
+        variant.apply(window, switch_before)
         if index and variant != variants[(index - 1) % len(variants)]:
             # The variant before ran other chunks: a baseline in this one's, before it.
             previous_headless = None
@@ -327,8 +327,7 @@ def train_for(
                 "gc": {g: list(collections.seconds[g]) for g in range(3)},
             }
         )
-    sys.setswitchinterval(switch_before)
-    Variant().apply(window)
+    Variant().apply(window, switch_before)
     window.worker.snapshot_ready.disconnect(on_snapshot)
     window.worker.progress.disconnect(on_progress)
     for variant in variants:
@@ -570,6 +569,12 @@ def main() -> int:
         "and so the headless side's) run at most so long (10: the chunks of before)",
     )
     parser.add_argument(
+        "--compare-before",
+        action="store_true",
+        help="alternate the segments with ones run as before round 9: CPython's 5 ms GIL "
+        "switch interval and chunks of at most 10 ms",
+    )
+    parser.add_argument(
         "--max-chunk-ms",
         type=float,
         help="the longest chunk of a GIL-free loop in every segment (default: the app's)",
@@ -609,6 +614,8 @@ def main() -> int:
         if args.compare_max_chunk_ms:
             ms = args.compare_max_chunk_ms
             variants.append(Variant(f"chunks <= {ms:g} ms", max_chunk_s=ms / 1000))
+        if args.compare_before:
+            variants.append(Variant("before round 9", switch_s=0.005, max_chunk_s=0.010))
         if len(variants) == 1:
             variants = [replace(variants[0], label="")]
         for name in args.presets:

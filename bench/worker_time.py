@@ -305,22 +305,21 @@ def main() -> int:
         TrainingSession._note_tier = pace_jax_as_gil_free
     if args.profile:
         PROFILE = cProfile.Profile()
-    if args.switch_ms:
-        sys.setswitchinterval(args.switch_ms / 1000)
     app = QApplication.instance() or QApplication(sys.argv)
-    print(
-        f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} "
-        f"cores; GIL switch interval {sys.getswitchinterval() * 1000:g} ms"
-    )
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
     instrument()
     runs = {}
     docks = {"both": (False, True), "closed": (False,), "open": (True,)}[args.dock]
     intervals = [sys.getswitchinterval()]
     if args.compare_switch_ms:
         intervals.append(args.compare_switch_ms / 1000)
-    rows = [(n, d, i) for n in args.presets for d in docks for i in intervals]
     with tempfile.TemporaryDirectory() as folder:
         window = ready_window(folder, endless("xor-minimal"), False)
+        if args.switch_ms:  # after the worker set the app's (ui/runtime/gil_switch.py)
+            sys.setswitchinterval(args.switch_ms / 1000)
+        intervals[0] = sys.getswitchinterval()
+        print(f"GIL switch interval {intervals[0] * 1000:g} ms")
+        rows = [(n, d, i) for n in args.presets for d in docks for i in intervals]
         for name, dock, interval in rows:
             window.network_views.dock.setVisible(dock)
             key = f"{name} dock {'open' if dock else 'closed'}"

@@ -53,6 +53,7 @@ class FakeOutbox:
 def pacing_with(releases_gil: bool, outbox: FakeOutbox) -> SnapshotPacing:
     pacing = SnapshotPacing(outbox, max_snapshot_rate=60.0, grid_rate=20.0)
     pacing.releases_gil = releases_gil
+    pacing.long_chunks = True
     return pacing
 
 
@@ -363,6 +364,10 @@ def test_a_loop_releasing_the_gil_runs_one_chunk_per_snapshot():
     # Capped at the base: the chunks of before.
     free.max_chunk_seconds = 0.010
     assert free.chunk_seconds(0.010) == 0.010
+    # A loop computing on other threads (XLA's) keeps the base.
+    xla = pacing_with(True, FakeOutbox(frame_seconds=0.012))
+    xla.long_chunks = False
+    assert xla.chunk_seconds(0.010) == 0.010
 
 
 class FakeTrainer:
@@ -395,8 +400,13 @@ class FakeTrainer:
         pass
 
 
-@pytest.mark.parametrize("releases_gil", [True, False])
-def test_the_session_sizes_chunks_to_the_snapshot_spacing_for_a_gil_free_loop(qtbot, releases_gil):
+@pytest.mark.parametrize(
+    ("tier", "releases_gil", "long_chunks"),
+    [("fused", True, True), ("numpy", False, False), ("jax", True, False)],
+)
+def test_the_session_sizes_chunks_to_the_snapshot_spacing_for_a_gil_free_loop(
+    qtbot, tier, releases_gil, long_chunks
+):
     from types import SimpleNamespace
 
     outbox = SimpleNamespace(
@@ -404,6 +414,7 @@ def test_the_session_sizes_chunks_to_the_snapshot_spacing_for_a_gil_free_loop(qt
     )  # spacing 20 ms (GIL free) or 100 ms (held)
     session = _session(outbox)
     trainer = FakeTrainer(rate=1e6, releases_gil=releases_gil)
+    trainer.tier = tier
     session._trainer = trainer
     session._note_tier()
     session._state = RunState.TRAINING
@@ -411,7 +422,8 @@ def test_the_session_sizes_chunks_to_the_snapshot_spacing_for_a_gil_free_loop(qt
     for _ in range(12):
         session._on_tick()
     session._timer.stop()
-    expected = 0.012 / GUI_SHARE if releases_gil else 0.010
+    assert session.pacing.long_chunks is long_chunks
+    expected = 0.012 / GUI_SHARE if long_chunks else 0.010
     assert session.plan.chunk_seconds == pytest.approx(expected)
     # The plan learnt the chunk from whole chunks: steps = rate x chunk time.
     assert trainer.chunks[-1] == int(1e6 * expected)

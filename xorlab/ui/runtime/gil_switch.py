@@ -11,13 +11,14 @@ also wakes the GUI thread to draw it), at each turn of its event loop. Whenever 
 thread is drawing, each of those waits until the GUI thread drops the GIL, which CPython asks
 of it only once the waiter has waited the switch interval.
 
-Measured with a thread standing in for the GUI (busy 40% of every 30 ms, in Python or in C
-without the GIL) beside xor-bias's real chunks at load ~5 on 2 cores, median of 6
-interleaved rounds, against the chunks with that thread idle: busy in C 0.59-0.77, busy in
-Python 0.52-0.59 at 5 ms and 0.84-0.85 at 1 ms (0.69 at 0.5 ms, where the two threads trade
-the GIL more often than they gain). In the window (bench/gui.py --compare-switch-ms 5,
-segments alternating in one run) the steps/s ratio moved by less than the load's noise on
-some presets and rose on others: see the README's figures.
+Measured with a thread standing in for the GUI (bench/gil_share.py: busy 40% of every 30 ms,
+in Python or in C without the GIL) beside the real chunks, median of 6 interleaved rounds,
+against the chunks with that thread idle, at load 5-7 on 2 cores: beside it busy in Python,
+xor-bias 0.52-0.65 at 5 ms and 0.69-0.85 at 1 ms, parity3 0.48-0.69 and 0.73-0.78 (0.5 ms
+was no better: 0.65-0.69); beside it busy in C without the GIL, 0.59-0.77 at any interval.
+In the window (bench/gui.py --compare-switch-ms 5, segments alternating in one run) the
+effect was smaller than the load's noise there (load ~6: xor-bias 0.61 against 0.49,
+parity3 0.49 against 0.58).
 
 The cost: a thread that computes in Python beside another (a background compile beside the
 GUI) switches every millisecond instead of every five, a few microseconds each time.

@@ -82,7 +82,14 @@ class GraphTab(QWidget):
     drawn = Signal(str)  # stage: its picture (or the message why there is none) is shown
     mode_changed = Signal(str)  # 'symbolic', 'optimized' or 'side' was chosen
 
-    def __init__(self, source: QObject | None = None, parent: QWidget | None = None):
+    def __init__(
+        self,
+        source: QObject | None = None,
+        parent: QWidget | None = None,
+        exporter: GraphExporter | None = None,
+    ):
+        """``exporter``: the Export menu to use, when it must exist before the tab (the
+        window's File menu offers it; see shell/graph_page.py); else the tab makes its own."""
         super().__init__(parent)
         self._build_widgets(TARGET_LABELS, TARGETS)
         self.source = source
@@ -95,7 +102,7 @@ class GraphTab(QWidget):
         self.pictures = GraphPictures(self.canvases, "xorlab-graph-render", self)
         self.pictures.drawn.connect(self._on_drawn)
         self.runner = self.pictures.runner
-        self.exporter = GraphExporter(self, self._shown_picture)
+        self.exporter = exporter or GraphExporter(self, self.shown_picture)
         self.exporter.saved.connect(lambda path: self.set_status(f"Saved {path}"))
         self.export_button.setMenu(self.exporter.menu)
         self.export_actions = self.exporter.actions
@@ -438,7 +445,8 @@ class GraphTab(QWidget):
             f"<b>Node</b> — {node_title(node)}" if node is not None else "<b>Node</b>"
         )
 
-    def _shown_picture(self) -> tuple[GraphView | None, str | None]:
+    def shown_picture(self) -> tuple[GraphView | None, str | None]:
+        """The active graph and its SVG (None when it could not be drawn): what Export saves."""
         canvas = self.canvases[self.active_stage]
         return canvas.graph, canvas.svg
 

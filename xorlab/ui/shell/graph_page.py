@@ -33,10 +33,10 @@ if TYPE_CHECKING:
     from xorlab.ui.graph.links import GraphSelectionLink
     from xorlab.ui.graph.tab import GraphTab
     from xorlab.ui.graph.values_panel import GraphValuesPanel
-    from xorlab.ui.shell.graph_tab_settings import GraphTabSettings
     from xorlab.ui.runtime.replay import ReplayController
     from xorlab.ui.runtime.selection import SelectionBus
     from xorlab.ui.runtime.worker import TrainingWorker
+    from xorlab.ui.shell.graph_tab_settings import GraphTabSettings
 
 
 class GraphPage(LazyPage):

@@ -65,6 +65,23 @@ def test_the_qt_free_modules_are_imported_before_qt():
     assert out.stdout.strip().splitlines()[-1] == "[]"
 
 
+def test_the_app_is_imported_without_cycle_collections_and_then_frozen():
+    # launch.import_app: no automatic collection while the window's modules load, and what
+    # they made is left out of later collections; automatic collection is as it was.
+    code = (
+        "import gc, json, sys\n"
+        "from xorlab.ui.shell.launch import import_app\n"
+        "runs = []\n"
+        "gc.callbacks.append(lambda phase, info: runs.append(info['generation']))\n"
+        "run_app = import_app()\n"
+        "during = list(runs)\n"
+        "frozen = gc.get_freeze_count()\n"
+        "print(json.dumps([during, frozen > 50_000, gc.isenabled(), run_app.__name__,\n"
+        "                  'xorlab.ui.shell.main_window' in sys.modules]))\n"
+    )
+    assert json.loads(_run(code)[-1]) == [[], True, True, "run_app", True]
+
+
 def test_building_the_window_imports_no_pytensor():
     # run_app's steps for `python main.py --preset spiral`, up to the window built (not
     # shown, so its worker has not started): none of it needs PyTensor.

@@ -4,7 +4,8 @@ Building the tab with the window (its toolbar, two graph canvases, legend, node 
 debugprint view, values bar, and the style each of them is polished with) put 0.05-0.1 s of
 CPU before the window's first paint, and importing its modules as much again, for a tab most
 sessions open later or never. Until the tab is built, the page keeps what its parts would
-have followed from the start: the current run's dataset (the values bar lists its rows).
+have followed from the start: the current run's dataset (the values bar lists its rows) and
+the loop training runs on (the tab names it beside the compile it shows).
 The selection is the lab state's (the link reads it when built), the replayed epoch is the
 replay controller's, and a graph is asked for whenever the tab is shown, so nothing else
 needs keeping.
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSettings, Slot
 from PySide6.QtWidgets import QDockWidget, QTabWidget
 
+from xorlab.app.run_state import RunState
 from xorlab.ui.graph.export import GraphExporter
 from xorlab.ui.shell.lazy_page import LazyPage
 
@@ -62,7 +64,10 @@ class GraphPage(LazyPage):
         self.settings: GraphTabSettings | None = None
         self.focus: FocusMode | None = None
         self._dataset: Dataset | None = None
+        self._loop = ""  # the worker's last engine_chosen for this network
         worker.run_reset.connect(self._on_run_reset)
+        worker.engine_chosen.connect(self._on_engine_chosen)
+        worker.state_changed.connect(self._on_state_changed)
 
     @property
     def tab(self) -> GraphTab:
@@ -84,6 +89,15 @@ class GraphPage(LazyPage):
     def _on_run_reset(self, dataset: Dataset, _grid) -> None:
         self._dataset = dataset
 
+    @Slot(str)
+    def _on_engine_chosen(self, name: str) -> None:
+        self._loop = name
+
+    @Slot(str)
+    def _on_state_changed(self, state: str) -> None:
+        if state == RunState.COMPILING:  # a new network: its loop is chosen at Train
+            self._loop = ""
+
     def _shown_picture(self) -> tuple[GraphView | None, str | None]:
         return self.tab.shown_picture() if self.is_built() else (None, None)
 
@@ -96,7 +110,10 @@ class GraphPage(LazyPage):
         from xorlab.ui.shell.graph_tab_settings import GraphTabSettings
 
         self.worker.run_reset.disconnect(self._on_run_reset)
+        self.worker.engine_chosen.disconnect(self._on_engine_chosen)
+        self.worker.state_changed.disconnect(self._on_state_changed)
         tab = GraphTab(self.worker, exporter=self.exporter)  # builds graphs on the worker
+        tab.set_running_loop(self._loop)
         self.link = GraphSelectionLink(tab, self.bus)
         # Live values follow time travel; the tab's choices are remembered between sessions.
         self.values = GraphValuesPanel(tab, self.worker, self.replay)

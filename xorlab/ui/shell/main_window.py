@@ -337,7 +337,7 @@ class MainWindow(QMainWindow):
         saved.write_spec(s, self.spec)
         return saved.sync(s)
 
-    def _runners(self):
+    def background_runners(self):
         """The background threads (expression compiles, graph rendering, landscapes, the
         diagram's lines)."""
         runners = [self.expression_tab.runner]
@@ -357,10 +357,10 @@ class MainWindow(QMainWindow):
             self.save_settings()
             self.worker.request_shutdown()
             self.worker.finished.connect(self.close)
-            for runner in self._runners():
+            for runner in self.background_runners():
                 runner.request_shutdown()
                 runner.finished.connect(self.close)
-        stopped = [runner.wait(CLOSE_WAIT_MS) for runner in self._runners()]
+        stopped = [runner.wait(CLOSE_WAIT_MS) for runner in self.background_runners()]
         if self.worker.wait(CLOSE_WAIT_MS) and all(stopped):
             # The expression lab's Graphviz thread is its own, not a runner's: ended here, or
             # the interpreter's exit waits for it.

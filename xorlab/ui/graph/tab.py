@@ -39,7 +39,7 @@ from xorlab.app.graph_request import GraphBundle
 from xorlab.app.run_state import RunState
 from xorlab.core.graphs.choices import TARGETS
 from xorlab.ui.graph.canvas_link import CanvasLink
-from xorlab.ui.graph.compile_note import compile_note_html
+from xorlab.ui.graph.compile_note import compile_note_html, compile_note_tooltip
 from xorlab.ui.graph.export import GraphExporter
 from xorlab.ui.graph.feed import GraphFeed
 from xorlab.ui.graph.legend import LegendWidget, present_categories, summary_html
@@ -478,10 +478,12 @@ class GraphTab(QWidget):
 
     def _update_compile_note(self) -> None:
         bundle = self.bundle
-        text = ""
+        text = tip = ""
         if bundle is not None:
             text = compile_note_html(bundle.compiled_as, bundle.planned_loop, self.loop_running)
+            tip = compile_note_tooltip(bundle.planned_loop, self.loop_running)
         self.compile_note.setText(text)
+        self.compile_note.setToolTip(tip)
         self.compile_note.setVisible(bool(text))
 
     def set_status(self, text: str) -> None:

@@ -409,9 +409,13 @@ def child_start(case: dict) -> dict:
     """The window as ``python main.py [--preset P]`` opens it (xorlab.cli -> launch -> run_app's
     steps): wall-clock times from the parent's spawn (``case["spawned"]``, time.time()) to the
     window's first paint and to Train enabled. Nothing is clicked."""
-    # In main.py's order: xorlab.cli, then the application (which imports its Qt-free
-    # modules before PySide6: before_qt.py), then Qt.
+    # In main.py's order: xorlab.cli, then the application as launch imports it (its
+    # Qt-free modules before PySide6: before_qt.py; no cycle collection meanwhile, then
+    # frozen), then Qt.
     from xorlab.cli import build_parser
+    from xorlab.ui.shell.launch import import_app
+
+    import_app()
     from xorlab.ui.shell.application import create_application, open_window
     from xorlab.ui.shell.automation import initial_spec
 

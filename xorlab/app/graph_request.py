@@ -31,6 +31,11 @@ class GraphBundle:
     optimized: GraphView
     comparison: RewriteComparison
     param_names: tuple[str, ...]
+    # What the optimized view is (PyTensor's compile in the trainer's mode: "default mode,
+    # Numba linker"), and the loop the engine trains this network on, or plans to ("jax"):
+    # a compile of its own, which the tab names beside it.
+    compiled_as: str = ""
+    planned_loop: str = ""
 
     def stage(self, stage: str) -> GraphView:
         return self.symbolic if stage == "symbolic" else self.optimized
@@ -38,7 +43,7 @@ class GraphBundle:
 
 def build_bundle(trainer: Trainer, request: GraphRequest) -> GraphBundle:
     """Build (or refresh from the per-trainer cache) both views. Call on the trainer's thread."""
-    from xorlab.core.graphs.build import build_graph, compare
+    from xorlab.core.graphs.build import build_graph, compare, compile_mode_name
 
     param = request.param if request.target == "grad" else 0
     param = min(max(param, 0), len(trainer.params) - 1)
@@ -50,6 +55,8 @@ def build_bundle(trainer: Trainer, request: GraphRequest) -> GraphBundle:
         optimized=optimized,
         comparison=compare(symbolic.stats, optimized.stats),
         param_names=tuple(p.name or f"W{i + 1}" for i, p in enumerate(trainer.params)),
+        compiled_as=compile_mode_name(trainer.mode),
+        planned_loop=trainer.strategy_name,
     )
 
 

@@ -176,7 +176,7 @@ def test_in_the_window_the_slider_on_the_training_tab_sets_the_graph_tabs_values
     try:
         wait_for_state(qtbot, window, "ready")
         step(qtbot, window, times=4)
-        replay, panel, tab = window.replay, window.network_views.graph_values, window.graph_tab
+        replay, panel, tab = window.replay, window.graph_page.values_panel, window.graph_tab
         qtbot.waitUntil(lambda: len(replay.timeline) >= 3, timeout=WAIT_MS)
         window.show_tab("training")
         window.timeline_bar.slider.setValue(0)
@@ -189,7 +189,7 @@ def test_in_the_window_the_slider_on_the_training_tab_sets_the_graph_tabs_values
         values = shown_values(panel)
         assert values.replayed and values.epoch == past.epoch
         graph = tab.canvases["symbolic"].graph
-        cost, new = expected_step(window, past, window.network_views.graph_values.dataset)
+        cost, new = expected_step(window, past, window.graph_page.values_panel.dataset)
         assert float(values.values[slot(graph, "cost")]) == pytest.approx(cost, abs=1e-12)
         np.testing.assert_allclose(values.values[slot(graph, "update of W1")], new[0], atol=1e-12)
 

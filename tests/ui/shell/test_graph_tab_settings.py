@@ -88,7 +88,7 @@ def test_a_new_window_shows_the_graph_tab_as_it_was_left(qtbot, tmp_path):
         first = make()
         wait_for_state(qtbot, first, "ready")
         first.show_tab("graph")
-        tab, panel = first.graph_tab, first.network_views.graph_values
+        tab, panel = first.graph_tab, first.graph_page.values_panel
         tab.set_target("grad", 1)
         qtbot.waitUntil(lambda: tab.bundle is not None and tab.bundle.request.param == 1,
                         timeout=CLOSE_WAIT_MS)  # fmt: skip
@@ -99,7 +99,7 @@ def test_a_new_window_shows_the_graph_tab_as_it_was_left(qtbot, tmp_path):
         qtbot.waitUntil(lambda: not first.worker.is_running(), timeout=CLOSE_WAIT_MS)
 
         second = make()
-        tab, panel = second.graph_tab, second.network_views.graph_values
+        tab, panel = second.graph_tab, second.graph_page.values_panel
         assert (tab.target, tab.param, tab.mode) == ("grad", 1, "symbolic")
         assert panel.show_box.isChecked()
         qtbot.waitUntil(lambda: panel.row_box.count() > 0, timeout=CLOSE_WAIT_MS)

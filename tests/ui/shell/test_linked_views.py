@@ -256,12 +256,15 @@ def test_the_main_window_wires_the_diagram_dock_and_the_graph_features(qtbot, tm
         weights = window.last_snapshot.weights
         assert views.diagram.scene.weight_at(1, 3, 0) == weights[1][3, 0]
         qtbot.waitUntil(lambda: views.diagram.maps_data is not None, timeout=WAIT_MS)
-        # One bus: a selection made in the diagram reaches the Graph tab's link.
-        assert views.graph_link.bus is views.diagram.bus is views.bus
+        # One bus: a selection made in the diagram reaches the Graph tab's link, also when
+        # the tab is built after it (when first shown).
         views.diagram.select(SelectionRef.matrix(1))
         assert views.bus.current == SelectionRef.matrix(1)
+        assert not window.graph_page.is_built()
         bar = window.graph_tab.findChild(QObject, "graph.values_bar")
-        assert bar is views.graph_values.bar
+        page = window.graph_page
+        assert page.link.bus is views.diagram.bus is views.bus is window.bus
+        assert bar is page.values.bar
     finally:
         window.close()
         assert window.worker.wait(WAIT_MS)

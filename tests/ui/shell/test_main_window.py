@@ -298,7 +298,7 @@ def test_tabs_can_be_added_and_shown(make_window):
     index = window.add_tab(QLabel("extra view"), "Extra")
     assert window.tab_names()[-1] == "Extra"
     assert window.show_tab("extra") and window.tabs.currentIndex() == index
-    assert window.show_tab("graph") and window.tabs.currentWidget() is window.graph_tab
+    assert window.show_tab("graph") and window.tabs.currentWidget() is window.graph_page
     assert not window.show_tab("nope")
 
 

@@ -135,7 +135,7 @@ class Churn:
 
     def forget_closed(self) -> None:
         for window in list(self.closing):
-            runners = (window.graph_tab.runner, window.expression_tab.runner)
+            runners = window.background_runners()  # of the tabs built (not the lazy ones)
             if window.worker.wait(0) and all(r.wait(0) for r in runners):
                 self.closing.remove(window)
                 window.deleteLater()

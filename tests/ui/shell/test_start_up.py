@@ -3,17 +3,21 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
 import sys
 
+import pytest
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
 from tests.ui.windows import step
 from xorlab.app.selection import SelectionRef
 from xorlab.core.training.presets import preset_spec
+from xorlab.ui.graph.export import ExportError
+from xorlab.ui.shell.automation import Automation
 from xorlab.ui.shell.first_paint import AfterFirstPaint
 from xorlab.ui.shell.lazy_page import LazyPage
 
@@ -61,6 +65,23 @@ def test_the_qt_free_modules_are_imported_before_qt():
     assert out.stdout.strip().splitlines()[-1] == "[]"
 
 
+def test_the_app_is_imported_without_cycle_collections_and_then_frozen():
+    # launch.import_app: no automatic collection while the window's modules load, and what
+    # they made is left out of later collections; automatic collection is as it was.
+    code = (
+        "import gc, json, sys\n"
+        "from xorlab.ui.shell.launch import import_app\n"
+        "runs = []\n"
+        "gc.callbacks.append(lambda phase, info: runs.append(info['generation']))\n"
+        "run_app = import_app()\n"
+        "during = list(runs)\n"
+        "frozen = gc.get_freeze_count()\n"
+        "print(json.dumps([during, frozen > 50_000, gc.isenabled(), run_app.__name__,\n"
+        "                  'xorlab.ui.shell.main_window' in sys.modules]))\n"
+    )
+    assert json.loads(_run(code)[-1]) == [[], True, True, "run_app", True]
+
+
 def test_building_the_window_imports_no_pytensor():
     # run_app's steps for `python main.py --preset spiral`, up to the window built (not
     # shown, so its worker has not started): none of it needs PyTensor.
@@ -82,7 +103,7 @@ def test_building_the_window_imports_no_pytensor():
 
 def test_the_landscape_is_built_when_first_shown(make_window, qtbot):
     window = make_window(preset_spec("xor-minimal"))
-    assert not window.landscape_page.is_built()
+    assert not window.landscape_page.is_built() and not window.graph_page.is_built()
     assert window.findChild(QWidget, "landscape_tab") is None
     assert window.tab_names() == [
         "Training", "Graph", "Expression", "Formulas", "Log", "Landscape"
@@ -100,6 +121,60 @@ def test_the_landscape_is_built_when_first_shown(make_window, qtbot):
     assert landscape is window.landscape_tab and landscape.isVisible()
     assert window.findChild(QWidget, "landscape.picks") is not None
     assert window.tabs.currentWidget() is window.landscape_page
+
+
+def test_the_graph_tab_is_built_when_first_shown_with_what_it_missed(make_window, qtbot, tmp_path):
+    window = make_window(preset_spec("xor-bias"))
+    page = window.graph_page
+    assert not page.is_built() and window.findChild(QWidget, "graph_tab") is None
+    # File > Export graph is there from the start; with no graph yet it says so.
+    assert {a.objectName() for a in page.exporter.actions.values()} >= {
+        "action.export_graph.dot", "action.export_graph.svg"
+    }  # fmt: skip
+    with pytest.raises(ExportError, match="no graph to save yet"):
+        page.exporter.export_to("dot", tmp_path / "early.dot")
+    step(qtbot, window, 2)
+    window.network_views.bus.select(SelectionRef.matrix(1))  # picked in the diagram
+    assert not page.is_built()
+
+    window.show_tab("graph")
+    tab = window.graph_tab
+    assert page.is_built() and tab.isVisible() and tab is window.findChild(QWidget, "graph_tab")
+    qtbot.waitUntil(lambda: tab.bundle is not None and not tab.busy(), timeout=60_000)
+    assert tab.bundle.param_names == ("W1", "W2")
+    # The values bar lists the rows of the run that began before the tab existed.
+    panel = page.values_panel
+    assert panel.dataset is not None and panel.row_box.count() == 4 + 1  # each row, and all
+    # The weight picked earlier is highlighted in the graph drawn now.
+    qtbot.waitUntil(lambda: bool(page.link.highlighted[tab.active_stage]), timeout=60_000)
+    # Export saves the graph on screen through the same File menu actions.
+    saved = page.exporter.export_to("dot", tmp_path / "graph.dot")
+    assert saved.read_text().startswith("digraph")
+    # Focus hides the docks, and leaving the tab brings them back.
+    window.builder_dock.show()
+    tab.focus_button.click()
+    assert not window.builder_dock.isVisible()
+    window.show_tab("training")
+    assert window.builder_dock.isVisible() and not tab.focus_button.isChecked()
+
+
+def test_the_graph_tab_asked_for_by_the_command_line_is_built_and_drawn(
+    make_window, qtbot, tmp_path
+):
+    # `python main.py --tab graph --screenshot ...`: the tab is built when shown, and the
+    # screenshot waits until its graph is drawn (the page's content is the tab).
+    window = make_window(preset_spec("xor-minimal"), wait_until=None)
+    shot = tmp_path / "graph.png"
+    args = argparse.Namespace(
+        train=False, screenshot=str(shot), quit_when_done=False, tab="graph", backend=None,
+        speed=None,
+    )  # fmt: skip
+    automation = Automation(window, args)
+    automation.start()
+    qtbot.waitUntil(shot.is_file, timeout=60_000)
+    assert window.tabs.currentWidget() is window.graph_page and window.graph_page.is_built()
+    tab = window.graph_tab
+    assert tab.bundle is not None and tab.canvases[tab.active_stage].is_drawn()
 
 
 def test_a_landscape_built_late_has_what_it_missed(make_window, qtbot):

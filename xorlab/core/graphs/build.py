@@ -43,6 +43,7 @@ __all__ = [
     "RewriteComparison",
     "build_graph",
     "compare",
+    "compile_mode_name",
     "graph_from_function",
     "graph_from_outputs",
     "graph_of_expression",
@@ -234,9 +235,17 @@ def _rewritten(
 
 
 def _mode_name(trainer: Trainer, maker: FunctionMaker) -> str:
-    if trainer.mode is not None:
-        return f"mode {trainer.mode}"
-    return f"{type(maker.linker).__name__.removesuffix('Linker')} (default mode)"
+    return compile_mode_name(trainer.mode, maker.linker)
+
+
+def compile_mode_name(mode: str | None, linker: object | None = None) -> str:
+    """How the optimized views compile a trainer's functions, in words: its mode, or
+    PyTensor's default mode with that mode's linker ("default mode, Numba linker"). Not the
+    loop training runs on: the engine compiles its own (fused, jax, scan; the quick tier)."""
+    if mode is not None:
+        return f"mode {mode}"
+    linker = linker if linker is not None else get_mode(None).linker
+    return f"default mode, {type(linker).__name__.removesuffix('Linker')} linker"
 
 
 # --- the expression lab's graphs ---------------------------------------------------------------

@@ -36,8 +36,10 @@ from PySide6.QtWidgets import (
 )
 
 from xorlab.app.graph_request import GraphBundle
+from xorlab.app.run_state import RunState
 from xorlab.core.graphs.choices import TARGETS
 from xorlab.ui.graph.canvas_link import CanvasLink
+from xorlab.ui.graph.compile_note import compile_note_html, compile_note_tooltip
 from xorlab.ui.graph.export import GraphExporter
 from xorlab.ui.graph.feed import GraphFeed
 from xorlab.ui.graph.legend import LegendWidget, present_categories, summary_html
@@ -82,7 +84,14 @@ class GraphTab(QWidget):
     drawn = Signal(str)  # stage: its picture (or the message why there is none) is shown
     mode_changed = Signal(str)  # 'symbolic', 'optimized' or 'side' was chosen
 
-    def __init__(self, source: QObject | None = None, parent: QWidget | None = None):
+    def __init__(
+        self,
+        source: QObject | None = None,
+        parent: QWidget | None = None,
+        exporter: GraphExporter | None = None,
+    ):
+        """``exporter``: the Export menu to use, when it must exist before the tab (the
+        window's File menu offers it; see shell/graph_page.py); else the tab makes its own."""
         super().__init__(parent)
         self._build_widgets(TARGET_LABELS, TARGETS)
         self.source = source
@@ -91,11 +100,12 @@ class GraphTab(QWidget):
         # The weight asked for before the first graph lists the weights (a restored choice).
         self.initial_param = 0
         self.active_stage = "optimized"
+        self.loop_running = ""  # the engine's loop now (worker.engine_chosen); "" before Train
         self.node_search = NodeSearch()
         self.pictures = GraphPictures(self.canvases, "xorlab-graph-render", self)
         self.pictures.drawn.connect(self._on_drawn)
         self.runner = self.pictures.runner
-        self.exporter = GraphExporter(self, self._shown_picture)
+        self.exporter = exporter or GraphExporter(self, self.shown_picture)
         self.exporter.saved.connect(lambda path: self.set_status(f"Saved {path}"))
         self.export_button.setMenu(self.exporter.menu)
         self.export_actions = self.exporter.actions
@@ -194,6 +204,12 @@ class GraphTab(QWidget):
         self.summary.setObjectName("graph.summary")
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Which compile the optimized graph is, and which loop training runs (compile_note).
+        self.compile_note = QLabel()
+        self.compile_note.setObjectName("graph.compile_note")
+        self.compile_note.setWordWrap(True)
+        self.compile_note.setStyleSheet("color: #57606A;")
+        self.compile_note.hide()
         self.status = QLabel()
         self.status.setObjectName("graph.status")
         self.status.setWordWrap(True)
@@ -242,6 +258,7 @@ class GraphTab(QWidget):
         layout.setSpacing(6)
         layout.addLayout(bar)
         layout.addWidget(self.summary)
+        layout.addWidget(self.compile_note)
         layout.addWidget(self.status)
         layout.addWidget(self.main_splitter, 1)
 
@@ -312,6 +329,7 @@ class GraphTab(QWidget):
             summary_html(bundle.symbolic.stats, bundle.optimized.stats, bundle.comparison)
         )
         self.set_status("")
+        self._update_compile_note()
         for stage in STAGES:
             self.pictures.show(stage, bundle.stage(stage))
         self._activate(self.active_stage)
@@ -376,6 +394,9 @@ class GraphTab(QWidget):
         find_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         find_action.triggered.connect(lambda: self.search.setFocus())
         self.addAction(find_action)
+        if hasattr(self.source, "engine_chosen"):  # the worker (tests may give a stand-in)
+            self.source.engine_chosen.connect(self.set_running_loop)
+            self.source.state_changed.connect(self._on_state_changed)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -387,6 +408,18 @@ class GraphTab(QWidget):
         self.refresh_timer.stop()
 
     # --- slots --------------------------------------------------------------------------------
+
+    @Slot(str)
+    def set_running_loop(self, name: str) -> None:
+        """The loop training runs on now (the worker's engine_chosen; "" for none yet)."""
+        self.loop_running = name
+        self._update_compile_note()
+
+    @Slot(str)
+    def _on_state_changed(self, state: str) -> None:
+        if state == RunState.COMPILING:  # a new network: its loop is chosen at Train
+            self.loop_running = ""
+            self._update_compile_note()
 
     @Slot(int)
     def _on_target_changed(self, _index: int) -> None:
@@ -438,9 +471,20 @@ class GraphTab(QWidget):
             f"<b>Node</b> — {node_title(node)}" if node is not None else "<b>Node</b>"
         )
 
-    def _shown_picture(self) -> tuple[GraphView | None, str | None]:
+    def shown_picture(self) -> tuple[GraphView | None, str | None]:
+        """The active graph and its SVG (None when it could not be drawn): what Export saves."""
         canvas = self.canvases[self.active_stage]
         return canvas.graph, canvas.svg
+
+    def _update_compile_note(self) -> None:
+        bundle = self.bundle
+        text = tip = ""
+        if bundle is not None:
+            text = compile_note_html(bundle.compiled_as, bundle.planned_loop, self.loop_running)
+            tip = compile_note_tooltip(bundle.planned_loop, self.loop_running)
+        self.compile_note.setText(text)
+        self.compile_note.setToolTip(tip)
+        self.compile_note.setVisible(bool(text))
 
     def set_status(self, text: str) -> None:
         """A line above the graphs (rich text); empty hides it."""

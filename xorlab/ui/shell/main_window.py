@@ -29,10 +29,9 @@ from xorlab.core.training.spec import ExperimentSpec
 from xorlab.ui.builder.panel import BuilderPanel
 from xorlab.ui.expression.tab import ExpressionTab
 from xorlab.ui.formulas.panel import FormulaPanel
-from xorlab.ui.graph.focus_mode import FocusMode
-from xorlab.ui.graph.tab import GraphTab
 from xorlab.ui.runtime.gui_gc import install as collect_garbage_on_gui_thread
 from xorlab.ui.runtime.replay import ReplayController
+from xorlab.ui.runtime.selection import SelectionBus
 from xorlab.ui.runtime.worker import TrainingWorker
 from xorlab.ui.shell import screen_fit
 from xorlab.ui.shell import settings as saved
@@ -42,6 +41,7 @@ from xorlab.ui.shell.banner import MessageBanner
 from xorlab.ui.shell.engine_menu import EngineMenu
 from xorlab.ui.shell.file_controller import FileController
 from xorlab.ui.shell.first_paint import AfterFirstPaint
+from xorlab.ui.shell.graph_page import GraphPage
 from xorlab.ui.shell.help_dialogs import ShortcutsDialog
 from xorlab.ui.shell.landscape_page import LandscapePage
 from xorlab.ui.shell.network_views import NetworkViews
@@ -63,6 +63,7 @@ from xorlab.ui.widgets.stacking_page import StackingPage
 
 if TYPE_CHECKING:
     from xorlab.core.training.trainer import TrainingSnapshot
+    from xorlab.ui.graph.tab import GraphTab
     from xorlab.ui.landscape.landscape_tab import LandscapeTab
     from xorlab.ui.shell.landscape_tab_settings import LandscapeTabSettings
 
@@ -96,11 +97,12 @@ class MainWindow(QMainWindow):
         self.outputs_plot = OutputsPlot()
         self.boundary = BoundaryView()
         self.truth_table = TruthTable()
-        self.graph_tab = GraphTab(self.worker)  # builds graphs on the worker's thread
         self.expression_tab = ExpressionTab()
         self.views = (self.cost_plot, self.outputs_plot, self.boundary, self.truth_table)
         # Time travel: the state views show replay.snapshot_shown (live or a stored epoch).
         self.replay = ReplayController(self.worker, parent=self, state=self.state)
+        # The selection the linked views share (diagram, Graph tab, landscape).
+        self.bus = SelectionBus(self, state=self.state)
         marked = (self.cost_plot.plot_item, self.outputs_plot.plot_item)
         self.timeline_bar = TimelineBar(self.replay, marked)
         self.formula_panel = FormulaPanel(self.worker, self.replay)
@@ -125,7 +127,7 @@ class MainWindow(QMainWindow):
                 speed=self.speed,
                 train_extras=(self.sweeps.action, self.run_overlays.clear_action),
                 builder_dock=self.builder_dock,
-                graph_export_actions=tuple(self.graph_tab.export_actions.values()),
+                graph_export_actions=tuple(self.graph_page.exporter.actions.values()),
                 show_tab=self.show_tab,
                 show_shortcuts=self.show_shortcuts,
             ),
@@ -152,17 +154,13 @@ class MainWindow(QMainWindow):
         # The cost surface around the shown weights; weights picked in the diagram or the
         # Graph tab can be its axes. Built when first shown (landscape_page).
         self.landscape_page = LandscapePage(
-            self.worker, self.replay, self.network_views.bus, lambda: self.spec, self.settings
+            self.worker, self.replay, self.bus, lambda: self.spec, self.settings
         )
         self.add_tab(self.landscape_page, "Landscape")
         # Within the screen whatever is shown: the Network dock tabifies when room runs out.
         self.fit_guard = ScreenFit(self, self.builder_dock, self.network_views.dock, self.tabs)
         self._restore_settings()
         self.fit_guard.fit()
-        # The Graph tab's Focus button: the graph gets the whole window.
-        self.graph_focus = FocusMode(
-            self.graph_tab, self.tabs, [self.builder_dock, self.network_views.dock]
-        )
 
         initial = spec or saved.read_spec(self.settings) or PRESETS["xor-minimal"].spec
         # The worker (and its first compile) starts once the window has painted: see first_paint.
@@ -194,6 +192,11 @@ class MainWindow(QMainWindow):
     def open_experiment(self, path: str) -> bool:
         """Open a saved experiment: its network, data, weights and history."""
         return self.experiment_files.open_path(path)
+
+    @property
+    def graph_tab(self) -> GraphTab:
+        """The Graph tab (built now if it was never shown)."""
+        return self.graph_page.tab
 
     @property
     def landscape_tab(self) -> LandscapeTab:
@@ -248,7 +251,16 @@ class MainWindow(QMainWindow):
         self.tabs.setObjectName("main_tabs")
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(training_page(self.training_splitter, self.timeline_bar), "Training")
-        self.add_tab(self.graph_tab, "Graph")
+        # The graphs, built when the tab is first shown (graph_page).
+        self.graph_page = GraphPage(
+            self.worker,
+            self.replay,
+            self.bus,
+            self.settings,
+            self.tabs,
+            lambda: [self.builder_dock, self.network_views.dock],
+        )
+        self.add_tab(self.graph_page, "Graph")
         # Its plots and graph stack when the window is narrow (a laptop with both docks).
         self.add_tab(StackingPage(self.expression_tab, self.expression_tab.splitter), "Expression")
         self.add_tab(self.formula_panel, "Formulas")
@@ -314,7 +326,7 @@ class MainWindow(QMainWindow):
             self.show_tab(self._saved_tab)
 
     def save_settings(self) -> bool:
-        self.graph_focus.set_on(False)  # the docks hidden by focus mode are saved as shown
+        self.graph_page.leave_focus()  # the docks hidden by focus mode are saved as shown
         s = self.settings
         saved.GEOMETRY.write(s, self.saveGeometry())
         saved.WINDOW_STATE.write(s, self.saveState())
@@ -325,12 +337,13 @@ class MainWindow(QMainWindow):
         saved.write_spec(s, self.spec)
         return saved.sync(s)
 
-    def _runners(self):
+    def background_runners(self):
         """The background threads (expression compiles, graph rendering, landscapes, the
         diagram's lines)."""
-        runners = [self.graph_tab.runner, self.expression_tab.runner]
-        if self.landscape_page.is_built():  # a tab never shown has no thread to stop
-            runners.append(self.landscape_tab.runner)
+        runners = [self.expression_tab.runner]
+        for page in (self.graph_page, self.landscape_page):
+            if page.is_built():  # a tab never shown has no thread to stop
+                runners.append(page.page().runner)
         return (*runners, self.sweeps, self.network_views.runner)
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -344,10 +357,10 @@ class MainWindow(QMainWindow):
             self.save_settings()
             self.worker.request_shutdown()
             self.worker.finished.connect(self.close)
-            for runner in self._runners():
+            for runner in self.background_runners():
                 runner.request_shutdown()
                 runner.finished.connect(self.close)
-        stopped = [runner.wait(CLOSE_WAIT_MS) for runner in self._runners()]
+        stopped = [runner.wait(CLOSE_WAIT_MS) for runner in self.background_runners()]
         if self.worker.wait(CLOSE_WAIT_MS) and all(stopped):
             # The expression lab's Graphviz thread is its own, not a runner's: ended here, or
             # the interpreter's exit waits for it.

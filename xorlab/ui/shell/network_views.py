@@ -2,8 +2,8 @@
 
 The diagram lives in a dock ("Network", right of the tabs by default) so it stays on screen
 beside the Training plots and the Graph tab alike: a selection made in either shows in the
-other. The Graph tab gains the selection link and the live values bar. The window only has to
-create this (before restoring its saved layout, so the dock's place is restored too).
+other (the Graph tab's side of the link is made with the tab: graph_page.py). The window only
+has to create this (before restoring its saved layout, so the dock's place is restored too).
 """
 
 from __future__ import annotations
@@ -12,13 +12,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu
 
-from xorlab.ui.graph.links import GraphSelectionLink
-from xorlab.ui.graph.values_panel import GraphValuesPanel
 from xorlab.ui.network.diagram import NetworkDiagram
 from xorlab.ui.runtime.background import BackgroundRunner
 from xorlab.ui.runtime.selection import SelectionBus
 from xorlab.ui.shell import screen_fit
-from xorlab.ui.shell.graph_tab_settings import GraphTabSettings
 from xorlab.ui.shell.structure_edits import StructureEdits
 
 DOCK_WIDTH = 400
@@ -27,11 +24,12 @@ SMALL_SCREEN = 1100  # narrower screens start with the dock hidden
 
 
 class NetworkViews:
-    """Owns the selection bus, the diagram dock, the Graph tab's link and values bar."""
+    """The diagram dock, on the window's selection bus (its own for a stand-in window)."""
 
     def __init__(self, window: QMainWindow):
         # The selection is the lab state's (a stand-in window in tests may have none).
-        self.bus = SelectionBus(window, state=getattr(window, "state", None))
+        bus = getattr(window, "bus", None)
+        self.bus = bus or SelectionBus(window, state=getattr(window, "state", None))
         # The diagram shows what the time-travel bar shows, like the other state views.
         replay = getattr(window, "replay", None)
         # The diagram's lines are painted on this thread (the window shuts it down on close).
@@ -64,12 +62,6 @@ class NetworkViews:
         cost_plot = getattr(window, "cost_plot", None)
         if cost_plot is not None:
             self.diagram.weight_edited.connect(lambda _edit: cost_plot.expect_edit())
-        self.graph_link = GraphSelectionLink(window.graph_tab, self.bus)
-        # Live values follow time travel; the tab's choices are remembered between sessions.
-        self.graph_values = GraphValuesPanel(window.graph_tab, window.worker, replay)
-        settings = getattr(window, "settings", None)
-        if settings is not None:
-            self.graph_settings = GraphTabSettings(window.graph_tab, settings, self.graph_values)
 
         self.show_action = self.dock.toggleViewAction()
         self.show_action.setObjectName("action.show_network")

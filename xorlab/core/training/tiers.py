@@ -13,6 +13,22 @@ the scan loops run a warm-up step when built: it compiles against shadow copies 
 shared variables, and the finished loop is re-bound to the trainer's own (``rebind``).
 A compiled function has one owner at a time: the thread owns the loop until it is done,
 then the trainer's thread does.
+
+A third hand-over, the upgrade: the jax loop takes over first under "auto" (its compile is
+the quick one), but once compiled the scan on Numba is faster on some nets and slower on
+others, by up to ~1.5x either way, depending on the net and the machine's load
+(``strategies.upgrade_after``). So once the jax loop trains, and only when the run has
+``UPGRADE_MIN_REMAINING_S`` or more left, the scan loop is loaded in the background **from
+the compile cache only** (``BackgroundCompile(..., cached_only=True)``), and a ``LoopRace``
+then runs the two in turn, chunk by chunk, on the run itself, and keeps the faster.
+
+Why cached only, measured: a cold scan compile beside the running jax loop took 127 s at
+load ~5 (regression: 34 CPU-s elsewhere), and for those two minutes the jax loop trained
+at 0.15-0.4 of its rate (1,000-3,000 steps/s against 6,000-8,000 alone): the compile holds
+the interpreter most of the time, and the jax loop needs it between its XLA calls. A gain
+of at most ~1.4x afterwards repays that only after minutes of training. Loading a cached
+scan costs ~3 CPU-s (PyTensor's rewrites and code generation, the same as finding out
+that it is not cached), which a run of ``UPGRADE_MIN_REMAINING_S`` repays.
 """
 
 from __future__ import annotations
@@ -66,11 +82,13 @@ COMPILE_STACK_BYTES = 64 * 1024 * 1024
 
 class BackgroundCompile:
     """Compiles ``build_loop(problem, strategy)`` on a daemon thread, on shadow state.
-    Every loop is ready to run any number of steps when built (each compiles once)."""
+    Every loop is ready to run any number of steps when built (each compiles once).
+    ``cached_only``: only load it from the compile cache (see the module docstring)."""
 
-    def __init__(self, problem: LoopProblem, strategy: str):
+    def __init__(self, problem: LoopProblem, strategy: str, cached_only: bool = False):
         self.problem = problem
         self.strategy = strategy
+        self.cached_only = cached_only
         self._shadow = shadow_problem(problem)
         self._loop: TrainingLoop | None = None
         self._error: BaseException | None = None
@@ -92,7 +110,10 @@ class BackgroundCompile:
     def _compile(self) -> None:
         try:
             with COMPILE_LOCK:
-                loop = build_loop(self._shadow, self.strategy)
+                if self.cached_only:
+                    loop = build_loop(self._shadow, self.strategy, cached_only=True)
+                else:
+                    loop = build_loop(self._shadow, self.strategy)
             self._loop = loop
         except BaseException as exc:  # handed to the trainer's thread by result()
             self._error = exc
@@ -116,3 +137,67 @@ class BackgroundCompile:
         assert self._loop is not None
         self._loop.rebind(self.problem)
         return self._loop
+
+
+# The upgrade starts only when the run has at least this long left at the running loop's
+# speed: loading the cached scan costs ~3 CPU-s (about half a core's second under load),
+# and the race then gains at most ~30% of what is left. A preset's default run (0.03-0.5 s
+# on jax) never starts one; a long or endless run in the window does.
+UPGRADE_MIN_REMAINING_S = 10.0
+# Chunks the running loop has trained before its speed is trusted for that estimate (the
+# first calls after a hand-over include XLA's and the caches' warm-up).
+UPGRADE_AFTER_CHUNKS = 3
+# Each loop's share of the race: chunks in turn until each has run this many chunks and
+# this much compute; ~10 ms chunks in the window, so the race takes ~0.2 s.
+RACE_CHUNKS = 4
+RACE_SECONDS = 0.04
+# The challenger must be this much faster per step to take over: two loops within noise
+# of each other are a tie, and a tie keeps the loop already running.
+RACE_MARGIN = 0.05
+
+
+class LoopRace:
+    """Times the running loop (``incumbent``) against a ``challenger`` on the run itself.
+
+    The trainer asks ``next_loop`` before each chunk and reports each chunk's compute with
+    ``note``; the loops take turns (challenger first), so a change of the machine's load
+    hits both. Both compute the same steps to rounding (~1e-15), so the race trains as
+    usual: nothing is thrown away. ``winner`` is set once both ran enough."""
+
+    def __init__(self, incumbent: TrainingLoop, challenger: TrainingLoop):
+        self.incumbent, self.challenger = incumbent, challenger
+        self._timed = {id(incumbent): [0, 0, 0.0], id(challenger): [0, 0, 0.0]}  # chunks, steps, s
+        self.winner: TrainingLoop | None = None
+
+    def next_loop(self) -> TrainingLoop:
+        if self.winner is not None:
+            return self.winner
+        c, i = self._timed[id(self.challenger)], self._timed[id(self.incumbent)]
+        return self.challenger if c[0] <= i[0] else self.incumbent
+
+    def note(self, loop: TrainingLoop, steps: int, seconds: float) -> None:
+        timed = self._timed.get(id(loop))
+        if timed is None or self.winner is not None or steps <= 0:
+            return
+        timed[0] += 1
+        timed[1] += steps
+        timed[2] += seconds
+        if all(t[0] >= RACE_CHUNKS and t[2] >= RACE_SECONDS for t in self._timed.values()):
+            self.winner = (
+                self.challenger
+                if self.seconds_per_step(self.challenger)
+                < self.seconds_per_step(self.incumbent) * (1 - RACE_MARGIN)
+                else self.incumbent
+            )
+
+    def seconds_per_step(self, loop: TrainingLoop) -> float:
+        _, steps, seconds = self._timed[id(loop)]
+        return seconds / steps if steps else float("inf")
+
+    def steps_per_second(self) -> dict[str, float]:
+        """Each loop's speed in the race, by name (for reports)."""
+        return {
+            loop.name: round(1 / self.seconds_per_step(loop), 1)
+            for loop in (self.incumbent, self.challenger)
+            if self._timed[id(loop)][1]
+        }

@@ -33,7 +33,7 @@ import pytensor
 from pytensor.graph.basic import Variable
 
 from xorlab.core.first_imports import import_numba_for
-from xorlab.core.training import model
+from xorlab.core.training import model, tiers
 from xorlab.core.training.datasets import Dataset, PlaneGrid, load_dataset
 from xorlab.core.training.features import uses_features
 from xorlab.core.training.function_cache import NUMPY_CODE, SharedFunction, compile_shared
@@ -56,7 +56,6 @@ from xorlab.core.training.strategies import (
     upgrade_after,
 )
 from xorlab.core.training.strategies.tensor_loop import NotCached
-from xorlab.core.training import tiers
 from xorlab.core.training.tiers import COMPILE_LOCK, BackgroundCompile, LoopRace
 from xorlab.core.training.weights import WEIGHT_LIMIT  # importable from here too
 

@@ -176,9 +176,10 @@ def main() -> int:
         help="the upgrade jax -> scan (tiers.py) on the presets, the heavy net and N "
         "never-seen nets: time of each hand-over, steps/s before and after",
     )
+    parser.add_argument("--nets", nargs="*", help="with --upgrade: only these nets, by name")
     args = parser.parse_args()
     if args.upgrade is not None:
-        return upgrade(args.upgrade, args.seed, args.repeats or 3)
+        return upgrade(args.upgrade, args.seed, args.repeats or 3, args.nets)
     if args.point_sets is not None:
         return point_sets(args.point_sets, args.seed, args.repeats or 5, args.compiles)
     repeats = args.repeats or (3 if args.quick else 5)
@@ -312,7 +313,7 @@ def point_sets(count: int, seed: int, repeats: int, compiles: bool = False) -> i
     return 0 if worst <= 1e-9 else 1
 
 
-def upgrade(count: int, seed: int, windows: int) -> int:
+def upgrade(count: int, seed: int, windows: int, only: list[str] | None = None) -> int:
     """The upgrade (core/training/tiers.py), headless, as ``Trainer.run`` trains a long run:
     per net, from ``start_tiered`` (quick tier) to the jax loop and then to the final loop
     (the race's winner), with the time of each hand-over; then the steady steps/s of that
@@ -323,6 +324,8 @@ def upgrade(count: int, seed: int, windows: int) -> int:
     from xorlab.core.training import tiers
 
     cases = [{"preset": p} for p in JAX_PRESETS] + [HEAVY] + random_networks(count, seed)
+    if only:
+        cases = [case for case in cases if case_name(case) in only]
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores", flush=True)
     for case in cases:
         spec = spec_of_case(case)

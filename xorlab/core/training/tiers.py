@@ -148,9 +148,11 @@ UPGRADE_MIN_REMAINING_S = 10.0
 # first calls after a hand-over include XLA's and the caches' warm-up).
 UPGRADE_AFTER_CHUNKS = 3
 # Each loop's share of the race: chunks in turn until each has run this many chunks and
-# this much compute; ~10 ms chunks in the window, so the race takes ~0.2 s.
-RACE_CHUNKS = 4
-RACE_SECONDS = 0.04
+# this much compute (~25 of the window's 10 ms chunks each: ~0.5 s in all). Both train, so
+# a longer race costs only the slower loop's lost share of it, and a short one misjudged
+# close pairs at load 4-5 (bench/engine.py --upgrade: 4 chunks of ~10 ms each).
+RACE_CHUNKS = 8
+RACE_SECONDS = 0.25
 # The challenger must be this much faster per step to take over: two loops within noise
 # of each other are a tie, and a tie keeps the loop already running.
 RACE_MARGIN = 0.05
@@ -161,43 +163,48 @@ class LoopRace:
 
     The trainer asks ``next_loop`` before each chunk and reports each chunk's compute with
     ``note``; the loops take turns (challenger first), so a change of the machine's load
-    hits both. Both compute the same steps to rounding (~1e-15), so the race trains as
-    usual: nothing is thrown away. ``winner`` is set once both ran enough."""
+    hits both, and each is judged by its median chunk, so one chunk that waited for a core
+    (a collection, another process) does not decide. Both compute the same steps to
+    rounding (~1e-15), so the race trains as usual: nothing is thrown away. ``winner`` is
+    set once both ran enough."""
 
     def __init__(self, incumbent: TrainingLoop, challenger: TrainingLoop):
         self.incumbent, self.challenger = incumbent, challenger
-        self._timed = {id(incumbent): [0, 0, 0.0], id(challenger): [0, 0, 0.0]}  # chunks, steps, s
+        # Each loop's laps: seconds per step of each chunk, and the seconds in all.
+        self._laps: dict[int, list[float]] = {id(incumbent): [], id(challenger): []}
+        self._seconds = {id(incumbent): 0.0, id(challenger): 0.0}
         self.winner: TrainingLoop | None = None
 
     def next_loop(self) -> TrainingLoop:
         if self.winner is not None:
             return self.winner
-        c, i = self._timed[id(self.challenger)], self._timed[id(self.incumbent)]
-        return self.challenger if c[0] <= i[0] else self.incumbent
+        challenger, incumbent = self._laps[id(self.challenger)], self._laps[id(self.incumbent)]
+        return self.challenger if len(challenger) <= len(incumbent) else self.incumbent
 
     def note(self, loop: TrainingLoop, steps: int, seconds: float) -> None:
-        timed = self._timed.get(id(loop))
-        if timed is None or self.winner is not None or steps <= 0:
+        laps = self._laps.get(id(loop))
+        if laps is None or self.winner is not None or steps <= 0:
             return
-        timed[0] += 1
-        timed[1] += steps
-        timed[2] += seconds
-        if all(t[0] >= RACE_CHUNKS and t[2] >= RACE_SECONDS for t in self._timed.values()):
-            self.winner = (
-                self.challenger
-                if self.seconds_per_step(self.challenger)
-                < self.seconds_per_step(self.incumbent) * (1 - RACE_MARGIN)
-                else self.incumbent
-            )
+        laps.append(seconds / steps)
+        self._seconds[id(loop)] += seconds
+        if all(
+            len(self._laps[key]) >= RACE_CHUNKS and self._seconds[key] >= RACE_SECONDS
+            for key in self._laps
+        ):
+            faster = self.seconds_per_step(self.challenger) < self.seconds_per_step(
+                self.incumbent
+            ) * (1 - RACE_MARGIN)
+            self.winner = self.challenger if faster else self.incumbent
 
     def seconds_per_step(self, loop: TrainingLoop) -> float:
-        _, steps, seconds = self._timed[id(loop)]
-        return seconds / steps if steps else float("inf")
+        """The loop's median chunk's seconds per step (inf before its first lap)."""
+        laps = self._laps[id(loop)]
+        return float(np.median(laps)) if laps else float("inf")
 
     def steps_per_second(self) -> dict[str, float]:
         """Each loop's speed in the race, by name (for reports)."""
         return {
             loop.name: round(1 / self.seconds_per_step(loop), 1)
             for loop in (self.incumbent, self.challenger)
-            if self._timed[id(loop)][1]
+            if self._laps[id(loop)]
         }

@@ -557,7 +557,7 @@ class Trainer:
         start = self.clock()
         costs = self._run_compiled(n_steps)
         seconds = self.clock() - start
-        self._time_chunk(loop, n_steps, seconds)
+        timed = n_steps  # the steps those seconds ran (a stop rule may keep fewer)
         if _divergence_reason(costs, self.params):
             self.set_state(backup)
             self._replay_until_divergence(n_steps)
@@ -573,6 +573,8 @@ class Trainer:
                     n_steps = needed
                 self.stop = stop
         self._record(costs)
+        # Noted last: a replay above (divergence, a stop rule) runs on the chunk's loop.
+        self._time_chunk(loop, timed, seconds)
         return ChunkResult(n_steps, costs, seconds)
 
     def _time_chunk(self, loop: TrainingLoop, steps: int, seconds: float) -> None:

@@ -16,7 +16,9 @@ that comes first: until it exists the chunks follow each other at once, with no 
 map or wait for the GUI between them, and the fast loop's compile starts only once the GUI
 has drawn it. It starts at Train, not when the network is ready: a person clicks Train
 about 0.7 s after it is enabled, into a compile that then took half the interpreter from
-the first point (see _start_fast_compile).
+the first point (see _start_fast_compile). The fused loop is the exception: its compile
+is short and a tiny net's first point one step, so it starts when the network is ready
+(compile_steps.compiles_before_train) and the run trains on it from Train.
 Between chunks the session also serves the queued commands: run control (train, resume,
 pause, stop, one epoch's step, reset), the learning rate and speed, the views' trainer jobs
 and graph requests (``on_command`` dispatches ``name`` to ``_do_<name>``); they read and
@@ -36,7 +38,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QThread, QTimer, Slot
 
 from xorlab.app.chunk_plan import FIRST_CHUNK_STEPS, QUICK_FIRST_CHUNK_STEPS, ChunkPlan
-from xorlab.app.compile_steps import compile_steps
+from xorlab.app.compile_steps import compile_steps, compiles_before_train
 from xorlab.app.graph_request import LatestGraphRequest, build_bundle
 from xorlab.app.live_maps import LiveMaps
 from xorlab.app.pacing import SnapshotPacing
@@ -366,6 +368,8 @@ class TrainingSession(QObject):
         self._trainer, self._grid = trainer, grid
         self._outbox.post("compiled", time.perf_counter() - start)
         self._note_tier()
+        if compiles_before_train(trainer):
+            trainer.compile_in_background()  # ready by the click (compile_steps.py)
         if not trainer.at_full_speed:
             self._handover_timer.start()
         if experiment is not None:

@@ -335,14 +335,28 @@ def upgrade(count: int, seed: int, windows: int, only: list[str] | None = None) 
         after = Trainer(spec, ds)
         after.start_tiered()
         chunk, hand_overs, tier = 64, [], after.tier
+        # Phases of the run: each one's name, start (s) and step count at its start.
+        phases = [("quick", 0.0, 0)]
         while time.perf_counter() - start < UPGRADE_TIMEOUT_S:
             result = after.run(chunk)
             chunk = adapt(chunk, result)
+            now = time.perf_counter() - start
             if after.tier != tier:
                 tier = after.tier
-                hand_overs.append([tier, round(time.perf_counter() - start, 2)])
+                hand_overs.append([tier, round(now, 2)])
+            phase = phase_of(after)
+            if phase != phases[-1][0]:
+                phases.append((phase, now, after.step_count))
             if after.on_final_loop:
                 break
+        # Steps/s in each phase: "loading" is the jax loop beside the scan's load.
+        rates_by_phase = {
+            name: round((next_steps - steps) / (next_start - begun))
+            for (name, begun, steps), (_, next_start, next_steps) in zip(
+                phases, phases[1:], strict=False
+            )
+            if next_start > begun
+        }
         minimum = tiers.UPGRADE_MIN_REMAINING_S
         tiers.UPGRADE_MIN_REMAINING_S = float("inf")  # the baseline: jax throughout
         try:
@@ -360,6 +374,7 @@ def upgrade(count: int, seed: int, windows: int, only: list[str] | None = None) 
             "upgrade_note": after.upgrade_note,
             "upgrade_load_s": after.upgrade_seconds and round(after.upgrade_seconds, 2),
             "race_steps_per_s": after.race_steps_per_second,
+            "steps_per_s_by_phase": rates_by_phase,
             "steps_per_s_before": rates["before"],
             "steps_per_s_after": rates["after"],
             "after_over_before": round(rates["after"] / rates["before"], 2),
@@ -370,6 +385,18 @@ def upgrade(count: int, seed: int, windows: int, only: list[str] | None = None) 
 
 
 UPGRADE_TIMEOUT_S = 60.0
+
+
+def phase_of(trainer) -> str:
+    if not trainer.at_full_speed:
+        return "quick"
+    if trainer._upgrade is not None:
+        return "loading"
+    if trainer._race is not None:
+        return "racing"
+    return "final" if trainer.on_final_loop else trainer.tier
+
+
 WINDOW_S = 1.0
 
 

@@ -140,10 +140,14 @@ class BackgroundCompile:
 
 
 # The upgrade starts only when the run has at least this long left at the running loop's
-# speed: loading the cached scan costs ~3 CPU-s (about half a core's second under load),
-# and the race then gains at most ~30% of what is left. A preset's default run (0.03-0.5 s
+# speed. Loading the scan (or finding it is not cached) holds the interpreter for ~3 CPU-s,
+# and beside it the jax loop trained at ~1/3 of its rate (overfitting at load 4-5: 5,005
+# steps/s during a 10 s load, 14,000-18,500 before and after; bench/engine.py --upgrade):
+# ~2 s of training lost on a quiet machine, ~7 s at load 5. When the scan wins (about half
+# of the nets measured) it saves a third to a half of what is left, so a run must have
+# tens of seconds left to repay the attempt on average. A preset's default run (0.03-0.5 s
 # on jax) never starts one; a long or endless run in the window does.
-UPGRADE_MIN_REMAINING_S = 10.0
+UPGRADE_MIN_REMAINING_S = 30.0
 # Chunks the running loop has trained before its speed is trusted for that estimate (the
 # first calls after a hand-over include XLA's and the caches' warm-up).
 UPGRADE_AFTER_CHUNKS = 3

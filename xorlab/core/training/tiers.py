@@ -15,20 +15,23 @@ A compiled function has one owner at a time: the thread owns the loop until it i
 then the trainer's thread does.
 
 A third hand-over, the upgrade: the jax loop takes over first under "auto" (its compile is
-the quick one), but once compiled the scan on Numba is faster on some nets and slower on
-others, by up to ~1.5x either way, depending on the net and the machine's load
-(``strategies.upgrade_after``). So once the jax loop trains, and only when the run has
-``UPGRADE_MIN_REMAINING_S`` or more left, the scan loop is loaded in the background **from
-the compile cache only** (``BackgroundCompile(..., cached_only=True)``), and a ``LoopRace``
-then runs the two in turn, chunk by chunk, on the run itself, and keeps the faster.
+the quick one), but once compiled the scan on Numba is faster on some nets (up to ~2x:
+the full-batch tanh nets) and slower on others (up to ~2.4x), depending on the net and the
+machine's load (``strategies.upgrade_after``). So once the jax loop trains, and only
+when the run has ``UPGRADE_MIN_REMAINING_S`` or more left, the scan loop is loaded in the
+background **from the compile cache only** (``BackgroundCompile(..., cached_only=True)``),
+and a ``LoopRace`` then runs the two in turn, chunk by chunk, on the run itself, and keeps
+the faster.
 
 Why cached only, measured: a cold scan compile beside the running jax loop took 127 s at
 load ~5 (regression: 34 CPU-s elsewhere), and for those two minutes the jax loop trained
 at 0.15-0.4 of its rate (1,000-3,000 steps/s against 6,000-8,000 alone): the compile holds
 the interpreter most of the time, and the jax loop needs it between its XLA calls. A gain
-of at most ~1.4x afterwards repays that only after minutes of training. Loading a cached
-scan costs ~3 CPU-s (PyTensor's rewrites and code generation, the same as finding out
-that it is not cached), which a run of ``UPGRADE_MIN_REMAINING_S`` repays.
+of 1.4-2x afterwards, on about half of the nets, repays that only after minutes of
+training, and the window's drawing would share the interpreter with the compile all that
+time. Loading a cached scan costs ~3 CPU-s (PyTensor's rewrites and code generation, the
+same as finding out that it is not cached), which a run of ``UPGRADE_MIN_REMAINING_S``
+repays.
 """
 
 from __future__ import annotations

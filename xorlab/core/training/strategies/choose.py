@@ -80,8 +80,10 @@ def upgrade_after(problem: LoopProblem, running: str, requested: str = "auto") -
     but once both are compiled the scan is faster on some nets (full-batch tanh nets whose
     tanh layers numpy computes: regression 0.70, circle 15-37-28 tanh 0.68 of jax's time
     per step) and slower on others (circle-features 2.4x, sigmoid nets 1.3-1.6x;
-    bench/engine.py --point-sets, load 2-3.5), and the ratio moves with the machine's load:
-    no static rule picks the winner, a short race on the net itself does."""
+    bench/engine.py --point-sets, load 2-3.5), and the ratio moves with the machine's load
+    (the 2-64-64-64-1 tanh net: scan 1.24x slower there, 1.7-1.9x faster in three runs of
+    --upgrade at load 4-6): no static rule picks the winner, a short race on the net
+    itself does."""
     if requested != "auto" or running != "jax":
         return None
     order = plan(problem, requested)

@@ -257,9 +257,12 @@ class TrainingSession(QObject):
         It cannot be paused while a first point is pending (a profile hook on its thread
         that could pause it cost +50% CPU on every compile), so it starts at Train. That
         costs at most the seconds between the network's ready and the click in time to full
-        speed; the quick tier trains meanwhile. Step (one epoch) does not start it."""
+        speed; the quick tier trains meanwhile. Step (one epoch) does not start it. The
+        fused loop's starts once the GUI has drawn the network ready (_build)."""
         trainer = self._trainer
-        if trainer is None or self._state in (RunState.COMPILING, RunState.READY):
+        if trainer is None or self._state == RunState.COMPILING:
+            return
+        if self._state == RunState.READY and not compiles_before_train(trainer):
             return  # not trained since it was built (or reset): no compile before Train
         if self._state == RunState.TRAINING and self._first_point_pending(trainer):
             return
@@ -368,8 +371,6 @@ class TrainingSession(QObject):
         self._trainer, self._grid = trainer, grid
         self._outbox.post("compiled", time.perf_counter() - start)
         self._note_tier()
-        if compiles_before_train(trainer):
-            trainer.compile_in_background()  # ready by the click (compile_steps.py)
         if not trainer.at_full_speed:
             self._handover_timer.start()
         if experiment is not None:
@@ -377,6 +378,8 @@ class TrainingSession(QObject):
         else:
             self._publish_snapshot(force=True)
             self._set_state(RunState.READY)
+        if compiles_before_train(trainer):  # by the click, once the GUI shows it ready
+            self._compile_when_drawn = max(self._last_post, self._state_post)
 
     def _restore(self, trainer: Trainer, experiment: Experiment) -> None:
         """Weights, optimizer state and history from a saved experiment; the first snapshot

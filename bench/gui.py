@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -39,8 +40,9 @@ from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from xorlab.app.chunk_plan import FIRST_CHUNK_STEPS  # noqa: E402
+from xorlab.app.chunk_plan import ChunkPlan  # noqa: E402
 from xorlab.app.gc_policy import CollectionPolicy  # noqa: E402
+from xorlab.app.pacing import MAX_GIL_FREE_CHUNK_SECONDS  # noqa: E402
 from xorlab.core.training.presets import PRESETS, preset_spec  # noqa: E402
 from xorlab.core.training.spec import MAX_EPOCHS  # noqa: E402
 from xorlab.core.training.trainer import Trainer  # noqa: E402
@@ -93,23 +95,27 @@ def ready_window(folder: str, spec, dock_open: bool, timeout: float = 900) -> Ma
 
 
 class Headless:
-    """A Trainer in this process, run in chunks sized as the worker sizes them."""
+    """A Trainer in this process on the loop the window runs, in chunks sized by the worker's
+    own ChunkPlan: the window's training without the window."""
 
     def __init__(self, spec, strategy: str):
         self.trainer = Trainer(spec, strategy=strategy)
         self.trainer.compile()
-        self.chunk = FIRST_CHUNK_STEPS
+        self.plans: dict[float, ChunkPlan] = {}
+        self.cpu_seconds = 0.0  # this thread's CPU time in rate(), and the steps it ran
+        self.steps = 0
 
-    def rate(self, seconds: float) -> float:
-        """Steps per second over ``seconds`` of training."""
+    def rate(self, seconds: float, chunk_seconds: float = CHUNK_SECONDS) -> float:
+        """Steps per second over ``seconds`` of training in chunks of ~``chunk_seconds``."""
+        plan = self.plans.setdefault(chunk_seconds, ChunkPlan(chunk_seconds))
         steps = 0
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.thread_time()
         while (elapsed := time.perf_counter() - start) < seconds:
-            result = self.trainer.run(self.chunk)
+            result = self.trainer.run(plan.take(self.trainer.total_steps))
             steps += result.steps
-            if result.steps == self.chunk and result.seconds > 0:
-                ideal = result.steps * CHUNK_SECONDS / result.seconds
-                self.chunk = int(min(max(ideal, self.chunk / 2, 1), self.chunk * 2))
+            plan.note_compute(result.steps, result.seconds)
+        self.cpu_seconds += time.thread_time() - cpu
+        self.steps += steps
         return steps / elapsed
 
 
@@ -194,22 +200,64 @@ def load_and_wait(window: MainWindow, spec) -> None:
     window.worker.state_changed.disconnect(states.append)
 
 
-def train_for(window: MainWindow, spec, seconds: float, segments: int = 4) -> dict:
-    """Train ``spec`` in the window for ``seconds`` under the lag probe, in ``segments``
-    alternating with as many half-length headless runs: a machine whose load changes
-    meanwhile shifts both sides alike."""
+@dataclass(frozen=True)
+class Variant:
+    """What a window segment runs with: the interpreter's GIL switch interval (None: as it
+    is) and the longest chunk the worker runs for a loop releasing the GIL (None: the app's,
+    pacing.MAX_GIL_FREE_CHUNK_SECONDS; 0.010: its 10 ms chunks of before)."""
+
+    label: str = ""
+    switch_s: float | None = None
+    max_chunk_s: float | None = None
+
+    def apply(self, window: MainWindow, app_switch_s: float) -> None:
+        """``app_switch_s``: the interval the app set (a variant before may have changed it)."""
+        sys.setswitchinterval(self.switch_s if self.switch_s is not None else app_switch_s)
+        # Set between segments, with the worker paused: it reads it at its next chunk.
+        pacing = window.worker._session.pacing
+        pacing.max_chunk_seconds = self.max_chunk_s or MAX_GIL_FREE_CHUNK_SECONDS
+
+
+def worker_chunk_seconds(window: MainWindow) -> float:
+    """The chunk length the worker's plan aimed at last: the headless side runs the same."""
+    return window.worker._session.plan.chunk_seconds
+
+
+def warm_up(window: MainWindow, headless: Headless, seconds: float = 0.5) -> None:
+    """Both sides train ``seconds`` unmeasured: compile, hand-over to the fast loop, the first
+    call of a JAX function and the chunk sizes' ramp stay out of both measurements."""
+    headless.rate(seconds)
+    if window.engine.chosen in ("", "numpy"):
+        # The fast loop compiles from Train on (the quick tier's first seconds are what
+        # bench/latency.py measures): train to it.
+        window.actions.train.trigger()
+        wait_until(lambda: window.engine.chosen not in ("", "numpy"), 600)
+    else:
+        window.actions.train.trigger()
+    spin(seconds)
+    window.actions.pause_resume.trigger()
+    wait_until(lambda: window.worker.state == "paused")
+
+
+def train_for(
+    window: MainWindow,
+    spec,
+    seconds: float,
+    segments: int = 4,
+    variants: tuple[Variant, ...] = (Variant(),),
+) -> dict:
+    """Train ``spec`` in the window for ``seconds`` under the lag probe, in ``segments``;
+    each is followed by a headless segment of half its length on the same loop with the same
+    chunking, and one more comes before the first, so every window segment has a baseline
+    measured right before and right after it in this process (a machine whose load changes
+    meanwhile shifts both sides alike). Warm-up (compile, hand-over) is excluded from both
+    sides. With several ``variants`` the segments cycle through them (each its own result
+    under ``"variants"``, the first one's at the top level)."""
     # The headless baseline first: its compile runs on this (the GUI) thread, which the app
     # never does, and its garbage is collected while the window compiles, not measured.
     headless = Headless(spec, window.engine.requested)
-    headless.rate(0.5)  # warm-up: chunk size, caches
     load_and_wait(window, spec)
-    if window.engine.chosen in ("", "numpy"):
-        # The fast loop compiles from Train on (the quick tier's first seconds are what
-        # bench/latency.py measures): train to it, unmeasured, then measure its segments.
-        window.actions.train.trigger()
-        wait_until(lambda: window.engine.chosen not in ("", "numpy"), 600)
-        window.actions.pause_resume.trigger()
-        wait_until(lambda: window.worker.state == "paused")
+    warm_up(window, headless)
     received = {"snapshots": 0, "points": 0, "maps": 0, "neuron_maps": 0}
 
     def on_snapshot(snapshot) -> None:
@@ -228,52 +276,96 @@ def train_for(window: MainWindow, spec, seconds: float, segments: int = 4) -> di
     window.worker.progress.connect(on_progress)
     probe = LagProbe()
     collections = GcProbe()
-    collections.start()
-    lags: list[dict] = []
-    gui_steps, gui_seconds, headless_rates = 0, 0.0, []
     diagram = window.network_views.diagram
-    diagram_redraws = diagram.redraws
-    for _ in range(segments):
+    results = []
+    segments = max(segments, len(variants))
+    per_variant = {v: {"steps": 0, "seconds": 0.0, "segments": []} for v in variants}
+    switch_before = sys.getswitchinterval()
+    variants[0].apply(window, switch_before)
+    previous_headless = headless.rate(seconds / segments / 2, worker_chunk_seconds(window))
+    for index in range(segments):
+        variant = variants[index % len(variants)]
+        variant.apply(window, switch_before)
+        if index and variant != variants[(index - 1) % len(variants)]:
+            # The variant before ran other chunks: a baseline in this one's, before it.
+            previous_headless = None
+        for key in received:
+            received[key] = 0
+        collections.start()
+        diagram_redraws = diagram.redraws
         before = window.last_snapshot.step
         probe.start()
         start = time.perf_counter()
-        window.actions.train.trigger()  # Train, then Resume
+        window.actions.pause_resume.trigger()  # Resume
         spin(seconds / segments)
         window.actions.pause_resume.trigger()
-        gui_seconds += time.perf_counter() - start
+        elapsed = time.perf_counter() - start
+        # The steps up to the pause: the worker ends the chunk under way first, so the count
+        # may include up to one chunk (~10 ms) after the clock stopped: <= 1% of a segment.
         wait_until(lambda: window.worker.state == "paused")
-        lags.append(probe.stop())
-        gui_steps += window.last_snapshot.step - before
-        headless_rates.append(headless.rate(seconds / segments / 2))
-    collections.stop()
+        lags = probe.stop()["lags"]
+        collections.stop()
+        steps = window.last_snapshot.step - before
+        chunk_seconds = worker_chunk_seconds(window)
+        after_headless = headless.rate(seconds / segments / 2, chunk_seconds)
+        if previous_headless is None:
+            previous_headless = headless.rate(seconds / segments / 2, chunk_seconds)
+        baseline = (previous_headless + after_headless) / 2
+        previous_headless = after_headless
+        bucket = per_variant[variant]
+        bucket["steps"] += steps
+        bucket["seconds"] += elapsed
+        bucket["segments"].append(
+            {
+                "steps_per_s": steps / elapsed,
+                "headless_steps_per_s": baseline,
+                "ratio": steps / elapsed / baseline,
+                "chunk_seconds": chunk_seconds,
+                "lags": lags,
+                "received": dict(received),
+                "diagram_redraws": diagram.redraws - diagram_redraws,
+                "gc": {g: list(collections.seconds[g]) for g in range(3)},
+            }
+        )
+    Variant().apply(window, switch_before)
     window.worker.snapshot_ready.disconnect(on_snapshot)
     window.worker.progress.disconnect(on_progress)
-    full = collections.seconds[2]
-    all_lags = np.concatenate([lag.pop("lags") for lag in lags])
-    gui_rate = gui_steps / gui_seconds
-    headless_mean = float(np.mean(headless_rates))
-    return {
-        **lag_stats(all_lags),
-        "seconds": gui_seconds,
-        "steps": gui_steps,
-        "strategy": window.engine.chosen,
-        "gui_steps_per_s": gui_rate,
-        "worker_reported_steps_per_s": rates[-1] if rates else 0.0,
-        "headless_steps_per_s": headless_mean,
-        "headless_segments": headless_rates,
-        "rate_ratio": gui_rate / headless_mean,
-        "snapshots_per_s": received["snapshots"] / gui_seconds,
-        "maps_per_s": received["maps"] / gui_seconds,
-        "neuron_maps_per_s": received["neuron_maps"] / gui_seconds,
-        "dock": window.network_views.dock.isVisible(),
-        "diagram_redraws_per_s": (diagram.redraws - diagram_redraws) / gui_seconds,
-        "diagram_paint_ms": diagram.view.paint_seconds * 1000,
-        "points_received_per_s": received["points"] / gui_seconds,
-        "points_on_curve": int(len(window.cost_plot.curve.xData)),
-        "gc_collections": [len(collections.seconds[g]) for g in range(3)],
-        "gc_full_ms": [round(seconds * 1000, 1) for seconds in full],
-        "gc_young_max_ms": 1000 * max(collections.seconds[0] + collections.seconds[1] or [0.0]),
-    }
+    for variant in variants:
+        bucket = per_variant[variant]
+        parts = bucket["segments"]
+        gui_seconds = bucket["seconds"]
+        gui_rate = bucket["steps"] / gui_seconds
+        headless_mean = float(np.mean([p["headless_steps_per_s"] for p in parts]))
+        totals = {k: sum(p["received"][k] for p in parts) for k in received}
+        full = [d for p in parts for d in p["gc"][2]]
+        young = [d for p in parts for g in (0, 1) for d in p["gc"][g]]
+        results.append(
+            {
+                **lag_stats(np.concatenate([p["lags"] for p in parts])),
+                "variant": variant.label,
+                "seconds": gui_seconds,
+                "steps": bucket["steps"],
+                "strategy": window.engine.chosen,
+                "gui_steps_per_s": gui_rate,
+                "worker_reported_steps_per_s": rates[-1] if rates else 0.0,
+                "headless_steps_per_s": headless_mean,
+                "rate_ratio": gui_rate / headless_mean,
+                "segment_ratios": [round(p["ratio"], 3) for p in parts],
+                "chunk_ms": [round(p["chunk_seconds"] * 1000, 1) for p in parts],
+                "snapshots_per_s": totals["snapshots"] / gui_seconds,
+                "maps_per_s": totals["maps"] / gui_seconds,
+                "neuron_maps_per_s": totals["neuron_maps"] / gui_seconds,
+                "dock": window.network_views.dock.isVisible(),
+                "diagram_redraws_per_s": sum(p["diagram_redraws"] for p in parts) / gui_seconds,
+                "diagram_paint_ms": diagram.view.paint_seconds * 1000,
+                "points_received_per_s": totals["points"] / gui_seconds,
+                "points_on_curve": int(len(window.cost_plot.curve.xData)),
+                "gc_collections": [sum(len(p["gc"][g]) for p in parts) for g in range(3)],
+                "gc_full_ms": [round(seconds * 1000, 1) for seconds in full],
+                "gc_young_max_ms": 1000 * max(young or [0.0]),
+            }
+        )
+    return {**results[0], "variants": results[1:]}
 
 
 def first_point_latency(window: MainWindow, repeats: int) -> list[float]:
@@ -386,6 +478,26 @@ def startup_runs(preset: str) -> dict[str, dict]:
     return out
 
 
+def print_row(name: str, r: dict) -> None:
+    headless = r["headless_steps_per_s"]
+    dock = "open" if r["dock"] else "closed"
+    if r["variant"]:
+        dock += f" ({r['variant']})"
+    print(
+        f"  {name:<12} {dock:<6} {r['strategy']:<6} {r['lag_p50_ms']:7.2f}ms "
+        f"{r['lag_p99_ms']:6.2f}ms {r['lag_max_ms']:6.1f}ms  {r['gui_steps_per_s']:12,.0f} "
+        f"{headless:12,.0f} {r['rate_ratio']:6.2f}  {r['snapshots_per_s']:9.1f} "
+        f"{r['maps_per_s']:6.1f} {r['neuron_maps_per_s']:6.1f} "
+        f"{r['diagram_redraws_per_s']:7.1f} {r['diagram_paint_ms']:5.1f}ms "
+        f"{r['points_received_per_s']:9,.0f}"
+    )
+    print(
+        f"  {'':<12} cycle collections by generation {r['gc_collections']}, full ones took "
+        f"{r['gc_full_ms']} ms, young ones <= {r['gc_young_max_ms']:.1f} ms; segment ratios "
+        f"{r['segment_ratios']}"
+    )
+
+
 def print_table(runs: dict, latency: list[float], precompile: dict, startup: dict) -> None:
     print("\nGUI while training (offscreen MainWindow, 5 ms lag timer)")
     head = (
@@ -394,22 +506,9 @@ def print_table(runs: dict, latency: list[float], precompile: dict, startup: dic
         f"{'neuron':>6} {'diagram':>7} {'paint':>7} {'points/s':>9}"
     )
     print(head)
-    for key, r in runs.items():
-        name = key.split(" ")[0]
-        headless = r["headless_steps_per_s"]
-        dock = "open" if r["dock"] else "closed"
-        print(
-            f"  {name:<12} {dock:<6} {r['strategy']:<6} {r['lag_p50_ms']:7.2f}ms "
-            f"{r['lag_p99_ms']:6.2f}ms {r['lag_max_ms']:6.1f}ms  {r['gui_steps_per_s']:12,.0f} "
-            f"{headless:12,.0f} {r['rate_ratio']:6.2f}  {r['snapshots_per_s']:9.1f} "
-            f"{r['maps_per_s']:6.1f} {r['neuron_maps_per_s']:6.1f} "
-            f"{r['diagram_redraws_per_s']:7.1f} {r['diagram_paint_ms']:5.1f}ms "
-            f"{r['points_received_per_s']:9,.0f}"
-        )
-        print(
-            f"  {'':<12} cycle collections by generation {r['gc_collections']}, full ones took "
-            f"{r['gc_full_ms']} ms, young ones <= {r['gc_young_max_ms']:.1f} ms"
-        )
+    for key, row in runs.items():
+        for r in [row, *row["variants"]]:
+            print_row(key.split(" ")[0], r)
     print(
         f"\nTrain -> first plotted point (compiled, warm): median "
         f"{statistics.median(latency) * 1000:.1f} ms, max {max(latency) * 1000:.1f} ms "
@@ -458,6 +557,29 @@ def main() -> int:
         default=None,
         help="train with this engine (default: the window's, auto)",
     )
+    parser.add_argument(
+        "--compare-switch-ms",
+        type=float,
+        help="alternate the segments with ones under this GIL switch interval (ms)",
+    )
+    parser.add_argument(
+        "--compare-max-chunk-ms",
+        type=float,
+        help="alternate the segments with ones where a GIL-free loop's chunks (the worker's "
+        "and so the headless side's) run at most so long (10: the chunks of before)",
+    )
+    parser.add_argument(
+        "--compare-before",
+        action="store_true",
+        help="alternate the segments with ones run as before round 9: CPython's 5 ms GIL "
+        "switch interval and chunks of at most 10 ms",
+    )
+    parser.add_argument(
+        "--max-chunk-ms",
+        type=float,
+        help="the longest chunk of a GIL-free loop in every segment (default: the app's)",
+    )
+    parser.add_argument("--segments", type=int, default=4, help="window segments per row")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -481,17 +603,39 @@ def main() -> int:
         precompile = precompile_check(window)
         runs = {}
         docks = {"both": (False, True), "closed": (False,), "open": (True,)}[args.dock]
+        base_chunk = args.max_chunk_ms / 1000 if args.max_chunk_ms else None
+        variants = [
+            Variant("as the app runs" if base_chunk is None else "", max_chunk_s=base_chunk)
+        ]
+        if args.compare_switch_ms:
+            variants.append(
+                Variant(f"switch {args.compare_switch_ms:g} ms", args.compare_switch_ms / 1000)
+            )
+        if args.compare_max_chunk_ms:
+            ms = args.compare_max_chunk_ms
+            variants.append(Variant(f"chunks <= {ms:g} ms", max_chunk_s=ms / 1000))
+        if args.compare_before:
+            variants.append(Variant("before round 9", switch_s=0.005, max_chunk_s=0.010))
+        if len(variants) == 1:
+            variants = [replace(variants[0], label="")]
         for name in args.presets:
             for dock in docks:
                 window.network_views.dock.setVisible(dock)
                 key = f"{name} dock {'open' if dock else 'closed'}"
-                runs[key] = r = train_for(window, endless(name), args.seconds)
-                print(
-                    f"  {key}: lag p99 {r['lag_p99_ms']:.2f} ms, GUI {r['gui_steps_per_s']:,.0f} "
-                    f"steps/s = {r['rate_ratio']:.2f} of headless, {r['snapshots_per_s']:.1f} "
-                    f"redraws/s, diagram {r['diagram_redraws_per_s']:.1f}/s",
-                    flush=True,
+                runs[key] = r = train_for(
+                    window, endless(name), args.seconds, args.segments, tuple(variants)
                 )
+                for v in [r, *r["variants"]]:
+                    print(
+                        f"  {key}{' ' + v['variant'] if v['variant'] else ''}: lag p99 "
+                        f"{v['lag_p99_ms']:.2f} ms, GUI {v['gui_steps_per_s']:,.0f} steps/s = "
+                        f"{v['rate_ratio']:.2f} of headless (segments {v['segment_ratios']}, "
+                        f"chunks "
+                        f"{v['chunk_ms']} ms), "
+                        f"{v['snapshots_per_s']:.1f} redraws/s, diagram "
+                        f"{v['diagram_redraws_per_s']:.1f}/s; load {os.getloadavg()[0]:.2f}",
+                        flush=True,
+                    )
         window.load_spec(endless("xor-minimal"))
         wait_until(lambda: window.worker.state == "ready")
         latency = first_point_latency(window, args.repeats)

@@ -34,6 +34,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as the app sets it (xorlab/cli.py)
 sys.path.insert(0, str(Path(__file__).parent))
 
+import numpy as np  # noqa: E402
 from gui import (  # noqa: E402
     BIG,
     Headless,
@@ -50,6 +51,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from xorlab.app.live_maps import LiveMaps  # noqa: E402
 from xorlab.core.training.presets import PRESETS  # noqa: E402
 from xorlab.core.training.trainer import Trainer  # noqa: E402
+from xorlab.ui.runtime.outbox import Outbox  # noqa: E402
 from xorlab.ui.runtime.training_session import TrainingSession  # noqa: E402
 
 PRESET_ORDER = [p for p in PRESETS if p not in ("xor-minimal", "circle-features")] + [BIG]
@@ -70,6 +72,11 @@ class Recorder:
         self.steps = 0
         self.last_tick_end: float | None = None
         self.after_tick = "other"  # what the gap after the last tick was for
+        # The worker's context switches inside chunks: voluntary ones are waits (in a
+        # chunk of a loop that releases the GIL: taking the GIL back at its end),
+        # involuntary ones are preemptions (another thread or process took the core).
+        self.switches = [0, 0]
+        self.gil_waits: list[float] = []
 
     def add(self, label: str, wall: float, cpu: float) -> None:
         self.wall[label] += wall
@@ -95,25 +102,66 @@ REC = Recorder()
 PROFILE: cProfile.Profile | None = None  # --profile: the worker's ticks, while measured
 
 
+class ThreadSwitches:
+    """A thread's voluntary and involuntary context switches so far (Linux /proc)."""
+
+    def __init__(self, native_id: int):
+        try:
+            self._fd: int | None = os.open(f"/proc/self/task/{native_id}/status", os.O_RDONLY)
+        except OSError:
+            self._fd = None
+
+    def read(self) -> tuple[int, int]:
+        if self._fd is None:
+            return 0, 0
+        text = os.pread(self._fd, 8192, 0).decode()
+        voluntary = int(text.split("\nvoluntary_ctxt_switches:")[1].split()[0])
+        involuntary = int(text.split("nonvoluntary_ctxt_switches:")[1].split()[0])
+        return voluntary, involuntary
+
+
+SWITCHES: ThreadSwitches | None = None  # the worker thread's, once it ticked
+
+
 def instrument() -> None:
     run = Trainer.run
 
     def timed_run(self, n_steps):
         if not REC.on or threading.current_thread() is not REC.worker:
             return run(self, n_steps)
+        probe = time.perf_counter()
+        switches = SWITCHES.read() if SWITCHES else (0, 0)
         wall, cpu = time.perf_counter(), time.thread_time()
+        REC.add("probe", wall - probe, 0.0)
         result = run(self, n_steps)
-        REC.add("chunks", time.perf_counter() - wall, time.thread_time() - cpu)
+        end = time.perf_counter()
+        REC.add("chunks", end - wall, time.thread_time() - cpu)
+        if SWITCHES:
+            after = SWITCHES.read()
+            REC.switches[0] += after[0] - switches[0]
+            REC.switches[1] += after[1] - switches[1]
+        # A syscall of a microsecond that lets go of the GIL: its wall time is about the
+        # wait to take the GIL back, a sample of what every such call on the worker pays.
+        gil = time.perf_counter()
+        os.stat(".")
+        REC.gil_waits.append(time.perf_counter() - gil)
+        REC.add("probe", time.perf_counter() - end, 0.0)
         REC.steps += result.steps
         return result
 
     Trainer.run = timed_run
     Trainer.snapshot = REC.timed("snapshot", Trainer.snapshot)
     LiveMaps.compute = REC.timed("maps", LiveMaps.compute)
+    # Posting to the outbox emits a Qt signal, which lets go of the GIL: its time is mostly
+    # the wait to take the GIL back from the GUI thread.
+    Outbox.post = REC.timed("post", Outbox.post)
     tick = TrainingSession._on_tick
 
     def timed_tick(self):
-        REC.worker = threading.current_thread()
+        global SWITCHES
+        if REC.worker is not threading.current_thread():
+            REC.worker = threading.current_thread()
+            SWITCHES = ThreadSwitches(threading.get_native_id())
         if not REC.on:
             return tick(self)
         start, cpu = time.perf_counter(), time.thread_time()
@@ -126,7 +174,10 @@ def instrument() -> None:
         if PROFILE is not None:
             PROFILE.disable()
         end = time.perf_counter()
-        inner = sum(REC.wall[k] - before.get(k, 0.0) for k in ("chunks", "snapshot", "maps"))
+        inner = sum(
+            REC.wall[k] - before.get(k, 0.0)
+            for k in ("chunks", "snapshot", "maps", "post", "probe")
+        )
         REC.add("tick, rest", end - start - inner, 0.0)
         REC.cpu["tick total"] += time.thread_time() - cpu
         REC.last_tick_end = end
@@ -140,13 +191,24 @@ def instrument() -> None:
     TrainingSession._on_tick = timed_tick
 
 
+def pause(window) -> None:
+    if window.worker.state == "training":
+        window.actions.pause_resume.trigger()
+    wait_until(lambda: window.worker.state == "paused")
+
+
 def measure(window, spec, seconds: float) -> dict:
+    """The window trains ``spec`` for ``seconds``, with a headless baseline of half that
+    right before and right after it, each while the window is paused (round 8 ran the one
+    before while the window still trained: both trained at once, which lowered the baseline
+    and gave ratios over 1)."""
     headless = Headless(spec, window.engine.requested)
     headless.rate(0.5)
     load_and_wait(window, spec)
     window.actions.train.trigger()  # Train, or Resume
     wait_until(lambda: window.engine.chosen not in ("", "numpy"), 600)
     spin(0.5)  # the hand-over's first chunks size themselves
+    pause(window)
     before_rate = headless.rate(seconds / 2)
     received = {"snapshots": 0, "maps": 0}
 
@@ -155,19 +217,20 @@ def measure(window, spec, seconds: float) -> dict:
         received["maps"] += snapshot.plane is not None
 
     window.worker.snapshot_ready.connect(on_snapshot)
-    if window.worker.state != "training":
-        window.actions.pause_resume.trigger()
     REC.reset()
     probe = LagProbe()
-    probe.start()
-    REC.on = True
     step0 = window.last_snapshot.step
+    probe.start()
+    gui_cpu = time.thread_time()
     start = time.perf_counter()
+    REC.on = True
+    window.actions.pause_resume.trigger()  # Resume
     spin(seconds)
     REC.on = False
-    lag = lag_stats(probe.stop()["lags"])
-    wall = time.perf_counter() - start
     window.actions.pause_resume.trigger()
+    wall = time.perf_counter() - start
+    gui_cpu = time.thread_time() - gui_cpu
+    lag = lag_stats(probe.stop()["lags"])
     wait_until(lambda: window.worker.state == "paused")
     steps = window.last_snapshot.step - step0
     window.worker.snapshot_ready.disconnect(on_snapshot)
@@ -185,6 +248,17 @@ def measure(window, spec, seconds: float) -> dict:
         "ratio": steps / wall / head,
         "chunk_rate_ratio": chunk_rate / head,
         "chunk_cpu_share": REC.cpu["chunks"] / REC.wall["chunks"] if REC.wall["chunks"] else 0,
+        "chunks_per_s": REC.count["chunks"] / wall,
+        # CPU seconds per step inside Trainer.run, window over headless (both on their own
+        # thread's clock): above 1, the same steps cost more CPU in the window (caches, memory
+        # bandwidth shared with the GUI thread); the CPU clock of a loop whose work runs on
+        # other threads (XLA's) says little.
+        "chunk_cpu_per_step_ratio": (REC.cpu["chunks"] / max(REC.steps, 1))
+        / (headless.cpu_seconds / max(headless.steps, 1)),
+        "chunk_waits_per_s": REC.switches[0] / wall,
+        "chunk_preemptions_per_s": REC.switches[1] / wall,
+        "gui_cpu_share": gui_cpu / wall,
+        "headless_segments": [before_rate, after_rate],
         "snapshots_per_s": received["snapshots"] / wall,
         "worker_snapshots_per_s": REC.count["snapshot"] / wall,
         "maps_per_s": REC.count["maps"] / wall,
@@ -192,6 +266,9 @@ def measure(window, spec, seconds: float) -> dict:
         "snapshot_ms": 1000 * REC.wall["snapshot"] / snaps,
         "maps_ms": 1000 * REC.wall["maps"] / max(REC.count["maps"], 1),
         "chunk_ms": 1000 * REC.wall["chunks"] / max(REC.count["chunks"], 1),
+        "post_ms": 1000 * REC.wall["post"] / max(REC.count["post"], 1),
+        "gil_wait_mean_ms": 1000 * float(np.mean(REC.gil_waits or [0.0])),
+        "gil_wait_p90_ms": 1000 * float(np.percentile(REC.gil_waits or [0.0], 90)),
         "frame_ms": window.worker._outbox.frame_seconds * 1000,
         "lag_p50_ms": lag["lag_p50_ms"],
         "lag_p99_ms": lag["lag_p99_ms"],
@@ -204,6 +281,11 @@ def main() -> int:
     parser.add_argument("--presets", nargs="*", default=PRESET_ORDER)
     parser.add_argument("--dock", choices=("both", "closed", "open"), default="both")
     parser.add_argument("--switch-ms", type=float, help="sys.setswitchinterval, in ms")
+    parser.add_argument(
+        "--compare-switch-ms",
+        type=float,
+        help="measure every row twice, back to back: the switch interval as set, then this",
+    )
     parser.add_argument(
         "--jax-releases-gil",
         action="store_true",
@@ -223,38 +305,49 @@ def main() -> int:
         TrainingSession._note_tier = pace_jax_as_gil_free
     if args.profile:
         PROFILE = cProfile.Profile()
-    if args.switch_ms:
-        sys.setswitchinterval(args.switch_ms / 1000)
     app = QApplication.instance() or QApplication(sys.argv)
-    print(
-        f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} "
-        f"cores; GIL switch interval {sys.getswitchinterval() * 1000:g} ms"
-    )
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
     instrument()
     runs = {}
     docks = {"both": (False, True), "closed": (False,), "open": (True,)}[args.dock]
+    intervals = [sys.getswitchinterval()]
+    if args.compare_switch_ms:
+        intervals.append(args.compare_switch_ms / 1000)
     with tempfile.TemporaryDirectory() as folder:
         window = ready_window(folder, endless("xor-minimal"), False)
-        for name in args.presets:
-            for dock in docks:
-                window.network_views.dock.setVisible(dock)
-                key = f"{name} dock {'open' if dock else 'closed'}"
-                try:
-                    runs[key] = r = measure(window, endless(name), args.seconds)
-                except Exception as exc:  # one preset's failure must not hide the others
-                    print(f"  {key}: FAILED {type(exc).__name__}: {str(exc)[:200]}", flush=True)
-                    continue
-                parts = ", ".join(f"{k} {v:.0f}" for k, v in r["ms_per_s"].items() if v >= 0.5)
-                print(
-                    f"  {key} ({r['strategy']}): ratio {r['ratio']:.2f} (chunks alone "
-                    f"{r['chunk_rate_ratio']:.2f}, CPU {r['chunk_cpu_share']:.2f} of their wall), "
-                    f"{r['snapshots_per_s']:.1f} snapshots/s drawn, {r['maps_per_s']:.1f} "
-                    f"maps/s; snapshot {r['snapshot_ms']:.2f} ms, maps {r['maps_ms']:.2f} ms, "
-                    f"chunk {r['chunk_ms']:.1f} ms, GUI frame {r['frame_ms']:.1f} ms, lag p50 "
-                    f"{r['lag_p50_ms']:.1f} ms p99 {r['lag_p99_ms']:.1f} ms\n"
-                    f"      worker ms per s: {parts}",
-                    flush=True,
-                )
+        if args.switch_ms:  # after the worker set the app's (ui/runtime/gil_switch.py)
+            sys.setswitchinterval(args.switch_ms / 1000)
+        intervals[0] = sys.getswitchinterval()
+        print(f"GIL switch interval {intervals[0] * 1000:g} ms")
+        rows = [(n, d, i) for n in args.presets for d in docks for i in intervals]
+        for name, dock, interval in rows:
+            window.network_views.dock.setVisible(dock)
+            key = f"{name} dock {'open' if dock else 'closed'}"
+            if len(intervals) > 1:
+                key += f" switch {interval * 1000:g} ms"
+            sys.setswitchinterval(interval)
+            try:
+                runs[key] = r = measure(window, endless(name), args.seconds)
+            except Exception as exc:  # one preset's failure must not hide the others
+                print(f"  {key}: FAILED {type(exc).__name__}: {str(exc)[:200]}", flush=True)
+                continue
+            parts = ", ".join(f"{k} {v:.0f}" for k, v in r["ms_per_s"].items() if v >= 0.5)
+            print(
+                f"  {key} ({r['strategy']}): ratio {r['ratio']:.2f} (chunks alone "
+                f"{r['chunk_rate_ratio']:.2f}, CPU {r['chunk_cpu_share']:.2f} of their wall), "
+                f"{r['snapshots_per_s']:.1f} snapshots/s drawn, {r['maps_per_s']:.1f} "
+                f"maps/s; snapshot {r['snapshot_ms']:.2f} ms, maps {r['maps_ms']:.2f} ms, "
+                f"chunk {r['chunk_ms']:.1f} ms, post {r['post_ms']:.2f} ms, GUI frame "
+                f"{r['frame_ms']:.1f} ms, lag p50 "
+                f"{r['lag_p50_ms']:.1f} ms p99 {r['lag_p99_ms']:.1f} ms\n"
+                f"      {r['chunks_per_s']:.0f} chunks/s, in them {r['chunk_waits_per_s']:.0f} "
+                f"waits/s, {r['chunk_preemptions_per_s']:.0f} preemptions/s; GUI thread CPU "
+                f"{r['gui_cpu_share']:.2f} of the wall; chunk CPU per step "
+                f"{r['chunk_cpu_per_step_ratio']:.2f}x headless; GIL wait after a syscall mean "
+                f"{r['gil_wait_mean_ms']:.2f} ms, p90 {r['gil_wait_p90_ms']:.2f} ms\n"
+                f"      worker ms per s: {parts}",
+                flush=True,
+            )
         window.close()
         wait_until(lambda: not window.worker.is_running(), timeout=60)
     print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from xorlab.app import expression_job
-from xorlab.app.expression_job import ExpressionLab, ExpressionRequest
+from xorlab.app.expression_job import LAYOUT_THREADS, ExpressionLab, ExpressionRequest
 from xorlab.core.expression import expression as expression_module
 from xorlab.core.graphs import render
 
@@ -95,15 +95,15 @@ class StepClock:
 )
 def test_the_rewrites_get_what_is_left_of_the_second(monkeypatch, first_answer_s, rewrite_s):
     budgets = []
-    real = expression_module.compiled_scalar
+    real = expression_module.rewritten_scalar
 
     def recorded(expr, budget=None):
         if budget is not None:  # expression.py's own calls (the values as written) pass none
             budgets.append(budget)
         return real(expr, budget)
 
-    # The lab imports compiled_scalar where it calls it (the window imports no PyTensor).
-    monkeypatch.setattr(expression_module, "compiled_scalar", recorded)
+    # The lab imports rewritten_scalar where it calls it (the window imports no PyTensor).
+    monkeypatch.setattr(expression_module, "rewritten_scalar", recorded)
     clock = StepClock()
     lab = ExpressionLab(clock=clock)
     first = lab.compute(_request("x**3 + sin(x)"), optimized=False)
@@ -130,10 +130,13 @@ def test_typing_past_an_expression_drops_its_layouts_not_started(monkeypatch):
 
     monkeypatch.setattr(render, "render_svg", held)
     lab = ExpressionLab()
+    held_texts = [f"x**{k} + 1" for k in range(LAYOUT_THREADS)]
     try:
-        lab.compute(_request("x**3"), optimized=False)  # its layout runs, and is held
-        assert started.wait(30)
-        lab.compute(_request("x**4"), optimized=False)  # queued behind it
+        for text in held_texts:  # their layouts run, and are held
+            started.clear()
+            lab.compute(_request(text), optimized=False)
+            assert started.wait(30)
+        lab.compute(_request("x**4"), optimized=False)  # queued behind them
         lab.compute(_request("x**5"), optimized=False)  # typed past x**4: its layout is dropped
     finally:
         released.set()
@@ -141,4 +144,14 @@ def test_typing_past_an_expression_drops_its_layouts_not_started(monkeypatch):
     assert last.svg == "<svg/>"
     assert not any("x**4" in dot for dot in laid_out)
     assert lab.compute(_request("x**4")).svg == "<svg/>"  # asked again: laid out then
+    lab.close()
+
+
+def test_a_pictures_shapes_are_found_on_the_layout_thread(monkeypatch):
+    monkeypatch.setattr(render, "render_svg", lambda dot, renderer=None, timeout=0: "<svg/>")
+    lab = ExpressionLab(picture_shapes=lambda svg: (svg, threading.current_thread().name))
+    result = lab.compute(_request("x**3"))
+    assert result.svg == "<svg/>"
+    assert result.shapes == ("<svg/>", result.shapes[1])
+    assert result.shapes[1].startswith("xorlab-expression-layout")
     lab.close()

@@ -32,6 +32,16 @@ GRID_SHARE = 0.06
 # which at 60 snapshots a second would take 30% from training.
 SNAPSHOT_SHARE = 0.1
 DUE_TOLERANCE = 0.25  # of a chunk's time: a snapshot this early is on time
+# A loop that releases the GIL and computes on the worker's thread (the fused loop, the scan
+# loop on Numba) runs one chunk per snapshot, up to this long (a pause, a stop or a view's
+# job waits at most about that). Each chunk is a round of the worker's event loop and Python
+# between two compiled calls, and each time the worker takes the GIL back it may wait for
+# the GUI thread, which draws meanwhile: 10 ms chunks cut by the snapshots made ~75 of those
+# rounds a second, one chunk per snapshot makes 30-60. Measured in the window, alternating
+# with 10 ms chunks (bench/gui.py --compare-max-chunk-ms 10, load 5-7): the fused presets'
+# steps/s +16%, their ratio to headless +10%. Not for JAX: XLA computes a call on its own
+# threads, and the same A/B gave its nets -17% steps/s in the window (load 7-8.7).
+MAX_GIL_FREE_CHUNK_SECONDS = 0.033
 
 
 class FrameSource(Protocol):
@@ -52,6 +62,9 @@ class SnapshotPacing:
         self.grid_seconds = 0.0  # smoothed time a snapshot with the grid took
         self.snapshot_seconds = 0.0  # smoothed time the worker took to make a snapshot
         self.releases_gil = False  # of the current trainer's loop; set when one is built
+        # Whether that loop runs one chunk per snapshot (see MAX_GIL_FREE_CHUNK_SECONDS).
+        self.long_chunks = False
+        self.max_chunk_seconds = MAX_GIL_FREE_CHUNK_SECONDS
 
     def should_wait_for_gui(self, milestone: bool) -> bool:
         """After posting a snapshot: let the GUI draw it before computing on?
@@ -74,6 +87,16 @@ class SnapshotPacing:
             self.snapshot_seconds / SNAPSHOT_SHARE,
         )
 
+    def chunk_seconds(self, base: float) -> float:
+        """How long a chunk should compute, for a worker whose chunks take ``base`` seconds
+        otherwise: a loop holding the GIL keeps ``base`` (the GUI's Python waits for each
+        chunk to end); a loop that releases it and computes on the worker's thread
+        (``long_chunks``) runs up to the next snapshot in one chunk, at most
+        ``max_chunk_seconds``."""
+        if not (self.releases_gil and self.long_chunks):
+            return base
+        return max(base, min(self.snapshot_spacing(), self.max_chunk_seconds))
+
     def steps_until_due(self, since_last: float, chunk_steps: int, chunk_seconds: float) -> int:
         """At most this many steps in the next chunk (of ``chunk_steps`` planned to take
         ``chunk_seconds``), so that it ends when the next snapshot is due,
@@ -82,8 +105,11 @@ class SnapshotPacing:
         remaining = self.snapshot_spacing() - since_last
         # Never a chunk shorter than the tolerance: each costs a call from Python, with the
         # GIL, and a chunk that ran quicker than planned must not be chased by ever smaller
-        # ones (is_due counts that as on time).
-        if not DUE_TOLERANCE * chunk_seconds < remaining < chunk_seconds:
+        # ones (is_due counts that as on time). Nor one cut by less than the tolerance: a
+        # chunk as long as the spacing (chunk_seconds) starts a little after the snapshot,
+        # and running it whole keeps the chunk plan measuring whole chunks.
+        cut = DUE_TOLERANCE * chunk_seconds < remaining < (1 - DUE_TOLERANCE) * chunk_seconds
+        if not cut:
             return chunk_steps
         return max(1, math.ceil(chunk_steps * remaining / chunk_seconds))
 

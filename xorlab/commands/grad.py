@@ -133,6 +133,8 @@ def _print_point(expr: Expression, args: argparse.Namespace) -> None:
             "df": point.df if point.df_defined else math.nan,
             "f_undefined": point.f_reason or None,
             "df_undefined": point.df_reason or None,
+            "f_underflow": point.f_underflow or None,
+            "df_underflow": point.df_underflow or None,
             "optimized": {"f": point.optimized_f, "df": point.optimized_df},
             "notes": [*point.notes, *expr.rewrite_limits],
         }
@@ -142,10 +144,12 @@ def _print_point(expr: Expression, args: argparse.Namespace) -> None:
         return
     df = written.df if written.df_defined else math.nan
     at = _short(args.at)
-    print(f"f({at}) = {describe_value(written.f, written.f_reason)}")
-    print(f"f'({at}) = {describe_value(df, written.df_reason)}")
+    print(f"f({at}) = {describe_value(written.f, written.f_reason, written.f_underflow)}")
+    print(f"f'({at}) = {describe_value(df, written.df_reason, written.df_underflow)}")
     if check is not None and not written.f_defined:
         print("finite difference = undefined (f is not finite here)")
+    elif check is not None and (written.f_underflow or written.df_underflow):
+        print(f"finite difference = {check!r}  (no check: the values underflow here)")
     elif check is not None:
         print(f"finite difference = {check!r}  (|f' - fd| = {abs(df - check):.3g})")
     sys.stdout.flush()  # the answer, before the compile for the notes

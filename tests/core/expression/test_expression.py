@@ -74,6 +74,8 @@ ORACLES: list[tuple[str, Callable, Callable, list[float]]] = [
      [-30.0, 0.0, 30.0]),
 ]  # fmt: skip
 ORACLE_IDS = [text for text, *_ in ORACLES]
+# Its optimized graph, like the tutorial's, computes values in place (ops with a destroy_map)
+IN_PLACE = "sqrt(1+x**2)*exp(-x)/(1+x)"
 
 
 @pytest.fixture(scope="module")
@@ -176,6 +178,27 @@ def test_compiled_functions_are_cached_per_expression(parsed):
     assert compiled_scalar(expr) is compiled_scalar(expr)
     assert compiled_vector(expr) is compiled_vector(expr)
     assert compiled_scalar(expr) is not compiled_vector(expr)
+
+
+@pytest.mark.parametrize(
+    "text", [*ORACLE_IDS, "x", "3", "x**x/x**x/x**x", "(x-x)/(x-x)", "x*0 + log(-x)", IN_PLACE]
+)
+def test_the_optimized_values_are_the_linked_functions_to_the_bit(parsed, text):
+    # evaluate() runs the rewritten graph op by op instead of linking it: the same numbers.
+    expr = parsed(text)
+    function = compiled_scalar(expr)
+    in_place = [node for node in function.maker.fgraph.apply_nodes if node.op.destroy_map]
+    constants = [c for c in function.maker.fgraph.variables if isinstance(c, Constant)]
+    before = [np.array(c.data, copy=True) for c in constants]
+    for x in (-1.7, -0.5, 0.0, 0.3, 2.0, 15.0):
+        with np.errstate(all="ignore"):
+            linked = tuple(float(v) for v in function(x))
+        np.testing.assert_array_equal(evaluate(expr, x), linked, err_msg=f"{text} at {x}")
+    # Ops that overwrite an input in place run after every reader of it, and never on a
+    # constant the graph keeps.
+    for constant, value in zip(constants, before, strict=True):
+        np.testing.assert_array_equal(constant.data, value)
+    assert in_place or text not in (TUTORIAL, IN_PLACE)  # the cases above cover them
 
 
 def test_long_sums_and_products_run_despite_numpys_operand_limit(parsed):

@@ -3,6 +3,7 @@ PyTensor's rewrites change a value (issue 10). Oracles: numpy on the same formul
 
 from __future__ import annotations
 
+import decimal
 import math
 
 import numpy as np
@@ -12,9 +13,11 @@ from xorlab.cli import main
 from xorlab.core.expression.expression import derivative_formula, parse_expression
 from xorlab.core.expression.values import (
     beside_optimized,
+    describe_range_underflow,
     describe_value,
     evaluate_point,
     evaluate_range_as_written,
+    evaluate_range_with_underflow,
 )
 
 # text, x, f as written (numpy), reason, optimized f PyTensor's rewrites give
@@ -163,3 +166,84 @@ def test_the_values_as_written_then_beside_the_optimized_are_the_whole_point(tex
             "x**(1/0)/x": x ** (np.float64(1) / np.float64(0)) / x,
         }[text]
     np.testing.assert_array_equal(later.f, want)
+
+
+# --- underflow: a 0 (or subnormal) that is not the true value ---------------------------
+
+QUOTIENT = "/".join(["x**x"] * 100)  # 15**15 / (15**15)**99 = 15**-1470 at x = 15
+
+
+def _exact(expression: str) -> decimal.Decimal:
+    """The true value, to 50 digits (decimal works far below double range)."""
+    with decimal.localcontext() as context:
+        context.prec = 50
+        return eval(expression, {"D": decimal.Decimal})  # our own literal expressions only
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "exact", "sure"),
+    [
+        ("exp(-x)", 800.0, "D(-800).exp()", True),
+        ("exp(-x**2)", 30.0, "D(-900).exp()", True),
+        (QUOTIENT, 15.0, "D(15) ** -1470", True),
+        ("exp(-x)*x", 800.0, "D(-800).exp() * 800", True),
+    ],
+)
+def test_a_value_below_double_range_is_said_to_underflow_not_shown_as_zero(text, at, exact, sure):
+    point = evaluate_point(parse_expression(text), at, optimized=False)
+    true_value = _exact(exact)
+    assert point.f == 0.0 and 0 < abs(true_value) < decimal.Decimal("4.9e-324")
+    assert point.f_reason == "" and point.f_defined  # a number, not undefined
+    assert point.f_underflow.startswith("its true value is not 0" if sure else "it may not")
+    assert "fell below" in point.f_underflow
+    assert describe_value(point.f, point.f_reason, point.f_underflow) == (
+        "0.0 (underflow: the true value is not 0)"
+    )
+    assert any(note.startswith(f"f({at:g}) is shown as 0.0, but") for note in point.notes)
+
+
+def test_a_subnormal_value_is_said_to_keep_fewer_digits():
+    point = evaluate_point(parse_expression("exp(-x)"), 720.0, optimized=False)
+    assert point.f == math.exp(-720) and 0 < point.f < np.finfo(np.float64).tiny
+    relative = abs(decimal.Decimal(point.f) / _exact("D(-720).exp()") - 1)
+    assert relative > decimal.Decimal("1e-15")  # fewer exact digits than a normal double
+    assert point.f_underflow.startswith("it is subnormal") and "-720" in point.f_underflow
+
+
+@pytest.mark.parametrize(("text", "at"), [("x-x", 3.0), ("sin(x)-sin(x)", 0.5), ("0*x", 2.0)])
+def test_an_exact_zero_is_not_called_an_underflow(text, at):
+    point = evaluate_point(parse_expression(text), at, optimized=False)
+    assert point.f == 0.0 and point.f_underflow == "" and point.notes == ()
+
+
+def test_a_zero_that_an_underflow_led_to_may_be_exact_and_is_said_so():
+    # exp(-x) - exp(-x) is exactly 0, but its terms underflowed: the lab cannot tell.
+    point = evaluate_point(parse_expression("exp(-x) - exp(-x)"), 800.0, optimized=False)
+    assert point.f == 0.0 and point.f_underflow.startswith("it may not be 0")
+    tutorial = evaluate_point(parse_expression("exp(sin(x**2))"), 15.0, optimized=False)
+    assert tutorial.f_underflow == tutorial.df_underflow == ""
+
+
+def test_the_cli_says_underflow_and_checks_nothing_there(capsys):
+    assert main(["grad", "exp(-x**2)", "--at", "30", "--check"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "f(30) = 0.0 (underflow: the true value is not 0)"
+    assert lines[2].endswith("(no check: the values underflow here)")
+
+
+def test_a_range_says_where_its_values_underflow():
+    xs = np.linspace(700.0, 720.0, 201)  # exp(-x) is subnormal past x = 708.39...
+    f, df, f_under, df_under = evaluate_range_with_underflow(parse_expression("exp(-x)"), xs)
+    np.testing.assert_array_equal(f, np.exp(-xs))
+    np.testing.assert_array_equal(f_under, np.exp(-xs) < np.finfo(np.float64).tiny)
+    np.testing.assert_array_equal(df_under, f_under)
+    assert 0 < f_under.sum() < xs.size
+    note = describe_range_underflow(xs, f_under, df_under)
+    first = xs[f_under].min()
+    assert f"f at {f_under.sum()} of 201 points (x from {first:g} to 720)" in note
+    assert math.exp(-first) < np.finfo(np.float64).tiny <= math.exp(-(first - 0.1))
+    # Exact zeros are not underflow; a range with none says nothing.
+    for text in ("x - x", "sin(x)"):
+        *_, f_under, df_under = evaluate_range_with_underflow(parse_expression(text), xs - 710)
+        assert not f_under.any() and not df_under.any()
+    assert describe_range_underflow(xs, f_under, df_under) == ""

@@ -8,12 +8,17 @@ import time
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QTextCursor
 
+from xorlab.app import expression_job
 from xorlab.core.expression.expression import parse_expression
+from xorlab.core.files.safe_files import SafeFileError
 from xorlab.core.graphs.build import graph_of_expression
+from xorlab.ui.expression import tab as tab_module
 from xorlab.ui.expression.tab import DEFAULT_EXPRESSION, ExpressionTab
 from xorlab.ui.runtime.background import BackgroundRunner
+from xorlab.ui.widgets import graph_canvas
 
 WAIT_MS = 30_000
 TUTORIAL_DERIVATIVE = 4.3474041  # d/dx exp(sin(x**2)) at 15
@@ -318,3 +323,115 @@ def test_runner_shutdown_waits_for_the_running_job_and_ignores_later_ones(qtbot)
     assert started.wait(5)
     assert runner.shutdown(WAIT_MS) and not runner.is_running()
     assert runner.submit("late", lambda: None) == 0 and not runner.is_running()
+
+
+def _click_dot_line(qtbot, tab: ExpressionTab, starts: str) -> str:
+    """Click the first line of the DOT text view that starts with ``starts``; its text."""
+    text = tab.canvas.dot_text
+    block = text.document().firstBlock()
+    while block.isValid() and not block.text().startswith(starts):
+        block = block.next()
+    assert block.isValid(), starts
+    text.verticalScrollBar().setValue(block.firstLineNumber())  # the line in view
+    qtbot.wait(10)
+    where = text.cursorRect(QTextCursor(block)).center() + QPoint(4, 0)
+    qtbot.mouseClick(text.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    return block.text()
+
+
+def test_a_graph_too_big_to_draw_is_text_whose_lines_select_and_that_saves_whole(
+    qtbot, tab, monkeypatch, tmp_path
+):
+    monkeypatch.setattr(expression_job, "MAX_DRAWN_OPS", 3)  # the tutorial's graph has more
+    text = "exp(sin(x**2)) + x**3"
+    whole = graph_of_expression(parse_expression(text), "both", "symbolic", with_text=False).dot
+    monkeypatch.setattr(graph_canvas, "DOT_TEXT_SHOWN", len(whole) - 100)  # all but its end
+    with qtbot.waitSignal(tab.result_shown, timeout=WAIT_MS):
+        tab.set_expression(text)
+    canvas, graph = tab.canvas, tab.canvas.graph
+    assert not canvas.is_drawn() and canvas.dot_text.isVisible()
+    shown = canvas.dot_text.toPlainText()
+    assert len(shown) < len(graph.dot) and graph.dot.startswith(shown)
+    message = canvas.message.text()
+    assert "Save graph… above it saves it whole" in message and "File > Export" not in message
+    # Clicking a node's line selects that node; an edge's line, the value it carries.
+    op_id = next(line.split()[0] for line in shown.splitlines() if line.startswith("a"))
+    line = _click_dot_line(qtbot, tab, f"{op_id} [")
+    assert canvas.selected_id == op_id == tab.details.node_id, line
+    assert graph.nodes[op_id].op in tab.details.browser.toPlainText()
+    edge = next(line for line in shown.splitlines() if " -> a" in line)
+    line = _click_dot_line(qtbot, tab, edge)
+    edge_id = line.split('id="', 1)[1].split('"', 1)[0]
+    variable = graph.element(edge_id).id
+    assert variable.startswith("v") and canvas.selected_id == variable == tab.details.node_id
+    # Saved whole, though only its start is shown; no picture to save.
+    assert tab.save_button.isEnabled() and not tab.save_actions["svg"].isEnabled()
+    saved = tab.save_graph("dot", tmp_path / "graph.dot")
+    assert saved.read_text(encoding="utf-8") == graph.dot
+    with pytest.raises(SafeFileError):
+        tab.save_graph("svg", tmp_path / "graph.svg")
+    # The menu's action asks for a name, then saves the same.
+    chosen = tmp_path / "chosen.dot"
+    monkeypatch.setattr(
+        tab_module.QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(chosen), "")
+    )
+    tab.save_actions["dot"].trigger()
+    assert chosen.read_text(encoding="utf-8") == graph.dot
+
+
+def test_a_drawn_graph_saves_its_picture(qtbot, tab, tmp_path):
+    assert tab.canvas.is_drawn() and tab.save_actions["svg"].isEnabled()
+    saved = tab.save_graph("svg", tmp_path / "graph.svg")
+    assert saved.read_text(encoding="utf-8") == tab.canvas.svg
+
+
+def test_an_underflowed_value_is_not_shown_as_the_truth(qtbot, tab):
+    # exp(-900) is about 1.6e-391: below double range, computed as 0.
+    tab.point_box.setValue(30.0)
+    with qtbot.waitSignal(tab.result_shown, timeout=WAIT_MS):
+        tab.set_expression("exp(-x**2)")
+    assert tab.result.f == 0.0
+    assert tab.f_value.text() == "0 (underflow: see below)"
+    assert tab.df_value.text().endswith("(underflow: see below)")
+    assert "true value is not 0" in tab.truth_note.text() and tab.truth_note.isVisible()
+    assert tab.diff_value.text() == "— (underflow: no check here)"  # not "0 (identical)"
+    assert tab.fd_value.text().endswith("(of f values that underflow)")
+    # On the plots too: exp(-x**2) is below the smallest normal double for x > 26.6.
+    with qtbot.waitSignal(tab.result_shown, timeout=WAIT_MS):
+        tab.set_range(26.0, 28.0)
+    xs, fs = tab.f_curve.getData()
+    under = np.exp(-(xs**2)) < np.finfo(np.float64).tiny
+    first = xs[under].min()
+    assert 0 < under.sum() < len(xs) and 26.6 < first < 26.7
+    assert f"On the plots, f at {under.sum()} of 1001 points (x from {first:g} to 28)" in (
+        tab.truth_note.text()
+    )
+
+
+def test_the_gui_thread_neither_finds_shapes_nor_redraws_what_is_shown(qtbot, tab, monkeypatch):
+    found = []
+    monkeypatch.setattr(graph_canvas, "find_shapes", lambda *args: found.append(args) or {})
+    set_svg, pictures = tab.canvas.set_svg, []
+    monkeypatch.setattr(tab.canvas, "set_svg", lambda *a: pictures.append(a) or set_svg(*a))
+    with qtbot.waitSignal(tab.result_shown, timeout=WAIT_MS):
+        tab.set_expression("sin(x)*x**2")
+    settle(qtbot, tab)
+    assert tab.canvas.is_drawn() and tab.canvas._shapes and not found
+    assert len(pictures) == 1  # the first and the complete answer show one picture, once
+    tab.canvas.select(next(iter(tab.canvas._shapes)))
+    selected = tab.canvas.selected_id
+    with qtbot.waitSignal(tab.result_shown, timeout=WAIT_MS):
+        tab.compute()  # the same answer again: nothing redrawn, the selection kept
+    assert len(pictures) == 1 and tab.canvas.selected_id == selected
+
+
+def test_a_longer_graph_summary_does_not_resize_the_plots(qtbot, tab):
+    # The summary beside the graph grows with the graph; the plots keep their size (a resize
+    # repaints both on the GUI thread while the next answer is computing).
+    size = tab.f_plot.size()
+    with qtbot.waitSignal(tab.result_shown, timeout=WAIT_MS):
+        tab.set_expression("/".join(["x**x"] * 12))
+    settle(qtbot, tab)
+    qtbot.wait(50)  # any layout change has been applied
+    assert tab.graph_stats.text().endswith(" values") and len(tab.graph_stats.text()) > 18
+    assert tab.f_plot.size() == size

@@ -15,10 +15,12 @@ from xorlab.app.pacing import (
     GRID_SHARE,
     GUI_SHARE,
     GUI_SHARE_WHILE_GIL_HELD,
+    MAX_GIL_FREE_CHUNK_SECONDS,
     SNAPSHOT_SHARE,
     SnapshotPacing,
 )
 from xorlab.app.requests import Requests
+from xorlab.app.run_state import RunState
 from xorlab.core.training.datasets import Dataset
 from xorlab.core.training.strategies.jax_loop import JaxLoop
 from xorlab.core.training.strategies.scalar_loop import FusedScalarLoop
@@ -51,6 +53,7 @@ class FakeOutbox:
 def pacing_with(releases_gil: bool, outbox: FakeOutbox) -> SnapshotPacing:
     pacing = SnapshotPacing(outbox, max_snapshot_rate=60.0, grid_rate=20.0)
     pacing.releases_gil = releases_gil
+    pacing.long_chunks = True
     return pacing
 
 
@@ -336,3 +339,91 @@ def test_a_chunk_ends_when_the_next_snapshot_is_due():
     assert pacing.is_due(near, 0.010)
     assert not pacing.is_due(spacing - 0.006, 0.010)
     assert pacing.is_due(spacing, 0.010)
+
+
+def test_a_chunk_cut_by_less_than_the_tolerance_runs_whole():
+    pacing = pacing_with(True, FakeOutbox(frame_seconds=0.015))  # spacing 25 ms
+    spacing = 0.015 / GUI_SHARE
+    # A chunk as long as the spacing, begun 1 ms after the snapshot, runs whole (it ends
+    # 1 ms late) rather than cut to 96%, which the chunk plan could not learn from.
+    assert pacing.steps_until_due(0.001, 100, spacing) == 100
+    # Cut by more than the tolerance, it ends when the snapshot is due.
+    assert pacing.steps_until_due(0.010, 100, spacing) == pytest.approx(60, abs=1)
+
+
+def test_a_loop_releasing_the_gil_runs_one_chunk_per_snapshot():
+    free = pacing_with(True, FakeOutbox(frame_seconds=0.012))  # spacing 20 ms
+    held = pacing_with(False, FakeOutbox(frame_seconds=0.012))
+    assert free.chunk_seconds(0.010) == pytest.approx(0.012 / GUI_SHARE)
+    # A loop holding the GIL keeps its short chunks: the GUI's Python waits for each.
+    assert held.chunk_seconds(0.010) == 0.010
+    # Never longer than the cap (a pause waits for the chunk), never shorter than the base.
+    slow_gui = pacing_with(True, FakeOutbox(frame_seconds=0.1))
+    assert slow_gui.chunk_seconds(0.010) == MAX_GIL_FREE_CHUNK_SECONDS
+    assert pacing_with(True, FakeOutbox()).chunk_seconds(0.020) == 0.020
+    # Capped at the base: the chunks of before.
+    free.max_chunk_seconds = 0.010
+    assert free.chunk_seconds(0.010) == 0.010
+    # A loop computing on other threads (XLA's) keeps the base.
+    xla = pacing_with(True, FakeOutbox(frame_seconds=0.012))
+    xla.long_chunks = False
+    assert xla.chunk_seconds(0.010) == 0.010
+
+
+class FakeTrainer:
+    """What the session's tick reads of a trainer; a chunk of n steps "takes" n / rate
+    seconds (the ChunkResult says so; no clock is involved)."""
+
+    def __init__(self, rate: float, releases_gil: bool):
+        from types import SimpleNamespace
+
+        self.rate = rate
+        self.total_steps = 10**12
+        self.steps_per_epoch = 4
+        self.step_count = 4  # the first point exists
+        self.done = False
+        self.tier = "fused"
+        self.running_loop = SimpleNamespace(releases_gil=releases_gil)
+        self.at_full_speed = True
+        self.fast_loop_failure = None
+        self.compiling_in_background = False
+        self.chunks: list[int] = []
+
+    def run(self, n_steps: int):
+        from xorlab.core.training.trainer import ChunkResult
+
+        self.chunks.append(n_steps)
+        self.step_count += n_steps
+        return ChunkResult(n_steps, np.zeros(n_steps), n_steps / self.rate)
+
+    def compile_in_background(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize(
+    ("tier", "releases_gil", "long_chunks"),
+    [("fused", True, True), ("numpy", False, False), ("jax", True, False)],
+)
+def test_the_session_sizes_chunks_to_the_snapshot_spacing_for_a_gil_free_loop(
+    qtbot, tier, releases_gil, long_chunks
+):
+    from types import SimpleNamespace
+
+    outbox = SimpleNamespace(
+        post=lambda *args: 0, frame_seconds=0.012, undelivered=lambda: 0
+    )  # spacing 20 ms (GIL free) or 100 ms (held)
+    session = _session(outbox)
+    trainer = FakeTrainer(rate=1e6, releases_gil=releases_gil)
+    trainer.tier = tier
+    session._trainer = trainer
+    session._note_tier()
+    session._state = RunState.TRAINING
+    session._last_snapshot_time = math.inf  # no snapshot falls due: chunks only
+    for _ in range(12):
+        session._on_tick()
+    session._timer.stop()
+    assert session.pacing.long_chunks is long_chunks
+    expected = 0.012 / GUI_SHARE if long_chunks else 0.010
+    assert session.plan.chunk_seconds == pytest.approx(expected)
+    # The plan learnt the chunk from whole chunks: steps = rate x chunk time.
+    assert trainer.chunks[-1] == int(1e6 * expected)

@@ -24,7 +24,15 @@ from pytensor.tensor.elemwise import Elemwise
 
 def program(x: Variable, outputs: Sequence[Variable]) -> list[Apply]:
     """The ops computing ``outputs`` from ``x``, in an order that runs them."""
-    order = io_toposort([x], list(outputs))
+    return prepared(io_toposort([x], list(outputs)))
+
+
+def prepared(order: Sequence[Apply], any_op: bool = False) -> list[Apply]:
+    """``order`` (ops in an order that runs them), each prepared to run as the Python linker
+    would run it. Elementwise ops only, unless ``any_op``: then another op (the copy PyTensor
+    puts on an output that is an input or a constant) is prepared by itself, as the linker
+    prepares every op."""
+    order = list(order)
     # What the Python linker does before a first call: pick the op's numpy function (set on
     # the op: nfunc or ufunc) and the dtype signature an integer input needs (node.tag.sig).
     # Both follow from the op's kind and the dtypes alone. pytensor.grad makes a new, equal
@@ -36,7 +44,10 @@ def program(x: Variable, outputs: Sequence[Variable]) -> list[Apply]:
     for node in order:
         op = node.op
         if not isinstance(op, Elemwise):  # the parser builds none; say so if one appears
-            raise TypeError(f"cannot run {op} as written: not an elementwise op")
+            if not any_op:
+                raise TypeError(f"cannot run {op} as written: not an elementwise op")
+            op.prepare_node(node, None, None, "py")
+            continue
         key = (
             op,  # equal ops (same scalar op, no in-place outputs) share a key
             tuple(var.type.dtype for var in node.inputs),

@@ -22,6 +22,7 @@ import pytensor.scalar as ps
 import pytensor.tensor as pt
 from pytensor.compile import Function
 from pytensor.compile.io import In
+from pytensor.compile.maker import FunctionMaker
 from pytensor.compile.mode import Mode
 from pytensor.compile.ops import DeepCopyOp
 from pytensor.graph.basic import Apply
@@ -118,16 +119,25 @@ def parse_expression(text: str) -> Expression:
     return Expression(text=text, x=x, f=f, df=df)
 
 
+def rewritten_scalar(expr: Expression, budget: RewriteBudget | None = None) -> FunctionMaker:
+    """What PyTensor's compile of x -> [f(x), f'(x)] makes before linking: its ``fgraph`` is
+    the optimized graph. Rewritten within ``budget`` (default REWRITE_BUDGET_S);
+    `expr.rewrite_limits` says when that stopped the rewrites. Once per expression.
+
+    The graph view, the formula and the optimized values (``evaluate``) need no more than
+    this: linking it (``compiled_scalar``) prepares each of its ops once more, a third of the
+    100-term quotient's compile."""
+    return _rewrite(expr, "scalar", lambda: ([expr.x], [expr.f, expr.df]), budget)
+
+
 def compiled_scalar(expr: Expression, budget: RewriteBudget | None = None) -> Function:
-    """The compiled function x -> [f(x), f'(x)]; its `maker.fgraph` is the optimized graph.
-
-    Rewritten within ``budget`` (default REWRITE_BUDGET_S); `expr.rewrite_limits` says when
-    that stopped the rewrites. Compiled once per expression."""
-    return _compile(expr, "scalar", lambda: ([expr.x], [expr.f, expr.df]), budget)
+    """The compiled function x -> [f(x), f'(x)] (Python linker) of ``rewritten_scalar``'s
+    graph; its `maker.fgraph` is the optimized graph. Linked once per expression."""
+    return _linked(expr, "scalar", rewritten_scalar(expr, budget))
 
 
-def is_compiled(expr: Expression) -> bool:
-    """Whether ``compiled_scalar(expr)`` is ready (it returns at once)."""
+def is_rewritten(expr: Expression) -> bool:
+    """Whether ``rewritten_scalar(expr)`` is ready (it returns at once)."""
     with expr._lock:
         return "scalar" in expr._compiled
 
@@ -143,7 +153,7 @@ def compiled_vector(expr: Expression, budget: RewriteBudget | None = None) -> Fu
         fs, dfs = vectorize_graph([expr.f, expr.df], {expr.x: xs})
         return [xs], [fs + pt.zeros_like(xs), dfs + pt.zeros_like(xs)]
 
-    return _compile(expr, "vector", build, budget)
+    return _linked(expr, "vector", _rewrite(expr, "vector", build, budget))
 
 
 def written_f(expr: Expression, at: float) -> float:
@@ -156,11 +166,22 @@ def written_f(expr: Expression, at: float) -> float:
 
 
 def evaluate(expr: Expression, at: float) -> tuple[float, float]:
-    """(f(at), f'(at)); outside the domain (log(-1)) the values are nan, never an error."""
-    fn = compiled_scalar(expr)
-    with expr._lock, np.errstate(all="ignore"):
-        f, df = fn(float(at))
-    return float(f), float(df)
+    """(f(at), f'(at)) as PyTensor's optimized graph computes them; outside the domain
+    (log(-1)) nan, never an error.
+
+    The rewritten graph runs op by op in its own order (which puts every reader of a value
+    before an op that overwrites it in place), each op's ``perform`` called as the Python
+    linker calls it: the same numbers, to the bit, as ``compiled_scalar``'s function, with no
+    link step (tests/core/expression/test_expression.py compares the two)."""
+    fgraph = rewritten_scalar(expr).fgraph
+    with expr._lock:
+        order = expr._compiled.get("optimized order")
+        if order is None:
+            order = as_written.prepared(fgraph.toposort(), any_op=True)
+            expr._compiled["optimized order"] = order
+        known = as_written.run(order, fgraph.inputs[0], float(at))
+    f, df = (float(as_written.value_of(out, known)) for out in fgraph.outputs)
+    return f, df
 
 
 def evaluate_range(expr: Expression, xs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -203,7 +224,7 @@ def derivative_formula(expr: Expression, limit: int | None = None) -> str:
     characters and "…", the same characters the whole one begins with, printed without
     printing the rest (the 100-term quotient's formula has 532,337 characters; a view
     shows a few hundred)."""
-    output = compiled_scalar(expr).maker.fgraph.outputs[1]
+    output = rewritten_scalar(expr).fgraph.outputs[1]
     key = "formula" if limit is None else f"formula, first {limit}"
     with expr._lock:
         formula = expr._compiled.get("formula") or expr._compiled.get(key)
@@ -243,12 +264,12 @@ def describe_error(text: str, error: ExpressionError) -> str:
     return f"{text}\n{pad}^\n{error.message}"
 
 
-def _compile(
+def _rewrite(
     expr: Expression,
     key: str,
     build: Callable[[], tuple[list[TensorVariable], list[TensorVariable]]],
     budget: RewriteBudget | None,
-) -> Function:
+) -> FunctionMaker:
     with expr._lock:
         if key not in expr._compiled:
             inputs, outputs = build()
@@ -264,16 +285,24 @@ def _compile(
             inputs, outputs = merged_clone(inputs, outputs)
             # Constant folding may overflow (9.0**9**9 -> inf): that is the intended value.
             with np.errstate(all="ignore"), rewrite_failures() as failures:
-                maker = mode.function_maker(
+                expr._compiled[key] = mode.function_maker(
                     [In(var) for var in inputs],
                     outputs,
                     mode,
                     on_unused_input="ignore",
                     name=f"{key} f, f' of {expr.text}",
                 )
-                expr._compiled[key] = maker.create()
             expr.rewrite_failures.extend(f for f in failures if f not in expr.rewrite_failures)
             limit = budget.describe()
             if limit and limit not in expr.rewrite_limits:
                 expr.rewrite_limits.append(limit)
         return expr._compiled[key]
+
+
+def _linked(expr: Expression, key: str, maker: FunctionMaker) -> Function:
+    with expr._lock:
+        linked = f"{key}, linked"
+        if linked not in expr._compiled:
+            with np.errstate(all="ignore"):
+                expr._compiled[linked] = maker.create()
+        return expr._compiled[linked]

@@ -38,6 +38,10 @@ class PointValues:
     optimized_f: float
     optimized_df: float
     notes: tuple[str, ...]
+    # Where f (f') is 0 or subnormal because a value fell below double range on the way:
+    # what underflowed, and whether the true value is surely not 0. Empty otherwise.
+    f_underflow: str = ""
+    df_underflow: str = ""
 
     @property
     def f_defined(self) -> bool:
@@ -80,7 +84,14 @@ def evaluate_point(expr: Expression, at: float, optimized: bool = True) -> Point
             f"f is not finite at x = {at:g} ({f_reason}), so f′ is undefined there, though "
             f"the formula PyTensor built for f′ gives {df!r}."
         )
-    point = PointValues(at, f, df, f_reason, df_reason, math.nan, math.nan, tuple(notes))
+    f_underflow = _underflow(expr.f, expr.x, order, known) if math.isfinite(f) else ""
+    df_underflow = _underflow(expr.df, expr.x, order, known) if math.isfinite(df) else ""
+    for name, value, underflow in (("f", f, f_underflow), ("f′", df, df_underflow)):
+        if underflow:
+            notes.append(f"{name}({at:g}) is shown as {value!r}, but {underflow}.")
+    point = PointValues(
+        at, f, df, f_reason, df_reason, math.nan, math.nan, tuple(notes), f_underflow, df_underflow
+    )
     return beside_optimized(expr, point) if optimized else point
 
 
@@ -116,25 +127,187 @@ def beside_optimized(expr: Expression, written: PointValues) -> PointValues:
 
 def evaluate_range_as_written(expr: Expression, xs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(f(xs), f'(xs)) as written, element by element; nan or inf where undefined."""
+    f, df, _, _ = _range(expr, xs, underflow=False)
+    return f, df
+
+
+def evaluate_range_with_underflow(
+    expr: Expression, xs: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(f(xs), f'(xs), where f underflowed, where f' did): as evaluate_range_as_written, and
+    boolean arrays marking the points whose value is 0 or subnormal because a value on the
+    way fell below double range (as ``_underflow`` finds for one point)."""
+    return _range(expr, xs, underflow=True)
+
+
+def _range(expr: Expression, xs: np.ndarray, underflow: bool) -> tuple:
     points = np.asarray(xs, dtype=np.float64).ravel()
-    known = as_written.run(_as_written(expr), expr.x, points)
+    order = _as_written(expr)
+    known = as_written.run(order, expr.x, points)
     # Copies the length of the points: a constant f ("3") or f' is one 0-d value.
     f, df = (
         np.array(np.broadcast_to(as_written.value_of(var, known), points.shape), dtype=np.float64)
         for var in (expr.f, expr.df)
     )
     df[~np.isfinite(f)] = np.nan  # where f is undefined, so is f'
-    return f.reshape(np.shape(xs)), df.reshape(np.shape(xs))
+    f_under = df_under = np.zeros(points.shape, dtype=bool)
+    if underflow and (_small(f).any() or _small(df).any()):  # else nothing to look for
+        tainted = _underflowed(order, known, points.shape)
+        none = np.zeros(points.shape, dtype=bool)
+        f_under = tainted.get(expr.f, none) & _small(f)
+        df_under = tainted.get(expr.df, none) & _small(df)
+    shape = np.shape(xs)
+    return f.reshape(shape), df.reshape(shape), f_under.reshape(shape), df_under.reshape(shape)
 
 
-def describe_value(value: float, reason: str) -> str:
-    """'1.5', or 'undefined (0/0)' for nan, 'inf (overflow: ...)' for an infinity."""
+def _small(values: np.ndarray) -> np.ndarray:
+    """0 or subnormal (finite and below the smallest normal double)."""
+    with np.errstate(invalid="ignore"):
+        return np.isfinite(values) & (np.abs(values) < TINY)
+
+
+def _underflowed(order: list[Apply], known: dict, shape: tuple) -> dict:
+    """For each value, the points where it or a value it was computed from fell below double
+    range at an op that cannot give 0 exactly from what it was given (_NONZERO_FROM)."""
+    tainted: dict = {}
+    for node in order:
+        out = node.outputs[0]
+        marks = [tainted[v] for v in node.inputs if v in tainted]
+        needed = _NONZERO_FROM.get(_op_name(node), "")
+        if needed != "":
+            args = [np.broadcast_to(as_written.value_of(v, known), shape) for v in node.inputs]
+            made = _small(np.broadcast_to(known[out], shape))
+            positions = range(len(args)) if needed is None else needed
+            for i, arg in enumerate(args):
+                made &= np.isfinite(arg)
+                if i in positions:
+                    made &= arg != 0.0
+            marks.append(made)
+        if marks:
+            mark = np.logical_or.reduce(marks) if len(marks) > 1 else marks[0]
+            if mark.any():
+                tainted[out] = mark
+    return tainted
+
+
+def describe_range_underflow(xs: np.ndarray, f_under: np.ndarray, df_under: np.ndarray) -> str:
+    """'' or a sentence: where the plotted f (f') is 0 or subnormal by underflow."""
+    parts = []
+    for name, mask in (("f", f_under), ("f′", df_under)):
+        count = int(np.count_nonzero(mask))
+        if count:
+            where = np.asarray(xs)[mask]
+            parts.append(
+                f"{name} at {count} of {mask.size} points (x from {where.min():g} to "
+                f"{where.max():g})"
+            )
+    if not parts:
+        return ""
+    return (
+        f"On the plots, {' and '.join(parts)} fell below double range on the way: drawn as 0 "
+        "(or a subnormal number), which may not be the true value there."
+    )
+
+
+def describe_value(value: float, reason: str, underflow: str = "") -> str:
+    """'1.5', or 'undefined (0/0)' for nan, 'inf (overflow: ...)' for an infinity, '0.0
+    (underflow: ...)' for a value that fell below double range (``underflow``)."""
+    if underflow and math.isfinite(value):
+        return f"{value!r} ({underflow_word(underflow)})"
     if math.isnan(value):
         return f"undefined ({reason})" if reason else "undefined"
     if math.isinf(value):
         sign = "+inf" if value > 0 else "-inf"
         return f"{sign} ({reason})" if reason else sign
     return repr(value)
+
+
+# The smallest normal double: below it a float64 keeps fewer digits (subnormal), and below
+# ~4.9e-324 it is 0.
+TINY = float(np.finfo(np.float64).tiny)
+# Ops whose exact result is not 0 when their inputs (those listed) are not 0, so a 0 (or a
+# subnormal) they make from such inputs is an underflow, not the true value.
+_NONZERO_FROM = {
+    "mul": None,  # None: every input
+    "true_div": (0,),
+    "truediv": (0,),
+    "pow": (0,),
+    "exp": (),
+    "exp2": (),
+    "sqr": None,
+    "neg": None,
+    "sqrt": None,
+    "abs": None,
+    "reciprocal": (),
+}
+
+
+def underflow_word(underflow: str) -> str:
+    """The short word beside a value: 'underflow: not 0' or 'underflow: inexact'."""
+    if "is not 0" in underflow:
+        return "underflow: the true value is not 0"
+    if "may not be 0" in underflow:
+        return "underflow: may not be 0"
+    return "underflow: fewer digits are exact"
+
+
+def _underflow(output, x, order: list[Apply], known: dict) -> str:
+    """Why ``output``'s value (0 or subnormal) is not to be taken as the truth: the first op
+    in its graph that made a 0 or a subnormal from inputs that could not give one exactly,
+    and whether the true value is surely not 0; '' where nothing underflowed (x - x is 0)."""
+    value = _value(output, known)
+    if not math.isfinite(value) or abs(value) >= TINY:
+        return ""
+    relevant = set(ancestors([output]))
+    nodes = [node for node in order if node.outputs[0] in relevant]
+    surely_nonzero: dict = {}
+
+    def nonzero(var) -> bool:
+        if var in surely_nonzero:
+            return surely_nonzero[var]
+        return _value(var, known) != 0.0  # a constant, or x
+
+    origin = ""
+    for node in nodes:
+        out = node.outputs[0]
+        result, args = _value(out, known), [_value(v, known) for v in node.inputs]
+        name = _op_name(node)
+        needed = _NONZERO_FROM.get(name, "")
+        if needed == "":  # an op that can make an exact 0 (x - x): trust a normal value
+            surely_nonzero[out] = abs(result) >= TINY
+            continue
+        positions = range(len(node.inputs)) if needed is None else needed
+        surely_nonzero[out] = all(nonzero(node.inputs[i]) for i in positions)
+        made_small = math.isfinite(result) and abs(result) < TINY
+        if not origin and made_small and all(math.isfinite(a) for a in args):
+            if all(args[i] != 0.0 for i in positions):
+                where = "below double range" if result == 0.0 else "below the normal range"
+                origin = f"{_written(name, args)} = {result:.3g} fell {where}"
+    if not origin:
+        return ""
+    if value != 0.0:
+        return (
+            f"it is subnormal (below {TINY:.3g}): {origin}, and a double that small keeps "
+            "fewer than 15 exact digits"
+        )
+    if nonzero(output):
+        return f"its true value is not 0: {origin} (the smallest double is 4.9e-324)"
+    return f"it may not be 0: {origin} on the way (the smallest double is 4.9e-324)"
+
+
+_INFIX = {"mul": "×", "true_div": "/", "truediv": "/", "pow": "**"}
+
+
+def _written(name: str, args: list[float]) -> str:
+    """'1.25e-300 / 4.38e+17', 'exp(-800)': an op on its values, as a person writes it."""
+    if name in _INFIX and len(args) >= 2:
+        return f" {_INFIX[name]} ".join(f"{a:.3g}" for a in args)
+    return f"{name}({', '.join(f'{a:.3g}' for a in args)})"
+
+
+def _op_name(node: Apply) -> str:
+    op = node.op.scalar_op if isinstance(node.op, Elemwise) else node.op
+    return type(op).__name__.lower()
 
 
 def _value(variable, known: dict) -> float:

@@ -246,7 +246,7 @@ def graph_of_expression(
     expression: Any, which: str = "f", stage: str = "symbolic", *, with_text: bool = True
 ) -> GraphView:
     """The graph of an expression.Expression: ``which`` is 'f', 'df' (its derivative) or
-    'both'. The optimized graph is that of ``expression.compiled_scalar`` (compiled once).
+    'both'. The optimized graph is that of ``expression.rewritten_scalar`` (rewritten once).
     ``with_text=False``: no debugprint text (``text`` is ''), for a view that shows none."""
     from xorlab.core.expression import expression as expression_module
 
@@ -271,7 +271,7 @@ def graph_of_expression(
                 with_text=with_text,
             )
         else:
-            fn = expression_module.compiled_scalar(expression)
+            fn = expression_module.rewritten_scalar(expression)
             select = None if which == "both" else chosen
             view = graph_from_function(
                 fn, names, select=select, title=title, target="expression", with_text=with_text

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import html
 import math
+from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
@@ -28,10 +29,13 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDoubleSpinBox,
+    QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QMenu,
+    QMessageBox,
     QSizePolicy,
     QSplitter,
     QToolButton,
@@ -46,6 +50,7 @@ from xorlab.app.expression_job import (
     ExpressionRequest,
     ExpressionResult,
 )
+from xorlab.core.files.safe_files import SafeFileError, write_atomically
 from xorlab.core.first_imports import import_pytensor
 from xorlab.ui.expression.input_field import ExpressionInput
 from xorlab.ui.runtime.background import BackgroundRunner
@@ -53,6 +58,8 @@ from xorlab.ui.widgets import plot_style
 from xorlab.ui.widgets.graph_canvas import GraphCanvas
 from xorlab.ui.widgets.node_details import NodeDetails
 from xorlab.ui.widgets.segments import STYLE as SEGMENT_STYLE
+from xorlab.ui.widgets.svg_shapes import shapes_of_svg
+from xorlab.ui.widgets.svg_view import ElidedLabel
 
 DEFAULT_EXPRESSION = "exp(sin(x**2))"
 DEFAULT_POINT = 15.0
@@ -109,6 +116,12 @@ def _segments(group: QButtonGroup, prefix: str, labels: dict[str, str], key: str
 
 X_PADDING = 0.02  # share of the plotted range left beside it
 TITLE_CHARACTERS = 80  # of the expression, in the values panel's title
+# What "Save graph" writes: format -> (menu text, file filter). The DOT source is the whole
+# graph, also when only its start is shown (a graph too big to draw).
+SAVE_FORMATS = {
+    "dot": ("DOT source…", "Graphviz DOT (*.dot *.gv)"),
+    "svg": ("SVG picture…", "SVG image (*.svg)"),
+}
 
 
 def format_number(value: float, digits: int = 10, reason: str = "") -> str:
@@ -131,7 +144,12 @@ class ExpressionTab(QWidget):
         super().__init__(parent)
         self._build_widgets(DEFAULT_EXPRESSION, DEFAULT_POINT, DEFAULT_RANGE)
         self.result: ExpressionResult | None = None  # the last good result, on screen
-        self.lab = ExpressionLab()
+        # The picture's clickable shapes are found where Graphviz ran, not on this thread.
+        self.lab = ExpressionLab(picture_shapes=shapes_of_svg)
+        # What is on screen, so an answer that repeats it (the complete answer after the
+        # first: the same plots, often the same graph) does not redraw it.
+        self._shown_curves: tuple = ()
+        self._shown_picture: tuple = ()
         self.runner = BackgroundRunner("xorlab-expression", self)
         self.runner.job_finished.connect(self._on_job_finished)
         self.runner.job_failed.connect(self._on_job_failed)
@@ -266,10 +284,28 @@ class ExpressionTab(QWidget):
         graph_bar.addLayout(_segments(self.part_group, "expression.part", PARTS, "part"))
         graph_bar.addSpacing(8)
         graph_bar.addLayout(_segments(self.stage_group, "expression.stage", STAGE_LABELS, "stage"))
-        graph_bar.addStretch(1)
-        self.graph_stats = QLabel()
+        # Takes the room left and ends in "…" when short of it: a label that grew with its
+        # text ("1894 ops, 2196 values") widened the graph's half of the window, so both plots
+        # were resized and repainted on the GUI thread while the next answer was computing.
+        self.graph_stats = ElidedLabel()
         self.graph_stats.setObjectName("expression.graph_stats")
-        graph_bar.addWidget(self.graph_stats)
+        self.graph_stats.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        graph_bar.addWidget(self.graph_stats, 1)
+        self.save_button = QToolButton()
+        self.save_button.setObjectName("expression.save_graph")
+        self.save_button.setText("Save graph…")
+        self.save_button.setToolTip("Save the graph shown: its whole DOT source, or the picture")
+        self.save_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        save_menu = QMenu(self.save_button)
+        self.save_actions = {}
+        for fmt, (text_, _) in SAVE_FORMATS.items():
+            action = save_menu.addAction(text_)
+            action.setObjectName(f"expression.save_graph.{fmt}")
+            action.triggered.connect(lambda _=False, f=fmt: self.save_graph_interactively(f))
+            self.save_actions[fmt] = action
+        self.save_button.setMenu(save_menu)
+        self.save_button.setEnabled(False)  # until a graph is shown
+        graph_bar.addWidget(self.save_button)
         self.part_group.buttons()[-1].setChecked(True)  # f and f'
         self.stage_group.buttons()[0].setChecked(True)  # symbolic
         # Said where the graph is: a long expression's rewrites were stopped by the budget.
@@ -279,6 +315,7 @@ class ExpressionTab(QWidget):
         self.rewrite_note.setStyleSheet("color: #8a4b00;")
         self.rewrite_note.hide()
         self.canvas = GraphCanvas("expression.canvas")
+        self.canvas.save_hint = "Save graph… above it saves it whole"
         self.details = NodeDetails(
             "expression.details", empty_text="Click a node in the graph to see what it computes."
         )
@@ -348,6 +385,39 @@ class ExpressionTab(QWidget):
             self.runner.cancel(JOB_FIRST)
         self.runner.submit(JOB, self.lab.compute, request)
 
+    def save_graph(self, fmt: str, path: str | Path) -> Path:
+        """Write the graph shown as ``fmt`` ('dot': the whole DOT source; 'svg': the picture
+        as drawn) to ``path``, atomically; SafeFileError says why it could not."""
+        graph = self.canvas.graph
+        if graph is None:
+            raise SafeFileError("there is no graph to save yet")
+        if fmt == "dot":
+            data = graph.dot
+        elif fmt == "svg" and self.canvas.svg is not None:
+            data = self.canvas.svg
+        elif fmt == "svg":
+            raise SafeFileError("this graph is not drawn; save its DOT source instead")
+        else:
+            raise SafeFileError(f"unknown format {fmt!r}; choose one of {', '.join(SAVE_FORMATS)}")
+        write_atomically(path, data.encode("utf-8"))
+        return Path(path)
+
+    def save_graph_interactively(self, fmt: str) -> Path | None:
+        graph = self.canvas.graph
+        if graph is None:
+            return None
+        name = f"expression-{graph.stage}.{fmt}"
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save the graph", str(Path.home() / name), SAVE_FORMATS[fmt][1]
+        )
+        if not path:
+            return None
+        try:
+            return self.save_graph(fmt, path)
+        except SafeFileError as error:
+            QMessageBox.warning(self, "Could not save the graph", str(error))
+            return None
+
     def busy(self) -> bool:
         return (
             self._debounce.isActive() or self.runner.is_busy(JOB) or self.runner.is_busy(JOB_FIRST)
@@ -373,8 +443,11 @@ class ExpressionTab(QWidget):
             self.result = result
         request = result.request
         xs = result.xs
-        self.f_curve.setData(xs, _finite(result.fs), connect="finite")
-        self.df_curve.setData(xs, _finite(result.dfs), connect="finite")
+        curves = (xs, result.fs, result.dfs)
+        if not _same_objects(curves, self._shown_curves):  # the same arrays: drawn already
+            self._shown_curves = curves
+            self.f_curve.setData(xs, _finite(result.fs), connect="finite")
+            self.df_curve.setData(xs, _finite(result.dfs), connect="finite")
         self.point_line.setValue(request.at)
         self.df_point_line.setValue(request.at)
         # The plotted range is the one asked for: a point outside it is not drawn there (its
@@ -390,6 +463,8 @@ class ExpressionTab(QWidget):
             self._show_graph(result)
         else:
             self.canvas.show_message("Optimizing: PyTensor is rewriting this graph…")
+            self.save_button.setEnabled(False)  # the graph it would save is not this one
+            self._shown_picture = ()
             self.graph_stats.setText("")
         self.rewrite_note.setText(result.rewrite_limit)
         self.rewrite_note.setVisible(bool(result.rewrite_limit))
@@ -400,12 +475,18 @@ class ExpressionTab(QWidget):
         self.result_shown.emit(result)
 
     def _show_graph(self, result: ExpressionResult) -> None:
+        picture = (result.graph, result.svg, result.render_problem, result.drawing)
+        if _same_objects(picture, self._shown_picture) and self.canvas.graph is result.graph:
+            return  # on screen already, and the node the learner picked stays picked
+        self._shown_picture = picture
         self.canvas.set_graph(result.graph)
         if result.svg is not None:
-            self.canvas.set_svg(result.svg)
+            self.canvas.set_svg(result.svg, result.shapes)
         elif not result.drawing:  # while Graphviz is at it the canvas says "Drawing…"
             self.canvas.show_render_problem(result.render_problem or "")
         self.details.show_node(result.graph, None)
+        self.save_button.setEnabled(True)
+        self.save_actions["svg"].setEnabled(result.svg is not None)
         self.graph_stats.setText(
             f"{result.graph.stats.apply_nodes} ops, {result.graph.stats.variables} values"
         )
@@ -430,18 +511,29 @@ class ExpressionTab(QWidget):
         text = _shortened(result.request.text, TITLE_CHARACTERS)
         self.values_title.setText(f"<b>At x = {at:g}</b> &nbsp; f(x) = {html.escape(text)}")
         point = result.point
-        self.f_value.setText(format_number(result.f, reason=point.f_reason))
-        self.df_value.setText(format_number(result.df, reason=point.df_reason))
-        self.truth_note.setText("\n".join(point.notes))
-        self.truth_note.setVisible(bool(point.notes))
+        # An underflowed value is a number, but not the truth: said beside it, and why in
+        # the note below.
+        for label, value, reason, underflow in (
+            (self.f_value, result.f, point.f_reason, point.f_underflow),
+            (self.df_value, result.df, point.df_reason, point.df_underflow),
+        ):
+            shown = format_number(value, reason=reason)
+            label.setText(f"{shown} (underflow: see below)" if underflow else shown)
+        notes = [*point.notes, result.range_note] if result.range_note else point.notes
+        self.truth_note.setText("\n".join(notes))
+        self.truth_note.setVisible(bool(notes))
         no_f = "" if point.f_defined else "f is not finite here"
-        self.fd_value.setText(format_number(result.fd, reason=no_f))
+        fd = format_number(result.fd, reason=no_f)
+        # Differences of values that underflowed check nothing (0 - 0 agrees with any 0).
+        self.fd_value.setText(f"{fd} (of f values that underflow)" if point.f_underflow else fd)
         formula = _shortened(
             result.formula, FORMULA_CHARACTERS, " (the optimized graph has it all)"
         )
         self.formula.setText(formula if result.complete else "optimizing…")
         difference = result.difference
-        if math.isfinite(difference):
+        if point.f_underflow or point.df_underflow:
+            self.diff_value.setText("— (underflow: no check here)")
+        elif math.isfinite(difference):
             scale = max(abs(result.df), 1e-300)
             self.diff_value.setText(
                 f"{difference:.3g} (relative {abs(difference) / scale:.2g})"
@@ -471,6 +563,10 @@ class ExpressionTab(QWidget):
 def _shortened(text: str, limit: int, more: str = "") -> str:
     """``text``, or its first ``limit`` characters, an ellipsis and ``more``."""
     return text if len(text) <= limit else f"{text[:limit]}…{more}"
+
+
+def _same_objects(these: tuple, those: tuple) -> bool:
+    return len(these) == len(those) and all(a is b for a, b in zip(these, those, strict=True))
 
 
 def _finite(values: np.ndarray) -> np.ndarray:

@@ -2,9 +2,10 @@
 
 Everything here runs on the worker thread (compiled PyTensor functions must have one owner);
 TrainingWorker in worker.py is the GUI-thread side that queues commands to it and re-emits
-what it posts to the Outbox. A chunk is sized to take about 10 ms, or to what a speed cap
-allows (chunk_plan.py), and the next one is scheduled by a timer rather than a loop, so the
-thread's event loop sees pause, stop and shutdown between chunks.
+what it posts to the Outbox. A chunk is sized to take about 10 ms (a loop that releases the
+GIL on this thread: up to the next snapshot, at most 33 ms; app/pacing.py), or to what a
+speed cap allows (chunk_plan.py), and the next one is scheduled by a timer rather than a
+loop, so the thread's event loop sees pause, stop and shutdown between chunks.
 
 Compiling a PyTensor function cannot be interrupted: compilation runs in steps (the quick
 tier's step, evaluation, prediction) and a shutdown or a newer spec is noticed between
@@ -125,6 +126,7 @@ class TrainingSession(QObject):
         self._outbox = outbox
         self._requests = requests
         self.plan = ChunkPlan(chunk_seconds)
+        self.base_chunk_seconds = chunk_seconds  # pacing.chunk_seconds lengthens it
         self.min_snapshots = min_snapshots  # per run, however fast it computes
         self.pacing = SnapshotPacing(outbox, max_snapshot_rate, grid_rate)
         self._grid_resolution = grid_resolution
@@ -191,6 +193,7 @@ class TrainingSession(QObject):
         if not first_point_pending:
             since = started - self._last_snapshot_time
             plan = self.plan
+            plan.chunk_seconds = self.pacing.chunk_seconds(self.base_chunk_seconds)
             wanted = min(
                 wanted, self.pacing.steps_until_due(since, plan.chunk_steps, plan.chunk_seconds)
             )
@@ -303,6 +306,8 @@ class TrainingSession(QObject):
             return
         self._tier = trainer.tier
         self.pacing.releases_gil = trainer.running_loop.releases_gil
+        # XLA computes on its own threads: JAX keeps the short chunks (app/pacing.py).
+        self.pacing.long_chunks = self.pacing.releases_gil and self._tier != "jax"
         self.plan.new_network(
             FIRST_CHUNK_STEPS if trainer.at_full_speed else QUICK_FIRST_CHUNK_STEPS
         )

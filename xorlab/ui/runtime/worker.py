@@ -34,6 +34,7 @@ from xorlab.app.trainer_jobs import TrainerJob
 from xorlab.core.malloc_tuning import keep_freed_memory
 from xorlab.core.training.spec import ExperimentSpec
 from xorlab.ui.runtime.frame_stages import FrameStages
+from xorlab.ui.runtime.gil_switch import share_the_gil_finely
 from xorlab.ui.runtime.outbox import Outbox
 from xorlab.ui.runtime.thread_handle import ThreadHandle
 from xorlab.ui.runtime.training_session import TrainingSession
@@ -90,6 +91,9 @@ class TrainingWorker(QObject, ThreadHandle):
         # The worker's snapshots allocate and free the same large arrays tens of times a
         # second: keep freed memory for them rather than fault in fresh pages each time.
         keep_freed_memory()
+        # The worker takes the GIL back many times a chunk, from a GUI thread that holds it
+        # through whole frames: have it handed over after 1 ms, not 5 (gil_switch.py).
+        share_the_gil_finely()
         self._state = RunState.IDLE
         self._requests = Requests()
         self._outbox = Outbox(self._deliver)

@@ -44,6 +44,25 @@ HIT_PIXELS = 5.0  # how close to an edge's line a click must land, on screen
 # DOT text shown when the graph cannot be drawn: Qt lays out ~6 MB/s of it on the GUI thread
 # (the 100-term quotient's 775 KB froze the Expression tab 115-150 ms); the rest is exported.
 DOT_TEXT_SHOWN = 40_000
+# Where the whole graph can be saved from, as the message under an undrawable graph says it
+# (a view with its own save button names that instead: GraphCanvas.save_hint).
+SAVE_HINT = "File > Export graph saves it"
+# The element a line of the DOT text describes: every node and edge line carries its id.
+_LINE_ID = re.compile(r'\bid="([^"]+)"')
+
+
+class DotText(QPlainTextEdit):
+    """The DOT source, read-only; ``line_clicked(text)`` when a click (not a drag that
+    selects text) lands on a line."""
+
+    line_clicked = Signal(str)
+
+    def mouseReleaseEvent(self, event) -> None:
+        super().mouseReleaseEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
+            self.line_clicked.emit(
+                self.cursorForPosition(event.position().toPoint()).block().text()
+            )
 
 
 class GraphCanvas(QWidget):
@@ -74,7 +93,9 @@ class GraphCanvas(QWidget):
         self.message.setWordWrap(True)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.dot_text = QPlainTextEdit()
+        self.save_hint = SAVE_HINT
+        self.dot_text = DotText()
+        self.dot_text.line_clicked.connect(self._on_dot_line_clicked)
         self.dot_text.setObjectName(f"{name}.dot_text")
         self.dot_text.setReadOnly(True)
         self.dot_text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
@@ -177,7 +198,7 @@ class GraphCanvas(QWidget):
         )
         self.message.setText(
             f"<b>The graph cannot be drawn here.</b><br>{_escape(reason)}.<br>"
-            f"{part}File > Export graph saves it); clicking a line of the text view selects "
+            f"{part}{_escape(self.save_hint)}); clicking a line of the text view selects "
             "that node."
         )
         self.message.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
@@ -308,6 +329,14 @@ class GraphCanvas(QWidget):
         info = self.info_at(scene_point)
         self.select(info.id if info is not None else None, center=False)
         self.node_selected.emit(self.selected_id or "")
+
+    def _on_dot_line_clicked(self, line: str) -> None:
+        """A line of the DOT text names a node or an edge (then the value it carries)."""
+        found = _LINE_ID.search(line)
+        info = self.graph.element(found.group(1)) if found and self.graph is not None else None
+        if info is not None:
+            self.select(info.id, center=False)
+            self.node_selected.emit(info.id)
 
     def _on_zoom_changed(self, zoom: float) -> None:
         self.zoom_label.setText(f"{zoom * 100:.0f}%")

@@ -168,7 +168,18 @@ def main() -> int:
         help="with --point-sets: circle's and spiral's "
         "scan and jax loops compiled in fresh processes, cold then warm (wall and CPU)",
     )
+    parser.add_argument(
+        "--upgrade",
+        type=int,
+        default=None,
+        metavar="N",
+        help="the upgrade jax -> scan (tiers.py) on the presets, the heavy net and N "
+        "never-seen nets: time of each hand-over, steps/s before and after",
+    )
+    parser.add_argument("--nets", nargs="*", help="with --upgrade: only these nets, by name")
     args = parser.parse_args()
+    if args.upgrade is not None:
+        return upgrade(args.upgrade, args.seed, args.repeats or 3, args.nets)
     if args.point_sets is not None:
         return point_sets(args.point_sets, args.seed, args.repeats or 5, args.compiles)
     repeats = args.repeats or (3 if args.quick else 5)
@@ -235,8 +246,19 @@ def main() -> int:
     return 0 if agree else 1
 
 
+# The presets "auto" trains on a matrix loop (jax, or scan), not the fused one.
+JAX_PRESETS = ("circle", "spiral", "circle-features", "regression", "overfitting")
+# bench/gui.py's heavy net: 2-64-64-64-1 tanh on 2,000 spiral points.
+HEAVY = {
+    "name": "spiral-64x3",
+    "preset": "spiral",
+    "network": {"hidden": [64, 64, 64], "activations": ["tanh"] * 3},
+    "dataset": {"size": 2000},
+}
+
+
 def point_sets(count: int, seed: int, repeats: int, compiles: bool = False) -> int:
-    from latency import random_networks, spec_of
+    from latency import random_networks
 
     if compiles:
         for preset in ("circle", "spiral"):
@@ -246,14 +268,15 @@ def point_sets(count: int, seed: int, repeats: int, compiles: bool = False) -> i
                 line = {"bench": "engine-compile", "net": preset, "strategy": strategy}
                 print(json.dumps({**line, **times, "load": [load, os.getloadavg()[0]]}), flush=True)
 
-    cases = [{"preset": "circle"}, {"preset": "spiral"}, {"preset": "spiral", "full": True}]
+    # Every preset "auto" trains on jax or scan, the heavy net of bench/gui.py, the
+    # spiral on full batches, and never-seen nets.
+    cases = [{"preset": p} for p in JAX_PRESETS]
+    cases += [{"preset": "spiral", "full": True}, HEAVY]
     cases += random_networks(count, seed)
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores", flush=True)
     worst = 0.0
     for case in cases:
-        spec = spec_of(case).with_changes(training={"epochs": 10**8})
-        if case.get("full"):
-            spec = spec.with_changes(training={"schedule": "full"})
+        spec = spec_of_case(case)
         ds = load_dataset(spec.dataset)
         loops = {s: engine(spec, ds, s) for s in ("scan", "jax")}
         costs = {s: run(256) for s, (run, _) in loops.items()}
@@ -274,15 +297,11 @@ def point_sets(count: int, seed: int, repeats: int, compiles: bool = False) -> i
                 run(per[s])
                 times[s].append((time.perf_counter() - start) / per[s] * 1e6)
         us = {s: round(statistics.median(t), 2) for s, t in times.items()}
-        name = case["preset"] + (" full" if case.get("full") else "")
-        if "network" in case:
-            net = case["network"]
-            name += " " + "-".join(map(str, net["hidden"])) + " " + net["activations"][0]
         print(
             json.dumps(
                 {
                     "bench": "engine-point-sets",
-                    "net": name,
+                    "net": case_name(case),
                     "us_per_step": us,
                     "scan_over_jax": round(us["scan"] / us["jax"], 2),
                     "max_difference": err,
@@ -292,6 +311,135 @@ def point_sets(count: int, seed: int, repeats: int, compiles: bool = False) -> i
             flush=True,
         )
     return 0 if worst <= 1e-9 else 1
+
+
+def upgrade(count: int, seed: int, windows: int, only: list[str] | None = None) -> int:
+    """The upgrade (core/training/tiers.py), headless, as ``Trainer.run`` trains a long run:
+    per net, from ``start_tiered`` (quick tier) to the jax loop and then to the final loop
+    (the race's winner), with the time of each hand-over; then the steady steps/s of that
+    trainer against a trainer of the same net whose upgrade is off (jax throughout), in
+    the same process, windows interleaved (before, after, before, ...)."""
+    from latency import random_networks
+
+    from xorlab.core.training import tiers
+
+    cases = [{"preset": p} for p in JAX_PRESETS] + [HEAVY] + random_networks(count, seed)
+    if only:
+        cases = [case for case in cases if case_name(case) in only]
+    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores", flush=True)
+    for case in cases:
+        spec = spec_of_case(case)
+        ds = load_dataset(spec.dataset)
+        load = [round(os.getloadavg()[0], 2)]
+        start = time.perf_counter()
+        after = Trainer(spec, ds)
+        after.start_tiered()
+        chunk, hand_overs, tier = 64, [], after.tier
+        # Phases of the run: each one's name, start (s) and step count at its start.
+        phases = [("quick", 0.0, 0)]
+        while time.perf_counter() - start < UPGRADE_TIMEOUT_S:
+            result = after.run(chunk)
+            chunk = adapt(chunk, result)
+            now = time.perf_counter() - start
+            if after.tier != tier:
+                tier = after.tier
+                hand_overs.append([tier, round(now, 2)])
+            phase = phase_of(after)
+            if phase != phases[-1][0]:
+                phases.append((phase, now, after.step_count))
+            if after.on_final_loop:
+                break
+        # Steps/s in each phase: "loading" is the jax loop beside the scan's load.
+        rates_by_phase = {
+            name: round((next_steps - steps) / (next_start - begun))
+            for (name, begun, steps), (_, next_start, next_steps) in zip(
+                phases, phases[1:], strict=False
+            )
+            if next_start > begun
+        }
+        minimum = tiers.UPGRADE_MIN_REMAINING_S
+        tiers.UPGRADE_MIN_REMAINING_S = float("inf")  # the baseline: jax throughout
+        try:
+            before = Trainer(spec, ds)
+            before.compile()
+            rates = steady_rates({"before": before, "after": after}, windows)
+        finally:
+            tiers.UPGRADE_MIN_REMAINING_S = minimum
+        load.append(round(os.getloadavg()[0], 2))
+        line = {
+            "bench": "engine-upgrade",
+            "net": case_name(case),
+            "hand_overs": hand_overs,
+            "final": after.tier,
+            "upgrade_note": after.upgrade_note,
+            "upgrade_load_s": after.upgrade_seconds and round(after.upgrade_seconds, 2),
+            "race_steps_per_s": after.race_steps_per_second,
+            "steps_per_s_by_phase": rates_by_phase,
+            "steps_per_s_before": rates["before"],
+            "steps_per_s_after": rates["after"],
+            "after_over_before": round(rates["after"] / rates["before"], 2),
+            "load": load,
+        }
+        print(json.dumps(line), flush=True)
+    return 0
+
+
+UPGRADE_TIMEOUT_S = 60.0
+
+
+def phase_of(trainer) -> str:
+    if not trainer.at_full_speed:
+        return "quick"
+    if trainer._upgrade is not None:
+        return "loading"
+    if trainer._race is not None:
+        return "racing"
+    return "final" if trainer.on_final_loop else trainer.tier
+
+
+WINDOW_S = 1.0
+
+
+def spec_of_case(case: dict):
+    from latency import spec_of
+
+    spec = spec_of(case).with_changes(training={"epochs": 10**8})
+    if "dataset" in case:
+        spec = spec.with_changes(dataset=case["dataset"])
+    if case.get("full"):
+        spec = spec.with_changes(training={"schedule": "full"})
+    return spec
+
+
+def case_name(case: dict) -> str:
+    name = case.get("name") or case["preset"] + (" full" if case.get("full") else "")
+    if "network" in case and "name" not in case:
+        net = case["network"]
+        name += " " + "-".join(map(str, net["hidden"])) + " " + net["activations"][0]
+    return name
+
+
+def adapt(chunk: int, result) -> int:
+    """The next chunk's steps, aimed at CHUNK_SECONDS as the worker's chunk plan does."""
+    if result.steps == chunk and result.seconds > 0:
+        ideal = result.steps * CHUNK_SECONDS / result.seconds
+        return int(min(max(ideal, chunk / 2, 1), chunk * 2))
+    return chunk
+
+
+def steady_rates(trainers: dict, windows: int) -> dict[str, float]:
+    """Median steps/s of each trainer over ``windows`` interleaved windows of WINDOW_S, the
+    order reversed every round (a, b, b, a, ...) so neither always runs first."""
+    chunks = dict.fromkeys(trainers, 64)
+    rates: dict[str, list[float]] = {k: [] for k in trainers}
+    for round_ in range(windows):
+        order = list(trainers.items())
+        for key, trainer in order if round_ % 2 == 0 else order[::-1]:
+            first, start = trainer.step_count, time.perf_counter()
+            while time.perf_counter() - start < WINDOW_S:
+                chunks[key] = adapt(chunks[key], trainer.run(chunks[key]))
+            rates[key].append((trainer.step_count - first) / (time.perf_counter() - start))
+    return {k: round(statistics.median(v)) for k, v in rates.items()}
 
 
 def print_table(results, checks, compiles) -> None:

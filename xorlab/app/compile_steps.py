@@ -21,6 +21,18 @@ if TYPE_CHECKING:
     from xorlab.core.training.trainer import Trainer
 
 
+def compiles_before_train(trainer: Trainer) -> bool:
+    """Whether the fast loop's background compile starts when the network is ready rather
+    than at Train: only for the fused loop. Its compile is short (~0.5-1.3 s cold: "auto"
+    picks it only under strategies.choose.FUSED_NODE_BUDGET; warm it is Numba's import and
+    a cache load) and a tiny net's first point is one step, so it finishes by the time a
+    person clicks (~0.7 s) and the run starts at full speed; started at Train, xor-minimal
+    reached full speed 2.1-2.9 s after the click (bench/latency.py, item 2 asks <= 2 s).
+    The scan-sized nets' compiles (jax: 1-4 s of mostly interpreter-bound rewrites) would
+    still run at the click and slow their first point (training_session.py), so they wait."""
+    return trainer.strategy_name == "fused"
+
+
 def compile_steps(trainer: Trainer, grid: PlaneGrid | None) -> list[Callable[[], Any]]:
     """Compile the quick tier, then the evaluation (and the maps' forward pass) a snapshot
     calls."""

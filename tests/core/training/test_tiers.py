@@ -161,3 +161,172 @@ def test_a_compile_the_environment_breaks_leaves_training_on_the_quick_tier(monk
     assert t._background is None and not t.compiling_in_background
     t.run(40)
     assert_trained_like_reference(spec, t, 80)
+
+
+# --- the upgrade: jax first, then the scan if it is cached and faster (tiers.LoopRace) ------
+
+
+class FakeClock:
+    """The trainer's chunk clock: each chunk takes ``seconds[loop]`` whatever its steps (the
+    test's chunks are all the same size), so a test decides which loop is the faster."""
+
+    def __init__(self, trainer: Trainer, seconds: dict[str, float]):
+        self.trainer, self.seconds, self.now = trainer, seconds, 0.0
+
+    def __call__(self) -> float:
+        # Called at a chunk's start and end: the end's advance is the chunk's duration.
+        self.now += self.seconds[self.trainer.running_loop.name]
+        return self.now
+
+
+@pytest.fixture
+def upgrade_now(monkeypatch):
+    """Any run is long enough to start the upgrade, at once."""
+    monkeypatch.setattr(tiers, "UPGRADE_MIN_REMAINING_S", 0.0)
+    monkeypatch.setattr(tiers, "UPGRADE_AFTER_CHUNKS", 1)
+
+
+def upgraded_run(spec: ExperimentSpec, seconds: dict[str, float], chunks: int = 40):
+    """A tiered "auto" run in chunks of 5 steps; returns the trainer and the loop each chunk
+    left it on (what the training session posts as the engine, at each change)."""
+    t = Trainer(spec)
+    build_loop(t._loop_problem(), "scan")  # compiled in this process: the upgrade loads it
+    t.clock = FakeClock(t, seconds)
+    t.start_tiered()
+    tiers_seen = [t.tier]
+    t._background.wait(120)
+    for _ in range(chunks):
+        if t._upgrade is not None:
+            t._upgrade.wait(120)  # the load's hand-over point, whatever the machine's speed
+        t.run(5)
+        if tiers_seen[-1] != t.tier:
+            tiers_seen.append(t.tier)
+    return t, tiers_seen
+
+
+def jax_only_run(spec: ExperimentSpec, steps: int) -> Trainer:
+    never = Trainer(spec, strategy="jax")
+    while never.step_count < steps:
+        never.run(5)
+    assert never.tier == "jax" and not never.upgrading and never.upgrade_note is None
+    return never
+
+
+@NEEDS_JAX
+@pytest.mark.parametrize("faster", ["scan", "jax"])
+@pytest.mark.parametrize("spec", [POINTS_ADAM, POINTS_OPTIONS], ids=["adam", "options"])
+def test_the_upgrade_keeps_the_faster_loop_with_the_numbers_of_a_run_that_never_switched(
+    spec, faster, upgrade_now
+):
+    # The options: a shuffled order (each loop holds the epoch's batches it was given, and
+    # the race switches loops mid-epoch), a test split, features and L1.
+    seconds = {"numpy": 1.0, "jax": 1.0, "scan": 0.5 if faster == "scan" else 2.0}
+    t, tiers_seen = upgraded_run(spec, seconds)
+    # The engine named changes once per hand-over; the race itself does not flicker it.
+    assert tiers_seen == ["numpy", "jax", "scan"] if faster == "scan" else ["numpy", "jax"]
+    assert t.on_final_loop and t.tier == faster and t.at_full_speed
+    assert t.upgrade_note.startswith(f"{faster} was faster on this network")
+    rates = t.race_steps_per_second
+    slower = "jax" if faster == "scan" else "scan"
+    assert rates[faster] > rates[slower] > 0  # steps over the fake seconds of its chunks
+    if spec is POINTS_ADAM:  # chunks of 5 steps (the options' are cut at epoch ends)
+        assert rates == {"jax": 5.0, "scan": 10.0 if faster == "scan" else 2.5}
+    assert_same_run(t, jax_only_run(spec, t.step_count))
+
+
+@NEEDS_JAX
+def test_a_scan_loop_that_fails_to_load_leaves_the_run_on_jax_with_a_warning(
+    upgrade_now, monkeypatch, caplog
+):
+    def build(problem, strategy, cached_only=False):
+        if cached_only:
+            raise RuntimeError("LLVM ERROR: out of memory")
+        return build_loop(problem, strategy)
+
+    monkeypatch.setattr(tiers, "build_loop", build)
+    t, tiers_seen = upgraded_run(POINTS_ADAM, {"numpy": 1.0, "jax": 1.0, "scan": 0.1}, 20)
+    assert tiers_seen == ["numpy", "jax"] and t.on_final_loop and not t.fast_loop_failure
+    assert "did not load (RuntimeError: LLVM ERROR: out of memory); jax runs on" in t.upgrade_note
+    assert any("did not load" in r.getMessage() for r in caplog.records if r.levelname == "WARNING")
+    assert_same_run(t, jax_only_run(POINTS_ADAM, t.step_count))
+
+
+@NEEDS_JAX
+def test_a_scan_loop_not_in_the_compile_cache_is_not_compiled(upgrade_now, monkeypatch):
+    from xorlab.core.training.strategies import tensor_loop
+
+    monkeypatch.setattr(tensor_loop, "native_code_cached", lambda fn: False)
+    t, tiers_seen = upgraded_run(POINTS_ADAM, {"numpy": 1.0, "jax": 1.0, "scan": 0.1}, 10)
+    assert tiers_seen == ["numpy", "jax"] and t.on_final_loop
+    assert t.upgrade_note == "the scan loop is not in the compile cache; jax runs on"
+
+
+@NEEDS_JAX
+def test_only_a_run_long_enough_to_repay_the_load_starts_the_upgrade(monkeypatch):
+    monkeypatch.setattr(tiers, "UPGRADE_AFTER_CHUNKS", 2)
+    spec = POINTS_ADAM.with_changes(training={"epochs": 1000})  # 3 steps an epoch
+    t = Trainer(spec, strategy="auto")
+    t.compile()
+    # 5 steps in 1 s: the 2,995 steps left take 599 s; the threshold is 600 s.
+    t.clock = FakeClock(t, {"jax": 1.0})
+    monkeypatch.setattr(tiers, "UPGRADE_MIN_REMAINING_S", 600.0)
+    for _ in range(4):
+        t.run(5)
+    assert t._upgrade is None and not t.upgrading and not t.on_final_loop
+    monkeypatch.setattr(tiers, "UPGRADE_MIN_REMAINING_S", 590.0)
+    t.run(5)  # its hand-over check starts the load
+    assert t.upgrading
+    t._upgrade.wait(120)
+    # An explicit choice is the person's: never raced.
+    pinned = Trainer(spec, strategy="jax")
+    pinned.clock = t.clock
+    for _ in range(4):
+        pinned.run(5)
+    assert pinned._upgrade is None and pinned.on_final_loop
+
+
+class Named:
+    def __init__(self, name: str):
+        self.name = name
+
+
+def test_a_race_takes_turns_and_a_tie_keeps_the_running_loop(monkeypatch):
+    monkeypatch.setattr(tiers, "RACE_CHUNKS", 2)
+    monkeypatch.setattr(tiers, "RACE_SECONDS", 0.42)
+    jax, scan = Named("jax"), Named("scan")
+    race = tiers.LoopRace(jax, scan)
+    order = []
+    while race.winner is None:
+        loop = race.next_loop()
+        order.append(loop.name)
+        race.note(loop, 100, 0.1 if loop is jax else 0.085)  # 15% faster: within the margin
+    # Challenger first, in turns, until each ran 2 chunks and 0.42 s.
+    assert order == ["scan", "jax"] * 5 and race.winner is jax
+    race = tiers.LoopRace(jax, scan)
+    while race.winner is None:
+        loop = race.next_loop()
+        race.note(loop, 100, 0.3 if loop is jax else 0.2)
+    assert race.winner is scan and race.steps_per_second() == {"jax": 333.3, "scan": 500.0}
+    race.note(jax, 100, 0.0001)  # laps after the decision change nothing
+    assert race.winner is scan and race.next_loop() is scan
+
+
+def test_the_upgrade_is_planned_only_from_jax_under_auto():
+    from xorlab.core.training.strategies import upgrade_after
+
+    problem = Trainer(POINTS_ADAM)._loop_problem()
+    assert upgrade_after(problem, "jax") == ("scan" if jax_available() else None)
+    assert upgrade_after(problem, "jax", "jax") is None  # chosen by name: kept
+    assert upgrade_after(problem, "scan") is None
+    tiny = Trainer(preset_spec("xor-minimal"))._loop_problem()
+    assert upgrade_after(tiny, "fused") is None
+
+
+def test_the_cache_probe_knows_a_loop_compiled_in_this_process_and_doubts_anything_odd():
+    from xorlab.core.training.strategies.tensor_loop import ScanLoop, native_code_cached
+
+    problem = Trainer(POINTS_ADAM)._loop_problem()
+    loop = build_loop(problem, "scan")
+    assert native_code_cached(loop._fn)
+    assert ScanLoop(problem, cached_only=True)._fn is loop._fn  # loaded, not compiled
+    assert not native_code_cached(object())

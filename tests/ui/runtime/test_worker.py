@@ -396,6 +396,9 @@ def fast_compiles(monkeypatch):
     appended on the worker thread, in order with ``events`` appended by the test."""
     events: list[tuple[str, object]] = []
     original = Trainer.compile_in_background
+    # The tiny nets here stand in for the nets whose compile waits for Train (the jax and
+    # scan ones); a fused loop's compile starts when the network is ready (compile_steps).
+    monkeypatch.setattr(training_session, "compiles_before_train", lambda trainer: False)
 
     def recording(trainer):
         # Every tick may ask (a no-op once compiling or compiled): record the calls that start one.
@@ -449,6 +452,23 @@ def test_the_fast_loop_compiles_once_the_gui_has_drawn_the_first_point(
     qtbot.waitUntil(lambda: bool(fast_compiles))
     assert fast_compiles[0] == ("fast compile", 4)
     assert any(s.step == 4 for s in rec.snapshots)
+
+
+def test_a_tiny_net_compiles_its_fused_loop_when_ready_and_trains_on_it_from_train(
+    qtbot, start_worker
+):
+    # Its compile is short and its first point one step: done by the time a person clicks,
+    # the run starts at full speed (item 2 of issue 11: the tutorial net within 2 s).
+    worker, rec = start_worker()
+    engines: list[str] = []
+    worker.engine_chosen.connect(engines.append)
+    worker.set_spec(FOUR_STEP_EPOCHS.with_changes(network={"seed": 23}))
+    wait_for_state(qtbot, rec, "ready")
+    qtbot.waitUntil(lambda: engines[-1:] == ["fused"], timeout=60_000)  # before any Train
+    assert rec.states == ["compiling", "ready"] and engines == ["numpy", "fused"]
+    worker.train()
+    qtbot.waitUntil(lambda: any(s.step >= 8 for s in rec.snapshots))
+    assert engines == ["numpy", "fused"]  # trained on it from the first step
 
 
 def test_a_network_compiles_its_fast_loop_at_train_not_when_ready_nor_at_step(

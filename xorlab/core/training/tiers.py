@@ -13,6 +13,25 @@ the scan loops run a warm-up step when built: it compiles against shadow copies 
 shared variables, and the finished loop is re-bound to the trainer's own (``rebind``).
 A compiled function has one owner at a time: the thread owns the loop until it is done,
 then the trainer's thread does.
+
+A third hand-over, the upgrade: the jax loop takes over first under "auto" (its compile is
+the quick one), but once compiled the scan on Numba is faster on some nets (up to ~2x:
+the full-batch tanh nets) and slower on others (up to ~2.4x), depending on the net and the
+machine's load (``strategies.upgrade_after``). So once the jax loop trains, and only
+when the run has ``UPGRADE_MIN_REMAINING_S`` or more left, the scan loop is loaded in the
+background **from the compile cache only** (``BackgroundCompile(..., cached_only=True)``),
+and a ``LoopRace`` then runs the two in turn, chunk by chunk, on the run itself, and keeps
+the faster.
+
+Why cached only, measured: a cold scan compile beside the running jax loop took 127 s at
+load ~5 (regression: 34 CPU-s elsewhere), and for those two minutes the jax loop trained
+at 0.15-0.4 of its rate (1,000-3,000 steps/s against 6,000-8,000 alone): the compile holds
+the interpreter most of the time, and the jax loop needs it between its XLA calls. A gain
+of 1.4-2x afterwards, on about half of the nets, repays that only after minutes of
+training, and the window's drawing would share the interpreter with the compile all that
+time. Loading a cached scan costs ~3 CPU-s (PyTensor's rewrites and code generation, the
+same as finding out that it is not cached), which a run of ``UPGRADE_MIN_REMAINING_S``
+repays.
 """
 
 from __future__ import annotations
@@ -66,11 +85,13 @@ COMPILE_STACK_BYTES = 64 * 1024 * 1024
 
 class BackgroundCompile:
     """Compiles ``build_loop(problem, strategy)`` on a daemon thread, on shadow state.
-    Every loop is ready to run any number of steps when built (each compiles once)."""
+    Every loop is ready to run any number of steps when built (each compiles once).
+    ``cached_only``: only load it from the compile cache (see the module docstring)."""
 
-    def __init__(self, problem: LoopProblem, strategy: str):
+    def __init__(self, problem: LoopProblem, strategy: str, cached_only: bool = False):
         self.problem = problem
         self.strategy = strategy
+        self.cached_only = cached_only
         self._shadow = shadow_problem(problem)
         self._loop: TrainingLoop | None = None
         self._error: BaseException | None = None
@@ -92,7 +113,10 @@ class BackgroundCompile:
     def _compile(self) -> None:
         try:
             with COMPILE_LOCK:
-                loop = build_loop(self._shadow, self.strategy)
+                if self.cached_only:
+                    loop = build_loop(self._shadow, self.strategy, cached_only=True)
+                else:
+                    loop = build_loop(self._shadow, self.strategy)
             self._loop = loop
         except BaseException as exc:  # handed to the trainer's thread by result()
             self._error = exc
@@ -116,3 +140,82 @@ class BackgroundCompile:
         assert self._loop is not None
         self._loop.rebind(self.problem)
         return self._loop
+
+
+# The upgrade starts only when the run has at least this long left at the running loop's
+# speed. Loading the scan (or finding it is not cached) holds the interpreter for ~3 CPU-s,
+# and beside it the jax loop trained at ~1/3 of its rate (overfitting at load 4-5: 5,005
+# steps/s during a 10 s load, 14,000-18,500 before and after; bench/engine.py --upgrade):
+# ~2 s of training lost on a quiet machine, ~7 s at load 5. When the scan wins (about half
+# of the nets measured) it saves a third to a half of what is left, so a run must have
+# tens of seconds left to repay the attempt on average. A preset's default run (0.03-0.5 s
+# on jax) never starts one; a long or endless run in the window does.
+UPGRADE_MIN_REMAINING_S = 30.0
+# Chunks the running loop has trained before its speed is trusted for that estimate (the
+# first calls after a hand-over include XLA's and the caches' warm-up).
+UPGRADE_AFTER_CHUNKS = 3
+# Each loop's share of the race: chunks in turn until each has run this many chunks and
+# this much compute (~50 of the window's 10 ms chunks each: ~1 s in all). Both train, so
+# a longer race costs only the slower loop's lost share of it, and a short one misjudged
+# close pairs at load 4-5 (bench/engine.py --upgrade: 4 chunks of ~10 ms each).
+RACE_CHUNKS = 12
+RACE_SECONDS = 0.5
+# The challenger must take this much less time per step to take over; anything closer is a
+# tie, and a tie keeps the loop already running. At load 5-7 races of 0.25 s a loop put the
+# scan 6-21% ahead on three nets where jax was the faster by 10-50% in steady runs (circle,
+# overfitting, a sigmoid net), while every net where the scan really was faster had it
+# ahead by 1.3-3x in every race (regression, 2-64-64-64-1 tanh, two never-seen tanh nets;
+# four runs of bench/engine.py --upgrade). 0.2: the scan must be >= 1.25x as fast.
+RACE_MARGIN = 0.2
+
+
+class LoopRace:
+    """Times the running loop (``incumbent``) against a ``challenger`` on the run itself.
+
+    The trainer asks ``next_loop`` before each chunk and reports each chunk's compute with
+    ``note``; the loops take turns (challenger first), so a change of the machine's load
+    hits both, and each is judged by its median chunk, so one chunk that waited for a core
+    (a collection, another process) does not decide. Both compute the same steps to
+    rounding (~1e-15), so the race trains as usual: nothing is thrown away. ``winner`` is
+    set once both ran enough."""
+
+    def __init__(self, incumbent: TrainingLoop, challenger: TrainingLoop):
+        self.incumbent, self.challenger = incumbent, challenger
+        # Each loop's laps: seconds per step of each chunk, and the seconds in all.
+        self._laps: dict[int, list[float]] = {id(incumbent): [], id(challenger): []}
+        self._seconds = {id(incumbent): 0.0, id(challenger): 0.0}
+        self.winner: TrainingLoop | None = None
+
+    def next_loop(self) -> TrainingLoop:
+        if self.winner is not None:
+            return self.winner
+        challenger, incumbent = self._laps[id(self.challenger)], self._laps[id(self.incumbent)]
+        return self.challenger if len(challenger) <= len(incumbent) else self.incumbent
+
+    def note(self, loop: TrainingLoop, steps: int, seconds: float) -> None:
+        laps = self._laps.get(id(loop))
+        if laps is None or self.winner is not None or steps <= 0:
+            return
+        laps.append(seconds / steps)
+        self._seconds[id(loop)] += seconds
+        if all(
+            len(self._laps[key]) >= RACE_CHUNKS and self._seconds[key] >= RACE_SECONDS
+            for key in self._laps
+        ):
+            faster = self.seconds_per_step(self.challenger) < self.seconds_per_step(
+                self.incumbent
+            ) * (1 - RACE_MARGIN)
+            self.winner = self.challenger if faster else self.incumbent
+
+    def seconds_per_step(self, loop: TrainingLoop) -> float:
+        """The loop's median chunk's seconds per step (inf before its first lap)."""
+        laps = self._laps[id(loop)]
+        return float(np.median(laps)) if laps else float("inf")
+
+    def steps_per_second(self) -> dict[str, float]:
+        """Each loop's speed in the race, by name (for reports)."""
+        return {
+            loop.name: round(1 / self.seconds_per_step(loop), 1)
+            for loop in (self.incumbent, self.challenger)
+            if self._laps[id(loop)]
+        }

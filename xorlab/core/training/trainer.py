@@ -9,9 +9,11 @@ step.
 That fast loop can take seconds to compile for a network never seen before, so
 ``start_tiered`` trains at once on a quick tier (``core.training.quick_loop``) while the fast
 loop compiles in the background, and ``run`` hands over between chunks
-(``core.training.tiers``). The functions a snapshot calls (evaluation, prediction) run tens
-of times a second at most, so they run as the quick tier's generated numpy code too
-(``function_cache.NUMPY_CODE``) and never wait for Numba.
+(``core.training.tiers``). Under "auto", a long run on the jax loop then loads the scan loop
+from the compile cache in the background, races the two on the run, and keeps the faster
+(the upgrade, ``core.training.tiers``). The functions a snapshot calls (evaluation,
+prediction) run tens of times a second at most, so they run as the quick tier's generated
+numpy code too (``function_cache.NUMPY_CODE``) and never wait for Numba.
 
 A Trainer is not thread-safe: compiled PyTensor functions must have a single owner.
 """
@@ -31,7 +33,7 @@ import pytensor
 from pytensor.graph.basic import Variable
 
 from xorlab.core.first_imports import import_numba_for
-from xorlab.core.training import model
+from xorlab.core.training import model, tiers
 from xorlab.core.training.datasets import Dataset, PlaneGrid, load_dataset
 from xorlab.core.training.features import uses_features
 from xorlab.core.training.function_cache import NUMPY_CODE, SharedFunction, compile_shared
@@ -51,8 +53,10 @@ from xorlab.core.training.strategies import (
     build_loop,
     check_available,
     plan,
+    upgrade_after,
 )
-from xorlab.core.training.tiers import COMPILE_LOCK, BackgroundCompile
+from xorlab.core.training.strategies.tensor_loop import NotCached
+from xorlab.core.training.tiers import COMPILE_LOCK, BackgroundCompile, LoopRace
 from xorlab.core.training.weights import WEIGHT_LIMIT  # importable from here too
 
 logger = logging.getLogger(__name__)
@@ -177,6 +181,16 @@ class Trainer:
         self._background: BackgroundCompile | None = None  # the fast loop compiling
         self.background_seconds: float | None = None  # how long that compile took
         self.fast_loop_failure: str | None = None  # why it could not compile (see hand_over)
+        # The upgrade (tiers.py): a loop loaded beside the fast loop, then raced against it.
+        self._upgrade_to: str | None = None  # the loop to try, once the fast loop is known
+        self._upgrade: BackgroundCompile | None = None
+        self._race: LoopRace | None = None
+        self._fast_timing = [0, 0, 0.0]  # the fast loop's chunks, steps, seconds (no race)
+        self.upgrade_note: str | None = None  # how the upgrade ended (or why it never began)
+        self.upgrade_seconds: float | None = None  # how long loading the challenger took
+        self.race_steps_per_second: dict[str, float] = {}  # each loop's speed in the race
+        self.clock = time.perf_counter  # times the chunks (tests give a fake one)
+        self._loop_used: TrainingLoop | None = None  # the loop of the last chunk
         self.test_history = HeldOutHistory()
         self.stop: Stop | None = None  # set when a stop rule ended the run
         self._unsent_log: list[tuple[int, float]] = []  # progress lines for the next snapshot
@@ -286,13 +300,18 @@ class Trainer:
         self._background = BackgroundCompile(self._loop_problem(), self.requested_strategy)
 
     def hand_over(self) -> bool:
-        """Switch to the fast loop if its background compile has finished; True if this call
-        switched. Call it only between chunks, on the thread that trains.
+        """Switch to the fast loop if its background compile has finished, or to the faster
+        loop once the upgrade's race has one (tiers.py); True if this call switched. Call it
+        only between chunks, on the thread that trains.
 
         A strategy asked for by name that cannot serve this network raises
         StrategyUnavailable (the person chose it, and can choose another). Any other failure
         of the compile is the environment's (a cache folder that cannot be written, a broken
-        compiler): training goes on, on the quick tier, and ``fast_loop_failure`` says why."""
+        compiler): training goes on, on the quick tier, and ``fast_loop_failure`` says why.
+        The upgrade never stops training: whatever it meets, the fast loop trains on."""
+        return self._adopt_fast_loop() or self._advance_upgrade()
+
+    def _adopt_fast_loop(self) -> bool:
         if self._background is None or not self._background.done:
             return False
         try:
@@ -315,6 +334,70 @@ class Trainer:
         self._quick_loop = None
         self._shuffled_epoch = -1  # the new loop holds the problem's order, not the epoch's
 
+    def _advance_upgrade(self) -> bool:
+        """One step of the upgrade (tiers.py), between chunks: start loading the challenger
+        once the run is long enough, start the race once it is loaded, keep the winner."""
+        fast = self._fast_loop
+        if fast is None:
+            return False
+        if self._race is not None:
+            return self._end_race_if_won()
+        if self._upgrade is not None:
+            if self._upgrade.done:
+                self._start_race()
+            return False
+        if self._upgrade_to is None:  # decided once per fast loop: plan() is not free
+            self._upgrade_to = (
+                upgrade_after(self._loop_problem(), fast.name, self.requested_strategy) or ""
+            )
+        if not self._upgrade_to or self.upgrade_note is not None:
+            return False
+        chunks, steps, seconds = self._fast_timing
+        left = (self.total_steps - self.step_count) * seconds / steps if steps else 0.0
+        # Read from the module at each call: benchmarks and tests change them.
+        if chunks >= tiers.UPGRADE_AFTER_CHUNKS and left >= tiers.UPGRADE_MIN_REMAINING_S:
+            self._upgrade = BackgroundCompile(
+                self._loop_problem(), self._upgrade_to, cached_only=True
+            )
+        return False
+
+    def _start_race(self) -> None:
+        upgrade, self._upgrade = self._upgrade, None
+        assert upgrade is not None and self._fast_loop is not None
+        self.upgrade_seconds = upgrade.seconds
+        name, fast = upgrade.strategy, self._fast_loop.name
+        try:
+            challenger = upgrade.result()
+        except NotCached:
+            # Compiling it cold would slow the running loop for minutes (tiers.py).
+            self.upgrade_note = f"the {name} loop is not in the compile cache; {fast} runs on"
+            return
+        except Exception as exc:
+            self.upgrade_note = (
+                f"the {name} loop did not load ({type(exc).__name__}: {exc}); {fast} runs on"
+            )
+            logger.warning(
+                "the %s loop did not load; training goes on on %s", name, fast, exc_info=exc
+            )
+            return
+        self._race = LoopRace(self._fast_loop, challenger)
+
+    def _end_race_if_won(self) -> bool:
+        race = self._race
+        assert race is not None
+        winner = race.winner
+        if winner is None:
+            return False
+        self._race = None
+        self.race_steps_per_second = race.steps_per_second()
+        rates = ", ".join(
+            f"{name} {rate:,.0f}" for name, rate in self.race_steps_per_second.items()
+        )
+        self.upgrade_note = f"{winner.name} was faster on this network (steps/s: {rates})"
+        changed = winner is not self._fast_loop
+        self._fast_loop = winner  # the loser is dropped, with its compiled function's owner
+        return changed
+
     @property
     def tier(self) -> str:
         """The loop training runs on now: "numpy" (the quick tier) or the fast loop's name
@@ -334,10 +417,26 @@ class Trainer:
         return self._fast_loop is not None
 
     @property
+    def on_final_loop(self) -> bool:
+        """At full speed on the loop the run keeps: no upgrade loading or racing, nor one to
+        start (none planned, or it ended); a shorter run may never start one."""
+        if self._fast_loop is None or self.upgrading:
+            return False
+        return self._upgrade_to == "" or self.upgrade_note is not None
+
+    @property
+    def upgrading(self) -> bool:
+        """A faster loop is loading beside the fast loop, or racing it (tiers.py)."""
+        return self._upgrade is not None or self._race is not None
+
+    @property
     def running_loop(self) -> TrainingLoop:
-        """The loop the next chunk runs on (compiling the fast loop if no tier is set up)."""
+        """The loop the next chunk runs on (compiling the fast loop if no tier is set up);
+        while the upgrade races two loops, each in turn."""
         if self._fast_loop is None and self._quick_loop is not None:
             return self._quick_loop
+        if self._race is not None:
+            return self._race.next_loop()
         return self.loop_fn
 
     @property
@@ -454,9 +553,11 @@ class Trainer:
             return ChunkResult(0, np.empty(0), 0.0)
         self.hand_over()
         backup = self.get_state()
-        start = time.perf_counter()
+        loop = self.running_loop
+        start = self.clock()
         costs = self._run_compiled(n_steps)
-        seconds = time.perf_counter() - start
+        seconds = self.clock() - start
+        timed = n_steps  # the steps those seconds ran (a stop rule may keep fewer)
         if _divergence_reason(costs, self.params):
             self.set_state(backup)
             self._replay_until_divergence(n_steps)
@@ -472,9 +573,24 @@ class Trainer:
                     n_steps = needed
                 self.stop = stop
         self._record(costs)
+        # Noted last: a replay above (divergence, a stop rule) runs on the chunk's loop.
+        self._time_chunk(loop, timed, seconds)
         return ChunkResult(n_steps, costs, seconds)
 
+    def _time_chunk(self, loop: TrainingLoop, steps: int, seconds: float) -> None:
+        """The chunk's compute, for the upgrade: the fast loop's speed, or a race's lap."""
+        if self._race is not None:
+            self._race.note(loop, steps, seconds)
+        elif loop is self._fast_loop:
+            timing = self._fast_timing
+            timing[0] += 1
+            timing[1] += steps
+            timing[2] += seconds
+
     def _run_compiled(self, n_steps: int) -> np.ndarray:
+        loop = self.running_loop
+        if loop is not self._loop_used:  # each loop holds the batch order it was last given
+            self._loop_used, self._shuffled_epoch = loop, -1
         if self.shuffles:
             self._use_epoch_order(self.epoch)
         return self.running_loop.run(self.step_count % self.steps_per_epoch, n_steps)

@@ -17,7 +17,9 @@ that comes first: until it exists the chunks follow each other at once, with no 
 map or wait for the GUI between them, and the fast loop's compile starts only once the GUI
 has drawn it. It starts at Train, not when the network is ready: a person clicks Train
 about 0.7 s after it is enabled, into a compile that then took half the interpreter from
-the first point (see _start_fast_compile).
+the first point (see _start_fast_compile). The fused loop is the exception: its compile
+is short and a tiny net's first point one step, so it starts when the network is ready
+(compile_steps.compiles_before_train) and the run trains on it from Train.
 Between chunks the session also serves the queued commands: run control (train, resume,
 pause, stop, one epoch's step, reset), the learning rate and speed, the views' trainer jobs
 and graph requests (``on_command`` dispatches ``name`` to ``_do_<name>``); they read and
@@ -37,7 +39,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QThread, QTimer, Slot
 
 from xorlab.app.chunk_plan import FIRST_CHUNK_STEPS, QUICK_FIRST_CHUNK_STEPS, ChunkPlan
-from xorlab.app.compile_steps import compile_steps
+from xorlab.app.compile_steps import compile_steps, compiles_before_train
 from xorlab.app.graph_request import LatestGraphRequest, build_bundle
 from xorlab.app.live_maps import LiveMaps
 from xorlab.app.pacing import SnapshotPacing
@@ -258,9 +260,12 @@ class TrainingSession(QObject):
         It cannot be paused while a first point is pending (a profile hook on its thread
         that could pause it cost +50% CPU on every compile), so it starts at Train. That
         costs at most the seconds between the network's ready and the click in time to full
-        speed; the quick tier trains meanwhile. Step (one epoch) does not start it."""
+        speed; the quick tier trains meanwhile. Step (one epoch) does not start it. The
+        fused loop's starts once the GUI has drawn the network ready (_build)."""
         trainer = self._trainer
-        if trainer is None or self._state in (RunState.COMPILING, RunState.READY):
+        if trainer is None or self._state == RunState.COMPILING:
+            return
+        if self._state == RunState.READY and not compiles_before_train(trainer):
             return  # not trained since it was built (or reset): no compile before Train
         if self._state == RunState.TRAINING and self._first_point_pending(trainer):
             return
@@ -378,6 +383,8 @@ class TrainingSession(QObject):
         else:
             self._publish_snapshot(force=True)
             self._set_state(RunState.READY)
+        if compiles_before_train(trainer):  # by the click, once the GUI shows it ready
+            self._compile_when_drawn = max(self._last_post, self._state_post)
 
     def _restore(self, trainer: Trainer, experiment: Experiment) -> None:
         """Weights, optimizer state and history from a saved experiment; the first snapshot

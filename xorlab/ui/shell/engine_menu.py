@@ -23,7 +23,8 @@ from xorlab.ui.widgets.squeeze_label import SqueezeLabel
 ENGINE_TEXT = {"auto": "&Auto", "fused": "&Fused loop", "scan": "&Scan", "jax": "&JAX"}
 ENGINE_TIPS = {
     "auto": "Pick by network size: the fused loop for tiny nets, else JAX when installed, "
-    "else the scan.",
+    "else the scan. On a long JAX run, a scan loop already in the compile cache is timed "
+    "against JAX on the network itself, and the faster of the two trains on.",
     "fused": "One native loop over the training step unrolled into scalars: by far the fastest "
     "for tiny nets (XOR); compiling grows with the network, so big nets cannot use it.",
     "scan": "PyTensor's scan compiled with Numba: works for every network.",

@@ -7,6 +7,7 @@ from xorlab.core.training.strategies.choose import (
     check_available,
     estimate_nodes,
     plan,
+    upgrade_after,
 )
 
 __all__ = [
@@ -18,4 +19,5 @@ __all__ = [
     "check_available",
     "estimate_nodes",
     "plan",
+    "upgrade_after",
 ]

@@ -28,7 +28,14 @@ from xorlab.core.training.strategies.tensor_loop import ScanLoop
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["STRATEGIES", "build_loop", "check_available", "estimate_nodes", "plan"]
+__all__ = [
+    "STRATEGIES",
+    "build_loop",
+    "check_available",
+    "estimate_nodes",
+    "plan",
+    "upgrade_after",
+]
 
 # Estimated unrolled operations up to which "auto" picks the fused loop. Numba compiles the
 # generated code at roughly FUSED_COMPILE_RATE operations a second (cold; warm is a file load).
@@ -66,10 +73,37 @@ def check_available(problem: LoopProblem, requested: str) -> None:
         raise StrategyUnavailable(JAX_MISSING)
 
 
-def build_loop(problem: LoopProblem, requested: str = "auto") -> TrainingLoop:
+def upgrade_after(problem: LoopProblem, running: str, requested: str = "auto") -> str | None:
+    """The loop worth timing against ``running`` once it trains (core/training/tiers.py's
+    upgrade), or None: under "auto", the scan after the jax loop. The jax loop comes first
+    for its compile (one XLA compile, 1-4 s cold, against 10-130 s for the scan on Numba),
+    but once both are compiled the scan is faster on some nets (full-batch tanh nets whose
+    tanh layers numpy computes: regression 0.70, circle 15-37-28 tanh 0.68 of jax's time
+    per step) and slower on others (circle-features 2.4x, sigmoid nets 1.3-1.6x;
+    bench/engine.py --point-sets, load 2-3.5), and the ratio moves with the machine's load
+    (the 2-64-64-64-1 tanh net: scan 1.24x slower there, 1.7-1.9x faster in three runs of
+    --upgrade at load 4-6): no static rule picks the winner, a short race on the net
+    itself does."""
+    if requested != "auto" or running != "jax":
+        return None
+    order = plan(problem, requested)
+    later = order[order.index(running) + 1 :] if running in order else []
+    return "scan" if "scan" in later else None
+
+
+def build_loop(
+    problem: LoopProblem, requested: str = "auto", cached_only: bool = False
+) -> TrainingLoop:
     """Compile the first planned strategy that can serve ``problem``.
 
-    An explicitly requested strategy that cannot serve it raises StrategyUnavailable."""
+    An explicitly requested strategy that cannot serve it raises StrategyUnavailable.
+    ``cached_only`` (the scan only): raise tensor_loop.NotCached rather than compile native
+    code no cache holds."""
+    if cached_only:
+        if requested != "scan":
+            raise ValueError("only the scan loop can be loaded from the cache alone")
+        import_numba()
+        return ScanLoop(problem, cached_only=True)
     if requested not in STRATEGIES:
         raise ValueError(f"unknown strategy '{requested}'; choose one of {', '.join(STRATEGIES)}")
     candidates = plan(problem, requested)

@@ -14,22 +14,34 @@ import pytensor.tensor as pt
 
 from xorlab.core.training import model
 from xorlab.core.training.function_cache import SharedFunction, compile_shared
-from xorlab.core.training.strategies.base import LoopProblem, TrainingLoop
+from xorlab.core.training.strategies.base import LoopProblem, StrategyUnavailable, TrainingLoop
 from xorlab.core.training.strategies.nogil_numba import releasing_gil, runs_without_gil
 
 
+class NotCached(StrategyUnavailable):
+    """The loop's native code is neither in this process nor in the disk cache: making it
+    would be a cold Numba compile (tens of CPU-seconds), which the caller declined."""
+
+
 class ScanLoop(TrainingLoop):
-    """The loop compiled in the trainer's mode (Numba by default)."""
+    """The loop compiled in the trainer's mode (Numba by default).
+
+    ``cached_only``: raise NotCached instead of compiling native code that no cache holds
+    (core/training/tiers.py's upgrade from jax, which pays only when the load is cheap).
+    PyTensor's rewrites and code generation run first either way (~0.3-1 s): the cache key
+    is a hash of the rewritten graph, so there is no cheaper way to ask."""
 
     name = "scan"
 
-    def __init__(self, problem: LoopProblem, mode: str | None = None):
+    def __init__(self, problem: LoopProblem, mode: str | None = None, cached_only: bool = False):
         super().__init__(problem)
         self.mode = mode if mode is not None else problem.mode
         # Shared by every loop of the same computation (see core.function_cache): the final
         # weights and state come back as outputs and are written to the shared variables.
         self._call = self._compile()
         self._fn = self._call.function
+        if cached_only and not native_code_cached(self._fn):
+            raise NotCached("the scan loop is not in the compile cache")
         # Numba compiles on the first call: make it now, leaving the state as it was.
         saved = [np.array(v, copy=True) for v in self.read_state()]
         self.run(0, 1)
@@ -128,6 +140,22 @@ class ScanLoop(TrainingLoop):
         # Owned copies: the shared variables then hold no storage of the compiled function.
         self.write_state([np.array(value, dtype=np.float64) for value in finals])
         return np.asarray(costs)
+
+
+def native_code_cached(fn: object) -> bool:
+    """Whether calling the compiled ``fn`` the first time loads machine code rather than
+    compiling it: it ran before in this process, or Numba's disk cache holds an entry for
+    its final function (PyTensor's linker keeps that dispatcher as ``fn.vm.jit_fn``). The
+    final function's cache entry holds the code of everything it calls, so a hit there
+    compiles nothing. Numba's cache index is private API: anything unexpected answers
+    False (the caller then does without the loop, never compiles by mistake)."""
+    try:
+        dispatcher = fn.vm.jit_fn  # type: ignore[attr-defined]
+        if dispatcher.signatures:  # compiled or loaded already (an earlier identical loop)
+            return True
+        return bool(dispatcher._cache._cache_file._load_index())
+    except Exception:
+        return False
 
 
 def uses_large_tanh(problem: LoopProblem) -> bool:

@@ -346,6 +346,9 @@ def train_for(
                 "seconds": gui_seconds,
                 "steps": bucket["steps"],
                 "strategy": window.engine.chosen,
+                # The headless trainer runs its own upgrade race (core/training/tiers.py):
+                # its loop is printed beside the window's, so a ratio across loops shows.
+                "headless_strategy": headless.trainer.tier,
                 "gui_steps_per_s": gui_rate,
                 "worker_reported_steps_per_s": rates[-1] if rates else 0.0,
                 "headless_steps_per_s": headless_mean,
@@ -483,8 +486,11 @@ def print_row(name: str, r: dict) -> None:
     dock = "open" if r["dock"] else "closed"
     if r["variant"]:
         dock += f" ({r['variant']})"
+    engine = r["strategy"]
+    if r.get("headless_strategy", engine) != engine:
+        engine += f" (headless {r['headless_strategy']})"
     print(
-        f"  {name:<12} {dock:<6} {r['strategy']:<6} {r['lag_p50_ms']:7.2f}ms "
+        f"  {name:<12} {dock:<6} {engine:<6} {r['lag_p50_ms']:7.2f}ms "
         f"{r['lag_p99_ms']:6.2f}ms {r['lag_max_ms']:6.1f}ms  {r['gui_steps_per_s']:12,.0f} "
         f"{headless:12,.0f} {r['rate_ratio']:6.2f}  {r['snapshots_per_s']:9.1f} "
         f"{r['maps_per_s']:6.1f} {r['neuron_maps_per_s']:6.1f} "

@@ -14,6 +14,7 @@ from xorlab.ui.graph.values_text import row_text
 
 ALL_ROWS = -1  # the row chooser's data for "all N rows"
 NOTE_MIN_WIDTH = 120
+ROW_BOX_CHARACTERS = 20  # "row 12: x1=0.5757, x" and an ellipsis; the list shows rows whole
 
 
 class GraphValuesBar(QWidget):
@@ -25,8 +26,14 @@ class GraphValuesBar(QWidget):
         self.row_box = QComboBox()
         self.row_box.setObjectName("graph.values_row")
         self.row_box.setToolTip("The training rows fed through the graph as its batch")
-        self.row_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.row_box.setMinimumContentsLength(18)
+        # Sized by a row's usual length, not the longest row's text: sized to its contents
+        # (~44 characters for a regression row), the chooser widened the window past a
+        # 1024-pixel screen whenever the Graph tab was shown. A longer row is elided in the
+        # box and shown whole in its list.
+        self.row_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.row_box.setMinimumContentsLength(ROW_BOX_CHARACTERS)
         # The row keeps its width; a long note wraps beside it.
         self.row_box.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.show_box = QCheckBox("Show on the graph")

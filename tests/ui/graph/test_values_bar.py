@@ -1,0 +1,23 @@
+"""The Graph tab's live values bar keeps its width whatever the rows say."""
+
+from __future__ import annotations
+
+from xorlab.core.training.datasets import load_dataset
+from xorlab.core.training.presets import preset_spec
+from xorlab.ui.graph.values_bar import ROW_BOX_CHARACTERS, GraphValuesBar
+from xorlab.ui.graph.values_text import row_text
+
+
+def test_long_rows_do_not_widen_the_row_chooser(qtbot):
+    """A regression row's text (~44 characters) sized the chooser to its contents, and the
+    Graph tab then widened the window past a 1024-pixel screen."""
+    bar = GraphValuesBar()
+    qtbot.addWidget(bar)
+    xor = load_dataset(preset_spec("xor-minimal").dataset)
+    bar.fill_rows(xor, None)
+    narrow = bar.row_box.sizeHint().width()
+    regression = load_dataset(preset_spec("regression").dataset)
+    assert len(row_text(regression, 0)) > ROW_BOX_CHARACTERS + 10  # the check can fail
+    bar.fill_rows(regression, 0)
+    assert bar.row_box.sizeHint().width() == narrow
+    assert bar.row_box.itemText(1) == row_text(regression, 0)  # the list shows it whole

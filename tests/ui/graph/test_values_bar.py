@@ -21,3 +21,17 @@ def test_long_rows_do_not_widen_the_row_chooser(qtbot):
     bar.fill_rows(regression, 0)
     assert bar.row_box.sizeHint().width() == narrow
     assert bar.row_box.itemText(1) == row_text(regression, 0)  # the list shows it whole
+
+
+def test_the_row_chooser_grows_to_its_longest_row_where_there_is_room(qtbot):
+    bar = GraphValuesBar()
+    qtbot.addWidget(bar)
+    regression = load_dataset(preset_spec("regression").dataset)
+    bar.fill_rows(regression, 0)
+    bar.resize(1600, bar.sizeHint().height())
+    bar.show()
+    qtbot.waitExposed(bar)
+    box = bar.row_box
+    longest = max(box.fontMetrics().horizontalAdvance(box.itemText(i)) for i in range(box.count()))
+    assert box.width() > longest  # the whole row shows
+    assert box.width() == box.maximumWidth() < 1600  # and no wider: the note has the rest

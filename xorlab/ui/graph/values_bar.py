@@ -26,16 +26,15 @@ class GraphValuesBar(QWidget):
         self.row_box = QComboBox()
         self.row_box.setObjectName("graph.values_row")
         self.row_box.setToolTip("The training rows fed through the graph as its batch")
-        # Sized by a row's usual length, not the longest row's text: sized to its contents
-        # (~44 characters for a regression row), the chooser widened the window past a
-        # 1024-pixel screen whenever the Graph tab was shown. A longer row is elided in the
-        # box and shown whole in its list.
+        # At least a row's usual length, up to the longest row's where there is room: sized
+        # to its contents (~44 characters for a regression row), the chooser widened the
+        # window past a 1024-pixel screen whenever the Graph tab was shown. A row longer
+        # than the box is cut in the box and shown whole in its list.
         self.row_box.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.row_box.setMinimumContentsLength(ROW_BOX_CHARACTERS)
-        # The row keeps its width; a long note wraps beside it.
-        self.row_box.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.row_box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.show_box = QCheckBox("Show on the graph")
         self.show_box.setObjectName("graph.show_values")
         self.show_box.setToolTip(
@@ -54,7 +53,7 @@ class GraphValuesBar(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
-        layout.addWidget(self.row_box)
+        layout.addWidget(self.row_box, 1)  # shares the room with the note, up to its rows
         layout.addSpacing(8)
         layout.addWidget(self.show_box)
         layout.addSpacing(8)
@@ -74,3 +73,13 @@ class GraphValuesBar(QWidget):
         index = box.findData(ALL_ROWS if wanted is None else wanted)
         box.setCurrentIndex(index if index >= 0 else 1)
         box.blockSignals(False)
+        self._fit_rows()
+
+    def _fit_rows(self) -> None:
+        """Let the chooser grow no wider than its longest row needs (its frame and arrow: the
+        size hint's width beyond its ROW_BOX_CHARACTERS characters)."""
+        box = self.row_box
+        metrics = box.fontMetrics()
+        frame = box.sizeHint().width() - metrics.horizontalAdvance("X" * ROW_BOX_CHARACTERS)
+        longest = max(metrics.horizontalAdvance(box.itemText(i)) for i in range(box.count()))
+        box.setMaximumWidth(max(box.sizeHint().width(), longest + frame))

@@ -37,7 +37,7 @@ from xorlab.ui.shell import screen_fit
 from xorlab.ui.shell import settings as saved
 from xorlab.ui.shell.actions import TrainingActions
 from xorlab.ui.shell.app_resources import app_icon
-from xorlab.ui.shell.banner import MessageBanner
+from xorlab.ui.shell.banner import COMPACT_BELOW_HEIGHT, MessageBanner
 from xorlab.ui.shell.engine_menu import EngineMenu
 from xorlab.ui.shell.file_controller import FileController
 from xorlab.ui.shell.first_paint import AfterFirstPaint
@@ -278,6 +278,8 @@ class MainWindow(QMainWindow):
     def _size_for_screen(self) -> None:
         """A roomy first size that still fits the screen; saved geometry replaces it."""
         available = screen_fit.available_rect(self)
+        # A small screen's height is the plots': the banner keeps to one line there.
+        self.banner.set_compact(available.height() < COMPACT_BELOW_HEIGHT)
         width = min(DEFAULT_SIZE[0], int(available.width() * 0.94))
         height = min(DEFAULT_SIZE[1], int(available.height() * 0.94))
         self.resize(width, height)

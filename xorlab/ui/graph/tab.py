@@ -67,9 +67,13 @@ MODE_TIPS = {
     "optimized": "The graph as compiled: after the rewrites, what actually runs",
     "side": "Both, side by side: see which ops the rewrites removed, fused or inserted",
 }
+# The arrow is in the text: the style's own menu indicator (hidden in STYLE) is drawn in the
+# button's corner over the text's last letter, as no room is made for it.
+EXPORT_TEXT = "Export ▾"
 STYLE = (
     segments.STYLE
     + """
+QToolButton#graph\\.export::menu-indicator { image: none; width: 0px; }
 QLabel#graph\\.summary { background: #F6F8FA; border: 1px solid #E6E9ED; border-radius: 4px;
     padding: 4px 8px; }
 """
@@ -166,7 +170,7 @@ class GraphTab(QWidget):
         self.match_label.setMinimumWidth(56)
         self.match_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.export_button = _tool_button(
-            "graph.export", "Export", "Save the graph on screen as SVG, PNG, DOT or text"
+            "graph.export", EXPORT_TEXT, "Save the graph on screen as SVG, PNG, DOT or text"
         )
         self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.export_button.setAutoRaise(False)

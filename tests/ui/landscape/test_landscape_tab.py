@@ -234,7 +234,7 @@ def test_test_samples_asked_of_an_experiment_without_a_split_are_a_note():
 
 
 def test_the_title_writes_the_epoch_as_the_rest_of_the_window_does():
-    """"at epoch 60000" stood beside the status bar's and time-travel bar's "60,000"."""
+    """ "at epoch 60000" stood beside the status bar's and time-travel bar's "60,000"."""
     from types import SimpleNamespace
 
     assert tab_module._title(SimpleNamespace(epoch=60000), None) == (

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSizePo
 
 from xorlab.core.training.datasets import Dataset
 from xorlab.ui.graph.values_text import row_text
+from xorlab.ui.widgets.elided_combo import ElidedComboBox
 
 ALL_ROWS = -1  # the row chooser's data for "all N rows"
 NOTE_MIN_WIDTH = 120
@@ -24,7 +25,7 @@ class GraphValuesBar(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("graph.values_bar")
-        self.row_box = QComboBox()
+        self.row_box = ElidedComboBox()
         self.row_box.setObjectName("graph.values_row")
         # The tooltip names the chosen row whole: the closed box cuts a long one.
         self.row_box.currentIndexChanged.connect(self._name_row_in_tooltip)

@@ -317,4 +317,5 @@ class LandscapeTab(QWidget):
 def _title(snapshot: TrainingSnapshot, replay) -> str:
     replaying = replay is not None and replay.is_replaying
     # "60,000" as the status bar and the time-travel bar write it.
-    return f"around the weights at epoch {snapshot.epoch:,}" + (" (time travel)" if replaying else "")
+    when = f"around the weights at epoch {snapshot.epoch:,}"
+    return when + (" (time travel)" if replaying else "")

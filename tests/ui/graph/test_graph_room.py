@@ -175,3 +175,19 @@ def test_label_size_reads_the_node_font_from_the_svg():
     svg = '<text font-size="10.00">a</text>' * 3 + '<text font-size="8.00">b</text>'
     assert label_size(svg) == 10.0
     assert label_size("<svg/>") == 10.0
+
+
+def test_the_legend_runs_under_both_columns_on_a_small_screen(qtbot, make_window):
+    """At 1024x700 the legend, in the picture's column alone, wrapped to five rows and left
+    the graph a 150-pixel strip; under both columns it takes three at most."""
+    window, tab = graph_window(qtbot, make_window, size=(999, 658))
+    window.network_views.dock.hide()
+    qtbot.waitUntil(lambda: len(tab.legend.categories) > 8, timeout=WAIT_MS)
+    qtbot.wait(50)
+    legend = tab.legend
+    assert legend.parentWidget() is tab
+    assert legend.width() >= tab.main_splitter.width()  # both columns' width
+    row = legend.fontMetrics().height()
+    assert legend.height() <= 3 * (row + 8)
+    canvas = tab.canvases[tab.active_stage]
+    assert canvas.height() > legend.height()

@@ -7,8 +7,9 @@ counts before and after the rewrites
 +-----------------------------------+---------------------+
 | picture(s)                        | find; node details  |
 |                                   +---------------------+
-| legend                            | debugprint text     |
+|                                   | debugprint text     |
 +-----------------------------------+---------------------+
+legend
 
 Graphs are built on the training worker's thread (``source.request_graph``) and drawn by a
 background runner (DOT -> SVG), so the GUI thread only shows results. The tab follows the
@@ -228,11 +229,6 @@ class GraphTab(QWidget):
         for canvas in self.canvases.values():
             self.canvas_splitter.addWidget(canvas)
         self.legend = LegendWidget("graph.legend")
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.canvas_splitter, 1)
-        left_layout.addWidget(self.legend)
 
         self.details_title = QLabel("<b>Node</b>")
         self.details = NodeDetails("graph.details")
@@ -251,7 +247,7 @@ class GraphTab(QWidget):
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
         self.main_splitter.setObjectName("graph.main_splitter")
         self.main_splitter.setChildrenCollapsible(False)
-        self.main_splitter.addWidget(left)
+        self.main_splitter.addWidget(self.canvas_splitter)
         self.main_splitter.addWidget(self.side_splitter)
         self.main_splitter.setStretchFactor(0, 3)
         self.main_splitter.setStretchFactor(1, 2)
@@ -265,6 +261,9 @@ class GraphTab(QWidget):
         layout.addWidget(self.compile_note)
         layout.addWidget(self.status)
         layout.addWidget(self.main_splitter, 1)
+        # Under both columns, not the picture's alone: in that column's width it wrapped to
+        # five rows at 1024x700 and left the graph a 150-pixel strip.
+        layout.addWidget(self.legend)
 
     # --- public API ---------------------------------------------------------------------------
 

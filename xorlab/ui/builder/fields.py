@@ -186,6 +186,7 @@ class CsvField(FieldBox):
         self.path_edit = QLineEdit()
         self.path_edit.setObjectName("builder.csv_path")
         self.path_edit.setPlaceholderText("path/to/data.csv")
+        self.path_edit.setToolTip(TOOLTIPS["dataset.path"])
         self.browse_button = QPushButton("Browse…")
         self.browse_button.setObjectName("builder.csv_browse")
         self.browse_button.setToolTip(TOOLTIPS["csv_browse"])

@@ -71,6 +71,7 @@ def build_menus_and_toolbar(window: QMainWindow, parts: MenuParts) -> WindowMenu
     toolbar_action = toolbar.toggleViewAction()
     toolbar_action.setObjectName("action.show_toolbar")
     toolbar_action.setText("&Toolbar")
+    toolbar_action.setStatusTip("Show or hide the toolbar (Train, Pause, Step, Stop, Reset, Speed)")
     view_menu.addAction(toolbar_action)
     view_menu.addSeparator()
     log_cost_action = make_action(

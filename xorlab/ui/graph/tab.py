@@ -19,6 +19,7 @@ during training the weights shown refresh twice a second, only while the tab is 
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -50,6 +51,7 @@ from xorlab.ui.graph.text import DebugprintView
 from xorlab.ui.widgets import segments
 from xorlab.ui.widgets.graph_canvas import GraphCanvas
 from xorlab.ui.widgets.node_details import NodeDetails, node_title
+from xorlab.ui.widgets.svg_view import ElidedLabel
 
 if TYPE_CHECKING:
     from xorlab.core.graphs.build import GraphView
@@ -230,12 +232,12 @@ class GraphTab(QWidget):
             self.canvas_splitter.addWidget(canvas)
         self.legend = LegendWidget("graph.legend")
 
-        self.details_title = QLabel("<b>Node</b>")
+        self.details_title = PaneTitle("Node", "graph.details_title")
         self.details = NodeDetails("graph.details")
-        self.text_title = QLabel("<b>Debugprint</b>")
-        # Wrapped: the title names the graph and backend, and unwrapped it would hold the
-        # side panel (and so the whole window) as wide as that line.
-        self.text_title.setWordWrap(True)
+        # One line, cut with "…" and whole in its tooltip: the title names the graph and
+        # backend, and wrapped it took three lines of the debugprint's at 1024x700 (unwrapped
+        # and uncut, it would hold the side panel, and the window, as wide as that line).
+        self.text_title = PaneTitle("Debugprint", "graph.text_title")
         self.text = DebugprintView("graph.text")
         self.side_splitter = QSplitter(Qt.Orientation.Vertical)
         self.side_splitter.setObjectName("graph.side_splitter")
@@ -468,11 +470,9 @@ class GraphTab(QWidget):
         self.text.graph = graph
         self.details.show_node(graph, canvas.selected_id)
         title = graph.title if graph is not None else ""
-        self.text_title.setText(f"<b>Debugprint</b> — {title}" if title else "<b>Debugprint</b>")
+        self.text_title.set_detail(title)
         node = graph.nodes.get(canvas.selected_id or "") if graph is not None else None
-        self.details_title.setText(
-            f"<b>Node</b> — {node_title(node)}" if node is not None else "<b>Node</b>"
-        )
+        self.details_title.set_detail(node_title(node) if node is not None else "")
 
     def shown_picture(self) -> tuple[GraphView | None, str | None]:
         """The active graph and its SVG (None when it could not be drawn): what Export saves."""
@@ -527,7 +527,30 @@ def _tool_button(name: str, text: str, tip: str) -> QToolButton:
     return button
 
 
-def _titled(title: QLabel, widget: QWidget) -> QWidget:
+class PaneTitle(QWidget):
+    """A side pane's title: its name in bold, then what it shows now on the same line, cut
+    with "…" when the pane is narrow (and then whole in the tooltip)."""
+
+    def __init__(self, name: str, object_name: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName(object_name)
+        self.name = QLabel(f"<b>{html.escape(name)}</b>")
+        self.detail = ElidedLabel()
+        self.detail.setObjectName(f"{object_name}.detail")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.name)
+        layout.addWidget(self.detail, 1)
+
+    def set_detail(self, text: str) -> None:
+        self.detail.setText(f" — {text}" if text else "")
+
+    def text(self) -> str:
+        return self.name.text() + html.escape(self.detail.text())
+
+
+def _titled(title: QWidget, widget: QWidget) -> QWidget:
     box = QWidget()
     layout = QVBoxLayout(box)
     layout.setContentsMargins(0, 0, 0, 0)

@@ -22,7 +22,14 @@ from xorlab.ui.shell.help_dialogs import about_html
 from xorlab.ui.shell.speed_control import SpeedControl
 
 # View > tab entries: (tab title, menu text); their shortcuts are Ctrl+1, Ctrl+2, ...
-SHOWN_TABS = (("Training", "&Training"), ("Graph", "&Graph"), ("Expression", "E&xpression lab"))
+SHOWN_TABS = (
+    ("Training", "&Training"),
+    ("Graph", "&Graph"),
+    ("Expression", "E&xpression lab"),
+    ("Formulas", "&Formulas"),
+    ("Log", "L&og"),
+    ("Landscape", "Lan&dscape"),
+)
 
 
 @dataclass(frozen=True)

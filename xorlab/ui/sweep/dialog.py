@@ -97,6 +97,9 @@ class SweepDialog(QDialog):
         self.progress.setObjectName("sweep.progress")
         self.progress.setFormat("No sweep yet")
         self.progress.setTextVisible(True)
+        # A bar never given a value shows no text: it read as an empty text field.
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
         self.status = QLabel()
         self.status.setObjectName("sweep.status")
         self.status.setWordWrap(True)

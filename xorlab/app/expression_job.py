@@ -210,11 +210,12 @@ class ExpressionLab:
         # Every layout starts before any is waited for: Graphviz runs in its own process (on
         # the other core) while this thread builds the next view or rewrites.
         layouts = {stage: self._layout(view) for stage, view in views.items()}
+        # Printed while Graphviz lays out, not after waiting for it.
+        formula = derivative_formula(expr, FORMULA_CHARACTERS) if optimized else ""
         graph, svg, problem, shapes = views.get(request.stage), None, None, None
         if graph is not None and (optimized or layouts[request.stage].done()):
             # A first answer does not wait for Graphviz; the complete one brings the picture.
             svg, problem, shapes = layouts[request.stage].result()
-        formula = derivative_formula(expr, FORMULA_CHARACTERS) if optimized else ""
         limit = " ".join(expr.rewrite_limits)
         return ExpressionResult(
             request,

@@ -3,6 +3,7 @@ PyTensor's rewrites change a value (issue 10). Oracles: numpy on the same formul
 
 from __future__ import annotations
 
+import dataclasses
 import decimal
 import math
 
@@ -10,12 +11,17 @@ import numpy as np
 import pytest
 
 from xorlab.cli import main
-from xorlab.core.expression.expression import derivative_formula, parse_expression
+from xorlab.core.expression.expression import (
+    derivative_formula,
+    finite_difference,
+    parse_expression,
+)
 from xorlab.core.expression.values import (
     beside_optimized,
     describe_range_underflow,
     describe_value,
     evaluate_point,
+    evaluate_point_and_range,
     evaluate_range_as_written,
     evaluate_range_with_underflow,
 )
@@ -247,3 +253,46 @@ def test_a_range_says_where_its_values_underflow():
         *_, f_under, df_under = evaluate_range_with_underflow(parse_expression(text), xs - 710)
         assert not f_under.any() and not df_under.any()
     assert describe_range_underflow(xs, f_under, df_under) == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "xs"),
+    [
+        ("exp(sin(x**2))", 15.0, np.linspace(14.0, 16.0, 101)),
+        ("log(x)", -1.0, np.linspace(-2.0, 2.0, 41)),  # undefined at the point and half the range
+        ("0/0", 3.0, np.linspace(0.0, 1.0, 5)),
+        ("3", 1.0, np.linspace(0.0, 1.0, 5)),  # a constant: one 0-d value for every point
+        ("exp(-x)", 800.0, np.linspace(700.0, 720.0, 21)),  # underflow at the point and range
+        ("exp(-x) - exp(-x)", 800.0, np.linspace(700.0, 800.0, 11)),
+        ("x**(1/0)*0", 3.0, np.linspace(0.5, 3.0, 11)),
+        ("sigmoid(x)*tan(x)/sqrt(abs(x))", 0.7, np.linspace(-3.0, 3.0, 61)),
+        (QUOTIENT, 1.5, np.linspace(0.5, 3.0, 1001)),
+    ],
+)
+def test_the_point_and_the_range_from_one_run_are_those_of_two(text, at, xs):
+    expr = parse_expression(text)
+    point, (f, df, f_under, df_under) = evaluate_point_and_range(expr, at, xs)
+    alone = evaluate_point(expr, at, optimized=False)
+    # Every value (nan where nan), reason, underflow and note, to the bit.
+    np.testing.assert_equal(dataclasses.astuple(point), dataclasses.astuple(alone))
+    for got, want in zip(
+        (f, df, f_under, df_under), evaluate_range_with_underflow(expr, xs), strict=True
+    ):
+        np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize(
+    ("text", "at"),
+    [("exp(sin(x**2))", 15.0), ("x**3 - 2*x", -4.0), (QUOTIENT, 1.5), ("log(x)", 1e-3)],
+)
+def test_the_finite_difference_is_richardsons_of_four_values_as_written(text, at):
+    expr = parse_expression(text)
+    h = float(np.cbrt(np.finfo(np.float64).eps)) * max(1.0, abs(at))
+
+    def central(step):  # each value of f alone, from its own run of the graph
+        step = (at + step) - at
+        up = evaluate_point(expr, at + step, optimized=False).f
+        down = evaluate_point(expr, at - step, optimized=False).f
+        return (up - down) / (2.0 * step)
+
+    assert finite_difference(expr, at) == (4.0 * central(h / 2) - central(h)) / 3.0

@@ -72,6 +72,31 @@ def evaluate_point(expr: Expression, at: float, optimized: bool = True) -> Point
     at = float(at)
     order = _as_written(expr)
     known = {var: float(value) for var, value in as_written.run(order, expr.x, at).items()}
+    point = _point(expr, at, order, known)
+    return beside_optimized(expr, point) if optimized else point
+
+
+def evaluate_point_and_range(
+    expr: Expression, at: float, xs: np.ndarray
+) -> tuple[PointValues, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+    """``evaluate_point(expr, at, optimized=False)`` and ``evaluate_range_with_underflow(expr,
+    xs)`` from one run of the graph as written, over the points and ``at`` together: numpy
+    computes each element of an array as it computes that number alone (the same loop), so
+    the values are the same to the bit (tests/core/expression/test_values.py compares them),
+    and each op is called once, not twice (0.06 s of the 100-term quotient's 1,894 ops)."""
+    at = float(at)
+    points = np.asarray(xs, dtype=np.float64).ravel()
+    order = _as_written(expr)
+    known = as_written.run(order, expr.x, np.append(points, at))
+    # A value computed from constants alone is one 0-d value for every point.
+    at_point = {var: float(value[-1] if value.ndim else value) for var, value in known.items()}
+    in_range = {var: value[:-1] if value.ndim else value for var, value in known.items()}
+    point = _point(expr, at, order, at_point)
+    return point, _range_of(expr, xs, order, in_range, underflow=True)
+
+
+def _point(expr: Expression, at: float, order: list[Apply], known: dict) -> PointValues:
+    """The PointValues of ``known`` (every value's number at ``at``), not compared yet."""
     f, df = _value(expr.f, known), _value(expr.df, known)
     f_reason = "" if math.isfinite(f) else _origin(expr.f, order, known)
     if not math.isfinite(f):
@@ -89,10 +114,9 @@ def evaluate_point(expr: Expression, at: float, optimized: bool = True) -> Point
     for name, value, underflow in (("f", f, f_underflow), ("f′", df, df_underflow)):
         if underflow:
             notes.append(f"{name}({at:g}) is shown as {value!r}, but {underflow}.")
-    point = PointValues(
+    return PointValues(
         at, f, df, f_reason, df_reason, math.nan, math.nan, tuple(notes), f_underflow, df_underflow
     )
-    return beside_optimized(expr, point) if optimized else point
 
 
 def beside_optimized(expr: Expression, written: PointValues) -> PointValues:
@@ -143,7 +167,12 @@ def evaluate_range_with_underflow(
 def _range(expr: Expression, xs: np.ndarray, underflow: bool) -> tuple:
     points = np.asarray(xs, dtype=np.float64).ravel()
     order = _as_written(expr)
-    known = as_written.run(order, expr.x, points)
+    return _range_of(expr, xs, order, as_written.run(order, expr.x, points), underflow)
+
+
+def _range_of(expr: Expression, xs: np.ndarray, order: list[Apply], known: dict, underflow: bool):
+    """(f, f', where f underflowed, where f' did) from ``known``: every value over ``xs``."""
+    points = np.asarray(xs, dtype=np.float64).ravel()
     # Copies the length of the points: a constant f ("3") or f' is one 0-d value.
     f, df = (
         np.array(np.broadcast_to(as_written.value_of(var, known), points.shape), dtype=np.float64)

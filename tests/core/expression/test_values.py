@@ -17,6 +17,7 @@ from xorlab.core.expression.expression import (
     parse_expression,
 )
 from xorlab.core.expression.values import (
+    Underflow,
     beside_optimized,
     describe_range_underflow,
     describe_value,
@@ -202,7 +203,8 @@ def test_a_value_below_double_range_is_said_to_underflow_not_shown_as_zero(text,
     assert point.f_reason == "" and point.f_defined  # a number, not undefined
     assert point.f_underflow.startswith("its true value is not 0" if sure else "it may not")
     assert "fell below" in point.f_underflow
-    assert describe_value(point.f, point.f_reason, point.f_underflow) == (
+    assert point.f_underflow_kind is (Underflow.NOT_ZERO if sure else Underflow.MAY_BE_ZERO)
+    assert describe_value(point.f, point.f_reason, point.f_underflow_kind) == (
         "0.0 (underflow: the true value is not 0)"
     )
     assert any(note.startswith(f"f({at:g}) is shown as 0.0, but") for note in point.notes)
@@ -214,18 +216,24 @@ def test_a_subnormal_value_is_said_to_keep_fewer_digits():
     relative = abs(decimal.Decimal(point.f) / _exact("D(-720).exp()") - 1)
     assert relative > decimal.Decimal("1e-15")  # fewer exact digits than a normal double
     assert point.f_underflow.startswith("it is subnormal") and "-720" in point.f_underflow
+    assert point.f_underflow_kind is Underflow.SUBNORMAL
+    assert describe_value(point.f, "", point.f_underflow_kind).endswith(
+        "(underflow: fewer digits are exact)"
+    )
 
 
 @pytest.mark.parametrize(("text", "at"), [("x-x", 3.0), ("sin(x)-sin(x)", 0.5), ("0*x", 2.0)])
 def test_an_exact_zero_is_not_called_an_underflow(text, at):
     point = evaluate_point(parse_expression(text), at, optimized=False)
     assert point.f == 0.0 and point.f_underflow == "" and point.notes == ()
+    assert point.f_underflow_kind is None
 
 
 def test_a_zero_that_an_underflow_led_to_may_be_exact_and_is_said_so():
     # exp(-x) - exp(-x) is exactly 0, but its terms underflowed: the lab cannot tell.
     point = evaluate_point(parse_expression("exp(-x) - exp(-x)"), 800.0, optimized=False)
     assert point.f == 0.0 and point.f_underflow.startswith("it may not be 0")
+    assert point.f_underflow_kind is Underflow.MAY_BE_ZERO
     tutorial = evaluate_point(parse_expression("exp(sin(x**2))"), 15.0, optimized=False)
     assert tutorial.f_underflow == tutorial.df_underflow == ""
 

@@ -120,3 +120,36 @@ def test_the_expressions_module_installs_it():
     import xorlab.core.expression.expression  # noqa: F401  (applies pytensor_setup)
 
     assert Elemwise.get_output_info is elemwise_types._get_output_info_once
+
+
+def test_scalar_output_types_are_pytensors_and_follow_the_settings():
+    import pytensor.scalar as ps
+
+    cases = [
+        (ps.add, ("float64", "float64")),
+        (ps.mul, ("int8", "float32")),
+        (ps.true_div, ("int64", "int64")),  # true division of integers gives a float
+        (ps.int_div, ("int32", "int16")),
+        (ps.log, ("int8",)),  # upgraded to a float
+        (ps.gt, ("float64", "int8")),  # a boolean
+        (ps.pow, ("float32", "int8")),
+    ]
+
+    def outputs():
+        return [op.make_node(*(ps.get_scalar_type(d)() for d in dtypes)).outputs[0].type
+                for op, dtypes in cases]  # fmt: skip
+
+    elemwise_types.uninstall()
+    try:
+        pytensors = outputs()
+        with pytensor.config.change_flags(cast_policy="numpy+floatX", floatX="float32"):
+            pytensors_32 = outputs()
+    finally:
+        elemwise_types.install()
+    assert outputs() == outputs() == pytensors  # remembered, then from the table
+    with pytensor.config.change_flags(cast_policy="numpy+floatX", floatX="float32"):
+        assert outputs() == pytensors_32
+    assert pytensors_32 != pytensors  # the settings change what is remembered
+    for _ in range(2):  # refused every time, never remembered
+        with pytest.raises(TypeError):
+            ps.and_(ps.float64(), ps.float64())

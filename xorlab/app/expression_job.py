@@ -210,11 +210,12 @@ class ExpressionLab:
         # Every layout starts before any is waited for: Graphviz runs in its own process (on
         # the other core) while this thread builds the next view or rewrites.
         layouts = {stage: self._layout(view) for stage, view in views.items()}
+        # Printed while Graphviz lays out, not after waiting for it.
+        formula = derivative_formula(expr, FORMULA_CHARACTERS) if optimized else ""
         graph, svg, problem, shapes = views.get(request.stage), None, None, None
         if graph is not None and (optimized or layouts[request.stage].done()):
             # A first answer does not wait for Graphviz; the complete one brings the picture.
             svg, problem, shapes = layouts[request.stage].result()
-        formula = derivative_formula(expr, FORMULA_CHARACTERS) if optimized else ""
         limit = " ".join(expr.rewrite_limits)
         return ExpressionResult(
             request,
@@ -243,8 +244,7 @@ class ExpressionLab:
         from xorlab.core.expression.values import (
             beside_optimized,
             describe_range_underflow,
-            evaluate_point,
-            evaluate_range_with_underflow,
+            evaluate_point_and_range,
         )
 
         key = (request.text, request.at, request.x_min, request.x_max, request.points)
@@ -259,14 +259,15 @@ class ExpressionLab:
                 with self._lock:
                     self._written = (key, known, compared)
             return (compared, *known[1:])
-        point = evaluate_point(expr, request.at, optimized)  # optimized: compiles, compares
+        xs = np.linspace(request.x_min, request.x_max, request.points)
+        point, (fs, dfs, f_under, df_under) = evaluate_point_and_range(expr, request.at, xs)
+        if optimized:  # compiles (rewrites) once, and compares
+            point = beside_optimized(expr, point)
         try:
             # Differences of the optimized f would invent a slope where f is undefined.
             fd = finite_difference(expr, request.at) if point.f_defined else float("nan")
         except ValueError:  # a point so large that no step changes it
             fd = float("nan")
-        xs = np.linspace(request.x_min, request.x_max, request.points)
-        fs, dfs, f_under, df_under = evaluate_range_with_underflow(expr, xs)
         known = (point, fd, xs, fs, dfs, describe_range_underflow(xs, f_under, df_under))
         with self._lock:
             self._written = (key, known, point if optimized else None)

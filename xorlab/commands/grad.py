@@ -144,8 +144,8 @@ def _print_point(expr: Expression, args: argparse.Namespace) -> None:
         return
     df = written.df if written.df_defined else math.nan
     at = _short(args.at)
-    print(f"f({at}) = {describe_value(written.f, written.f_reason, written.f_underflow)}")
-    print(f"f'({at}) = {describe_value(df, written.df_reason, written.df_underflow)}")
+    print(f"f({at}) = {describe_value(written.f, written.f_reason, written.f_underflow_kind)}")
+    print(f"f'({at}) = {describe_value(df, written.df_reason, written.df_underflow_kind)}")
     if check is not None and not written.f_defined:
         print("finite difference = undefined (f is not finite here)")
     elif check is not None and (written.f_underflow or written.df_underflow):

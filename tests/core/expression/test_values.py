@@ -3,6 +3,7 @@ PyTensor's rewrites change a value (issue 10). Oracles: numpy on the same formul
 
 from __future__ import annotations
 
+import dataclasses
 import decimal
 import math
 
@@ -10,12 +11,18 @@ import numpy as np
 import pytest
 
 from xorlab.cli import main
-from xorlab.core.expression.expression import derivative_formula, parse_expression
+from xorlab.core.expression.expression import (
+    derivative_formula,
+    finite_difference,
+    parse_expression,
+)
 from xorlab.core.expression.values import (
+    Underflow,
     beside_optimized,
     describe_range_underflow,
     describe_value,
     evaluate_point,
+    evaluate_point_and_range,
     evaluate_range_as_written,
     evaluate_range_with_underflow,
 )
@@ -196,7 +203,8 @@ def test_a_value_below_double_range_is_said_to_underflow_not_shown_as_zero(text,
     assert point.f_reason == "" and point.f_defined  # a number, not undefined
     assert point.f_underflow.startswith("its true value is not 0" if sure else "it may not")
     assert "fell below" in point.f_underflow
-    assert describe_value(point.f, point.f_reason, point.f_underflow) == (
+    assert point.f_underflow_kind is (Underflow.NOT_ZERO if sure else Underflow.MAY_BE_ZERO)
+    assert describe_value(point.f, point.f_reason, point.f_underflow_kind) == (
         "0.0 (underflow: the true value is not 0)"
     )
     assert any(note.startswith(f"f({at:g}) is shown as 0.0, but") for note in point.notes)
@@ -208,18 +216,24 @@ def test_a_subnormal_value_is_said_to_keep_fewer_digits():
     relative = abs(decimal.Decimal(point.f) / _exact("D(-720).exp()") - 1)
     assert relative > decimal.Decimal("1e-15")  # fewer exact digits than a normal double
     assert point.f_underflow.startswith("it is subnormal") and "-720" in point.f_underflow
+    assert point.f_underflow_kind is Underflow.SUBNORMAL
+    assert describe_value(point.f, "", point.f_underflow_kind).endswith(
+        "(underflow: fewer digits are exact)"
+    )
 
 
 @pytest.mark.parametrize(("text", "at"), [("x-x", 3.0), ("sin(x)-sin(x)", 0.5), ("0*x", 2.0)])
 def test_an_exact_zero_is_not_called_an_underflow(text, at):
     point = evaluate_point(parse_expression(text), at, optimized=False)
     assert point.f == 0.0 and point.f_underflow == "" and point.notes == ()
+    assert point.f_underflow_kind is None
 
 
 def test_a_zero_that_an_underflow_led_to_may_be_exact_and_is_said_so():
     # exp(-x) - exp(-x) is exactly 0, but its terms underflowed: the lab cannot tell.
     point = evaluate_point(parse_expression("exp(-x) - exp(-x)"), 800.0, optimized=False)
     assert point.f == 0.0 and point.f_underflow.startswith("it may not be 0")
+    assert point.f_underflow_kind is Underflow.MAY_BE_ZERO
     tutorial = evaluate_point(parse_expression("exp(sin(x**2))"), 15.0, optimized=False)
     assert tutorial.f_underflow == tutorial.df_underflow == ""
 
@@ -247,3 +261,46 @@ def test_a_range_says_where_its_values_underflow():
         *_, f_under, df_under = evaluate_range_with_underflow(parse_expression(text), xs - 710)
         assert not f_under.any() and not df_under.any()
     assert describe_range_underflow(xs, f_under, df_under) == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "xs"),
+    [
+        ("exp(sin(x**2))", 15.0, np.linspace(14.0, 16.0, 101)),
+        ("log(x)", -1.0, np.linspace(-2.0, 2.0, 41)),  # undefined at the point and half the range
+        ("0/0", 3.0, np.linspace(0.0, 1.0, 5)),
+        ("3", 1.0, np.linspace(0.0, 1.0, 5)),  # a constant: one 0-d value for every point
+        ("exp(-x)", 800.0, np.linspace(700.0, 720.0, 21)),  # underflow at the point and range
+        ("exp(-x) - exp(-x)", 800.0, np.linspace(700.0, 800.0, 11)),
+        ("x**(1/0)*0", 3.0, np.linspace(0.5, 3.0, 11)),
+        ("sigmoid(x)*tan(x)/sqrt(abs(x))", 0.7, np.linspace(-3.0, 3.0, 61)),
+        (QUOTIENT, 1.5, np.linspace(0.5, 3.0, 1001)),
+    ],
+)
+def test_the_point_and_the_range_from_one_run_are_those_of_two(text, at, xs):
+    expr = parse_expression(text)
+    point, (f, df, f_under, df_under) = evaluate_point_and_range(expr, at, xs)
+    alone = evaluate_point(expr, at, optimized=False)
+    # Every value (nan where nan), reason, underflow and note, to the bit.
+    np.testing.assert_equal(dataclasses.astuple(point), dataclasses.astuple(alone))
+    for got, want in zip(
+        (f, df, f_under, df_under), evaluate_range_with_underflow(expr, xs), strict=True
+    ):
+        np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize(
+    ("text", "at"),
+    [("exp(sin(x**2))", 15.0), ("x**3 - 2*x", -4.0), (QUOTIENT, 1.5), ("log(x)", 1e-3)],
+)
+def test_the_finite_difference_is_richardsons_of_four_values_as_written(text, at):
+    expr = parse_expression(text)
+    h = float(np.cbrt(np.finfo(np.float64).eps)) * max(1.0, abs(at))
+
+    def central(step):  # each value of f alone, from its own run of the graph
+        step = (at + step) - at
+        up = evaluate_point(expr, at + step, optimized=False).f
+        down = evaluate_point(expr, at - step, optimized=False).f
+        return (up - down) / (2.0 * step)
+
+    assert finite_difference(expr, at) == (4.0 * central(h / 2) - central(h)) / 3.0

@@ -83,6 +83,25 @@ def test_plots_match_numpy_over_the_range(qtbot, tab):
     assert -2.2 < x0 <= -2.0 and 3.0 <= x1 < 3.2 and len(tab.f_marker.data) == 0
 
 
+def test_the_y_range_fits_values_of_any_size_at_once(qtbot, tab):
+    # x**(-98x) from 0.5 to 3 spans 5.6e14 to 1e-140: pyqtgraph's own auto range reached it
+    # a step (1e6 view heights) per repaint. Set from the values, it is there at once.
+    tab.set_range(0.5, 3.0)
+    tab.set_point(1.5)
+    tab.set_expression("x**(-98*x)")
+    settle(qtbot, tab)
+    xs = np.linspace(0.5, 3.0, len(tab.f_curve.getData()[0]))
+    fs = xs ** (-98 * xs)
+    dfs = fs * (-98 * (np.log(xs) + 1))
+    for plot, values in ((tab.f_plot, fs), (tab.df_plot, dfs)):
+        _, (y0, y1) = plot.getViewBox().viewRange()
+        assert y0 <= values.min() and values.max() <= y1
+        assert (y1 - y0) < 1.2 * (values.max() - values.min())
+    # One width for both left axes, so the linked x axes line up.
+    widths = {plot.getAxis("left").width() for plot in (tab.f_plot, tab.df_plot)}
+    assert len(widths) == 1
+
+
 def test_a_point_outside_the_range_does_not_move_the_range(qtbot, tab):
     tab.set_point(1.5)  # the range stays 14..16
     settle(qtbot, tab)

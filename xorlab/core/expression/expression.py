@@ -156,13 +156,13 @@ def compiled_vector(expr: Expression, budget: RewriteBudget | None = None) -> Fu
     return _linked(expr, "vector", _rewrite(expr, "vector", build, budget))
 
 
-def written_f(expr: Expression, at: float) -> float:
-    """f(at) as written: no rewrites, no compile (as_written.py), so quick at any length."""
+def _program_of_f(expr: Expression) -> list:
+    """The ops of f alone as written (as_written.py: no rewrites, no compile), once."""
     with expr._lock:
         order = expr._compiled.get("as-written f")
         if order is None:
             order = expr._compiled["as-written f"] = as_written.program(expr.x, [expr.f])
-    return float(as_written.value_of(expr.f, as_written.run(order, expr.x, at)))
+    return order
 
 
 def evaluate(expr: Expression, at: float) -> tuple[float, float]:
@@ -206,14 +206,24 @@ def finite_difference(expr: Expression, at: float, h: float | None = None) -> fl
     if h is None:
         # cbrt(machine epsilon) balances truncation error against rounding error.
         h = float(np.cbrt(np.finfo(np.float64).eps)) * max(1.0, abs(at))
-    return (4.0 * _central_difference(expr, at, h / 2) - _central_difference(expr, at, h)) / 3.0
+    half, whole = _representable(at, h / 2), _representable(at, h)
+    # The four values of f in one run of its graph (numpy computes each element of an array
+    # as it computes that number alone: the same values as four runs, in a quarter the calls).
+    points = np.array([at + half, at - half, at + whole, at - whole])
+    known = as_written.run(_program_of_f(expr), expr.x, points)
+    values = np.broadcast_to(as_written.value_of(expr.f, known), 4)
+    f_half_up, f_half_down, f_up, f_down = (float(value) for value in values)
+    d_half = (f_half_up - f_half_down) / (2.0 * half)
+    d_whole = (f_up - f_down) / (2.0 * whole)
+    return (4.0 * d_half - d_whole) / 3.0
 
 
-def _central_difference(expr: Expression, at: float, h: float) -> float:
-    h = (at + h) - at  # the step actually representable around `at`
+def _representable(at: float, h: float) -> float:
+    """The step actually representable around ``at`` for a step of about ``h``."""
+    h = (at + h) - at
     if h == 0.0:
         raise ValueError(f"step h is too small to change x = {at}")
-    return (written_f(expr, at + h) - written_f(expr, at - h)) / (2.0 * h)
+    return h
 
 
 def derivative_formula(expr: Expression, limit: int | None = None) -> str:

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QFontMetrics, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDoubleSpinBox,
@@ -208,6 +208,8 @@ class ExpressionTab(QWidget):
         self.df_plot = plot_style.make_plot_widget("f′(x)", "x", "f′(x)")
         self.df_plot.setObjectName("expression.df_plot")
         self.df_plot.setXLink(self.f_plot)
+        for plot in (self.f_plot, self.df_plot):
+            _fix_axis_width(plot.getAxis("left"))
         f_pen, df_pen = (plot_style.curve_pen(plot_style.PALETTE[i]) for i in (0, 1))
         self.f_curve = self.f_plot.plot(pen=f_pen, name="f")
         self.df_curve = self.df_plot.plot(pen=df_pen, name="df")
@@ -453,9 +455,13 @@ class ExpressionTab(QWidget):
         # The plotted range is the one asked for: a point outside it is not drawn there (its
         # values are in the table) rather than stretching the axis to reach it.
         inside = request.x_min <= request.at <= request.x_max
-        for marker, value in ((self.f_marker, result.f), (self.df_marker, result.df)):
+        for plot, marker, values, value in (
+            (self.f_plot, self.f_marker, result.fs, result.f),
+            (self.df_plot, self.df_marker, result.dfs, result.df),
+        ):
             shown = inside and math.isfinite(value)
             marker.setData([request.at] if shown else [], [value] if shown else [])
+            _fit_y(plot, values, value if shown else math.nan)
         self.f_plot.getViewBox().enableAutoRange(x=False)
         self.f_plot.setXRange(request.x_min, request.x_max, padding=X_PADDING)
         self._show_values(result)
@@ -567,6 +573,36 @@ def _shortened(text: str, limit: int, more: str = "") -> str:
 
 def _same_objects(these: tuple, those: tuple) -> bool:
     return len(these) == len(those) and all(a is b for a, b in zip(these, those, strict=True))
+
+
+# The widest tick label the left axes make room for: pyqtgraph writes large and small ticks
+# as %g ('-1.5e+16', '0.000125'), round numbers of a step.
+WIDEST_TICK = "-1.5e+16"
+# Beside the tick text: the tick marks, their offset and the axis title (pyqtgraph's own sum).
+AXIS_EXTRA_PX = 24
+
+
+def _fix_axis_width(axis: pg.AxisItem) -> None:
+    """One width for the left axis whatever its ticks: sized by their text, the axis grew or
+    shrank as each answer's values were first painted, relaid the plot out and painted it
+    again, and f′'s plot, linked to f's x range by pixel, moved its range to match (8 repaints
+    of the two plots after the 100-term quotient's first answer, 4 with this). Both plots
+    having one width, their x axes line up."""
+    font = axis.style["tickFont"] or axis.font()
+    axis.setWidth(QFontMetrics(font).horizontalAdvance(WIDEST_TICK) + AXIS_EXTRA_PX)
+
+
+def _fit_y(plot: pg.PlotWidget, values: np.ndarray, marker: float) -> None:
+    """The y range of ``plot``: its finite ``values`` and the ``marker`` (nan: none), set
+    once. pyqtgraph's auto range would get there a step per repaint: a curve clips its points
+    to 1e6 view heights of the range shown (dynamicRangeLimit), so the 100-term quotient's
+    f (0 to 6e14) took 9 repaints of the two plots after its first answer, each on the GUI
+    thread while the runner computed the rest."""
+    finite = np.asarray(values)[np.isfinite(values)]
+    if math.isfinite(marker):
+        finite = np.append(finite, marker)
+    if finite.size:  # else the range shown stays
+        plot.setYRange(float(finite.min()), float(finite.max()))
 
 
 def _finite(values: np.ndarray) -> np.ndarray:

@@ -155,3 +155,31 @@ def test_a_pictures_shapes_are_found_on_the_layout_thread(monkeypatch):
     assert result.shapes == ("<svg/>", result.shapes[1])
     assert result.shapes[1].startswith("xorlab-expression-layout")
     lab.close()
+
+
+def test_a_graph_over_the_limit_names_only_the_views_that_fit(monkeypatch):
+    from xorlab.core.expression.expression import parse_expression
+    from xorlab.core.graphs.build import graph_of_expression
+
+    text = "exp(sin(x**2)) + x**3"
+    expr = parse_expression(text)
+    f_alone = graph_of_expression(expr, "f", "symbolic", with_text=False).stats.apply_nodes
+    both = graph_of_expression(expr, "both", "symbolic", with_text=False).stats.apply_nodes
+    assert f_alone < both
+    # Between the two sizes: f alone fits, f and f' together do not.
+    monkeypatch.setattr(expression_job, "MAX_DRAWN_OPS", f_alone)
+    result = ExpressionLab().compute(_request(text))
+    assert result.svg is None
+    assert f"the symbolic graph of f alone ({f_alone} ops) can be drawn" in result.render_problem
+    # Below both, the message says neither fits rather than suggesting one.
+    monkeypatch.setattr(expression_job, "MAX_DRAWN_OPS", 1)
+    result = ExpressionLab().compute(_request(text))
+    optimized = result.render_problem.split("nor the optimized graph of f and f′ (")[1]
+    assert result.render_problem.startswith(f"it has {both} ops")
+    assert f"neither the symbolic graph of f alone ({f_alone} ops)" in result.render_problem
+    assert optimized.endswith(" ops) is small enough")
+    # f alone, optimized: nothing else to suggest.
+    result = ExpressionLab().compute(
+        ExpressionRequest(text, 1.5, 1.0, 2.0, "f", "optimized", points=5)
+    )
+    assert result.render_problem.endswith("(at most 1 are drawn)")

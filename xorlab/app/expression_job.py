@@ -30,6 +30,7 @@ PARTS = {"f": "f(x)", "df": "f′(x)", "both": "f and f′"}
 STAGES = ("symbolic", "optimized")
 PLOT_POINTS = 1001
 CACHE_SIZE = 16
+PART_WORDS = {"f": "f", "df": "f′", "both": "f and f′"}  # graphs.EXPRESSION_PARTS
 # Graphs with more ops are not laid out: Graphviz took 0.85 s for 374 ops and 3.3 s for 754
 # (with dot.py's quick layout, quiet), and the whole answer is meant to come within a second.
 # They are shown as text, with a word saying why.
@@ -216,6 +217,8 @@ class ExpressionLab:
         if graph is not None and (optimized or layouts[request.stage].done()):
             # A first answer does not wait for Graphviz; the complete one brings the picture.
             svg, problem, shapes = layouts[request.stage].result()
+            if graph.stats.apply_nodes > MAX_DRAWN_OPS:
+                problem += _smaller_views(expr, request, views)
         limit = " ".join(expr.rewrite_limits)
         return ExpressionResult(
             request,
@@ -284,8 +287,7 @@ class ExpressionLab:
                 (
                     None,
                     f"it has {graph.stats.apply_nodes} ops, too many to lay out within a second "
-                    f"(at most {MAX_DRAWN_OPS} are drawn); the graph of f alone or the "
-                    "optimized graph may be small enough",
+                    f"(at most {MAX_DRAWN_OPS} are drawn)",
                     None,
                 )
             )
@@ -323,3 +325,31 @@ class ExpressionLab:
         """Drop the layouts not started; the one running finishes on its own (bounded by
         LAYOUT_TIMEOUT_S) and its thread then ends."""
         self._layouts.shutdown(wait=False, cancel_futures=True)
+
+
+def _smaller_views(expr: Expression, request: ExpressionRequest, views: dict) -> str:
+    """Which other view of ``expr`` can be drawn, for a message about one too big to draw:
+    only views whose size is known to fit are named, so the advice is never a guess."""
+    from xorlab.core.graphs.build import graph_of_expression
+
+    fitting, too_big = [], []
+    if request.part != "f":
+        alone = graph_of_expression(expr, "f", request.stage, with_text=False).stats.apply_nodes
+        (fitting if alone <= MAX_DRAWN_OPS else too_big).append(
+            (f"the {request.stage} graph of f alone", alone)
+        )
+    # The optimized view is known only in a complete answer (a first one has not rewritten).
+    if request.stage == "symbolic" and "optimized" in views:
+        optimized = views["optimized"].stats.apply_nodes
+        (fitting if optimized <= MAX_DRAWN_OPS else too_big).append(
+            (f"the optimized graph of {PART_WORDS[request.part]}", optimized)
+        )
+    if fitting:
+        return "; " + " and ".join(f"{name} ({ops} ops)" for name, ops in fitting) + " can be drawn"
+    if len(too_big) == 2:
+        (first, n), (second, m) = too_big
+        return f"; neither {first} ({n} ops) nor {second} ({m} ops) is small enough"
+    if too_big:
+        ((name, ops),) = too_big
+        return f"; {name} ({ops} ops) is too big as well"
+    return ""

@@ -454,3 +454,17 @@ def test_a_longer_graph_summary_does_not_resize_the_plots(qtbot, tab):
     qtbot.wait(50)  # any layout change has been applied
     assert tab.graph_stats.text().endswith(" values") and len(tab.graph_stats.text()) > 18
     assert tab.f_plot.size() == size
+
+
+def test_the_graph_bar_explains_its_buttons_and_save_has_room_for_its_arrow(tab):
+    from xorlab.ui.expression.tab import STYLE
+
+    for button in (*tab.part_group.buttons(), *tab.stage_group.buttons()):
+        assert button.toolTip(), button.objectName()
+    tips = {button.objectName(): button.toolTip() for button in tab.stage_group.buttons()}
+    assert "before PyTensor's rewrites" in tips["expression.stage.symbolic"]
+    # The style's menu indicator was drawn over "…" (seen at 1024x700 and 1366x768).
+    save = tab.save_button
+    assert save.text().endswith("▾") and save.menu() is not None
+    assert "QToolButton#expression\\.save_graph::menu-indicator { image: none" in STYLE
+    assert save.sizeHint().width() > save.fontMetrics().horizontalAdvance(save.text())

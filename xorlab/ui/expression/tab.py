@@ -73,6 +73,20 @@ LIMIT = 1e6
 PLOT_MIN_HEIGHT = 130
 CANVAS_MIN_HEIGHT = 220
 STAGE_LABELS = {"symbolic": "Symbolic", "optimized": "Optimized"}
+SEGMENT_TIPS = {
+    "f": "Draw the graph of f alone",
+    "df": "Draw the graph of f′ alone, as pytensor.grad built it",
+    "both": "Draw f and f′ together: the ops they share are drawn once",
+    "symbolic": "The graph as written and differentiated, before PyTensor's rewrites",
+    "optimized": "The graph after PyTensor's rewrites: what a compiled function would run",
+}
+# The arrow is in the text: the style's own menu indicator is drawn in the button's corner
+# over the text's last letter, as no room is made for it (as on the Graph tab's Export).
+SAVE_TEXT = "Save graph… ▾"
+STYLE = (
+    SEGMENT_STYLE
+    + "QToolButton#expression\\.save_graph::menu-indicator { image: none; width: 0px; }\n"
+)
 VALUE_ROWS = (
     ("f_value", "f(x)", "The function's value at x, as written (before PyTensor's rewrites)"),
     ("df_value", "f′(x), symbolic", "PyTensor's derivative, built by differentiating the graph"),
@@ -106,6 +120,7 @@ def _segments(group: QButtonGroup, prefix: str, labels: dict[str, str], key: str
         button = QToolButton()
         button.setObjectName(f"{prefix}.{value}")
         button.setText(label)
+        button.setToolTip(SEGMENT_TIPS[value])
         button.setCheckable(True)
         button.setProperty("segment", True)
         button.setProperty(key, value)
@@ -170,7 +185,7 @@ class ExpressionTab(QWidget):
 
     def _build_widgets(self, text: str, point: float, x_range: tuple[float, float]) -> None:
         self.setObjectName("expression_tab")
-        self.setStyleSheet(SEGMENT_STYLE)
+        self.setStyleSheet(STYLE)
         self.input = ExpressionInput(text)
         self.point_box = _spin("expression.point", point, "Where to evaluate f and f′")
         self.min_box = _spin("expression.x_min", x_range[0], "Left end of the plots")
@@ -295,7 +310,7 @@ class ExpressionTab(QWidget):
         graph_bar.addWidget(self.graph_stats, 1)
         self.save_button = QToolButton()
         self.save_button.setObjectName("expression.save_graph")
-        self.save_button.setText("Save graph…")
+        self.save_button.setText(SAVE_TEXT)
         self.save_button.setToolTip("Save the graph shown: its whole DOT source, or the picture")
         self.save_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         save_menu = QMenu(self.save_button)

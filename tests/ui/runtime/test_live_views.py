@@ -191,3 +191,52 @@ def test_the_diagram_redraws_as_often_as_its_paint_time_allows(qtbot, circle):
     assert "redrawn every" not in diagram.status.text()
     # So slow that even settled it stays without antialiasing (it would triple the time).
     assert not diagram.view.renderHints() & QPainter.RenderHint.Antialiasing
+
+
+def test_snapshots_finished_on_the_snapshot_thread_are_whole_in_order_and_exact(
+    qtbot, monkeypatch
+):
+    # Every evaluation counts as costly here, so the fused loop's live snapshots are all
+    # finished on the snapshot thread (app/snapshot_pipeline.py): they must arrive in step
+    # order, carry every cost point once, and hold their own step's outputs and maps.
+    import threading
+
+    from xorlab.app import pacing
+
+    monkeypatch.setattr(pacing, "MIN_SECONDS_OFF_THREAD", 0.0)
+    threads: set[str] = set()
+    finish = Trainer.finish_snapshot
+
+    def recording_finish(self, parts):
+        threads.add(threading.current_thread().name)
+        return finish(self, parts)
+
+    monkeypatch.setattr(Trainer, "finish_snapshot", recording_finish)
+    spec = BIAS.with_changes(training={"epochs": 3000})
+    worker = TrainingWorker()
+    snapshots: list[TrainingSnapshot] = []
+    states: list[str] = []
+    worker.snapshot_ready.connect(snapshots.append)
+    worker.state_changed.connect(states.append)
+    worker.start()
+    try:
+        worker.set_spec(spec)
+        qtbot.waitUntil(lambda: states[-1:] == ["ready"], timeout=WAIT_MS)
+        worker.set_neuron_maps(style.map_palette())
+        worker.train()
+        qtbot.waitUntil(lambda: states[-1:] == ["done"], timeout=WAIT_MS)
+    finally:
+        assert worker.shutdown(WAIT_MS)
+    assert any(name.startswith("xorlab-snapshot") for name in threads)
+    steps = [s.step for s in snapshots]
+    assert steps == sorted(steps) and steps[-1] == 3000 * 4
+    epochs = np.concatenate([s.history_steps for s in snapshots])
+    np.testing.assert_array_equal(epochs, np.arange(3000))  # each point once, in order
+    trainer = Trainer(spec)
+    for snap in snapshots:
+        out = numpy_layers(spec, snap.weights, trainer.dataset.X)[-1]
+        np.testing.assert_allclose(snap.outputs, out, rtol=0, atol=1e-12)
+        if snap.plane is not None:
+            assert snap.plane.step == snap.step
+            grid_out = numpy_layers(spec, snap.weights, snap.plane.grid.points)[-1][:, 0]
+            np.testing.assert_allclose(snap.plane.output.ravel(), grid_out, rtol=0, atol=1e-12)

@@ -193,9 +193,7 @@ def test_the_diagram_redraws_as_often_as_its_paint_time_allows(qtbot, circle):
     assert not diagram.view.renderHints() & QPainter.RenderHint.Antialiasing
 
 
-def test_snapshots_finished_on_the_snapshot_thread_are_whole_in_order_and_exact(
-    qtbot, monkeypatch
-):
+def test_snapshots_finished_on_the_snapshot_thread_are_whole_in_order_and_exact(qtbot, monkeypatch):
     # Every evaluation counts as costly here, so the fused loop's live snapshots are all
     # finished on the snapshot thread (app/snapshot_pipeline.py): they must arrive in step
     # order, carry every cost point once, and hold their own step's outputs and maps.

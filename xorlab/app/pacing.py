@@ -76,6 +76,7 @@ class SnapshotPacing:
         # Whether that loop runs one chunk per snapshot (see MAX_GIL_FREE_CHUNK_SECONDS).
         self.long_chunks = False
         self.max_chunk_seconds = MAX_GIL_FREE_CHUNK_SECONDS
+        self.min_seconds_off_thread = MIN_SECONDS_OFF_THREAD  # see off_thread
 
     def should_wait_for_gui(self, milestone: bool) -> bool:
         """After posting a snapshot: let the GUI draw it before computing on?
@@ -93,7 +94,7 @@ class SnapshotPacing:
         """Are live snapshots finished on the snapshot thread (app/snapshot_pipeline.py)?
         Only beside a loop that releases the GIL (one holding it would stop that thread's
         Python for a whole chunk), and only when their evaluation is worth a thread switch."""
-        return self.releases_gil and self.evaluation_seconds >= MIN_SECONDS_OFF_THREAD
+        return self.releases_gil and self.evaluation_seconds >= self.min_seconds_off_thread
 
     def snapshot_spacing(self) -> float:
         """Seconds from one snapshot to the next."""

@@ -16,6 +16,11 @@ them) cost the worker one forward pass over a grid of points (~0.2 ms for XOR; t
 3 tanh layers of 16: ~0.6 ms on 32 x 32 points, 2.4 ms on 64 x 64 with one BLAS thread, see
 app/live_maps.py), so they are computed at most grid_rate times a second and no more often
 than keeps them to GRID_SHARE of training time.
+Beside a loop that releases the GIL, a snapshot whose evaluation takes a millisecond or more
+(a 2-64-64-64-1 net on 2,000 points: ~5 ms) is finished, maps included, on a snapshot thread
+(app/snapshot_pipeline.py), which uses the GUI's core between frames: then the snapshot's
+own share on the worker is only its copies, its maps come with every snapshot, and that
+thread's job is kept to OFF_THREAD_SHARE of a core.
 """
 
 from __future__ import annotations

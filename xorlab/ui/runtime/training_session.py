@@ -477,7 +477,9 @@ class TrainingSession(QObject):
             and self._grid is not None
             and (force or now - self._last_grid_time >= self.pacing.grid_spacing())
         )
-        if not force and self.pacing.off_thread() and self.maps.warm_for(trainer):
+        # Off the thread once the maps' forward pass is compiled (a trainer's first maps).
+        warm = self._grid is None or self.maps.warm_for(trainer)
+        if not force and warm and self.pacing.off_thread():
             return self._publish_off_thread(trainer, now, maps)
         self._outbox.wait()  # the snapshot thread's, first: its maps and history come before
         snapshot = trainer.snapshot()

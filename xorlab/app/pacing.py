@@ -73,8 +73,9 @@ class SnapshotPacing:
         self.min_grid_interval = 1.0 / grid_rate
         self.grid_seconds = 0.0  # smoothed time a snapshot with the grid took
         self.snapshot_seconds = 0.0  # smoothed time the worker took to make a snapshot
-        # Smoothed time a snapshot's evaluation (Trainer.finish_snapshot) took, on whichever
-        # thread, and the snapshot thread's whole job (with the maps), while it has one.
+        # Smoothed CPU time a snapshot's evaluation (Trainer.finish_snapshot) took, on
+        # whichever thread, and the snapshot thread's whole job (with the maps, wall time,
+        # as the GUI's frames: it shares a core), while it has one.
         self.evaluation_seconds = 0.0
         self.off_thread_seconds = 0.0
         self.releases_gil = False  # of the current trainer's loop; set when one is built

@@ -482,9 +482,10 @@ class TrainingSession(QObject):
         if not force and warm and self.pacing.off_thread():
             return self._publish_off_thread(trainer, now, maps)
         self._outbox.wait()  # the snapshot thread's, first: its maps and history come before
+        cpu = time.thread_time()  # CPU, not wall: a busy machine must not flip the choice
         snapshot = trainer.snapshot()
+        self.pacing.note_evaluation_seconds(time.thread_time() - cpu)
         self.pacing.note_snapshot_seconds(time.perf_counter() - now)
-        self.pacing.note_evaluation_seconds(time.perf_counter() - now)
         if with_grid:
             # A forced snapshot is one the run settles on (or a milestone): the fine map.
             snapshot = self._with_maps(trainer, snapshot, settled=force, at_rest=at_rest)
@@ -509,9 +510,9 @@ class TrainingSession(QObject):
         pacing = self.pacing
 
         def finish():  # on the snapshot thread: reads only parts and what never changes
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.thread_time()
             snapshot = trainer.finish_snapshot(parts)
-            pacing.note_evaluation_seconds(time.perf_counter() - start)
+            pacing.note_evaluation_seconds(time.thread_time() - cpu)
             if live_maps is not None:
                 plane = live_maps.compute(trainer, False, weights=parts.weights, step=parts.step)
                 if plane is not None:

@@ -352,6 +352,7 @@ class TrainingSession(QObject):
 
         self._timer.stop()
         self._handover_timer.stop()
+        self._outbox.wait()  # the snapshot thread done with this run's maps before new_run
         self._trainer = None
         self._tier = ""
         self._failure_posted = False

@@ -212,26 +212,34 @@ def test_snapshots_finished_on_the_snapshot_thread_are_whole_in_order_and_exact(
         return finish(self, parts)
 
     monkeypatch.setattr(Trainer, "finish_snapshot", recording_finish)
-    spec = BIAS.with_changes(training={"epochs": 3000})
+    spec = BIAS.with_changes(training={"epochs": MAX_EPOCHS})
     worker = TrainingWorker()
     snapshots: list[TrainingSnapshot] = []
     states: list[str] = []
+    engines: list[str] = []
     worker.snapshot_ready.connect(snapshots.append)
     worker.state_changed.connect(states.append)
+    worker.engine_chosen.connect(engines.append)
     worker.start()
     try:
         worker.set_spec(spec)
         qtbot.waitUntil(lambda: states[-1:] == ["ready"], timeout=WAIT_MS)
         worker.set_neuron_maps(style.map_palette())
         worker.train()
-        qtbot.waitUntil(lambda: states[-1:] == ["done"], timeout=WAIT_MS)
+        # Only beside a loop that releases the GIL (the fused one, after the quick tier).
+        qtbot.waitUntil(lambda: engines[-1:] == ["fused"], timeout=WAIT_MS)
+        fast_from = len(snapshots)
+        qtbot.waitUntil(lambda: len(snapshots) > fast_from + 10, timeout=WAIT_MS)
+        worker.pause()
+        qtbot.waitUntil(lambda: states[-1:] == ["paused"], timeout=WAIT_MS)
     finally:
         assert worker.shutdown(WAIT_MS)
     assert any(name.startswith("xorlab-snapshot") for name in threads)
     steps = [s.step for s in snapshots]
-    assert steps == sorted(steps) and steps[-1] == 3000 * 4
+    assert steps == sorted(steps)
     epochs = np.concatenate([s.history_steps for s in snapshots])
-    np.testing.assert_array_equal(epochs, np.arange(3000))  # each point once, in order
+    # Each cost point once and in order (a long run's history thins out, so not every epoch).
+    assert epochs[0] == 0 and np.all(np.diff(epochs) > 0) and epochs[-1] < snapshots[-1].epoch
     trainer = Trainer(spec)
     for snap in snapshots:
         out = numpy_layers(spec, snap.weights, trainer.dataset.X)[-1]

@@ -236,3 +236,10 @@ def test_notes_name_the_optimizer_and_how_the_batch_combines(oracle):
     w = trace.layers[0].weights[0, 0]
     assert f"+ 2·0.01·{num(w) if w >= 0 else f'({num(w)})'} = " in l2
     assert "(the L2 part counts once)" in l2
+
+
+def test_a_zero_product_shows_no_minus_sign():
+    """The tutorial's sample 1 has x2 = 0: -2.898 x 0 is -0.0, which read "= −0"."""
+    assert num(-2.898 * 0.0) == "0"
+    assert num(-0.0) == num(0.0) == "0"
+    assert num(-2.898) == "−2.898" and num(-1e-20) == "−1e−20"

@@ -175,3 +175,24 @@ def test_label_size_reads_the_node_font_from_the_svg():
     svg = '<text font-size="10.00">a</text>' * 3 + '<text font-size="8.00">b</text>'
     assert label_size(svg) == 10.0
     assert label_size("<svg/>") == 10.0
+
+
+def test_on_a_small_screen_the_legend_and_pane_titles_leave_room(qtbot, make_window):
+    """At 1024x700 the legend, in the picture's column alone, wrapped to five rows and left
+    the graph a 150-pixel strip; under both columns it takes three at most. The debugprint's
+    title wrapped to three lines; it is one, cut, and whole in its tooltip."""
+    window, tab = graph_window(qtbot, make_window, size=(999, 658))
+    window.network_views.dock.hide()
+    qtbot.waitUntil(lambda: len(tab.legend.categories) > 8, timeout=WAIT_MS)
+    qtbot.wait(50)
+    legend = tab.legend
+    assert legend.parentWidget() is tab
+    assert legend.width() >= tab.main_splitter.width()  # both columns' width
+    row = legend.fontMetrics().height()
+    assert legend.height() <= 3 * (row + 8)
+    canvas = tab.canvases[tab.active_stage]
+    assert canvas.height() > legend.height()
+    title = tab.text_title
+    assert title.detail.text() == f" — {canvas.graph.title}"
+    assert title.detail.is_elided() and canvas.graph.title in title.detail.tip()
+    assert title.height() < 2 * title.fontMetrics().lineSpacing()

@@ -35,3 +35,19 @@ def test_the_row_chooser_grows_to_its_longest_row_where_there_is_room(qtbot):
     longest = max(box.fontMetrics().horizontalAdvance(box.itemText(i)) for i in range(box.count()))
     assert box.width() > longest  # the whole row shows
     assert box.width() == box.maximumWidth() < 1600  # and no wider: the note has the rest
+
+
+def test_the_row_choosers_tooltip_names_the_chosen_row_whole(qtbot):
+    """At 1024x700 the closed box cuts a regression row ("row 1: x1=0.09763, x…"); its
+    tooltip says the whole row, and follows the choice."""
+    bar = GraphValuesBar()
+    qtbot.addWidget(bar)
+    regression = load_dataset(preset_spec("regression").dataset)
+    bar.fill_rows(regression, 0)
+    whole = row_text(regression, 0)
+    assert bar.row_box.toolTip().splitlines()[0] == whole
+    bar.row_box.setCurrentIndex(3)
+    assert bar.row_box.toolTip().splitlines()[0] == row_text(regression, 2)
+    bar.row_box.setCurrentIndex(0)
+    assert bar.row_box.toolTip().splitlines()[0] == f"all {regression.n_samples} rows"
+    assert "batch" in bar.row_box.toolTip()

@@ -59,3 +59,19 @@ def test_an_unknown_kind_is_refused(controls):
         controls.set_kind("sideways")
     with pytest.raises(ValueError):
         controls.set_samples("validation")
+
+
+def test_every_control_is_named_and_explained(controls):
+    """The seed, the span and "log colours" said nothing when hovered."""
+    from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QWidget
+
+    kinds = (QComboBox, QAbstractSpinBox, QAbstractButton)
+    found = [
+        w
+        for w in controls.findChildren(QWidget)
+        if isinstance(w, kinds) and not w.objectName().startswith("qt_")
+    ]
+    assert {w.objectName() for w in found} >= {"landscape.seed", "landscape.span", "landscape.log"}
+    for widget in found:
+        assert widget.objectName().startswith("landscape.")
+        assert len(widget.toolTip()) > 15, widget.objectName()

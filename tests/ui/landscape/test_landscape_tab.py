@@ -15,7 +15,7 @@ from xorlab.core.training.datasets import load_dataset
 from xorlab.core.training.model import init_weights
 from xorlab.core.training.presets import preset_spec
 from xorlab.ui.landscape import landscape_tab as tab_module
-from xorlab.ui.landscape.landscape_plot import LandscapePlot
+from xorlab.ui.landscape.landscape_plot import READOUT_HINT, LandscapePlot
 from xorlab.ui.widgets import plot_style
 
 SHORT = preset_spec("xor-minimal").with_changes(training={"epochs": 3000, "learning_rate": 0.5})
@@ -54,11 +54,15 @@ def test_the_live_landscape_is_the_training_tabs_cost_and_follows_time_travel(ma
     assert len(xs) == len(window.replay.timeline)  # every stored snapshot is on the path
     assert plot.point.getData()[0].tolist() == [0.0]
     assert f"cost at the centre {land.centre_cost:.6g}" in tab.status.text()
-    # Hovering reads the computed cost of the grid point under the mouse.
+    # Hovering reads the computed cost of the grid point under the mouse; off the map, the
+    # line says what it is for (it was a blank line under the plot).
+    assert plot.readout.text() == READOUT_HINT
     a, b = land.alphas[3], land.betas[30]
     plot._on_mouse_moved(plot.plane.vb.mapViewToScene(QPointF(a + 1e-9, b)))
     assert plot.readout.text().endswith(f"cost {land.costs[3, 30]:.6g}")
     assert plot.readout_at(10 * land.span, 0.0) == ""
+    plot._on_mouse_moved(plot.plane.vb.mapViewToScene(QPointF(10 * land.span, 0.0)))
+    assert plot.readout.text() == READOUT_HINT
     # The same numbers as the core, computed independently of the tab.
     ds = load_dataset(SHORT.dataset)
     again = tab_module.landscape_job(
@@ -231,3 +235,16 @@ def test_test_samples_asked_of_an_experiment_without_a_split_are_a_note():
     )
     assert result.samples == "training" and "no test samples" in result.note
     assert result.n_samples == 4
+
+
+def test_the_title_writes_the_epoch_as_the_rest_of_the_window_does():
+    """ "at epoch 60000" stood beside the status bar's and time-travel bar's "60,000"."""
+    from types import SimpleNamespace
+
+    assert tab_module._title(SimpleNamespace(epoch=60000), None) == (
+        "around the weights at epoch 60,000"
+    )
+    replaying = SimpleNamespace(is_replaying=True)
+    assert tab_module._title(SimpleNamespace(epoch=1234), replaying).endswith(
+        "epoch 1,234 (time travel)"
+    )

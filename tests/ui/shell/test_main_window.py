@@ -8,6 +8,7 @@ import time
 import numpy as np
 import pytest
 from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QLabel
 
 from tests.ui.oracle import assert_weights_equal, reference_weights
@@ -20,6 +21,7 @@ from xorlab.core.training.presets import preset_spec
 from xorlab.core.training.spec import MAX_EPOCHS
 from xorlab.ui.runtime import gui_gc, training_session
 from xorlab.ui.shell import settings as saved
+from xorlab.ui.shell.help_dialogs import menu_actions
 from xorlab.ui.shell.main_window import MainWindow
 
 MINIMAL = preset_spec("xor-minimal")
@@ -390,3 +392,24 @@ def test_a_broken_experiment_file_is_a_message(qtbot, make_window, tmp_path):
     assert not window.open_experiment(str(path))
     assert window.banner.isVisible() and window.banner.kind == "error"
     assert window.spec == MINIMAL and window.worker.state == "ready"
+
+
+def test_the_shortcuts_dialog_lists_every_menus_shortcut(make_window):
+    """It listed a hand-picked set: the View menu's keys (Ctrl+Shift+N, Ctrl+1...), F1 and
+    the Graph tab's Ctrl+F were missing."""
+    window = make_window(None, wait_until=None)
+
+    keyed = [a for a in menu_actions(window.menuBar()) if not a.shortcut().isEmpty()]
+    assert {"action.show_network", "action.shortcuts", "action.show_landscape"} <= {
+        a.objectName() for a in keyed
+    }
+    window.show_shortcuts()
+    text = window._shortcuts_dialog.table.text()
+    for action in keyed:
+        assert action.shortcut().toString() in text, action.objectName()
+    assert "Ctrl+F" in text and "Find a node" in text
+    # Each tab has its key, in tab order.
+    for key, name in enumerate(window.tab_names(), start=1):
+        assert window.findChild(QAction, f"action.show_{name.lower()}").shortcut().toString() == (
+            f"Ctrl+{key}"
+        )

@@ -165,3 +165,11 @@ def test_a_sweep_that_cannot_load_its_data_says_why(qtbot):
     assert "data.csv" in dialog.status.text() and dialog.progress.text() == "Failed"
     assert dialog.run_button.isEnabled() and dialog.table.rowCount() == 0
     assert runner.shutdown(30_000)
+
+
+def test_before_any_sweep_the_bar_says_so(dialog):
+    """A bar never given a value showed no text and read as an empty text field."""
+    assert dialog.progress.text() == "No sweep yet" and dialog.progress.isTextVisible()
+    assert dialog.status.isHidden()  # empty, it was a gap between the bar and the table
+    dialog._say("Saved runs.csv")
+    assert not dialog.status.isHidden()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from xorlab.core.training.datasets import Dataset, DatasetError, read_csv, target_problem
 from xorlab.ui.builder.texts import TOOLTIPS
+from xorlab.ui.widgets.elided_combo import ElidedComboBox
 
 ERROR_COLOR = "#B3261E"
 INVALID_STYLE = f"border: 1.5px solid {ERROR_COLOR}; border-radius: 3px; padding: 1px;"
@@ -147,7 +148,7 @@ class ChoiceField(FieldBox):
         item_tips: dict[str, str] | None = None,
         parent: QWidget | None = None,
     ):
-        combo = QComboBox()
+        combo = ElidedComboBox()  # a choice cut by a narrow dock ends in "…"
         combo.setObjectName(name)
         fit_narrow(combo)
         for label, value in choices:
@@ -185,6 +186,7 @@ class CsvField(FieldBox):
         self.path_edit = QLineEdit()
         self.path_edit.setObjectName("builder.csv_path")
         self.path_edit.setPlaceholderText("path/to/data.csv")
+        self.path_edit.setToolTip(TOOLTIPS["dataset.path"])
         self.browse_button = QPushButton("Browse…")
         self.browse_button.setObjectName("builder.csv_browse")
         self.browse_button.setToolTip(TOOLTIPS["csv_browse"])

@@ -11,7 +11,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QFormLayout,
     QGroupBox,
     QLabel,
@@ -45,6 +44,7 @@ from xorlab.ui.builder.schema import (
 )
 from xorlab.ui.builder.texts import FIELD_LABELS, TOOLTIPS, field_label
 from xorlab.ui.runtime.state_binding import bind
+from xorlab.ui.widgets.elided_combo import ElidedComboBox
 from xorlab.ui.widgets.fitted_scroll import ColumnScrollArea
 
 CUSTOM_TEXT = "Your own experiment: change any field below."
@@ -139,7 +139,7 @@ class BuilderPanel(QWidget):
     # --- building --------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.preset_combo = QComboBox()
+        self.preset_combo = ElidedComboBox()
         self.preset_combo.setObjectName("builder.preset")
         self.preset_combo.setToolTip(TOOLTIPS["preset"])
         fit_narrow(self.preset_combo)

@@ -34,8 +34,9 @@ th { background: #EEF2F7; font-weight: 600; }
 
 
 def num(value: float) -> str:
-    """Four significant digits with a real minus sign, as the explain() lines read."""
-    text = f"{float(value):.4g}"
+    """Four significant digits with a real minus sign, as the explain() lines read. Zero has
+    no sign: an input of 0 times a negative weight is -0.0, and "= −0" read as a value."""
+    text = f"{float(value) + 0.0:.4g}"  # -0.0 + 0.0 is +0.0; any other value is unchanged
     return text.replace("-", "−")
 
 

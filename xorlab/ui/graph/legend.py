@@ -159,8 +159,10 @@ def stats_text(stats: GraphStats) -> str:
     return text
 
 
-def _counts(ops: dict[str, int]) -> str:
-    return ", ".join(f"{name} ×{count}" for name, count in sorted(ops.items()))
+def _counts_html(ops: dict[str, int]) -> str:
+    """ "Mul&nbsp;×20, ...": a line never breaks between an op and its count (a lone "×6"
+    began the summary's last line at 1920x1080)."""
+    return ", ".join(f"{html.escape(name)}&nbsp;×{count}" for name, count in sorted(ops.items()))
 
 
 def rewrite_html(comparison: RewriteComparison) -> str:
@@ -175,9 +177,9 @@ def rewrite_html(comparison: RewriteComparison) -> str:
             f"Composite{'s' if comparison.composites != 1 else ''}"
         )
     if comparison.removed:
-        parts.append(f"removed {html.escape(_counts(comparison.removed))}")
+        parts.append(f"removed {_counts_html(comparison.removed)}")
     if comparison.inserted:
-        parts.append(f"inserted {html.escape(_counts(comparison.inserted))}")
+        parts.append(f"inserted {_counts_html(comparison.inserted)}")
     return "; ".join(parts)
 
 

@@ -7,8 +7,9 @@ counts before and after the rewrites
 +-----------------------------------+---------------------+
 | picture(s)                        | find; node details  |
 |                                   +---------------------+
-| legend                            | debugprint text     |
+|                                   | debugprint text     |
 +-----------------------------------+---------------------+
+legend
 
 Graphs are built on the training worker's thread (``source.request_graph``) and drawn by a
 background runner (DOT -> SVG), so the GUI thread only shows results. The tab follows the
@@ -18,6 +19,7 @@ during training the weights shown refresh twice a second, only while the tab is 
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,6 +51,7 @@ from xorlab.ui.graph.text import DebugprintView
 from xorlab.ui.widgets import segments
 from xorlab.ui.widgets.graph_canvas import GraphCanvas
 from xorlab.ui.widgets.node_details import NodeDetails, node_title
+from xorlab.ui.widgets.svg_view import ElidedLabel
 
 if TYPE_CHECKING:
     from xorlab.core.graphs.build import GraphView
@@ -67,9 +70,13 @@ MODE_TIPS = {
     "optimized": "The graph as compiled: after the rewrites, what actually runs",
     "side": "Both, side by side: see which ops the rewrites removed, fused or inserted",
 }
+# The arrow is in the text: the style's own menu indicator (hidden in STYLE) is drawn in the
+# button's corner over the text's last letter, as no room is made for it.
+EXPORT_TEXT = "Export ▾"
 STYLE = (
     segments.STYLE
     + """
+QToolButton#graph\\.export::menu-indicator { image: none; width: 0px; }
 QLabel#graph\\.summary { background: #F6F8FA; border: 1px solid #E6E9ED; border-radius: 4px;
     padding: 4px 8px; }
 """
@@ -166,7 +173,7 @@ class GraphTab(QWidget):
         self.match_label.setMinimumWidth(56)
         self.match_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.export_button = _tool_button(
-            "graph.export", "Export", "Save the graph on screen as SVG, PNG, DOT or text"
+            "graph.export", EXPORT_TEXT, "Save the graph on screen as SVG, PNG, DOT or text"
         )
         self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.export_button.setAutoRaise(False)
@@ -224,18 +231,13 @@ class GraphTab(QWidget):
         for canvas in self.canvases.values():
             self.canvas_splitter.addWidget(canvas)
         self.legend = LegendWidget("graph.legend")
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.canvas_splitter, 1)
-        left_layout.addWidget(self.legend)
 
-        self.details_title = QLabel("<b>Node</b>")
+        self.details_title = PaneTitle("Node", "graph.details_title")
         self.details = NodeDetails("graph.details")
-        self.text_title = QLabel("<b>Debugprint</b>")
-        # Wrapped: the title names the graph and backend, and unwrapped it would hold the
-        # side panel (and so the whole window) as wide as that line.
-        self.text_title.setWordWrap(True)
+        # One line, cut with "…" and whole in its tooltip: the title names the graph and
+        # backend, and wrapped it took three lines of the debugprint's at 1024x700 (unwrapped
+        # and uncut, it would hold the side panel, and the window, as wide as that line).
+        self.text_title = PaneTitle("Debugprint", "graph.text_title")
         self.text = DebugprintView("graph.text")
         self.side_splitter = QSplitter(Qt.Orientation.Vertical)
         self.side_splitter.setObjectName("graph.side_splitter")
@@ -247,7 +249,7 @@ class GraphTab(QWidget):
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
         self.main_splitter.setObjectName("graph.main_splitter")
         self.main_splitter.setChildrenCollapsible(False)
-        self.main_splitter.addWidget(left)
+        self.main_splitter.addWidget(self.canvas_splitter)
         self.main_splitter.addWidget(self.side_splitter)
         self.main_splitter.setStretchFactor(0, 3)
         self.main_splitter.setStretchFactor(1, 2)
@@ -261,6 +263,9 @@ class GraphTab(QWidget):
         layout.addWidget(self.compile_note)
         layout.addWidget(self.status)
         layout.addWidget(self.main_splitter, 1)
+        # Under both columns, not the picture's alone: in that column's width it wrapped to
+        # five rows at 1024x700 and left the graph a 150-pixel strip.
+        layout.addWidget(self.legend)
 
     # --- public API ---------------------------------------------------------------------------
 
@@ -465,11 +470,9 @@ class GraphTab(QWidget):
         self.text.graph = graph
         self.details.show_node(graph, canvas.selected_id)
         title = graph.title if graph is not None else ""
-        self.text_title.setText(f"<b>Debugprint</b> — {title}" if title else "<b>Debugprint</b>")
+        self.text_title.set_detail(title)
         node = graph.nodes.get(canvas.selected_id or "") if graph is not None else None
-        self.details_title.setText(
-            f"<b>Node</b> — {node_title(node)}" if node is not None else "<b>Node</b>"
-        )
+        self.details_title.set_detail(node_title(node) if node is not None else "")
 
     def shown_picture(self) -> tuple[GraphView | None, str | None]:
         """The active graph and its SVG (None when it could not be drawn): what Export saves."""
@@ -524,7 +527,30 @@ def _tool_button(name: str, text: str, tip: str) -> QToolButton:
     return button
 
 
-def _titled(title: QLabel, widget: QWidget) -> QWidget:
+class PaneTitle(QWidget):
+    """A side pane's title: its name in bold, then what it shows now on the same line, cut
+    with "…" when the pane is narrow (and then whole in the tooltip)."""
+
+    def __init__(self, name: str, object_name: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName(object_name)
+        self.name = QLabel(f"<b>{html.escape(name)}</b>")
+        self.detail = ElidedLabel()
+        self.detail.setObjectName(f"{object_name}.detail")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.name)
+        layout.addWidget(self.detail, 1)
+
+    def set_detail(self, text: str) -> None:
+        self.detail.setText(f" — {text}" if text else "")
+
+    def text(self) -> str:
+        return self.name.text() + html.escape(self.detail.text())
+
+
+def _titled(title: QWidget, widget: QWidget) -> QWidget:
     box = QWidget()
     layout = QVBoxLayout(box)
     layout.setContentsMargins(0, 0, 0, 0)

@@ -11,9 +11,11 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSizePo
 
 from xorlab.core.training.datasets import Dataset
 from xorlab.ui.graph.values_text import row_text
+from xorlab.ui.widgets.elided_combo import ElidedComboBox
 
 ALL_ROWS = -1  # the row chooser's data for "all N rows"
 NOTE_MIN_WIDTH = 120
+ROW_TIP = "The training rows fed through the graph as its batch"
 ROW_BOX_CHARACTERS = 20  # "row 12: x1=0.5757, x" and an ellipsis; the list shows rows whole
 
 
@@ -23,9 +25,11 @@ class GraphValuesBar(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("graph.values_bar")
-        self.row_box = QComboBox()
+        self.row_box = ElidedComboBox()
         self.row_box.setObjectName("graph.values_row")
-        self.row_box.setToolTip("The training rows fed through the graph as its batch")
+        # The tooltip names the chosen row whole: the closed box cuts a long one.
+        self.row_box.currentIndexChanged.connect(self._name_row_in_tooltip)
+        self._name_row_in_tooltip()
         # At least a row's usual length, up to the longest row's where there is room: sized
         # to its contents (~44 characters for a regression row), the chooser widened the
         # window past a 1024-pixel screen whenever the Graph tab was shown. A row longer
@@ -73,7 +77,13 @@ class GraphValuesBar(QWidget):
         index = box.findData(ALL_ROWS if wanted is None else wanted)
         box.setCurrentIndex(index if index >= 0 else 1)
         box.blockSignals(False)
+        self._name_row_in_tooltip()  # its signal was blocked
         self._fit_rows()
+
+    def _name_row_in_tooltip(self, *_index) -> None:
+        chosen = self.row_box.currentText()
+        tip = ROW_TIP if not chosen else f"{chosen}\n{ROW_TIP}"
+        self.row_box.setToolTip(tip)
 
     def _fit_rows(self) -> None:
         """Let the chooser grow no wider than its longest row needs (its frame and arrow: the

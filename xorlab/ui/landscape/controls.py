@@ -62,6 +62,7 @@ class LandscapeControls(QWidget):
         self.seed.setObjectName("landscape.seed")
         self.seed.setRange(0, 999_999)
         self.seed.setPrefix("seed ")
+        self.seed.setToolTip("The seed of the two random directions: another seed, another plane")
         self.picks_label = QLabel()
         self.picks_label.setObjectName("landscape.picks")
         self.picks_label.setToolTip("Click two weights in the Network diagram or the Graph tab")
@@ -75,6 +76,10 @@ class LandscapeControls(QWidget):
         self.span.setDecimals(4)
         self.span.setValue(1.0)
         self.span.setPrefix("± ")
+        self.span.setToolTip(
+            "How far the plane reaches from the weights shown, along each direction (turn "
+            "off auto to set it)"
+        )
         self.span.setEnabled(False)
         self.grid = QSpinBox()
         self.grid.setObjectName("landscape.grid")
@@ -84,6 +89,10 @@ class LandscapeControls(QWidget):
         self.grid.setToolTip("Grid points a side")
         self.log = QCheckBox("log colours")
         self.log.setObjectName("landscape.log")
+        self.log.setToolTip(
+            "Colour by log10 of the cost: the valley floor's small differences show, not only "
+            "the walls"
+        )
         self.samples = QComboBox()
         self.samples.setObjectName("landscape.samples")
         for key, label in SAMPLES.items():

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from xorlab.core.landscape.colour_scale import ColourScale, colour_scale
@@ -28,6 +28,8 @@ START_COLOUR = "#E69F00"
 POINT_COLOUR = "#D81B3C"
 # The 1-D mode draws log colours as a log cost axis when the costs span at least this ratio.
 LOG_AXIS_MIN_RATIO = 10.0
+READOUT_HINT = "Hover over the map to read the cost at a grid point."
+READOUT_COLOUR = "#57606A"  # secondary text, as the Graph tab's notes
 
 
 class LandscapePlot(QWidget):
@@ -84,8 +86,12 @@ class LandscapePlot(QWidget):
         self.stack.addWidget(self.plane_widget)
         self.stack.addWidget(self.line_widget)
         # Hover readout: the computed cost at the grid point under the mouse (a lookup).
-        self.readout = QLabel(" ")
+        # Its line is kept whether or not the mouse is over the map (the plot would jump);
+        # meanwhile it says what it is for, rather than leaving a blank line under the plot.
+        self.readout = QLabel(READOUT_HINT)
         self.readout.setObjectName("landscape.readout")
+        self.readout.setTextFormat(Qt.TextFormat.PlainText)
+        self.readout.setStyleSheet(f"color: {READOUT_COLOUR};")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
@@ -110,7 +116,7 @@ class LandscapePlot(QWidget):
 
     def _on_mouse_moved(self, position) -> None:
         point = self.plane.vb.mapSceneToView(position)
-        self.readout.setText(self.readout_at(point.x(), point.y()) or " ")
+        self.readout.setText(self.readout_at(point.x(), point.y()) or READOUT_HINT)
 
     def show_landscape(self, result, title: str) -> str:
         """Draw a LandscapeResult (the landscape, and its drawings for each colour scale);
@@ -130,6 +136,8 @@ class LandscapePlot(QWidget):
         return self.show_landscape(self.result, self.title)
 
     def _draw_plane(self, land: Landscape, drawing: SurfaceDrawing, title: str) -> str:
+        if self.stack.currentWidget() is not self.plane_widget:
+            self.readout.setText(READOUT_HINT)  # back from the 1-D mode, which has none
         self.stack.setCurrentWidget(self.plane_widget)
         self.scale = drawing.scale
         span, n = land.span, len(land.alphas)
@@ -158,6 +166,7 @@ class LandscapePlot(QWidget):
         return self.scale.message
 
     def _draw_line(self, land: Landscape, title: str) -> str:
+        self.readout.setText(" ")  # no map to hover; the line keeps its place
         self.stack.setCurrentWidget(self.line_widget)
         costs = np.where(np.isfinite(land.costs), land.costs, np.nan)
         log, note = self.log, ""

@@ -288,7 +288,7 @@ class LandscapeTab(QWidget):
             whose = f"{result.n_samples} training samples: the cost training minimises"
         parts = [f"{result.samples} cost at the centre {land.centre_cost:.6g} ({whose})"]
         if land.betas is not None and len(land.path_epochs) > 1:
-            parts.append(f"path from epoch {land.path_epochs[0]} (orange) to the red point")
+            parts.append(f"path from epoch {land.path_epochs[0]:,} (orange) to the red point")
         if land.gradient_norm is not None:
             parts.append(f"|gradient| {land.gradient_norm:.4g}")
         if land.step is not None and land.step_cost is not None:
@@ -316,4 +316,6 @@ class LandscapeTab(QWidget):
 
 def _title(snapshot: TrainingSnapshot, replay) -> str:
     replaying = replay is not None and replay.is_replaying
-    return f"around the weights at epoch {snapshot.epoch}" + (" (time travel)" if replaying else "")
+    # "60,000" as the status bar and the time-travel bar write it.
+    when = f"around the weights at epoch {snapshot.epoch:,}"
+    return when + (" (time travel)" if replaying else "")

@@ -7,7 +7,15 @@ from html import escape
 
 from PySide6.QtCore import qVersion
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QMenu,
+    QMenuBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 import xorlab
 
@@ -50,6 +58,23 @@ def about_html(versions: dict[str, str] | None = None) -> str:
     return f"{ABOUT_HTML}<table cellspacing='2'>{rows}</table>"
 
 
+def menu_actions(menu_bar: QMenuBar) -> list[QAction]:
+    """Every action in ``menu_bar``'s menus and their submenus, in menu order, once each."""
+    found: list[QAction] = []
+
+    def walk(menu: QMenu) -> None:
+        for action in menu.actions():
+            if action.menu() is not None:
+                walk(action.menu())
+            elif not action.isSeparator() and action not in found:
+                found.append(action)
+
+    for action in menu_bar.actions():
+        if action.menu() is not None:
+            walk(action.menu())
+    return found
+
+
 def shortcuts_html(actions: list[QAction]) -> str:
     rows = []
     for action in actions:
@@ -60,7 +85,8 @@ def shortcuts_html(actions: list[QAction]) -> str:
         native = keys.toString(QKeySequence.SequenceFormat.NativeText)
         rows.append(
             f"<tr><td style='padding-right:18px'><b>{escape(native)}</b></td>"
-            f"<td>{escape(name)}</td><td style='color:#666'>{escape(action.statusTip())}</td></tr>"
+            f"<td style='padding-right:18px'>{escape(name)}</td>"
+            f"<td style='color:#666'>{escape(action.statusTip())}</td></tr>"
         )
     return "<table cellspacing='4'>" + "".join(rows) + "</table>"
 

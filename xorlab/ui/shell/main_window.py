@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QMainWindow,
@@ -37,12 +37,12 @@ from xorlab.ui.shell import screen_fit
 from xorlab.ui.shell import settings as saved
 from xorlab.ui.shell.actions import TrainingActions
 from xorlab.ui.shell.app_resources import app_icon
-from xorlab.ui.shell.banner import MessageBanner
+from xorlab.ui.shell.banner import COMPACT_BELOW_HEIGHT, MessageBanner
 from xorlab.ui.shell.engine_menu import EngineMenu
 from xorlab.ui.shell.file_controller import FileController
 from xorlab.ui.shell.first_paint import AfterFirstPaint
 from xorlab.ui.shell.graph_page import GraphPage
-from xorlab.ui.shell.help_dialogs import ShortcutsDialog
+from xorlab.ui.shell.help_dialogs import ShortcutsDialog, menu_actions
 from xorlab.ui.shell.landscape_page import LandscapePage
 from xorlab.ui.shell.network_views import NetworkViews
 from xorlab.ui.shell.screen_fit import ScreenFit
@@ -278,6 +278,8 @@ class MainWindow(QMainWindow):
     def _size_for_screen(self) -> None:
         """A roomy first size that still fits the screen; saved geometry replaces it."""
         available = screen_fit.available_rect(self)
+        # A small screen's height is the plots': the banner keeps to one line there.
+        self.banner.set_compact(available.height() < COMPACT_BELOW_HEIGHT)
         width = min(DEFAULT_SIZE[0], int(available.width() * 0.94))
         height = min(DEFAULT_SIZE[1], int(available.height() * 0.94))
         self.resize(width, height)
@@ -292,12 +294,13 @@ class MainWindow(QMainWindow):
 
     def show_shortcuts(self) -> None:
         if self._shortcuts_dialog is None:
-            files = self.experiment_files
-            file_actions = [files.new_action, files.open_action, files.save_action]
-            actions = [*file_actions, files.save_as_action, *self.actions.all()]
-            actions += [self.speed.slower_action, self.speed.faster_action]
-            actions += [self.log_cost_action, self.quit_action]
-            self._shortcuts_dialog = ShortcutsDialog(actions, self)
+            # Every menu's, in menu order: a hand-made list had left out the View menu's
+            # (Ctrl+Shift+N, Ctrl+1...) and F1 itself. Find lives on the Graph tab, built
+            # when first shown: named here by its key.
+            find = QAction("Find a node", self)
+            find.setShortcut(QKeySequence.StandardKey.Find)
+            find.setStatusTip("On the Graph tab: select the nodes whose name or op matches")
+            self._shortcuts_dialog = ShortcutsDialog([*menu_actions(self.menuBar()), find], self)
         if self._shortcuts_dialog.isVisible():
             self._shortcuts_dialog.raise_()
         else:

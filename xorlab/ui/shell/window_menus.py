@@ -22,7 +22,14 @@ from xorlab.ui.shell.help_dialogs import about_html
 from xorlab.ui.shell.speed_control import SpeedControl
 
 # View > tab entries: (tab title, menu text); their shortcuts are Ctrl+1, Ctrl+2, ...
-SHOWN_TABS = (("Training", "&Training"), ("Graph", "&Graph"), ("Expression", "E&xpression lab"))
+SHOWN_TABS = (
+    ("Training", "&Training"),
+    ("Graph", "&Graph"),
+    ("Expression", "E&xpression lab"),
+    ("Formulas", "&Formulas"),
+    ("Log", "L&og"),
+    ("Landscape", "Lan&dscape"),
+)
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,7 @@ def build_menus_and_toolbar(window: QMainWindow, parts: MenuParts) -> WindowMenu
     toolbar_action = toolbar.toggleViewAction()
     toolbar_action.setObjectName("action.show_toolbar")
     toolbar_action.setText("&Toolbar")
+    toolbar_action.setStatusTip("Show or hide the toolbar (Train, Pause, Step, Stop, Reset, Speed)")
     view_menu.addAction(toolbar_action)
     view_menu.addSeparator()
     log_cost_action = make_action(

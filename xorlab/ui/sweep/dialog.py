@@ -97,9 +97,13 @@ class SweepDialog(QDialog):
         self.progress.setObjectName("sweep.progress")
         self.progress.setFormat("No sweep yet")
         self.progress.setTextVisible(True)
+        # A bar never given a value shows no text: it read as an empty text field.
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
         self.status = QLabel()
         self.status.setObjectName("sweep.status")
         self.status.setWordWrap(True)
+        self.status.hide()  # until it has something to say: empty, it was a gap above the table
         self.table = SweepTable()
 
         buttons = QHBoxLayout()
@@ -123,6 +127,10 @@ class SweepDialog(QDialog):
         runner.sweep_finished.connect(self._on_sweep_finished)
         runner.sweep_failed.connect(self._on_sweep_failed)
         self.reset_fields()
+
+    def _say(self, text: str) -> None:
+        self.status.setText(text)
+        self.status.setVisible(bool(text))
 
     # --- the form --------------------------------------------------------------------------
 
@@ -247,7 +255,7 @@ class SweepDialog(QDialog):
         self.progress.setRange(0, total)
         self.progress.setValue(0)
         self.progress.setFormat(f"Run 1 of {total}")
-        self.status.setText("Compiling and training in the background…")
+        self._say("Compiling and training in the background…")
         self._update_buttons()
 
     @Slot(object, int, int)
@@ -265,16 +273,16 @@ class SweepDialog(QDialog):
         total = self.progress.maximum()
         if cancelled and len(results) < total:
             self.progress.setFormat(f"Cancelled: {len(results)} of {total} runs")
-            self.status.setText("Cancelled; the table has the runs that finished.")
+            self._say("Cancelled; the table has the runs that finished.")
         else:
             self.progress.setFormat(f"{len(results)} of {total} runs done")
-            self.status.setText("Done. Click a column's title to sort by it.")
+            self._say("Done. Click a column's title to sort by it.")
         self._update_buttons()
 
     @Slot(str)
     def _on_sweep_failed(self, message: str) -> None:
         self.progress.setFormat("Failed")
-        self.status.setText(f"The sweep stopped: {message}")
+        self._say(f"The sweep stopped: {message}")
         self._update_buttons()
 
     # --- export ----------------------------------------------------------------------------
@@ -283,9 +291,9 @@ class SweepDialog(QDialog):
         try:
             write_sweep_csv(Path(path), self.runner.results, self.target_cost)
         except ExperimentError as exc:
-            self.status.setText(f"Cannot export: {exc}")
+            self._say(f"Cannot export: {exc}")
             return False
-        self.status.setText(f"Saved {Path(path).name}")
+        self._say(f"Saved {Path(path).name}")
         return True
 
     @Slot()

@@ -27,11 +27,28 @@ CLICK_SLOP = 4  # pixels a press may move and still count as a click, not a drag
 
 
 class ElidedLabel(QLabel):
-    """A one-line label that ends in "…" rather than pushing its neighbours aside."""
+    """A one-line label that ends in "…" rather than pushing its neighbours aside; cut, its
+    tooltip says it whole (the Graph tab's pane title read "Training step (optimized), d…"
+    at 1366x768, with no way to read the rest)."""
 
     def __init__(self, text: str = "", parent: QWidget | None = None):
         super().__init__(text, parent)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def is_elided(self) -> bool:
+        return self.fontMetrics().horizontalAdvance(self.text()) > self.contentsRect().width()
+
+    def tip(self) -> str:
+        """What hovering shows: the whole text when it is cut (then the label's own tooltip)."""
+        if not self.is_elided():
+            return self.toolTip()
+        return "\n".join(t for t in (self.text(), self.toolTip()) if t)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and self.is_elided():
+            QToolTip.showText(event.globalPos(), self.tip(), self)
+            return True
+        return super().event(event)
 
     def paintEvent(self, event) -> None:
         painter = QPainter(self)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import math
 import os
 import statistics
 import subprocess
@@ -42,7 +43,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from xorlab.app.chunk_plan import ChunkPlan  # noqa: E402
 from xorlab.app.gc_policy import CollectionPolicy  # noqa: E402
-from xorlab.app.pacing import MAX_GIL_FREE_CHUNK_SECONDS  # noqa: E402
+from xorlab.app.pacing import MAX_GIL_FREE_CHUNK_SECONDS, MIN_SECONDS_OFF_THREAD  # noqa: E402
 from xorlab.core.training.presets import PRESETS, preset_spec  # noqa: E402
 from xorlab.core.training.spec import MAX_EPOCHS  # noqa: E402
 from xorlab.core.training.trainer import Trainer  # noqa: E402
@@ -209,6 +210,7 @@ class Variant:
     label: str = ""
     switch_s: float | None = None
     max_chunk_s: float | None = None
+    on_worker: bool = False  # every snapshot finished on the worker's thread (before round 10)
 
     def apply(self, window: MainWindow, app_switch_s: float) -> None:
         """``app_switch_s``: the interval the app set (a variant before may have changed it)."""
@@ -216,6 +218,7 @@ class Variant:
         # Set between segments, with the worker paused: it reads it at its next chunk.
         pacing = window.worker._session.pacing
         pacing.max_chunk_seconds = self.max_chunk_s or MAX_GIL_FREE_CHUNK_SECONDS
+        pacing.min_seconds_off_thread = math.inf if self.on_worker else MIN_SECONDS_OFF_THREAD
 
 
 def worker_chunk_seconds(window: MainWindow) -> float:
@@ -581,6 +584,12 @@ def main() -> int:
         "switch interval and chunks of at most 10 ms",
     )
     parser.add_argument(
+        "--compare-on-worker",
+        action="store_true",
+        help="alternate the segments with ones where every snapshot is evaluated on the "
+        "worker's thread, as before round 10 (app/snapshot_pipeline.py)",
+    )
+    parser.add_argument(
         "--max-chunk-ms",
         type=float,
         help="the longest chunk of a GIL-free loop in every segment (default: the app's)",
@@ -622,6 +631,8 @@ def main() -> int:
             variants.append(Variant(f"chunks <= {ms:g} ms", max_chunk_s=ms / 1000))
         if args.compare_before:
             variants.append(Variant("before round 9", switch_s=0.005, max_chunk_s=0.010))
+        if args.compare_on_worker:
+            variants.append(Variant("snapshots on the worker", on_worker=True))
         if len(variants) == 1:
             variants = [replace(variants[0], label="")]
         for name in args.presets:

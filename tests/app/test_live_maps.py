@@ -93,3 +93,24 @@ def test_a_run_at_rest_gets_the_detailed_map_of_the_networks_outputs(trainer):
     maps = LiveMaps(detail_resolution=32)
     maps.new_run(trainer.dataset, fine)
     assert maps.detail is fine
+
+
+def test_maps_of_given_weights_read_those_not_the_live_ones():
+    # The snapshot thread draws the maps of a snapshot's copied weights while the trainer
+    # trains on (app/snapshot_pipeline.py): the maps are those weights' and that step's.
+    trainer = Trainer(preset_spec("circle"))
+    maps = LiveMaps(coarse_resolution=16, budget=0.0)
+    maps.new_run(trainer.dataset, plane_grid(trainer.dataset, 32))
+    assert not maps.warm_for(trainer)
+    maps.compute(trainer, settled=True)  # the first maps compile the forward pass
+    assert maps.warm_for(trainer)
+    copied = tuple(w.copy() for w in trainer.get_weights())
+    trainer.set_weights([w * 1.5 for w in copied])  # the live weights move on
+    maps.want_neuron_maps(PALETTE)
+    drawn = maps.compute(trainer, settled=False, weights=copied, step=7)
+    assert drawn.step == 7 and drawn.neurons.step == 7 and drawn.grid is maps.coarse
+    net = trainer.spec.network
+    acts = [*net.activations, net.output_activation]
+    expected = forward(list(copied), maps.coarse.points, acts, net.bias)[1][:, 0]
+    np.testing.assert_allclose(drawn.output.ravel(), expected, rtol=0, atol=1e-12)
+    assert not np.allclose(expected, numpy_output(trainer, maps.coarse.points))

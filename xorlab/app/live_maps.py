@@ -12,7 +12,8 @@ contour in steps of 7-10 px; computed once per rest (~15 ms for the spiral's net
 per live frame. Coarse, fine or detailed, the values are the network's own outputs at the
 grid's points.
 
-Qt-free; owned by the training session, on its thread.
+Qt-free; owned by the training session, on its thread (or its snapshot thread: see
+app/snapshot_pipeline.py).
 """
 
 from __future__ import annotations
@@ -91,16 +92,31 @@ class LiveMaps:
             return self.fine
         return self.coarse
 
-    def compute(self, trainer: Trainer, settled: bool, at_rest: bool = False) -> PlaneMaps | None:
-        """The maps of ``trainer``'s current weights, timed for the budget."""
+    def warm_for(self, trainer: Trainer) -> bool:
+        """Whether the maps of ``trainer`` were computed before (their forward pass is
+        compiled, and their cost known)."""
+        return self._timed is not None and self._timed() is trainer
+
+    def compute(
+        self,
+        trainer: Trainer,
+        settled: bool,
+        at_rest: bool = False,
+        weights: tuple[np.ndarray, ...] | None = None,
+        step: int | None = None,
+    ) -> PlaneMaps | None:
+        """The maps of ``trainer``'s current weights (or of ``weights``, from ``step``: then
+        on any thread, once warm_for(trainer); one call at a time), timed for the budget."""
         from xorlab.core.training.plane_maps import plane_maps
 
         grid = self.grid_for(settled, at_rest)
         if grid is None:
             return None
-        wanted = self.palette is not None
+        palette = self.palette  # once: the worker may change it meanwhile
+        wanted = palette is not None
         start = time.perf_counter()
-        maps = plane_maps(trainer, grid, self.neuron_grid if wanted else None, self.palette)
+        neuron_grid = self.neuron_grid if wanted else None
+        maps = plane_maps(trainer, grid, neuron_grid, palette, weights, step)
         self.last_seconds = time.perf_counter() - start
         if self._timed is None or self._timed() is not trainer:
             self._timed = weakref.ref(trainer)

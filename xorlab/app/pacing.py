@@ -16,6 +16,11 @@ them) cost the worker one forward pass over a grid of points (~0.2 ms for XOR; t
 3 tanh layers of 16: ~0.6 ms on 32 x 32 points, 2.4 ms on 64 x 64 with one BLAS thread, see
 app/live_maps.py), so they are computed at most grid_rate times a second and no more often
 than keeps them to GRID_SHARE of training time.
+Beside a loop that releases the GIL, a snapshot whose evaluation takes a millisecond or more
+(a 2-64-64-64-1 net on 2,000 points: ~5 ms) is finished, maps included, on a snapshot thread
+(app/snapshot_pipeline.py), which uses the GUI's core between frames: then the snapshot's
+own share on the worker is only its copies, its maps come with every snapshot, and that
+thread's job is kept to OFF_THREAD_SHARE of a core.
 """
 
 from __future__ import annotations
@@ -31,6 +36,13 @@ GRID_SHARE = 0.06
 # ~5 ms for a 2-64-64-64-1 net on 2,000 points (float64 numpy, no overhead left to cut),
 # which at 60 snapshots a second would take 30% from training.
 SNAPSHOT_SHARE = 0.1
+# A loop that releases the GIL leaves that evaluation, and the maps, to the snapshot thread
+# (app/snapshot_pipeline.py) once it takes this long: the GUI's core does it between frames.
+# Its snapshots are then spaced so that thread takes at most OFF_THREAD_SHARE of that core,
+# the GUI thread's frames GUI_SHARE: ~8 ms a snapshot (the 2-64-64-64-1 net on 2,000 points
+# and its 32 x 32 decision map) allows 37 a second.
+MIN_SECONDS_OFF_THREAD = 0.001
+OFF_THREAD_SHARE = 0.3
 DUE_TOLERANCE = 0.25  # of a chunk's time: a snapshot this early is on time
 # A loop that releases the GIL and computes on the worker's thread (the fused loop, the scan
 # loop on Numba) runs one chunk per snapshot, up to this long (a pause, a stop or a view's
@@ -61,10 +73,16 @@ class SnapshotPacing:
         self.min_grid_interval = 1.0 / grid_rate
         self.grid_seconds = 0.0  # smoothed time a snapshot with the grid took
         self.snapshot_seconds = 0.0  # smoothed time the worker took to make a snapshot
+        # Smoothed CPU time a snapshot's evaluation (Trainer.finish_snapshot) took, on
+        # whichever thread, and the snapshot thread's whole job (with the maps, wall time,
+        # as the GUI's frames: it shares a core), while it has one.
+        self.evaluation_seconds = 0.0
+        self.off_thread_seconds = 0.0
         self.releases_gil = False  # of the current trainer's loop; set when one is built
         # Whether that loop runs one chunk per snapshot (see MAX_GIL_FREE_CHUNK_SECONDS).
         self.long_chunks = False
         self.max_chunk_seconds = MAX_GIL_FREE_CHUNK_SECONDS
+        self.min_seconds_off_thread = MIN_SECONDS_OFF_THREAD  # see off_thread
 
     def should_wait_for_gui(self, milestone: bool) -> bool:
         """After posting a snapshot: let the GUI draw it before computing on?
@@ -78,13 +96,21 @@ class SnapshotPacing:
             return False
         return milestone or not self.releases_gil
 
+    def off_thread(self) -> bool:
+        """Are live snapshots finished on the snapshot thread (app/snapshot_pipeline.py)?
+        Only beside a loop that releases the GIL (one holding it would stop that thread's
+        Python for a whole chunk), and only when their evaluation is worth a thread switch."""
+        return self.releases_gil and self.evaluation_seconds >= self.min_seconds_off_thread
+
     def snapshot_spacing(self) -> float:
         """Seconds from one snapshot to the next."""
         share = GUI_SHARE if self.releases_gil else GUI_SHARE_WHILE_GIL_HELD
+        off_thread = self.off_thread_seconds / OFF_THREAD_SHARE if self.off_thread() else 0.0
         return max(
             self.min_interval,
             self._outbox.frame_seconds / share,
             self.snapshot_seconds / SNAPSHOT_SHARE,
+            off_thread,
         )
 
     def chunk_seconds(self, base: float) -> float:
@@ -124,6 +150,14 @@ class SnapshotPacing:
         old = self.snapshot_seconds
         self.snapshot_seconds = seconds if old == 0 else 0.7 * old + 0.3 * seconds
 
+    def note_evaluation_seconds(self, seconds: float) -> None:
+        """A snapshot's evaluation took ``seconds`` (on the snapshot thread, or not)."""
+        self.evaluation_seconds = _smoothed(self.evaluation_seconds, seconds)
+
+    def note_off_thread_seconds(self, seconds: float) -> None:
+        """The snapshot thread took ``seconds`` to finish a snapshot (maps included)."""
+        self.off_thread_seconds = _smoothed(self.off_thread_seconds, seconds)
+
     def note_grid_seconds(self, seconds: float) -> None:
         old = self.grid_seconds
         self.grid_seconds = seconds if old == 0 else 0.7 * old + 0.3 * seconds
@@ -131,3 +165,7 @@ class SnapshotPacing:
     def grid_spacing(self) -> float:
         """Seconds from one boundary map to the next."""
         return max(self.min_grid_interval, self.grid_seconds / GRID_SHARE)
+
+
+def _smoothed(old: float, new: float) -> float:
+    return new if old == 0 else 0.7 * old + 0.3 * new

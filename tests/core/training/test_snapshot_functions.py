@@ -76,3 +76,44 @@ def test_numpy_code_functions_read_shared_values_check_inputs_and_copy_outputs()
     np.testing.assert_array_equal(f([[1, 2]])[0], [[3.0]])  # ints cast to float64, new w
     with pytest.raises(TypeError):
         f(np.ones(2))  # a vector where a matrix is expected, as pytensor.function says
+
+
+def test_a_snapshot_finished_on_another_thread_is_the_evaluation_of_its_own_step(trainer_for):
+    # The training worker copies a snapshot's parts, trains on, and a thread evaluates the
+    # copies (app/snapshot_pipeline.py): the outputs and costs are those of the copied
+    # step's weights, whatever the trainer holds by then, and equal the numpy network's.
+    import threading
+
+    spec = SPECS["regression-held-out"]  # a held-out set: its outputs and cost too
+    trainer = trainer_for(spec)
+    trainer.start_tiered(background=False)
+    trainer.reset()
+    trainer.run(2 * trainer.steps_per_epoch)
+    parts = trainer.snapshot_parts()
+    weights = [w.copy() for w in trainer.get_weights()]
+    assert parts.step == trainer.step_count and len(parts.history_steps) == 2
+    trainer.run(3 * trainer.steps_per_epoch)  # trains on: the live weights move
+    finished = []
+    thread = threading.Thread(target=lambda: finished.append(trainer.finish_snapshot(parts)))
+    thread.start()
+    thread.join()
+    snap = finished[0]
+    net, tr = spec.network, spec.training
+    acts = [*net.activations, net.output_activation]
+    for X, y, out, cost in [
+        (trainer.dataset.X, trainer.dataset.y, snap.outputs, snap.cost),
+        (trainer.test_dataset.X, trainer.test_dataset.y, snap.test_outputs, snap.test_cost),
+    ]:
+        _, expected = forward(weights, X, acts, net.bias)
+        np.testing.assert_allclose(out, expected, rtol=1e-12, atol=1e-13)
+        ref_cost, _ = cost_and_grads(weights, X, y, acts, net.bias, tr.cost, tr.l2, tr.l1)
+        assert cost == pytest.approx(ref_cost, rel=1e-12, abs=1e-13)
+    assert snap.step == parts.step and snap.weights == parts.weights
+    np.testing.assert_array_equal(snap.history_steps, parts.history_steps)
+    # The next snapshot carries the cost points after the copied ones, none twice.
+    later = trainer.snapshot()
+    assert later.step == trainer.step_count
+    np.testing.assert_array_equal(later.history_steps, [2, 3, 4])
+    live_out, live_cost = trainer.evaluate()
+    np.testing.assert_array_equal(later.outputs, live_out)
+    assert later.cost == live_cost

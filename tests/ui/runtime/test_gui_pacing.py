@@ -16,6 +16,7 @@ from xorlab.app.pacing import (
     GUI_SHARE,
     GUI_SHARE_WHILE_GIL_HELD,
     MAX_GIL_FREE_CHUNK_SECONDS,
+    OFF_THREAD_SHARE,
     SNAPSHOT_SHARE,
     SnapshotPacing,
 )
@@ -427,3 +428,22 @@ def test_the_session_sizes_chunks_to_the_snapshot_spacing_for_a_gil_free_loop(
     assert session.plan.chunk_seconds == pytest.approx(expected)
     # The plan learnt the chunk from whole chunks: steps = rate x chunk time.
     assert trainer.chunks[-1] == int(1e6 * expected)
+
+
+def test_a_costly_evaluation_moves_to_the_snapshot_thread_beside_a_gil_free_loop():
+    free = pacing_with(True, FakeOutbox(frame_seconds=0.001))
+    held = pacing_with(False, FakeOutbox(frame_seconds=0.004))
+    for pacing in (free, held):
+        pacing.note_evaluation_seconds(0.0001)  # a preset's: not worth a thread switch
+        assert not pacing.off_thread()
+        for _ in range(30):
+            pacing.note_evaluation_seconds(0.005)  # 2-64-64-64-1 on 2,000 points
+    assert free.off_thread() and not held.off_thread()  # holding the GIL: never
+    # Off the thread, the worker's own part is the copies; the thread's job over its share
+    # of the GUI's core spaces the snapshots.
+    free.note_snapshot_seconds(0.0001)
+    free.note_off_thread_seconds(0.008)
+    assert free.snapshot_spacing() == pytest.approx(0.008 / OFF_THREAD_SHARE)
+    held.note_off_thread_seconds(0.008)  # not its spacing: it has no snapshot thread
+    held.note_snapshot_seconds(0.0001)
+    assert held.snapshot_spacing() == pytest.approx(0.004 / GUI_SHARE_WHILE_GIL_HELD)

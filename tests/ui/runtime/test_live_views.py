@@ -3,6 +3,8 @@ skip redraws and catch up when shown; the diagram paces its redraws by its paint
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from PySide6.QtGui import QPainter
@@ -191,3 +193,104 @@ def test_the_diagram_redraws_as_often_as_its_paint_time_allows(qtbot, circle):
     assert "redrawn every" not in diagram.status.text()
     # So slow that even settled it stays without antialiasing (it would triple the time).
     assert not diagram.view.renderHints() & QPainter.RenderHint.Antialiasing
+
+
+def test_snapshots_finished_on_the_snapshot_thread_are_whole_in_order_and_exact(qtbot, monkeypatch):
+    # Every evaluation counts as costly here, so the fused loop's live snapshots are all
+    # finished on the snapshot thread (app/snapshot_pipeline.py): they must arrive in step
+    # order, carry every cost point once, and hold their own step's outputs and maps.
+    import threading
+
+    from xorlab.app import pacing
+
+    monkeypatch.setattr(pacing, "MIN_SECONDS_OFF_THREAD", 0.0)
+    threads: set[str] = set()
+    finish = Trainer.finish_snapshot
+
+    def recording_finish(self, parts):
+        threads.add(threading.current_thread().name)
+        return finish(self, parts)
+
+    monkeypatch.setattr(Trainer, "finish_snapshot", recording_finish)
+    spec = BIAS.with_changes(training={"epochs": MAX_EPOCHS})
+    worker = TrainingWorker()
+    snapshots: list[TrainingSnapshot] = []
+    states: list[str] = []
+    engines: list[str] = []
+    worker.snapshot_ready.connect(snapshots.append)
+    worker.state_changed.connect(states.append)
+    worker.engine_chosen.connect(engines.append)
+    worker.start()
+    try:
+        worker.set_spec(spec)
+        qtbot.waitUntil(lambda: states[-1:] == ["ready"], timeout=WAIT_MS)
+        worker.set_neuron_maps(style.map_palette())
+        worker.train()
+        # Only beside a loop that releases the GIL (the fused one, after the quick tier).
+        qtbot.waitUntil(lambda: engines[-1:] == ["fused"], timeout=WAIT_MS)
+        fast_from = len(snapshots)
+        qtbot.waitUntil(lambda: len(snapshots) > fast_from + 10, timeout=WAIT_MS)
+        worker.pause()
+        qtbot.waitUntil(lambda: states[-1:] == ["paused"], timeout=WAIT_MS)
+    finally:
+        assert worker.shutdown(WAIT_MS)
+    assert any(name.startswith("xorlab-snapshot") for name in threads)
+    steps = [s.step for s in snapshots]
+    assert steps == sorted(steps)
+    epochs = np.concatenate([s.history_steps for s in snapshots])
+    # Each cost point once and in order (a long run's history thins out, so not every epoch).
+    assert epochs[0] == 0 and np.all(np.diff(epochs) > 0) and epochs[-1] < snapshots[-1].epoch
+    trainer = Trainer(spec)
+    for snap in snapshots:
+        out = numpy_layers(spec, snap.weights, trainer.dataset.X)[-1]
+        np.testing.assert_allclose(snap.outputs, out, rtol=0, atol=1e-12)
+        if snap.plane is not None:
+            assert snap.plane.step == snap.step
+            grid_out = numpy_layers(spec, snap.weights, snap.plane.grid.points)[-1][:, 0]
+            np.testing.assert_allclose(snap.plane.output.ravel(), grid_out, rtol=0, atol=1e-12)
+
+
+def test_a_slow_diagram_asks_for_neuron_maps_only_before_its_redraws(qtbot, circle):
+    # Redrawn every 2 s while training, the diagram has the worker compute neuron maps only
+    # shortly before a redraw, and its redraw waits for a snapshot that carries them.
+    from xorlab.core.training.neuron_maps import map_grid
+    from xorlab.core.training.plane_maps import plane_maps
+    from xorlab.ui.network.diagram import MAPS_LEAD
+
+    dataset, grid, first, second = circle
+    trainer = Trainer(preset_spec("circle").with_changes(training={"epochs": MAX_EPOCHS}))
+    trainer.set_weights(list(second.weights))
+    with_maps = plane_maps(trainer, grid, map_grid(dataset), style.map_palette())
+    second = replace(second, plane=with_maps)  # the worker's live maps, neurons included
+    source = EditSource()
+    asked: list = []
+    source.set_neuron_maps = asked.append
+    source.state = "training"
+    diagram = NetworkDiagram(source)
+    qtbot.addWidget(diagram)
+    diagram.resize(400, 400)
+    diagram.show()
+    now = [100.0]
+    diagram.clock = lambda: now[0]
+    diagram.view.fast_paint_seconds = 0.02  # over the lag budget: every 2 s
+    interval = diagram.redraw_interval()
+    assert interval == pytest.approx(2.0)
+    diagram.on_run_reset(dataset)
+    no_maps = replace(second, plane=None)
+    diagram.on_snapshot(first)  # has the maps: drawn
+    assert diagram.redraws == 1 and asked[-1] is None  # none until shortly before the next
+    now[0] += 1.0
+    diagram.on_snapshot(no_maps)
+    assert diagram.redraws == 1 and asked[-1] is None
+    now[0] += interval - 1.0 - MAPS_LEAD / 2  # within the lead: asked for
+    diagram.on_snapshot(no_maps)
+    assert asked[-1] is not None and diagram.redraws == 1
+    now[0] += MAPS_LEAD  # due, but the snapshot has no maps yet: waits for one that has
+    diagram.on_snapshot(no_maps)
+    assert diagram.redraws == 1
+    diagram.on_snapshot(second)
+    assert diagram.redraws == 2 and asked[-1] is None
+    assert diagram.scene.weight_at(0, 0, 0) == second.weights[0][0, 0]
+    source.state = "paused"
+    source.state_changed.emit("paused")  # settled: maps with every snapshot again
+    assert asked[-1] is not None

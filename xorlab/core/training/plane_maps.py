@@ -7,7 +7,8 @@ thread, and leave it ready to draw: the contour as segments, each neuron's map a
 picture. The values are the real network's outputs at the grid's points, whatever the
 resolution: a coarse grid while training is fewer points, not an approximation.
 
-Threads: call on the thread that owns the trainer (its compiled forward pass has one owner).
+Threads: call on the thread that owns the trainer, or anywhere with ``weights`` and ``step``
+given (the forward pass takes the weights as inputs, and its calls hold a lock).
 """
 
 from __future__ import annotations
@@ -61,10 +62,15 @@ def plane_maps(
     neuron_grid: PlaneGrid | None = None,
     palette: np.ndarray | None = None,
     weights: Sequence[np.ndarray] | None = None,
+    step: int | None = None,
 ) -> PlaneMaps:
     """The decision map on ``grid`` and, with ``neuron_grid``, every neuron's map there
     (as pictures too when a ``palette`` (256, 4) uint8 is given), for ``weights`` (default:
-    the trainer's current ones), in one call of the forward pass."""
+    the trainer's current ones), in one call of the forward pass. ``step``: the step those
+    weights are from (default: the trainer's). Given both, this reads nothing the trainer
+    changes while it trains, so it may run on another thread (app/snapshot_pipeline.py)."""
+    if step is None:
+        step = trainer.step_count
     points = grid.points
     if neuron_grid is not None:
         points = np.concatenate([grid.points, neuron_grid.points])
@@ -81,11 +87,11 @@ def plane_maps(
             grid=neuron_grid,
             inputs=input_values(trainer, neuron_grid.points).reshape(m, m, -1),  # features too
             layers=tuple(a[n:].reshape(m, m, a.shape[1]) for a in layers),
-            step=trainer.step_count,
+            step=step,
         )
         if palette is not None:
             images = neuron_images(neurons, trainer.spec.network, palette)
-    return PlaneMaps(grid, output, contour, neurons, images, trainer.step_count)
+    return PlaneMaps(grid, output, contour, neurons, images, step)
 
 
 def decision_values(

@@ -66,6 +66,12 @@ PAINT_SHARE = 0.25
 LAG_BUDGET = 0.016
 SLOW_PAINT_SHARE = 0.01
 MAX_SMOOTH_PAINT = 0.1  # seconds a jagged repaint may take for the settled one to be smooth
+# A diagram redrawn this seldom while training (or less often) asks the worker for its neuron
+# maps only MAPS_LEAD seconds before its next redraw, and waits for a snapshot carrying them
+# (at most one more interval): in every snapshot they cost the snapshot's job ~2 ms for the
+# 2-64-64-64-1 net (a fifth of it, app/snapshot_pipeline.py), for one redraw in ~60.
+MAPS_ON_DEMAND_INTERVAL = 0.25
+MAPS_LEAD = 0.1
 
 
 class NetworkDiagram(QWidget):
@@ -172,7 +178,10 @@ class NetworkDiagram(QWidget):
         start = time.perf_counter()
         now = self.clock()
         interval = self.redraw_interval()
-        if self._training() and now - self._last_drawn < interval:
+        self._tell_worker_about_maps()  # on demand: asked for shortly before a redraw
+        if self._training() and (
+            now - self._last_drawn < interval or self._waits_for_maps(snapshot, now, interval)
+        ):
             self._skipped = snapshot  # a later one (or the settled one) is drawn instead
             if interval >= 1.0 and not self._slow_note:
                 self._slow_note = True
@@ -211,6 +220,22 @@ class NetworkDiagram(QWidget):
         elif getattr(self.source, "state", "") != RunState.TRAINING or self._replaying():
             self.request_maps()  # a step, an edit, a replayed epoch: maps for these weights
         self.update_seconds = [*self.update_seconds[-199:], time.perf_counter() - start]
+        self._tell_worker_about_maps()  # drawn: on demand, none until shortly before the next
+
+    def _maps_on_demand(self, interval: float) -> bool:
+        return self._training() and interval >= MAPS_ON_DEMAND_INTERVAL
+
+    def _waits_for_maps(self, snapshot: TrainingSnapshot, now: float, interval: float) -> bool:
+        """A redraw that is due waits for a snapshot with the neuron maps the worker was
+        asked for, up to one more interval (they come with the snapshots that have maps)."""
+        plane = snapshot.plane
+        has_maps = plane is not None and plane.neuron_images is not None
+        return (
+            bool(self._live_maps)
+            and self._maps_on_demand(interval)
+            and not has_maps
+            and now - self._last_drawn < 2 * interval
+        )
 
     def _note_slow_pictures(self) -> None:
         """Say so when the lines' pictures, painted on their thread, follow the weights
@@ -314,6 +339,9 @@ class NetworkDiagram(QWidget):
     def _tell_worker_about_maps(self) -> None:
         """Live neuron maps in the snapshots only while someone can see them."""
         wanted = self.isVisible() and self.maps_box.isChecked()
+        interval = self.redraw_interval()
+        if wanted and self._maps_on_demand(interval):
+            wanted = self.clock() - self._last_drawn >= interval - MAPS_LEAD
         setter = getattr(self.source, "set_neuron_maps", None)
         if setter is None or wanted == self._live_maps:
             return
@@ -369,6 +397,7 @@ class NetworkDiagram(QWidget):
         # of lines): antialiasing triples it, and the window would freeze for a second.
         slow = self.view.fast_paint_seconds > MAX_SMOOTH_PAINT and self.pictures is None
         self.view.set_fast(state == RunState.TRAINING or slow)
+        self._tell_worker_about_maps()  # settled: maps with every snapshot again
         if state != RunState.TRAINING and self._slow_note:
             self._slow_note = False
             self._set_status("Hover over a line to read its weight; click it to edit.")

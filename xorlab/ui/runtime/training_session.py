@@ -45,6 +45,7 @@ from xorlab.app.live_maps import LiveMaps
 from xorlab.app.pacing import SnapshotPacing
 from xorlab.app.requests import Requests, compile_key
 from xorlab.app.run_state import STEPPABLE, RunState
+from xorlab.app.snapshot_pipeline import SnapshotPipeline
 from xorlab.app.trainer_jobs import PendingJobs
 from xorlab.core.first_imports import import_pytensor
 from xorlab.core.training.datasets import (
@@ -123,7 +124,9 @@ class TrainingSession(QObject):
         mode: str | None,
     ):
         super().__init__()
-        self._outbox = outbox
+        # Every post waits for the snapshot the snapshot thread is finishing: items keep
+        # their order (app/snapshot_pipeline.py).
+        self._outbox = SnapshotPipeline(outbox)
         self._requests = requests
         self.plan = ChunkPlan(chunk_seconds)
         self.base_chunk_seconds = chunk_seconds  # pacing.chunk_seconds lengthens it
@@ -163,6 +166,7 @@ class TrainingSession(QObject):
         if name == "shutdown":
             self._timer.stop()
             self._handover_timer.stop()
+            self._outbox.close()  # the snapshot in flight, posted
             self._trainer = None  # compiled functions are released on their owner thread
             QThread.currentThread().quit()
             return
@@ -348,6 +352,7 @@ class TrainingSession(QObject):
 
         self._timer.stop()
         self._handover_timer.stop()
+        self._outbox.wait()  # the snapshot thread done with this run's maps before new_run
         self._trainer = None
         self._tier = ""
         self._failure_posted = False
@@ -473,7 +478,14 @@ class TrainingSession(QObject):
             and self._grid is not None
             and (force or now - self._last_grid_time >= self.pacing.grid_spacing())
         )
+        # Off the thread once the maps' forward pass is compiled (a trainer's first maps).
+        warm = self._grid is None or self.maps.warm_for(trainer)
+        if not force and warm and self.pacing.off_thread():
+            return self._publish_off_thread(trainer, now, maps)
+        self._outbox.wait()  # the snapshot thread's, first: its maps and history come before
+        cpu = time.thread_time()  # CPU, not wall: a busy machine must not flip the choice
         snapshot = trainer.snapshot()
+        self.pacing.note_evaluation_seconds(time.thread_time() - cpu)
         self.pacing.note_snapshot_seconds(time.perf_counter() - now)
         if with_grid:
             # A forced snapshot is one the run settles on (or a milestone): the fine map.
@@ -484,6 +496,35 @@ class TrainingSession(QObject):
         if with_grid:
             self._last_grid_time = now
         self._last_post = self._outbox.post("snapshot", snapshot, self._progress_args())
+        return True
+
+    def _publish_off_thread(self, trainer: Trainer, now: float, maps: bool) -> bool:
+        """A live snapshot finished on the snapshot thread (app/snapshot_pipeline.py), with
+        its maps (the thread's share spaces them, pacing.snapshot_spacing); none while the
+        last one is still being finished."""
+        if self._outbox.busy():
+            return False
+        parts = trainer.snapshot_parts()
+        self.pacing.note_snapshot_seconds(time.perf_counter() - now)
+        progress = self._progress_args()
+        live_maps = self.maps if maps and self._grid is not None else None
+        pacing = self.pacing
+
+        def finish():  # on the snapshot thread: reads only parts and what never changes
+            start, cpu = time.perf_counter(), time.thread_time()
+            snapshot = trainer.finish_snapshot(parts)
+            pacing.note_evaluation_seconds(time.thread_time() - cpu)
+            if live_maps is not None:
+                plane = live_maps.compute(trainer, False, weights=parts.weights, step=parts.step)
+                if plane is not None:
+                    snapshot = replace(snapshot, grid_outputs=plane.output, plane=plane)
+            pacing.note_off_thread_seconds(time.perf_counter() - start)
+            return snapshot, progress
+
+        self._outbox.submit(finish)
+        self._last_snapshot_time = now
+        if live_maps is not None:
+            self._last_grid_time = now
         return True
 
     def _with_maps(self, trainer: Trainer, snapshot, settled: bool, at_rest: bool = False):

@@ -36,7 +36,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as the app sets it (xorlab/cli.py)
 
 import numpy as np  # noqa: E402
-from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer  # noqa: E402
+from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, Qt, QTimer  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -45,6 +45,7 @@ from xorlab.app.gc_policy import CollectionPolicy  # noqa: E402
 from xorlab.app.pacing import MAX_GIL_FREE_CHUNK_SECONDS  # noqa: E402
 from xorlab.core.training.presets import PRESETS, preset_spec  # noqa: E402
 from xorlab.core.training.spec import MAX_EPOCHS  # noqa: E402
+from xorlab.core.training.strategies import jax_loop  # noqa: E402
 from xorlab.core.training.trainer import Trainer  # noqa: E402
 from xorlab.ui.runtime import gui_gc  # noqa: E402
 from xorlab.ui.shell.main_window import MainWindow  # noqa: E402
@@ -158,6 +159,24 @@ class LegacyGcPolicy(CollectionPolicy):
         return 500
 
 
+class PaintCounter(QObject):
+    """Counts the paint events the diagram's view receives. Its paint time (``paint_seconds``,
+    smoothed, network/view.py) changes only when it paints: read once per row, it showed the
+    same figure in every row, the last paint's, also where the view never painted (the dock
+    closed, or Qt did not repaint). A row shows it only if the view painted in that row."""
+
+    def __init__(self, view):
+        super().__init__()
+        self.view = view
+        self.paints = 0
+        view.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.paints += 1
+        return False
+
+
 class LagProbe:
     """A 5 ms precise timer; lag = how much later than its interval each tick came."""
 
@@ -209,10 +228,12 @@ class Variant:
     label: str = ""
     switch_s: float | None = None
     max_chunk_s: float | None = None
+    jax_ahead: bool = True  # the JAX loop starts the next chunk's first part (jax_loop.py)
 
     def apply(self, window: MainWindow, app_switch_s: float) -> None:
         """``app_switch_s``: the interval the app set (a variant before may have changed it)."""
         sys.setswitchinterval(self.switch_s if self.switch_s is not None else app_switch_s)
+        jax_loop.RUN_AHEAD = self.jax_ahead
         # Set between segments, with the worker paused: it reads it at its next chunk.
         pacing = window.worker._session.pacing
         pacing.max_chunk_seconds = self.max_chunk_s or MAX_GIL_FREE_CHUNK_SECONDS
@@ -277,6 +298,7 @@ def train_for(
     probe = LagProbe()
     collections = GcProbe()
     diagram = window.network_views.diagram
+    paints = PaintCounter(diagram.view)
     results = []
     segments = max(segments, len(variants))
     per_variant = {v: {"steps": 0, "seconds": 0.0, "segments": []} for v in variants}
@@ -293,6 +315,7 @@ def train_for(
             received[key] = 0
         collections.start()
         diagram_redraws = diagram.redraws
+        paints_before = paints.paints
         before = window.last_snapshot.step
         probe.start()
         start = time.perf_counter()
@@ -324,12 +347,14 @@ def train_for(
                 "lags": lags,
                 "received": dict(received),
                 "diagram_redraws": diagram.redraws - diagram_redraws,
+                "diagram_paints": paints.paints - paints_before,
                 "gc": {g: list(collections.seconds[g]) for g in range(3)},
             }
         )
     Variant().apply(window, switch_before)
     window.worker.snapshot_ready.disconnect(on_snapshot)
     window.worker.progress.disconnect(on_progress)
+    diagram.view.viewport().removeEventFilter(paints)
     for variant in variants:
         bucket = per_variant[variant]
         parts = bucket["segments"]
@@ -360,7 +385,13 @@ def train_for(
                 "neuron_maps_per_s": totals["neuron_maps"] / gui_seconds,
                 "dock": window.network_views.dock.isVisible(),
                 "diagram_redraws_per_s": sum(p["diagram_redraws"] for p in parts) / gui_seconds,
-                "diagram_paint_ms": diagram.view.paint_seconds * 1000,
+                "diagram_paints_per_s": sum(p["diagram_paints"] for p in parts) / gui_seconds,
+                # The view's smoothed paint time, if it painted in this row (None: it did not).
+                "diagram_paint_ms": (
+                    diagram.view.paint_seconds * 1000
+                    if any(p["diagram_paints"] for p in parts)
+                    else None
+                ),
                 "points_received_per_s": totals["points"] / gui_seconds,
                 "points_on_curve": int(len(window.cost_plot.curve.xData)),
                 "gc_collections": [sum(len(p["gc"][g]) for p in parts) for g in range(3)],
@@ -486,6 +517,7 @@ def print_row(name: str, r: dict) -> None:
     dock = "open" if r["dock"] else "closed"
     if r["variant"]:
         dock += f" ({r['variant']})"
+    paint = "-" if r["diagram_paint_ms"] is None else f"{r['diagram_paint_ms']:.1f}ms"
     engine = r["strategy"]
     if r.get("headless_strategy", engine) != engine:
         engine += f" (headless {r['headless_strategy']})"
@@ -494,13 +526,13 @@ def print_row(name: str, r: dict) -> None:
         f"{r['lag_p99_ms']:6.2f}ms {r['lag_max_ms']:6.1f}ms  {r['gui_steps_per_s']:12,.0f} "
         f"{headless:12,.0f} {r['rate_ratio']:6.2f}  {r['snapshots_per_s']:9.1f} "
         f"{r['maps_per_s']:6.1f} {r['neuron_maps_per_s']:6.1f} "
-        f"{r['diagram_redraws_per_s']:7.1f} {r['diagram_paint_ms']:5.1f}ms "
+        f"{r['diagram_redraws_per_s']:7.1f} {paint:>7} "
         f"{r['points_received_per_s']:9,.0f}"
     )
     print(
         f"  {'':<12} cycle collections by generation {r['gc_collections']}, full ones took "
-        f"{r['gc_full_ms']} ms, young ones <= {r['gc_young_max_ms']:.1f} ms; segment ratios "
-        f"{r['segment_ratios']}"
+        f"{r['gc_full_ms']} ms, young ones <= {r['gc_young_max_ms']:.1f} ms; diagram painted "
+        f"{r['diagram_paints_per_s']:.1f}/s; segment ratios {r['segment_ratios']}"
     )
 
 
@@ -581,6 +613,12 @@ def main() -> int:
         "switch interval and chunks of at most 10 ms",
     )
     parser.add_argument(
+        "--compare-no-ahead",
+        action="store_true",
+        help="alternate the segments with ones where the JAX loop does not start the next "
+        "chunk's first part before it returns (the loop of before round 10)",
+    )
+    parser.add_argument(
         "--max-chunk-ms",
         type=float,
         help="the longest chunk of a GIL-free loop in every segment (default: the app's)",
@@ -620,6 +658,8 @@ def main() -> int:
         if args.compare_max_chunk_ms:
             ms = args.compare_max_chunk_ms
             variants.append(Variant(f"chunks <= {ms:g} ms", max_chunk_s=ms / 1000))
+        if args.compare_no_ahead:
+            variants.append(Variant("jax not ahead", jax_ahead=False))
         if args.compare_before:
             variants.append(Variant("before round 9", switch_s=0.005, max_chunk_s=0.010))
         if len(variants) == 1:

@@ -239,6 +239,13 @@ class Variant:
         pacing.max_chunk_seconds = self.max_chunk_s or MAX_GIL_FREE_CHUNK_SECONDS
 
 
+def ahead_counts(window: MainWindow) -> tuple[int, int]:
+    """The window's JAX loop's chunks begun by the part run ahead, and parts dropped."""
+    trainer = window.worker._session._trainer
+    loop = trainer.running_loop if trainer is not None else None
+    return getattr(loop, "ahead_used", 0), getattr(loop, "ahead_dropped", 0)
+
+
 def worker_chunk_seconds(window: MainWindow) -> float:
     """The chunk length the worker's plan aimed at last: the headless side runs the same."""
     return window.worker._session.plan.chunk_seconds
@@ -316,6 +323,7 @@ def train_for(
         collections.start()
         diagram_redraws = diagram.redraws
         paints_before = paints.paints
+        ahead_before = ahead_counts(window)
         before = window.last_snapshot.step
         probe.start()
         start = time.perf_counter()
@@ -344,6 +352,7 @@ def train_for(
                 "headless_steps_per_s": baseline,
                 "ratio": steps / elapsed / baseline,
                 "chunk_seconds": chunk_seconds,
+                "ahead": [b - a for a, b in zip(ahead_before, ahead_counts(window), strict=True)],
                 "lags": lags,
                 "received": dict(received),
                 "diagram_redraws": diagram.redraws - diagram_redraws,
@@ -380,6 +389,8 @@ def train_for(
                 "rate_ratio": gui_rate / headless_mean,
                 "segment_ratios": [round(p["ratio"], 3) for p in parts],
                 "chunk_ms": [round(p["chunk_seconds"] * 1000, 1) for p in parts],
+                # JAX: chunks begun by the part run ahead, and parts dropped (jax_loop.py)
+                "jax_ahead_used_dropped": [sum(p["ahead"][i] for p in parts) for i in (0, 1)],
                 "snapshots_per_s": totals["snapshots"] / gui_seconds,
                 "maps_per_s": totals["maps"] / gui_seconds,
                 "neuron_maps_per_s": totals["neuron_maps"] / gui_seconds,
@@ -533,6 +544,11 @@ def print_row(name: str, r: dict) -> None:
         f"  {'':<12} cycle collections by generation {r['gc_collections']}, full ones took "
         f"{r['gc_full_ms']} ms, young ones <= {r['gc_young_max_ms']:.1f} ms; diagram painted "
         f"{r['diagram_paints_per_s']:.1f}/s; segment ratios {r['segment_ratios']}"
+        + (
+            "; JAX chunks begun ahead {}, parts dropped {}".format(*r["jax_ahead_used_dropped"])
+            if r["strategy"] == "jax"
+            else ""
+        )
     )
 
 

@@ -242,7 +242,8 @@ class Variant:
 def ahead_counts(window: MainWindow) -> tuple[int, int]:
     """The window's JAX loop's chunks begun by the part run ahead, and parts dropped."""
     trainer = window.worker._session._trainer
-    loop = trainer.running_loop if trainer is not None else None
+    # Not running_loop: during the upgrade's race, reading it picks the next lap's loop.
+    loop = trainer._fast_loop if trainer is not None else None
     return getattr(loop, "ahead_used", 0), getattr(loop, "ahead_dropped", 0)
 
 

@@ -228,12 +228,14 @@ class Variant:
     label: str = ""
     switch_s: float | None = None
     max_chunk_s: float | None = None
-    jax_ahead: bool = True  # the JAX loop starts the next chunk's first part (jax_loop.py)
+    # The share of a chunk the JAX loop runs of the next one ahead (jax_loop.py; 0: none;
+    # None: sized by the gaps between chunks, as the app runs)
+    jax_ahead: float | None = None
 
     def apply(self, window: MainWindow, app_switch_s: float) -> None:
         """``app_switch_s``: the interval the app set (a variant before may have changed it)."""
         sys.setswitchinterval(self.switch_s if self.switch_s is not None else app_switch_s)
-        jax_loop.RUN_AHEAD = self.jax_ahead
+        jax_loop.AHEAD_SHARE = self.jax_ahead
         # Set between segments, with the worker paused: it reads it at its next chunk.
         pacing = window.worker._session.pacing
         pacing.max_chunk_seconds = self.max_chunk_s or MAX_GIL_FREE_CHUNK_SECONDS
@@ -630,10 +632,10 @@ def main() -> int:
         "switch interval and chunks of at most 10 ms",
     )
     parser.add_argument(
-        "--compare-no-ahead",
-        action="store_true",
-        help="alternate the segments with ones where the JAX loop does not start the next "
-        "chunk's first part before it returns (the loop of before round 10)",
+        "--compare-ahead",
+        type=float,
+        help="alternate the segments with ones where the JAX loop runs this share of a chunk "
+        "of the next one ahead (0: none, the loop of before round 10)",
     )
     parser.add_argument(
         "--max-chunk-ms",
@@ -675,8 +677,9 @@ def main() -> int:
         if args.compare_max_chunk_ms:
             ms = args.compare_max_chunk_ms
             variants.append(Variant(f"chunks <= {ms:g} ms", max_chunk_s=ms / 1000))
-        if args.compare_no_ahead:
-            variants.append(Variant("jax not ahead", jax_ahead=False))
+        if args.compare_ahead is not None:
+            share = args.compare_ahead
+            variants.append(Variant(f"jax ahead {share:g}", jax_ahead=share))
         if args.compare_before:
             variants.append(Variant("before round 9", switch_s=0.005, max_chunk_s=0.010))
         if len(variants) == 1:

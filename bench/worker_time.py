@@ -361,10 +361,10 @@ def main() -> int:
     )
     parser.add_argument("--profile", action="store_true", help="cProfile the worker's ticks")
     parser.add_argument(
-        "--compare-no-ahead",
-        action="store_true",
+        "--compare-ahead",
+        type=float,
         help="measure every row twice, back to back: the JAX loop running the next chunk's "
-        "first part ahead (as the app does), then not",
+        "first part ahead as the app does, then this share of a chunk (0: none)",
     )
     parser.add_argument(
         "--engine",
@@ -401,7 +401,9 @@ def main() -> int:
             sys.setswitchinterval(args.switch_ms / 1000)
         intervals[0] = sys.getswitchinterval()
         print(f"GIL switch interval {intervals[0] * 1000:g} ms")
-        aheads = (True, False) if args.compare_no_ahead else (True,)
+        aheads: tuple[float | None, ...] = (None,)
+        if args.compare_ahead is not None:
+            aheads += (args.compare_ahead,)
         rows = [
             (n, d, i, a) for n in args.presets for d in docks for i in intervals for a in aheads
         ]
@@ -411,9 +413,9 @@ def main() -> int:
             if len(intervals) > 1:
                 key += f" switch {interval * 1000:g} ms"
             if len(aheads) > 1:
-                key += " ahead" if ahead else " not ahead"
+                key += " ahead as the app runs" if ahead is None else f" ahead {ahead:g}"
             sys.setswitchinterval(interval)
-            jax_loop.RUN_AHEAD = ahead
+            jax_loop.AHEAD_SHARE = ahead
             try:
                 runs[key] = r = measure(window, endless(name), args.seconds)
             except Exception as exc:  # one preset's failure must not hide the others

@@ -37,7 +37,8 @@ def test_chunks_longer_than_a_call_and_starting_mid_epoch_give_the_oracles_numbe
     assert_trained_like_reference(POINTS, t, 50, costs)
 
 
-def test_chunks_begun_by_the_part_run_ahead_give_the_oracles_numbers():
+def test_chunks_begun_by_the_part_run_ahead_give_the_oracles_numbers(monkeypatch):
+    monkeypatch.setattr(jax_loop_module, "AHEAD_SHARE", 0.5)  # not sized by the clock
     # Each run starts half its length ahead: 10 -> 5 ahead, used whole by the 5; the 5 -> 2,
     # used by the 20 with 18 more; the 20 -> 10, dropped by the 3; the 3 -> 1, used by the 40.
     t = Trainer(POINTS, strategy="jax")
@@ -47,7 +48,8 @@ def test_chunks_begun_by_the_part_run_ahead_give_the_oracles_numbers():
     assert_trained_like_reference(POINTS, t, 78, costs)
 
 
-def test_a_state_or_rate_set_between_chunks_is_what_the_next_chunk_trains_from():
+def test_a_state_or_rate_set_between_chunks_is_what_the_next_chunk_trains_from(monkeypatch):
+    monkeypatch.setattr(jax_loop_module, "AHEAD_SHARE", 0.5)
     t = Trainer(POINTS, strategy="jax")  # 4 steps an epoch: 8 steps end where they began
     start = t.get_state()
     first = t.run(8)  # runs 4 steps ahead from batch 0, on the state after its 8
@@ -65,6 +67,15 @@ def test_a_state_or_rate_set_between_chunks_is_what_the_next_chunk_trains_from()
     np.testing.assert_array_equal(changed.costs, other.run(6).costs)
     for a, b in zip(t.get_state(), other.get_state(), strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_the_part_run_ahead_covers_the_gaps_between_runs_up_to_half_a_run():
+    # 2 ms between runs at 20 us a step: 1.5 x 100 steps, of a run of 1000 steps.
+    assert jax_loop_module.ahead_steps(1000, 0.002, 20e-6) == 150
+    assert jax_loop_module.ahead_steps(100, 0.002, 20e-6) == 50  # at most half the run
+    assert jax_loop_module.ahead_steps(1000, 0.0, 20e-6) == 0  # no gap: nothing ahead
+    assert jax_loop_module.ahead_steps(1000, 0.002, 0.0) == 500  # no step time yet
+    assert jax_loop_module.ahead_steps(1, 0.002, 20e-6) == 0
 
 
 def test_one_compile_serves_every_chunk_length_and_every_trainer_of_the_network():

@@ -24,9 +24,10 @@ Running ahead: XLA computes a call on its own thread (``tf_XLAEigen``), and JAX 
 the call at once. Without more, that thread idles from the end of one chunk to the next call:
 while the caller copies the results, makes a snapshot, posts it and, in the window, waits to
 take the GIL back from a GUI thread that holds it through its painting. So each ``run``
-starts the next chunk's first part (half this one, from the state it leaves) before it
-returns; the next ``run`` uses it when it asks for at least those steps from that very state
-(the same values bit for bit, batch, learning rate and batches), and otherwise drops it. A
+starts the next chunk's first part (from the state it leaves) before it returns, as many
+steps as the caller's time between runs lasted lately (``ahead_steps``); the next ``run``
+uses it when it asks for at least those steps from that very state (the same values bit
+for bit, batch, learning rate and batches), and otherwise drops it. A
 chunk split into two calls is the same steps on the same compiled code, so the numbers are
 the ones a single call gives.
 """
@@ -34,6 +35,7 @@ the ones a single call gives.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -61,9 +63,29 @@ BLOCK = 4096
 REWRITES = ("fast_run", "jax")
 EXCLUDED = ("cxx_only", "BlasOpt", "inplace", "local_careduce_fusion")
 
-# Whether each run starts the next chunk's first part (see the module docstring); read at
-# every run, so a bench can compare both in one process (bench/gui.py --compare-no-ahead).
-RUN_AHEAD = True
+# A fixed share of a run's steps to run of the next chunk ahead instead of ``ahead_steps``'
+# (0: none; None: ahead_steps). Read at every run: a bench compares in one process
+# (bench/gui.py --compare-ahead), a test counts parts used and dropped whatever the clock.
+AHEAD_SHARE: float | None = None
+# At most this share of a run ahead: the worker cuts a chunk to end when a snapshot is due,
+# to a quarter of its usual length at the least (app/pacing.py, DUE_TOLERANCE), and a part
+# run ahead longer than the chunk asked for is dropped (its compute lost). In the window
+# (bench/gui.py --compare-ahead, load 7-8) a half dropped 5-15% of its parts, a quarter
+# 0-2%; the 2-64-64-64-1 net, whose snapshots take the worker ~5 ms, gained from a half.
+MAX_AHEAD_SHARE = 0.5
+GAP_MARGIN = 1.5  # run ahead that much longer than the gaps lately
+GAP_SMOOTHING = 0.3  # weight of the newest gap
+MAX_GAP_SECONDS = 0.05  # a longer gap is a pause, not the worker's work between chunks
+
+
+def ahead_steps(n_steps: int, gap_seconds: float, step_seconds: float) -> int:
+    """Steps to run ahead after a run of ``n_steps``: enough to keep XLA's thread computing
+    through the caller's usual time between runs (``gap_seconds``, smoothed), at
+    ``step_seconds`` a step, and at most MAX_AHEAD_SHARE of the run."""
+    most = int(n_steps * MAX_AHEAD_SHARE)
+    if step_seconds <= 0:
+        return most
+    return min(most, int(np.ceil(GAP_MARGIN * gap_seconds / step_seconds)))
 
 
 @dataclass(eq=False)
@@ -144,6 +166,9 @@ class JaxLoop(TrainingLoop):
         self._ahead: _Ahead | None = None
         self.ahead_used = 0  # chunks begun by the part run ahead, and parts dropped (benches)
         self.ahead_dropped = 0
+        self._returned: float | None = None  # when the last run returned (perf_counter)
+        self._gap = 0.0  # the caller's time between runs, smoothed (for ahead_steps)
+        self._step_seconds = 0.0  # a step's wall time in the last run
         self.set_batch_data(*problem.batch_data())
         # XLA compiles at the first call: make it now (0 steps: the state stays as it was).
         costs, _ = self._call(0, 0, tuple(self.read_state()))
@@ -171,6 +196,10 @@ class JaxLoop(TrainingLoop):
     def run(self, position: int, n_steps: int) -> np.ndarray:
         if n_steps <= 0:
             return np.empty(0)
+        started = time.perf_counter()
+        if self._returned is not None:
+            gap = min(started - self._returned, MAX_GAP_SECONDS)
+            self._gap += GAP_SMOOTHING * (gap - self._gap)
         spe = self.problem.steps_per_epoch
         state = self.read_state()
         lr = self._learning_rate()
@@ -189,20 +218,25 @@ class JaxLoop(TrainingLoop):
             n = min(self.block, n_steps - start)
             buffer, values = self._call(n, (position + start) % spe, values, lr)
             calls.append((buffer, n))
-        self._run_ahead((position + n_steps) % spe, n_steps // 2, values, lr)
+        if AHEAD_SHARE is None:
+            next_steps = ahead_steps(n_steps, self._gap, self._step_seconds)
+        else:
+            next_steps = int(n_steps * AHEAD_SHARE)
+        self._run_ahead((position + n_steps) % spe, next_steps, values, lr)
         costs = np.concatenate([np.asarray(buffer)[:n] for buffer, n in calls])
         # Copies: JAX hands back read-only buffers the other compiled functions cannot take.
         written = [np.array(value, dtype=np.float64) for value in values]
         self.write_state(written)
         if self._ahead is not None:
             self._ahead.start = tuple(written)
+        self._returned = time.perf_counter()
+        if n_steps > done:  # the steps this call computed (a part run ahead began before)
+            self._step_seconds = (self._returned - started) / (n_steps - done)
         return costs
 
     def _run_ahead(self, position: int, n_steps: int, values: tuple, lr: np.float64) -> None:
         """Start the next chunk's first ``n_steps`` (see the module docstring). Not across an
         epoch's end when each epoch has its own order: the next epoch's batches differ."""
-        if not RUN_AHEAD:
-            return
         if self.problem.shuffle:
             n_steps = min(n_steps, self.problem.steps_per_epoch - position)
         n_steps = min(n_steps, self.block)

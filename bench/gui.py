@@ -46,6 +46,7 @@ from xorlab.app.pacing import MAX_GIL_FREE_CHUNK_SECONDS  # noqa: E402
 from xorlab.core.training.presets import PRESETS, preset_spec  # noqa: E402
 from xorlab.core.training.spec import MAX_EPOCHS  # noqa: E402
 from xorlab.core.training.strategies import jax_loop  # noqa: E402
+from xorlab.core.training.strategies.jax_setup import lower_xla_threads  # noqa: E402
 from xorlab.core.training.trainer import Trainer  # noqa: E402
 from xorlab.ui.runtime import gui_gc  # noqa: E402
 from xorlab.ui.shell.main_window import MainWindow  # noqa: E402
@@ -231,11 +232,13 @@ class Variant:
     # The share of a chunk the JAX loop runs of the next one ahead (jax_loop.py; 0: none;
     # None: sized by the gaps between chunks, as the app runs)
     jax_ahead: float | None = None
+    xla_nice: int | None = None  # XLA's threads' nice above the process's (None: the app's)
 
     def apply(self, window: MainWindow, app_switch_s: float) -> None:
         """``app_switch_s``: the interval the app set (a variant before may have changed it)."""
         sys.setswitchinterval(self.switch_s if self.switch_s is not None else app_switch_s)
         jax_loop.AHEAD_SHARE = self.jax_ahead
+        lower_xla_threads(self.xla_nice)
         # Set between segments, with the worker paused: it reads it at its next chunk.
         pacing = window.worker._session.pacing
         pacing.max_chunk_seconds = self.max_chunk_s or MAX_GIL_FREE_CHUNK_SECONDS
@@ -638,6 +641,12 @@ def main() -> int:
         "of the next one ahead (0: none, the loop of before round 10)",
     )
     parser.add_argument(
+        "--compare-xla-nice",
+        type=int,
+        help="alternate the segments with ones where XLA's threads run this much nicer than "
+        "the process (0: as its other threads; the app's: jax_setup.XLA_NICE_ABOVE)",
+    )
+    parser.add_argument(
         "--max-chunk-ms",
         type=float,
         help="the longest chunk of a GIL-free loop in every segment (default: the app's)",
@@ -680,6 +689,9 @@ def main() -> int:
         if args.compare_ahead is not None:
             share = args.compare_ahead
             variants.append(Variant(f"jax ahead {share:g}", jax_ahead=share))
+        if args.compare_xla_nice is not None:
+            nice = args.compare_xla_nice
+            variants.append(Variant(f"XLA nice {nice}", xla_nice=nice))
         if args.compare_before:
             variants.append(Variant("before round 9", switch_s=0.005, max_chunk_s=0.010))
         if len(variants) == 1:

@@ -3,12 +3,15 @@ oracle's (float64) wherever a chunk starts, however it is split into calls."""
 
 from __future__ import annotations
 
+import os
+import threading
+
 import jax
 import numpy as np
 import pytest
 
 from xorlab.core.training.presets import preset_spec
-from xorlab.core.training.strategies import build_loop, choose
+from xorlab.core.training.strategies import build_loop, choose, jax_setup
 from xorlab.core.training.strategies import jax_loop as jax_loop_module
 from xorlab.core.training.strategies.base import StrategyUnavailable
 from xorlab.core.training.strategies.jax_setup import cache_folder, cache_settings
@@ -76,6 +79,19 @@ def test_the_part_run_ahead_covers_the_gaps_between_runs_up_to_half_a_run():
     assert jax_loop_module.ahead_steps(1000, 0.0, 20e-6) == 0  # no gap: nothing ahead
     assert jax_loop_module.ahead_steps(1000, 0.002, 0.0) == 500  # no step time yet
     assert jax_loop_module.ahead_steps(1, 0.002, 20e-6) == 0
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="threads are listed in /proc")
+def test_xlas_threads_run_nicer_than_the_apps_once_a_loop_is_built():
+    Trainer(POINTS, strategy="jax").run(3)
+    nice = {}
+    for task in os.listdir("/proc/self/task"):
+        with open(f"/proc/self/task/{task}/comm") as f:
+            name = f.read().strip()
+        nice.setdefault(name, set()).add(os.getpriority(os.PRIO_PROCESS, int(task)))
+    ours = os.getpriority(os.PRIO_PROCESS, os.getpid())  # the test may run under nice
+    assert nice[jax_setup.XLA_THREAD_NAME] == {min(19, ours + jax_setup.XLA_NICE_ABOVE)}
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == ours  # as it was
 
 
 def test_one_compile_serves_every_chunk_length_and_every_trainer_of_the_network():

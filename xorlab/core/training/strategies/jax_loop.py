@@ -73,6 +73,8 @@ AHEAD_SHARE: float | None = None
 # (bench/gui.py --compare-ahead, load 7-8) a half dropped 5-15% of its parts, a quarter
 # 0-2%; the 2-64-64-64-1 net, whose snapshots take the worker ~5 ms, gained from a half.
 MAX_AHEAD_SHARE = 0.5
+# Whether a new loop sets XLA's threads nicer than the app's (jax_setup.lower_xla_threads).
+LOWER_XLA_THREADS = True
 GAP_MARGIN = 1.5  # run ahead that much longer than the gaps lately
 GAP_SMOOTHING = 0.3  # weight of the newest gap
 MAX_GAP_SECONDS = 0.05  # a longer gap is a pause, not the worker's work between chunks
@@ -172,6 +174,11 @@ class JaxLoop(TrainingLoop):
         self.set_batch_data(*problem.batch_data())
         # XLA compiles at the first call: make it now (0 steps: the state stays as it was).
         costs, _ = self._call(0, 0, tuple(self.read_state()))
+        costs.block_until_ready()
+        if LOWER_XLA_THREADS:
+            from xorlab.core.training.strategies.jax_setup import lower_xla_threads
+
+            lower_xla_threads()  # XLA's threads exist once it has run a call
         if costs.dtype != np.float64:  # x64 off: the numbers would not be the oracle's
             raise StrategyUnavailable(f"JAX computes in {costs.dtype}, not float64")
 

@@ -647,6 +647,12 @@ def main() -> int:
         "the process (0: as its other threads; the app's: jax_setup.XLA_NICE_ABOVE)",
     )
     parser.add_argument(
+        "--compare-jax-before",
+        action="store_true",
+        help="alternate the segments with ones where the JAX loop runs as before round 10: "
+        "nothing ahead, XLA's threads as nice as the process's",
+    )
+    parser.add_argument(
         "--max-chunk-ms",
         type=float,
         help="the longest chunk of a GIL-free loop in every segment (default: the app's)",
@@ -692,6 +698,8 @@ def main() -> int:
         if args.compare_xla_nice is not None:
             nice = args.compare_xla_nice
             variants.append(Variant(f"XLA nice {nice}", xla_nice=nice))
+        if args.compare_jax_before:
+            variants.append(Variant("jax before round 10", jax_ahead=0.0, xla_nice=0))
         if args.compare_before:
             variants.append(Variant("before round 9", switch_s=0.005, max_chunk_s=0.010))
         if len(variants) == 1:

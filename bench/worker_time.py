@@ -12,7 +12,9 @@ a background compile, and the event loop's own turns. Right before and after, th
 process runs a headless Trainer in the worker's ~10 ms chunks: "chunk rate" is the window's
 steps per second of time inside ``Trainer.run`` against it, so a ratio lost to contention
 (the GUI thread holding the interpreter or the core) shows there, and a ratio lost to work
-between chunks or to waiting shows in the breakdown. Prints a table and one JSON line.
+between chunks or to waiting shows in the breakdown. Every thread's CPU and run-queue wait
+(window and headless) show what shares the cores: XLA's threads idle between JAX calls, or
+waiting behind the GUI thread. Prints a table and one JSON line.
 """
 
 from __future__ import annotations

@@ -233,6 +233,9 @@ class Variant:
     # None: sized by the gaps between chunks, as the app runs)
     jax_ahead: float | None = None
     xla_nice: int | None = None  # XLA's threads' nice above the process's (None: the app's)
+    # Whether the worker runs one chunk per snapshot (pacing.long_chunks; None: the app's
+    # choice, which is no for JAX): set for the segment, after the warm-up chose the loop.
+    long_chunks: bool | None = None
 
     def apply(self, window: MainWindow, app_switch_s: float) -> None:
         """``app_switch_s``: the interval the app set (a variant before may have changed it)."""
@@ -240,8 +243,13 @@ class Variant:
         jax_loop.AHEAD_SHARE = self.jax_ahead
         lower_xla_threads(self.xla_nice)
         # Set between segments, with the worker paused: it reads it at its next chunk.
-        pacing = window.worker._session.pacing
+        session = window.worker._session
+        pacing = session.pacing
         pacing.max_chunk_seconds = self.max_chunk_s or MAX_GIL_FREE_CHUNK_SECONDS
+        if session._tier:  # the app's choice for the loop running (training_session.py)
+            pacing.long_chunks = pacing.releases_gil and session._tier != "jax"
+        if self.long_chunks is not None:
+            pacing.long_chunks = self.long_chunks
 
 
 def ahead_counts(window: MainWindow) -> tuple[int, int]:
@@ -653,6 +661,12 @@ def main() -> int:
         "nothing ahead, XLA's threads as nice as the process's",
     )
     parser.add_argument(
+        "--compare-jax-long-chunks",
+        action="store_true",
+        help="alternate the segments with ones where the JAX loop runs one chunk per snapshot "
+        "(up to --max-chunk-ms), as the fused and scan loops do",
+    )
+    parser.add_argument(
         "--max-chunk-ms",
         type=float,
         help="the longest chunk of a GIL-free loop in every segment (default: the app's)",
@@ -700,6 +714,8 @@ def main() -> int:
             variants.append(Variant(f"XLA nice {nice}", xla_nice=nice))
         if args.compare_jax_before:
             variants.append(Variant("jax before round 10", jax_ahead=0.0, xla_nice=0))
+        if args.compare_jax_long_chunks:
+            variants.append(Variant("jax long chunks", long_chunks=True))
         if args.compare_before:
             variants.append(Variant("before round 9", switch_s=0.005, max_chunk_s=0.010))
         if len(variants) == 1:

@@ -234,7 +234,7 @@ class Variant:
     jax_ahead: float | None = None
     xla_nice: int | None = None  # XLA's threads' nice above the process's (None: the app's)
     # Whether the worker runs one chunk per snapshot (pacing.long_chunks; None: the app's
-    # choice, which is no for JAX): set for the segment, after the warm-up chose the loop.
+    # choice): set for the segment, after the warm-up chose the loop.
     long_chunks: bool | None = None
 
     def apply(self, window: MainWindow, app_switch_s: float) -> None:
@@ -246,10 +246,8 @@ class Variant:
         session = window.worker._session
         pacing = session.pacing
         pacing.max_chunk_seconds = self.max_chunk_s or MAX_GIL_FREE_CHUNK_SECONDS
-        if session._tier:  # the app's choice for the loop running (training_session.py)
-            pacing.long_chunks = pacing.releases_gil and session._tier != "jax"
-        if self.long_chunks is not None:
-            pacing.long_chunks = self.long_chunks
+        # The app's choice for the loop running (training_session._note_tier), or the variant's.
+        pacing.long_chunks = pacing.releases_gil if self.long_chunks is None else self.long_chunks
 
 
 def ahead_counts(window: MainWindow) -> tuple[int, int]:
@@ -661,10 +659,10 @@ def main() -> int:
         "nothing ahead, XLA's threads as nice as the process's",
     )
     parser.add_argument(
-        "--compare-jax-long-chunks",
+        "--compare-jax-short-chunks",
         action="store_true",
-        help="alternate the segments with ones where the JAX loop runs one chunk per snapshot "
-        "(up to --max-chunk-ms), as the fused and scan loops do",
+        help="alternate the segments with ones where a loop releasing the GIL (JAX's as "
+        "before round 10) runs 10 ms chunks, not one per snapshot",
     )
     parser.add_argument(
         "--max-chunk-ms",
@@ -714,8 +712,8 @@ def main() -> int:
             variants.append(Variant(f"XLA nice {nice}", xla_nice=nice))
         if args.compare_jax_before:
             variants.append(Variant("jax before round 10", jax_ahead=0.0, xla_nice=0))
-        if args.compare_jax_long_chunks:
-            variants.append(Variant("jax long chunks", long_chunks=True))
+        if args.compare_jax_short_chunks:
+            variants.append(Variant("10 ms chunks", long_chunks=False))
         if args.compare_before:
             variants.append(Variant("before round 9", switch_s=0.005, max_chunk_s=0.010))
         if len(variants) == 1:

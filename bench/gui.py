@@ -37,7 +37,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as the app sets it (xorlab/cli.py)
 
 import numpy as np  # noqa: E402
-from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer  # noqa: E402
+from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, Qt, QTimer  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -46,6 +46,8 @@ from xorlab.app.gc_policy import CollectionPolicy  # noqa: E402
 from xorlab.app.pacing import MAX_GIL_FREE_CHUNK_SECONDS, MIN_SECONDS_OFF_THREAD  # noqa: E402
 from xorlab.core.training.presets import PRESETS, preset_spec  # noqa: E402
 from xorlab.core.training.spec import MAX_EPOCHS  # noqa: E402
+from xorlab.core.training.strategies import jax_loop  # noqa: E402
+from xorlab.core.training.strategies.jax_setup import lower_xla_threads  # noqa: E402
 from xorlab.core.training.trainer import Trainer  # noqa: E402
 from xorlab.ui.runtime import gui_gc  # noqa: E402
 from xorlab.ui.shell.main_window import MainWindow  # noqa: E402
@@ -159,6 +161,24 @@ class LegacyGcPolicy(CollectionPolicy):
         return 500
 
 
+class PaintCounter(QObject):
+    """Counts the paint events the diagram's view receives. Its paint time (``paint_seconds``,
+    smoothed, network/view.py) changes only when it paints: read once per row, it showed the
+    same figure in every row, the last paint's, also where the view never painted (the dock
+    closed, or Qt did not repaint). A row shows it only if the view painted in that row."""
+
+    def __init__(self, view):
+        super().__init__()
+        self.view = view
+        self.paints = 0
+        view.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.paints += 1
+        return False
+
+
 class LagProbe:
     """A 5 ms precise timer; lag = how much later than its interval each tick came."""
 
@@ -211,14 +231,34 @@ class Variant:
     switch_s: float | None = None
     max_chunk_s: float | None = None
     on_worker: bool = False  # every snapshot finished on the worker's thread (before round 10)
+    # The share of a chunk the JAX loop runs of the next one ahead (jax_loop.py; 0: none;
+    # None: sized by the gaps between chunks, as the app runs)
+    jax_ahead: float | None = None
+    xla_nice: int | None = None  # XLA's threads' nice above the process's (None: the app's)
+    # Whether the worker runs one chunk per snapshot (pacing.long_chunks; None: the app's
+    # choice): set for the segment, after the warm-up chose the loop.
+    long_chunks: bool | None = None
 
     def apply(self, window: MainWindow, app_switch_s: float) -> None:
         """``app_switch_s``: the interval the app set (a variant before may have changed it)."""
         sys.setswitchinterval(self.switch_s if self.switch_s is not None else app_switch_s)
+        jax_loop.AHEAD_SHARE = self.jax_ahead
+        lower_xla_threads(self.xla_nice)
         # Set between segments, with the worker paused: it reads it at its next chunk.
-        pacing = window.worker._session.pacing
+        session = window.worker._session
+        pacing = session.pacing
         pacing.max_chunk_seconds = self.max_chunk_s or MAX_GIL_FREE_CHUNK_SECONDS
         pacing.min_seconds_off_thread = math.inf if self.on_worker else MIN_SECONDS_OFF_THREAD
+        # The app's choice for the loop running (training_session._note_tier), or the variant's.
+        pacing.long_chunks = pacing.releases_gil if self.long_chunks is None else self.long_chunks
+
+
+def ahead_counts(window: MainWindow) -> tuple[int, int]:
+    """The window's JAX loop's chunks begun by the part run ahead, and parts dropped."""
+    trainer = window.worker._session._trainer
+    # Not running_loop: during the upgrade's race, reading it picks the next lap's loop.
+    loop = trainer._fast_loop if trainer is not None else None
+    return getattr(loop, "ahead_used", 0), getattr(loop, "ahead_dropped", 0)
 
 
 def worker_chunk_seconds(window: MainWindow) -> float:
@@ -280,6 +320,7 @@ def train_for(
     probe = LagProbe()
     collections = GcProbe()
     diagram = window.network_views.diagram
+    paints = PaintCounter(diagram.view)
     results = []
     segments = max(segments, len(variants))
     per_variant = {v: {"steps": 0, "seconds": 0.0, "segments": []} for v in variants}
@@ -296,6 +337,8 @@ def train_for(
             received[key] = 0
         collections.start()
         diagram_redraws = diagram.redraws
+        paints_before = paints.paints
+        ahead_before = ahead_counts(window)
         before = window.last_snapshot.step
         probe.start()
         start = time.perf_counter()
@@ -324,15 +367,18 @@ def train_for(
                 "headless_steps_per_s": baseline,
                 "ratio": steps / elapsed / baseline,
                 "chunk_seconds": chunk_seconds,
+                "ahead": [b - a for a, b in zip(ahead_before, ahead_counts(window), strict=True)],
                 "lags": lags,
                 "received": dict(received),
                 "diagram_redraws": diagram.redraws - diagram_redraws,
+                "diagram_paints": paints.paints - paints_before,
                 "gc": {g: list(collections.seconds[g]) for g in range(3)},
             }
         )
     Variant().apply(window, switch_before)
     window.worker.snapshot_ready.disconnect(on_snapshot)
     window.worker.progress.disconnect(on_progress)
+    diagram.view.viewport().removeEventFilter(paints)
     for variant in variants:
         bucket = per_variant[variant]
         parts = bucket["segments"]
@@ -358,12 +404,20 @@ def train_for(
                 "rate_ratio": gui_rate / headless_mean,
                 "segment_ratios": [round(p["ratio"], 3) for p in parts],
                 "chunk_ms": [round(p["chunk_seconds"] * 1000, 1) for p in parts],
+                # JAX: chunks begun by the part run ahead, and parts dropped (jax_loop.py)
+                "jax_ahead_used_dropped": [sum(p["ahead"][i] for p in parts) for i in (0, 1)],
                 "snapshots_per_s": totals["snapshots"] / gui_seconds,
                 "maps_per_s": totals["maps"] / gui_seconds,
                 "neuron_maps_per_s": totals["neuron_maps"] / gui_seconds,
                 "dock": window.network_views.dock.isVisible(),
                 "diagram_redraws_per_s": sum(p["diagram_redraws"] for p in parts) / gui_seconds,
-                "diagram_paint_ms": diagram.view.paint_seconds * 1000,
+                "diagram_paints_per_s": sum(p["diagram_paints"] for p in parts) / gui_seconds,
+                # The view's smoothed paint time, if it painted in this row (None: it did not).
+                "diagram_paint_ms": (
+                    diagram.view.paint_seconds * 1000
+                    if any(p["diagram_paints"] for p in parts)
+                    else None
+                ),
                 "points_received_per_s": totals["points"] / gui_seconds,
                 "points_on_curve": int(len(window.cost_plot.curve.xData)),
                 "gc_collections": [sum(len(p["gc"][g]) for p in parts) for g in range(3)],
@@ -489,6 +543,7 @@ def print_row(name: str, r: dict) -> None:
     dock = "open" if r["dock"] else "closed"
     if r["variant"]:
         dock += f" ({r['variant']})"
+    paint = "-" if r["diagram_paint_ms"] is None else f"{r['diagram_paint_ms']:.1f}ms"
     engine = r["strategy"]
     if r.get("headless_strategy", engine) != engine:
         engine += f" (headless {r['headless_strategy']})"
@@ -497,13 +552,18 @@ def print_row(name: str, r: dict) -> None:
         f"{r['lag_p99_ms']:6.2f}ms {r['lag_max_ms']:6.1f}ms  {r['gui_steps_per_s']:12,.0f} "
         f"{headless:12,.0f} {r['rate_ratio']:6.2f}  {r['snapshots_per_s']:9.1f} "
         f"{r['maps_per_s']:6.1f} {r['neuron_maps_per_s']:6.1f} "
-        f"{r['diagram_redraws_per_s']:7.1f} {r['diagram_paint_ms']:5.1f}ms "
+        f"{r['diagram_redraws_per_s']:7.1f} {paint:>7} "
         f"{r['points_received_per_s']:9,.0f}"
     )
     print(
         f"  {'':<12} cycle collections by generation {r['gc_collections']}, full ones took "
-        f"{r['gc_full_ms']} ms, young ones <= {r['gc_young_max_ms']:.1f} ms; segment ratios "
-        f"{r['segment_ratios']}"
+        f"{r['gc_full_ms']} ms, young ones <= {r['gc_young_max_ms']:.1f} ms; diagram painted "
+        f"{r['diagram_paints_per_s']:.1f}/s; segment ratios {r['segment_ratios']}"
+        + (
+            "; JAX chunks begun ahead {}, parts dropped {}".format(*r["jax_ahead_used_dropped"])
+            if r["strategy"] == "jax"
+            else ""
+        )
     )
 
 
@@ -590,6 +650,30 @@ def main() -> int:
         "worker's thread, as before round 10 (app/snapshot_pipeline.py)",
     )
     parser.add_argument(
+        "--compare-ahead",
+        type=float,
+        help="alternate the segments with ones where the JAX loop runs this share of a chunk "
+        "of the next one ahead (0: none, the loop of before round 10)",
+    )
+    parser.add_argument(
+        "--compare-xla-nice",
+        type=int,
+        help="alternate the segments with ones where XLA's threads run this much nicer than "
+        "the process (0: as its other threads; the app's: jax_setup.XLA_NICE_ABOVE)",
+    )
+    parser.add_argument(
+        "--compare-jax-before",
+        action="store_true",
+        help="alternate the segments with ones where the JAX loop runs as before round 10: "
+        "nothing ahead, XLA's threads as nice as the process's",
+    )
+    parser.add_argument(
+        "--compare-jax-short-chunks",
+        action="store_true",
+        help="alternate the segments with ones where a loop releasing the GIL (JAX's as "
+        "before round 10) runs 10 ms chunks, not one per snapshot",
+    )
+    parser.add_argument(
         "--max-chunk-ms",
         type=float,
         help="the longest chunk of a GIL-free loop in every segment (default: the app's)",
@@ -629,6 +713,16 @@ def main() -> int:
         if args.compare_max_chunk_ms:
             ms = args.compare_max_chunk_ms
             variants.append(Variant(f"chunks <= {ms:g} ms", max_chunk_s=ms / 1000))
+        if args.compare_ahead is not None:
+            share = args.compare_ahead
+            variants.append(Variant(f"jax ahead {share:g}", jax_ahead=share))
+        if args.compare_xla_nice is not None:
+            nice = args.compare_xla_nice
+            variants.append(Variant(f"XLA nice {nice}", xla_nice=nice))
+        if args.compare_jax_before:
+            variants.append(Variant("jax before round 10", jax_ahead=0.0, xla_nice=0))
+        if args.compare_jax_short_chunks:
+            variants.append(Variant("10 ms chunks", long_chunks=False))
         if args.compare_before:
             variants.append(Variant("before round 9", switch_s=0.005, max_chunk_s=0.010))
         if args.compare_on_worker:

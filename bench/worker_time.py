@@ -12,7 +12,9 @@ a background compile, and the event loop's own turns. Right before and after, th
 process runs a headless Trainer in the worker's ~10 ms chunks: "chunk rate" is the window's
 steps per second of time inside ``Trainer.run`` against it, so a ratio lost to contention
 (the GUI thread holding the interpreter or the core) shows there, and a ratio lost to work
-between chunks or to waiting shows in the breakdown. Prints a table and one JSON line.
+between chunks or to waiting shows in the breakdown. Every thread's CPU and run-queue wait
+(window and headless) show what shares the cores: XLA's threads idle between JAX calls, or
+waiting behind the GUI thread. Prints a table and one JSON line.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from xorlab.app.live_maps import LiveMaps  # noqa: E402
 from xorlab.core.training.presets import PRESETS  # noqa: E402
+from xorlab.core.training.strategies import jax_loop  # noqa: E402
 from xorlab.core.training.trainer import Trainer  # noqa: E402
 from xorlab.ui.runtime.outbox import Outbox  # noqa: E402
 from xorlab.ui.runtime.training_session import TrainingSession  # noqa: E402
@@ -121,6 +124,66 @@ class ThreadSwitches:
 
 
 SWITCHES: ThreadSwitches | None = None  # the worker thread's, once it ticked
+
+
+class ThreadTimes:
+    """Every thread of this process: CPU seconds and seconds spent runnable but waiting for
+    a core (the kernel's run-queue delay), from /proc/self/task/*/schedstat, by thread name
+    (XLA's threads, the GUI thread, the worker), between ``start`` and ``stop``."""
+
+    def __init__(self):
+        self._start: dict[int, tuple[str, int, int]] = {}
+        self._wall = 0.0
+
+    @staticmethod
+    def _read() -> dict[int, tuple[str, int, int]]:
+        out = {}
+        for task in os.listdir("/proc/self/task"):
+            try:
+                with open(f"/proc/self/task/{task}/schedstat") as f:
+                    on_cpu, waiting = (int(x) for x in f.read().split()[:2])
+                with open(f"/proc/self/task/{task}/comm") as f:
+                    name = f.read().strip()
+            except OSError:  # the thread ended meanwhile
+                continue
+            tid = int(task)
+            if tid == threading.main_thread().native_id:
+                name = "GUI (main)"
+            elif REC.worker is not None and tid == REC.worker.native_id:
+                name = "worker"
+            out[tid] = (name, on_cpu, waiting)
+        return out
+
+    def start(self) -> None:
+        self._start = self._read()
+        self._wall = time.perf_counter()
+
+    def stop(self) -> dict[str, dict[str, float]]:
+        """Per thread name: CPU and run-queue wait, each as a share of the wall time."""
+        wall = time.perf_counter() - self._wall
+        shares: dict[str, dict[str, float]] = defaultdict(lambda: {"cpu": 0.0, "runq": 0.0})
+        for tid, (name, on_cpu, waiting) in self._read().items():
+            _, cpu0, wait0 = self._start.get(tid, (name, 0, 0))
+            if on_cpu - cpu0 < 1e6:  # < 1 ms: idle threads are left out
+                continue
+            shares[name]["cpu"] += (on_cpu - cpu0) / 1e9 / wall
+            shares[name]["runq"] += (waiting - wait0) / 1e9 / wall
+        return dict(shares)
+
+
+def idle_share(shares: dict[str, dict[str, float]], name: str = "tf_XLAEigen") -> float:
+    """The share of the wall time threads named ``name`` (XLA's, which compute a JAX call)
+    were neither computing nor waiting for a core: waiting for work, i.e. for the next call.
+    Unlike a rate, it does not move with how much CPU other processes leave this one."""
+    s = shares.get(name)
+    return 1.0 - s["cpu"] - s["runq"] if s else float("nan")
+
+
+def thread_line(shares: dict[str, dict[str, float]]) -> str:
+    return ", ".join(
+        f"{name} {s['cpu']:.2f} (waits for a core {s['runq']:.2f})"
+        for name, s in sorted(shares.items(), key=lambda kv: -kv[1]["cpu"])
+    )
 
 
 def instrument() -> None:
@@ -209,7 +272,10 @@ def measure(window, spec, seconds: float) -> dict:
     wait_until(lambda: window.engine.chosen not in ("", "numpy"), 600)
     spin(0.5)  # the hand-over's first chunks size themselves
     pause(window)
+    threads = ThreadTimes()
+    threads.start()
     before_rate = headless.rate(seconds / 2)
+    headless_threads = threads.stop()
     received = {"snapshots": 0, "maps": 0}
 
     def on_snapshot(snapshot) -> None:
@@ -222,6 +288,7 @@ def measure(window, spec, seconds: float) -> dict:
     step0 = window.last_snapshot.step
     probe.start()
     gui_cpu = time.thread_time()
+    threads.start()
     start = time.perf_counter()
     REC.on = True
     window.actions.pause_resume.trigger()  # Resume
@@ -229,6 +296,7 @@ def measure(window, spec, seconds: float) -> dict:
     REC.on = False
     window.actions.pause_resume.trigger()
     wall = time.perf_counter() - start
+    window_threads = threads.stop()
     gui_cpu = time.thread_time() - gui_cpu
     lag = lag_stats(probe.stop()["lags"])
     wait_until(lambda: window.worker.state == "paused")
@@ -272,6 +340,8 @@ def measure(window, spec, seconds: float) -> dict:
         "frame_ms": window.worker._outbox.frame_seconds * 1000,
         "lag_p50_ms": lag["lag_p50_ms"],
         "lag_p99_ms": lag["lag_p99_ms"],
+        "threads_window": window_threads,
+        "threads_headless": headless_threads,
     }
 
 
@@ -292,6 +362,18 @@ def main() -> int:
         help="pace the JAX loop as one that releases the GIL (trains on while the GUI draws)",
     )
     parser.add_argument("--profile", action="store_true", help="cProfile the worker's ticks")
+    parser.add_argument(
+        "--compare-ahead",
+        type=float,
+        help="measure every row twice, back to back: the JAX loop running the next chunk's "
+        "first part ahead as the app does, then this share of a chunk (0: none)",
+    )
+    parser.add_argument(
+        "--engine",
+        choices=("auto", "fused", "scan", "jax"),
+        default=None,
+        help="train with this engine (default: the window's, auto)",
+    )
     args = parser.parse_args()
     global PROFILE
     if args.jax_releases_gil:
@@ -315,17 +397,27 @@ def main() -> int:
         intervals.append(args.compare_switch_ms / 1000)
     with tempfile.TemporaryDirectory() as folder:
         window = ready_window(folder, endless("xor-minimal"), False)
+        if args.engine and not window.engine.choose(args.engine, remember=False):
+            raise SystemExit(f"the {args.engine} engine is not available here")
         if args.switch_ms:  # after the worker set the app's (ui/runtime/gil_switch.py)
             sys.setswitchinterval(args.switch_ms / 1000)
         intervals[0] = sys.getswitchinterval()
         print(f"GIL switch interval {intervals[0] * 1000:g} ms")
-        rows = [(n, d, i) for n in args.presets for d in docks for i in intervals]
-        for name, dock, interval in rows:
+        aheads: tuple[float | None, ...] = (None,)
+        if args.compare_ahead is not None:
+            aheads += (args.compare_ahead,)
+        rows = [
+            (n, d, i, a) for n in args.presets for d in docks for i in intervals for a in aheads
+        ]
+        for name, dock, interval, ahead in rows:
             window.network_views.dock.setVisible(dock)
             key = f"{name} dock {'open' if dock else 'closed'}"
             if len(intervals) > 1:
                 key += f" switch {interval * 1000:g} ms"
+            if len(aheads) > 1:
+                key += " ahead as the app runs" if ahead is None else f" ahead {ahead:g}"
             sys.setswitchinterval(interval)
+            jax_loop.AHEAD_SHARE = ahead
             try:
                 runs[key] = r = measure(window, endless(name), args.seconds)
             except Exception as exc:  # one preset's failure must not hide the others
@@ -345,7 +437,12 @@ def main() -> int:
                 f"{r['gui_cpu_share']:.2f} of the wall; chunk CPU per step "
                 f"{r['chunk_cpu_per_step_ratio']:.2f}x headless; GIL wait after a syscall mean "
                 f"{r['gil_wait_mean_ms']:.2f} ms, p90 {r['gil_wait_p90_ms']:.2f} ms\n"
-                f"      worker ms per s: {parts}",
+                f"      worker ms per s: {parts}\n"
+                f"      threads' CPU per wall second, window: {thread_line(r['threads_window'])}\n"
+                f"      headless (before): {thread_line(r['threads_headless'])}\n"
+                f"      XLA's thread idle (waiting for a call): window "
+                f"{idle_share(r['threads_window']):.2f}, headless "
+                f"{idle_share(r['threads_headless']):.2f}",
                 flush=True,
             )
         window.close()

@@ -44,15 +44,20 @@ SNAPSHOT_SHARE = 0.1
 MIN_SECONDS_OFF_THREAD = 0.001
 OFF_THREAD_SHARE = 0.3
 DUE_TOLERANCE = 0.25  # of a chunk's time: a snapshot this early is on time
-# A loop that releases the GIL and computes on the worker's thread (the fused loop, the scan
-# loop on Numba) runs one chunk per snapshot, up to this long (a pause, a stop or a view's
+# A loop that releases the GIL (the fused loop, the scan loop on Numba, JAX) runs one chunk
+# per snapshot, up to this long (a pause, a stop or a view's
 # job waits at most about that). Each chunk is a round of the worker's event loop and Python
 # between two compiled calls, and each time the worker takes the GIL back it may wait for
 # the GUI thread, which draws meanwhile: 10 ms chunks cut by the snapshots made ~75 of those
 # rounds a second, one chunk per snapshot makes 30-60. Measured in the window, alternating
 # with 10 ms chunks (bench/gui.py --compare-max-chunk-ms 10, load 5-7): the fused presets'
-# steps/s +16%, their ratio to headless +10%. Not for JAX: XLA computes a call on its own
-# threads, and the same A/B gave its nets -17% steps/s in the window (load 7-8.7).
+# steps/s +16%, their ratio to headless +10%. JAX's nets then lost 17% (load 7-8.7): XLA
+# computes a call on its own threads, idle from one call to the next. Since the JAX loop runs
+# the next chunk ahead and XLA's threads yield to the GUI's (round 10: jax_loop.py,
+# jax_setup.lower_xla_threads), one chunk per snapshot against 10 ms chunks, alternating
+# segments (circle, spiral, overfitting, the 2-64-64-64-1 net, dock closed and open, load
+# 3-6, two runs) gave it more steps/s in the window in 14 of 16 rows (+6% to +48%), ratios
+# to headless 0.74-1.13 against 0.70-1.13 (bench/gui.py --compare-jax-short-chunks).
 MAX_GIL_FREE_CHUNK_SECONDS = 0.033
 
 
@@ -116,9 +121,8 @@ class SnapshotPacing:
     def chunk_seconds(self, base: float) -> float:
         """How long a chunk should compute, for a worker whose chunks take ``base`` seconds
         otherwise: a loop holding the GIL keeps ``base`` (the GUI's Python waits for each
-        chunk to end); a loop that releases it and computes on the worker's thread
-        (``long_chunks``) runs up to the next snapshot in one chunk, at most
-        ``max_chunk_seconds``."""
+        chunk to end); a loop that releases it (``long_chunks``) runs up to the next
+        snapshot in one chunk, at most ``max_chunk_seconds``."""
         if not (self.releases_gil and self.long_chunks):
             return base
         return max(base, min(self.snapshot_spacing(), self.max_chunk_seconds))

@@ -3,7 +3,7 @@
 Everything here runs on the worker thread (compiled PyTensor functions must have one owner);
 TrainingWorker in worker.py is the GUI-thread side that queues commands to it and re-emits
 what it posts to the Outbox. A chunk is sized to take about 10 ms (a loop that releases the
-GIL on this thread: up to the next snapshot, at most 33 ms; app/pacing.py), or to what a
+GIL: up to the next snapshot, at most 33 ms; app/pacing.py), or to what a
 speed cap allows (chunk_plan.py), and the next one is scheduled by a timer rather than a
 loop, so the thread's event loop sees pause, stop and shutdown between chunks.
 
@@ -310,8 +310,9 @@ class TrainingSession(QObject):
             return
         self._tier = trainer.tier
         self.pacing.releases_gil = trainer.running_loop.releases_gil
-        # XLA computes on its own threads: JAX keeps the short chunks (app/pacing.py).
-        self.pacing.long_chunks = self.pacing.releases_gil and self._tier != "jax"
+        # Every loop that lets the GIL go runs one chunk per snapshot, JAX too since it runs
+        # the next chunk ahead (app/pacing.py, MAX_GIL_FREE_CHUNK_SECONDS).
+        self.pacing.long_chunks = self.pacing.releases_gil
         self.plan.new_network(
             FIRST_CHUNK_STEPS if trainer.at_full_speed else QUICK_FIRST_CHUNK_STEPS
         )

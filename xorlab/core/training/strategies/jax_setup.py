@@ -14,6 +14,7 @@ machine code kept on disk beside PyTensor's.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import threading
 import warnings
@@ -73,3 +74,39 @@ def cache_settings(folder: Path) -> dict[str, Any]:
         # two processes sharing the folder raced on them (FileNotFoundError warnings). An
         # entry is ~20-60 KB (the eight presets: 196 KB).
     }
+
+
+# XLA's threads (named so by XLA) compute a JAX call while the caller's thread waits.
+XLA_THREAD_NAME = "tf_XLAEigen"
+# How much nicer than the process (its main thread) they run: a GUI thread that wakes to draw
+# gets a core before a chunk that is computing (the JAX loop keeps XLA computing between
+# chunks, see jax_loop.py), while XLA still has every moment nobody else wants. Threads of
+# one process share its scheduling group: this changes nothing against other programs.
+XLA_NICE_ABOVE = 5
+
+
+def lower_xla_threads(above: int | None = None) -> int:
+    """Run XLA's computing threads of this process ``above`` (XLA_NICE_ABOVE by default) the
+    nice value of its main thread, where the OS says which threads are whose (Linux's
+    /proc); the number of threads changed. A thread that ended meanwhile, or a setting
+    refused (a nice value lowered without the right to), is skipped: it costs only what it
+    would have gained."""
+    above = XLA_NICE_ABOVE if above is None else above
+    try:
+        tasks = os.listdir("/proc/self/task")
+        nice = min(19, os.getpriority(os.PRIO_PROCESS, os.getpid()) + above)
+    except OSError:  # not Linux
+        return 0
+    changed = 0
+    for task in tasks:
+        try:
+            with open(f"/proc/self/task/{task}/comm") as f:
+                if f.read().strip() != XLA_THREAD_NAME:
+                    continue
+            tid = int(task)
+            if os.getpriority(os.PRIO_PROCESS, tid) != nice:
+                os.setpriority(os.PRIO_PROCESS, tid, nice)
+                changed += 1
+        except (OSError, ValueError):
+            continue
+    return changed

@@ -116,6 +116,41 @@ def _to_first_point(spec):
     return trainer, grid, start, first_point
 
 
+def child_warm_scan(case: dict) -> dict:
+    """Compile ``case["preset"]``'s scan loop into the cache (for ``during_upgrade``)."""
+    from xorlab.core.training.presets import preset_spec
+    from xorlab.core.training.strategies import build_loop
+    from xorlab.core.training.trainer import Trainer
+
+    start = time.perf_counter()
+    build_loop(Trainer(preset_spec(case["preset"]))._loop_problem(), "scan")
+    return {"scan_compile_s": round(time.perf_counter() - start, 1)}
+
+
+def _leave_an_upgrade_loading(preset: str) -> dict:
+    """A long "auto" run of ``preset`` trained to full speed on jax until its upgrade starts
+    loading the (cached) scan loop, then left as the window leaves it when the person edits
+    the network mid-load (``Trainer.close`` where it exists, then dropped)."""
+    from xorlab.core.training import tiers
+    from xorlab.core.training.presets import preset_spec
+    from xorlab.core.training.trainer import Trainer
+
+    tiers.UPGRADE_MIN_REMAINING_S, tiers.UPGRADE_AFTER_CHUNKS = 0.0, 1
+    spec = preset_spec(preset).with_changes(training={"epochs": 100_000})
+    long = Trainer(spec)
+    long.start_tiered()
+    while long._upgrade is None:
+        long.run(16)
+    upgrade = long._upgrade
+    time.sleep(0.3)  # well into the load: its rewrites run, or it waits for the lock
+    loading = not upgrade.done
+    close = getattr(long, "close", None)
+    if close is not None:
+        close()
+    del long
+    return {"upgrading": preset, "upgrade_loading_at_edit": loading, "_upgrade": upgrade}
+
+
 def child_first_point(case: dict) -> dict:
     import numpy as np
 
@@ -128,6 +163,10 @@ def child_first_point(case: dict) -> dict:
     other = "parity3" if case["preset"] != "parity3" else "xor-bias"
     first_trainer, _, _, first_in_process = _to_first_point(preset_spec(other))
     first_trainer._background and first_trainer._background.wait()
+    upgrade: dict = {}
+    if "during_upgrade" in case:  # the network edited while another's upgrade loads
+        upgrade = _leave_an_upgrade_loading(case["during_upgrade"])
+    left = upgrade.pop("_upgrade", None)
     trainer, grid, start, first_point = _to_first_point(spec_of(case))
     # The quick tier trains in ~10 ms chunks, with a snapshot every ~50 ms, as the worker does.
     quick_steps, quick_seconds, chunk, last_snapshot = 0, 0.0, 1, time.perf_counter()
@@ -158,7 +197,13 @@ def child_first_point(case: dict) -> dict:
             took = time.perf_counter() - took
             chunk = max(1, min(chunk * 2, int(chunk * 0.010 / max(took, 1e-9))))
         fast_rate = steps / (time.perf_counter() - t)
+    if left is not None:
+        left.wait(120)
+        # Where the left upgrade's load ended, from the edit: cancelled at once, or loaded.
+        upgrade["left_upgrade_ended_s"] = round(left.started + left.seconds - start, 2)
+        upgrade["left_upgrade_cancelled"] = bool(getattr(left, "cancelled", False))
     return {
+        **upgrade,
         "import_s": round(imported, 3),
         "first_network_in_process_s": round(first_in_process, 3),
         "spec_to_first_point_s": round(first_point, 3),
@@ -477,6 +522,7 @@ def child_start(case: dict) -> dict:
 
 
 CHILDREN = {
+    "warm_scan": child_warm_scan,
     "start": child_start,
     "first_point": child_first_point,
     "window": child_window,
@@ -566,7 +612,8 @@ def main() -> int:
         "--items",
         default="first_point,window,expression,startup",
         help="comma-separated: which measurements to run (default: all but start); "
-        "start: the window's start-up alone (appear, Train enabled), xor-minimal and spiral",
+        "start: the window's start-up alone (appear, Train enabled), xor-minimal and spiral; "
+        "edit_during_upgrade: first_point's networks edited while an upgrade loads, alone",
     )
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -581,6 +628,9 @@ def main() -> int:
     emit({"bench": "latency", "load": load(), "nproc": os.cpu_count(), "seed": args.seed})
     if "first_point" in items:
         first_points(presets, nets)
+    elif "edit_during_upgrade" in items:  # that part of first_point alone, on a fresh cache
+        with tempfile.TemporaryDirectory(prefix="xorlab-latency-cache-") as cache:
+            during_upgrade(cache, presets, nets)
     if "window" in items:
         windows(nets, args.quick, args.click_after)
     if "expression" in items:
@@ -597,7 +647,7 @@ def main() -> int:
     return 0
 
 
-def first_points(presets: tuple[str, ...], nets: list[dict]) -> None:
+def first_points(presets: tuple[str, ...], nets: list[dict], upgrade_edits: bool = True) -> None:
     with tempfile.TemporaryDirectory(prefix="xorlab-latency-cache-") as cache:
         for cache_kind in ("cold", "warm"):
             for preset in presets:
@@ -607,6 +657,34 @@ def first_points(presets: tuple[str, ...], nets: list[dict]) -> None:
         for case in nets:  # never seen, with the cache warm from the presets
             result = run_child("first_point", case, cache)
             emit({"item": "first_point", "case": label(case), "cache": "presets", **result})
+        if upgrade_edits:
+            during_upgrade(cache, presets, nets)
+
+
+def during_upgrade(cache: str, presets: tuple[str, ...], nets: list[dict]) -> None:
+    """Item 1 while a long run's upgrade loads the scan loop (tiers.py): the person edits the
+    network (a preset, a never-seen net) mid-load and clicks Train at once. The load held the
+    compile lock for seconds and took half the interpreter."""
+    emit(
+        {
+            "item": "first_point",
+            "case": "warm the circle's scan",
+            "cache": "presets",
+            **run_child("warm_scan", {"preset": "circle"}, cache),
+        }
+    )
+    for case in [{"preset": presets[0]}, *nets[:2]]:
+        case = {**case, "during_upgrade": "circle"}
+        result = run_child("first_point", case, cache)
+        emit(
+            {
+                "item": "first_point",
+                "case": label(case),
+                "cache": "presets",
+                "during": "upgrade",
+                **result,
+            }
+        )
 
 
 def windows(nets: list[dict], quick: bool, click_after: float = 0.0) -> None:

@@ -45,6 +45,20 @@ def test_train_json_for_the_bias_tutorial():
     assert data["steps"] == 4000 and [e for e, _ in data["log"]] == [0, 500]
     assert data["log"][0][1] == pytest.approx(0.7173490472057528, abs=1e-12)
     assert len(data["outputs"]) == 4 and data["diverged"] is None
+    assert data["upgrade_note"] in (
+        "fused: no faster loop to try for this network",
+        "the run ended before the fast loop had compiled",  # a slow machine: ~1 s of run
+    )
+
+
+def test_train_json_says_why_its_loop_was_kept():
+    result = _main(
+        "train", "--preset", "xor-bias", "--epochs", "10", "--json", "--backend", "fused"
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["strategy"] == "fused"
+    assert data["upgrade_note"] == "fused was chosen by name: no other loop is tried"
 
 
 def test_train_steps_seed_and_lr_options():

@@ -150,6 +150,9 @@ def _run(args: argparse.Namespace, stop: StopRequest) -> int:
                     "compile_seconds": compile_seconds,
                     "quick_tier_steps": quick_steps,
                     "fast_loop_failure": trainer.fast_loop_failure,
+                    # Why training ended on that loop: the upgrade raced and kept one, found
+                    # nothing cached, failed to load, or the run was too short to try it.
+                    "upgrade_note": trainer.final_loop_note,
                     "diverged": diverged,
                     # A stop rule (target_cost, plateau) or a signal (SIGINT, SIGTERM).
                     "stopped_by": trainer.stop.rule if trainer.stop else (stop.name or None),

@@ -56,7 +56,7 @@ from xorlab.core.training.strategies import (
     upgrade_after,
 )
 from xorlab.core.training.strategies.tensor_loop import NotCached
-from xorlab.core.training.tiers import COMPILE_LOCK, BackgroundCompile, LoopRace
+from xorlab.core.training.tiers import TURNS, BackgroundCompile, LoadCancelled, LoopRace
 from xorlab.core.training.weights import WEIGHT_LIMIT  # importable from here too
 
 logger = logging.getLogger(__name__)
@@ -267,7 +267,7 @@ class Trainer:
             if self._background is not None:
                 self._adopt_background()
             else:
-                with COMPILE_LOCK:  # never beside another trainer's background compile
+                with TURNS.first():  # never beside another trainer's background compile
                     self._fast_loop = build_loop(self._loop_problem(), self.requested_strategy)
                 self._shuffled_epoch = -1  # a new loop holds the problem's order
         assert self._fast_loop is not None
@@ -368,6 +368,9 @@ class Trainer:
         name, fast = upgrade.strategy, self._fast_loop.name
         try:
             challenger = upgrade.result()
+        except LoadCancelled:
+            self.upgrade_note = f"the {name} loop's load was called off; {fast} runs on"
+            return
         except NotCached:
             # Compiling it cold would slow the running loop for minutes (tiers.py).
             self.upgrade_note = f"the {name} loop is not in the compile cache; {fast} runs on"
@@ -397,6 +400,45 @@ class Trainer:
         changed = winner is not self._fast_loop
         self._fast_loop = winner  # the loser is dropped, with its compiled function's owner
         return changed
+
+    def close(self) -> None:
+        """The trainer is left (a new network, the window closing): call off the upgrade's
+        load, so it takes neither the compile lock nor the interpreter from what comes
+        next (tiers.BackgroundCompile.cancel). Training may go on after (it stays on the
+        loop it has); the fast loop's own compile is left to finish for the cache."""
+        if self._upgrade is not None:
+            self._upgrade.cancel()
+
+    @property
+    def final_loop_note(self) -> str:
+        """Why training ran on the loop it ended on (for reports such as ``train --json``):
+        how the upgrade ended, or why it never ran (tiers.py)."""
+        if self._fast_loop is None:
+            if self.fast_loop_failure is not None:
+                return f"the fast loop did not compile ({self.fast_loop_failure})"
+            if self._quick_loop is not None:
+                return "the run ended before the fast loop had compiled"
+            return "nothing was trained"
+        name = self._fast_loop.name
+        if self.upgrade_note is not None:
+            return self.upgrade_note
+        if self._upgrade is not None:
+            return f"the run ended while the {self._upgrade.strategy} loop loaded; {name} ran on"
+        if self._race is not None:
+            return f"the run ended mid-race; {name} ran on"
+        if self._upgrade_to is None:  # never asked: no chunk ran on the fast loop
+            return f"{name}: no chunk ran on it"
+        if not self._upgrade_to:
+            if self.requested_strategy != "auto":
+                return f"{name} was chosen by name: no other loop is tried"
+            return f"{name}: no faster loop to try for this network"
+        chunks, steps, seconds = self._fast_timing
+        left = f"{seconds:.1f} s" if chunks else "a moment"
+        return (
+            f"{name} ran on: the run was too short to try the {self._upgrade_to} loop "
+            f"(it took {left} on {name}; loading the {self._upgrade_to} loop pays with "
+            f"{tiers.UPGRADE_MIN_REMAINING_S:g} s or more left)"
+        )
 
     @property
     def tier(self) -> str:

@@ -183,8 +183,8 @@ def test_a_signal_stops_at_the_next_chunk_reports_and_saves(tmp_path, name, code
 
     from xorlab.core.io.experiment import load_experiment
 
-    # A named engine compiles before training: every chunk is CHUNK_STEPS long (with "auto" the
-    # first ones run on the quick tier, QUICK_CHUNK_STEPS each).
+    # A named engine compiles before training (with "auto" the first chunks run on the quick
+    # tier); chunks are sized by time (train.CHUNK_SECONDS).
     rc, out, err, saved = _interrupted(
         tmp_path,
         getattr(signal, name),
@@ -200,7 +200,14 @@ def test_a_signal_stops_at_the_next_chunk_reports_and_saves(tmp_path, name, code
     assert "stopped by" in err and "saved to" in err
     exp = load_experiment(saved)
     assert 0 < exp.step < 100_000_000
-    assert exp.step % 20_000 == 0  # whole chunks: never cut mid-call
+    # Whole chunks, never cut mid-call: the saved weights are those of exp.step steps.
+    from xorlab.core.training.trainer import Trainer
+
+    reference = Trainer(preset_spec("xor-minimal"), strategy="fused")
+    while reference.step_count < exp.step:
+        reference.run(exp.step - reference.step_count)
+    for saved_w, w in zip(exp.weights, reference.get_weights(), strict=True):
+        np.testing.assert_allclose(saved_w, w, rtol=0, atol=1e-12)
     lines = out.splitlines()
     assert lines[0] == "epoch       0  cost 1.0682484369"
     assert f"trained {exp.step} steps" in out and "cost: " in out

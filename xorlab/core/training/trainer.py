@@ -426,17 +426,18 @@ class Trainer:
             return f"the run ended while the {self._upgrade.strategy} loop loaded; {name} ran on"
         if self._race is not None:
             return f"the run ended mid-race; {name} ran on"
-        if self._upgrade_to is None:  # never asked: no chunk ran on the fast loop
-            return f"{name}: no chunk ran on it"
-        if not self._upgrade_to:
+        planned = self._upgrade_to
+        if planned is None:  # not asked yet: no chunk after the hand-over
+            planned = upgrade_after(self._loop_problem(), name, self.requested_strategy) or ""
+        if not planned:
             if self.requested_strategy != "auto":
                 return f"{name} was chosen by name: no other loop is tried"
             return f"{name}: no faster loop to try for this network"
         chunks, steps, seconds = self._fast_timing
-        left = f"{seconds:.1f} s" if chunks else "a moment"
+        took = f"{seconds:.1f} s" if chunks else "no time"
         return (
-            f"{name} ran on: the run was too short to try the {self._upgrade_to} loop "
-            f"(it took {left} on {name}; loading the {self._upgrade_to} loop pays with "
+            f"{name} ran on: the run was too short to try the {planned} loop "
+            f"(it took {took} on {name}; loading the {planned} loop pays with "
             f"{tiers.UPGRADE_MIN_REMAINING_S:g} s or more left)"
         )
 

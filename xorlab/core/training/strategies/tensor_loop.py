@@ -96,6 +96,8 @@ class ScanLoop(TrainingLoop):
 
             prepare_numba()
             mode = scan_mode(self.mode)
+        if check_in is not None:
+            check_in()  # Numba's import may have taken seconds
         numpy_tanh = on_numba and uses_large_tanh(p)
         if numpy_tanh:
             # Imported here: it imports Numba (~1 s), which the window need not wait for.
@@ -140,6 +142,8 @@ class ScanLoop(TrainingLoop):
                 outputs_info=[None, *initial],
                 return_updates=False,
             )
+        if check_in is not None:
+            check_in()  # the scan's graph took a while to build
         costs, finals = outputs[0], outputs[1:]
         # On Numba, compiled to release the GIL (strategies/nogil_numba.py): the window draws
         # while a chunk trains (numpy's tanh is called without Python, see numpy_tanh.py).

@@ -12,8 +12,8 @@ OTHER = MINIMAL.with_changes(network={"hidden": (4,)})  # another structure: a n
 
 def test_a_left_trainer_is_closed_on_a_new_network_and_at_shutdown(
     qtbot,
-    start_worker,
-    monkeypatch,  # noqa: F811
+    start_worker,  # noqa: F811 (the fixture imported above)
+    monkeypatch,
 ):
     closed: list[Trainer] = []
     close = Trainer.close

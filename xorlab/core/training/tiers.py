@@ -179,6 +179,12 @@ class BackgroundCompile:
     def _compile(self) -> None:
         try:
             if self.cached_only:
+                # Numba's set-up changes its typing context, which a compile on another
+                # thread reads: under the lock, as every Numba user (done once a process).
+                with TURNS.after_others(self._cancel):
+                    from xorlab.core.training.strategies.numba_setup import prepare_numba
+
+                    prepare_numba()
                 self._check_in()
                 hooks = LoadHooks(lambda: TURNS.after_others(self._cancel), self._check_in)
                 loop = build_loop(self._shadow, self.strategy, cached_only=True, load=hooks)

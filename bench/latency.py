@@ -127,7 +127,7 @@ def child_warm_scan(case: dict) -> dict:
     return {"scan_compile_s": round(time.perf_counter() - start, 1)}
 
 
-def _leave_an_upgrade_loading(preset: str) -> dict:
+def _leave_an_upgrade_loading(preset: str, close: bool = True) -> dict:
     """A long "auto" run of ``preset`` trained to full speed on jax until its upgrade starts
     loading the (cached) scan loop, then left as the window leaves it when the person edits
     the network mid-load (``Trainer.close`` where it exists, then dropped)."""
@@ -144,11 +144,16 @@ def _leave_an_upgrade_loading(preset: str) -> dict:
     upgrade = long._upgrade
     time.sleep(0.3)  # well into the load: its rewrites run, or it waits for the lock
     loading = not upgrade.done
-    close = getattr(long, "close", None)
-    if close is not None:
-        close()
+    closed = close and hasattr(long, "close")
+    if closed:
+        long.close()
     del long
-    return {"upgrading": preset, "upgrade_loading_at_edit": loading, "_upgrade": upgrade}
+    return {
+        "upgrading": preset,
+        "upgrade_loading_at_edit": loading,
+        "left_trainer_closed": closed,
+        "_upgrade": upgrade,
+    }
 
 
 def child_first_point(case: dict) -> dict:
@@ -165,7 +170,7 @@ def child_first_point(case: dict) -> dict:
     first_trainer._background and first_trainer._background.wait()
     upgrade: dict = {}
     if "during_upgrade" in case:  # the network edited while another's upgrade loads
-        upgrade = _leave_an_upgrade_loading(case["during_upgrade"])
+        upgrade = _leave_an_upgrade_loading(case["during_upgrade"], case.get("close", True))
     left = upgrade.pop("_upgrade", None)
     trainer, grid, start, first_point = _to_first_point(spec_of(case))
     # The quick tier trains in ~10 ms chunks, with a snapshot every ~50 ms, as the worker does.
@@ -675,18 +680,21 @@ def during_upgrade(cache: str, presets: tuple[str, ...], nets: list[dict]) -> No
             **run_child("warm_scan", {"preset": "circle"}, cache),
         }
     )
+    # Each case twice in a row: the left trainer closed (as the window does) and not closed
+    # (its load runs on to its end, as before Trainer.close): the same conditions otherwise.
     for case in [{"preset": presets[0]}, *nets[:2]]:
-        case = {**case, "during_upgrade": "circle"}
-        result = run_child("first_point", case, cache)
-        emit(
-            {
-                "item": "first_point",
-                "case": label(case),
-                "cache": "presets",
-                "during": "upgrade",
-                **result,
-            }
-        )
+        for close in (True, False):
+            case = {**case, "during_upgrade": "circle", "close": close}
+            result = run_child("first_point", case, cache)
+            emit(
+                {
+                    "item": "first_point",
+                    "case": label(case),
+                    "cache": "presets",
+                    "during": "upgrade",
+                    **result,
+                }
+            )
 
 
 def windows(nets: list[dict], quick: bool, click_after: float = 0.0) -> None:

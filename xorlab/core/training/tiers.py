@@ -32,6 +32,16 @@ training, and the window's drawing would share the interpreter with the compile 
 time. Loading a cached scan costs ~3 CPU-s (PyTensor's rewrites and code generation, the
 same as finding out that it is not cached), which a run of ``UPGRADE_MIN_REMAINING_S``
 repays.
+
+The load shares the process with what the person does next. It held the compile lock for the
+whole of its 3-8 s (seconds of PyTensor rewrites, then linking and Numba's cache load), so a
+network edited meanwhile waited that long for its own fast loop, and the load's rewrites took
+half the interpreter from the new network's first point while a network already left was
+loading. Now (``CompileTurns``, ``BackgroundCompile.cancel``): the rewrites run without the
+lock, which is taken only to link and load native code (~1 CPU-s) and only when no other
+compile waits for it; and a trainer that is left (``Trainer.close``: the window builds a new
+trainer per structural edit) calls its load off, which stops at its next check-in (each
+change its rewrites make, ~0.01-0.6 s apart) or while it waits for the lock.
 """
 
 from __future__ import annotations

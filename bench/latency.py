@@ -301,6 +301,50 @@ def child_window(case: dict) -> dict:
     return out
 
 
+def child_window_upgrade(case: dict) -> dict:
+    """The window: a long circle run trains until its upgrade loads the (cached) scan loop;
+    then the person edits the network (``case["edit"]``) mid-load and clicks Train as soon
+    as it is enabled. Reads the worker's trainer (its own thread) only to see the load."""
+    from xorlab.core.training import tiers
+    from xorlab.core.training.presets import preset_spec
+
+    tiers.UPGRADE_MIN_REMAINING_S, tiers.UPGRADE_AFTER_CHUNKS = 0.0, 3
+    app, MainWindow, settings = _open_window()
+    long = preset_spec("circle").with_changes(training={"epochs": 100_000})
+    window = MainWindow(long, settings=settings)
+    window.show()
+    _wait(app, window.actions.train.isEnabled, 120)
+    window.actions.train.trigger()
+    session = window.worker._session
+    loading = _wait(app, lambda: getattr(session._trainer, "_upgrade", None) is not None, 180)
+    upgrade = session._trainer._upgrade if loading else None
+    _wait(app, lambda: False, 0.3)  # into the load
+    out: dict = {"upgrade_loading_at_edit": upgrade is not None and not upgrade.done}
+    edited = time.perf_counter()
+    window.load_spec(spec_of(case["edit"]))
+    enabled = _wait(
+        app, lambda: window.worker.state == "ready" and window.actions.train.isEnabled(), 120
+    )
+    first_point, clicked = _train_to_first_point(app, window)
+    full = _wait(app, lambda: window.engine.chosen not in ("", "numpy"), FULL_SPEED_TIMEOUT_S)
+    if upgrade is not None:
+        upgrade.wait(120)
+        out["left_upgrade_ended_s"] = round(upgrade.started + upgrade.seconds - edited, 2)
+        out["left_upgrade_cancelled"] = bool(getattr(upgrade, "cancelled", False))
+    out.update(
+        {
+            "network": label(case["edit"]),
+            "edit_to_train_enabled_s": None if enabled is None else round(enabled - edited, 3),
+            "edit_train_to_first_point_s": first_point and round(first_point, 3),
+            "edit_train_to_full_speed_s": None if full is None else round(full - clicked, 2),
+            "edit_strategy": window.engine.chosen,
+        }
+    )
+    window.close()
+    _wait(app, lambda: not window.worker.is_running(), 60)
+    return out
+
+
 def child_tutorial(_case: dict) -> dict:
     from xorlab.core.training.presets import preset_spec
 
@@ -528,6 +572,7 @@ def child_start(case: dict) -> dict:
 
 CHILDREN = {
     "warm_scan": child_warm_scan,
+    "window_upgrade": child_window_upgrade,
     "start": child_start,
     "first_point": child_first_point,
     "window": child_window,
@@ -680,6 +725,9 @@ def during_upgrade(cache: str, presets: tuple[str, ...], nets: list[dict]) -> No
             **run_child("warm_scan", {"preset": "circle"}, cache),
         }
     )
+    for edit in [{"preset": presets[0]}, *nets[:1]]:  # the same in the window itself
+        result = run_child("window_upgrade", {"edit": edit}, cache)
+        emit({"item": "window", "case": "edit during an upgrade", "cache": "presets", **result})
     # Each case twice in a row: the left trainer closed (as the window does) and not closed
     # (its load runs on to its end, as before Trainer.close): the same conditions otherwise.
     for case in [{"preset": presets[0]}, *nets[:2]]:

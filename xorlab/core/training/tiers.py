@@ -190,8 +190,10 @@ class BackgroundCompile:
         try:
             if self.cached_only:
                 # Numba's set-up changes its typing context, which a compile on another
-                # thread reads: under the lock, as every Numba user (done once a process).
+                # thread reads, and numpy_tanh registers its ops and Numba functions: under
+                # the lock, as every Numba user (done once a process).
                 with TURNS.after_others(self._cancel):
+                    from xorlab.core.training.strategies import numpy_tanh  # noqa: F401
                     from xorlab.core.training.strategies.numba_setup import prepare_numba
 
                     prepare_numba()

@@ -193,10 +193,10 @@ class BackgroundCompile:
                 # thread reads, and numpy_tanh registers its ops and Numba functions: under
                 # the lock, as every Numba user (done once a process).
                 with TURNS.after_others(self._cancel):
-                    from xorlab.core.training.strategies import numpy_tanh  # noqa: F401
                     from xorlab.core.training.strategies.numba_setup import prepare_numba
 
-                    prepare_numba()
+                    prepare_numba()  # imports Numba first, through core/first_imports
+                    from xorlab.core.training.strategies import numpy_tanh  # noqa: F401
                 self._check_in()
                 hooks = LoadHooks(lambda: TURNS.after_others(self._cancel), self._check_in)
                 loop = build_loop(self._shadow, self.strategy, cached_only=True, load=hooks)

@@ -9,6 +9,12 @@ process, with the load average beside it:
   the quick tier and on the fast loop; over the presets and random never-seen networks
   (2-3 hidden layers of 9-40 neurons). Cold, then warm (the same cache, now filled by the
   presets: the random networks stay never seen).
+- ``first_point`` during an upgrade (item 1; in the full run, or alone with
+  ``--items edit_during_upgrade``): a long circle run's upgrade loads its cached scan loop
+  (tiers.py) when the person edits the network (the first preset, random never-seen nets):
+  first point and full speed of the new network, with the left trainer closed as the window
+  closes it and, back to back, not closed; then the same in the window itself (edit, Train
+  once enabled). Compiles the circle's scan cold first (~1.5-2.5 min at load 5).
 - ``window`` (items 1, 3, 5): the real MainWindow offscreen in a fresh process: process
   start -> window shown -> Train enabled -> (Train clicked at once) first plotted point ->
   full speed; then a never-seen network loaded into the running window and trained.

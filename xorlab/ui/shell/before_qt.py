@@ -28,6 +28,7 @@ QT_FREE = (
     "xorlab.app.requests",
     "xorlab.app.sample_names",
     "xorlab.app.settings",
+    "xorlab.app.snapshot_pipeline",
     "xorlab.app.speed_limit",
     "xorlab.app.trainer_jobs",
     "xorlab.core.compile_lock",

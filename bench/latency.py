@@ -9,12 +9,6 @@ process, with the load average beside it:
   the quick tier and on the fast loop; over the presets and random never-seen networks
   (2-3 hidden layers of 9-40 neurons). Cold, then warm (the same cache, now filled by the
   presets: the random networks stay never seen).
-- ``first_point`` during an upgrade (item 1; in the full run, or alone with
-  ``--items edit_during_upgrade``): a long circle run's upgrade loads its cached scan loop
-  (tiers.py) when the person edits the network (the first preset, random never-seen nets):
-  first point and full speed of the new network, with the left trainer closed as the window
-  closes it and, back to back, not closed; then the same in the window itself (edit, Train
-  once enabled). Compiles the circle's scan cold first (~1.5-2.5 min at load 5).
 - ``window`` (items 1, 3, 5): the real MainWindow offscreen in a fresh process: process
   start -> window shown -> Train enabled -> (Train clicked at once) first plotted point ->
   full speed; then a never-seen network loaded into the running window and trained.
@@ -122,46 +116,6 @@ def _to_first_point(spec):
     return trainer, grid, start, first_point
 
 
-def child_warm_scan(case: dict) -> dict:
-    """Compile ``case["preset"]``'s scan loop into the cache (for ``during_upgrade``)."""
-    from xorlab.core.training.presets import preset_spec
-    from xorlab.core.training.strategies import build_loop
-    from xorlab.core.training.trainer import Trainer
-
-    start = time.perf_counter()
-    build_loop(Trainer(preset_spec(case["preset"]))._loop_problem(), "scan")
-    return {"scan_compile_s": round(time.perf_counter() - start, 1)}
-
-
-def _leave_an_upgrade_loading(preset: str, close: bool = True) -> dict:
-    """A long "auto" run of ``preset`` trained to full speed on jax until its upgrade starts
-    loading the (cached) scan loop, then left as the window leaves it when the person edits
-    the network mid-load (``Trainer.close`` where it exists, then dropped)."""
-    from xorlab.core.training import tiers
-    from xorlab.core.training.presets import preset_spec
-    from xorlab.core.training.trainer import Trainer
-
-    tiers.UPGRADE_MIN_REMAINING_S, tiers.UPGRADE_AFTER_CHUNKS = 0.0, 1
-    spec = preset_spec(preset).with_changes(training={"epochs": 100_000})
-    long = Trainer(spec)
-    long.start_tiered()
-    while long._upgrade is None:
-        long.run(16)
-    upgrade = long._upgrade
-    time.sleep(0.3)  # well into the load: its rewrites run, or it waits for the lock
-    loading = not upgrade.done
-    closed = close and hasattr(long, "close")
-    if closed:
-        long.close()
-    del long
-    return {
-        "upgrading": preset,
-        "upgrade_loading_at_edit": loading,
-        "left_trainer_closed": closed,
-        "_upgrade": upgrade,
-    }
-
-
 def child_first_point(case: dict) -> dict:
     import numpy as np
 
@@ -174,10 +128,6 @@ def child_first_point(case: dict) -> dict:
     other = "parity3" if case["preset"] != "parity3" else "xor-bias"
     first_trainer, _, _, first_in_process = _to_first_point(preset_spec(other))
     first_trainer._background and first_trainer._background.wait()
-    upgrade: dict = {}
-    if "during_upgrade" in case:  # the network edited while another's upgrade loads
-        upgrade = _leave_an_upgrade_loading(case["during_upgrade"], case.get("close", True))
-    left = upgrade.pop("_upgrade", None)
     trainer, grid, start, first_point = _to_first_point(spec_of(case))
     # The quick tier trains in ~10 ms chunks, with a snapshot every ~50 ms, as the worker does.
     quick_steps, quick_seconds, chunk, last_snapshot = 0, 0.0, 1, time.perf_counter()
@@ -208,13 +158,7 @@ def child_first_point(case: dict) -> dict:
             took = time.perf_counter() - took
             chunk = max(1, min(chunk * 2, int(chunk * 0.010 / max(took, 1e-9))))
         fast_rate = steps / (time.perf_counter() - t)
-    if left is not None:
-        left.wait(120)
-        # Where the left upgrade's load ended, from the edit: cancelled at once, or loaded.
-        upgrade["left_upgrade_ended_s"] = round(left.started + left.seconds - start, 2)
-        upgrade["left_upgrade_cancelled"] = bool(getattr(left, "cancelled", False))
     return {
-        **upgrade,
         "import_s": round(imported, 3),
         "first_network_in_process_s": round(first_in_process, 3),
         "spec_to_first_point_s": round(first_point, 3),
@@ -302,50 +246,6 @@ def child_window(case: dict) -> dict:
                 "edit_strategy": window.engine.chosen,
             }
         )
-    window.close()
-    _wait(app, lambda: not window.worker.is_running(), 60)
-    return out
-
-
-def child_window_upgrade(case: dict) -> dict:
-    """The window: a long circle run trains until its upgrade loads the (cached) scan loop;
-    then the person edits the network (``case["edit"]``) mid-load and clicks Train as soon
-    as it is enabled. Reads the worker's trainer (its own thread) only to see the load."""
-    from xorlab.core.training import tiers
-    from xorlab.core.training.presets import preset_spec
-
-    tiers.UPGRADE_MIN_REMAINING_S, tiers.UPGRADE_AFTER_CHUNKS = 0.0, 3
-    app, MainWindow, settings = _open_window()
-    long = preset_spec("circle").with_changes(training={"epochs": 100_000})
-    window = MainWindow(long, settings=settings)
-    window.show()
-    _wait(app, window.actions.train.isEnabled, 120)
-    window.actions.train.trigger()
-    session = window.worker._session
-    loading = _wait(app, lambda: getattr(session._trainer, "_upgrade", None) is not None, 180)
-    upgrade = session._trainer._upgrade if loading else None
-    _wait(app, lambda: False, 0.3)  # into the load
-    out: dict = {"upgrade_loading_at_edit": upgrade is not None and not upgrade.done}
-    edited = time.perf_counter()
-    window.load_spec(spec_of(case["edit"]))
-    enabled = _wait(
-        app, lambda: window.worker.state == "ready" and window.actions.train.isEnabled(), 120
-    )
-    first_point, clicked = _train_to_first_point(app, window)
-    full = _wait(app, lambda: window.engine.chosen not in ("", "numpy"), FULL_SPEED_TIMEOUT_S)
-    if upgrade is not None:
-        upgrade.wait(120)
-        out["left_upgrade_ended_s"] = round(upgrade.started + upgrade.seconds - edited, 2)
-        out["left_upgrade_cancelled"] = bool(getattr(upgrade, "cancelled", False))
-    out.update(
-        {
-            "network": label(case["edit"]),
-            "edit_to_train_enabled_s": None if enabled is None else round(enabled - edited, 3),
-            "edit_train_to_first_point_s": first_point and round(first_point, 3),
-            "edit_train_to_full_speed_s": None if full is None else round(full - clicked, 2),
-            "edit_strategy": window.engine.chosen,
-        }
-    )
     window.close()
     _wait(app, lambda: not window.worker.is_running(), 60)
     return out
@@ -577,8 +477,6 @@ def child_start(case: dict) -> dict:
 
 
 CHILDREN = {
-    "warm_scan": child_warm_scan,
-    "window_upgrade": child_window_upgrade,
     "start": child_start,
     "first_point": child_first_point,
     "window": child_window,
@@ -668,8 +566,7 @@ def main() -> int:
         "--items",
         default="first_point,window,expression,startup",
         help="comma-separated: which measurements to run (default: all but start); "
-        "start: the window's start-up alone (appear, Train enabled), xor-minimal and spiral; "
-        "edit_during_upgrade: first_point's networks edited while an upgrade loads, alone",
+        "start: the window's start-up alone (appear, Train enabled), xor-minimal and spiral",
     )
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -683,12 +580,7 @@ def main() -> int:
     nets = random_networks(1 if args.quick else args.random, args.seed)
     emit({"bench": "latency", "load": load(), "nproc": os.cpu_count(), "seed": args.seed})
     if "first_point" in items:
-        # The edits during an upgrade compile the circle's scan cold first (~1-2 min): not
-        # with --quick, which has its own item for them.
-        first_points(presets, nets, upgrade_edits=not args.quick)
-    elif "edit_during_upgrade" in items:  # that part of first_point alone, on a fresh cache
-        with tempfile.TemporaryDirectory(prefix="xorlab-latency-cache-") as cache:
-            during_upgrade(cache, presets, nets)
+        first_points(presets, nets)
     if "window" in items:
         windows(nets, args.quick, args.click_after)
     if "expression" in items:
@@ -705,7 +597,7 @@ def main() -> int:
     return 0
 
 
-def first_points(presets: tuple[str, ...], nets: list[dict], upgrade_edits: bool = True) -> None:
+def first_points(presets: tuple[str, ...], nets: list[dict]) -> None:
     with tempfile.TemporaryDirectory(prefix="xorlab-latency-cache-") as cache:
         for cache_kind in ("cold", "warm"):
             for preset in presets:
@@ -715,40 +607,6 @@ def first_points(presets: tuple[str, ...], nets: list[dict], upgrade_edits: bool
         for case in nets:  # never seen, with the cache warm from the presets
             result = run_child("first_point", case, cache)
             emit({"item": "first_point", "case": label(case), "cache": "presets", **result})
-        if upgrade_edits:
-            during_upgrade(cache, presets, nets)
-
-
-def during_upgrade(cache: str, presets: tuple[str, ...], nets: list[dict]) -> None:
-    """Item 1 while a long run's upgrade loads the scan loop (tiers.py): the person edits the
-    network (a preset, a never-seen net) mid-load and clicks Train at once. The load held the
-    compile lock for seconds and took half the interpreter."""
-    emit(
-        {
-            "item": "first_point",
-            "case": "warm the circle's scan",
-            "cache": "presets",
-            **run_child("warm_scan", {"preset": "circle"}, cache),
-        }
-    )
-    for edit in [{"preset": presets[0]}, *nets[:1]]:  # the same in the window itself
-        result = run_child("window_upgrade", {"edit": edit}, cache)
-        emit({"item": "window", "case": "edit during an upgrade", "cache": "presets", **result})
-    # Each case twice in a row: the left trainer closed (as the window does) and not closed
-    # (its load runs on to its end, as before Trainer.close): the same conditions otherwise.
-    for case in [{"preset": presets[0]}, *nets[:2]]:
-        for close in (True, False):
-            case = {**case, "during_upgrade": "circle", "close": close}
-            result = run_child("first_point", case, cache)
-            emit(
-                {
-                    "item": "first_point",
-                    "case": label(case),
-                    "cache": "presets",
-                    "during": "upgrade",
-                    **result,
-                }
-            )
 
 
 def windows(nets: list[dict], quick: bool, click_after: float = 0.0) -> None:

@@ -10,7 +10,6 @@ from dataclasses import replace
 
 import numpy as np
 
-from xorlab.app.chunk_plan import FIRST_CHUNK_STEPS, QUICK_FIRST_CHUNK_STEPS, ChunkPlan
 from xorlab.commands.experiment_source import (
     DEFAULT_PRESET,
     SOURCE_ERRORS,
@@ -32,15 +31,12 @@ from xorlab.core.training.strategies import STRATEGIES, StrategyUnavailable
 from xorlab.core.training.tiers import QUICK_TIER_YIELD
 from xorlab.core.training.trainer import DivergenceError, Trainer, batch_table
 
-# Each compiled call is sized to take this long, by the training worker's own plan
-# (app/chunk_plan.py: the first chunk small, then at most 2x per chunk toward this): the
-# upgrade's race and its "run long enough" estimate count chunks of about this size, a
-# signal is served within one, and the Python around each call stays a few percent of it.
-# A fixed 20,000 steps took ~20 s a chunk on a 2-64-64-64-1 net, and 64-step chunks
-# (or less, the quick tier's first) start a network whose speed is not known yet.
-CHUNK_SECONDS = 0.05
-# Steps per call of the landscape command's training (commands/landscape.py imports it).
+# Steps per compiled call; large enough that Python overhead vanishes, small enough that a
+# divergence rolls back little.
 CHUNK_STEPS = 20_000
+# Steps per call on the quick tier (~0.3-10 ms each), so the fast loop takes over soon after
+# its background compile ends.
+QUICK_CHUNK_STEPS = 16
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -115,18 +111,11 @@ def _run(args: argparse.Namespace, stop: StopRequest) -> int:
     # Each chunk ends in a moment kept for --save (MAX_MOMENTS per run): a saved run then
     # replays its outputs and time travel in the app.
     moment_chunk = max(1, trainer.total_steps // MAX_MOMENTS)
-    plan, tier = ChunkPlan(CHUNK_SECONDS), ""
     # The signal only sets a flag: each chunk runs whole, then the loop looks at it.
     while trainer.step_count < target_steps and not stop.requested and trainer.stop is None:
-        if trainer.tier != tier:  # a new loop (as the worker does): its speed is not known
-            tier = trainer.tier
-            plan.new_network(
-                FIRST_CHUNK_STEPS if trainer.at_full_speed else QUICK_FIRST_CHUNK_STEPS
-            )
-        wanted = min(moment_chunk, target_steps - trainer.step_count)
+        chunk = min(CHUNK_STEPS if trainer.at_full_speed else QUICK_CHUNK_STEPS, moment_chunk)
         try:
-            result = trainer.run(plan.take(wanted))
-            plan.note_compute(result.steps, result.seconds)
+            result = trainer.run(min(chunk, target_steps - trainer.step_count))
             if not trainer.at_full_speed:
                 quick_steps = trainer.step_count
                 if trainer.compiling_in_background:
@@ -161,9 +150,6 @@ def _run(args: argparse.Namespace, stop: StopRequest) -> int:
                     "compile_seconds": compile_seconds,
                     "quick_tier_steps": quick_steps,
                     "fast_loop_failure": trainer.fast_loop_failure,
-                    # Why training ended on that loop: the upgrade raced and kept one, found
-                    # nothing cached, failed to load, or the run was too short to try it.
-                    "upgrade_note": trainer.final_loop_note,
                     "diverged": diverged,
                     # A stop rule (target_cost, plateau) or a signal (SIGINT, SIGTERM).
                     "stopped_by": trainer.stop.rule if trainer.stop else (stop.name or None),

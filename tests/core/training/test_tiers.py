@@ -226,7 +226,6 @@ def test_the_upgrade_keeps_the_faster_loop_with_the_numbers_of_a_run_that_never_
     assert tiers_seen == ["numpy", "jax", "scan"] if faster == "scan" else ["numpy", "jax"]
     assert t.on_final_loop and t.tier == faster and t.at_full_speed
     assert t.upgrade_note.startswith(f"{faster} was faster on this network")
-    assert t.final_loop_note == t.upgrade_note  # what `train --json` reports
     rates = t.race_steps_per_second
     slower = "jax" if faster == "scan" else "scan"
     assert rates[faster] > rates[slower] > 0  # steps over the fake seconds of its chunks
@@ -239,7 +238,7 @@ def test_the_upgrade_keeps_the_faster_loop_with_the_numbers_of_a_run_that_never_
 def test_a_scan_loop_that_fails_to_load_leaves_the_run_on_jax_with_a_warning(
     upgrade_now, monkeypatch, caplog
 ):
-    def build(problem, strategy, cached_only=False, load=None):
+    def build(problem, strategy, cached_only=False):
         if cached_only:
             raise RuntimeError("LLVM ERROR: out of memory")
         return build_loop(problem, strategy)
@@ -260,7 +259,6 @@ def test_a_scan_loop_not_in_the_compile_cache_is_not_compiled(upgrade_now, monke
     t, tiers_seen = upgraded_run(POINTS_ADAM, {"numpy": 1.0, "jax": 1.0, "scan": 0.1}, 10)
     assert tiers_seen == ["numpy", "jax"] and t.on_final_loop
     assert t.upgrade_note == "the scan loop is not in the compile cache; jax runs on"
-    assert t.final_loop_note == t.upgrade_note
 
 
 @NEEDS_JAX
@@ -275,14 +273,9 @@ def test_only_a_run_long_enough_to_repay_the_load_starts_the_upgrade(monkeypatch
     for _ in range(4):
         t.run(5)
     assert t._upgrade is None and not t.upgrading and not t.on_final_loop
-    assert t.final_loop_note == (
-        "jax ran on: the run was too short to try the scan loop (it took 4.0 s on jax; "
-        "loading the scan loop pays with 600 s or more left)"
-    )
     monkeypatch.setattr(tiers, "UPGRADE_MIN_REMAINING_S", 590.0)
     t.run(5)  # its hand-over check starts the load
     assert t.upgrading
-    assert t.final_loop_note == "the run ended while the scan loop loaded; jax ran on"
     t._upgrade.wait(120)
     # An explicit choice is the person's: never raced.
     pinned = Trainer(spec, strategy="jax")
@@ -290,7 +283,6 @@ def test_only_a_run_long_enough_to_repay_the_load_starts_the_upgrade(monkeypatch
     for _ in range(4):
         pinned.run(5)
     assert pinned._upgrade is None and pinned.on_final_loop
-    assert pinned.final_loop_note == "jax was chosen by name: no other loop is tried"
 
 
 class Named:
@@ -338,154 +330,3 @@ def test_the_cache_probe_knows_a_loop_compiled_in_this_process_and_doubts_anythi
     assert native_code_cached(loop._fn)
     assert ScanLoop(problem, cached_only=True)._fn is loop._fn  # loaded, not compiled
     assert not native_code_cached(object())
-
-
-# --- an upgrade's load goes after what the person waits for, and is called off when left ---
-
-
-def test_compile_turns_serve_a_waiting_compile_before_an_upgrade_and_call_a_left_one_off():
-    turns = tiers.CompileTurns(threading.Lock())
-    order: list[str] = []
-    cancelled = threading.Event()
-    held, released = threading.Event(), threading.Event()
-
-    def foreground(name: str, hold: bool = False):
-        with turns.first():
-            order.append(name)
-            if hold:
-                held.set()
-                assert released.wait(60)
-
-    def upgrade():
-        try:
-            with turns.after_others(cancelled):
-                order.append("upgrade")
-        except tiers.LoadCancelled:
-            order.append("upgrade called off")
-
-    holder = threading.Thread(target=foreground, args=("holder", True))
-    holder.start()
-    assert held.wait(60)
-    waiter = threading.Thread(target=foreground, args=("waiting compile",))
-    waiter.start()
-    while turns.waiting == 0:  # the compile waits for the lock (a liveness wait, not timed)
-        released.wait(0.001)
-    late = threading.Thread(target=upgrade)
-    late.start()
-    released.set()
-    for thread in (holder, waiter, late):
-        thread.join(60)
-    assert order == ["holder", "waiting compile", "upgrade"]
-
-    order.clear()
-    with turns.first():  # the lock is busy; the person leaves the network meanwhile
-        left = threading.Thread(target=upgrade)
-        left.start()
-        cancelled.set()
-        left.join(60)
-    assert order == ["upgrade called off"] and not turns.lock.locked()
-
-
-def test_a_compile_called_off_mid_rewrite_stops_there_and_caches_nothing():
-    """The check-in runs inside PyTensor's rewrites, which catch every Exception a rewrite
-    raises: LoadCancelled gets through them and ends the compile."""
-    import pytensor
-    import pytensor.tensor as pt
-    from pytensor.compile.mode import Mode
-
-    from xorlab.core.training import function_cache
-
-    x = pt.vector("x")
-    shared = pytensor.shared(np.ones(3), name="w")
-    out = pt.exp(pt.log(x * 1.0 + 0.0)) * shared  # rewrites have work to do
-    mode = Mode(linker="py", optimizer="fast_run")
-    calls: list[int] = []
-    linked: list[int] = []
-    fn = function_cache.compile_shared(
-        [x],
-        out,
-        mode,
-        "checked",
-        check_in=lambda: calls.append(1),
-        before_link=lambda: linked.append(len(calls)),
-    )
-    np.testing.assert_allclose(fn(np.array([1.0, 2.0, 3.0])), [1.0, 2.0, 3.0])
-    assert calls and linked == [len(calls)]  # checked in while rewriting, then linked
-
-    def call_off():
-        raise tiers.LoadCancelled
-
-    before = function_cache.cache_info()
-    y = pt.vector("y")
-    with pytest.raises(tiers.LoadCancelled):
-        function_cache.compile_shared(
-            [y],
-            pt.exp(pt.log(y * 1.0 + 0.0)) * shared * 2.0,
-            mode,
-            "called_off",
-            check_in=call_off,
-            before_link=lambda: linked.append(-1),
-        )
-    assert function_cache.cache_info().size == before.size and linked[-1] != -1
-
-
-def fake_load(rewriting: threading.Event, rewrites_done: threading.Event, linked: list):
-    """tiers.build_loop with the upgrade's load replaced by one that checks in as its
-    rewrites do until ``rewrites_done``, then links under its turn; other compiles real."""
-
-    def build(problem, strategy, cached_only=False, load=None):
-        if not cached_only:
-            return build_loop(problem, strategy)
-        rewriting.set()
-        while not rewrites_done.wait(0.001):
-            load.check_in()
-        with load.turn():
-            linked.append(strategy)
-            return build_loop(problem, strategy)
-
-    return build
-
-
-@NEEDS_JAX
-def test_a_network_left_mid_upgrade_trains_at_once_and_its_load_is_called_off(
-    upgrade_now, monkeypatch
-):
-    """The window builds a new Trainer on an edit and closes the old one: the old run's
-    upgrade load (seconds of rewrites, then the compile lock) must neither hold the lock
-    the new network's fast loop needs nor go on after it was left."""
-    rewriting, rewrites_done, linked = threading.Event(), threading.Event(), []
-    monkeypatch.setattr(tiers, "build_loop", fake_load(rewriting, rewrites_done, linked))
-    old = Trainer(POINTS_ADAM.with_changes(training={"epochs": 10_000}))
-    old.start_tiered()
-    old._background.wait(120)
-    while old._upgrade is None:
-        old.run(5)
-    assert rewriting.wait(120) and old.upgrading
-    upgrade = old._upgrade
-
-    new = Trainer(preset_spec("xor-minimal"))  # the person's next network, while it loads
-    new.start_tiered()
-    new.run(new.steps_per_epoch)
-    new.snapshot()  # the first point: nothing of it waited for the load
-    new._background.wait(120)  # its fast loop compiled beside the load, lock and all
-    new.run(10)
-    assert new.at_full_speed and new.tier == "fused" and not upgrade.done
-
-    old.close()
-    upgrade.wait(120)  # stops at its next check-in, before taking the lock
-    assert upgrade.cancelled and linked == [] and not tiers.COMPILE_LOCK.locked()
-    old.run(5)  # a left trainer still trains, on its own loop
-    assert old.tier == "jax" and old.on_final_loop
-    assert old.final_loop_note == "the scan loop's load was called off; jax runs on"
-
-
-def test_the_final_loop_note_says_why_a_run_never_raced(gate):
-    t = Trainer(preset_spec("xor-minimal"))
-    t.start_tiered()
-    t.run(10)  # the fast loop's compile is held back
-    assert t.final_loop_note == "the run ended before the fast loop had compiled"
-    gate.set()
-    t._background.wait(120)
-    t.run(10)
-    assert t.tier == "fused"
-    assert t.final_loop_note == "fused: no faster loop to try for this network"

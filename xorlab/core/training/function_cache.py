@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -116,17 +116,10 @@ def compile_shared(
     outputs: Variable | Sequence[Variable],
     mode: Any = None,
     name: str | None = None,
-    check_in: Callable[[], None] | None = None,
-    before_link: Callable[[], None] | None = None,
 ) -> SharedFunction:
     """Like ``pytensor.function(inputs, outputs, mode=mode)`` without updates, but compiled
     once per distinct computation in the process (see the module docstring). The shared
-    variables the outputs read are found in the graph and bound to the returned function.
-
-    For a compile that may be called off (tiers.py's upgrade): ``check_in`` is called at
-    each change the graph rewrites make (hundreds per second) and may raise to stop the
-    compile there; ``before_link`` is called once the rewrites are done, before the linker
-    makes the backend's code (it may wait for a lock: the rewrites need none)."""
+    variables the outputs read are found in the graph and bound to the returned function."""
     global _hits, _misses
     single = isinstance(outputs, Variable)
     outs = [outputs] if single else list(outputs)
@@ -146,7 +139,9 @@ def compile_shared(
         function = _numpy_function(all_inputs, cloned, name or "numpy_code")
     else:
         import_numba_for(mode)
-        function = _pytensor_function(all_inputs, cloned, mode, name, check_in, before_link)
+        function = pytensor.function(
+            list(all_inputs), cloned, mode=mode, name=name, on_unused_input="ignore"
+        )
     entry = _Entry(mode, all_inputs, tuple(cloned), function, threading.Lock())
     with _lock:
         _misses += 1
@@ -158,59 +153,6 @@ def compile_shared(
             if not _entries[oldest]:
                 del _entries[oldest]
     return SharedFunction(entry, shared, single)
-
-
-def _pytensor_function(
-    inputs: Sequence[Variable],
-    outputs: Sequence[Variable],
-    mode: Any,
-    name: str | None,
-    check_in: Callable[[], None] | None,
-    before_link: Callable[[], None] | None,
-) -> Any:
-    """``pytensor.function`` in its two parts, rewrites then linking, with the hooks of
-    ``compile_shared`` between and during them."""
-    if check_in is None and before_link is None:
-        return pytensor.function(
-            list(inputs), list(outputs), mode=mode, name=name, on_unused_input="ignore"
-        )
-    from pytensor.compile.maker import FunctionMaker
-    from pytensor.compile.mode import get_mode
-    from pytensor.compile.rebuild import construct_function_ins_and_outs
-
-    specs, cloned = construct_function_ins_and_outs(list(inputs), list(outputs))
-    mode = get_mode(mode)
-    maker_class = mode.function_maker
-    if check_in is not None and maker_class is FunctionMaker:  # not another maker's (debug)
-        maker_class = _checked_maker(check_in)
-    maker = maker_class(specs, cloned, mode, on_unused_input="ignore", name=name)
-    if before_link is not None:
-        before_link()
-    return maker.create()
-
-
-def _checked_maker(check_in: Callable[[], None]) -> type:
-    """A FunctionMaker whose graph calls ``check_in`` at each change its rewrites make."""
-    from pytensor.compile.maker import FunctionMaker
-    from pytensor.graph.features import Feature
-
-    class CheckIn(Feature):
-        def on_change_input(self, fgraph, node, i, var, new_var, reason=None):
-            check_in()
-
-    class CheckedMaker(FunctionMaker):
-        def create_fgraph(self, *args, **kwargs):
-            fgraph, updates = FunctionMaker.create_fgraph(*args, **kwargs)
-            fgraph.attach_feature(CheckIn())
-            return fgraph, updates
-
-        def prepare_fgraph(self, inputs, outputs, updates, fgraph, *args, **kwargs):
-            super().prepare_fgraph(inputs, outputs, updates, fgraph, *args, **kwargs)
-            # Rewritten: the compiled function keeps its graph, not the caller's hook.
-            for feature in [f for f in fgraph._features if isinstance(f, CheckIn)]:
-                fgraph.remove_feature(feature)
-
-    return CheckedMaker
 
 
 def _numpy_function(inputs: Sequence[Variable], outputs: Sequence[Variable], name: str):

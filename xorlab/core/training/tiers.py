@@ -32,24 +32,12 @@ training, and the window's drawing would share the interpreter with the compile 
 time. Loading a cached scan costs ~3 CPU-s (PyTensor's rewrites and code generation, the
 same as finding out that it is not cached), which a run of ``UPGRADE_MIN_REMAINING_S``
 repays.
-
-The load shares the process with what the person does next. It held the compile lock for the
-whole of its 3-8 s (seconds of PyTensor rewrites, then linking and Numba's cache load), so a
-network edited meanwhile waited that long for its own fast loop, and the load's rewrites took
-half the interpreter from the new network's first point while a network already left was
-loading. Now (``CompileTurns``, ``BackgroundCompile.cancel``): the rewrites run without the
-lock, which is taken only to link and load native code (~1 CPU-s) and only when no other
-compile waits for it; and a trainer that is left (``Trainer.close``: the window builds a new
-trainer per structural edit) calls its load off, which stops at its next check-in (each
-change its rewrites make, ~0.01-0.6 s apart) or while it waits for the lock.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 
 import numpy as np
@@ -59,7 +47,6 @@ from pytensor.compile.sharedvalue import SharedVariable
 from xorlab.core import compile_lock
 from xorlab.core.training.strategies import build_loop
 from xorlab.core.training.strategies.base import LoopProblem, TrainingLoop
-from xorlab.core.training.strategies.tensor_loop import LoadHooks
 
 # The quick tier and the background compile share one interpreter lock: a quick tier training
 # flat out leaves the compile half of it, which doubled the time to full speed. Callers pause
@@ -76,66 +63,6 @@ QUICK_TIER_YIELD = 1.0
 # several threads at once aborted the process (an LLVM assertion) in the test suite. The lock
 # is shared with every other Numba user (see core/compile_lock.py).
 COMPILE_LOCK = compile_lock.COMPILE_LOCK
-
-
-class LoadCancelled(BaseException):
-    """An upgrade's load was called off (``BackgroundCompile.cancel``). A BaseException, as
-    KeyboardInterrupt is, because it is raised from inside PyTensor's graph rewrites, which
-    catch every Exception a rewrite raises, log it and go on rewriting."""
-
-
-class CompileTurns:
-    """``COMPILE_LOCK`` taken in turns: what someone waits for first, an upgrade after.
-
-    A compile the run needs (``first``: a network's fast loop, the trainer's own) waits as
-    for any lock; an upgrade's load (``after_others``) takes it only when nobody else waits
-    for it, and gives up if called off meanwhile. The lock itself stays the one lock every
-    Numba user takes (core/compile_lock.py): the diagram's painter takes it plainly."""
-
-    POLL_S = 0.02  # how often a waiting upgrade looks again (off the interpreter meanwhile)
-
-    def __init__(self, lock: threading.Lock):
-        self.lock = lock
-        self._waiting = 0  # compiles in ``first`` waiting for the lock
-        self._count = threading.Lock()
-
-    @contextmanager
-    def first(self) -> Iterator[None]:
-        with self._count:
-            self._waiting += 1
-        try:
-            self.lock.acquire()
-        finally:
-            with self._count:
-                self._waiting -= 1
-        try:
-            yield
-        finally:
-            self.lock.release()
-
-    @contextmanager
-    def after_others(self, cancelled: threading.Event) -> Iterator[None]:
-        """Raises LoadCancelled once ``cancelled`` is set before the lock was taken."""
-        while True:
-            if cancelled.is_set():
-                raise LoadCancelled
-            if not self._waiting and self.lock.acquire(timeout=self.POLL_S):
-                if not self._waiting:
-                    break
-                self.lock.release()  # someone came to wait meanwhile: after them
-            cancelled.wait(self.POLL_S)
-        try:
-            yield
-        finally:
-            self.lock.release()
-
-    @property
-    def waiting(self) -> int:
-        """Compiles waiting in ``first`` now."""
-        return self._waiting
-
-
-TURNS = CompileTurns(COMPILE_LOCK)
 
 
 def shadow_problem(problem: LoopProblem) -> LoopProblem:
@@ -159,9 +86,7 @@ COMPILE_STACK_BYTES = 64 * 1024 * 1024
 class BackgroundCompile:
     """Compiles ``build_loop(problem, strategy)`` on a daemon thread, on shadow state.
     Every loop is ready to run any number of steps when built (each compiles once).
-    ``cached_only``: only load it from the compile cache (see the module docstring): the
-    upgrade's load, which goes after any other compile (``CompileTurns``), holds the lock
-    only to link and load native code, and stops where it is once ``cancel`` is called."""
+    ``cached_only``: only load it from the compile cache (see the module docstring)."""
 
     def __init__(self, problem: LoopProblem, strategy: str, cached_only: bool = False):
         self.problem = problem
@@ -171,7 +96,6 @@ class BackgroundCompile:
         self._loop: TrainingLoop | None = None
         self._error: BaseException | None = None
         self._done = threading.Event()
-        self._cancel = threading.Event()
         self.started = time.perf_counter()
         self.seconds: float | None = None  # how long the compile took, once done
         self._thread = threading.Thread(
@@ -188,20 +112,10 @@ class BackgroundCompile:
 
     def _compile(self) -> None:
         try:
-            if self.cached_only:
-                # Numba's set-up changes its typing context, which a compile on another
-                # thread reads, and numpy_tanh registers its ops and Numba functions: under
-                # the lock, as every Numba user (done once a process).
-                with TURNS.after_others(self._cancel):
-                    from xorlab.core.training.strategies.numba_setup import prepare_numba
-
-                    prepare_numba()  # imports Numba first, through core/first_imports
-                    from xorlab.core.training.strategies import numpy_tanh  # noqa: F401
-                self._check_in()
-                hooks = LoadHooks(lambda: TURNS.after_others(self._cancel), self._check_in)
-                loop = build_loop(self._shadow, self.strategy, cached_only=True, load=hooks)
-            else:
-                with TURNS.first():
+            with COMPILE_LOCK:
+                if self.cached_only:
+                    loop = build_loop(self._shadow, self.strategy, cached_only=True)
+                else:
                     loop = build_loop(self._shadow, self.strategy)
             self._loop = loop
         except BaseException as exc:  # handed to the trainer's thread by result()
@@ -209,22 +123,6 @@ class BackgroundCompile:
         finally:
             self.seconds = time.perf_counter() - self.started
             self._done.set()
-
-    def _check_in(self) -> None:
-        if self._cancel.is_set():
-            raise LoadCancelled
-
-    def cancel(self) -> None:
-        """Call a load (``cached_only``) off: it stops at its next check-in (within a graph
-        rewrite's change, ~ms) or while waiting for the lock, and ``result`` raises
-        LoadCancelled; once it holds the lock it finishes (native code cannot be cut short).
-        A compile of the fast loop is left to finish: its cache serves the next run."""
-        self._cancel.set()
-
-    @property
-    def cancelled(self) -> bool:
-        """Called off before it finished (``result`` raises LoadCancelled)."""
-        return isinstance(self._error, LoadCancelled)
 
     @property
     def done(self) -> bool:

@@ -57,7 +57,7 @@ from xorlab.core.training.strategies import (
     upgrade_after,
 )
 from xorlab.core.training.strategies.tensor_loop import NotCached
-from xorlab.core.training.tiers import TURNS, BackgroundCompile, LoadCancelled, LoopRace
+from xorlab.core.training.tiers import COMPILE_LOCK, BackgroundCompile, LoopRace
 from xorlab.core.training.weights import WEIGHT_LIMIT  # importable from here too
 
 logger = logging.getLogger(__name__)
@@ -193,7 +193,7 @@ class Trainer:
         self.batches = batch_table(self.dataset.n_samples, tr.schedule, tr.batch_size)
         self.step_count = 0
         self.history = CostHistory()
-        self._epoch_costs = np.empty(0)  # step costs of the epoch in progress
+        self._epoch_costs: list[float] = []  # step costs of the epoch in progress
         self.log: deque[tuple[int, float]] = deque(maxlen=MAX_LOG_LINES)
         self._fast_loop: TrainingLoop | None = None  # the strategy's loop, once compiled
         self._quick_loop: QuickLoop | None = None  # the quick tier, while it is needed
@@ -287,7 +287,7 @@ class Trainer:
             if self._background is not None:
                 self._adopt_background()
             else:
-                with TURNS.first():  # never beside another trainer's background compile
+                with COMPILE_LOCK:  # never beside another trainer's background compile
                     self._fast_loop = build_loop(self._loop_problem(), self.requested_strategy)
                 self._shuffled_epoch = -1  # a new loop holds the problem's order
         assert self._fast_loop is not None
@@ -388,9 +388,6 @@ class Trainer:
         name, fast = upgrade.strategy, self._fast_loop.name
         try:
             challenger = upgrade.result()
-        except LoadCancelled:
-            self.upgrade_note = f"the {name} loop's load was called off; {fast} runs on"
-            return
         except NotCached:
             # Compiling it cold would slow the running loop for minutes (tiers.py).
             self.upgrade_note = f"the {name} loop is not in the compile cache; {fast} runs on"
@@ -420,46 +417,6 @@ class Trainer:
         changed = winner is not self._fast_loop
         self._fast_loop = winner  # the loser is dropped, with its compiled function's owner
         return changed
-
-    def close(self) -> None:
-        """The trainer is left (a new network, the window closing): call off the upgrade's
-        load, so it takes neither the compile lock nor the interpreter from what comes
-        next (tiers.BackgroundCompile.cancel). Training may go on after (it stays on the
-        loop it has); the fast loop's own compile is left to finish for the cache."""
-        if self._upgrade is not None:
-            self._upgrade.cancel()
-
-    @property
-    def final_loop_note(self) -> str:
-        """Why training ran on the loop it ended on (for reports such as ``train --json``):
-        how the upgrade ended, or why it never ran (tiers.py)."""
-        if self._fast_loop is None:
-            if self.fast_loop_failure is not None:
-                return f"the fast loop did not compile ({self.fast_loop_failure})"
-            if self._quick_loop is not None:
-                return "the run ended before the fast loop had compiled"
-            return "nothing was trained"
-        name = self._fast_loop.name
-        if self.upgrade_note is not None:
-            return self.upgrade_note
-        if self._upgrade is not None:
-            return f"the run ended while the {self._upgrade.strategy} loop loaded; {name} ran on"
-        if self._race is not None:
-            return f"the run ended mid-race; {name} ran on"
-        planned = self._upgrade_to
-        if planned is None:  # not asked yet: no chunk after the hand-over
-            planned = upgrade_after(self._loop_problem(), name, self.requested_strategy) or ""
-        if not planned:
-            if self.requested_strategy != "auto":
-                return f"{name} was chosen by name: no other loop is tried"
-            return f"{name}: no faster loop to try for this network"
-        chunks, steps, seconds = self._fast_timing
-        took = f"{seconds:.1f} s" if chunks else "no time"
-        return (
-            f"{name} ran on: the run was too short to try the {planned} loop "
-            f"(it took {took} on {name}; loading the {planned} loop pays with "
-            f"{tiers.UPGRADE_MIN_REMAINING_S:g} s or more left)"
-        )
 
     @property
     def tier(self) -> str:
@@ -710,7 +667,7 @@ class Trainer:
         """
         first_epoch, combined, per_epoch, rest = self._epoch_costs_of(costs)
         self.step_count += costs.size
-        self._epoch_costs = rest.copy()  # a view would keep the chunk's whole array
+        self._epoch_costs = rest.tolist()
         if combined.size == 0:
             return
         epochs = first_epoch + np.arange(combined.size)
@@ -731,7 +688,7 @@ class Trainer:
         left over in an epoch not yet complete. Vectorized: a tiny net runs millions of
         one-step epochs a second."""
         spe = self.steps_per_epoch
-        carried = self._epoch_costs
+        carried = np.asarray(self._epoch_costs, dtype=np.float64)
         all_costs = np.concatenate([carried, costs]) if carried.size else costs
         first_epoch = (self.step_count - carried.size) // spe
         n_epochs = all_costs.size // spe
@@ -751,9 +708,7 @@ class Trainer:
             p.set_value(np.array(w, dtype=np.float64))
 
     def get_state(self) -> list[np.ndarray]:
-        # Copies made directly: get_value() copies through copy.deepcopy and the type's
-        # filter, ~10x the copy itself, twice a chunk (the backup, the moment).
-        return [np.array(v.get_value(borrow=True), copy=True) for v in (*self.params, *self.state)]
+        return [v.get_value() for v in (*self.params, *self.state)]
 
     def set_state(self, values: list[np.ndarray]) -> None:
         for var, value in zip((*self.params, *self.state), values, strict=True):
@@ -780,7 +735,7 @@ class Trainer:
             var.set_value(value)
         self.step_count = 0
         self.history = CostHistory()
-        self._epoch_costs = np.empty(0)
+        self._epoch_costs.clear()
         self.log.clear()
         self.test_history = HeldOutHistory()
         self.stop = None
@@ -883,11 +838,6 @@ def _divergence_reason(costs: np.ndarray, params: list) -> str:
     weights = [p.get_value(borrow=True) for p in params]
     if not np.isfinite(costs).all():
         return "the cost became NaN or infinite"
-    # This runs after every chunk (~40 us of a tiny net's ~300 us chunk the long way): one
-    # pass a weight answers "all is well", since a NaN's comparison is False and an inf's
-    # magnitude exceeds the limit; only a failing chunk looks for which reason.
-    if all(np.abs(w).max() <= WEIGHT_LIMIT for w in weights):
-        return ""
     if not all(np.isfinite(w).all() for w in weights):
         return "a weight became NaN or infinite"
     largest = max(float(np.abs(w).max()) for w in weights)

@@ -167,8 +167,6 @@ class TrainingSession(QObject):
             self._timer.stop()
             self._handover_timer.stop()
             self._outbox.close()  # the snapshot in flight, posted
-            if self._trainer is not None:
-                self._trainer.close()  # calls off its upgrade's load (tiers.py)
             self._trainer = None  # compiled functions are released on their owner thread
             QThread.currentThread().quit()
             return
@@ -356,10 +354,6 @@ class TrainingSession(QObject):
         self._timer.stop()
         self._handover_timer.stop()
         self._outbox.wait()  # the snapshot thread done with this run's maps before new_run
-        if self._trainer is not None:
-            # Left for another network: its upgrade's load must not take the compile lock
-            # and half the interpreter from this one's first point (tiers.py).
-            self._trainer.close()
         self._trainer = None
         self._tier = ""
         self._failure_posted = False

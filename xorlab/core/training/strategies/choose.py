@@ -24,7 +24,7 @@ from xorlab.core.training.strategies.scalar_loop import (
     check_size,
     estimate_nodes,
 )
-from xorlab.core.training.strategies.tensor_loop import LoadHooks, ScanLoop
+from xorlab.core.training.strategies.tensor_loop import ScanLoop
 
 logger = logging.getLogger(__name__)
 
@@ -92,21 +92,18 @@ def upgrade_after(problem: LoopProblem, running: str, requested: str = "auto") -
 
 
 def build_loop(
-    problem: LoopProblem,
-    requested: str = "auto",
-    cached_only: bool = False,
-    load: LoadHooks | None = None,
+    problem: LoopProblem, requested: str = "auto", cached_only: bool = False
 ) -> TrainingLoop:
     """Compile the first planned strategy that can serve ``problem``.
 
     An explicitly requested strategy that cannot serve it raises StrategyUnavailable.
     ``cached_only`` (the scan only): raise tensor_loop.NotCached rather than compile native
-    code no cache holds; ``load``: how that load waits its turn (tensor_loop.LoadHooks)."""
+    code no cache holds."""
     if cached_only:
         if requested != "scan":
             raise ValueError("only the scan loop can be loaded from the cache alone")
         import_numba()
-        return ScanLoop(problem, cached_only=True, load=load)
+        return ScanLoop(problem, cached_only=True)
     if requested not in STRATEGIES:
         raise ValueError(f"unknown strategy '{requested}'; choose one of {', '.join(STRATEGIES)}")
     candidates = plan(problem, requested)

@@ -8,10 +8,6 @@ so every step reads contiguous memory and no index matrix is built per call.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractContextManager, ExitStack
-from dataclasses import dataclass
-
 import numpy as np
 import pytensor
 import pytensor.tensor as pt
@@ -27,14 +23,6 @@ class NotCached(StrategyUnavailable):
     would be a cold Numba compile (tens of CPU-seconds), which the caller declined."""
 
 
-@dataclass(frozen=True)
-class LoadHooks:
-    """How a loop loaded in the background waits its turn (see ScanLoop)."""
-
-    turn: Callable[[], AbstractContextManager]  # holds the compile lock while entered
-    check_in: Callable[[], None]  # called during the rewrites; raises to call the load off
-
-
 class ScanLoop(TrainingLoop):
     """The loop compiled in the trainer's mode (Numba by default).
 
@@ -45,46 +33,21 @@ class ScanLoop(TrainingLoop):
 
     name = "scan"
 
-    def __init__(
-        self,
-        problem: LoopProblem,
-        mode: str | None = None,
-        cached_only: bool = False,
-        load: LoadHooks | None = None,
-    ):
-        """``load``: how a background load (tiers.py's upgrade) shares the process: its
-        rewrites run without the compile lock and may be called off; the lock is taken
-        (``load.turn``) only for making and loading native code."""
+    def __init__(self, problem: LoopProblem, mode: str | None = None, cached_only: bool = False):
         super().__init__(problem)
         self.mode = mode if mode is not None else problem.mode
-        with ExitStack() as held:
-            taken: list[bool] = []
+        # Shared by every loop of the same computation (see core.function_cache): the final
+        # weights and state come back as outputs and are written to the shared variables.
+        self._call = self._compile()
+        self._fn = self._call.function
+        if cached_only and not native_code_cached(self._fn):
+            raise NotCached("the scan loop is not in the compile cache")
+        # Numba compiles on the first call: make it now, leaving the state as it was.
+        saved = [np.array(v, copy=True) for v in self.read_state()]
+        self.run(0, 1)
+        self.write_state(saved)
 
-            def turn() -> None:  # once, held to the end of the load
-                if load is not None and not taken:
-                    held.enter_context(load.turn())
-                    taken.append(True)
-
-            # Shared by every loop of the same computation (see core.function_cache): the
-            # final weights and state come back as outputs, written to the shared variables.
-            if load is None:
-                self._call = self._compile()
-            else:
-                self._call = self._compile(load.check_in, turn)
-            self._fn = self._call.function
-            turn()  # if the function came compiled (no link), for its first call
-            if cached_only and not native_code_cached(self._fn):
-                raise NotCached("the scan loop is not in the compile cache")
-            # Numba compiles on the first call: make it now, leaving the state as it was.
-            saved = [np.array(v, copy=True) for v in self.read_state()]
-            self.run(0, 1)
-            self.write_state(saved)
-
-    def _compile(
-        self,
-        check_in: Callable[[], None] | None = None,
-        before_link: Callable[[], None] | None = None,
-    ) -> SharedFunction:
+    def _compile(self) -> SharedFunction:
         p = self.problem
         net, tr = p.spec.network, p.spec.training
         n_params = len(p.params)
@@ -96,8 +59,6 @@ class ScanLoop(TrainingLoop):
 
             prepare_numba()
             mode = scan_mode(self.mode)
-        if check_in is not None:
-            check_in()  # Numba's import may have taken seconds
         numpy_tanh = on_numba and uses_large_tanh(p)
         if numpy_tanh:
             # Imported here: it imports Numba (~1 s), which the window need not wait for.
@@ -142,20 +103,13 @@ class ScanLoop(TrainingLoop):
                 outputs_info=[None, *initial],
                 return_updates=False,
             )
-        if check_in is not None:
-            check_in()  # the scan's graph took a while to build
         costs, finals = outputs[0], outputs[1:]
         # On Numba, compiled to release the GIL (strategies/nogil_numba.py): the window draws
         # while a chunk trains (numpy's tanh is called without Python, see numpy_tanh.py).
         mode = releasing_gil(self.mode)
         self.releases_gil = runs_without_gil(mode)
         return compile_shared(
-            inputs,
-            [costs, *(seq[-1] for seq in finals)],
-            mode,
-            f"training_loop_{self.name}",
-            check_in=check_in,
-            before_link=before_link,
+            inputs, [costs, *(seq[-1] for seq in finals)], mode, f"training_loop_{self.name}"
         )
 
     def set_batch_data(self, X: np.ndarray, y: np.ndarray) -> None:

@@ -14,7 +14,12 @@ from xorlab.core.training.datasets import load_dataset
 from xorlab.core.training.presets import preset_spec
 from xorlab.core.training.spec import DatasetSpec
 from xorlab.ui.training.cost_plot import CostPlot
-from xorlab.ui.training.outputs_plot import ACCURACY_TITLE, OUTPUTS_TITLE, OutputsPlot
+from xorlab.ui.training.outputs_plot import (
+    ACCURACY_TITLE,
+    ERROR_TITLE,
+    OUTPUTS_TITLE,
+    OutputsPlot,
+)
 from xorlab.ui.training.run_overlays import RunOverlays
 
 MINIMAL = preset_spec("xor-minimal")
@@ -149,3 +154,16 @@ def test_earlier_runs_are_opaque_faded_segments_kept_as_pictures(qtbot):
         assert run.curve.curve.cacheMode() == QGraphicsItem.CacheMode.DeviceCoordinateCache
         np.testing.assert_array_equal(run.curve.xData, epochs)
         np.testing.assert_array_equal(run.curve.yData, costs)
+
+
+def test_the_error_plot_title_fits_where_the_accuracy_title_does(qtbot):
+    # Seen cut at the right edge at 1024x700 (regression preset), when it named the error.
+    plot = OutputsPlot()
+    qtbot.addWidget(plot)
+    plot.resize(400, 320)
+    plot.show()
+    plot.reset(load_dataset(DatasetSpec("gaussian-bumps")))
+    assert plot.mode == "error" and plot.plot_item.titleLabel.text == ERROR_TITLE
+    metrics = plot.fontMetrics()
+    assert metrics.horizontalAdvance(ERROR_TITLE) <= metrics.horizontalAdvance(ACCURACY_TITLE)
+    assert plot.plot_item.getAxis("left").labelText == "mean absolute error"

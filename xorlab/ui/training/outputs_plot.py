@@ -29,6 +29,9 @@ MAX_CURVES = 16
 PLOT_MIN_HEIGHT = 150  # the plot itself, whatever the legend under it needs
 OUTPUTS_TITLE = "Outputs during training"
 ACCURACY_TITLE = "Accuracy during training"
+# Short as the others: "Mean absolute error during training" was cut at the plot's right edge
+# at 1024x700 (the y axis's label says which error).
+ERROR_TITLE = "Error during training"
 ACCURACY_HEADROOM = 112.0  # % at the top of the accuracy plot: the label's room
 TITLE_STYLE = {"color": plot_style.FOREGROUND, "size": plot_style.TITLE_SIZE}
 DEFAULT_CAPACITY = 2048
@@ -185,7 +188,7 @@ class OutputsPlot(QWidget):
         of the outputs says how far off they are, training and test samples alike."""
         self.mode = "error"
         self.plot_item.setLabel("left", "mean absolute error")
-        self.plot_item.setTitle("Mean absolute error during training", **TITLE_STYLE)
+        self.plot_item.setTitle(ERROR_TITLE, **TITLE_STYLE)
         pen = plot_style.curve_pen(plot_style.PALETTE[2])
         curve = self.plot_item.plot(pen=pen, antialias=True)
         plot_style.thin_to_pixels(curve)

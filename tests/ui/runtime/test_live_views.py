@@ -3,6 +3,7 @@ skip redraws and catch up when shown; the diagram paces its redraws by its paint
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import replace
 
 import numpy as np
@@ -36,18 +37,30 @@ def numpy_layers(spec, weights, points):
     return [a for _, _, a in forward(list(weights), points, acts, spec.network.bias)[0]]
 
 
-def test_worker_snapshots_carry_maps_equal_to_a_numpy_forward_pass(qtbot):
+@contextmanager
+def training_worker(qtbot, spec):
+    """A worker training ``spec`` with neuron maps: (worker, its snapshots, states and
+    engines as they came), shut down on leaving."""
     worker = TrainingWorker()
     snapshots: list[TrainingSnapshot] = []
     states: list[str] = []
+    engines: list[str] = []
     worker.snapshot_ready.connect(snapshots.append)
     worker.state_changed.connect(states.append)
+    worker.engine_chosen.connect(engines.append)
     worker.start()
     try:
-        worker.set_spec(BIAS)
+        worker.set_spec(spec)
         qtbot.waitUntil(lambda: states[-1:] == ["ready"], timeout=WAIT_MS)
         worker.set_neuron_maps(style.map_palette())
         worker.train()
+        yield worker, snapshots, states, engines
+    finally:
+        assert worker.shutdown(WAIT_MS)
+
+
+def test_worker_snapshots_carry_maps_equal_to_a_numpy_forward_pass(qtbot):
+    with training_worker(qtbot, BIAS) as (worker, snapshots, states, _engines):
         qtbot.waitUntil(lambda: states[-1:] == ["done"], timeout=WAIT_MS)
         with_maps = [s for s in snapshots if s.plane is not None and s.plane.neurons is not None]
         assert len(with_maps) >= 10
@@ -73,8 +86,6 @@ def test_worker_snapshots_carry_maps_equal_to_a_numpy_forward_pass(qtbot):
         worker.train()  # done: a fresh run
         qtbot.waitUntil(lambda: states[-1:] == ["done"] and len(snapshots) > before + 3)
         assert all(s.plane is None or s.plane.neurons is None for s in snapshots[before + 1 :])
-    finally:
-        assert worker.shutdown(WAIT_MS)
 
 
 @pytest.fixture(scope="module")
@@ -213,27 +224,13 @@ def test_snapshots_finished_on_the_snapshot_thread_are_whole_in_order_and_exact(
 
     monkeypatch.setattr(Trainer, "finish_snapshot", recording_finish)
     spec = BIAS.with_changes(training={"epochs": MAX_EPOCHS})
-    worker = TrainingWorker()
-    snapshots: list[TrainingSnapshot] = []
-    states: list[str] = []
-    engines: list[str] = []
-    worker.snapshot_ready.connect(snapshots.append)
-    worker.state_changed.connect(states.append)
-    worker.engine_chosen.connect(engines.append)
-    worker.start()
-    try:
-        worker.set_spec(spec)
-        qtbot.waitUntil(lambda: states[-1:] == ["ready"], timeout=WAIT_MS)
-        worker.set_neuron_maps(style.map_palette())
-        worker.train()
+    with training_worker(qtbot, spec) as (worker, snapshots, states, engines):
         # Only beside a loop that releases the GIL (the fused one, after the quick tier).
         qtbot.waitUntil(lambda: engines[-1:] == ["fused"], timeout=WAIT_MS)
         fast_from = len(snapshots)
         qtbot.waitUntil(lambda: len(snapshots) > fast_from + 10, timeout=WAIT_MS)
         worker.pause()
         qtbot.waitUntil(lambda: states[-1:] == ["paused"], timeout=WAIT_MS)
-    finally:
-        assert worker.shutdown(WAIT_MS)
     assert any(name.startswith("xorlab-snapshot") for name in threads)
     steps = [s.step for s in snapshots]
     assert steps == sorted(steps)

@@ -90,12 +90,19 @@ def test_runs_with_the_same_settings_are_told_apart_by_number(qtbot):
     assert overlays.legend.entries == ["run 1", "run 2", "this run (run 3)"]
 
 
-def test_3_bit_parity_legend_wraps_under_the_plot(qtbot):
+def shown_outputs_plot(qtbot, dataset_name: str, width: int = 400, height: int = 320):
+    """An OutputsPlot of that size on screen, reset for the named dataset: (plot, dataset)."""
     plot = OutputsPlot()
     qtbot.addWidget(plot)
-    plot.resize(330, 360)
+    plot.resize(width, height)
     plot.show()
-    plot.reset(load_dataset(DatasetSpec("parity3")))
+    dataset = load_dataset(DatasetSpec(dataset_name))
+    plot.reset(dataset)
+    return plot, dataset
+
+
+def test_3_bit_parity_legend_wraps_under_the_plot(qtbot):
+    plot, _ = shown_outputs_plot(qtbot, "parity3", 330, 360)
     assert len(plot.legend.entries) == 8 and plot.plot_item.titleLabel.text == OUTPUTS_TITLE
     qtbot.wait(20)
     assert plot.legend.geometry().right() <= plot.width()
@@ -104,12 +111,7 @@ def test_3_bit_parity_legend_wraps_under_the_plot(qtbot):
 
 
 def test_the_accuracy_plot_is_titled_so_and_keeps_its_label_clear_of_the_curve(qtbot):
-    plot = OutputsPlot()
-    qtbot.addWidget(plot)
-    plot.resize(400, 320)
-    plot.show()
-    dataset = load_dataset(DatasetSpec("circle"))
-    plot.reset(dataset)
+    plot, dataset = shown_outputs_plot(qtbot, "circle")
     assert plot.mode == "accuracy" and plot.plot_item.titleLabel.text == ACCURACY_TITLE
     snapshot = fake_snapshot(5)
     right = replace(snapshot, outputs=dataset.y.astype(float))
@@ -158,11 +160,7 @@ def test_earlier_runs_are_opaque_faded_segments_kept_as_pictures(qtbot):
 
 def test_the_error_plot_title_fits_where_the_accuracy_title_does(qtbot):
     # Seen cut at the right edge at 1024x700 (regression preset), when it named the error.
-    plot = OutputsPlot()
-    qtbot.addWidget(plot)
-    plot.resize(400, 320)
-    plot.show()
-    plot.reset(load_dataset(DatasetSpec("gaussian-bumps")))
+    plot, _ = shown_outputs_plot(qtbot, "gaussian-bumps")
     assert plot.mode == "error" and plot.plot_item.titleLabel.text == ERROR_TITLE
     metrics = plot.fontMetrics()
     assert metrics.horizontalAdvance(ERROR_TITLE) <= metrics.horizontalAdvance(ACCURACY_TITLE)

@@ -56,6 +56,7 @@ from xorlab.ui.expression.input_field import ExpressionInput
 from xorlab.ui.runtime.background import BackgroundRunner
 from xorlab.ui.widgets import plot_style
 from xorlab.ui.widgets.graph_canvas import GraphCanvas
+from xorlab.ui.widgets.menu_arrow import hidden_indicator, with_arrow
 from xorlab.ui.widgets.node_details import NodeDetails
 from xorlab.ui.widgets.segments import STYLE as SEGMENT_STYLE
 from xorlab.ui.widgets.svg_shapes import shapes_of_svg
@@ -80,13 +81,8 @@ SEGMENT_TIPS = {
     "symbolic": "The graph as written and differentiated, before PyTensor's rewrites",
     "optimized": "The graph after PyTensor's rewrites: what a compiled function would run",
 }
-# The arrow is in the text: the style's own menu indicator is drawn in the button's corner
-# over the text's last letter, as no room is made for it (as on the Graph tab's Export).
-SAVE_TEXT = "Save graph… ▾"
-STYLE = (
-    SEGMENT_STYLE
-    + "QToolButton#expression\\.save_graph::menu-indicator { image: none; width: 0px; }\n"
-)
+SAVE_TEXT = with_arrow("Save graph…")  # widgets/menu_arrow.py says why
+STYLE = SEGMENT_STYLE + hidden_indicator("expression.save_graph")
 VALUE_ROWS = (
     ("f_value", "f(x)", "The function's value at x, as written (before PyTensor's rewrites)"),
     ("df_value", "f′(x), symbolic", "PyTensor's derivative, built by differentiating the graph"),

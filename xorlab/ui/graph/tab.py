@@ -50,6 +50,7 @@ from xorlab.ui.graph.search import NodeSearch
 from xorlab.ui.graph.text import DebugprintView
 from xorlab.ui.widgets import segments
 from xorlab.ui.widgets.graph_canvas import GraphCanvas
+from xorlab.ui.widgets.menu_arrow import hidden_indicator, with_arrow
 from xorlab.ui.widgets.node_details import NodeDetails, node_title
 from xorlab.ui.widgets.svg_view import ElidedLabel
 
@@ -70,13 +71,11 @@ MODE_TIPS = {
     "optimized": "The graph as compiled: after the rewrites, what actually runs",
     "side": "Both, side by side: see which ops the rewrites removed, fused or inserted",
 }
-# The arrow is in the text: the style's own menu indicator (hidden in STYLE) is drawn in the
-# button's corner over the text's last letter, as no room is made for it.
-EXPORT_TEXT = "Export ▾"
+EXPORT_TEXT = with_arrow("Export")  # widgets/menu_arrow.py says why
 STYLE = (
     segments.STYLE
+    + hidden_indicator("graph.export")
     + """
-QToolButton#graph\\.export::menu-indicator { image: none; width: 0px; }
 QLabel#graph\\.summary { background: #F6F8FA; border: 1px solid #E6E9ED; border-radius: 4px;
     padding: 4px 8px; }
 """

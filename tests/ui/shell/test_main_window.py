@@ -20,6 +20,7 @@ from xorlab.core.training import model
 from xorlab.core.training.presets import preset_spec
 from xorlab.core.training.spec import MAX_EPOCHS
 from xorlab.ui.runtime import gui_gc, training_session
+from xorlab.ui.runtime.background import running_background_threads
 from xorlab.ui.shell import settings as saved
 from xorlab.ui.shell.help_dialogs import menu_actions
 from xorlab.ui.shell.main_window import MainWindow
@@ -224,6 +225,27 @@ def test_closing_ends_the_expression_tabs_layout_thread(qtbot, make_window):
     window.close()
     qtbot.waitUntil(lambda: not window.worker.is_running(), timeout=30_000)
     qtbot.waitUntil(lambda: not layout_threads(), timeout=30_000)
+
+
+def test_stop_threads_waits_for_every_threads_job_in_progress(make_window):
+    # What run_app does once the event loop has returned: before, it waited for the worker
+    # only, and a process leaving with the diagram's thread mid-job was aborted by Qt.
+    window = make_window(MINIMAL)
+    started, release = threading.Event(), threading.Event()
+
+    def job() -> bool:
+        started.set()
+        return release.wait(30)
+
+    runner = window.network_views.runner
+    runner.submit("slow", job)
+    assert started.wait(30)
+    threading.Timer(0.05, release.set).start()
+    window.stop_threads()
+    assert release.is_set()  # it waited for the job, not just asked
+    assert not runner.is_running()
+    assert not window.worker.is_running()
+    assert not running_background_threads()
 
 
 def test_a_huge_learning_rate_diverges_with_a_message_not_a_dialog(qtbot, make_window):

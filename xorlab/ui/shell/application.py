@@ -144,6 +144,6 @@ def run_app(args: argparse.Namespace) -> int:
         window.banner.show_message("Compiled code is not kept.", notice, "info")
     automation.start()
     code = app.exec()
-    # The window normally stopped the worker when it closed; this covers app.quit() too.
-    window.worker.shutdown()
+    # The window normally stopped its threads when it closed; this covers app.quit() too.
+    window.stop_threads()
     return automation.exit_code if automation.active else code

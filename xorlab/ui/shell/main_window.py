@@ -349,6 +349,20 @@ class MainWindow(QMainWindow):
                 runners.append(page.page().runner)
         return (*runners, self.sweeps, self.network_views.runner)
 
+    def stop_threads(self) -> None:
+        """Stop the worker and every background thread and wait for each to end, however
+        long its job in progress takes: for the moment the event loop has returned (app.quit,
+        a script that closed the window). A process that exits while one of them runs is
+        aborted by Qt ("QThread: Destroyed while thread ... is still running")."""
+        self.worker.request_shutdown()
+        runners = self.background_runners()
+        for runner in runners:
+            runner.request_shutdown()
+        self.worker.wait()
+        for runner in runners:
+            runner.wait()
+        self.expression_tab.lab.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         """Stop the worker before the window goes. A compile step in progress cannot be cut
         short: the window hides at once and closes for good when the step ends."""

@@ -24,6 +24,7 @@ import xorlab
 from xorlab.ui.shell import app_resources
 from xorlab.ui.shell.automation import Automation, initial_spec
 from xorlab.ui.shell.main_window import MainWindow
+from xorlab.ui.shell.quit_signals import close_window_on_signals, exit_code
 
 if TYPE_CHECKING:
     from xorlab.core.training.spec import ExperimentSpec
@@ -143,7 +144,11 @@ def run_app(args: argparse.Namespace) -> int:
     if notice:  # it explains every compile of the session: it stays until dismissed
         window.banner.show_message("Compiled code is not kept.", notice, "info")
     automation.start()
+    signals = close_window_on_signals(window)
     code = app.exec()
     # The window normally stopped its threads when it closed; this covers app.quit() too.
     window.stop_threads()
+    signals.uninstall()
+    if signals.first is not None:
+        return exit_code(signals.first)
     return automation.exit_code if automation.active else code

@@ -42,6 +42,7 @@ DEFAULT_PRESET = "xor-minimal"
 class FileController(QObject):
     opened = Signal(str)  # the path whose experiment is now on screen
     saved = Signal(str)  # the path written
+    kept = Signal(str)  # the recovery file written when a signal closed the window
     save_failed = Signal(str)  # why
 
     def __init__(self, window):
@@ -53,6 +54,8 @@ class FileController(QObject):
         self.ask: Callable[[object, str, str], str] = ask_to_save  # tests answer it themselves
         self._after_save: Callable[[], None] | None = None
         self._close_confirmed = False
+        self.recovery_folder: Callable[[], Path] = default_recovery_folder  # tests: their own
+        self._recovering = False
 
         # Whether the experiment differs from the one saved is the lab state's "modified".
         self.state = window.state
@@ -157,6 +160,25 @@ class FileController(QObject):
         self.save_path(path)
         return True
 
+    def keep_and_close(self, reason: str) -> None:
+        """Close without asking, for a signal (see quit_signals): unsaved changes are first
+        saved to a new file in the recovery folder, never over a file the person named, and
+        the file is added to Open Recent and said in ``kept``. A save that fails is said in
+        ``save_failed`` and the window still closes: the process was asked to end."""
+        if not self.modified:
+            self._close_now()
+            return
+        self._recovering = True
+        try:
+            path = recovery_path(self.recovery_folder(), self.stem(), reason)
+        except OSError:  # an unwritable data folder: the temporary folder is still a place
+            import tempfile
+
+            path = recovery_path(
+                Path(tempfile.gettempdir()) / "xorlab-recovered", self.stem(), reason
+            )
+        self.save_path(str(path))
+
     def confirm_then(self, action: Callable[[], None], doing: str) -> None:
         """Run ``action`` now, or after the unsaved changes are saved or discarded."""
         if not self.prompts_enabled or not self.modified:
@@ -244,6 +266,12 @@ class FileController(QObject):
         if outcome.error is not None or outcome.experiment is None:
             self._on_save_failed(outcome.error or "nothing was written")
             return
+        if self._recovering:
+            # Not the window's file from now on, and its folder is not where the person saves.
+            self.recent.add(outcome.path)
+            self.kept.emit(outcome.path)
+            self._close_now()
+            return
         self._remember(outcome.path)
         self.state.set_baseline(saved_baseline(outcome.experiment))
         self._set_path(outcome.path)
@@ -262,6 +290,31 @@ class FileController(QObject):
         self._after_save = None  # closing or opening waits for a save that did not happen
         self.window.banner.show_message("Cannot save the experiment.", _sentence(message), "error")
         self.save_failed.emit(message)
+        if self._recovering:
+            self._close_now()
+
+
+def default_recovery_folder() -> Path:
+    """Where a window closed by a signal keeps unsaved work: the app's data folder
+    (~/.local/share/xorlab/recovered on Linux)."""
+    from PySide6.QtCore import QStandardPaths
+
+    location = QStandardPaths.StandardLocation.AppDataLocation
+    return Path(QStandardPaths.writableLocation(location)) / "recovered"
+
+
+def recovery_path(folder: Path, stem: str, reason: str) -> Path:
+    """A new file's path in ``folder`` (created), named after the experiment, the moment and
+    the reason, so it never replaces an earlier recovery."""
+    import time
+
+    folder.mkdir(parents=True, exist_ok=True)
+    base = f"{stem}-{time.strftime('%Y%m%d-%H%M%S')}-{reason}"
+    path, n = folder / f"{base}.json", 1
+    while path.exists():
+        n += 1
+        path = folder / f"{base}-{n}.json"
+    return path
 
 
 def _sentence(text: str) -> str:

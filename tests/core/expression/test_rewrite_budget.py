@@ -150,3 +150,14 @@ def test_the_note_says_in_words_what_was_done_stopped_and_not_done():
         assert internal not in note
     assert RewriteBudget(1).describe() == ""  # nothing cut, nothing said
     assert phase_words(["merge1", "merge2", "BlasOpt"]) == ["merging repeated subexpressions"]
+
+
+def test_a_budget_started_earlier_counts_the_time_before_the_rewrites():
+    clock = TickingClock()
+    clock.now = 10.0
+    budget = RewriteBudget(3, clock, started_at=8.0)  # 2 s went on copying the graph
+    budget.start()
+    assert budget.deadline == 11.0
+    budget = RewriteBudget(3, clock)  # from when the rewrites start
+    budget.start()
+    assert budget.deadline == 11.0 + 3

@@ -340,11 +340,12 @@ class ExpressionLab:
 def _smaller_views(expr: Expression, request: ExpressionRequest, views: dict) -> str:
     """Which other view of ``expr`` can be drawn, for a message about one too big to draw:
     only views whose size is known to fit are named, so the advice is never a guess."""
-    from xorlab.core.graphs.build import graph_of_expression
+    from xorlab.core.graphs.build import expression_op_count
 
     fitting, too_big = [], []
     if request.part != "f":
-        alone = graph_of_expression(expr, "f", request.stage, with_text=False).stats.apply_nodes
+        # Counted, not built: a view of f alone is built when it is asked for.
+        alone = expression_op_count(expr, "f", request.stage)
         (fitting if alone <= MAX_DRAWN_OPS else too_big).append(
             (f"the {request.stage} graph of f alone", alone)
         )

@@ -205,22 +205,21 @@ class ExpressionLab:
             self._drop_waiting_layouts()
         if optimized and not is_rewritten(expr):
             rewritten_scalar(expr, self.rewrite_budget(request.text))
-        # The expression as written: PyTensor's rewrites would make 0/0 equal 1.
-        point, fd, xs, fs, dfs, range_note = self._as_written(expr, request, optimized)
-        f, df = point.f, point.df if point.df_defined else float("nan")
         # The tab shows the picture, or the DOT source: never debugprint's text. A first
         # answer has the symbolic graph; the complete one has both (switching costs nothing).
         if optimized:
             stages = sorted(STAGES, key=lambda stage: stage != request.stage)  # asked first
         else:
             stages = ["symbolic"] if request.stage == "symbolic" else []
-        views = {
-            stage: graph_of_expression(expr, request.part, stage, with_text=False)
-            for stage in stages
-        }
-        # Every layout starts before any is waited for: Graphviz runs in its own process (on
-        # the other core) while this thread builds the next view or rewrites.
-        layouts = {stage: self._layout(view) for stage, view in views.items()}
+        # Each layout starts as soon as its view is built, before any is waited for and before
+        # the values: Graphviz runs in its own process (on the other core) meanwhile.
+        views, layouts = {}, {}
+        for stage in stages:
+            views[stage] = graph_of_expression(expr, request.part, stage, with_text=False)
+            layouts[stage] = self._layout(views[stage])
+        # The expression as written: PyTensor's rewrites would make 0/0 equal 1.
+        point, fd, xs, fs, dfs, range_note = self._as_written(expr, request, optimized)
+        f, df = point.f, point.df if point.df_defined else float("nan")
         # Printed while Graphviz lays out, not after waiting for it.
         formula = derivative_formula(expr, FORMULA_CHARACTERS) if optimized else ""
         graph, svg, problem, shapes = views.get(request.stage), None, None, None

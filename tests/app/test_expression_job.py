@@ -91,7 +91,7 @@ class StepClock:
 
 @pytest.mark.parametrize(
     ("first_answer_s", "rewrite_s"),
-    [(0.1, expression_module.REWRITE_BUDGET_S), (0.5, 0.2), (0.9, 0.05)],
+    [(0.1, expression_module.REWRITE_BUDGET_S), (0.3, 0.25), (0.9, 0.05)],
 )
 def test_the_rewrites_get_what_is_left_of_the_second(monkeypatch, first_answer_s, rewrite_s):
     budgets = []

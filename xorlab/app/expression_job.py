@@ -44,16 +44,22 @@ LAYOUT_TIMEOUT_S = 1.5
 # (queued behind it, the 10 nested compositions' optimized picture came ~0.3 s later).
 LAYOUT_THREADS = 2
 # The complete answer to a new expression is due this long after it was first asked for:
-# PyTensor's rewrites get what is left of that once the first answer is out, less
-# AFTER_REWRITES_S for what follows them (linking, the formula, the optimized graph's view:
-# ~0.4 s of CPU for the 499-character quotient at load 8); at least MIN_REWRITE_S, at most
-# what any compile gets (expression.REWRITE_BUDGET_S). A short expression is rewritten fully
-# whatever is left (the budget's floor of node rewrites always runs).
+# PyTensor's rewrites get what is left of that once the first answer is out (counted from
+# before the graph is copied for them), less AFTER_REWRITES_S for what follows them; at
+# least MIN_REWRITE_S, at most what any compile gets (expression.REWRITE_BUDGET_S). A short
+# expression is rewritten fully whatever is left (the budget's floor of node rewrites always
+# runs).
 ANSWER_DUE_S = 1.0
 # Of f' as compiled, the characters a result holds: the tab shows them; a 100-term quotient's
 # whole formula (532,337 characters) took ~0.1 s to print, and the optimized graph has it all.
 FORMULA_CHARACTERS = 600
-AFTER_REWRITES_S = 0.3
+# What follows the rewrites, up to the optimized graph on screen: the rewrites' last pass
+# (0.05 s past their deadline for the 100-term quotient), its values, view and formula
+# (~0.1 s of CPU for the quotient), and for a graph that is drawn Graphviz's layout (the 10
+# nested compositions' 132 ops: 0.05 s of CPU, 0.2 s at load 5), its clickable shapes
+# (0.035 s) and the GUI thread's drawing (0.02-0.05 s). With 0.3 (round 10) the quotient
+# completed at 0.98-1.15 s and that picture came at 0.80-1.15 s: the deadline left no room.
+AFTER_REWRITES_S = 0.45
 MIN_REWRITE_S = 0.05
 
 
@@ -164,7 +170,11 @@ class ExpressionLab:
         left = ANSWER_DUE_S - (now - (now if asked is None else asked)) - AFTER_REWRITES_S
         # Never more than any compile gets (expression.REWRITE_BUDGET_S).
         seconds = min(expression_module.REWRITE_BUDGET_S, max(MIN_REWRITE_S, left))
-        return RewriteBudget(seconds, min_attempts=expression_module.REWRITE_FLOOR)
+        # Counted from now, on the lab's clock: copying the graph before the first rewrite is
+        # part of the rewrites' time, not added after it.
+        return RewriteBudget(
+            seconds, self.clock, min_attempts=expression_module.REWRITE_FLOOR, started_at=now
+        )
 
     def optimized_pending(self, text: str) -> bool:
         """Whether ``text`` still needs its optimized compile: then ``compute(request,
@@ -195,22 +205,21 @@ class ExpressionLab:
             self._drop_waiting_layouts()
         if optimized and not is_rewritten(expr):
             rewritten_scalar(expr, self.rewrite_budget(request.text))
-        # The expression as written: PyTensor's rewrites would make 0/0 equal 1.
-        point, fd, xs, fs, dfs, range_note = self._as_written(expr, request, optimized)
-        f, df = point.f, point.df if point.df_defined else float("nan")
         # The tab shows the picture, or the DOT source: never debugprint's text. A first
         # answer has the symbolic graph; the complete one has both (switching costs nothing).
         if optimized:
             stages = sorted(STAGES, key=lambda stage: stage != request.stage)  # asked first
         else:
             stages = ["symbolic"] if request.stage == "symbolic" else []
-        views = {
-            stage: graph_of_expression(expr, request.part, stage, with_text=False)
-            for stage in stages
-        }
-        # Every layout starts before any is waited for: Graphviz runs in its own process (on
-        # the other core) while this thread builds the next view or rewrites.
-        layouts = {stage: self._layout(view) for stage, view in views.items()}
+        # Each layout starts as soon as its view is built, before any is waited for and before
+        # the values: Graphviz runs in its own process (on the other core) meanwhile.
+        views, layouts = {}, {}
+        for stage in stages:
+            views[stage] = graph_of_expression(expr, request.part, stage, with_text=False)
+            layouts[stage] = self._layout(views[stage])
+        # The expression as written: PyTensor's rewrites would make 0/0 equal 1.
+        point, fd, xs, fs, dfs, range_note = self._as_written(expr, request, optimized)
+        f, df = point.f, point.df if point.df_defined else float("nan")
         # Printed while Graphviz lays out, not after waiting for it.
         formula = derivative_formula(expr, FORMULA_CHARACTERS) if optimized else ""
         graph, svg, problem, shapes = views.get(request.stage), None, None, None
@@ -330,11 +339,12 @@ class ExpressionLab:
 def _smaller_views(expr: Expression, request: ExpressionRequest, views: dict) -> str:
     """Which other view of ``expr`` can be drawn, for a message about one too big to draw:
     only views whose size is known to fit are named, so the advice is never a guess."""
-    from xorlab.core.graphs.build import graph_of_expression
+    from xorlab.core.graphs.build import expression_op_count
 
     fitting, too_big = [], []
     if request.part != "f":
-        alone = graph_of_expression(expr, "f", request.stage, with_text=False).stats.apply_nodes
+        # Counted, not built: a view of f alone is built when it is asked for.
+        alone = expression_op_count(expr, "f", request.stage)
         (fitting if alone <= MAX_DRAWN_OPS else too_big).append(
             (f"the {request.stage} graph of f alone", alone)
         )

@@ -23,6 +23,7 @@ from pytensor.graph.basic import Constant
 from pytensor.graph.traversal import ancestors, io_toposort
 
 from xorlab.commands import grad
+from xorlab.core.expression import expression as expression_module
 from xorlab.core.expression.expression import (
     FUNCTIONS,
     MAX_DEPTH,
@@ -214,6 +215,25 @@ def test_long_sums_and_products_run_despite_numpys_operand_limit(parsed):
     assert f == pytest.approx(np.sin(0.9) ** 40, rel=1e-12)
     assert df == pytest.approx(40 * np.sin(0.9) ** 39 * np.cos(0.9), rel=1e-12)
     np.testing.assert_allclose(evaluate_range(expr, np.array([0.9]))[1], [df], rtol=1e-12)
+
+
+def test_the_split_walks_only_a_graph_with_a_node_too_wide(monkeypatch):
+    from pytensor.graph.rewriting.basic import WalkingGraphRewriter
+
+    walked = []
+    real = WalkingGraphRewriter.apply
+
+    def recorded(self, fgraph, start_from=None):
+        if self.node_rewriter is expression_module._split_wide_sums_and_products:
+            walked.append(len(fgraph.apply_nodes))
+        return real(self, fgraph, start_from)
+
+    monkeypatch.setattr(WalkingGraphRewriter, "apply", recorded)
+    # Fresh expressions: each compiles here.
+    assert evaluate(parse_expression(TUTORIAL), 15.0)[1] == pytest.approx(4.3474040902866)
+    assert walked == []
+    assert evaluate(parse_expression("+".join(["x"] * 100)), 0.5) == pytest.approx((50.0, 100.0))
+    assert len(walked) == 1
 
 
 def test_one_expression_evaluated_from_two_threads(parsed):

@@ -150,3 +150,51 @@ def test_the_note_says_in_words_what_was_done_stopped_and_not_done():
         assert internal not in note
     assert RewriteBudget(1).describe() == ""  # nothing cut, nothing said
     assert phase_words(["merge1", "merge2", "BlasOpt"]) == ["merging repeated subexpressions"]
+
+
+def test_a_budget_started_earlier_counts_the_time_before_the_rewrites():
+    clock = TickingClock()
+    clock.now = 10.0
+    budget = RewriteBudget(3, clock, started_at=8.0)  # 2 s went on copying the graph
+    budget.start()
+    assert budget.deadline == 11.0
+    budget = RewriteBudget(3, clock)  # from when the rewrites start
+    budget.start()
+    assert budget.deadline == 11.0 + 3
+
+
+def test_the_in_place_phase_keeps_to_the_budget_and_the_values_stay_right():
+    """Each node the in-place rewriter tries counts as a rewrite: past the deadline the rest
+    keep computing into new memory, and the note says the phase was stopped part-way."""
+    text = "sin(x)*cos(x) + exp(x)*x**3 - log(1 + x**2)*tanh(x)"
+    full = parse_expression(text)
+    compiled_scalar(full)
+    budget = _DeadlineInPhase("inplace_elemwise", attempts=1)
+    limited = parse_expression(text)
+    compiled_scalar(limited, budget)
+    assert "inplace_elemwise" in budget.cut_phases
+    assert "Stopped part-way: computing in place" in limited.rewrite_limits[0]
+    assert 0 < _inplace_nodes(limited) < _inplace_nodes(full)
+    for at in (-1.5, 0.3, 2.0):
+        np.testing.assert_allclose(evaluate(limited, at), evaluate(full, at), rtol=1e-14)
+
+
+class _DeadlineInPhase(RewriteBudget):
+    """A budget whose deadline passes after ``attempts`` rewrites in the phase ``phase``."""
+
+    def __init__(self, phase: str, attempts: int) -> None:
+        super().__init__(1e9)
+        self.in_phase, self.attempts, self.tried = phase, attempts, 0
+
+    def allows_one_more(self) -> bool:
+        allowed = super().allows_one_more()
+        self.tried += allowed and self.phase == self.in_phase
+        return allowed
+
+    def over(self) -> bool:
+        return self.tried >= self.attempts
+
+
+def _inplace_nodes(expr) -> int:
+    fgraph = compiled_scalar(expr).maker.fgraph
+    return sum(bool(getattr(node.op, "destroy_map", None)) for node in fgraph.apply_nodes)

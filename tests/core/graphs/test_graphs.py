@@ -19,7 +19,9 @@ from xorlab.core.graphs.build import (
     TARGETS,
     GraphError,
     GraphView,
+    _cache_for,
     build_graph,
+    expression_op_count,
     graph_from_function,
     graph_from_outputs,
     graph_of_expression,
@@ -283,3 +285,17 @@ def test_expression_graphs():
     assert "Pow" not in df_only.stats.op_histogram  # x**2 became Sqr
     with pytest.raises(GraphError):
         graph_of_expression(expr, "ddf", "symbolic")
+
+
+@pytest.mark.parametrize("text", ["exp(sin(x**2))", "x**x/x**x/x**x", "3", "x"])
+def test_an_expressions_op_count_is_its_views_without_building_it(text):
+    expression = pytest.importorskip("xorlab.core.expression.expression")
+    expr = expression.parse_expression(text)
+    cases = [(which, stage) for which in ("f", "df", "both") for stage in STAGES]
+    counted = {case: expression_op_count(expr, *case) for case in cases}
+    assert not _cache_for(expr).views  # nothing was built to count
+    for case in cases:
+        view = graph_of_expression(expr, *case, with_text=False)
+        assert counted[case] == view.stats.apply_nodes == expression_op_count(expr, *case), case
+    with pytest.raises(GraphError):
+        expression_op_count(expr, "ddf")

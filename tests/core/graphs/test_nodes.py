@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytensor.tensor as pt
+from pytensor.graph.traversal import toposort
 
+from xorlab.core.expression.expression import parse_expression
+from xorlab.core.graphs.build import _cache_for, build_graph
+from xorlab.core.graphs.nodes import OutputSlot, _apply_info, _variable_info, collect
 from xorlab.core.graphs.view import graph_from_outputs
 
 
@@ -22,3 +28,44 @@ def test_repeated_constants_print_their_own_values():
         assert node.detail.endswith(f"\nvalue: {printed}")
     details = {node.detail.rsplit("value: ", 1)[1] for node in constants}
     assert {"2.", str(int(same_bytes)), "7"} <= details
+
+
+def _described_one_by_one(records) -> dict:
+    """Each record built alone (nothing shared between equal ops or values)."""
+    nodes = {}
+    for obj, node_id in records.ids.items():
+        if node_id.startswith("a"):
+            nodes[node_id] = _apply_info(obj, records.ids)
+        else:
+            users = list(records.nodes[node_id].outputs)
+            nodes[node_id] = _variable_info(obj, records.ids, users)
+    return nodes
+
+
+def _same_record(a, b) -> bool:
+    fields = [f.name for f in dataclasses.fields(a) if f.name != "value"]
+    if (a.value is None) != (b.value is None):
+        return False
+    if a.value is not None and not np.array_equal(a.value, b.value):
+        return False
+    return all(getattr(a, name) == getattr(b, name) for name in fields)
+
+
+def test_records_of_equal_ops_and_values_are_those_each_gets_alone(minimal_trainer):
+    """collect describes each distinct op or value kind once; every record is still what it
+    would be on its own: an expression's gradient (equal ops, unnamed values, constants) and
+    a network's fused training step (Composites, shared weights, updates)."""
+    expr = parse_expression("x**x/x**x/x**x + exp(sin(x**2))*2.0 - 1/x")
+    graphs = [([expr.x], list(toposort([expr.f, expr.df])), [expr.f, expr.df])]
+    build_graph(minimal_trainer, "train", "optimized")  # compiles the step's graph
+    fgraph = _cache_for(minimal_trainer).functions["train"].fgraph
+    graphs.append((fgraph.inputs, fgraph.toposort(), fgraph.outputs))
+    fused = 0
+    for inputs, order, outputs in graphs:
+        records = collect(inputs, order, [OutputSlot(v, f"o{i}") for i, v in enumerate(outputs)])
+        alone = _described_one_by_one(records)
+        assert alone.keys() == {k for k in records.nodes if not k.startswith("o")}
+        for node_id, node in alone.items():
+            assert _same_record(records.nodes[node_id], node), node_id
+        fused += sum(node.fused_ops > 0 for node in records.nodes.values())
+    assert fused  # a Composite was among them

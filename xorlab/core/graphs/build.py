@@ -23,6 +23,7 @@ from pytensor.compile.mode import get_mode
 from pytensor.compile.rebuild import construct_function_ins_and_outs
 from pytensor.compile.sharedvalue import SharedVariable
 from pytensor.graph.basic import Variable
+from pytensor.graph.traversal import toposort
 
 from xorlab.core.first_imports import import_numba_for
 from xorlab.core.graphs.choices import EXPRESSION_PARTS, STAGES, TARGETS
@@ -46,6 +47,7 @@ __all__ = [
     "compile_mode_name",
     "graph_from_function",
     "graph_from_outputs",
+    "expression_op_count",
     "graph_of_expression",
     "rewrite_comparison",
     "with_current_values",
@@ -287,3 +289,31 @@ def graph_of_expression(
             )
         cache.views[key] = view
     return view
+
+
+def expression_op_count(expression: Any, which: str = "f", stage: str = "symbolic") -> int:
+    """How many ops ``graph_of_expression(expression, which, stage)`` has (its
+    ``stats.apply_nodes``), counted without building the view when it is not built yet: a
+    message about a graph too big to draw names the parts that fit."""
+    from xorlab.core.expression import expression as expression_module
+    from xorlab.core.graphs.view import _ancestor_applies
+
+    if which not in EXPRESSION_PARTS:
+        raise GraphError(f"unknown part '{which}'; choose one of: {', '.join(EXPRESSION_PARTS)}")
+    _check_choice("stage", stage, STAGES)
+    views = _cache_for(expression).views
+    view = views.get(("expression", stage, which, False)) or views.get(
+        ("expression", stage, which, True)
+    )
+    if view is not None:
+        return view.stats.apply_nodes
+    if stage == "symbolic":
+        outputs = {
+            "f": [expression.f],
+            "df": [expression.df],
+            "both": [expression.f, expression.df],
+        }
+        return sum(1 for _ in toposort(outputs[which]))
+    fgraph = expression_module.rewritten_scalar(expression).fgraph
+    chosen = {"f": [0], "df": [1], "both": [0, 1]}[which]
+    return len(_ancestor_applies([fgraph.outputs[i] for i in chosen]))

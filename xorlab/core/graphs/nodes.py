@@ -20,6 +20,7 @@ from functools import lru_cache
 import numpy as np
 from pytensor.compile.sharedvalue import SharedVariable
 from pytensor.graph.basic import Apply, Constant, Variable
+from pytensor.tensor.elemwise import Elemwise
 
 from xorlab.core.graphs import ops as graph_ops
 
@@ -140,10 +141,13 @@ def collect(
             edges.append(EdgeInfo(edge_id(vid, vid, 0), owner, vid, vid, 0))
 
     nodes: dict[str, NodeInfo] = {}
+    # A gradient's graph repeats equal ops and unnamed values of one type hundreds of times:
+    # what a record says about them is worked out once per distinct op (or value kind).
+    looks: dict[object, dict] = {}
     for var in var_order:
-        nodes[ids[var]] = _variable_info(var, ids, users[ids[var]])
+        nodes[ids[var]] = _variable_info(var, ids, users[ids[var]], looks)
     for node in order:
-        nodes[ids[node]] = _apply_info(node, ids)
+        nodes[ids[node]] = _apply_info(node, ids, looks)
     for slot_id, slot in zip(slot_ids, slots, strict=True):
         nodes[slot_id] = _slot_info(slot_id, slot, ids)
     return GraphRecords(nodes, tuple(edges), slot_ids, ids)
@@ -208,12 +212,31 @@ def _printed_number(dtype: str, shape: tuple[int, ...], data: bytes) -> str:
     return np.array2string(value, precision=4, suppress_small=True)
 
 
-def _variable_info(var: Variable, ids: dict[object, str], users: list[str]) -> NodeInfo:
+def _variable_info(
+    var: Variable, ids: dict[object, str], users: list[str], looks: dict | None = None
+) -> NodeInfo:
     vid = ids[var]
-    category = graph_ops.variable_category(var)
     value = _value_of(var)
     as_edge = _drawn_as_edge(var) and bool(users)
     name = var.name or ""
+    # Of a value computed by an op (not a constant or shared one), the texts follow from its
+    # title, type and whether it is used; a constant prints its own value.
+    key = None
+    if looks is not None and value is None and var.owner is not None:
+        title = name or str(var)
+        key = ("variable", title, str(var.type), type(var), bool(users))
+        look = looks.get(key)
+        if look is not None:
+            return NodeInfo(
+                id=vid,
+                inputs=(ids[var.owner],),
+                outputs=tuple(dict.fromkeys(users)),
+                names=(name,),
+                drawn_as="edge" if as_edge else "node",
+                value=None,
+                **look,
+            )
+    category = graph_ops.variable_category(var)
     if isinstance(var, Constant) and value is not None:
         title = name or _constant_text(value)
     else:
@@ -225,21 +248,26 @@ def _variable_info(var: Variable, ids: dict[object, str], users: list[str]) -> N
     # (cached) drawing; NodeInfo.value always holds the current value.
     if isinstance(var, Constant) and value is not None and value.size <= 64:
         detail += f"\nvalue: {_printed(value)}"
+    look = {
+        "kind": "variable",
+        "category": category,
+        "label": label,
+        "op": "",
+        "op_class": type(var).__name__,
+        "op_name": "",
+        "types": (str(var.type),),
+        "detail": detail,
+    }
+    if key is not None:
+        looks[key] = look
     return NodeInfo(
         id=vid,
-        kind="variable",
-        category=category,
-        label=label,
-        op="",
-        op_class=type(var).__name__,
-        op_name="",
-        types=(str(var.type),),
-        names=(name,),
         inputs=(ids[var.owner],) if var.owner is not None else (),
         outputs=tuple(dict.fromkeys(users)),
-        detail=detail,
+        names=(name,),
         drawn_as="edge" if as_edge else "node",
         value=value,
+        **look,
     )
 
 
@@ -247,7 +275,33 @@ def _shorten(text: str, limit: int = FORMULA_LABEL_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _apply_info(node: Apply, ids: dict[object, str]) -> NodeInfo:
+def _apply_info(node: Apply, ids: dict[object, str], looks: dict | None = None) -> NodeInfo:
+    # Equal ops (interchangeable, by PyTensor's definition) with outputs of equal types are
+    # described alike. An elementwise op that fuses nothing is all in its text and class
+    # (comparing two ops by their properties took longer than describing one).
+    op = node.op
+    types = tuple(str(out.type) for out in node.outputs)
+    if isinstance(op, Elemwise) and graph_ops.fused_op_count(op) == 0:
+        key = ("apply", type(op), str(op), types)
+    else:
+        key = ("apply", op, types)
+    look = looks.get(key) if looks is not None else None
+    if look is None:
+        look = _apply_look(node)
+        if looks is not None:
+            looks[key] = look
+    return NodeInfo(
+        id=ids[node],
+        names=tuple(out.name or "" for out in node.outputs),
+        inputs=tuple(ids[v] for v in node.inputs),
+        outputs=tuple(ids[v] for v in node.outputs),
+        drawn_as="node",
+        **look,
+    )
+
+
+def _apply_look(node: Apply) -> dict:
+    """What an op's record says that does not depend on where it is in the graph."""
     op = node.op
     category = graph_ops.op_category(op)
     name = graph_ops.op_name(op)
@@ -268,22 +322,17 @@ def _apply_info(node: Apply, ids: dict[object, str]) -> NodeInfo:
     if formulas:
         detail_lines.append(f"fuses {fused} scalar ops:")
         detail_lines += [f"  out {i} = {f}" for i, f in enumerate(formulas)]
-    return NodeInfo(
-        id=ids[node],
-        kind="apply",
-        category=category,
-        label=label,
-        op=str(op),
-        op_class=type(op).__name__,
-        op_name=name,
-        types=types,
-        names=tuple(out.name or "" for out in node.outputs),
-        inputs=tuple(ids[v] for v in node.inputs),
-        outputs=tuple(ids[v] for v in node.outputs),
-        detail="\n".join(detail_lines),
-        drawn_as="node",
-        fused_ops=fused,
-    )
+    return {
+        "kind": "apply",
+        "category": category,
+        "label": label,
+        "op": str(op),
+        "op_class": type(op).__name__,
+        "op_name": name,
+        "types": types,
+        "detail": "\n".join(detail_lines),
+        "fused_ops": fused,
+    }
 
 
 def _slot_info(slot_id: str, slot: OutputSlot, ids: dict[object, str]) -> NodeInfo:

@@ -319,6 +319,17 @@ def test_a_race_takes_turns_and_a_tie_keeps_the_running_loop(monkeypatch):
     assert race.winner is scan and race.next_loop() is scan
 
 
+@NEEDS_JAX
+def test_the_jax_loop_runs_nothing_ahead_while_it_races(upgrade_now):
+    """In a race the other loop's chunk comes next: a part of the next chunk run ahead
+    would be dropped after computing beside it. The winner runs ahead again."""
+    t, _ = upgraded_run(POINTS_ADAM, {"numpy": 1.0, "jax": 1.0, "scan": 2.0})
+    jax = t._fast_loop
+    assert jax.name == "jax" and jax.runs_ahead
+    assert jax.ahead_used > 0  # before the race, and after it
+    assert jax.ahead_dropped <= 1  # the one begun before the race began, none in its turns
+
+
 def test_trainers_of_one_computation_pool_their_laps_each_taking_its_own_turns(monkeypatch):
     """The window's trainer and a headless one: each runs both loops in turn under its own
     conditions, and the verdict is reached once, over the laps of both."""

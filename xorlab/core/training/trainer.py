@@ -413,6 +413,8 @@ class Trainer:
             return False
         shared = loop_verdicts.shared_race(self._race_key, fast, challenger.name)
         self._race = LoopRace(self._fast_loop, challenger, shared)
+        for loop in (self._fast_loop, challenger):  # they take turns: nothing to run ahead
+            loop.runs_ahead = False
         return self._end_race_if_won()
 
     def _end_race_if_won(self) -> bool:
@@ -425,6 +427,7 @@ class Trainer:
         self._take_verdict(race.shared)
         changed = winner is not self._fast_loop
         self._fast_loop = winner  # the loser is dropped, with its compiled function's owner
+        winner.runs_ahead = True
         return changed
 
     def _take_verdict(self, race: SharedRace) -> None:

@@ -444,6 +444,9 @@ def train_for(
                 # Each side's loops through the row (loop_phase), in order.
                 "window_loops": _runs([x for p in parts for x in p["window_loops"]]),
                 "headless_loops": _runs([x for p in parts for x in p["headless_loops"]]),
+                # How each side's upgrade ended (the race's speeds), or None: not yet.
+                "window_upgrade_note": getattr(window_trainer(window), "upgrade_note", None),
+                "headless_upgrade_note": headless.trainer.upgrade_note,
                 "gui_steps_per_s": gui_rate,
                 "worker_reported_steps_per_s": rates[-1] if rates else 0.0,
                 "headless_steps_per_s": headless_mean,

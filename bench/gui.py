@@ -11,7 +11,9 @@ per second (every training view), decision maps and neuron maps per second, and 
 diagram's own redraws (it paces itself by its paint time). Right
 before and right after, the same process runs a headless Trainer with the worker's chunking
 (Trainer.run in ~10 ms chunks, adapted the same way): the GUI's training rate is reported as
-a ratio of the mean of the two. Also: snapshots delivered and cost points plotted per second,
+a ratio of the mean of the two. Each row says which loop each side ran through it ("jax
+> jax+load > race > scan": the upgrade's load and race, core/training/tiers.py) and
+whether both ended on the same one. Also: snapshots delivered and cost points plotted per second,
 the latency from triggering Train to the cost curve's first point (after the background
 precompile, warm in-process), that precompile itself (the spec compiles with no Train
 click, and again after a builder edit), and fresh processes with a cold, then warm, PyTensor
@@ -107,6 +109,12 @@ class Headless:
         self.plans: dict[float, ChunkPlan] = {}
         self.cpu_seconds = 0.0  # this thread's CPU time in rate(), and the steps it ran
         self.steps = 0
+        self.phases: list[str] = []  # the loops of the chunks since taken (loop_phase)
+
+    def take_phases(self) -> list[str]:
+        """The loops run since the last call, in order (the last one still running)."""
+        phases, self.phases = self.phases, self.phases[-1:]
+        return phases
 
     def rate(self, seconds: float, chunk_seconds: float = CHUNK_SECONDS) -> float:
         """Steps per second over ``seconds`` of training in chunks of ~``chunk_seconds``."""
@@ -116,10 +124,30 @@ class Headless:
         while (elapsed := time.perf_counter() - start) < seconds:
             result = self.trainer.run(plan.take(self.trainer.total_steps))
             steps += result.steps
+            phase = loop_phase(self.trainer)
+            if self.phases[-1:] != [phase]:
+                self.phases.append(phase)
             plan.note_compute(result.steps, result.seconds)
         self.cpu_seconds += time.thread_time() - cpu
         self.steps += steps
         return steps / elapsed
+
+
+def loop_phase(trainer) -> str:
+    """The loop a trainer runs now, plainly: its name ("numpy" for the quick tier), with
+    "+load" while the upgrade loads the scan beside it, or "race" while it races the two
+    (core/training/tiers.py)."""
+    if trainer is None:
+        return "-"
+    if trainer.at_full_speed and trainer._race is not None:
+        return "race"
+    if trainer.at_full_speed and trainer._upgrade is not None:
+        return f"{trainer.tier}+load"
+    return trainer.tier
+
+
+def window_trainer(window: MainWindow):
+    return window.worker._session._trainer
 
 
 class GcProbe:
@@ -303,7 +331,12 @@ def train_for(
     warm_up(window, headless)
     received = {"snapshots": 0, "points": 0, "maps": 0, "neuron_maps": 0}
 
+    window_loops: list[str] = []  # the window's loops in the segment (loop_phase)
+
     def on_snapshot(snapshot) -> None:
+        phase = loop_phase(window_trainer(window))
+        if window_loops[-1:] != [phase]:
+            window_loops.append(phase)
         received["snapshots"] += 1
         received["points"] += snapshot.history_steps.size
         if snapshot.plane is not None:
@@ -326,6 +359,7 @@ def train_for(
     per_variant = {v: {"steps": 0, "seconds": 0.0, "segments": []} for v in variants}
     switch_before = sys.getswitchinterval()
     variants[0].apply(window, switch_before)
+    headless.take_phases()  # the warm-up's
     previous_headless = headless.rate(seconds / segments / 2, worker_chunk_seconds(window))
     for index in range(segments):
         variant = variants[index % len(variants)]
@@ -340,6 +374,8 @@ def train_for(
         paints_before = paints.paints
         ahead_before = ahead_counts(window)
         before = window.last_snapshot.step
+        window_loops[:] = [loop_phase(window_trainer(window))]
+        headless_before = headless.take_phases()
         probe.start()
         start = time.perf_counter()
         window.actions.pause_resume.trigger()  # Resume
@@ -352,6 +388,9 @@ def train_for(
         lags = probe.stop()["lags"]
         collections.stop()
         steps = window.last_snapshot.step - before
+        ended = loop_phase(window_trainer(window))
+        if window_loops[-1:] != [ended]:
+            window_loops.append(ended)
         chunk_seconds = worker_chunk_seconds(window)
         after_headless = headless.rate(seconds / segments / 2, chunk_seconds)
         if previous_headless is None:
@@ -366,6 +405,10 @@ def train_for(
                 "steps_per_s": steps / elapsed,
                 "headless_steps_per_s": baseline,
                 "ratio": steps / elapsed / baseline,
+                # The loops each side ran: the window's in the segment, the headless side's
+                # in its baseline's segments before and after it.
+                "window_loops": list(window_loops),
+                "headless_loops": _runs([*headless_before, *headless.take_phases()]),
                 "chunk_seconds": chunk_seconds,
                 "ahead": [b - a for a, b in zip(ahead_before, ahead_counts(window), strict=True)],
                 "lags": lags,
@@ -398,6 +441,12 @@ def train_for(
                 # The headless trainer runs its own upgrade race (core/training/tiers.py):
                 # its loop is printed beside the window's, so a ratio across loops shows.
                 "headless_strategy": headless.trainer.tier,
+                # Each side's loops through the row (loop_phase), in order.
+                "window_loops": _runs([x for p in parts for x in p["window_loops"]]),
+                "headless_loops": _runs([x for p in parts for x in p["headless_loops"]]),
+                # How each side's upgrade ended (the race's speeds), or None: not yet.
+                "window_upgrade_note": getattr(window_trainer(window), "upgrade_note", None),
+                "headless_upgrade_note": headless.trainer.upgrade_note,
                 "gui_steps_per_s": gui_rate,
                 "worker_reported_steps_per_s": rates[-1] if rates else 0.0,
                 "headless_steps_per_s": headless_mean,
@@ -426,6 +475,11 @@ def train_for(
             }
         )
     return {**results[0], "variants": results[1:]}
+
+
+def _runs(phases: list[str]) -> list[str]:
+    """``phases`` without repeats in a row."""
+    return [p for i, p in enumerate(phases) if i == 0 or phases[i - 1] != p]
 
 
 def first_point_latency(window: MainWindow, repeats: int) -> list[float]:
@@ -538,23 +592,43 @@ def startup_runs(preset: str) -> dict[str, dict]:
     return out
 
 
+def loops_ended(r: dict) -> str:
+    """The loop both sides ended the row on, or "window/headless" when they differ."""
+    window, headless = r["strategy"], r["headless_strategy"]
+    return window if window == headless else f"{window}/{headless}"
+
+
+def loops_line(r: dict) -> str:
+    """Which loop each side ran through the row, plainly: each trainer races the scan
+    against the jax loop (core/training/tiers.py), so a row may compare unlike loops."""
+    window, headless = r["strategy"], r["headless_strategy"]
+    ended = (
+        f"both ended on {window}"
+        if window == headless
+        else f"ENDED ON DIFFERENT LOOPS: window {window}, headless {headless}"
+    )
+    return (
+        f"loops: window {' > '.join(r['window_loops'])}; headless "
+        f"{' > '.join(r['headless_loops'])} ({ended})"
+    )
+
+
 def print_row(name: str, r: dict) -> None:
     headless = r["headless_steps_per_s"]
     dock = "open" if r["dock"] else "closed"
     if r["variant"]:
         dock += f" ({r['variant']})"
     paint = "-" if r["diagram_paint_ms"] is None else f"{r['diagram_paint_ms']:.1f}ms"
-    engine = r["strategy"]
-    if r.get("headless_strategy", engine) != engine:
-        engine += f" (headless {r['headless_strategy']})"
+    engine = loops_ended(r)
     print(
-        f"  {name:<12} {dock:<6} {engine:<6} {r['lag_p50_ms']:7.2f}ms "
+        f"  {name:<12} {dock:<6} {engine:<10} {r['lag_p50_ms']:7.2f}ms "
         f"{r['lag_p99_ms']:6.2f}ms {r['lag_max_ms']:6.1f}ms  {r['gui_steps_per_s']:12,.0f} "
         f"{headless:12,.0f} {r['rate_ratio']:6.2f}  {r['snapshots_per_s']:9.1f} "
         f"{r['maps_per_s']:6.1f} {r['neuron_maps_per_s']:6.1f} "
         f"{r['diagram_redraws_per_s']:7.1f} {paint:>7} "
         f"{r['points_received_per_s']:9,.0f}"
     )
+    print(f"  {'':<12} {loops_line(r)}")
     print(
         f"  {'':<12} cycle collections by generation {r['gc_collections']}, full ones took "
         f"{r['gc_full_ms']} ms, young ones <= {r['gc_young_max_ms']:.1f} ms; diagram painted "
@@ -570,7 +644,7 @@ def print_row(name: str, r: dict) -> None:
 def print_table(runs: dict, latency: list[float], precompile: dict, startup: dict) -> None:
     print("\nGUI while training (offscreen MainWindow, 5 ms lag timer)")
     head = (
-        f"  {'preset':<12} {'dock':<6} {'engine':<6} {'lag p50':>8} {'p99':>7} {'max':>7}  "
+        f"  {'preset':<12} {'dock':<6} {'loop':<10} {'lag p50':>8} {'p99':>7} {'max':>7}  "
         f"{'GUI steps/s':>12} {'headless':>12} {'ratio':>6}  {'redraws/s':>9} {'maps/s':>6} "
         f"{'neuron':>6} {'diagram':>7} {'paint':>7} {'points/s':>9}"
     )
@@ -744,7 +818,8 @@ def main() -> int:
                         f"chunks "
                         f"{v['chunk_ms']} ms), "
                         f"{v['snapshots_per_s']:.1f} redraws/s, diagram "
-                        f"{v['diagram_redraws_per_s']:.1f}/s; load {os.getloadavg()[0]:.2f}",
+                        f"{v['diagram_redraws_per_s']:.1f}/s; load {os.getloadavg()[0]:.2f}\n"
+                        f"    {loops_line(v)}",
                         flush=True,
                     )
         window.load_spec(endless("xor-minimal"))

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from tests.core.training.test_trainer import TUTORIAL_OUTPUTS
-from xorlab.core.training import tiers
+from xorlab.core.training import loop_verdicts, tiers
 from xorlab.core.training import trainer as trainer_module
 from xorlab.core.training.engines import jax_available
 from xorlab.core.training.presets import preset_spec
@@ -179,6 +179,14 @@ class FakeClock:
         return self.now
 
 
+@pytest.fixture(autouse=True)
+def no_verdicts():
+    """Each test's races start afresh: a verdict stands for the process (loop_verdicts)."""
+    loop_verdicts.clear()
+    yield
+    loop_verdicts.clear()
+
+
 @pytest.fixture
 def upgrade_now(monkeypatch):
     """Any run is long enough to start the upgrade, at once."""
@@ -294,7 +302,7 @@ def test_a_race_takes_turns_and_a_tie_keeps_the_running_loop(monkeypatch):
     monkeypatch.setattr(tiers, "RACE_CHUNKS", 2)
     monkeypatch.setattr(tiers, "RACE_SECONDS", 0.42)
     jax, scan = Named("jax"), Named("scan")
-    race = tiers.LoopRace(jax, scan)
+    race = tiers.LoopRace(jax, scan, tiers.SharedRace("jax", "scan"))
     order = []
     while race.winner is None:
         loop = race.next_loop()
@@ -302,13 +310,149 @@ def test_a_race_takes_turns_and_a_tie_keeps_the_running_loop(monkeypatch):
         race.note(loop, 100, 0.1 if loop is jax else 0.085)  # 15% faster: within the margin
     # Challenger first, in turns, until each ran 2 chunks and 0.42 s.
     assert order == ["scan", "jax"] * 5 and race.winner is jax
-    race = tiers.LoopRace(jax, scan)
+    race = tiers.LoopRace(jax, scan, tiers.SharedRace("jax", "scan"))
     while race.winner is None:
         loop = race.next_loop()
         race.note(loop, 100, 0.3 if loop is jax else 0.2)
     assert race.winner is scan and race.steps_per_second() == {"jax": 333.3, "scan": 500.0}
     race.note(jax, 100, 0.0001)  # laps after the decision change nothing
     assert race.winner is scan and race.next_loop() is scan
+
+
+@NEEDS_JAX
+def test_the_jax_loop_runs_nothing_ahead_while_it_races(upgrade_now):
+    """In a race the other loop's chunk comes next: a part of the next chunk run ahead
+    would be dropped after computing beside it. The winner runs ahead again."""
+    t, _ = upgraded_run(POINTS_ADAM, {"numpy": 1.0, "jax": 1.0, "scan": 2.0})
+    jax = t._fast_loop
+    assert jax.name == "jax" and jax.runs_ahead
+    assert jax.ahead_used > 0  # before the race, and after it
+    assert jax.ahead_dropped <= 1  # the one begun before the race began, none in its turns
+
+
+def test_trainers_of_one_computation_pool_their_laps_each_taking_its_own_turns(monkeypatch):
+    """The window's trainer and a headless one: each runs both loops in turn under its own
+    conditions, and the verdict is reached once, over the laps of both."""
+    monkeypatch.setattr(tiers, "RACE_CHUNKS", 5)
+    monkeypatch.setattr(tiers, "RACE_SECONDS", 0.0)
+    shared = tiers.SharedRace("jax", "scan")
+    window = tiers.LoopRace(Named("jax"), Named("scan"), shared)
+    headless = tiers.LoopRace(Named("jax"), Named("scan"), shared)
+    # The window's chunks take twice as long (the GUI's share); the scan is 1.5x as fast in
+    # both. The headless trainer joins when the window has run 3 laps.
+    turns = {"window": [], "headless": []}
+    for side, race, slow in [("window", window, 2.0)] * 3 + [
+        ("headless", headless, 1.0),
+        ("window", window, 2.0),
+    ] * 3:
+        loop = race.next_loop()
+        turns[side].append(loop.name)
+        race.note(loop, 10, slow * (0.2 if loop.name == "scan" else 0.3))
+    assert turns["window"] == ["scan", "jax", "scan", "jax", "scan", "jax"]
+    assert turns["headless"] == ["scan", "jax", "scan"]  # its own turns, not the window's
+    assert shared.winner is None  # jax has 4 laps of the 5 needed (scan 5)
+    loop = headless.next_loop()
+    assert loop.name == "jax"
+    headless.note(loop, 10, 0.3)
+    assert shared.winner == "scan"
+    assert window.winner is window.challenger and headless.winner is headless.challenger
+    assert window.next_loop() is window.challenger
+
+
+def test_a_race_key_is_the_computation_not_the_run():
+    def key(spec):
+        return loop_verdicts.computation_key(Trainer(spec)._loop_problem())
+
+    base = key(POINTS_ADAM)
+    # Applied in place, not compiled in: one race.
+    assert key(POINTS_ADAM.with_changes(network={"seed": 7})) == base
+    assert key(POINTS_ADAM.with_changes(training={"learning_rate": 0.3, "epochs": 9})) == base
+    # Another computation: its own race.
+    assert key(POINTS_ADAM.with_changes(network={"hidden": (6,)})) != base
+    assert key(POINTS_ADAM.with_changes(dataset={"seed": 3})) != base  # other points
+    assert key(POINTS_ADAM.with_changes(training={"batch_size": 8})) != base
+    assert key(POINTS_ADAM.with_changes(training={"optimizer": "sgd"})) != base
+    assert loop_verdicts.shared_race(base, "jax", "scan") is loop_verdicts.shared_race(
+        base, "jax", "scan"
+    )
+    assert loop_verdicts.decided_race(base, "jax", "scan") is None  # no winner yet
+
+
+def upgrade_steps(t: Trainer, chunks: int, seen: list[str]) -> None:
+    """``chunks`` chunks of 5 steps, each after the upgrade's load if one runs (the
+    hand-over point, whatever the machine's speed), noting each change of loop."""
+    for _ in range(chunks):
+        if t._upgrade is not None:
+            t._upgrade.wait(120)
+        t.run(5)
+        if seen[-1] != t.tier:
+            seen.append(t.tier)
+
+
+def started_trainer(spec: ExperimentSpec, seconds: dict[str, float]) -> tuple[Trainer, list]:
+    t = Trainer(spec)
+    t.clock = FakeClock(t, seconds)
+    t.start_tiered()
+    t._background.wait(120)
+    return t, [t.tier]
+
+
+@NEEDS_JAX
+@pytest.mark.parametrize("faster", ["scan", "jax"])
+def test_a_second_trainer_of_the_network_takes_the_verdict_without_racing(
+    faster, upgrade_now, monkeypatch
+):
+    seconds = {"numpy": 1.0, "jax": 1.0, "scan": 0.5 if faster == "scan" else 2.0}
+    first, _ = upgraded_run(POINTS_ADAM, seconds)
+    assert first.tier == faster and first.on_final_loop
+    loads = []
+    monkeypatch.setattr(
+        trainer_module,
+        "BackgroundCompile",
+        lambda *args, **kw: (
+            (kw.get("cached_only") and loads.append(args[1]))
+            or tiers.BackgroundCompile(*args, **kw)
+        ),
+    )
+    race = loop_verdicts.decided_race(first._race_key, "jax", "scan")
+    laps = (race.seconds_per_step("jax"), race.seconds_per_step("scan"))
+    # Another seed and learning rate: the same computation. Its clock says the opposite: a
+    # race of its own would pick the other loop.
+    spec = POINTS_ADAM.with_changes(network={"seed": 9}, training={"learning_rate": 0.02})
+    second, seen = started_trainer(spec, {"numpy": 1.0, "jax": 1.0, "scan": 3 - seconds["scan"]})
+    upgrade_steps(second, 10, seen)
+    assert second.tier == faster and second.on_final_loop
+    assert seen == (["numpy", "jax", "scan"] if faster == "scan" else ["numpy", "jax"])
+    # The scan is loaded only to run it; nothing raced, the verdict's laps are unchanged.
+    assert loads == (["scan"] if faster == "scan" else [])
+    assert (race.seconds_per_step("jax"), race.seconds_per_step("scan")) == laps
+    assert second.upgrade_note == first.upgrade_note
+    assert second.upgrade_note.startswith(f"{faster} was faster on this network")
+    jax_only = jax_only_run(spec, second.step_count)
+    assert_same_run(second, jax_only)
+
+
+@NEEDS_JAX
+def test_two_trainers_racing_at_once_end_on_the_same_loop_with_exact_numbers(
+    upgrade_now, monkeypatch
+):
+    """The bench's two sides at once: alone, the window's trainer would call it a tie (its
+    scan no faster under the GUI's share) and keep jax while the headless one took the scan;
+    pooled, both take one verdict, and each run equals a jax-only run."""
+    monkeypatch.setattr(tiers, "RACE_CHUNKS", 6)
+    monkeypatch.setattr(tiers, "RACE_SECONDS", 0.0)
+    spec = POINTS_ADAM
+    build_loop(Trainer(spec)._loop_problem(), "scan")  # in this process: the upgrade loads it
+    headless, headless_seen = started_trainer(spec, {"numpy": 1.0, "jax": 1.0, "scan": 0.5})
+    window, window_seen = started_trainer(spec, {"numpy": 1.0, "jax": 1.0, "scan": 1.0})
+    for _ in range(12):
+        upgrade_steps(headless, 1, headless_seen)
+        upgrade_steps(window, 1, window_seen)
+    assert headless.tier == window.tier and headless.on_final_loop and window.on_final_loop
+    assert headless_seen == window_seen == ["numpy", "jax", "scan"]
+    assert headless.upgrade_note == window.upgrade_note
+    for t in (headless, window):
+        assert_same_run(t, jax_only_run(spec, t.step_count))
 
 
 def test_the_upgrade_is_planned_only_from_jax_under_auto():

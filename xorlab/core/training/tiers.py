@@ -21,7 +21,10 @@ machine's load (``strategies.upgrade_after``). So once the jax loop trains, and 
 when the run has ``UPGRADE_MIN_REMAINING_S`` or more left, the scan loop is loaded in the
 background **from the compile cache only** (``BackgroundCompile(..., cached_only=True)``),
 and a ``LoopRace`` then runs the two in turn, chunk by chunk, on the run itself, and keeps
-the faster.
+the faster. The race is the network computation's, not the trainer's: every trainer of the
+same computation in the process adds its laps to one ``SharedRace`` and takes its verdict,
+so the window and a headless trainer of one network end on the same loop, and a second
+run of it does not race again (core/training/loop_verdicts.py).
 
 Why cached only, measured: a cold scan compile beside the running jax loop took 127 s at
 load ~5 (regression: 34 CPU-s elsewhere), and for those two minutes the jax loop trained
@@ -154,10 +157,10 @@ UPGRADE_MIN_REMAINING_S = 30.0
 # Chunks the running loop has trained before its speed is trusted for that estimate (the
 # first calls after a hand-over include XLA's and the caches' warm-up).
 UPGRADE_AFTER_CHUNKS = 3
-# Each loop's share of the race: chunks in turn until each has run this many chunks and
-# this much compute (~50 of the window's 10 ms chunks each: ~1 s in all). Both train, so
-# a longer race costs only the slower loop's lost share of it, and a short one misjudged
-# close pairs at load 4-5 (bench/engine.py --upgrade: 4 chunks of ~10 ms each).
+# Each loop's share of the race: laps until each has run this many chunks and this much
+# compute (~50 of the window's 10 ms chunks each: ~1 s in all). Both train, so a longer
+# race costs only the slower loop's lost share of it, and a short one misjudged close pairs
+# at load 4-5 (bench/engine.py --upgrade: 4 chunks of ~10 ms each).
 RACE_CHUNKS = 12
 RACE_SECONDS = 0.5
 # The challenger must take this much less time per step to take over; anything closer is a
@@ -169,53 +172,102 @@ RACE_SECONDS = 0.5
 RACE_MARGIN = 0.2
 
 
-class LoopRace:
-    """Times the running loop (``incumbent``) against a ``challenger`` on the run itself.
+class SharedRace:
+    """A race between the running loop (``incumbent``) and a ``challenger``, by loop name,
+    with the laps (each chunk's seconds per step) of every trainer that runs it: one per
+    network computation in the process (core/training/loop_verdicts.py). Each loop is
+    judged by its median lap, so one chunk that waited for a core (a collection, another
+    process) does not decide. ``winner`` (a name) is set once both ran ``RACE_CHUNKS``
+    laps and ``RACE_SECONDS``, and never changes after: it is the verdict."""
 
-    The trainer asks ``next_loop`` before each chunk and reports each chunk's compute with
-    ``note``; the loops take turns (challenger first), so a change of the machine's load
-    hits both, and each is judged by its median chunk, so one chunk that waited for a core
-    (a collection, another process) does not decide. Both compute the same steps to
-    rounding (~1e-15), so the race trains as usual: nothing is thrown away. ``winner`` is
-    set once both ran enough."""
-
-    def __init__(self, incumbent: TrainingLoop, challenger: TrainingLoop):
+    def __init__(self, incumbent: str, challenger: str):
         self.incumbent, self.challenger = incumbent, challenger
-        # Each loop's laps: seconds per step of each chunk, and the seconds in all.
-        self._laps: dict[int, list[float]] = {id(incumbent): [], id(challenger): []}
-        self._seconds = {id(incumbent): 0.0, id(challenger): 0.0}
-        self.winner: TrainingLoop | None = None
+        self._laps: dict[str, list[float]] = {incumbent: [], challenger: []}
+        self._seconds = {incumbent: 0.0, challenger: 0.0}
+        self._lock = threading.Lock()  # the window's trainer and another may note at once
+        self.winner: str | None = None
 
-    def next_loop(self) -> TrainingLoop:
-        if self.winner is not None:
-            return self.winner
-        challenger, incumbent = self._laps[id(self.challenger)], self._laps[id(self.incumbent)]
-        return self.challenger if len(challenger) <= len(incumbent) else self.incumbent
+    def note(self, name: str, steps: int, seconds: float) -> None:
+        with self._lock:
+            laps = self._laps.get(name)
+            if laps is None or self.winner is not None or steps <= 0:
+                return
+            laps.append(seconds / steps)
+            self._seconds[name] += seconds
+            if all(
+                len(self._laps[key]) >= RACE_CHUNKS and self._seconds[key] >= RACE_SECONDS
+                for key in self._laps
+            ):
+                faster = self._median(self.challenger) < self._median(self.incumbent) * (
+                    1 - RACE_MARGIN
+                )
+                self.winner = self.challenger if faster else self.incumbent
 
-    def note(self, loop: TrainingLoop, steps: int, seconds: float) -> None:
-        laps = self._laps.get(id(loop))
-        if laps is None or self.winner is not None or steps <= 0:
-            return
-        laps.append(seconds / steps)
-        self._seconds[id(loop)] += seconds
-        if all(
-            len(self._laps[key]) >= RACE_CHUNKS and self._seconds[key] >= RACE_SECONDS
-            for key in self._laps
-        ):
-            faster = self.seconds_per_step(self.challenger) < self.seconds_per_step(
-                self.incumbent
-            ) * (1 - RACE_MARGIN)
-            self.winner = self.challenger if faster else self.incumbent
+    def seconds_per_step(self, name: str) -> float:
+        """The loop's median lap's seconds per step (inf before its first lap)."""
+        with self._lock:
+            return self._median(name)
 
-    def seconds_per_step(self, loop: TrainingLoop) -> float:
-        """The loop's median chunk's seconds per step (inf before its first lap)."""
-        laps = self._laps[id(loop)]
+    def _median(self, name: str) -> float:
+        laps = self._laps[name]
         return float(np.median(laps)) if laps else float("inf")
 
     def steps_per_second(self) -> dict[str, float]:
         """Each loop's speed in the race, by name (for reports)."""
-        return {
-            loop.name: round(1 / self.seconds_per_step(loop), 1)
-            for loop in (self.incumbent, self.challenger)
-            if self._laps[id(loop)]
-        }
+        with self._lock:
+            return {
+                name: round(1 / self._median(name), 1)
+                for name in (self.incumbent, self.challenger)
+                if self._laps[name]
+            }
+
+
+class LoopRace:
+    """One trainer's part in a ``SharedRace``: its running loop (``incumbent``) against its
+    ``challenger``, timed on the run itself.
+
+    The trainer asks ``next_loop`` before each chunk and reports each chunk's compute with
+    ``note``; its loops take turns (challenger first), counted by its own laps, so a change
+    of the machine's load hits both, and every trainer adds laps of both loops in its own
+    conditions (the window's trainer shares the machine with the GUI, a headless one does
+    not). Both compute the same steps to rounding (~1e-15), so the race trains as usual:
+    nothing is thrown away. ``winner`` is this trainer's loop of the shared verdict, once
+    there is one, whoever's laps reached it."""
+
+    def __init__(self, incumbent: TrainingLoop, challenger: TrainingLoop, shared: SharedRace):
+        if (incumbent.name, challenger.name) != (shared.incumbent, shared.challenger):
+            raise ValueError("the race's loops are not the shared race's")
+        self.incumbent, self.challenger, self.shared = incumbent, challenger, shared
+        self._turns = {id(incumbent): 0, id(challenger): 0}  # this trainer's laps of each
+
+    @property
+    def winner(self) -> TrainingLoop | None:
+        name = self.shared.winner
+        if name is None:
+            return None
+        return self.challenger if name == self.challenger.name else self.incumbent
+
+    def next_loop(self) -> TrainingLoop:
+        winner = self.winner
+        if winner is not None:
+            return winner
+        turns = self._turns
+        return (
+            self.challenger
+            if turns[id(self.challenger)] <= turns[id(self.incumbent)]
+            else self.incumbent
+        )
+
+    def note(self, loop: TrainingLoop, steps: int, seconds: float) -> None:
+        if id(loop) not in self._turns or steps <= 0:
+            return
+        self._turns[id(loop)] += 1
+        self.shared.note(loop.name, steps, seconds)
+
+    def seconds_per_step(self, loop: TrainingLoop) -> float:
+        """The loop's median chunk's seconds per step over the shared race (inf before)."""
+        return self.shared.seconds_per_step(loop.name)
+
+    def steps_per_second(self) -> dict[str, float]:
+        """Each loop's speed in the shared race, by name (for reports)."""
+        return self.shared.steps_per_second()

@@ -11,9 +11,11 @@ That fast loop can take seconds to compile for a network never seen before, so
 loop compiles in the background, and ``run`` hands over between chunks
 (``core.training.tiers``). Under "auto", a long run on the jax loop then loads the scan loop
 from the compile cache in the background, races the two on the run, and keeps the faster
-(the upgrade, ``core.training.tiers``). The functions a snapshot calls (evaluation,
-prediction) run tens of times a second at most, so they run as the quick tier's generated
-numpy code too (``function_cache.NUMPY_CODE``) and never wait for Numba.
+(the upgrade, ``core.training.tiers``); the race and its verdict are shared by every
+trainer of the same computation in the process (``core.training.loop_verdicts``). The
+functions a snapshot calls (evaluation, prediction) run tens of times a second at most, so
+they run as the quick tier's generated numpy code too (``function_cache.NUMPY_CODE``) and
+never wait for Numba.
 
 A Trainer is not thread-safe: compiled PyTensor functions must have a single owner.
 """
@@ -34,7 +36,7 @@ import pytensor
 from pytensor.graph.basic import Variable
 
 from xorlab.core.first_imports import import_numba_for
-from xorlab.core.training import model, tiers
+from xorlab.core.training import loop_verdicts, model, tiers
 from xorlab.core.training.datasets import Dataset, PlaneGrid, load_dataset
 from xorlab.core.training.features import uses_features
 from xorlab.core.training.function_cache import NUMPY_CODE, SharedFunction, compile_shared
@@ -57,7 +59,7 @@ from xorlab.core.training.strategies import (
     upgrade_after,
 )
 from xorlab.core.training.strategies.tensor_loop import NotCached
-from xorlab.core.training.tiers import COMPILE_LOCK, BackgroundCompile, LoopRace
+from xorlab.core.training.tiers import COMPILE_LOCK, BackgroundCompile, LoopRace, SharedRace
 from xorlab.core.training.weights import WEIGHT_LIMIT  # importable from here too
 
 logger = logging.getLogger(__name__)
@@ -356,16 +358,16 @@ class Trainer:
 
     def _advance_upgrade(self) -> bool:
         """One step of the upgrade (tiers.py), between chunks: start loading the challenger
-        once the run is long enough, start the race once it is loaded, keep the winner."""
+        once the run is long enough, start the race once it is loaded, keep the winner. The
+        race is the computation's, shared by every trainer of it in the process
+        (loop_verdicts.py): once it has a verdict, a trainer takes it without racing."""
         fast = self._fast_loop
         if fast is None:
             return False
         if self._race is not None:
             return self._end_race_if_won()
         if self._upgrade is not None:
-            if self._upgrade.done:
-                self._start_race()
-            return False
+            return self._upgrade.done and self._start_race()
         if self._upgrade_to is None:  # decided once per fast loop: plan() is not free
             self._upgrade_to = (
                 upgrade_after(self._loop_problem(), fast.name, self.requested_strategy) or ""
@@ -375,13 +377,22 @@ class Trainer:
         chunks, steps, seconds = self._fast_timing
         left = (self.total_steps - self.step_count) * seconds / steps if steps else 0.0
         # Read from the module at each call: benchmarks and tests change them.
-        if chunks >= tiers.UPGRADE_AFTER_CHUNKS and left >= tiers.UPGRADE_MIN_REMAINING_S:
-            self._upgrade = BackgroundCompile(
-                self._loop_problem(), self._upgrade_to, cached_only=True
-            )
+        if chunks < tiers.UPGRADE_AFTER_CHUNKS or left < tiers.UPGRADE_MIN_REMAINING_S:
+            return False
+        decided = loop_verdicts.decided_race(self._race_key, fast.name, self._upgrade_to)
+        if decided is not None and decided.winner == fast.name:
+            self._take_verdict(decided)  # the running loop won already: nothing to load
+            return False
+        self._upgrade = BackgroundCompile(self._loop_problem(), self._upgrade_to, cached_only=True)
         return False
 
-    def _start_race(self) -> None:
+    @cached_property
+    def _race_key(self) -> tuple:
+        return loop_verdicts.computation_key(self._loop_problem())
+
+    def _start_race(self) -> bool:
+        """The challenger is loaded: race it, or take the verdict already reached (True if
+        that switched to it)."""
         upgrade, self._upgrade = self._upgrade, None
         assert upgrade is not None and self._fast_loop is not None
         self.upgrade_seconds = upgrade.seconds
@@ -391,7 +402,7 @@ class Trainer:
         except NotCached:
             # Compiling it cold would slow the running loop for minutes (tiers.py).
             self.upgrade_note = f"the {name} loop is not in the compile cache; {fast} runs on"
-            return
+            return False
         except Exception as exc:
             self.upgrade_note = (
                 f"the {name} loop did not load ({type(exc).__name__}: {exc}); {fast} runs on"
@@ -399,8 +410,12 @@ class Trainer:
             logger.warning(
                 "the %s loop did not load; training goes on on %s", name, fast, exc_info=exc
             )
-            return
-        self._race = LoopRace(self._fast_loop, challenger)
+            return False
+        shared = loop_verdicts.shared_race(self._race_key, fast, challenger.name)
+        self._race = LoopRace(self._fast_loop, challenger, shared)
+        for loop in (self._fast_loop, challenger):  # they take turns: nothing to run ahead
+            loop.runs_ahead = False
+        return self._end_race_if_won()
 
     def _end_race_if_won(self) -> bool:
         race = self._race
@@ -409,14 +424,18 @@ class Trainer:
         if winner is None:
             return False
         self._race = None
+        self._take_verdict(race.shared)
+        changed = winner is not self._fast_loop
+        self._fast_loop = winner  # the loser is dropped, with its compiled function's owner
+        winner.runs_ahead = True
+        return changed
+
+    def _take_verdict(self, race: SharedRace) -> None:
         self.race_steps_per_second = race.steps_per_second()
         rates = ", ".join(
             f"{name} {rate:,.0f}" for name, rate in self.race_steps_per_second.items()
         )
-        self.upgrade_note = f"{winner.name} was faster on this network (steps/s: {rates})"
-        changed = winner is not self._fast_loop
-        self._fast_loop = winner  # the loser is dropped, with its compiled function's owner
-        return changed
+        self.upgrade_note = f"{race.winner} was faster on this network (steps/s: {rates})"
 
     @property
     def tier(self) -> str:

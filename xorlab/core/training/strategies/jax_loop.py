@@ -225,7 +225,9 @@ class JaxLoop(TrainingLoop):
             n = min(self.block, n_steps - start)
             buffer, values = self._call(n, (position + start) % spe, values, lr)
             calls.append((buffer, n))
-        if AHEAD_SHARE is None:
+        if not self.runs_ahead:  # another loop's chunk comes next (base.TrainingLoop)
+            next_steps = 0
+        elif AHEAD_SHARE is None:
             next_steps = ahead_steps(n_steps, self._gap, self._step_seconds)
         else:
             next_steps = int(n_steps * AHEAD_SHARE)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from xorlab.app.sample_names import sample_label
 from xorlab.core.training.datasets import Dataset
-from xorlab.ui.training.range_follow import RangeFollower
+from xorlab.ui.training.range_follow import HEADROOM, PAD, RangeFollower
 from xorlab.ui.training.truth_table import accuracy, is_binary
 from xorlab.ui.widgets import plot_style
 from xorlab.ui.widgets.flow_legend import FlowLegend
@@ -32,7 +32,15 @@ ACCURACY_TITLE = "Accuracy during training"
 # Short as the others: "Mean absolute error during training" was cut at the plot's right edge
 # at 1024x700 (the y axis's label says which error).
 ERROR_TITLE = "Error during training"
-ACCURACY_HEADROOM = 112.0  # % at the top of the accuracy plot: the label's room
+ACCURACY_HEADROOM = 112.0  # % at the top of the accuracy plot at least: the label's room
+# The "all right" and "no error" labels sit beyond their line, on the side the curve never
+# reaches (accuracy <= 100 %, error >= 0), in room measured in pixels: 12 % of a short plot's
+# range (1024x700) was 10 px, and the label, 18 px tall, sat on the plot's top frame.
+LABEL_GAP_PX = 3  # between the label and the frame
+# The range follower pads the data's extent by PAD on one side and up to HEADROOM on the other
+# (range_follow.py): the label's share of the view is reserved of that whole height.
+FOLLOW_SPAN = 1.0 + PAD + HEADROOM
+MAX_LABEL_SHARE = 0.5  # of a plot too short for its label: half its height at most
 TITLE_STYLE = {"color": plot_style.FOREGROUND, "size": plot_style.TITLE_SIZE}
 DEFAULT_CAPACITY = 2048
 
@@ -100,6 +108,7 @@ class OutputsPlot(QWidget):
         self.target_lines: list[pg.GraphicsObject] = []
         self._targets: list[float] = []
         self._y_extent = (math.inf, -math.inf)  # of every value shown, targets included
+        self._x_extent: tuple[float, float] | None = None  # the epochs shown
 
         self.layout_widget = pg.GraphicsLayoutWidget()
         self.layout_widget.setBackground(plot_style.BACKGROUND)
@@ -111,6 +120,8 @@ class OutputsPlot(QWidget):
         # Under the plot, in lines that wrap: it never hides a curve nor runs past the edge,
         # and the plot keeps a readable height (3-bit parity has eight entries).
         self.ranges = RangeFollower(self.plot_item)  # auto-range, in steps
+        # A new height changes the label's room in view units: the range is fitted again.
+        self.plot_item.getViewBox().sigResized.connect(self._on_view_resized)
         self.layout_widget.setMinimumHeight(PLOT_MIN_HEIGHT)
         self.legend = FlowLegend("outputs.legend")
         self.note = QLabel("Start training to see how each sample's output moves.")
@@ -147,6 +158,7 @@ class OutputsPlot(QWidget):
         self.series = SnapshotSeries(len(self.curves), self._capacity)
         self._targets = [float(line.value()) for line in self.target_lines]
         self._y_extent = (math.inf, -math.inf)  # of every value shown, targets included
+        self._x_extent = None
         self.ranges.reset(epochs)
 
     def _build_output_curves(self, dataset: Dataset, n_curves: int) -> None:
@@ -194,7 +206,8 @@ class OutputsPlot(QWidget):
         plot_style.thin_to_pixels(curve)
         plot_style.stroke_as_segments(curve)
         self.curves.append(curve)
-        self._add_target_line(0.0, plot_style.TARGET_PEN_COLOR, "no error", below=False)
+        # Under the 0 line, where the error never goes: above it, the label sat on the curve.
+        self._add_target_line(0.0, plot_style.TARGET_PEN_COLOR, "no error", below=True)
         if dataset.test is None:
             self.legend.set_entries([])
             self.note.setText(f"{dataset.n_samples} samples: how far the outputs are, on average.")
@@ -288,10 +301,38 @@ class OutputsPlot(QWidget):
         for k, curve in enumerate(self.curves):
             curve.setData(x, self.series.column(k))
         finite = row[np.isfinite(row)]
-        # Accuracy: room above 100 % for the "all right" label.
-        top = [ACCURACY_HEADROOM] if self.mode == "accuracy" else []
         self._y_extent = (
             min(self._y_extent[0], *finite, *self._targets),
-            max(self._y_extent[1], *finite, *self._targets, *top),
+            max(self._y_extent[1], *finite, *self._targets),
         )
-        self.ranges.follow(float(x[0]), float(x[-1]), *self._y_extent)
+        self._x_extent = (float(x[0]), float(x[-1]))
+        self._follow()
+
+    def _follow(self) -> None:
+        """Hand the follower the data's extent, with the label's room beyond its line."""
+        if self._x_extent is None:
+            return
+        low, high = self._y_extent
+        if self.mode == "accuracy":  # "all right" above the 100 % line
+            share = self._label_share()
+            high = max(ACCURACY_HEADROOM, (high - share * low) / (1.0 - share))
+        elif self.mode == "error":  # "no error" under the 0 line
+            share = self._label_share()
+            low = min(low, (low - share * high) / (1.0 - share))
+        self.ranges.follow(*self._x_extent, low, high)
+
+    def _label_share(self) -> float:
+        """The share of the extent handed to the follower that the target line's label needs
+        beyond the line, so that it sits inside the frame after the follower's padding."""
+        height = self.plot_item.getViewBox().height()
+        if not self.target_lines or height <= 0:
+            return 0.0
+        label = self.target_lines[0].label
+        need = (label.boundingRect().height() + LABEL_GAP_PX) / height * FOLLOW_SPAN
+        return min(need, MAX_LABEL_SHARE)
+
+    @Slot()
+    def _on_view_resized(self) -> None:
+        if self.mode in ("accuracy", "error") and self._x_extent is not None:
+            self.ranges.refit_y()
+            self._follow()

@@ -44,7 +44,7 @@ from xorlab.ui.shell.first_paint import AfterFirstPaint
 from xorlab.ui.shell.graph_page import GraphPage
 from xorlab.ui.shell.help_dialogs import ShortcutsDialog, menu_actions
 from xorlab.ui.shell.landscape_page import LandscapePage
-from xorlab.ui.shell.network_views import NetworkViews
+from xorlab.ui.shell.network_views import SMALL_SCREEN, NetworkViews
 from xorlab.ui.shell.screen_fit import ScreenFit
 from xorlab.ui.shell.speed_control import SpeedControl
 from xorlab.ui.shell.status_bar import TrainingStatusBar
@@ -283,7 +283,11 @@ class MainWindow(QMainWindow):
         width = min(DEFAULT_SIZE[0], int(available.width() * 0.94))
         height = min(DEFAULT_SIZE[1], int(available.height() * 0.94))
         self.resize(width, height)
-        self.resizeDocks([self.builder_dock], [DOCK_WIDTH], Qt.Orientation.Horizontal)
+        # On a laptop's screen the tabs need the room more than the builder's longest choices
+        # (cut with "…", whole in their tooltips): at 1024x700 the dock's 360 pixels left the
+        # Expression tab 580, too few for its plots beside its graph.
+        dock_width = DOCK_WIDTH if available.width() >= SMALL_SCREEN else 1  # 1: its minimum
+        self.resizeDocks([self.builder_dock], [dock_width], Qt.Orientation.Horizontal)
 
     def _splitter(self, name: str, orientation: Qt.Orientation, first: QWidget) -> QSplitter:
         splitter = QSplitter(orientation)

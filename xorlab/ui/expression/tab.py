@@ -77,6 +77,7 @@ PLOT_MIN_HEIGHT = 110
 # The plots' half at least: narrower, the page stacks its halves (the plots at 180 pixels
 # read poorly and the values wrapped on every line).
 PLOTS_MIN_WIDTH = 280
+FORMULA_LINES = 2  # of f′ as compiled shown in the values panel
 CANVAS_MIN_HEIGHT = 220
 STAGE_LABELS = {"symbolic": "Symbolic", "optimized": "Optimized"}
 SEGMENT_TIPS = {
@@ -288,6 +289,12 @@ class ExpressionTab(QWidget):
             value.setWordWrap(True)
             if attr == "formula":
                 value.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+                # Two lines whatever its length (the rest is cut, as the panel cut it before,
+                # and selectable): a long f′ would otherwise grow the panel and resize the
+                # plots with every answer.
+                value.ensurePolished()  # its style sheet's font size
+                lines = value.fontMetrics().lineSpacing() * FORMULA_LINES + 2
+                value.setFixedHeight(lines)
             if attr == "formula":  # long: under its name, across the panel
                 grid.addWidget(name, row_index, 0, 1, 2)
                 grid.addWidget(value, row_index + 1, 0, 1, 2)

@@ -261,8 +261,13 @@ class MainWindow(QMainWindow):
             lambda: [self.builder_dock, self.network_views.dock],
         )
         self.add_tab(self.graph_page, "Graph")
-        # Its plots and graph stack when the window is narrow (a laptop with both docks).
-        self.add_tab(StackingPage(self.expression_tab, self.expression_tab.splitter), "Expression")
+        # Its plots beside its graph: at 1366x768 with both docks the Network dock makes room
+        # (at 1024x700 it goes into a tab beside the Experiment dock: screen_fit); stacked, the
+        # graph was below the fold. The page scrolls where even that is too short.
+        page = StackingPage(
+            self.expression_tab, self.expression_tab.splitter, side_by_side_minimum=True
+        )
+        self.add_tab(page, "Expression")
         self.add_tab(self.formula_panel, "Formulas")
         self.add_tab(self.log_view, "Log")
 

@@ -151,6 +151,9 @@ class MainWindow(QMainWindow):
         )
         self.router = WindowRouter(routed, self)  # builder -> worker -> views, status, banner
         self.network_views = NetworkViews(self)  # diagram dock, linked selection, live values
+        available = screen_fit.available_rect(self)
+        if available.width() < SMALL_SCREEN:  # the dock's sizing kept to 0.94 of its width
+            self.resize(available.width(), self.height())
         # The cost surface around the shown weights; weights picked in the diagram or the
         # Graph tab can be its axes. Built when first shown (landscape_page).
         self.landscape_page = LandscapePage(
@@ -285,7 +288,10 @@ class MainWindow(QMainWindow):
         available = screen_fit.available_rect(self)
         # A small screen's height is the plots': the banner keeps to one line there.
         self.banner.set_compact(available.height() < COMPACT_BELOW_HEIGHT)
-        width = min(DEFAULT_SIZE[0], int(available.width() * 0.94))
+        # A laptop's screen gives its whole width: at 0.94 of 1024 pixels the Training tab's
+        # map and table split 60 pixels less, and the map was ~50 pixels tall.
+        share = 0.94 if available.width() >= SMALL_SCREEN else 1.0
+        width = min(DEFAULT_SIZE[0], int(available.width() * share))
         height = min(DEFAULT_SIZE[1], int(available.height() * 0.94))
         self.resize(width, height)
         # On a laptop's screen the tabs need the room more than the builder's longest choices

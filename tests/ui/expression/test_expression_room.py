@@ -68,7 +68,8 @@ def test_the_halves_fit_half_a_small_window(qtbot, tab):
 def test_the_graph_bar_takes_two_rows_where_one_does_not_fit(qtbot, tab):
     bar = tab.graph_bar
     assert bar.minimumSizeHint().width() < bar.one_row_width()
-    for width, one_row in ((1300, True), (640, False), (1300, True)):
+    tab.graph_stats.setText("1894 ops, 2196 values")  # the summary of a long expression
+    for width, one_row in ((1700, True), (640, False), (1700, True)):
         tab.resize(width, 700)
         tab.show()
         qtbot.waitUntil(lambda r=one_row: bar.one_row == r)  # laid out at this width
@@ -79,6 +80,7 @@ def test_the_graph_bar_takes_two_rows_where_one_does_not_fit(qtbot, tab):
         stages = tab.stage_group.buttons()[0]
         same_row = parts.mapTo(bar, QPoint()).y() == stages.mapTo(bar, QPoint()).y()
         assert same_row == one_row, width
+        assert not tab.graph_stats.is_elided(), width  # whole, on a row of its own if need be
 
 
 def test_wrapped_values_are_shown_whole_at_a_narrow_width(qtbot, tab):

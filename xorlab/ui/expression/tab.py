@@ -78,6 +78,7 @@ PLOT_MIN_HEIGHT = 110
 # read poorly and the values wrapped on every line).
 PLOTS_MIN_WIDTH = 280
 FORMULA_LINES = 2  # of f′ as compiled shown in the values panel
+STATS_ROOM = "1894 ops, 2196 values"  # the graph summary's room beside the buttons
 CANVAS_MIN_HEIGHT = 220
 STAGE_LABELS = {"symbolic": "Symbolic", "optimized": "Optimized"}
 SEGMENT_TIPS = {
@@ -349,10 +350,13 @@ class ExpressionTab(QWidget):
         self.save_button.setMenu(save_menu)
         self.save_button.setEnabled(False)  # until a graph is shown
         # Two rows when half the tab is narrower than the one (1024x700: 589 px asked).
+        # The summary goes on a row of its own rather than end in "…" beside them.
         self.graph_bar = WrappingBar(
             "expression.graph_bar",
             [(QLabel("Graph of"), 0), (parts, 0)],
             [(stages, 0), (self.graph_stats, 1), (self.save_button, 0)],
+            spill=self.graph_stats,
+            spill_width=self.graph_stats.fontMetrics().horizontalAdvance(STATS_ROOM),
         )
         self.part_group.buttons()[-1].setChecked(True)  # f and f'
         self.stage_group.buttons()[0].setChecked(True)  # symbolic

@@ -112,3 +112,21 @@ def test_the_label_room_follows_a_resize(qtbot):
     qtbot.waitUntil(lambda: plot.layout_widget.height() < 200)
     qtbot.wait(10)
     assert in_view(plot, label_rect(plot))
+
+
+@pytest.mark.parametrize(
+    ("preset", "bounds"), [("overfitting", (None, 100.0)), ("regression", (0.0, None))]
+)
+def test_the_label_room_has_no_ticks(qtbot, preset, bounds):
+    """The room beyond the line is the label's: no tick says 150 % or an error of -0.2."""
+    plot, dataset = preset_plot(qtbot, preset, SIZES[0])
+    target = dataset.y.astype(float)
+    plot.on_snapshot(snapshot(1, 1.0 - target, dataset.test.y.astype(float)))
+    plot.on_snapshot(snapshot(50, target + (0.1 if preset == "regression" else 0.0), None))
+    qtbot.wait(10)
+    _x, (y0, y1) = plot.plot_item.getViewBox().viewRange()
+    axis = plot.plot_item.getAxis("left")
+    ticks = [v for _spacing, values in axis.tickValues(y0, y1, 200) for v in values]
+    low, high = bounds
+    assert ticks and (y0 < 0 if low is not None else y1 > 100)  # there is label room
+    assert all((low is None or v >= low) and (high is None or v <= high) for v in ticks), ticks

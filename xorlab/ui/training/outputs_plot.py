@@ -93,6 +93,32 @@ def _mean_abs_error(outputs: np.ndarray, targets: np.ndarray) -> float:
     return float(np.mean(np.abs(outputs - targets)))
 
 
+class BoundedTicksAxis(pg.AxisItem):
+    """An axis that labels no value past ``bounds`` (low, high; None: no bound): the label
+    room above 100 % or under 0 error is room, not a value the curve could take (a tick at
+    150 % read as an accuracy)."""
+
+    def __init__(self, orientation: str):
+        super().__init__(orientation)
+        self.bounds: tuple[float | None, float | None] = (None, None)
+
+    def tickValues(self, minVal, maxVal, size):  # noqa: N802 (pyqtgraph's name)
+        low, high = self.bounds
+        levels = super().tickValues(minVal, maxVal, size)
+        eps = 1e-9 * max(1.0, abs(maxVal - minVal))
+        return [
+            (
+                spacing,
+                [
+                    v
+                    for v in values
+                    if (low is None or v >= low - eps) and (high is None or v <= high + eps)
+                ],
+            )
+            for spacing, values in levels
+        ]
+
+
 class OutputsPlot(QWidget):
     """The network's output for every training sample as training goes on."""
 
@@ -113,7 +139,10 @@ class OutputsPlot(QWidget):
         self.layout_widget = pg.GraphicsLayoutWidget()
         self.layout_widget.setBackground(plot_style.BACKGROUND)
         self.layout_widget.setObjectName("outputs.plot")
-        self.plot_item = self.layout_widget.addPlot(row=0, col=0, enableMenu=False)  # as styled
+        self.value_axis = BoundedTicksAxis("left")
+        self.plot_item = self.layout_widget.addPlot(
+            row=0, col=0, enableMenu=False, axisItems={"left": self.value_axis}
+        )  # enableMenu: as styled
         plot_style.style_plot_item(
             self.plot_item, "Outputs during training", "epoch", "network output"
         )
@@ -163,6 +192,7 @@ class OutputsPlot(QWidget):
 
     def _build_output_curves(self, dataset: Dataset, n_curves: int) -> None:
         self.mode = "outputs"
+        self.value_axis.bounds = (None, None)
         self.plot_item.setLabel("left", "network output")
         keys = [(i, j) for i in range(dataset.n_samples) for j in range(dataset.n_outputs)]
         keys = keys[:MAX_CURVES]
@@ -199,6 +229,7 @@ class OutputsPlot(QWidget):
         """Real-valued targets (regression): accuracy means nothing; the mean absolute error
         of the outputs says how far off they are, training and test samples alike."""
         self.mode = "error"
+        self.value_axis.bounds = (0.0, None)
         self.plot_item.setLabel("left", "mean absolute error")
         self.plot_item.setTitle(ERROR_TITLE, **TITLE_STYLE)
         pen = plot_style.curve_pen(plot_style.PALETTE[2])
@@ -225,6 +256,7 @@ class OutputsPlot(QWidget):
 
     def _build_accuracy_curve(self, dataset: Dataset) -> None:
         self.mode = "accuracy"
+        self.value_axis.bounds = (None, 100.0)
         self.plot_item.setLabel("left", "accuracy (%)")
         self.plot_item.setTitle(ACCURACY_TITLE, **TITLE_STYLE)
         pen = plot_style.curve_pen(plot_style.PALETTE[2])

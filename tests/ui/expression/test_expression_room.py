@@ -93,3 +93,8 @@ def test_wrapped_values_are_shown_whole_at_a_narrow_width(qtbot, tab):
         assert label.height() >= label.heightForWidth(label.width()), label.objectName()
         assert label.geometry().bottom() <= label.parentWidget().contentsRect().bottom()
     assert "relative" in tab.diff_value.text()  # wraps here: "3.17e-11 (relative / 7.3e-12)"
+    # A longer value later (no resize in between) still shows whole: the splitter makes room.
+    label = tab.diff_value
+    label.setText("— (underflow: no check here) " * 3)
+    qtbot.waitUntil(lambda: label.height() >= label.heightForWidth(label.width()), timeout=2000)
+    assert label.geometry().bottom() <= label.parentWidget().contentsRect().bottom()

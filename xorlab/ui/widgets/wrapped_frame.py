@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QFrame
+from PySide6.QtWidgets import QFrame, QSplitter
 
 
 class WrappedFrame(QFrame):
@@ -31,3 +31,7 @@ class WrappedFrame(QFrame):
         need = layout.totalHeightForWidth(self.width())
         if need != self.minimumHeight():
             self.setMinimumHeight(need)
+        splitter = self.parentWidget()
+        if isinstance(splitter, QSplitter) and self.height() < need:
+            # A splitter applies a child's new minimum only at its next resize: now.
+            splitter.refresh()

@@ -61,6 +61,8 @@ from xorlab.ui.widgets.node_details import NodeDetails
 from xorlab.ui.widgets.segments import STYLE as SEGMENT_STYLE
 from xorlab.ui.widgets.svg_shapes import shapes_of_svg
 from xorlab.ui.widgets.svg_view import ElidedLabel
+from xorlab.ui.widgets.wrapped_frame import WrappedFrame
+from xorlab.ui.widgets.wrapping_bar import WrappingBar
 
 DEFAULT_EXPRESSION = "exp(sin(x**2))"
 DEFAULT_POINT = 15.0
@@ -71,7 +73,12 @@ JOB = "expression"
 # before PyTensor's rewrites (~1 s for a long expression); JOB follows with the rest.
 JOB_FIRST = "expression, first answer"
 LIMIT = 1e6
-PLOT_MIN_HEIGHT = 130
+PLOT_MIN_HEIGHT = 110
+# The plots' half at least: narrower, the page stacks its halves (the plots at 180 pixels
+# read poorly and the values wrapped on every line).
+PLOTS_MIN_WIDTH = 280
+FORMULA_LINES = 2  # of f′ as compiled shown in the values panel
+STATS_ROOM = "1894 ops, 2196 values"  # the graph summary's room beside the buttons
 CANVAS_MIN_HEIGHT = 220
 STAGE_LABELS = {"symbolic": "Symbolic", "optimized": "Optimized"}
 SEGMENT_TIPS = {
@@ -106,6 +113,17 @@ def _spin(name: str, value: float, tip: str) -> QDoubleSpinBox:
     box.setValue(value)
     box.setToolTip(tip)
     box.setKeyboardTracking(True)
+    # At least room for "-1000.0000", not for the range's "-1000000.0000": the three boxes
+    # in a row then fit half the tab at 1024x700; a longer value scrolls in its field.
+    box.setMinimumWidth(box.minimumSizeHint().width() - box.fontMetrics().horizontalAdvance("000"))
+    return box
+
+
+def _segment_box(row: QHBoxLayout) -> QWidget:
+    """The segmented buttons as one widget, which a wrapping bar can move between rows."""
+    box = QWidget()
+    row.setContentsMargins(0, 0, 0, 0)
+    box.setLayout(row)
     return box
 
 
@@ -186,11 +204,13 @@ class ExpressionTab(QWidget):
         self.point_box = _spin("expression.point", point, "Where to evaluate f and f′")
         self.min_box = _spin("expression.x_min", x_range[0], "Left end of the plots")
         self.max_box = _spin("expression.x_max", x_range[1], "Right end of the plots")
-        self.range_error = QLabel()
+        # One line each, cut with "…" (whole in the tooltip) rather than widening the tab: "Still
+        # showing f(x) = <a 500-character expression>…" asked its whole width.
+        self.range_error = ElidedLabel()
         self.range_error.setObjectName("expression.range_error")
         self.range_error.setStyleSheet("color: #C24E00;")
         self.range_error.hide()
-        self.status = QLabel()
+        self.status = ElidedLabel()
         self.status.setObjectName("expression.status")
         self.status.setStyleSheet("color: #57606A;")
 
@@ -203,15 +223,17 @@ class ExpressionTab(QWidget):
         row = QHBoxLayout()
         for text_, widget in (
             ("at x =", self.point_box),
-            ("    plot x from", self.min_box),
+            ("plot x from", self.min_box),
             ("to", self.max_box),
         ):
+            if widget is self.min_box:
+                row.addSpacing(12)
             row.addWidget(QLabel(text_))
             row.addWidget(widget)
-        row.addWidget(self.range_error)
-        row.addStretch(1)
-        row.addWidget(self.status)
-        top.addLayout(row, 1, 1)
+        row.addWidget(self.range_error, 1)
+        row.addWidget(self.status, 1)
+        # Under both columns: beside the label column, the row missed 56 pixels at 1024x700.
+        top.addLayout(row, 1, 0, 1, 2)
         top.setColumnStretch(1, 1)
 
         self.f_plot = plot_style.make_plot_widget("f(x)", "x", "f(x)")
@@ -242,10 +264,12 @@ class ExpressionTab(QWidget):
             plot.addItem(line, ignoreBounds=True)
             plot.addItem(marker)
 
-        values = QFrame()
+        values = WrappedFrame()  # as tall as its values wrapped at its width
         values.setObjectName("expression.values")
         values.setFrameShape(QFrame.Shape.StyledPanel)
         grid = QGridLayout(values)
+        grid.setContentsMargins(8, 6, 8, 6)  # tight: at 1024x700 the plots need the height
+        grid.setVerticalSpacing(3)
         self.values_title = QLabel("<b>At x</b>")
         self.values_title.setObjectName("expression.values_title")
         # A 500-character expression (or its derivative's formula) has no place to break:
@@ -261,9 +285,17 @@ class ExpressionTab(QWidget):
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             size = "10pt" if attr == "formula" else "11pt"
             value.setStyleSheet(f"font-family: monospace; font-size: {size};")
-            value.setWordWrap(attr == "formula")
+            # Wrapped at spaces ("3.17e-11 (relative / 7.3e-12)"): unwrapped, the values held
+            # the plots' half 420 pixels wide and the tab stacked its halves at 1024x700.
+            value.setWordWrap(True)
             if attr == "formula":
                 value.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+                # Two lines whatever its length (the rest is cut, as the panel cut it before,
+                # and selectable): a long f′ would otherwise grow the panel and resize the
+                # plots with every answer.
+                value.ensurePolished()  # its style sheet's font size
+                lines = value.fontMetrics().lineSpacing() * FORMULA_LINES + 2
+                value.setFixedHeight(lines)
             if attr == "formula":  # long: under its name, across the panel
                 grid.addWidget(name, row_index, 0, 1, 2)
                 grid.addWidget(value, row_index + 1, 0, 1, 2)
@@ -289,21 +321,20 @@ class ExpressionTab(QWidget):
         for widget in (self.f_plot, self.df_plot, values):
             left.addWidget(widget)
         left.setSizes([260, 260, 230])
+        left.setMinimumWidth(PLOTS_MIN_WIDTH)
 
         self.part_group = QButtonGroup(self)
         self.stage_group = QButtonGroup(self)
-        graph_bar = QHBoxLayout()
-        graph_bar.addWidget(QLabel("Graph of"))
-        graph_bar.addLayout(_segments(self.part_group, "expression.part", PARTS, "part"))
-        graph_bar.addSpacing(8)
-        graph_bar.addLayout(_segments(self.stage_group, "expression.stage", STAGE_LABELS, "stage"))
+        parts = _segment_box(_segments(self.part_group, "expression.part", PARTS, "part"))
+        stages = _segment_box(
+            _segments(self.stage_group, "expression.stage", STAGE_LABELS, "stage")
+        )
         # Takes the room left and ends in "…" when short of it: a label that grew with its
         # text ("1894 ops, 2196 values") widened the graph's half of the window, so both plots
         # were resized and repainted on the GUI thread while the next answer was computing.
         self.graph_stats = ElidedLabel()
         self.graph_stats.setObjectName("expression.graph_stats")
         self.graph_stats.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        graph_bar.addWidget(self.graph_stats, 1)
         self.save_button = QToolButton()
         self.save_button.setObjectName("expression.save_graph")
         self.save_button.setText(SAVE_TEXT)
@@ -318,7 +349,15 @@ class ExpressionTab(QWidget):
             self.save_actions[fmt] = action
         self.save_button.setMenu(save_menu)
         self.save_button.setEnabled(False)  # until a graph is shown
-        graph_bar.addWidget(self.save_button)
+        # Two rows when half the tab is narrower than the one (1024x700: 589 px asked).
+        # The summary goes on a row of its own rather than end in "…" beside them.
+        self.graph_bar = WrappingBar(
+            "expression.graph_bar",
+            [(QLabel("Graph of"), 0), (parts, 0)],
+            [(stages, 0), (self.graph_stats, 1), (self.save_button, 0)],
+            spill=self.graph_stats,
+            spill_width=self.graph_stats.fontMetrics().horizontalAdvance(STATS_ROOM),
+        )
         self.part_group.buttons()[-1].setChecked(True)  # f and f'
         self.stage_group.buttons()[0].setChecked(True)  # symbolic
         # Said where the graph is: a long expression's rewrites were stopped by the budget.
@@ -341,7 +380,7 @@ class ExpressionTab(QWidget):
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addLayout(graph_bar)
+        right_layout.addWidget(self.graph_bar)
         right_layout.addWidget(self.rewrite_note)
         right_layout.addWidget(graph_splitter, 1)
 

@@ -44,7 +44,7 @@ from xorlab.ui.shell.first_paint import AfterFirstPaint
 from xorlab.ui.shell.graph_page import GraphPage
 from xorlab.ui.shell.help_dialogs import ShortcutsDialog, menu_actions
 from xorlab.ui.shell.landscape_page import LandscapePage
-from xorlab.ui.shell.network_views import NetworkViews
+from xorlab.ui.shell.network_views import SMALL_SCREEN, NetworkViews
 from xorlab.ui.shell.screen_fit import ScreenFit
 from xorlab.ui.shell.speed_control import SpeedControl
 from xorlab.ui.shell.status_bar import TrainingStatusBar
@@ -151,6 +151,9 @@ class MainWindow(QMainWindow):
         )
         self.router = WindowRouter(routed, self)  # builder -> worker -> views, status, banner
         self.network_views = NetworkViews(self)  # diagram dock, linked selection, live values
+        available = screen_fit.available_rect(self)
+        if available.width() < SMALL_SCREEN:  # the dock's sizing kept to 0.94 of its width
+            self.resize(available.width(), self.height())
         # The cost surface around the shown weights; weights picked in the diagram or the
         # Graph tab can be its axes. Built when first shown (landscape_page).
         self.landscape_page = LandscapePage(
@@ -261,8 +264,13 @@ class MainWindow(QMainWindow):
             lambda: [self.builder_dock, self.network_views.dock],
         )
         self.add_tab(self.graph_page, "Graph")
-        # Its plots and graph stack when the window is narrow (a laptop with both docks).
-        self.add_tab(StackingPage(self.expression_tab, self.expression_tab.splitter), "Expression")
+        # Its plots beside its graph: at 1366x768 with both docks the Network dock makes room
+        # (at 1024x700 it goes into a tab beside the Experiment dock: screen_fit); stacked, the
+        # graph was below the fold. The page scrolls where even that is too short.
+        page = StackingPage(
+            self.expression_tab, self.expression_tab.splitter, side_by_side_minimum=True
+        )
+        self.add_tab(page, "Expression")
         self.add_tab(self.formula_panel, "Formulas")
         self.add_tab(self.log_view, "Log")
 
@@ -280,10 +288,17 @@ class MainWindow(QMainWindow):
         available = screen_fit.available_rect(self)
         # A small screen's height is the plots': the banner keeps to one line there.
         self.banner.set_compact(available.height() < COMPACT_BELOW_HEIGHT)
-        width = min(DEFAULT_SIZE[0], int(available.width() * 0.94))
+        # A laptop's screen gives its whole width: at 0.94 of 1024 pixels the Training tab's
+        # map and table split 60 pixels less, and the map was ~50 pixels tall.
+        share = 0.94 if available.width() >= SMALL_SCREEN else 1.0
+        width = min(DEFAULT_SIZE[0], int(available.width() * share))
         height = min(DEFAULT_SIZE[1], int(available.height() * 0.94))
         self.resize(width, height)
-        self.resizeDocks([self.builder_dock], [DOCK_WIDTH], Qt.Orientation.Horizontal)
+        # On a laptop's screen the tabs need the room more than the builder's longest choices
+        # (cut with "…", whole in their tooltips): at 1024x700 the dock's 360 pixels left the
+        # Expression tab 580, too few for its plots beside its graph.
+        dock_width = DOCK_WIDTH if available.width() >= SMALL_SCREEN else 1  # 1: its minimum
+        self.resizeDocks([self.builder_dock], [dock_width], Qt.Orientation.Horizontal)
 
     def _splitter(self, name: str, orientation: Qt.Orientation, first: QWidget) -> QSplitter:
         splitter = QSplitter(orientation)

@@ -193,14 +193,36 @@ class BoundaryView(QWidget):
             "their target: a well-trained net puts every dot on its own colour."
         )
         self.caption.setWordWrap(True)
+        # The title shares its row with "Show test data", and the caption has the panel's
+        # width: beside the box it wrapped into 4-5 lines at 1024x700, and the regression's
+        # map was ~80 pixels tall. The row is white like the plot, as its own title was.
+        self.title = QLabel("Decision boundary")
+        self.title.setObjectName("boundary.title")
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.title.setStyleSheet(
+            f"color: {plot_style.FOREGROUND}; font-size: {plot_style.TITLE_SIZE};"
+        )
+        self.plot_item.setTitle(None)
+        plot_box = QWidget()
+        plot_box.setObjectName("boundary.plot_box")
+        plot_box.setAutoFillBackground(True)
+        white = plot_box.palette()
+        white.setColor(plot_box.backgroundRole(), QColor(plot_style.BACKGROUND))
+        plot_box.setPalette(white)
+        title_row = QHBoxLayout()
+        title_row.setContentsMargins(6, 4, 6, 0)
+        title_row.addWidget(self.title, 1)
+        title_row.addWidget(self.show_test_box)
+        box_layout = QVBoxLayout(plot_box)
+        box_layout.setContentsMargins(0, 0, 0, 0)
+        box_layout.setSpacing(0)
+        box_layout.addLayout(title_row)
+        box_layout.addWidget(self.plot_widget, 1)
         plot_page = QWidget()
         plot_layout = QVBoxLayout(plot_page)
         plot_layout.setContentsMargins(0, 0, 0, 0)
-        plot_layout.addWidget(self.plot_widget, 1)
-        caption_row = QHBoxLayout()
-        caption_row.addWidget(self.caption, 1)
-        caption_row.addWidget(self.show_test_box)
-        plot_layout.addLayout(caption_row)
+        plot_layout.addWidget(plot_box, 1)
+        plot_layout.addWidget(self.caption)
         self.stack = QStackedWidget()
         self.stack.addWidget(plot_page)
         self.stack.addWidget(self.placeholder)
@@ -255,7 +277,7 @@ class BoundaryView(QWidget):
             if hi - lo < 1e-9:
                 lo, hi = lo - 0.5, hi + 0.5
             self.levels = (lo, hi)
-            self.plot_item.setTitle("Predicted value")
+            self.title.setText("Predicted value")
             self.color_bar.setLevels(values=self.levels)
             self.color_bar.getAxis("left").setLabel("predicted value")
             self.caption.setText(
@@ -263,7 +285,7 @@ class BoundaryView(QWidget):
             )
         else:
             self.levels = (0.0, 1.0)
-            self.plot_item.setTitle("Decision boundary")
+            self.title.setText("Decision boundary")
             self.color_bar.setLevels(values=self.levels)
             self.color_bar.getAxis("left").setLabel("network output")
             self.caption.setText(CLASS_CAPTION)

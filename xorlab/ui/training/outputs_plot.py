@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from xorlab.app.sample_names import sample_label
 from xorlab.core.training.datasets import Dataset
-from xorlab.ui.training.range_follow import RangeFollower
+from xorlab.ui.training.range_follow import HEADROOM, PAD, RangeFollower
 from xorlab.ui.training.truth_table import accuracy, is_binary
 from xorlab.ui.widgets import plot_style
 from xorlab.ui.widgets.flow_legend import FlowLegend
@@ -32,7 +32,15 @@ ACCURACY_TITLE = "Accuracy during training"
 # Short as the others: "Mean absolute error during training" was cut at the plot's right edge
 # at 1024x700 (the y axis's label says which error).
 ERROR_TITLE = "Error during training"
-ACCURACY_HEADROOM = 112.0  # % at the top of the accuracy plot: the label's room
+ACCURACY_HEADROOM = 112.0  # % at the top of the accuracy plot at least: the label's room
+# The "all right" and "no error" labels sit beyond their line, on the side the curve never
+# reaches (accuracy <= 100 %, error >= 0), in room measured in pixels: 12 % of a short plot's
+# range (1024x700) was 10 px, and the label, 18 px tall, sat on the plot's top frame.
+LABEL_GAP_PX = 3  # between the label and the frame
+# The range follower pads the data's extent by PAD on one side and up to HEADROOM on the other
+# (range_follow.py): the label's share of the view is reserved of that whole height.
+FOLLOW_SPAN = 1.0 + PAD + HEADROOM
+MAX_LABEL_SHARE = 0.5  # of a plot too short for its label: half its height at most
 TITLE_STYLE = {"color": plot_style.FOREGROUND, "size": plot_style.TITLE_SIZE}
 DEFAULT_CAPACITY = 2048
 
@@ -85,6 +93,32 @@ def _mean_abs_error(outputs: np.ndarray, targets: np.ndarray) -> float:
     return float(np.mean(np.abs(outputs - targets)))
 
 
+class BoundedTicksAxis(pg.AxisItem):
+    """An axis that labels no value past ``bounds`` (low, high; None: no bound): the label
+    room above 100 % or under 0 error is room, not a value the curve could take (a tick at
+    150 % read as an accuracy)."""
+
+    def __init__(self, orientation: str):
+        super().__init__(orientation)
+        self.bounds: tuple[float | None, float | None] = (None, None)
+
+    def tickValues(self, minVal, maxVal, size):  # noqa: N802 (pyqtgraph's name)
+        low, high = self.bounds
+        levels = super().tickValues(minVal, maxVal, size)
+        eps = 1e-9 * max(1.0, abs(maxVal - minVal))
+        return [
+            (
+                spacing,
+                [
+                    v
+                    for v in values
+                    if (low is None or v >= low - eps) and (high is None or v <= high + eps)
+                ],
+            )
+            for spacing, values in levels
+        ]
+
+
 class OutputsPlot(QWidget):
     """The network's output for every training sample as training goes on."""
 
@@ -100,17 +134,23 @@ class OutputsPlot(QWidget):
         self.target_lines: list[pg.GraphicsObject] = []
         self._targets: list[float] = []
         self._y_extent = (math.inf, -math.inf)  # of every value shown, targets included
+        self._x_extent: tuple[float, float] | None = None  # the epochs shown
 
         self.layout_widget = pg.GraphicsLayoutWidget()
         self.layout_widget.setBackground(plot_style.BACKGROUND)
         self.layout_widget.setObjectName("outputs.plot")
-        self.plot_item = self.layout_widget.addPlot(row=0, col=0, enableMenu=False)  # as styled
+        self.value_axis = BoundedTicksAxis("left")
+        self.plot_item = self.layout_widget.addPlot(
+            row=0, col=0, enableMenu=False, axisItems={"left": self.value_axis}
+        )  # enableMenu: as styled
         plot_style.style_plot_item(
             self.plot_item, "Outputs during training", "epoch", "network output"
         )
         # Under the plot, in lines that wrap: it never hides a curve nor runs past the edge,
         # and the plot keeps a readable height (3-bit parity has eight entries).
         self.ranges = RangeFollower(self.plot_item)  # auto-range, in steps
+        # A new height changes the label's room in view units: the range is fitted again.
+        self.plot_item.getViewBox().sigResized.connect(self._on_view_resized)
         self.layout_widget.setMinimumHeight(PLOT_MIN_HEIGHT)
         self.legend = FlowLegend("outputs.legend")
         self.note = QLabel("Start training to see how each sample's output moves.")
@@ -147,10 +187,12 @@ class OutputsPlot(QWidget):
         self.series = SnapshotSeries(len(self.curves), self._capacity)
         self._targets = [float(line.value()) for line in self.target_lines]
         self._y_extent = (math.inf, -math.inf)  # of every value shown, targets included
+        self._x_extent = None
         self.ranges.reset(epochs)
 
     def _build_output_curves(self, dataset: Dataset, n_curves: int) -> None:
         self.mode = "outputs"
+        self.value_axis.bounds = (None, None)
         self.plot_item.setLabel("left", "network output")
         keys = [(i, j) for i in range(dataset.n_samples) for j in range(dataset.n_outputs)]
         keys = keys[:MAX_CURVES]
@@ -187,6 +229,7 @@ class OutputsPlot(QWidget):
         """Real-valued targets (regression): accuracy means nothing; the mean absolute error
         of the outputs says how far off they are, training and test samples alike."""
         self.mode = "error"
+        self.value_axis.bounds = (0.0, None)
         self.plot_item.setLabel("left", "mean absolute error")
         self.plot_item.setTitle(ERROR_TITLE, **TITLE_STYLE)
         pen = plot_style.curve_pen(plot_style.PALETTE[2])
@@ -194,7 +237,8 @@ class OutputsPlot(QWidget):
         plot_style.thin_to_pixels(curve)
         plot_style.stroke_as_segments(curve)
         self.curves.append(curve)
-        self._add_target_line(0.0, plot_style.TARGET_PEN_COLOR, "no error", below=False)
+        # Under the 0 line, where the error never goes: above it, the label sat on the curve.
+        self._add_target_line(0.0, plot_style.TARGET_PEN_COLOR, "no error", below=True)
         if dataset.test is None:
             self.legend.set_entries([])
             self.note.setText(f"{dataset.n_samples} samples: how far the outputs are, on average.")
@@ -212,6 +256,7 @@ class OutputsPlot(QWidget):
 
     def _build_accuracy_curve(self, dataset: Dataset) -> None:
         self.mode = "accuracy"
+        self.value_axis.bounds = (None, 100.0)
         self.plot_item.setLabel("left", "accuracy (%)")
         self.plot_item.setTitle(ACCURACY_TITLE, **TITLE_STYLE)
         pen = plot_style.curve_pen(plot_style.PALETTE[2])
@@ -288,10 +333,38 @@ class OutputsPlot(QWidget):
         for k, curve in enumerate(self.curves):
             curve.setData(x, self.series.column(k))
         finite = row[np.isfinite(row)]
-        # Accuracy: room above 100 % for the "all right" label.
-        top = [ACCURACY_HEADROOM] if self.mode == "accuracy" else []
         self._y_extent = (
             min(self._y_extent[0], *finite, *self._targets),
-            max(self._y_extent[1], *finite, *self._targets, *top),
+            max(self._y_extent[1], *finite, *self._targets),
         )
-        self.ranges.follow(float(x[0]), float(x[-1]), *self._y_extent)
+        self._x_extent = (float(x[0]), float(x[-1]))
+        self._follow()
+
+    def _follow(self) -> None:
+        """Hand the follower the data's extent, with the label's room beyond its line."""
+        if self._x_extent is None:
+            return
+        low, high = self._y_extent
+        if self.mode == "accuracy":  # "all right" above the 100 % line
+            share = self._label_share()
+            high = max(ACCURACY_HEADROOM, (high - share * low) / (1.0 - share))
+        elif self.mode == "error":  # "no error" under the 0 line
+            share = self._label_share()
+            low = min(low, (low - share * high) / (1.0 - share))
+        self.ranges.follow(*self._x_extent, low, high)
+
+    def _label_share(self) -> float:
+        """The share of the extent handed to the follower that the target line's label needs
+        beyond the line, so that it sits inside the frame after the follower's padding."""
+        height = self.plot_item.getViewBox().height()
+        if not self.target_lines or height <= 0:
+            return 0.0
+        label = self.target_lines[0].label
+        need = (label.boundingRect().height() + LABEL_GAP_PX) / height * FOLLOW_SPAN
+        return min(need, MAX_LABEL_SHARE)
+
+    @Slot()
+    def _on_view_resized(self) -> None:
+        if self.mode in ("accuracy", "error") and self._x_extent is not None:
+            self.ranges.refit_y()
+            self._follow()

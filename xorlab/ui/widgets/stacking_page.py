@@ -19,8 +19,18 @@ class StackingPage(QScrollArea):
     """Shows ``content`` (which holds ``splitter``) and turns the splitter vertical when the
     page is narrower than the splitter's halves need side by side."""
 
-    def __init__(self, content: QWidget, splitter: QSplitter, parent: QWidget | None = None):
+    def __init__(
+        self,
+        content: QWidget,
+        splitter: QSplitter,
+        parent: QWidget | None = None,
+        side_by_side_minimum: bool = False,
+    ):
         super().__init__(parent)
+        # Ask for the halves side by side (a page whose halves are narrow enough for a laptop):
+        # the window then makes room, moving a dock into a tab where the screen is short of it,
+        # rather than stacking the halves and scrolling the lower one out of sight.
+        self.side_by_side_minimum = side_by_side_minimum
         self.setObjectName(f"{content.objectName()}.page")
         self.setFrameShape(QScrollArea.Shape.NoFrame)
         self.setWidgetResizable(True)
@@ -59,7 +69,8 @@ class StackingPage(QScrollArea):
 
     def minimumSizeHint(self) -> QSize:
         bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self)
-        return QSize(self.stacked_width() + bar, MIN_HEIGHT)
+        width = self.side_by_side_width() if self.side_by_side_minimum else self.stacked_width()
+        return QSize(width + bar, MIN_HEIGHT)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.content and event.type() == QEvent.Type.LayoutRequest:

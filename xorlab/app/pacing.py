@@ -20,7 +20,7 @@ Beside a loop that releases the GIL, a snapshot whose evaluation takes a millise
 (a 2-64-64-64-1 net on 2,000 points: ~5 ms) is finished, maps included, on a snapshot thread
 (app/snapshot_pipeline.py), which uses the GUI's core between frames: then the snapshot's
 own share on the worker is only its copies, its maps come with every snapshot, and that
-thread's job is kept to OFF_THREAD_SHARE of a core.
+thread's job is kept to OFF_THREAD_SHARE of a core, by its CPU time (see OFF_THREAD_SHARE).
 """
 
 from __future__ import annotations
@@ -39,8 +39,12 @@ SNAPSHOT_SHARE = 0.1
 # A loop that releases the GIL leaves that evaluation, and the maps, to the snapshot thread
 # (app/snapshot_pipeline.py) once it takes this long: the GUI's core does it between frames.
 # Its snapshots are then spaced so that thread takes at most OFF_THREAD_SHARE of that core,
-# the GUI thread's frames GUI_SHARE: ~8 ms a snapshot (the 2-64-64-64-1 net on 2,000 points
-# and its 32 x 32 decision map) allows 37 a second.
+# the GUI thread's frames GUI_SHARE. The job is measured in the thread's CPU time, not wall
+# time: its wall time (8-12 ms for ~4-5 ms of CPU, the 2-64-64-64-1 net on 2,000 points
+# with its maps) is mostly waits for the GIL while the GUI thread draws, which that
+# thread's frame time already counts; paced by it, the net drew 25-33 frames a second
+# where the thread's CPU allows 35-46 (bench/gui.py --compare-off-thread-wall). A job that
+# waits long (a busy machine) still spaces the snapshots: one is in flight at a time.
 MIN_SECONDS_OFF_THREAD = 0.001
 OFF_THREAD_SHARE = 0.3
 DUE_TOLERANCE = 0.25  # of a chunk's time: a snapshot this early is on time
@@ -79,10 +83,13 @@ class SnapshotPacing:
         self.grid_seconds = 0.0  # smoothed time a snapshot with the grid took
         self.snapshot_seconds = 0.0  # smoothed time the worker took to make a snapshot
         # Smoothed CPU time a snapshot's evaluation (Trainer.finish_snapshot) took, on
-        # whichever thread, and the snapshot thread's whole job (with the maps, wall time,
-        # as the GUI's frames: it shares a core), while it has one.
+        # whichever thread, and the snapshot thread's whole job (with the maps), in its
+        # CPU time and in wall time, while it has one.
         self.evaluation_seconds = 0.0
         self.off_thread_seconds = 0.0
+        self.off_thread_wall_seconds = 0.0
+        # Space by the job's wall time instead, as before round 11 (bench/gui.py compares).
+        self.off_thread_by_wall = False
         self.releases_gil = False  # of the current trainer's loop; set when one is built
         # Whether that loop runs one chunk per snapshot (see MAX_GIL_FREE_CHUNK_SECONDS).
         self.long_chunks = False
@@ -110,7 +117,8 @@ class SnapshotPacing:
     def snapshot_spacing(self) -> float:
         """Seconds from one snapshot to the next."""
         share = GUI_SHARE if self.releases_gil else GUI_SHARE_WHILE_GIL_HELD
-        off_thread = self.off_thread_seconds / OFF_THREAD_SHARE if self.off_thread() else 0.0
+        job = self.off_thread_wall_seconds if self.off_thread_by_wall else self.off_thread_seconds
+        off_thread = job / OFF_THREAD_SHARE if self.off_thread() else 0.0
         return max(
             self.min_interval,
             self._outbox.frame_seconds / share,
@@ -158,9 +166,11 @@ class SnapshotPacing:
         """A snapshot's evaluation took ``seconds`` (on the snapshot thread, or not)."""
         self.evaluation_seconds = _smoothed(self.evaluation_seconds, seconds)
 
-    def note_off_thread_seconds(self, seconds: float) -> None:
-        """The snapshot thread took ``seconds`` to finish a snapshot (maps included)."""
-        self.off_thread_seconds = _smoothed(self.off_thread_seconds, seconds)
+    def note_off_thread_seconds(self, cpu_seconds: float, wall_seconds: float) -> None:
+        """The snapshot thread finished a snapshot (maps included) in ``cpu_seconds`` of its
+        CPU time, ``wall_seconds`` from start to end."""
+        self.off_thread_seconds = _smoothed(self.off_thread_seconds, cpu_seconds)
+        self.off_thread_wall_seconds = _smoothed(self.off_thread_wall_seconds, wall_seconds)
 
     def note_grid_seconds(self, seconds: float) -> None:
         old = self.grid_seconds

@@ -442,8 +442,26 @@ def test_a_costly_evaluation_moves_to_the_snapshot_thread_beside_a_gil_free_loop
     # Off the thread, the worker's own part is the copies; the thread's job over its share
     # of the GUI's core spaces the snapshots.
     free.note_snapshot_seconds(0.0001)
-    free.note_off_thread_seconds(0.008)
+    free.note_off_thread_seconds(0.008, 0.008)
     assert free.snapshot_spacing() == pytest.approx(0.008 / OFF_THREAD_SHARE)
-    held.note_off_thread_seconds(0.008)  # not its spacing: it has no snapshot thread
+    held.note_off_thread_seconds(0.008, 0.008)  # not its spacing: it has no snapshot thread
     held.note_snapshot_seconds(0.0001)
     assert held.snapshot_spacing() == pytest.approx(0.004 / GUI_SHARE_WHILE_GIL_HELD)
+
+
+def test_the_snapshot_threads_job_is_paced_by_its_cpu_time_not_its_waits():
+    # Its wall time is mostly waits for the GIL while the GUI thread draws, which the frame
+    # time counts already: 6 ms of CPU in 12 ms allow a snapshot every 20 ms, not 40.
+    pacing = pacing_with(True, FakeOutbox(frame_seconds=0.006))
+    for _ in range(30):
+        pacing.note_evaluation_seconds(0.003)
+        pacing.note_off_thread_seconds(0.006, 0.012)
+    pacing.note_snapshot_seconds(0.0001)
+    assert pacing.off_thread()
+    assert pacing.snapshot_spacing() == pytest.approx(0.006 / OFF_THREAD_SHARE)
+    pacing.off_thread_by_wall = True  # as before round 11 (bench/gui.py compares)
+    assert pacing.snapshot_spacing() == pytest.approx(0.012 / OFF_THREAD_SHARE)
+    pacing.off_thread_by_wall = False
+    # The frames still space them when they cost more than the job.
+    pacing._outbox = FakeOutbox(frame_seconds=0.015)
+    assert pacing.snapshot_spacing() == pytest.approx(0.015 / GUI_SHARE)

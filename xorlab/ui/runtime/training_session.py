@@ -519,7 +519,7 @@ class TrainingSession(QObject):
                 plane = live_maps.compute(trainer, False, weights=parts.weights, step=parts.step)
                 if plane is not None:
                     snapshot = replace(snapshot, grid_outputs=plane.output, plane=plane)
-            pacing.note_off_thread_seconds(time.perf_counter() - start)
+            pacing.note_off_thread_seconds(time.thread_time() - cpu, time.perf_counter() - start)
             return snapshot, progress
 
         self._outbox.submit(finish)

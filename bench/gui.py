@@ -43,7 +43,11 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from xorlab.app.chunk_plan import ChunkPlan  # noqa: E402
 from xorlab.app.gc_policy import CollectionPolicy  # noqa: E402
-from xorlab.app.pacing import MAX_GIL_FREE_CHUNK_SECONDS, MIN_SECONDS_OFF_THREAD  # noqa: E402
+from xorlab.app.pacing import (  # noqa: E402
+    MAX_GIL_FREE_CHUNK_SECONDS,
+    MIN_SECONDS_OFF_THREAD,
+    OFF_THREAD_MAX_RATE,
+)
 from xorlab.app.snapshot_pipeline import SNAPSHOT_NICE_ABOVE  # noqa: E402
 from xorlab.core.training.presets import PRESETS, preset_spec  # noqa: E402
 from xorlab.core.training.spec import MAX_EPOCHS  # noqa: E402
@@ -243,6 +247,7 @@ class Variant:
     off_thread_by_wall: bool = False
     separate_neuron_grid: bool = False  # never on the live coarse grid (app/live_maps.py)
     snapshot_nice_above: int | None = None  # the snapshot thread's (None: the app's)
+    off_thread_uncapped: bool = False  # no pacing.OFF_THREAD_MAX_RATE (before round 11)
 
     def apply(self, window: MainWindow, app_switch_s: float) -> None:
         """``app_switch_s``: the interval the app set (a variant before may have changed it)."""
@@ -255,6 +260,7 @@ class Variant:
         pacing.max_chunk_seconds = self.max_chunk_s or MAX_GIL_FREE_CHUNK_SECONDS
         pacing.min_seconds_off_thread = math.inf if self.on_worker else MIN_SECONDS_OFF_THREAD
         pacing.off_thread_by_wall = self.off_thread_by_wall
+        pacing.off_thread_max_rate = math.inf if self.off_thread_uncapped else OFF_THREAD_MAX_RATE
         session.maps.share_coarse_grid = not self.separate_neuron_grid
         nice = self.snapshot_nice_above
         session._outbox.set_nice_above(SNAPSHOT_NICE_ABOVE if nice is None else nice)
@@ -706,8 +712,8 @@ def main() -> int:
         "--compare-snapshot-thread-before",
         action="store_true",
         help="alternate the segments with ones where the snapshot thread works as in round 10: "
-        "its job paced by wall time, the neuron maps always on their own 24 x 24 grid, the "
-        "thread as nice as the process",
+        "its job paced by wall time with no cap on the rate, the neuron maps always on their "
+        "own 24 x 24 grid, the thread as nice as the process",
     )
     parser.add_argument(
         "--compare-snapshot-nice",

@@ -47,6 +47,10 @@ SNAPSHOT_SHARE = 0.1
 # waits long (a busy machine) still spaces the snapshots: one is in flight at a time.
 MIN_SECONDS_OFF_THREAD = 0.001
 OFF_THREAD_SHARE = 0.3
+# Such a snapshot costs ~5 ms on that thread and a frame of ~8-12 ms on the GUI thread, where
+# a preset's costs a frame only: its snapshots come at most this often (the goal is 30 a
+# second), so a quiet machine's cores stay with training rather than drawing 60 a second.
+OFF_THREAD_MAX_RATE = 40.0
 DUE_TOLERANCE = 0.25  # of a chunk's time: a snapshot this early is on time
 # A loop that releases the GIL (the fused loop, the scan loop on Numba, JAX) runs one chunk
 # per snapshot, up to this long (a pause, a stop or a view's
@@ -90,6 +94,7 @@ class SnapshotPacing:
         self.off_thread_wall_seconds = 0.0
         # Space by the job's wall time instead, as before round 11 (bench/gui.py compares).
         self.off_thread_by_wall = False
+        self.off_thread_max_rate = OFF_THREAD_MAX_RATE  # inf: no cap (before round 11)
         self.releases_gil = False  # of the current trainer's loop; set when one is built
         # Whether that loop runs one chunk per snapshot (see MAX_GIL_FREE_CHUNK_SECONDS).
         self.long_chunks = False
@@ -118,7 +123,9 @@ class SnapshotPacing:
         """Seconds from one snapshot to the next."""
         share = GUI_SHARE if self.releases_gil else GUI_SHARE_WHILE_GIL_HELD
         job = self.off_thread_wall_seconds if self.off_thread_by_wall else self.off_thread_seconds
-        off_thread = job / OFF_THREAD_SHARE if self.off_thread() else 0.0
+        off_thread = 0.0
+        if self.off_thread():
+            off_thread = max(job / OFF_THREAD_SHARE, 1 / self.off_thread_max_rate)
         return max(
             self.min_interval,
             self._outbox.frame_seconds / share,

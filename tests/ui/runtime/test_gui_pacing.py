@@ -16,6 +16,7 @@ from xorlab.app.pacing import (
     GUI_SHARE,
     GUI_SHARE_WHILE_GIL_HELD,
     MAX_GIL_FREE_CHUNK_SECONDS,
+    OFF_THREAD_MAX_RATE,
     OFF_THREAD_SHARE,
     SNAPSHOT_SHARE,
     SnapshotPacing,
@@ -451,17 +452,28 @@ def test_a_costly_evaluation_moves_to_the_snapshot_thread_beside_a_gil_free_loop
 
 def test_the_snapshot_threads_job_is_paced_by_its_cpu_time_not_its_waits():
     # Its wall time is mostly waits for the GIL while the GUI thread draws, which the frame
-    # time counts already: 6 ms of CPU in 12 ms allow a snapshot every 20 ms, not 40.
+    # time counts already: 9 ms of CPU in 18 ms allow a snapshot every 30 ms, not 60.
     pacing = pacing_with(True, FakeOutbox(frame_seconds=0.006))
     for _ in range(30):
         pacing.note_evaluation_seconds(0.003)
-        pacing.note_off_thread_seconds(0.006, 0.012)
+        pacing.note_off_thread_seconds(0.009, 0.018)
     pacing.note_snapshot_seconds(0.0001)
     assert pacing.off_thread()
-    assert pacing.snapshot_spacing() == pytest.approx(0.006 / OFF_THREAD_SHARE)
+    assert pacing.snapshot_spacing() == pytest.approx(0.009 / OFF_THREAD_SHARE)
     pacing.off_thread_by_wall = True  # as before round 11 (bench/gui.py compares)
-    assert pacing.snapshot_spacing() == pytest.approx(0.012 / OFF_THREAD_SHARE)
+    assert pacing.snapshot_spacing() == pytest.approx(0.018 / OFF_THREAD_SHARE)
     pacing.off_thread_by_wall = False
     # The frames still space them when they cost more than the job.
-    pacing._outbox = FakeOutbox(frame_seconds=0.015)
-    assert pacing.snapshot_spacing() == pytest.approx(0.015 / GUI_SHARE)
+    pacing._outbox = FakeOutbox(frame_seconds=0.021)
+    assert pacing.snapshot_spacing() == pytest.approx(0.021 / GUI_SHARE)
+
+
+def test_a_costly_snapshot_comes_at_most_off_thread_max_rate_times_a_second():
+    pacing = pacing_with(True, FakeOutbox(frame_seconds=0.004))
+    for _ in range(30):
+        pacing.note_evaluation_seconds(0.002)
+        pacing.note_off_thread_seconds(0.003, 0.004)  # would allow 100 a second
+    pacing.note_snapshot_seconds(0.0001)
+    assert pacing.snapshot_spacing() == pytest.approx(1 / OFF_THREAD_MAX_RATE)
+    pacing.min_seconds_off_thread = math.inf  # evaluated on the worker: a preset's pace
+    assert pacing.snapshot_spacing() == pytest.approx(pacing.min_interval)

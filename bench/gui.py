@@ -626,9 +626,16 @@ def snapshot_thread_variants(args: argparse.Namespace) -> list[Variant]:
     if args.compare_snapshot_thread_before:
         variants.append(
             Variant(
-                "snapshot thread as round 10", off_thread_by_wall=True, separate_neuron_grid=True
+                "snapshot thread as round 10",
+                off_thread_by_wall=True,
+                separate_neuron_grid=True,
+                snapshot_nice_above=0,
+                off_thread_uncapped=True,
             )
         )
+    if args.compare_snapshot_nice is not None:
+        nice = args.compare_snapshot_nice
+        variants.append(Variant(f"snapshot thread nice +{nice}", snapshot_nice_above=nice))
     return variants
 
 

@@ -443,9 +443,9 @@ def test_a_costly_evaluation_moves_to_the_snapshot_thread_beside_a_gil_free_loop
     # Off the thread, the worker's own part is the copies; the thread's job over its share
     # of the GUI's core spaces the snapshots.
     free.note_snapshot_seconds(0.0001)
-    free.note_off_thread_seconds(0.008, 0.008)
-    assert free.snapshot_spacing() == pytest.approx(0.008 / OFF_THREAD_SHARE)
-    held.note_off_thread_seconds(0.008, 0.008)  # not its spacing: it has no snapshot thread
+    free.note_off_thread_seconds(0.009, 0.009)
+    assert free.snapshot_spacing() == pytest.approx(0.009 / OFF_THREAD_SHARE)
+    held.note_off_thread_seconds(0.009, 0.009)  # not its spacing: it has no snapshot thread
     held.note_snapshot_seconds(0.0001)
     assert held.snapshot_spacing() == pytest.approx(0.004 / GUI_SHARE_WHILE_GIL_HELD)
 

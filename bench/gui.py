@@ -48,7 +48,6 @@ from xorlab.app.pacing import (  # noqa: E402
     MIN_SECONDS_OFF_THREAD,
     OFF_THREAD_MAX_RATE,
 )
-from xorlab.app.snapshot_pipeline import SNAPSHOT_NICE_ABOVE  # noqa: E402
 from xorlab.core.training.presets import PRESETS, preset_spec  # noqa: E402
 from xorlab.core.training.spec import MAX_EPOCHS  # noqa: E402
 from xorlab.core.training.strategies import jax_loop  # noqa: E402
@@ -246,7 +245,6 @@ class Variant:
     # The snapshot thread's job spaced by its wall time, as before round 11 (app/pacing.py)
     off_thread_by_wall: bool = False
     separate_neuron_grid: bool = False  # never on the live coarse grid (app/live_maps.py)
-    snapshot_nice_above: int | None = None  # the snapshot thread's (None: the app's)
     off_thread_uncapped: bool = False  # no pacing.OFF_THREAD_MAX_RATE (before round 11)
 
     def apply(self, window: MainWindow, app_switch_s: float) -> None:
@@ -262,8 +260,6 @@ class Variant:
         pacing.off_thread_by_wall = self.off_thread_by_wall
         pacing.off_thread_max_rate = math.inf if self.off_thread_uncapped else OFF_THREAD_MAX_RATE
         session.maps.share_coarse_grid = not self.separate_neuron_grid
-        nice = self.snapshot_nice_above
-        session._outbox.set_nice_above(SNAPSHOT_NICE_ABOVE if nice is None else nice)
         # The app's choice for the loop running (training_session._note_tier), or the variant's.
         pacing.long_chunks = pacing.releases_gil if self.long_chunks is None else self.long_chunks
 
@@ -629,13 +625,9 @@ def snapshot_thread_variants(args: argparse.Namespace) -> list[Variant]:
                 "snapshot thread as round 10",
                 off_thread_by_wall=True,
                 separate_neuron_grid=True,
-                snapshot_nice_above=0,
                 off_thread_uncapped=True,
             )
         )
-    if args.compare_snapshot_nice is not None:
-        nice = args.compare_snapshot_nice
-        variants.append(Variant(f"snapshot thread nice +{nice}", snapshot_nice_above=nice))
     return variants
 
 
@@ -720,13 +712,7 @@ def main() -> int:
         action="store_true",
         help="alternate the segments with ones where the snapshot thread works as in round 10: "
         "its job paced by wall time with no cap on the rate, the neuron maps always on their "
-        "own 24 x 24 grid, the thread as nice as the process",
-    )
-    parser.add_argument(
-        "--compare-snapshot-nice",
-        type=int,
-        help="alternate the segments with ones where the snapshot thread runs this much nicer "
-        "than the process (0: as its other threads, as in round 10)",
+        "own 24 x 24 grid",
     )
     parser.add_argument(
         "--max-chunk-ms",

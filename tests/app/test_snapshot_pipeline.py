@@ -4,13 +4,9 @@ a failure is reported, not lost. Events, no timing."""
 
 from __future__ import annotations
 
-import os
-import sys
 import threading
 
-import pytest
-
-from xorlab.app.snapshot_pipeline import SNAPSHOT_NICE_ABOVE, SnapshotPipeline
+from xorlab.app.snapshot_pipeline import SnapshotPipeline
 
 
 class RecordingOutbox:
@@ -72,15 +68,3 @@ def test_a_failure_to_finish_is_posted_as_the_worker_posts_its_own():
         ("progress", 1, 2, 3.0),
     ]
     pipeline.close()
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice is Linux's")
-def test_the_snapshot_thread_runs_nicer_than_the_process():
-    # The GUI thread gets the core first when it wakes to draw (app/snapshot_pipeline.py).
-    outbox = RecordingOutbox()
-    pipeline = SnapshotPipeline(outbox, nice_above=SNAPSHOT_NICE_ABOVE)
-    pipeline.submit(lambda: (os.getpriority(os.PRIO_PROCESS, threading.get_native_id()), (0,)))
-    pipeline.close()
-    process = os.getpriority(os.PRIO_PROCESS, os.getpid())
-    assert outbox.items == [("snapshot", min(19, process + SNAPSHOT_NICE_ABOVE), (0,))]
-    assert SNAPSHOT_NICE_ABOVE > 0

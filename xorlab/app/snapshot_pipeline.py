@@ -18,12 +18,6 @@ Which snapshots: only the live ones of a loop that releases the GIL, once their 
 takes 1 ms or more (app/pacing.py: SnapshotPacing.off_thread); a snapshot the run settles on
 (pause, stop, the end, a milestone) is made on the worker's thread as before.
 
-Priority: the thread runs SNAPSHOT_NICE_ABOVE nicer than the process (Linux, per thread),
-so when the GUI thread wakes to draw a frame it gets the core first and the job waits (as
-XLA's threads wait, 5 nicer, core/training/strategies/jax_setup.py). At the same priority,
-with the Network dock open, each made the other's wall time longer: the frames (which
-space the snapshots, app/pacing.py) took 30-47 ms at load 3-4.
-
 Order: one snapshot at a time is in flight, and everything the worker posts itself waits
 for it first (``post``), so the GUI still receives the items in the order they were made.
 Qt-free: the outbox's ``post`` is thread-safe.
@@ -32,15 +26,11 @@ Qt-free: the outbox's ``post`` is thread-safe.
 from __future__ import annotations
 
 import logging
-import os
-import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Protocol
 
 logger = logging.getLogger(__name__)
-
-SNAPSHOT_NICE_ABOVE = 2  # see the module docstring; XLA's threads run 5 above
 
 
 class Poster(Protocol):
@@ -50,13 +40,11 @@ class Poster(Protocol):
 class SnapshotPipeline:
     """Owned by the training worker's thread; posts through ``outbox`` in order."""
 
-    def __init__(self, outbox: Poster, nice_above: int = SNAPSHOT_NICE_ABOVE):
+    def __init__(self, outbox: Poster):
         self._outbox = outbox
         self._executor: ThreadPoolExecutor | None = None
         self._future: Future[int] | None = None
         self.last_post = 0  # the outbox number of the last snapshot this thread posted
-        self.nice_above = nice_above
-        self._thread_id: int | None = None  # the OS's id of the snapshot thread, once started
 
     def busy(self) -> bool:
         """A snapshot is being finished."""
@@ -67,27 +55,8 @@ class SnapshotPipeline:
         (snapshot, progress args), which is posted as a "snapshot" item."""
         self.wait()
         if self._executor is None:
-            self._executor = ThreadPoolExecutor(
-                1, thread_name_prefix="xorlab-snapshot", initializer=self._on_thread_start
-            )
+            self._executor = ThreadPoolExecutor(1, thread_name_prefix="xorlab-snapshot")
         self._future = self._executor.submit(self._run, finish)
-
-    def _on_thread_start(self) -> None:
-        self._thread_id = threading.get_native_id()
-        self.set_nice_above(self.nice_above)
-
-    def set_nice_above(self, above: int) -> bool:
-        """Run the snapshot thread ``above`` the process's nice value (from now on, if it
-        runs); False where the OS refuses or has no per-thread priority."""
-        self.nice_above = above
-        if self._thread_id is None:
-            return False
-        try:
-            nice = min(19, os.getpriority(os.PRIO_PROCESS, os.getpid()) + above)
-            os.setpriority(os.PRIO_PROCESS, self._thread_id, nice)
-        except (OSError, AttributeError):  # lowering it back needs a right we may lack
-            return False
-        return True
 
     def _run(self, finish: Callable[[], tuple[Any, tuple[Any, ...]]]) -> int:
         try:

@@ -43,8 +43,11 @@ SNAPSHOT_SHARE = 0.1
 # time: its wall time (8-12 ms for ~4-5 ms of CPU, the 2-64-64-64-1 net on 2,000 points
 # with its maps) is mostly waits for the GIL while the GUI thread draws, which that
 # thread's frame time already counts; paced by it, the net drew 25-33 frames a second
-# where the thread's CPU allows 35-46 (bench/gui.py --compare-off-thread-wall). A job that
-# waits long (a busy machine) still spaces the snapshots: one is in flight at a time.
+# where the thread's CPU allows 35-46 (bench/gui.py --compare-off-thread-wall). Nor are
+# they closer than the job's wall time: one is in flight at a time, so one due before the
+# last is finished waits for the next chunk's end, and the chunks, sized to the spacing,
+# were shorter than the snapshots came (27.8 ms chunks, 20 snapshots a second, the job at
+# 40-70 ms under load 6): more calls of the loop, each waiting for the GIL, for nothing.
 MIN_SECONDS_OFF_THREAD = 0.001
 OFF_THREAD_SHARE = 0.3
 # Such a snapshot costs ~5 ms on that thread and a frame of ~8-12 ms on the GUI thread, where
@@ -127,7 +130,11 @@ class SnapshotPacing:
         job = self.off_thread_wall_seconds if self.off_thread_by_wall else self.off_thread_seconds
         off_thread = 0.0
         if self.off_thread():
-            off_thread = max(job / OFF_THREAD_SHARE, 1 / self.off_thread_max_rate)
+            off_thread = max(
+                job / OFF_THREAD_SHARE,
+                1 / self.off_thread_max_rate,
+                self.off_thread_wall_seconds,
+            )
         return max(
             self.min_interval,
             self._outbox.frame_seconds / share,

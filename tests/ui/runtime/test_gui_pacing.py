@@ -477,3 +477,15 @@ def test_a_costly_snapshot_comes_at_most_off_thread_max_rate_times_a_second():
     assert pacing.snapshot_spacing() == pytest.approx(1 / OFF_THREAD_MAX_RATE)
     pacing.min_seconds_off_thread = math.inf  # evaluated on the worker: a preset's pace
     assert pacing.snapshot_spacing() == pytest.approx(pacing.min_interval)
+
+
+def test_a_costly_snapshot_is_spaced_by_its_jobs_wall_time_when_that_is_longer():
+    # One job is in flight at a time: a busy machine's 60 ms job spaces them (and so sizes
+    # the chunks), however little CPU it took.
+    pacing = pacing_with(True, FakeOutbox(frame_seconds=0.004))
+    for _ in range(30):
+        pacing.note_evaluation_seconds(0.003)
+        pacing.note_off_thread_seconds(0.005, 0.060)
+    pacing.note_snapshot_seconds(0.0001)
+    assert pacing.snapshot_spacing() == pytest.approx(0.060)
+    assert pacing.chunk_seconds(0.010) == pytest.approx(MAX_GIL_FREE_CHUNK_SECONDS)

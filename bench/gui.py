@@ -246,6 +246,7 @@ class Variant:
     off_thread_by_wall: bool = False
     separate_neuron_grid: bool = False  # never on the live coarse grid (app/live_maps.py)
     off_thread_uncapped: bool = False  # no pacing.OFF_THREAD_MAX_RATE (before round 11)
+    overlap_frames: bool = False  # off-thread jobs beside the frame before (before round 11)
 
     def apply(self, window: MainWindow, app_switch_s: float) -> None:
         """``app_switch_s``: the interval the app set (a variant before may have changed it)."""
@@ -259,6 +260,7 @@ class Variant:
         pacing.min_seconds_off_thread = math.inf if self.on_worker else MIN_SECONDS_OFF_THREAD
         pacing.off_thread_by_wall = self.off_thread_by_wall
         pacing.off_thread_max_rate = math.inf if self.off_thread_uncapped else OFF_THREAD_MAX_RATE
+        pacing.wait_for_frames = not self.overlap_frames
         session.maps.share_coarse_grid = not self.separate_neuron_grid
         # The app's choice for the loop running (training_session._note_tier), or the variant's.
         pacing.long_chunks = pacing.releases_gil if self.long_chunks is None else self.long_chunks
@@ -626,6 +628,7 @@ def snapshot_thread_variants(args: argparse.Namespace) -> list[Variant]:
                 off_thread_by_wall=True,
                 separate_neuron_grid=True,
                 off_thread_uncapped=True,
+                overlap_frames=True,
             )
         )
     return variants

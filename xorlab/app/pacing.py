@@ -100,6 +100,7 @@ class SnapshotPacing:
         # Space by the job's wall time instead, as before round 11 (bench/gui.py compares).
         self.off_thread_by_wall = False
         self.off_thread_max_rate = OFF_THREAD_MAX_RATE  # inf: no cap (before round 11)
+        self.wait_for_frames = True  # see gui_still_drawing; False: as before round 11
         self.releases_gil = False  # of the current trainer's loop; set when one is built
         # Whether that loop runs one chunk per snapshot (see MAX_GIL_FREE_CHUNK_SECONDS).
         self.long_chunks = False
@@ -117,6 +118,12 @@ class SnapshotPacing:
         if not self._outbox.undelivered():
             return False
         return milestone or not self.releases_gil
+
+    def gui_still_drawing(self) -> bool:
+        """Should an off-thread snapshot wait because the GUI has not yet drawn the last one?
+        Finished meanwhile, the job and the frame took the GIL from each other and from the
+        worker's calls of the loop (see OFF_THREAD_SHARE)."""
+        return self.wait_for_frames and self._outbox.undelivered() > 0
 
     def off_thread(self) -> bool:
         """Are live snapshots finished on the snapshot thread (app/snapshot_pipeline.py)?

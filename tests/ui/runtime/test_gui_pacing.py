@@ -489,3 +489,11 @@ def test_a_costly_snapshot_is_spaced_by_its_jobs_wall_time_when_that_is_longer()
     pacing.note_snapshot_seconds(0.0001)
     assert pacing.snapshot_spacing() == pytest.approx(0.060)
     assert pacing.chunk_seconds(0.010) == pytest.approx(MAX_GIL_FREE_CHUNK_SECONDS)
+
+
+def test_an_off_thread_snapshot_waits_until_the_gui_has_drawn_the_last_one():
+    drawing = pacing_with(True, FakeOutbox(undelivered=1))
+    assert drawing.gui_still_drawing()
+    drawing.wait_for_frames = False  # as before round 11 (bench/gui.py compares)
+    assert not drawing.gui_still_drawing()
+    assert not pacing_with(True, FakeOutbox(undelivered=0)).gui_still_drawing()

@@ -502,8 +502,8 @@ class TrainingSession(QObject):
     def _publish_off_thread(self, trainer: Trainer, now: float, maps: bool) -> bool:
         """A live snapshot finished on the snapshot thread (app/snapshot_pipeline.py), with
         its maps (the thread's share spaces them, pacing.snapshot_spacing); none while the
-        last one is still being finished."""
-        if self._outbox.busy():
+        last one is still being finished, nor while the GUI still draws one (pacing)."""
+        if self._outbox.busy() or self.pacing.gui_still_drawing():
             return False
         parts = trainer.snapshot_parts()
         self.pacing.note_snapshot_seconds(time.perf_counter() - now)

@@ -40,10 +40,11 @@ SNAPSHOT_SHARE = 0.1
 # (app/snapshot_pipeline.py) once it takes this long: the GUI's core does it between frames.
 # Its snapshots are then spaced so that thread takes at most OFF_THREAD_SHARE of that core,
 # the GUI thread's frames GUI_SHARE. The job is measured in the thread's CPU time, not wall
-# time: its wall time (8-12 ms for ~4-5 ms of CPU, the 2-64-64-64-1 net on 2,000 points
-# with its maps) is mostly waits for the GIL while the GUI thread draws, which that
-# thread's frame time already counts; paced by it, the net drew 25-33 frames a second
-# where the thread's CPU allows 35-46 (bench/gui.py --compare-off-thread-wall). Nor are
+# time: its wall time (7.8-12.4 ms for ~4-5 ms of CPU, the 2-64-64-64-1 net on 2,000 points
+# with its maps, load 3) is mostly waits for the GIL while the GUI thread draws, which that
+# thread's frame time already counts; paced by it, that term set the spacing in 59-78% of
+# the decisions, and the net drew 25.6 frames a second where its CPU allowed 32.9 (dock
+# closed, load 4-5, bench/gui.py --compare-off-thread-wall). Nor are
 # they closer than the job's wall time: one is in flight at a time, so one due before the
 # last is finished waits for the next chunk's end, and the chunks, sized to the spacing,
 # were shorter than the snapshots came (27.8 ms chunks, 20 snapshots a second, the job at
@@ -52,9 +53,9 @@ MIN_SECONDS_OFF_THREAD = 0.001
 OFF_THREAD_SHARE = 0.3
 # Such a snapshot costs ~5 ms on that thread and a frame of ~8-12 ms on the GUI thread, where
 # a preset's costs a frame only: they come at most this often (the goal is 30 a second, this
-# leaves a fifth for the chunks' timing), not up to max_snapshot_rate (60): under load 4-6
-# the 2-64-64-64-1 net trained at 0.46-0.78 of its headless rate while it drew 19-41 a
-# second, against 0.61-1.20 at 17-27 a second paced as before (bench/gui.py).
+# leaves a fifth for the chunks' timing), not up to max_snapshot_rate (60): uncapped, under
+# load 4-6, the 2-64-64-64-1 net trained at 0.46-0.78 of its headless rate while it drew
+# 19-41 a second, against 0.61-1.20 at 17-27 a second paced as in round 10 (bench/gui.py).
 OFF_THREAD_MAX_RATE = 36.0
 DUE_TOLERANCE = 0.25  # of a chunk's time: a snapshot this early is on time
 # A loop that releases the GIL (the fused loop, the scan loop on Numba, JAX) runs one chunk

@@ -45,7 +45,11 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from xorlab.app.chunk_plan import ChunkPlan  # noqa: E402
 from xorlab.app.gc_policy import CollectionPolicy  # noqa: E402
-from xorlab.app.pacing import MAX_GIL_FREE_CHUNK_SECONDS, MIN_SECONDS_OFF_THREAD  # noqa: E402
+from xorlab.app.pacing import (  # noqa: E402
+    MAX_GIL_FREE_CHUNK_SECONDS,
+    MIN_SECONDS_OFF_THREAD,
+    OFF_THREAD_MAX_RATE,
+)
 from xorlab.core.training.presets import PRESETS, preset_spec  # noqa: E402
 from xorlab.core.training.spec import MAX_EPOCHS  # noqa: E402
 from xorlab.core.training.strategies import jax_loop  # noqa: E402
@@ -266,6 +270,11 @@ class Variant:
     # Whether the worker runs one chunk per snapshot (pacing.long_chunks; None: the app's
     # choice): set for the segment, after the warm-up chose the loop.
     long_chunks: bool | None = None
+    # The snapshot thread's job spaced by its wall time, as before round 11 (app/pacing.py)
+    off_thread_by_wall: bool = False
+    separate_neuron_grid: bool = False  # never on the live coarse grid (app/live_maps.py)
+    off_thread_uncapped: bool = False  # no pacing.OFF_THREAD_MAX_RATE (before round 11)
+    overlap_frames: bool = False  # off-thread jobs beside the frame before (before round 11)
 
     def apply(self, window: MainWindow, app_switch_s: float) -> None:
         """``app_switch_s``: the interval the app set (a variant before may have changed it)."""
@@ -277,6 +286,10 @@ class Variant:
         pacing = session.pacing
         pacing.max_chunk_seconds = self.max_chunk_s or MAX_GIL_FREE_CHUNK_SECONDS
         pacing.min_seconds_off_thread = math.inf if self.on_worker else MIN_SECONDS_OFF_THREAD
+        pacing.off_thread_by_wall = self.off_thread_by_wall
+        pacing.off_thread_max_rate = math.inf if self.off_thread_uncapped else OFF_THREAD_MAX_RATE
+        pacing.wait_for_frames = not self.overlap_frames
+        session.maps.share_coarse_grid = not self.separate_neuron_grid
         # The app's choice for the loop running (training_session._note_tier), or the variant's.
         pacing.long_chunks = pacing.releases_gil if self.long_chunks is None else self.long_chunks
 
@@ -677,6 +690,24 @@ def verdicts(runs: dict, latency: list[float]) -> dict[str, bool]:
     return out
 
 
+def snapshot_thread_variants(args: argparse.Namespace) -> list[Variant]:
+    """The segments to alternate with for the snapshot thread's flags (round 11)."""
+    variants = []
+    if args.compare_off_thread_wall:
+        variants.append(Variant("job paced by wall time", off_thread_by_wall=True))
+    if args.compare_snapshot_thread_before:
+        variants.append(
+            Variant(
+                "snapshot thread as round 10",
+                off_thread_by_wall=True,
+                separate_neuron_grid=True,
+                off_thread_uncapped=True,
+                overlap_frames=True,
+            )
+        )
+    return variants
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=8.0, help="training time per preset")
@@ -748,6 +779,19 @@ def main() -> int:
         "before round 10) runs 10 ms chunks, not one per snapshot",
     )
     parser.add_argument(
+        "--compare-off-thread-wall",
+        action="store_true",
+        help="alternate the segments with ones where the snapshot thread's job is paced by "
+        "its wall time, as before round 11, not its CPU time (app/pacing.py)",
+    )
+    parser.add_argument(
+        "--compare-snapshot-thread-before",
+        action="store_true",
+        help="alternate the segments with ones where the snapshot thread works as in round 10: "
+        "its job paced by wall time with no cap on the rate, the neuron maps always on their "
+        "own 24 x 24 grid",
+    )
+    parser.add_argument(
         "--max-chunk-ms",
         type=float,
         help="the longest chunk of a GIL-free loop in every segment (default: the app's)",
@@ -799,6 +843,7 @@ def main() -> int:
             variants.append(Variant("10 ms chunks", long_chunks=False))
         if args.compare_before:
             variants.append(Variant("before round 9", switch_s=0.005, max_chunk_s=0.010))
+        variants += snapshot_thread_variants(args)
         if args.compare_on_worker:
             variants.append(Variant("snapshots on the worker", on_worker=True))
         if len(variants) == 1:

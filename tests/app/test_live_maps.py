@@ -114,3 +114,45 @@ def test_maps_of_given_weights_read_those_not_the_live_ones():
     expected = forward(list(copied), maps.coarse.points, acts, net.bias)[1][:, 0]
     np.testing.assert_allclose(drawn.output.ravel(), expected, rtol=0, atol=1e-12)
     assert not np.allclose(expected, numpy_output(trainer, maps.coarse.points))
+
+
+def test_a_wide_nets_live_neuron_maps_share_the_coarse_grid_with_the_networks_values():
+    # 2-20-1: the 20 hidden neurons are drawn without pictures (wider than MAX_MAP_UNITS),
+    # so a live snapshot's neuron maps come from the decision map's own points.
+    spec = preset_spec("circle").with_changes(network={"hidden": (20,), "activations": ("tanh",)})
+    trainer = Trainer(spec)
+    maps = LiveMaps(coarse_resolution=16, budget=0.0)
+    maps.new_run(trainer.dataset, plane_grid(trainer.dataset, 32))
+    maps.want_neuron_maps(PALETTE)
+    settled = maps.compute(trainer, settled=True)
+    assert settled.neurons.grid is maps.neuron_grid  # at rest: their own 24 x 24 grid
+    live = maps.compute(trainer, settled=False)
+    assert live.grid is maps.coarse and live.neurons.grid is maps.coarse
+    net = trainer.spec.network
+    acts = [*net.activations, net.output_activation]
+    layers, out = forward(trainer.get_weights(), maps.coarse.points, acts, net.bias)
+    hidden = live.neurons.layers[0]
+    assert hidden.shape == (16, 16, 20) and live.neurons.layers[1].shape == (16, 16, 1)
+    np.testing.assert_allclose(hidden.reshape(-1, 20), layers[0][2], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(live.neurons.layers[1].ravel(), out[:, 0], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(live.output.ravel(), out[:, 0], rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(live.neurons.inputs.reshape(-1, 2), maps.coarse.points)
+    assert [len(layer) for layer in live.neuron_images] == [2, 20, 1]
+    assert live.neuron_images[1] == (None,) * 20  # not pictured
+    assert live.neuron_images[2][0].shape == (16, 16, 4)
+    # Timed as one pass over the coarse points, not those and the neuron grid's.
+    assert maps.seconds_per_point == pytest.approx(maps.last_seconds / 256)
+
+
+def test_a_net_whose_neurons_are_pictured_keeps_the_neuron_grid_while_training(trainer):
+    maps = LiveMaps(coarse_resolution=16, budget=0.0)  # circle: 2-4-1, all pictured
+    maps.new_run(trainer.dataset, plane_grid(trainer.dataset, 32))
+    maps.want_neuron_maps(PALETTE)
+    maps.compute(trainer, settled=True)
+    live = maps.compute(trainer, settled=False)
+    assert live.grid is maps.coarse and live.neurons.grid is maps.neuron_grid
+    maps.share_coarse_grid = False  # as before round 11, for bench/gui.py's comparison
+    wide = Trainer(
+        preset_spec("circle").with_changes(network={"hidden": (20,), "activations": ("tanh",)})
+    )
+    assert maps.neuron_grid_for(wide, maps.coarse) is maps.neuron_grid

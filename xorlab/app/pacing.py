@@ -20,7 +20,7 @@ Beside a loop that releases the GIL, a snapshot whose evaluation takes a millise
 (a 2-64-64-64-1 net on 2,000 points: ~5 ms) is finished, maps included, on a snapshot thread
 (app/snapshot_pipeline.py), which uses the GUI's core between frames: then the snapshot's
 own share on the worker is only its copies, its maps come with every snapshot, and that
-thread's job is kept to OFF_THREAD_SHARE of a core.
+thread's job is kept to OFF_THREAD_SHARE of a core, by its CPU time (see OFF_THREAD_SHARE).
 """
 
 from __future__ import annotations
@@ -39,10 +39,24 @@ SNAPSHOT_SHARE = 0.1
 # A loop that releases the GIL leaves that evaluation, and the maps, to the snapshot thread
 # (app/snapshot_pipeline.py) once it takes this long: the GUI's core does it between frames.
 # Its snapshots are then spaced so that thread takes at most OFF_THREAD_SHARE of that core,
-# the GUI thread's frames GUI_SHARE: ~8 ms a snapshot (the 2-64-64-64-1 net on 2,000 points
-# and its 32 x 32 decision map) allows 37 a second.
+# the GUI thread's frames GUI_SHARE. The job is measured in the thread's CPU time, not wall
+# time: its wall time (7.8-12.4 ms for ~4-5 ms of CPU, the 2-64-64-64-1 net on 2,000 points
+# with its maps, load 3) is mostly waits for the GIL while the GUI thread draws, which that
+# thread's frame time already counts; paced by it, that term set the spacing in 59-78% of
+# the decisions, and the net drew 25.6 frames a second where its CPU allowed 32.9 (dock
+# closed, load 4-5, bench/gui.py --compare-off-thread-wall). Nor are
+# they closer than the job's wall time: one is in flight at a time, so one due before the
+# last is finished waits for the next chunk's end, and the chunks, sized to the spacing,
+# were shorter than the snapshots came (27.8 ms chunks, 20 snapshots a second, the job at
+# 40-70 ms under load 6): more calls of the loop, each waiting for the GIL, for nothing.
 MIN_SECONDS_OFF_THREAD = 0.001
 OFF_THREAD_SHARE = 0.3
+# Such a snapshot costs ~5 ms on that thread and a frame of ~8-15 ms on the GUI thread, where
+# a preset's costs a frame only: they come at most this often, not up to max_snapshot_rate
+# (60). Round 10's rule drew the 2-64-64-64-1 net 39-41 times a second at 0.90-0.92 of its
+# headless rate (dock closed, load 1.3-1.6); capped at 36, this rule drew it 32 a second
+# (the chunks' timing takes a tenth), at 45 39.6 with the ratio 0.91 (bench/gui.py).
+OFF_THREAD_MAX_RATE = 45.0
 DUE_TOLERANCE = 0.25  # of a chunk's time: a snapshot this early is on time
 # A loop that releases the GIL (the fused loop, the scan loop on Numba, JAX) runs one chunk
 # per snapshot, up to this long (a pause, a stop or a view's
@@ -79,10 +93,15 @@ class SnapshotPacing:
         self.grid_seconds = 0.0  # smoothed time a snapshot with the grid took
         self.snapshot_seconds = 0.0  # smoothed time the worker took to make a snapshot
         # Smoothed CPU time a snapshot's evaluation (Trainer.finish_snapshot) took, on
-        # whichever thread, and the snapshot thread's whole job (with the maps, wall time,
-        # as the GUI's frames: it shares a core), while it has one.
+        # whichever thread, and the snapshot thread's whole job (with the maps), in its
+        # CPU time and in wall time, while it has one.
         self.evaluation_seconds = 0.0
         self.off_thread_seconds = 0.0
+        self.off_thread_wall_seconds = 0.0
+        # Space by the job's wall time instead, as before round 11 (bench/gui.py compares).
+        self.off_thread_by_wall = False
+        self.off_thread_max_rate = OFF_THREAD_MAX_RATE  # inf: no cap (before round 11)
+        self.wait_for_frames = True  # see gui_still_drawing; False: as before round 11
         self.releases_gil = False  # of the current trainer's loop; set when one is built
         # Whether that loop runs one chunk per snapshot (see MAX_GIL_FREE_CHUNK_SECONDS).
         self.long_chunks = False
@@ -101,6 +120,12 @@ class SnapshotPacing:
             return False
         return milestone or not self.releases_gil
 
+    def gui_still_drawing(self) -> bool:
+        """Should an off-thread snapshot wait because the GUI has not yet drawn the last one?
+        Finished meanwhile, the job and the frame took the GIL from each other and from the
+        worker's calls of the loop (see OFF_THREAD_SHARE)."""
+        return self.wait_for_frames and self._outbox.undelivered() > 0
+
     def off_thread(self) -> bool:
         """Are live snapshots finished on the snapshot thread (app/snapshot_pipeline.py)?
         Only beside a loop that releases the GIL (one holding it would stop that thread's
@@ -110,7 +135,14 @@ class SnapshotPacing:
     def snapshot_spacing(self) -> float:
         """Seconds from one snapshot to the next."""
         share = GUI_SHARE if self.releases_gil else GUI_SHARE_WHILE_GIL_HELD
-        off_thread = self.off_thread_seconds / OFF_THREAD_SHARE if self.off_thread() else 0.0
+        job = self.off_thread_wall_seconds if self.off_thread_by_wall else self.off_thread_seconds
+        off_thread = 0.0
+        if self.off_thread():
+            off_thread = max(
+                job / OFF_THREAD_SHARE,
+                1 / self.off_thread_max_rate,
+                self.off_thread_wall_seconds,
+            )
         return max(
             self.min_interval,
             self._outbox.frame_seconds / share,
@@ -158,9 +190,11 @@ class SnapshotPacing:
         """A snapshot's evaluation took ``seconds`` (on the snapshot thread, or not)."""
         self.evaluation_seconds = _smoothed(self.evaluation_seconds, seconds)
 
-    def note_off_thread_seconds(self, seconds: float) -> None:
-        """The snapshot thread took ``seconds`` to finish a snapshot (maps included)."""
-        self.off_thread_seconds = _smoothed(self.off_thread_seconds, seconds)
+    def note_off_thread_seconds(self, cpu_seconds: float, wall_seconds: float) -> None:
+        """The snapshot thread finished a snapshot (maps included) in ``cpu_seconds`` of its
+        CPU time, ``wall_seconds`` from start to end."""
+        self.off_thread_seconds = _smoothed(self.off_thread_seconds, cpu_seconds)
+        self.off_thread_wall_seconds = _smoothed(self.off_thread_wall_seconds, wall_seconds)
 
     def note_grid_seconds(self, seconds: float) -> None:
         old = self.grid_seconds

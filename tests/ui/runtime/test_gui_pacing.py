@@ -16,6 +16,7 @@ from xorlab.app.pacing import (
     GUI_SHARE,
     GUI_SHARE_WHILE_GIL_HELD,
     MAX_GIL_FREE_CHUNK_SECONDS,
+    OFF_THREAD_MAX_RATE,
     OFF_THREAD_SHARE,
     SNAPSHOT_SHARE,
     SnapshotPacing,
@@ -442,8 +443,57 @@ def test_a_costly_evaluation_moves_to_the_snapshot_thread_beside_a_gil_free_loop
     # Off the thread, the worker's own part is the copies; the thread's job over its share
     # of the GUI's core spaces the snapshots.
     free.note_snapshot_seconds(0.0001)
-    free.note_off_thread_seconds(0.008)
-    assert free.snapshot_spacing() == pytest.approx(0.008 / OFF_THREAD_SHARE)
-    held.note_off_thread_seconds(0.008)  # not its spacing: it has no snapshot thread
+    free.note_off_thread_seconds(0.009, 0.009)
+    assert free.snapshot_spacing() == pytest.approx(0.009 / OFF_THREAD_SHARE)
+    held.note_off_thread_seconds(0.009, 0.009)  # not its spacing: it has no snapshot thread
     held.note_snapshot_seconds(0.0001)
     assert held.snapshot_spacing() == pytest.approx(0.004 / GUI_SHARE_WHILE_GIL_HELD)
+
+
+def test_the_snapshot_threads_job_is_paced_by_its_cpu_time_not_its_waits():
+    # Its wall time is mostly waits for the GIL while the GUI thread draws, which the frame
+    # time counts already: 9 ms of CPU in 18 ms allow a snapshot every 30 ms, not 60.
+    pacing = pacing_with(True, FakeOutbox(frame_seconds=0.006))
+    for _ in range(30):
+        pacing.note_evaluation_seconds(0.003)
+        pacing.note_off_thread_seconds(0.009, 0.018)
+    pacing.note_snapshot_seconds(0.0001)
+    assert pacing.off_thread()
+    assert pacing.snapshot_spacing() == pytest.approx(0.009 / OFF_THREAD_SHARE)
+    pacing.off_thread_by_wall = True  # as before round 11 (bench/gui.py compares)
+    assert pacing.snapshot_spacing() == pytest.approx(0.018 / OFF_THREAD_SHARE)
+    pacing.off_thread_by_wall = False
+    # The frames still space them when they cost more than the job.
+    pacing._outbox = FakeOutbox(frame_seconds=0.021)
+    assert pacing.snapshot_spacing() == pytest.approx(0.021 / GUI_SHARE)
+
+
+def test_a_costly_snapshot_comes_at_most_off_thread_max_rate_times_a_second():
+    pacing = pacing_with(True, FakeOutbox(frame_seconds=0.004))
+    for _ in range(30):
+        pacing.note_evaluation_seconds(0.002)
+        pacing.note_off_thread_seconds(0.003, 0.004)  # would allow 100 a second
+    pacing.note_snapshot_seconds(0.0001)
+    assert pacing.snapshot_spacing() == pytest.approx(1 / OFF_THREAD_MAX_RATE)
+    pacing.min_seconds_off_thread = math.inf  # evaluated on the worker: a preset's pace
+    assert pacing.snapshot_spacing() == pytest.approx(pacing.min_interval)
+
+
+def test_a_costly_snapshot_is_spaced_by_its_jobs_wall_time_when_that_is_longer():
+    # One job is in flight at a time: a busy machine's 60 ms job spaces them (and so sizes
+    # the chunks), however little CPU it took.
+    pacing = pacing_with(True, FakeOutbox(frame_seconds=0.004))
+    for _ in range(30):
+        pacing.note_evaluation_seconds(0.003)
+        pacing.note_off_thread_seconds(0.005, 0.060)
+    pacing.note_snapshot_seconds(0.0001)
+    assert pacing.snapshot_spacing() == pytest.approx(0.060)
+    assert pacing.chunk_seconds(0.010) == pytest.approx(MAX_GIL_FREE_CHUNK_SECONDS)
+
+
+def test_an_off_thread_snapshot_waits_until_the_gui_has_drawn_the_last_one():
+    drawing = pacing_with(True, FakeOutbox(undelivered=1))
+    assert drawing.gui_still_drawing()
+    drawing.wait_for_frames = False  # as before round 11 (bench/gui.py compares)
+    assert not drawing.gui_still_drawing()
+    assert not pacing_with(True, FakeOutbox(undelivered=0)).gui_still_drawing()

@@ -72,7 +72,8 @@ def plane_maps(
     if step is None:
         step = trainer.step_count
     points = grid.points
-    if neuron_grid is not None:
+    shared = neuron_grid is grid  # one grid for both: its points once
+    if neuron_grid is not None and not shared:
         points = np.concatenate([grid.points, neuron_grid.points])
     layers = layer_activations(trainer, points, weights)
     n, r = len(grid.points), grid.resolution
@@ -86,7 +87,7 @@ def plane_maps(
         neurons = NeuronMaps(
             grid=neuron_grid,
             inputs=input_values(trainer, neuron_grid.points).reshape(m, m, -1),  # features too
-            layers=tuple(a[n:].reshape(m, m, a.shape[1]) for a in layers),
+            layers=tuple(a[0 if shared else n :].reshape(m, m, a.shape[1]) for a in layers),
             step=step,
         )
         if palette is not None:

@@ -502,8 +502,8 @@ class TrainingSession(QObject):
     def _publish_off_thread(self, trainer: Trainer, now: float, maps: bool) -> bool:
         """A live snapshot finished on the snapshot thread (app/snapshot_pipeline.py), with
         its maps (the thread's share spaces them, pacing.snapshot_spacing); none while the
-        last one is still being finished."""
-        if self._outbox.busy():
+        last one is still being finished, nor while the GUI still draws one (pacing)."""
+        if self._outbox.busy() or self.pacing.gui_still_drawing():
             return False
         parts = trainer.snapshot_parts()
         self.pacing.note_snapshot_seconds(time.perf_counter() - now)
@@ -519,7 +519,7 @@ class TrainingSession(QObject):
                 plane = live_maps.compute(trainer, False, weights=parts.weights, step=parts.step)
                 if plane is not None:
                     snapshot = replace(snapshot, grid_outputs=plane.output, plane=plane)
-            pacing.note_off_thread_seconds(time.perf_counter() - start)
+            pacing.note_off_thread_seconds(time.thread_time() - cpu, time.perf_counter() - start)
             return snapshot, progress
 
         self._outbox.submit(finish)

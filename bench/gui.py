@@ -565,7 +565,7 @@ def startup_child(preset: str) -> None:
         engine = getattr(window, "engine", None)
         strategy = engine.chosen if engine is not None else ""
         window.close()
-        wait_until(lambda: not window.worker.is_running(), timeout=60)
+        window.stop_threads()  # every thread: a process leaving with one running is aborted
     print(
         json.dumps(
             {
@@ -868,10 +868,12 @@ def main() -> int:
                         flush=True,
                     )
         window.load_spec(endless("xor-minimal"))
-        wait_until(lambda: window.worker.state == "ready")
+        # Already this spec when the presets ended with it: then the run stays as it is (paused),
+        # and first_point_latency resets it.
+        wait_until(lambda: window.worker.state in ("ready", "paused", "done"))
         latency = first_point_latency(window, args.repeats)
         window.close()
-        wait_until(lambda: not window.worker.is_running(), timeout=60)
+        window.stop_threads()  # every thread: a process leaving with one running is aborted
     startup = {}
     if not args.no_cold:
         for preset in ("xor-minimal", "spiral"):

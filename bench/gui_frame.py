@@ -232,7 +232,7 @@ def main() -> int:
         spin(0.5)
         gui = gui_costs(window, args.repeat)
         window.close()
-        wait_until(lambda: not window.worker.is_running(), timeout=60)
+        window.stop_threads()  # every thread: a process leaving with one running is aborted
     worker = worker_costs(spec, args.repeat)
     print(f"\nOne redraw on the GUI thread, {args.preset} (ms, best of {args.repeat})")
     for name, ms in gui.items():

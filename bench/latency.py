@@ -247,7 +247,7 @@ def child_window(case: dict) -> dict:
             }
         )
     window.close()
-    _wait(app, lambda: not window.worker.is_running(), 60)
+    window.stop_threads()  # every thread: a process leaving with one running is aborted
     return out
 
 
@@ -275,7 +275,7 @@ def child_tutorial(_case: dict) -> dict:
         )
     snapshot = window.last_snapshot
     window.close()
-    _wait(app, lambda: not window.worker.is_running(), 60)
+    window.stop_threads()  # every thread: a process leaving with one running is aborted
     result = {"runs": runs}
     if snapshot is not None:
         result["outputs"] = [round(float(v), 6) for v in snapshot.outputs[:, 0]]
@@ -472,7 +472,7 @@ def child_start(case: dict) -> dict:
         "cpu_to_train_enabled_s": round(enabled_cpu, 3),
     }
     window.close()
-    _wait(app, lambda: not window.worker.is_running(), 60)
+    window.stop_threads()  # every thread: a process leaving with one running is aborted
     return out
 
 

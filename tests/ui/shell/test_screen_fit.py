@@ -10,6 +10,7 @@ from PySide6.QtCore import QRect
 from tests.ui.windows import step
 from xorlab.core.training.presets import preset_spec
 from xorlab.ui.shell import screen_fit
+from xorlab.ui.shell.main_window import TABS_WIDTH
 
 DOCKS = [(False, False), (True, False), (False, True), (True, True)]
 PLOT_MIN = 120
@@ -61,3 +62,18 @@ def test_both_docks_share_a_column_only_where_the_screen_needs_it(qtbot, make_wi
     qtbot.wait(30)
     assert other.network_views.dock not in other.tabifiedDockWidgets(other.builder_dock)
     assert other.frameGeometry().width() <= 1920
+
+
+def test_a_first_start_at_1366_leaves_the_tabs_their_room_beside_both_docks(
+    qtbot, make_window, monkeypatch
+):
+    # With both docks at their own widths (360 and 400) the Training tab had 524 pixels: its
+    # tab bar scrolled and the decision map's colour bar was cut.
+    screen = QRect(0, 0, 1366, 768)
+    monkeypatch.setattr(screen_fit, "available_rect", lambda _window: screen)
+    window = make_window(preset_spec("xor-minimal"))
+    qtbot.wait(30)
+    assert window.builder_dock.isVisible() and window.network_views.dock.isVisible()
+    assert window.network_views.dock not in window.tabifiedDockWidgets(window.builder_dock)
+    assert window.tabs.width() >= TABS_WIDTH - 40  # less margins and the docks' separators
+    assert window.tabs.tabBar().sizeHint().width() <= window.tabs.width()

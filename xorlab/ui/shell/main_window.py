@@ -44,6 +44,7 @@ from xorlab.ui.shell.first_paint import AfterFirstPaint
 from xorlab.ui.shell.graph_page import GraphPage
 from xorlab.ui.shell.help_dialogs import ShortcutsDialog, menu_actions
 from xorlab.ui.shell.landscape_page import LandscapePage
+from xorlab.ui.shell.network_views import DOCK_WIDTH as NETWORK_DOCK_WIDTH
 from xorlab.ui.shell.network_views import SMALL_SCREEN, NetworkViews
 from xorlab.ui.shell.screen_fit import ScreenFit
 from xorlab.ui.shell.speed_control import SpeedControl
@@ -69,6 +70,9 @@ if TYPE_CHECKING:
 
 DEFAULT_SIZE = (1500, 940)
 DOCK_WIDTH = 360  # the builder's combo boxes show their longest choices
+# What the tabs keep beside both docks on a first start: the Training tab's plots, map and
+# table side by side, and its tab bar whole.
+TABS_WIDTH = 700
 # How long closing waits for the worker before hiding and finishing in the background.
 CLOSE_WAIT_MS = 250
 
@@ -154,6 +158,7 @@ class MainWindow(QMainWindow):
         available = screen_fit.available_rect(self)
         if available.width() < SMALL_SCREEN:  # the dock's sizing kept to 0.94 of its width
             self.resize(available.width(), self.height())
+        self._share_width_with_docks()
         # The cost surface around the shown weights; weights picked in the diagram or the
         # Graph tab can be its axes. Built when first shown (landscape_page).
         self.landscape_page = LandscapePage(
@@ -299,6 +304,25 @@ class MainWindow(QMainWindow):
         # Expression tab 580, too few for its plots beside its graph.
         dock_width = DOCK_WIDTH if available.width() >= SMALL_SCREEN else 1  # 1: its minimum
         self.resizeDocks([self.builder_dock], [dock_width], Qt.Orientation.Horizontal)
+
+    def _share_width_with_docks(self) -> None:
+        """A first start's dock widths: each dock its own (DOCK_WIDTH, the diagram's) where the
+        window has room, else both narrower so the tabs keep TABS_WIDTH; saved state replaces
+        it. The docks' own widths at 1366x768 left the Training tab 524 pixels: its tab bar
+        scrolled and the decision map's colour bar was cut."""
+        network = self.network_views.dock
+        if network.isHidden():
+            return
+        spare = self.width() - TABS_WIDTH
+        if spare >= DOCK_WIDTH + NETWORK_DOCK_WIDTH:
+            return
+        builder_width = max(1, min(DOCK_WIDTH, spare // 2))  # 1: its minimum
+        network_width = max(1, spare - builder_width)
+        self.resizeDocks(
+            [self.builder_dock, network],
+            [builder_width, network_width],
+            Qt.Orientation.Horizontal,
+        )
 
     def _splitter(self, name: str, orientation: Qt.Orientation, first: QWidget) -> QSplitter:
         splitter = QSplitter(orientation)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
 
 from xorlab.app.run_state import RunState
@@ -32,6 +35,7 @@ STATE_TIPS = {
 }
 STOP_TEXT = {"target_cost": "target cost reached", "plateau": "cost plateau"}
 PROGRESS_RESOLUTION = 1000  # QProgressBar takes ints: large step counts are scaled
+MESSAGE_MARGIN = 12  # pixels between a message and the first permanent label
 
 
 def format_count(n: int) -> str:
@@ -52,6 +56,8 @@ class TrainingStatusBar(QStatusBar):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("status_bar")
+        self.message_text = ""  # the last message whole (showMessage may shorten it)
+        self._message_until: float | None = None  # when it times out (monotonic seconds)
         self.state_label = self._label("status.state", "What the training worker is doing.")
         self.epoch_label = self._label("status.epoch", "Completed epochs of the epoch limit.")
         self.cost_label = self._label(
@@ -75,12 +81,46 @@ class TrainingStatusBar(QStatusBar):
         for widget in (*self.steady_boxes, self.progress_bar):
             self.addPermanentWidget(widget)
         self.insertPermanentWidget(0, self.state_label)
+        self.state_label.installEventFilter(self)  # see eventFilter
         self.state = RunState.IDLE
         self.stop_rule: str | None = None
         self.stop_reason: str | None = None
         self.steps_per_epoch = 1
         self.set_state(RunState.IDLE)
         self.set_cost(None)
+
+    def showMessage(self, text: str, timeout: int = 0) -> None:  # noqa: N802 (Qt's name)
+        """Qt clips a message at the first permanent label ("Compiled in 0.10 s" read "Con"
+        at 1024x700): it ends in "…" instead, its whole text in the tooltip, and is fitted
+        again when the bar is laid out anew."""
+        self.message_text = text
+        self._message_until = time.monotonic() + timeout / 1000 if timeout > 0 else None
+        self._show_fitted(new=True)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
+        # The first permanent label moves when the bar is resized or the labels' texts grow
+        # ("Epoch 2,989 of 100,000,000 · step 47,824"): fit the message to its new room,
+        # once the layout has placed it.
+        if watched is self.state_label and event.type() == QEvent.Type.Move:
+            if self.currentMessage():
+                QTimer.singleShot(0, self, self._show_fitted)
+        return super().eventFilter(watched, event)
+
+    def _show_fitted(self, new: bool = False) -> None:
+        text = self.message_text
+        if not text or (not new and not self.currentMessage()):
+            return  # ended (timed out or cleared) since
+        remaining = 0
+        if self._message_until is not None:
+            remaining = round((self._message_until - time.monotonic()) * 1000)
+            if remaining <= 0:
+                return
+        room = self.state_label.geometry().left() - MESSAGE_MARGIN
+        if room > 0:  # 0 before the first layout: then it is fitted at the first resize
+            text = self.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, room)
+        self.setToolTip(self.message_text if text != self.message_text else "")
+        if new or text != self.currentMessage():
+            super().showMessage(text, remaining)
 
     def _label(self, name: str, tip: str) -> QLabel:
         label = SqueezeLabel()  # ends in "…" on a narrow window rather than widening it

@@ -468,12 +468,19 @@ def test_the_snapshot_threads_job_is_paced_by_its_cpu_time_not_its_waits():
     assert pacing.snapshot_spacing() == pytest.approx(0.021 / GUI_SHARE)
 
 
-def test_a_costly_snapshot_comes_at_most_off_thread_max_rate_times_a_second():
+def off_thread_pacing(evaluation: float, cpu: float, wall: float) -> SnapshotPacing:
+    """Pacing beside a loop that releases the GIL, its snapshots finished on the snapshot
+    thread: each evaluation, and the thread's whole job, took these seconds; frames 4 ms."""
     pacing = pacing_with(True, FakeOutbox(frame_seconds=0.004))
     for _ in range(30):
-        pacing.note_evaluation_seconds(0.002)
-        pacing.note_off_thread_seconds(0.003, 0.004)  # would allow 100 a second
+        pacing.note_evaluation_seconds(evaluation)
+        pacing.note_off_thread_seconds(cpu, wall)
     pacing.note_snapshot_seconds(0.0001)
+    return pacing
+
+
+def test_a_costly_snapshot_comes_at_most_off_thread_max_rate_times_a_second():
+    pacing = off_thread_pacing(0.002, 0.003, 0.004)  # the job would allow 100 a second
     assert pacing.snapshot_spacing() == pytest.approx(1 / OFF_THREAD_MAX_RATE)
     pacing.min_seconds_off_thread = math.inf  # evaluated on the worker: a preset's pace
     assert pacing.snapshot_spacing() == pytest.approx(pacing.min_interval)
@@ -482,11 +489,7 @@ def test_a_costly_snapshot_comes_at_most_off_thread_max_rate_times_a_second():
 def test_a_costly_snapshot_is_spaced_by_its_jobs_wall_time_when_that_is_longer():
     # One job is in flight at a time: a busy machine's 60 ms job spaces them (and so sizes
     # the chunks), however little CPU it took.
-    pacing = pacing_with(True, FakeOutbox(frame_seconds=0.004))
-    for _ in range(30):
-        pacing.note_evaluation_seconds(0.003)
-        pacing.note_off_thread_seconds(0.005, 0.060)
-    pacing.note_snapshot_seconds(0.0001)
+    pacing = off_thread_pacing(0.003, 0.005, 0.060)
     assert pacing.snapshot_spacing() == pytest.approx(0.060)
     assert pacing.chunk_seconds(0.010) == pytest.approx(MAX_GIL_FREE_CHUNK_SECONDS)
 

@@ -10,7 +10,8 @@ from xorlab.ui.shell.status_bar import MESSAGE_MARGIN, TrainingStatusBar
 MESSAGE = "Compiled in 0.10 s; the fused loop follows in the background"
 
 
-def test_a_message_is_elided_to_its_room_and_whole_again_when_the_bar_widens(qtbot):
+def shown_bar(qtbot) -> tuple[QMainWindow, TrainingStatusBar]:
+    """A status bar in a shown window 1,400 pixels wide."""
     window = QMainWindow()
     bar = TrainingStatusBar()
     window.setStatusBar(bar)
@@ -18,6 +19,11 @@ def test_a_message_is_elided_to_its_room_and_whole_again_when_the_bar_widens(qtb
     window.resize(1400, 200)
     window.show()
     qtbot.waitExposed(window)
+    return window, bar
+
+
+def test_a_message_is_elided_to_its_room_and_whole_again_when_the_bar_widens(qtbot):
+    window, bar = shown_bar(qtbot)
     bar.set_progress(47_824, 1_600_000_000, 48_300.0)
     bar.showMessage(MESSAGE, 60_000)
     qtbot.waitUntil(lambda: bar.currentMessage() == MESSAGE)
@@ -40,13 +46,7 @@ def test_a_message_is_elided_to_its_room_and_whole_again_when_the_bar_widens(qtb
 
 
 def test_a_cleared_message_is_not_brought_back_by_a_resize(qtbot):
-    window = QMainWindow()
-    bar = TrainingStatusBar()
-    window.setStatusBar(bar)
-    qtbot.addWidget(window)
-    window.resize(1400, 200)
-    window.show()
-    qtbot.waitExposed(window)
+    window, bar = shown_bar(qtbot)
     bar.showMessage(MESSAGE)
     bar.clearMessage()
     window.resize(700, 200)

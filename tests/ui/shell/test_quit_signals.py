@@ -94,3 +94,18 @@ def test_an_unwritable_recovery_folder_falls_back_to_the_temporary_folder(
     assert kept.args[0].startswith(str(tmp_path / "tmp" / "xorlab-recovered" / "xor-minimal-"))
     assert load_experiment(tmp_path / kept.args[0]).step == 2
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=30_000)
+
+
+def test_no_writable_folder_at_all_says_why_and_still_closes(
+    qtbot, quit_window, tmp_path, monkeypatch
+):
+    window, _signals, said = quit_window
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder")
+    window.experiment_files.recovery_folder = lambda: blocker / "recovered"
+    monkeypatch.setattr(tempfile, "tempdir", str(blocker))  # a file: no folder under it
+    step(qtbot, window, 1)
+    signal.raise_signal(signal.SIGTERM)
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=30_000)
+    assert said[-1].startswith("xorlab: could not keep the unsaved experiment: ")
+    assert "Not a directory" in said[-1]

@@ -168,16 +168,20 @@ class FileController(QObject):
         if not self.modified:
             self._close_now()
             return
-        self._recovering = True
-        try:
-            path = recovery_path(self.recovery_folder(), self.stem(), reason)
-        except OSError:  # an unwritable data folder: the temporary folder is still a place
-            import tempfile
+        import tempfile
 
-            path = recovery_path(
-                Path(tempfile.gettempdir()) / "xorlab-recovered", self.stem(), reason
-            )
-        self.save_path(str(path))
+        self._recovering = True
+        folders = (self.recovery_folder, lambda: Path(tempfile.gettempdir()) / "xorlab-recovered")
+        problem = ""
+        for folder in folders:  # an unwritable data folder: the temporary folder is a place
+            try:
+                path = recovery_path(folder(), self.stem(), reason)
+            except OSError as exc:
+                problem = str(exc)
+                continue
+            self.save_path(str(path))
+            return
+        self._on_save_failed(problem)  # says why, and closes
 
     def confirm_then(self, action: Callable[[], None], doing: str) -> None:
         """Run ``action`` now, or after the unsaved changes are saved or discarded."""
@@ -296,7 +300,7 @@ class FileController(QObject):
 
 def default_recovery_folder() -> Path:
     """Where a window closed by a signal keeps unsaved work: the app's data folder
-    (~/.local/share/xorlab/recovered on Linux)."""
+    (~/.local/share/xorlab/xorlab/recovered on Linux: organisation, then application)."""
     from PySide6.QtCore import QStandardPaths
 
     location = QStandardPaths.StandardLocation.AppDataLocation

@@ -79,13 +79,20 @@ def test_nothing_to_keep_closes_at_once(qtbot, quit_window, tmp_path):
     assert said == ["xorlab: SIGTERM: closing the window"]
 
 
+def block_recovery_folder(window, tmp_path):
+    """Point the window's recovery folder under a regular file (root ignores chmod), so
+    creating it fails; the file is returned."""
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder")
+    window.experiment_files.recovery_folder = lambda: blocker / "recovered"
+    return blocker
+
+
 def test_an_unwritable_recovery_folder_falls_back_to_the_temporary_folder(
     qtbot, quit_window, tmp_path, monkeypatch
 ):
     window, _signals, _said = quit_window
-    blocker = tmp_path / "a_file"
-    blocker.write_text("not a folder")
-    window.experiment_files.recovery_folder = lambda: blocker / "recovered"
+    block_recovery_folder(window, tmp_path)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     (tmp_path / "tmp").mkdir()
     step(qtbot, window, 2)
@@ -100,9 +107,7 @@ def test_no_writable_folder_at_all_says_why_and_still_closes(
     qtbot, quit_window, tmp_path, monkeypatch
 ):
     window, _signals, said = quit_window
-    blocker = tmp_path / "a_file"
-    blocker.write_text("not a folder")
-    window.experiment_files.recovery_folder = lambda: blocker / "recovered"
+    blocker = block_recovery_folder(window, tmp_path)
     monkeypatch.setattr(tempfile, "tempdir", str(blocker))  # a file: no folder under it
     step(qtbot, window, 1)
     signal.raise_signal(signal.SIGTERM)
